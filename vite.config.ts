@@ -1,0 +1,35 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig, type Plugin, type Connect } from 'vite';
+
+/**
+ * WASM threads need SharedArrayBuffer, which browsers only grant to cross-origin isolated
+ * pages. SvelteKit ignores `preview.headers`, so the headers are added by middleware.
+ */
+function crossOriginIsolation(): Plugin {
+	const setHeaders: Connect.NextHandleFunction = (_req, res, next) => {
+		res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+		res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+		res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+		next();
+	};
+	return {
+		name: 'kiln-cross-origin-isolation',
+		configureServer: (server) => void server.middlewares.use(setHeaders),
+		configurePreviewServer: (server) => void server.middlewares.use(setHeaders)
+	};
+}
+
+export default defineConfig({
+	plugins: [sveltekit(), crossOriginIsolation()],
+	worker: { format: 'es' },
+	build: {
+		// The threaded tfjs-backend-wasm glue breaks when its code is compressed or mangled
+		// (see shared TOOLCHAIN.md); whitespace-only minification keeps it working.
+		rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: true } } }
+	},
+	test: {
+		include: ['workers/**/*.spec.ts', 'src/**/*.spec.ts'],
+		environment: 'node',
+		testTimeout: 120_000
+	}
+});

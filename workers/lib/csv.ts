@@ -1,0 +1,121 @@
+import Papa from 'papaparse';
+import type { Column, ExpectedColumn, ParsedCsv, Table } from '../protocol';
+import { KilnError } from './errors';
+import { profileTable } from './table';
+
+/** Cells that mean "no value" in CSVs exported by spreadsheets, R, pandas and UCI files. */
+const MISSING = new Set(['', 'na', 'n/a', 'null', 'none', '?']);
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+/** A column whose cells are at least this share numbers is meant to be numeric. */
+const NUMERIC_SHARE = 0.8;
+
+export function isMissing(cell: string): boolean {
+	return MISSING.has(cell.trim().toLowerCase());
+}
+
+/** Data row i (0-based) is record i + 2 of the file: the header is row 1. */
+const fileRow = (dataRow: number) => dataRow + 2;
+
+function fail(fileName: string, message: string): never {
+	throw new KilnError('CsvParseError', `${fileName}: ${message}`);
+}
+
+function decode(file: ArrayBuffer, fileName: string): string {
+	const bytes = new Uint8Array(file);
+	const head = bytes.subarray(0, 8192);
+	let control = 0;
+	for (let i = 0; i < head.length; i++) {
+		const b = head[i];
+		if (b === 0) fail(fileName, `this is not a text CSV file (found a zero byte at byte ${i}). Export the data as comma-separated text and try again.`);
+		if (b < 9 || (b > 13 && b < 32)) control++;
+	}
+	if (head.length > 0 && control / head.length > 0.05) {
+		fail(fileName, 'this is not a text CSV file (it is mostly binary bytes). Export the data as comma-separated text and try again.');
+	}
+	return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+}
+
+function checkHeader(header: string[], fileName: string): string[] {
+	const names = header.map((h) => h.trim());
+	const seen = new Map<string, number>();
+	names.forEach((name, i) => {
+		if (name === '') fail(fileName, `column ${i + 1} has no name in the header row. Every column needs a name.`);
+		const before = seen.get(name);
+		if (before !== undefined) fail(fileName, `the header names column "${name}" twice (columns ${before + 1} and ${i + 1}). Column names must be unique.`);
+		seen.set(name, i);
+	});
+	return names;
+}
+
+function numericColumn(name: string, cells: string[], fileName: string): Column {
+	const values = new Float64Array(cells.length);
+	cells.forEach((cell, row) => {
+		const text = cell.trim();
+		if (isMissing(text)) values[row] = NaN;
+		else if (NUMBER.test(text)) values[row] = Number(text);
+		else if (NON_FINITE.test(text)) fail(fileName, `row ${fileRow(row)}, column "${name}": "${text}" is not a finite number. Leave the cell empty if the value is missing.`);
+		else fail(fileName, `row ${fileRow(row)}, column "${name}": expected a number, found "${text}". Fix the cell, or leave it empty if the value is missing.`);
+	});
+	return { name, kind: 'numeric', values };
+}
+
+function categoricalColumn(name: string, cells: string[]): Column {
+	const distinct = [...new Set(cells.map((c) => c.trim()).filter((c) => !isMissing(c)))].sort();
+	const index = new Map(distinct.map((value, i) => [value, i]));
+	const codes = new Int32Array(cells.length);
+	cells.forEach((cell, row) => (codes[row] = index.get(cell.trim()) ?? -1));
+	return { name, kind: 'categorical', categories: distinct, codes };
+}
+
+/** Decide numeric vs categorical; a mostly-numeric column with a few bad cells is an error, not text. */
+function inferColumn(name: string, cells: string[], fileName: string): Column {
+	let present = 0;
+	let numeric = 0;
+	for (const cell of cells) {
+		const text = cell.trim();
+		if (isMissing(text)) continue;
+		present++;
+		if (NUMBER.test(text) || NON_FINITE.test(text)) numeric++;
+	}
+	if (present > 0 && numeric / present >= NUMERIC_SHARE) return numericColumn(name, cells, fileName);
+	return categoricalColumn(name, cells);
+}
+
+/**
+ * Parse a CSV file into a columnar table. Every problem becomes a CsvParseError naming the
+ * file, the row (the header is row 1) and the column, and saying what was expected.
+ */
+export function parseCsv(file: ArrayBuffer, fileName: string, expected?: ExpectedColumn[]): ParsedCsv {
+	const text = decode(file, fileName);
+	if (text.trim() === '') fail(fileName, 'the file is empty. A CSV needs a header row and at least one data row.');
+
+	const result = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy' });
+	const quoteError = result.errors.find((e) => e.type === 'Quotes');
+	if (quoteError) {
+		const row = quoteError.row === undefined ? '' : `row ${quoteError.row + 1}: `;
+		fail(fileName, `${row}a quoted field is never closed (a " is missing). Check the quotes in that row.`);
+	}
+	const [rawHeader, ...rows] = result.data;
+	const header = checkHeader(rawHeader, fileName);
+	if (rows.length === 0) fail(fileName, 'the file has a header row but no data rows.');
+	rows.forEach((row, i) => {
+		if (row.length !== header.length) {
+			fail(fileName, `row ${fileRow(i)} has ${row.length} field${row.length === 1 ? '' : 's'} but the header has ${header.length} columns. Check for a missing or extra delimiter (${JSON.stringify(result.meta.delimiter)}) in that row.`);
+		}
+	});
+
+	const cellsOf = (col: number) => rows.map((row) => row[col]);
+	let columns: Column[];
+	if (expected) {
+		columns = expected.map(({ name, kind }) => {
+			const col = header.indexOf(name);
+			if (col < 0) throw new KilnError('SchemaMismatchError', `${fileName}: there is no column "${name}", which the model was trained on. Columns found: ${header.join(', ')}.`);
+			return kind === 'numeric' ? numericColumn(name, cellsOf(col), fileName) : categoricalColumn(name, cellsOf(col));
+		});
+	} else {
+		columns = header.map((name, col) => inferColumn(name, cellsOf(col), fileName));
+	}
+	const table: Table = { rowCount: rows.length, columns };
+	return { fileName, table, profile: profileTable(table), delimiter: result.meta.delimiter };
+}

@@ -1,0 +1,28 @@
+/**
+ * Errors cross comlink with only `name`, `message` and `stack`, so the machine-readable
+ * kind lives in `name` and the message is written for the person who has to act on it.
+ */
+export type ErrorKind =
+	| 'CsvParseError'
+	| 'SchemaMismatchError'
+	| 'TrainingError'
+	| 'BackendUnavailableError'
+	| 'QuotaExceededError'
+	| 'NotFoundError'
+	| 'AbortError';
+
+export class KilnError extends Error {
+	constructor(kind: ErrorKind, message: string) {
+		super(message);
+		this.name = kind;
+	}
+}
+
+export function isKind(error: unknown, kind: ErrorKind): boolean {
+	return error instanceof Error && error.name === kind;
+}
+
+export function errorMessage(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return String(error);
+}

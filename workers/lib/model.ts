@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { ModelArtifacts, ModelKind } from '../protocol';
+
+export interface ModelShape {
+	kind: ModelKind;
+	inputSize: number;
+	/** Output units: one per class, or 1 for regression. */
+	outputSize: number;
+	hiddenLayers: number[];
+	seed: number;
+}
+
+/**
+ * A dense network whose last layer emits logits (classification) or the standardised value
+ * (regression). Softmax is applied at prediction time so the loss can use the stable
+ * logits form. Each layer's initializer is seeded, so a seed fixes the starting weights.
+ */
+export function buildModel(shape: ModelShape): tfl.Sequential {
+	const model = tfl.sequential();
+	const hidden = shape.kind === 'mlp' ? shape.hiddenLayers : [];
+	hidden.forEach((units, i) => {
+		model.add(
+			tfl.layers.dense({
+				units,
+				activation: 'relu',
+				kernelInitializer: tfl.initializers.heNormal({ seed: shape.seed + i }),
+				...(i === 0 ? { inputShape: [shape.inputSize] } : {})
+			})
+		);
+	});
+	model.add(
+		tfl.layers.dense({
+			units: shape.outputSize,
+			kernelInitializer: tfl.initializers.glorotUniform({ seed: shape.seed + hidden.length }),
+			...(hidden.length === 0 ? { inputShape: [shape.inputSize] } : {})
+		})
+	);
+	return model;
+}
+
+export async function serializeModel(model: tfl.LayersModel): Promise<ModelArtifacts> {
+	let saved: tf.io.ModelArtifacts | undefined;
+	await model.save(
+		tf.io.withSaveHandler(async (artifacts) => {
+			saved = artifacts;
+			return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+		})
+	);
+	if (!saved?.weightData || !saved.weightSpecs || !saved.modelTopology) throw new Error('tfjs returned an incomplete model.');
+	const data = saved.weightData;
+	return {
+		modelTopology: saved.modelTopology as object,
+		weightSpecs: saved.weightSpecs.map(({ name, shape, dtype }) => ({ name, shape, dtype })),
+		weightData: Array.isArray(data) ? tf.io.CompositeArrayBuffer.join(data) : data
+	};
+}
+
+export function deserializeModel(artifacts: ModelArtifacts): Promise<tfl.LayersModel> {
+	return tfl.loadLayersModel(
+		tf.io.fromMemory({
+			modelTopology: artifacts.modelTopology,
+			weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[],
+			weightData: artifacts.weightData
+		})
+	);
+}
+
+/** Run the model over a row-major matrix in batches, returning the raw outputs. */
+export async function forward(model: tfl.LayersModel, x: Float32Array, rows: number, inputSize: number, batchSize = 1024): Promise<Float32Array> {
+	const outputSize = (model.outputs[0].shape[1] as number) ?? 1;
+	const out = new Float32Array(rows * outputSize);
+	for (let start = 0; start < rows; start += batchSize) {
+		const n = Math.min(batchSize, rows - start);
+		const y = tf.tidy(() => model.predict(tf.tensor2d(x.subarray(start * inputSize, (start + n) * inputSize), [n, inputSize])) as tf.Tensor);
+		out.set(await y.data<'float32'>(), start * outputSize);
+		y.dispose();
+	}
+	return out;
+}
+
+/** Index of the largest output per row. */
+export function argmaxRows(values: Float32Array, width: number): Int32Array {
+	const rows = values.length / width;
+	const out = new Int32Array(rows);
+	for (let r = 0; r < rows; r++) {
+		let best = 0;
+		for (let c = 1; c < width; c++) if (values[r * width + c] > values[r * width + best]) best = c;
+		out[r] = best;
+	}
+	return out;
+}
+
+/** Row-wise softmax of logits, computed stably in float64. */
+export function softmaxRows(logits: Float32Array, width: number): number[][] {
+	const rows = logits.length / width;
+	const result: number[][] = [];
+	for (let r = 0; r < rows; r++) {
+		const row = Array.from(logits.subarray(r * width, (r + 1) * width));
+		const max = Math.max(...row);
+		const exps = row.map((v) => Math.exp(v - max));
+		const sum = exps.reduce((a, b) => a + b, 0);
+		result.push(exps.map((e) => e / sum));
+	}
+	return result;
+}

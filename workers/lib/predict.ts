@@ -1,0 +1,26 @@
+import type { ModelArtifacts, Preprocessing, PredictResult, Table } from '../protocol';
+import { KilnError } from './errors';
+import { deserializeModel, forward, softmaxRows } from './model';
+import { encodeFeatures } from './preprocess';
+
+/** Predict every row of `table` with the preprocessing that training fitted. */
+export async function predictTable(artifacts: ModelArtifacts, prep: Preprocessing, table: Table): Promise<PredictResult> {
+	if (table.rowCount === 0) throw new KilnError('SchemaMismatchError', 'There are no rows to predict.');
+	const rows = Int32Array.from({ length: table.rowCount }, (_, i) => i);
+	const { x, unknownCategories } = encodeFeatures(table, prep, rows);
+	const model = await deserializeModel(artifacts);
+	try {
+		const out = await forward(model, x, table.rowCount, prep.inputSize);
+		const warnings: string[] = [];
+		if (unknownCategories > 0) warnings.push(`${unknownCategories} cell${unknownCategories === 1 ? '' : 's'} held a category the model never saw in training; they count as "none of the known categories".`);
+		const target = prep.target;
+		if (target.task === 'classification') {
+			const probabilities = softmaxRows(out, target.classes.length);
+			const predictions = probabilities.map((p) => target.classes[p.indexOf(Math.max(...p))]);
+			return { predictions, probabilities, warnings };
+		}
+		return { predictions: Array.from(out, (v) => String(v * target.std + target.mean)), warnings };
+	} finally {
+		model.dispose();
+	}
+}
