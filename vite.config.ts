@@ -1,5 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig, type Plugin, type Connect } from 'vite';
+import type { Plugin, Connect } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 /**
  * WASM threads need SharedArrayBuffer, which browsers only grant to cross-origin isolated

@@ -168,6 +168,12 @@ export interface BackendReport {
 	gflops?: number;
 }
 
+export interface ActiveBackend {
+	backend: BackendName;
+	/** Set when the chosen backend did not work and another was used. */
+	note: string;
+}
+
 export interface EnvironmentReport {
 	backends: BackendReport[];
 	wasmSimd: boolean;
@@ -183,7 +189,7 @@ export interface DataWorkerApi {
 }
 
 export interface MlWorkerApi {
-	useBackend(choice: BackendChoice): Promise<BackendName>;
+	useBackend(choice: BackendChoice): Promise<ActiveBackend>;
 	train(table: Table, config: TrainConfig, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
 	predict(model: ModelArtifacts, preprocessing: Preprocessing, table: Table): Promise<PredictResult>;
 	probe(): Promise<EnvironmentReport>;

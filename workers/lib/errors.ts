@@ -9,7 +9,8 @@ export type ErrorKind =
 	| 'BackendUnavailableError'
 	| 'QuotaExceededError'
 	| 'NotFoundError'
-	| 'AbortError';
+	| 'AbortError'
+	| 'WorkerError';
 
 export class KilnError extends Error {
 	constructor(kind: ErrorKind, message: string) {

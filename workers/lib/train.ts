@@ -15,16 +15,7 @@ export interface TrainOptions {
 	progressInterval?: number;
 }
 
-export const DEFAULT_CONFIG: Omit<TrainConfig, 'target' | 'task' | 'features'> = {
-	model: 'mlp',
-	hiddenLayers: [32, 16],
-	epochs: 60,
-	learningRate: 0.01,
-	l2: 0.001,
-	batchSize: 32,
-	seed: 42,
-	holdoutFraction: 0.2
-};
+export { DEFAULT_CONFIG } from './defaults';
 
 export function validateConfig(table: Table, config: TrainConfig): void {
 	const bad = (message: string): never => {

@@ -1,0 +1,63 @@
+import * as Comlink from 'comlink';
+import { KilnError } from '../../../workers/lib/errors';
+
+/**
+ * The whole page↔worker boundary for one kind of worker (after Squoosh's WorkerBridge): the
+ * worker starts on first use, calls run one at a time, and aborting a call terminates the
+ * worker — the only way to stop a busy kernel at once — so the next call gets a fresh one.
+ */
+export class WorkerBridge<Api extends object> {
+	private worker: Worker | null = null;
+	private api: Comlink.Remote<Api> | null = null;
+	private queue: Promise<unknown> = Promise.resolve();
+	private crash: ((error: Error) => void) | null = null;
+
+	constructor(
+		private readonly create: () => Worker,
+		private readonly label: string
+	) {}
+
+	private start(): Comlink.Remote<Api> {
+		if (this.api) return this.api;
+		const worker = this.create();
+		worker.addEventListener('error', (event) => {
+			event.preventDefault();
+			this.crash?.(new KilnError('WorkerError', `The ${this.label} worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}. Try again; if it keeps happening, switch the compute backend in Settings.`));
+			this.stop();
+		});
+		this.worker = worker;
+		this.api = Comlink.wrap<Api>(worker);
+		return this.api;
+	}
+
+	stop(): void {
+		this.worker?.terminate();
+		this.worker = null;
+		this.api = null;
+	}
+
+	/** Queue `job` after earlier calls; reject with AbortError and kill the worker on abort. */
+	call<T>(job: (api: Comlink.Remote<Api>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+		const run = async (): Promise<T> => {
+			if (signal?.aborted) throw new KilnError('AbortError', 'Cancelled.');
+			const api = this.start();
+			return new Promise<T>((resolve, reject) => {
+				const onAbort = () => {
+					this.stop();
+					reject(new KilnError('AbortError', 'Cancelled.'));
+				};
+				signal?.addEventListener('abort', onAbort, { once: true });
+				this.crash = reject;
+				job(api)
+					.then(resolve, reject)
+					.finally(() => {
+						signal?.removeEventListener('abort', onAbort);
+						this.crash = null;
+					});
+			});
+		};
+		const result = this.queue.then(run, run);
+		this.queue = result.catch(() => undefined);
+		return result;
+	}
+}

@@ -1,0 +1,55 @@
+import { KilnError } from '../../../workers/lib/errors';
+import { atomically, newId, openKilnDb, write } from './open';
+import type { ProjectRecord } from './schema';
+
+export async function listProjects(): Promise<ProjectRecord[]> {
+	const db = await openKilnDb();
+	return (await db.getAll('projects')).sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+export async function getProject(id: string): Promise<ProjectRecord> {
+	const project = await (await openKilnDb()).get('projects', id);
+	if (!project) throw new KilnError('NotFoundError', 'This project does not exist (it may have been deleted).');
+	return project;
+}
+
+export async function createProject(name: string): Promise<ProjectRecord> {
+	const trimmed = name.trim();
+	if (!trimmed) throw new KilnError('SchemaMismatchError', 'Give the project a name.');
+	const now = Date.now();
+	const project: ProjectRecord = { id: newId('project'), name: trimmed, createdAt: now, updatedAt: now };
+	const db = await openKilnDb();
+	await write('the new project', () => db.put('projects', project));
+	return project;
+}
+
+export async function updateProject(id: string, change: Partial<Omit<ProjectRecord, 'id' | 'createdAt'>>): Promise<ProjectRecord> {
+	const db = await openKilnDb();
+	return write('the project', () =>
+		atomically(db.transaction('projects', 'readwrite'), async (tx) => {
+			const current = await tx.store.get(id);
+			if (!current) throw new KilnError('NotFoundError', 'This project does not exist (it may have been deleted).');
+			const next = { ...current, ...change, updatedAt: Date.now() };
+			await tx.store.put(next);
+			return next;
+		})
+	);
+}
+
+/** Delete a project with everything it owns, in one transaction. */
+export async function deleteProject(id: string): Promise<void> {
+	const db = await openKilnDb();
+	await atomically(db.transaction(['projects', 'datasets', 'chunks', 'runs', 'models'], 'readwrite'), async (tx) => {
+		const datasets = await tx.objectStore('datasets').index('byProject').getAllKeys(id);
+		for (const datasetId of datasets) {
+			await tx.objectStore('chunks').delete(IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]));
+			await tx.objectStore('datasets').delete(datasetId);
+		}
+		const runs = await tx.objectStore('runs').index('byProject').getAll(id);
+		for (const run of runs) {
+			if (run.modelId) await tx.objectStore('models').delete(run.modelId);
+			await tx.objectStore('runs').delete(run.id);
+		}
+		await tx.objectStore('projects').delete(id);
+	});
+}

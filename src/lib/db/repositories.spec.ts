@@ -1,0 +1,84 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseCsv } from '../../../workers/lib/csv';
+import { bytes } from '../../../workers/lib/testing';
+import { tableToChunks, chunksToTable, describeColumns } from './columnar';
+import { closeKilnDb, openKilnDb } from './open';
+import { createProject, deleteProject, getProject, listProjects } from './projects';
+import { listDatasets, loadTable, saveDataset } from './datasets';
+import { createRun, endRun, listRuns } from './runs';
+import { getSetting, setSetting } from './settings';
+
+const csv = 'x,kind,y\n1,a,0.5\n2,b,\n,a,1.5\n4,,2\n';
+const parsed = () => parseCsv(bytes(csv), 'small.csv');
+
+beforeEach(async () => {
+	await closeKilnDb();
+	await new Promise((resolve) => {
+		const request = indexedDB.deleteDatabase('kiln');
+		request.onsuccess = request.onerror = resolve;
+	});
+});
+
+describe('columnar chunks', () => {
+	it('split a table into chunks and join them back unchanged', () => {
+		const { table } = parsed();
+		const chunks = tableToChunks('d', table, 3);
+		expect(chunks.map((c) => c.rowCount)).toEqual([3, 1]);
+		expect(chunksToTable(describeColumns(table), chunks.reverse())).toEqual(table);
+	});
+});
+
+describe('repositories', () => {
+	it('store a dataset as chunks and make it the project dataset', async () => {
+		const project = await createProject('  Demo  ');
+		expect(project.name).toBe('Demo');
+		const { table, profile } = parsed();
+		const record = await saveDataset({ projectId: project.id, name: 'Small', fileName: 'small.csv', source: 'upload', table, profile });
+		expect((await getProject(project.id)).datasetId).toBe(record.id);
+		expect(await loadTable(record)).toEqual(table);
+		expect(await listDatasets(project.id)).toHaveLength(1);
+	});
+
+	it('leave everything as it was when the disk is full', async () => {
+		const project = await createProject('Full disk');
+		const { table, profile } = parsed();
+		const first = await saveDataset({ projectId: project.id, name: 'First', fileName: 'first.csv', source: 'upload', table, profile });
+		const original = IDBObjectStore.prototype.put;
+		const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+			if (this.name === 'chunks') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+			return original.call(this, value, key);
+		});
+		await expect(saveDataset({ projectId: project.id, name: 'Second', fileName: 'second.csv', source: 'upload', table, profile })).rejects.toMatchObject({
+			name: 'QuotaExceededError',
+			message: expect.stringContaining('not enough storage space to save the dataset "second.csv". Nothing was changed')
+		});
+		spy.mockRestore();
+		expect((await getProject(project.id)).datasetId).toBe(first.id);
+		expect((await listDatasets(project.id)).map((d) => d.name)).toEqual(['First']);
+		const db = await openKilnDb();
+		expect(await db.count('chunks')).toBe(1);
+	});
+
+	it('delete a project with its datasets, chunks and runs', async () => {
+		const keep = await createProject('Keep');
+		const drop = await createProject('Drop');
+		const { table, profile } = parsed();
+		const dataset = await saveDataset({ projectId: drop.id, name: 'D', fileName: 'd.csv', source: 'upload', table, profile });
+		const run = await createRun({ projectId: drop.id, datasetId: dataset.id, config: {} as never });
+		await endRun(run, 'cancelled', { history: [] });
+		expect((await listRuns(drop.id))[0].status).toBe('cancelled');
+		await deleteProject(drop.id);
+		expect((await listProjects()).map((p) => p.name)).toEqual(['Keep']);
+		const db = await openKilnDb();
+		expect(await db.count('chunks')).toBe(0);
+		expect(await db.count('runs')).toBe(0);
+		expect(keep.id).toBeTruthy();
+	});
+
+	it('remember settings with defaults', async () => {
+		expect(await getSetting('backend')).toBe('auto');
+		await setSetting('backend', 'wasm');
+		expect(await getSetting('backend')).toBe('wasm');
+	});
+});

@@ -1,0 +1,99 @@
+import type { DBSchema } from 'idb';
+import type {
+	BackendChoice,
+	ColumnKind,
+	ColumnProfile,
+	EpochRecord,
+	Metrics,
+	ModelArtifacts,
+	Preprocessing,
+	Task,
+	TrainConfig
+} from '../../../workers/protocol';
+
+export const DB_NAME = 'kiln';
+/** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */
+export const DB_VERSION = 2;
+// (migrations.ts checks DB_VERSION against its number of steps)
+
+export interface ProjectRecord {
+	id: string;
+	name: string;
+	createdAt: number;
+	updatedAt: number;
+	/** The dataset the project works on now; older ones stay until deleted. */
+	datasetId?: string;
+	target?: string;
+	task?: Task;
+}
+
+export interface StoredColumn {
+	name: string;
+	kind: ColumnKind;
+	/** Dictionary of a categorical column; chunks hold only the Int32 codes. */
+	categories?: string[];
+}
+
+export interface DatasetRecord {
+	id: string;
+	projectId: string;
+	name: string;
+	fileName: string;
+	source: 'upload' | 'demo';
+	rowCount: number;
+	columns: StoredColumn[];
+	profile: ColumnProfile[];
+	chunkRows: number;
+	chunkCount: number;
+	bytes: number;
+	createdAt: number;
+}
+
+/** One slice of rows, one buffer per column (Float64 values or Int32 codes). */
+export interface ChunkRecord {
+	datasetId: string;
+	index: number;
+	rowCount: number;
+	columns: ArrayBuffer[];
+}
+
+export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface RunRecord {
+	id: string;
+	projectId: string;
+	datasetId: string;
+	config: TrainConfig;
+	status: RunStatus;
+	createdAt: number;
+	finishedAt?: number;
+	history: EpochRecord[];
+	metrics?: Metrics;
+	error?: string;
+	backend?: string;
+	durationMs?: number;
+	samplesPerSecond?: number;
+	modelId?: string;
+}
+
+export interface ModelRecord {
+	id: string;
+	runId: string;
+	projectId: string;
+	createdAt: number;
+	artifacts: ModelArtifacts;
+	preprocessing: Preprocessing;
+}
+
+export interface Settings {
+	backend: BackendChoice;
+}
+
+export interface KilnSchema extends DBSchema {
+	projects: { key: string; value: ProjectRecord };
+	datasets: { key: string; value: DatasetRecord; indexes: { byProject: string } };
+	chunks: { key: [string, number]; value: ChunkRecord };
+	runs: { key: string; value: RunRecord; indexes: { byProject: string } };
+	models: { key: string; value: ModelRecord; indexes: { byRun: string } };
+	settings: { key: string; value: { key: string; value: unknown } };
+}

@@ -1,0 +1,39 @@
+import { createProject, deleteProject, listProjects, type ProjectRecord } from '$lib/db';
+import { toUiError, type UiError } from '$lib/components/ui-error';
+
+export class ProjectList {
+	items = $state.raw<ProjectRecord[]>([]);
+	loaded = $state(false);
+	error = $state<UiError | null>(null);
+
+	async load(): Promise<void> {
+		try {
+			this.items = await listProjects();
+		} catch (e) {
+			this.error = toUiError(e);
+		} finally {
+			this.loaded = true;
+		}
+	}
+
+	async create(name: string): Promise<ProjectRecord | null> {
+		this.error = null;
+		try {
+			const project = await createProject(name);
+			this.items = [project, ...this.items];
+			return project;
+		} catch (e) {
+			this.error = toUiError(e);
+			return null;
+		}
+	}
+
+	async remove(id: string): Promise<void> {
+		try {
+			await deleteProject(id);
+			this.items = this.items.filter((p) => p.id !== id);
+		} catch (e) {
+			this.error = toUiError(e);
+		}
+	}
+}

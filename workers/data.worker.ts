@@ -1,0 +1,13 @@
+import * as Comlink from 'comlink';
+import { parseCsv } from './lib/csv';
+import { tableBuffers } from './lib/table';
+import type { DataWorkerApi } from './protocol';
+
+const api: DataWorkerApi = {
+	async parseCsv(file, fileName, expected) {
+		const parsed = parseCsv(file, fileName, expected);
+		return Comlink.transfer(parsed, tableBuffers(parsed.table));
+	}
+};
+
+Comlink.expose(api);
