@@ -22,10 +22,10 @@ function crossOriginIsolation(): Plugin {
 
 export default defineConfig({
 	plugins: [sveltekit(), crossOriginIsolation()],
-	worker: { format: 'es' },
-	build: {
+	worker: {
+		format: 'es',
 		// The threaded tfjs-backend-wasm glue breaks when its code is compressed or mangled
-		// (see shared TOOLCHAIN.md); whitespace-only minification keeps it working.
+		// (its pthread workers die with "e is not defined"); whitespace-only minification works.
 		rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: true } } }
 	},
 	test: {

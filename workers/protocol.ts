@@ -5,8 +5,14 @@
 export type { ErrorKind } from './lib/errors';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-/** Fastest first: the order in which the automatic choice tries backends. */
+/** Every backend, in the order settings lists them. */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/**
+ * The order 'auto' tries. Kiln's models are small dense nets on tabular data, where per-op
+ * dispatch dominates: measured here, WASM trained ~5× faster than WebGL and ~12× faster than
+ * WebGPU (docs/decisions.md). GPU backends come first once models are large enough to gain.
+ */
+export const AUTO_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
 export type BackendChoice = BackendName | 'auto';
 
 // ---- tables -------------------------------------------------------------------------------

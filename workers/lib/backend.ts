@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_ORDER, type BackendChoice, type BackendName, type BackendReport } from '../protocol';
+import { AUTO_ORDER, BACKEND_ORDER, type BackendChoice, type BackendName, type BackendReport } from '../protocol';
 import { KilnError, errorMessage } from './errors';
 
 /** Imports (and so registers) one tfjs backend; kept outside lib because it is bundler-specific. */
@@ -36,7 +36,7 @@ export async function activateBackend(choice: BackendChoice, loaders: BackendLoa
 		if (!problem) return { backend: choice, note: '' };
 		problems.push(`${choice}: ${problem}`);
 	}
-	for (const name of BACKEND_ORDER) {
+	for (const name of AUTO_ORDER) {
 		if (name === choice) continue;
 		const problem = await tryBackend(name, loaders);
 		if (!problem) return { backend: name, note: choice === 'auto' ? '' : `${choice} is not available here (${problems[0]}); using ${name} instead.` };

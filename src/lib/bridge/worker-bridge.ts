@@ -22,7 +22,8 @@ export class WorkerBridge<Api extends object> {
 		const worker = this.create();
 		worker.addEventListener('error', (event) => {
 			event.preventDefault();
-			this.crash?.(new KilnError('WorkerError', `The ${this.label} worker stopped unexpectedly${event.message ? `: ${event.message}` : ''}. Try again; if it keeps happening, switch the compute backend in Settings.`));
+			const detail = event.message && !event.message.includes('[object') ? `: ${event.message}` : '';
+			this.crash?.(new KilnError('WorkerError', `The ${this.label} worker stopped unexpectedly${detail}. Try again; if it keeps happening, switch the compute backend in Settings.`));
 			this.stop();
 		});
 		this.worker = worker;
