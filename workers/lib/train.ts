@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, EpochRecord, JobEvent, Metrics, Table, TrainConfig, TrainResult } from '../protocol';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { BackendName, EpochRecord, JobEvent, Metrics, Table, Task, TrainConfig, TrainResult } from '../protocol';
 import { KilnError } from './errors';
 import { classificationMetrics, regressionMetrics } from './metrics';
 import { argmaxRows, buildModel, forward, serializeModel, softmaxRows } from './model';
@@ -59,6 +60,30 @@ function holdoutScores(out: Float32Array, y: Int32Array | Float32Array, config: 
 }
 
 /**
+ * One optimiser step on a batch (row-major features, class indices or standardised targets);
+ * returns the batch loss as a scalar tensor the caller reads and disposes. Shared with the
+ * benchmark so it measures exactly the path training takes.
+ */
+export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number) {
+	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+	const kernels = variables.filter((v) => v.shape.length === 2);
+	const width = model.inputs[0].shape[1] as number;
+	return (x: Float32Array, y: number[]): tf.Scalar =>
+		tf.tidy(() => {
+			const n = y.length;
+			const xs = tf.tensor2d(x, [n, width]);
+			const ys = task === 'classification' ? tf.oneHot(tf.tensor1d(y, 'int32'), classes) : tf.tensor2d(y, [n, 1]);
+			return optimizer.minimize(() => {
+				const out = model.apply(xs, { training: true }) as tf.Tensor2D;
+				const dataLoss = task === 'classification' ? tf.losses.softmaxCrossEntropy(ys, out) : tf.losses.meanSquaredError(ys, out);
+				if (l2 === 0) return dataLoss as tf.Scalar;
+				const penalty = tf.addN(kernels.map((k) => tf.sum(tf.square(k))));
+				return tf.add(dataLoss, tf.mul(penalty, l2)) as tf.Scalar;
+			}, true, variables)!;
+		});
+}
+
+/**
  * Train a linear model or MLP on `table` with a seeded split, shuffle and initialisation, so
  * the same table, config and backend give the same weights and metrics.
  */
@@ -91,8 +116,7 @@ export async function trainModel(table: Table, config: TrainConfig, options: Tra
 
 	const model = buildModel({ kind: config.model, inputSize: width, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed });
 	const optimizer = tf.train.adam(config.learningRate);
-	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-	const kernels = variables.filter((v) => v.shape.length === 2);
+	const step = makeTrainStep(model, optimizer, config.task, classes, config.l2);
 	const rng = createRng(config.seed);
 	const order = Int32Array.from({ length: train.length }, (_, i) => i);
 	const batches = Math.ceil(train.length / config.batchSize);
@@ -112,18 +136,7 @@ export async function trainModel(table: Table, config: TrainConfig, options: Tra
 				const idx = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, train.length));
 				const n = idx.length;
 				gather(xTrain, width, idx, xBatch);
-				const lossTensor = tf.tidy(() => {
-					const xs = tf.tensor2d(xBatch.subarray(0, n * width), [n, width]);
-					const picked = Array.from(idx, (i) => yTrain[i]);
-					const ys = config.task === 'classification' ? tf.oneHot(tf.tensor1d(picked, 'int32'), classes) : tf.tensor2d(picked, [n, 1]);
-					return optimizer.minimize(() => {
-						const out = model.apply(xs, { training: true }) as tf.Tensor2D;
-						const dataLoss = config.task === 'classification' ? tf.losses.softmaxCrossEntropy(ys, out) : tf.losses.meanSquaredError(ys, out);
-						if (config.l2 === 0) return dataLoss as tf.Scalar;
-						const penalty = tf.addN(kernels.map((k) => tf.sum(tf.square(k))));
-						return tf.add(dataLoss, tf.mul(penalty, config.l2)) as tf.Scalar;
-					}, true, variables)!;
-				});
+				const lossTensor = step(xBatch.subarray(0, n * width), Array.from(idx, (i) => yTrain[i]));
 				const loss = (await lossTensor.data())[0];
 				lossTensor.dispose();
 				if (!Number.isFinite(loss)) throw new KilnError('TrainingError', `The loss became ${loss} in epoch ${epoch}. Lower the learning rate and train again.`);
