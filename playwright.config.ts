@@ -8,7 +8,7 @@ export default defineConfig({
 	expect: { timeout: 30_000 },
 	// Two cores: parallel browsers would only make each one slower.
 	workers: 1,
-	reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list']],
+	reporter: [['list']],
 	webServer: {
 		command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
 		url: `http://127.0.0.1:${PORT}/`,

@@ -35,7 +35,7 @@ test('train on iris, reopen the browser, and predict', async () => {
 	page.on('pageerror', (e) => errors.push(e.message));
 	await page.goto('/');
 	await page.getByRole('link', { name: 'Iris study' }).click();
-	expect(page.url()).toBe(url);
+	await expect(page).toHaveURL(url);
 	await expect(page.getByTestId('dataset-summary')).toContainText('150 rows');
 	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
 	await expect(page.getByTestId('run-list')).toContainText('done');

@@ -17,6 +17,8 @@ export function loadDataset(file: string): Table {
 }
 
 export async function useCpu(): Promise<void> {
+	// PROD silences tfjs's "install tfjs-node" banner, which cannot be installed here anyway.
+	tf.env().set('PROD', true);
 	await tf.setBackend('cpu');
 	await tf.ready();
 }

@@ -1,0 +1,58 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createProject, loadDemo } from './browser';
+
+const upload = (page: Page, name: string, content: string | Buffer) =>
+	page.getByTestId('csv-input').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
+
+test('bad files give messages naming file, row and column, and keep the stored dataset', async ({ page }) => {
+	const crashes: string[] = [];
+	page.on('pageerror', (e) => crashes.push(e.message));
+	await page.addInitScript(() => {
+		// Simulates a full disk: chunk writes fail while the flag is set, as the browser would.
+		const put = IDBObjectStore.prototype.put;
+		IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+			if ((window as unknown as { fullDisk?: boolean }).fullDisk && this.name === 'chunks') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+			return put.apply(this, args);
+		};
+	});
+	await createProject(page, 'Bad input');
+	await loadDemo(page, 'iris', 150);
+	const alert = page.getByRole('alert');
+	const summary = page.getByTestId('dataset-summary');
+
+	const cases: [string, string | Buffer, RegExp][] = [
+		['ragged.csv', 'a,b,c\n1,2,3\n4,5\n', /ragged\.csv: row 3 has 2 fields but the header has 3 columns/],
+		['quotes.csv', 'a,b\n1,"never closed\n2,3\n', /quotes\.csv: .*quoted field is never closed/],
+		['empty.csv', '', /empty\.csv: the file is empty/],
+		['photo.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48]), /photo\.csv: this is not a text CSV file/],
+		['junk.csv', 'x,y\n1,a\n2,b\n3,c\nabc,d\n5,e\n', /junk\.csv: row 5, column "x": expected a number, found "abc"/],
+		['inf.csv', 'x,y\n1,a\n2,b\nInfinity,c\n', /inf\.csv: row 4, column "x": "Infinity" is not a finite number/]
+	];
+	for (const [name, content, message] of cases) {
+		await upload(page, name, content);
+		await expect(alert).toContainText(message);
+		await expect(alert).toHaveAttribute('data-kind', 'CsvParseError');
+		await expect(summary).toContainText('150 rows');
+		await alert.getByRole('button', { name: 'Dismiss' }).click();
+	}
+
+	// A full disk: the import fails with a clear message and the previous dataset stays.
+	await page.evaluate(() => ((window as unknown as { fullDisk: boolean }).fullDisk = true));
+	await upload(page, 'good.csv', 'x,y\n1,a\n2,b\n3,a\n4,b\n');
+	await expect(alert).toHaveAttribute('data-kind', 'QuotaExceededError');
+	await expect(alert).toContainText('Storage is full');
+	await expect(alert).toContainText('not enough storage space to save the dataset "good.csv". Nothing was changed');
+	await page.reload();
+	await expect(summary).toContainText('150 rows');
+	await expect(page.getByTestId('dataset-summary').locator('..')).toContainText('iris.csv');
+
+	// A target with a single class is readable data, but training explains why it cannot start.
+	await upload(page, 'one-class.csv', 'x,z,label\n1,2,yes\n2,3,yes\n3,1,yes\n4,5,yes\n5,5,yes\n');
+	await expect(summary).toContainText('5 rows');
+	await expect(page.getByTestId('target-select')).toHaveValue('label');
+	await page.getByTestId('train-button').click();
+	await expect(alert).toContainText('The target column "label" has only one class ("yes")');
+	await expect(page.getByTestId('run-list')).toContainText('failed');
+
+	expect(crashes).toEqual([]);
+});
