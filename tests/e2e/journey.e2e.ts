@@ -63,3 +63,16 @@ test('train on iris, reopen the browser, and predict', async () => {
 	expect(errors).toEqual([]);
 	await context.close();
 });
+
+test('regression on penguins body mass reports RMSE, MAE and R²', async ({ page }) => {
+	await createProject(page, 'Penguin mass');
+	await loadDemo(page, 'penguins', 344);
+	await page.getByTestId('target-select').selectOption('body_mass_g');
+	await expect(page.getByTestId('task-select')).toHaveValue('regression');
+	await page.getByTestId('train-button').click();
+	await expect(page.getByTestId('run-report')).toBeVisible({ timeout: 120_000 });
+	await expect(page.getByText('2 rows have no value in "body_mass_g" and were left out.')).toBeVisible();
+	expect(Number(await page.getByTestId('metric-r2').textContent())).toBeGreaterThan(0.6);
+	expect(Number(await page.getByTestId('metric-rmse').textContent())).toBeGreaterThan(0);
+	await expect(page.getByTestId('metric-mae')).toBeVisible();
+});

@@ -14,11 +14,14 @@ export class TrainSession {
 	logs = $state.raw<string[]>([]);
 	error = $state<UiError | null>(null);
 	backend = $state('');
+	/** How the last job ended; the live chart stays up only when no run report replaces it. */
+	outcome = $state<'done' | 'cancelled' | 'failed' | null>(null);
 	#controller: AbortController | null = null;
 
 	async start(ws: Workspace, config: TrainConfig): Promise<RunRecord | null> {
 		if (this.running || !ws.project || !ws.dataset) return null;
 		this.running = true;
+		this.outcome = null;
 		this.error = null;
 		this.progress = 0;
 		this.history = [];
@@ -39,9 +42,11 @@ export class TrainSession {
 			const done = await finishRun(run, result);
 			await ws.refreshRuns();
 			ws.selectedRunId = done.id;
+			this.outcome = 'done';
 			return done;
 		} catch (e) {
 			const error = toUiError(e);
+			this.outcome = error.name === 'AbortError' ? 'cancelled' : 'failed';
 			if (run) {
 				const cancelled = error.name === 'AbortError';
 				await endRun(run, cancelled ? 'cancelled' : 'failed', { history: this.history, error: cancelled ? 'Cancelled by you.' : error.message }).catch(() => {});
