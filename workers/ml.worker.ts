@@ -6,6 +6,9 @@ import { predictTable } from './lib/predict';
 import { trainModel } from './lib/train';
 import type { BackendChoice, BackendName, MlWorkerApi } from './protocol';
 
+/** A closed tab loses at most this much training. */
+const CHECKPOINT_MS = 2000;
+
 let active: Promise<{ backend: BackendName; note: string }> | null = null;
 let chosen: BackendChoice = 'auto';
 
@@ -32,11 +35,11 @@ const api: MlWorkerApi = {
 			throw error;
 		});
 	},
-	async train(table, config, onEvent) {
+	async train(table, config, onEvent, resume) {
 		const { backend, note } = await ensureBackend();
 		if (note) onEvent({ type: 'log', message: note });
 		onEvent({ type: 'log', message: `Compute backend: ${backend}.` });
-		const result = await trainModel(table, config, { onEvent });
+		const result = await trainModel(table, config, { onEvent, resume, checkpointInterval: CHECKPOINT_MS });
 		return Comlink.transfer(result, [result.model.weightData]);
 	},
 	async predict(model, preprocessing, table) {

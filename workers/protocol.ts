@@ -145,11 +145,25 @@ export interface TrainResult {
 	samplesPerSecond: number;
 }
 
+/**
+ * Training state after `epoch` completed epochs: enough to continue the run where it stopped
+ * (weights, Adam moments and step count, history). The split and shuffles are replayed from the
+ * seed, so they need no saving.
+ */
+export interface TrainCheckpoint {
+	epoch: number;
+	model: ModelArtifacts;
+	optimizer: { specs: { name: string; shape: number[]; dtype: string }[]; data: ArrayBuffer };
+	history: EpochRecord[];
+	trainingMs: number;
+}
+
 /** Progress stream of a long job, tagged by `type` so any UI can render it generically. */
 export type JobEvent =
 	| { type: 'progress'; fraction: number; epoch: number; epochs: number; batch: number; batches: number }
 	| ({ type: 'metric'; metricName: string } & EpochRecord)
 	| { type: 'log'; message: string }
+	| { type: 'checkpoint'; checkpoint: TrainCheckpoint }
 	| { type: 'done' }
 	| { type: 'error'; name: string; message: string };
 
@@ -196,7 +210,7 @@ export interface DataWorkerApi {
 
 export interface MlWorkerApi {
 	useBackend(choice: BackendChoice): Promise<ActiveBackend>;
-	train(table: Table, config: TrainConfig, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	train(table: Table, config: TrainConfig, onEvent: (event: JobEvent) => void, resume?: TrainCheckpoint): Promise<TrainResult>;
 	predict(model: ModelArtifacts, preprocessing: Preprocessing, table: Table): Promise<PredictResult>;
 	probe(): Promise<EnvironmentReport>;
 }

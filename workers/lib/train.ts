@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { BackendName, EpochRecord, JobEvent, Metrics, Table, Task, TrainConfig, TrainResult } from '../protocol';
+import type { BackendName, EpochRecord, JobEvent, Metrics, Table, Task, TrainCheckpoint, TrainConfig, TrainResult } from '../protocol';
+import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
 import { KilnError } from './errors';
 import { classificationMetrics, regressionMetrics } from './metrics';
 import { argmaxRows, buildModel, forward, serializeModel, softmaxRows } from './model';
@@ -14,6 +15,10 @@ export interface TrainOptions {
 	signal?: AbortSignal;
 	/** Minimum milliseconds between progress events, so a fast loop does not flood the page. */
 	progressInterval?: number;
+	/** Emit a checkpoint at the end of an epoch when this long has passed since the last one. */
+	checkpointInterval?: number;
+	/** Continue a run from a checkpoint instead of starting at epoch 1. */
+	resume?: TrainCheckpoint;
 }
 
 export { DEFAULT_CONFIG } from './defaults';
@@ -123,11 +128,25 @@ export async function trainModel(table: Table, config: TrainConfig, options: Tra
 	const xBatch = new Float32Array(config.batchSize * width);
 	const history: EpochRecord[] = [];
 	const interval = options.progressInterval ?? 100;
+	const checkpointInterval = options.checkpointInterval ?? Infinity;
 	let lastProgress = -Infinity;
+	let lastCheckpoint = performance.now();
 	let trainingMs = 0;
+	let firstEpoch = 1;
 
 	try {
-		for (let epoch = 1; epoch <= config.epochs; epoch++) {
+		const resume = options.resume;
+		if (resume) {
+			if (resume.epoch >= config.epochs) throw new KilnError('TrainingError', `The checkpoint is at epoch ${resume.epoch}, but the run only has ${config.epochs} epochs.`);
+			await restoreCheckpoint(model, optimizer, resume);
+			// Replaying the seeded shuffles puts the batch order exactly where the run stopped.
+			for (let e = 1; e <= resume.epoch; e++) shuffleInPlace(order, rng);
+			history.push(...resume.history);
+			trainingMs = resume.trainingMs;
+			firstEpoch = resume.epoch + 1;
+			emit({ type: 'log', message: `Resumed from the checkpoint after epoch ${resume.epoch}.` });
+		}
+		for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
 			const epochStart = performance.now();
 			shuffleInPlace(order, rng);
 			let lossSum = 0;
@@ -152,6 +171,10 @@ export async function trainModel(table: Table, config: TrainConfig, options: Tra
 			const record = { epoch, trainLoss: lossSum / train.length, valLoss: scores.loss, valMetric: scores.metric };
 			history.push(record);
 			emit({ type: 'metric', metricName: config.task === 'classification' ? 'accuracy' : 'rmse', ...record });
+			if (epoch < config.epochs && performance.now() - lastCheckpoint >= checkpointInterval) {
+				emit({ type: 'checkpoint', checkpoint: await captureCheckpoint(model, optimizer, epoch, history, trainingMs) });
+				lastCheckpoint = performance.now();
+			}
 		}
 		const out = await forward(model, xHold, holdout.length, width);
 		const metrics: Metrics =

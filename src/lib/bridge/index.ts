@@ -12,6 +12,7 @@ import type {
 	PredictResult,
 	Preprocessing,
 	Table,
+	TrainCheckpoint,
 	TrainConfig,
 	TrainResult
 } from '../../../workers/protocol';
@@ -46,11 +47,20 @@ export async function parseCsvFile(file: Blob, fileName: string, expected?: Expe
 }
 
 /** The table's buffers move to the worker: pass a table the page no longer needs. */
-export function train(table: Table, config: TrainConfig, backend: BackendChoice, onEvent: (event: JobEvent) => void, signal?: AbortSignal): Promise<TrainResult> {
+export interface TrainJob {
+	table: Table;
+	config: TrainConfig;
+	backend: BackendChoice;
+	onEvent: (event: JobEvent) => void;
+	signal?: AbortSignal;
+	resume?: TrainCheckpoint;
+}
+
+export function train({ table, config, backend, onEvent, signal, resume }: TrainJob): Promise<TrainResult> {
 	return ml.call(async (api) => {
 		const active = await api.useBackend(backend);
 		if (active.note) onEvent({ type: 'log', message: active.note });
-		return api.train(Comlink.transfer(table, tableBuffers(table)), config, Comlink.proxy(onEvent));
+		return api.train(Comlink.transfer(table, tableBuffers(table)), config, Comlink.proxy(onEvent), resume);
 	}, signal);
 }
 

@@ -44,6 +44,10 @@ const STEPS: Step[] = [
 			}
 			cursor = await cursor.continue();
 		}
+	},
+	// 2 → 3: checkpoints of runs in progress, so a run cut off by a closed tab can resume.
+	(db) => {
+		db.createObjectStore('checkpoints', { keyPath: 'runId' });
 	}
 ];
 

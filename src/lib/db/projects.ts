@@ -39,7 +39,7 @@ export async function updateProject(id: string, change: Partial<Omit<ProjectReco
 /** Delete a project with everything it owns, in one transaction. */
 export async function deleteProject(id: string): Promise<void> {
 	const db = await openKilnDb();
-	await atomically(db.transaction(['projects', 'datasets', 'chunks', 'runs', 'models'], 'readwrite'), async (tx) => {
+	await atomically(db.transaction(['projects', 'datasets', 'chunks', 'runs', 'models', 'checkpoints'], 'readwrite'), async (tx) => {
 		const datasets = await tx.objectStore('datasets').index('byProject').getAllKeys(id);
 		for (const datasetId of datasets) {
 			await tx.objectStore('chunks').delete(IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]));
@@ -48,6 +48,7 @@ export async function deleteProject(id: string): Promise<void> {
 		const runs = await tx.objectStore('runs').index('byProject').getAll(id);
 		for (const run of runs) {
 			if (run.modelId) await tx.objectStore('models').delete(run.modelId);
+			await tx.objectStore('checkpoints').delete(run.id);
 			await tx.objectStore('runs').delete(run.id);
 		}
 		await tx.objectStore('projects').delete(id);

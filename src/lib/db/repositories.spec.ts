@@ -6,7 +6,7 @@ import { tableToChunks, chunksToTable, describeColumns } from './columnar';
 import { closeKilnDb, openKilnDb } from './open';
 import { createProject, deleteProject, getProject, listProjects } from './projects';
 import { listDatasets, loadTable, saveDataset } from './datasets';
-import { createRun, endRun, listRuns } from './runs';
+import { createRun, endRun, getCheckpoint, listRuns, reopenRun, saveCheckpoint, settleOrphanRuns } from './runs';
 import { getSetting, setSetting } from './settings';
 
 const csv = 'x,kind,y\n1,a,0.5\n2,b,\n,a,1.5\n4,,2\n';
@@ -74,6 +74,30 @@ describe('repositories', () => {
 		expect(await db.count('chunks')).toBe(0);
 		expect(await db.count('runs')).toBe(0);
 		expect(keep.id).toBeTruthy();
+	});
+
+	it('settle runs left running by a closed tab: resumable with a checkpoint, else cancelled', async () => {
+		const project = await createProject('Orphans');
+		const base = { projectId: project.id, datasetId: 'd', config: {} as never };
+		const withCheckpoint = await createRun(base);
+		const without = await createRun(base);
+		const otherTab = await createRun(base);
+		const history = [{ epoch: 1, trainLoss: 1, valLoss: 1, valMetric: 0.5 }];
+		const checkpoint = { epoch: 1, history, trainingMs: 10, model: {} as never, optimizer: { specs: [], data: new ArrayBuffer(8) } };
+		await saveCheckpoint(withCheckpoint, checkpoint);
+		await settleOrphanRuns(project.id, new Set([otherTab.id]));
+		const byId = new Map((await listRuns(project.id)).map((r) => [r.id, r]));
+		expect(byId.get(withCheckpoint.id)).toMatchObject({ status: 'interrupted', history });
+		expect(byId.get(withCheckpoint.id)!.error).toMatch(/resume from the checkpoint after epoch 1/);
+		expect(byId.get(without.id)!.status).toBe('cancelled');
+		expect(byId.get(otherTab.id)!.status).toBe('running');
+		expect((await getCheckpoint(withCheckpoint.id)).checkpoint.epoch).toBe(1);
+
+		// Resuming reopens the run; ending it drops the checkpoint.
+		const reopened = await reopenRun(byId.get(withCheckpoint.id)!);
+		expect(reopened.status).toBe('running');
+		await endRun(reopened, 'cancelled', { history });
+		await expect(getCheckpoint(withCheckpoint.id)).rejects.toMatchObject({ name: 'NotFoundError' });
 	});
 
 	it('remember settings with defaults', async () => {

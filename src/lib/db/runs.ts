@@ -1,7 +1,7 @@
-import type { TrainResult } from '../../../workers/protocol';
+import type { TrainCheckpoint, TrainResult } from '../../../workers/protocol';
 import { KilnError } from '../../../workers/lib/errors';
 import { atomically, newId, openKilnDb, write } from './open';
-import type { ModelRecord, RunRecord } from './schema';
+import type { CheckpointRecord, ModelRecord, RunRecord } from './schema';
 
 export async function createRun(run: Omit<RunRecord, 'id' | 'createdAt' | 'status' | 'history'>): Promise<RunRecord> {
 	const record: RunRecord = { ...run, id: newId('run'), createdAt: Date.now(), status: 'running', history: [] };
@@ -38,9 +38,10 @@ export async function finishRun(run: RunRecord, result: TrainResult): Promise<Ru
 	};
 	const db = await openKilnDb();
 	return write('the trained model', () =>
-		atomically(db.transaction(['runs', 'models'], 'readwrite'), async (tx) => {
+		atomically(db.transaction(['runs', 'models', 'checkpoints'], 'readwrite'), async (tx) => {
 			await tx.objectStore('models').put(model);
 			await tx.objectStore('runs').put(done);
+			await tx.objectStore('checkpoints').delete(run.id);
 			return done;
 		})
 	);
@@ -50,7 +51,12 @@ export async function finishRun(run: RunRecord, result: TrainResult): Promise<Ru
 export async function endRun(run: RunRecord, status: 'cancelled' | 'failed', change: Pick<RunRecord, 'history'> & { error?: string; backend?: string }): Promise<RunRecord> {
 	const ended: RunRecord = { ...run, ...change, status, finishedAt: Date.now() };
 	const db = await openKilnDb();
-	await write('the run', () => db.put('runs', ended));
+	await write('the run', () =>
+		atomically(db.transaction(['runs', 'checkpoints'], 'readwrite'), async (tx) => {
+			await tx.objectStore('runs').put(ended);
+			await tx.objectStore('checkpoints').delete(run.id);
+		})
+	);
 	return ended;
 }
 
@@ -62,22 +68,58 @@ export async function getModel(id: string): Promise<ModelRecord> {
 
 export async function deleteRun(run: RunRecord): Promise<void> {
 	const db = await openKilnDb();
-	await atomically(db.transaction(['runs', 'models'], 'readwrite'), async (tx) => {
+	await atomically(db.transaction(['runs', 'models', 'checkpoints'], 'readwrite'), async (tx) => {
 		if (run.modelId) await tx.objectStore('models').delete(run.modelId);
+		await tx.objectStore('checkpoints').delete(run.id);
 		await tx.objectStore('runs').delete(run.id);
 	});
 }
 
-/**
- * A tab closed mid-training leaves a run marked running with nobody training it; on the next
- * load those become cancelled so the history says what happened.
- */
-export async function settleOrphanRuns(projectId: string): Promise<void> {
+/** Keep the latest checkpoint and the history so far, together, replacing the previous one. */
+export async function saveCheckpoint(run: RunRecord, checkpoint: TrainCheckpoint): Promise<void> {
+	const record: CheckpointRecord = { runId: run.id, savedAt: Date.now(), checkpoint };
 	const db = await openKilnDb();
-	await atomically(db.transaction('runs', 'readwrite'), async (tx) => {
-		const runs = await tx.store.index('byProject').getAll(projectId);
+	await write('a training checkpoint', () =>
+		atomically(db.transaction(['runs', 'checkpoints'], 'readwrite'), async (tx) => {
+			const current = await tx.objectStore('runs').get(run.id);
+			if (current?.status !== 'running') return; // the run ended meanwhile
+			await tx.objectStore('checkpoints').put(record);
+			await tx.objectStore('runs').put({ ...current, history: checkpoint.history });
+		})
+	);
+}
+
+export async function getCheckpoint(runId: string): Promise<CheckpointRecord> {
+	const record = await (await openKilnDb()).get('checkpoints', runId);
+	if (!record) throw new KilnError('NotFoundError', 'This run has no checkpoint to resume from. Start a new run instead.');
+	return record;
+}
+
+/**
+ * A tab closed mid-training leaves a run marked running with nobody training it. On the next
+ * load such runs become `interrupted` (resumable) when a checkpoint was saved, else `cancelled`.
+ * `active` names runs another open tab is still training (they hold a Web Lock).
+ */
+export async function settleOrphanRuns(projectId: string, active: ReadonlySet<string> = new Set()): Promise<void> {
+	const db = await openKilnDb();
+	await atomically(db.transaction(['runs', 'checkpoints'], 'readwrite'), async (tx) => {
+		const runs = await tx.objectStore('runs').index('byProject').getAll(projectId);
 		for (const run of runs) {
-			if (run.status === 'running') await tx.store.put({ ...run, status: 'cancelled', error: 'The page was closed while this run was training.', finishedAt: Date.now() });
+			if (run.status !== 'running' || active.has(run.id)) continue;
+			const saved = await tx.objectStore('checkpoints').get(run.id);
+			await tx.objectStore('runs').put(
+				saved
+					? { ...run, status: 'interrupted', error: `The page was closed during epoch ${saved.checkpoint.epoch + 1}; resume from the checkpoint after epoch ${saved.checkpoint.epoch}.` }
+					: { ...run, status: 'cancelled', error: 'The page was closed while this run was training.', finishedAt: Date.now() }
+			);
 		}
 	});
+}
+
+/** Mark an interrupted run as running again before it resumes. */
+export async function reopenRun(run: RunRecord): Promise<RunRecord> {
+	const reopened: RunRecord = { ...run, status: 'running', error: undefined };
+	const db = await openKilnDb();
+	await write('the run', () => db.put('runs', reopened));
+	return reopened;
 }

@@ -8,12 +8,13 @@ import type {
 	ModelArtifacts,
 	Preprocessing,
 	Task,
+	TrainCheckpoint,
 	TrainConfig
 } from '../../../workers/protocol';
 
 export const DB_NAME = 'kiln';
 /** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 // (migrations.ts checks DB_VERSION against its number of steps)
 
 export interface ProjectRecord {
@@ -57,7 +58,8 @@ export interface ChunkRecord {
 	columns: ArrayBuffer[];
 }
 
-export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed';
+/** `interrupted`: the tab closed mid-training and a checkpoint remains to resume from. */
+export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface RunRecord {
 	id: string;
@@ -85,6 +87,13 @@ export interface ModelRecord {
 	preprocessing: Preprocessing;
 }
 
+/** The latest checkpoint of a run still in progress; removed when the run ends. */
+export interface CheckpointRecord {
+	runId: string;
+	savedAt: number;
+	checkpoint: TrainCheckpoint;
+}
+
 export interface Settings {
 	backend: BackendChoice;
 }
@@ -96,4 +105,5 @@ export interface KilnSchema extends DBSchema {
 	runs: { key: string; value: RunRecord; indexes: { byProject: string } };
 	models: { key: string; value: ModelRecord; indexes: { byRun: string } };
 	settings: { key: string; value: { key: string; value: unknown } };
+	checkpoints: { key: string; value: CheckpointRecord };
 }

@@ -15,6 +15,7 @@ import {
 } from '$lib/db';
 import type { Table, Task } from '../../../../workers/protocol';
 import { findColumn, guessTarget, inferTask } from '../../../../workers/lib/table';
+import { activeRunIds } from '../train/run-locks';
 
 export interface DemoDataset {
 	id: string;
@@ -46,7 +47,7 @@ export class Workspace {
 		this.loading = true;
 		try {
 			this.project = await getProject(id);
-			await settleOrphanRuns(id);
+			await settleOrphanRuns(id, await activeRunIds());
 			this.runs = await listRuns(id);
 			if (this.project.datasetId) {
 				this.dataset = await getDataset(this.project.datasetId);

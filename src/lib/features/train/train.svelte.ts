@@ -1,8 +1,9 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
-import { createRun, endRun, finishRun, getSetting, loadTable, type RunRecord } from '$lib/db';
-import type { EpochRecord, JobEvent, TrainConfig } from '../../../../workers/protocol';
+import { createRun, endRun, finishRun, getCheckpoint, getSetting, loadTable, reopenRun, saveCheckpoint, type RunRecord } from '$lib/db';
+import type { EpochRecord, JobEvent, TrainCheckpoint, TrainConfig } from '../../../../workers/protocol';
 import type { Workspace } from '../projects/workspace.svelte';
+import { holdRunLock } from './run-locks';
 
 /** One training job at a time for a project: its progress, live history and outcome. */
 export class TrainSession {
@@ -17,14 +18,42 @@ export class TrainSession {
 	/** How the last job ended; the live chart stays up only when no run report replaces it. */
 	outcome = $state<'done' | 'cancelled' | 'failed' | null>(null);
 	#controller: AbortController | null = null;
+	#run: RunRecord | null = null;
+	/** Checkpoint writes queue up so an older one can never land after a newer one. */
+	#saving: Promise<void> = Promise.resolve();
 
 	async start(ws: Workspace, config: TrainConfig): Promise<RunRecord | null> {
 		if (this.running || !ws.project || !ws.dataset) return null;
+		return this.#execute(ws, config, () => createRun({ projectId: ws.project!.id, datasetId: ws.dataset!.id, config }));
+	}
+
+	/** Continue an interrupted run from its last checkpoint. */
+	async resume(ws: Workspace, run: RunRecord): Promise<RunRecord | null> {
+		if (this.running || !ws.dataset) return null;
+		if (run.datasetId !== ws.dataset.id) {
+			this.error = { name: 'TrainingError', message: 'This run was trained on a dataset that is no longer the project dataset, so it cannot resume. Start a new run instead.' };
+			return null;
+		}
+		let checkpoint: TrainCheckpoint;
+		try {
+			checkpoint = (await getCheckpoint(run.id)).checkpoint;
+		} catch (e) {
+			this.error = toUiError(e);
+			return null;
+		}
+		return this.#execute(ws, run.config, () => reopenRun(run), checkpoint);
+	}
+
+	cancel(): void {
+		this.#controller?.abort();
+	}
+
+	async #execute(ws: Workspace, config: TrainConfig, open: () => Promise<RunRecord>, resume?: TrainCheckpoint): Promise<RunRecord | null> {
 		this.running = true;
 		this.outcome = null;
 		this.error = null;
-		this.progress = 0;
-		this.history = [];
+		this.progress = resume ? resume.epoch / config.epochs : 0;
+		this.history = resume?.history ?? [];
 		this.logs = [];
 		this.label = 'Starting the training worker…';
 		this.metricName = config.task === 'classification' ? 'accuracy' : 'rmse';
@@ -32,13 +61,16 @@ export class TrainSession {
 		this.#controller = controller;
 		let run: RunRecord | null = null;
 		try {
-			run = await createRun({ projectId: ws.project.id, datasetId: ws.dataset.id, config });
+			run = await open();
+			this.#run = run;
 			await ws.refreshRuns();
 			// A fresh copy from IndexedDB: its buffers move to the worker, the page keeps its own.
-			const table = await loadTable(ws.dataset);
-			const choice = await getSetting('backend');
-			const result = await bridge.train(table, config, choice, (event) => this.#onEvent(event), controller.signal);
+			const table = await loadTable(ws.dataset!);
+			const backend = await getSetting('backend');
+			const job = bridge.train({ table, config, backend, resume, signal: controller.signal, onEvent: (event) => this.#onEvent(event) });
+			const result = await holdRunLock(run.id, job);
 			this.backend = result.backend;
+			await this.#saving;
 			const done = await finishRun(run, result);
 			await ws.refreshRuns();
 			ws.selectedRunId = done.id;
@@ -46,23 +78,21 @@ export class TrainSession {
 			return done;
 		} catch (e) {
 			const error = toUiError(e);
-			this.outcome = error.name === 'AbortError' ? 'cancelled' : 'failed';
+			const cancelled = error.name === 'AbortError';
+			this.outcome = cancelled ? 'cancelled' : 'failed';
 			if (run) {
-				const cancelled = error.name === 'AbortError';
+				await this.#saving;
 				await endRun(run, cancelled ? 'cancelled' : 'failed', { history: this.history, error: cancelled ? 'Cancelled by you.' : error.message }).catch(() => {});
 				await ws.refreshRuns();
 			}
-			if (error.name !== 'AbortError') this.error = error;
+			if (!cancelled) this.error = error;
 			return null;
 		} finally {
 			this.running = false;
 			this.#controller = null;
+			this.#run = null;
 			this.label = '';
 		}
-	}
-
-	cancel(): void {
-		this.#controller?.abort();
 	}
 
 	#onEvent(event: JobEvent): void {
@@ -78,6 +108,17 @@ export class TrainSession {
 				this.logs = [...this.logs, event.message];
 				if (event.message.startsWith('Compute backend: ')) this.backend = event.message.slice(17, -1);
 				break;
+			case 'checkpoint': {
+				const run = this.#run;
+				if (!run) break;
+				// A failed checkpoint write (e.g. a full disk) must not stop training; the log says so.
+				this.#saving = this.#saving.then(() =>
+					saveCheckpoint(run, event.checkpoint).catch((e) => {
+						this.logs = [...this.logs, `Checkpoint after epoch ${event.checkpoint.epoch} not saved: ${toUiError(e).message}`];
+					})
+				);
+				break;
+			}
 			case 'done':
 			case 'error':
 				break;
