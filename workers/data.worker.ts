@@ -4,8 +4,8 @@ import { tableBuffers } from './lib/table';
 import type { DataWorkerApi } from './protocol';
 
 const api: DataWorkerApi = {
-	async parseCsv(file, fileName, expected) {
-		const parsed = parseCsv(file, fileName, expected);
+	async parseCsv(file, fileName, expected, onProgress) {
+		const parsed = parseCsv(file, fileName, { expected, onProgress });
 		return Comlink.transfer(parsed, tableBuffers(parsed.table));
 	}
 };

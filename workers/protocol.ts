@@ -205,7 +205,7 @@ export interface EnvironmentReport {
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
 export interface DataWorkerApi {
-	parseCsv(file: ArrayBuffer, fileName: string, expected?: ExpectedColumn[]): Promise<ParsedCsv>;
+	parseCsv(file: ArrayBuffer, fileName: string, expected?: ExpectedColumn[], onProgress?: (fraction: number) => void): Promise<ParsedCsv>;
 }
 
 export interface MlWorkerApi {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { parseCsv } from './csv';
+import type { ExpectedColumn } from '../protocol';
 import { bytes } from './testing';
 import { cellText } from './table';
 
-const parse = (text: string, expected?: Parameters<typeof parseCsv>[2]) => parseCsv(bytes(text), 'data.csv', expected);
+const parse = (text: string, expected?: ExpectedColumn[]) => parseCsv(bytes(text), 'data.csv', { expected });
 const failure = (text: string) => {
 	try {
 		parse(text);
@@ -53,6 +54,19 @@ describe('parseCsv', () => {
 		const error = failure(text);
 		expect(error.name).toBe('CsvParseError');
 		expect(error.message).toMatch(message);
+	});
+
+	it('reports progress up to 1 and the right row for an error deep in a long file', () => {
+		const lines = ['x,y'];
+		for (let i = 0; i < 100_000; i++) lines.push(`${i},"a, ${i % 10}"`);
+		const seen: number[] = [];
+		const { table } = parseCsv(bytes(lines.join('\n')), 'long.csv', { onProgress: (f) => seen.push(f) });
+		expect(table.rowCount).toBe(100_000);
+		expect(seen.length).toBeGreaterThan(5);
+		expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true);
+		expect(seen.at(-1)).toBe(1);
+		lines[90_000] = '89999,"never closed';
+		expect(() => parseCsv(bytes(lines.join('\n')), 'long.csv')).toThrow(/long\.csv: row 90001: a quoted field is never closed/);
 	});
 
 	it('rejects binary files', () => {

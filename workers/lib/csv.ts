@@ -82,40 +82,66 @@ function inferColumn(name: string, cells: string[], fileName: string): Column {
 	return categoricalColumn(name, cells);
 }
 
+export interface ParseOptions {
+	/** Parse a prediction file against the model's columns instead of inferring types. */
+	expected?: ExpectedColumn[];
+	/** Called with the share done (0–1) as chunks are parsed and columns built. */
+	onProgress?: (fraction: number) => void;
+}
+
+/** Share of the progress bar given to tokenising; building typed columns takes the rest. */
+const TOKENISE_SHARE = 0.7;
+
+/** Rows between progress reports while tokenising. */
+const PROGRESS_ROWS = 20_000;
+
+function tokenise(text: string, fileName: string, onProgress?: (fraction: number) => void): { rows: string[][]; delimiter: string } {
+	const rows: string[][] = [];
+	let delimiter = ',';
+	// `step` sees one row at a time in a single pass; papaparse's string chunking can split an
+	// escaped quote across chunks and misread it (the round-trip property test caught that).
+	Papa.parse<string[]>(text, {
+		skipEmptyLines: 'greedy',
+		step: (result) => {
+			const quoteError = result.errors.find((e) => e.type === 'Quotes');
+			if (quoteError) fail(fileName, `row ${rows.length + 1}: a quoted field is never closed (a " is missing). Check the quotes in that row.`);
+			rows.push(result.data);
+			delimiter = result.meta.delimiter;
+			if (onProgress && rows.length % PROGRESS_ROWS === 0) onProgress((TOKENISE_SHARE * result.meta.cursor) / text.length);
+		}
+	});
+	onProgress?.(TOKENISE_SHARE);
+	return { rows, delimiter };
+}
+
 /**
  * Parse a CSV file into a columnar table. Every problem becomes a CsvParseError naming the
  * file, the row (the header is row 1) and the column, and saying what was expected.
  */
-export function parseCsv(file: ArrayBuffer, fileName: string, expected?: ExpectedColumn[]): ParsedCsv {
+export function parseCsv(file: ArrayBuffer, fileName: string, options: ParseOptions = {}): ParsedCsv {
 	const text = decode(file, fileName);
 	if (text.trim() === '') fail(fileName, 'the file is empty. A CSV needs a header row and at least one data row.');
 
-	const result = Papa.parse<string[]>(text, { skipEmptyLines: 'greedy' });
-	const quoteError = result.errors.find((e) => e.type === 'Quotes');
-	if (quoteError) {
-		const row = quoteError.row === undefined ? '' : `row ${quoteError.row + 1}: `;
-		fail(fileName, `${row}a quoted field is never closed (a " is missing). Check the quotes in that row.`);
-	}
-	const [rawHeader, ...rows] = result.data;
+	const { rows: all, delimiter } = tokenise(text, fileName, options.onProgress);
+	const [rawHeader, ...rows] = all;
 	const header = checkHeader(rawHeader, fileName);
 	if (rows.length === 0) fail(fileName, 'the file has a header row but no data rows.');
 	rows.forEach((row, i) => {
 		if (row.length !== header.length) {
-			fail(fileName, `row ${fileRow(i)} has ${row.length} field${row.length === 1 ? '' : 's'} but the header has ${header.length} columns. Check for a missing or extra delimiter (${JSON.stringify(result.meta.delimiter)}) in that row.`);
+			fail(fileName, `row ${fileRow(i)} has ${row.length} field${row.length === 1 ? '' : 's'} but the header has ${header.length} columns. Check for a missing or extra delimiter (${JSON.stringify(delimiter)}) in that row.`);
 		}
 	});
 
-	const cellsOf = (col: number) => rows.map((row) => row[col]);
-	let columns: Column[];
-	if (expected) {
-		columns = expected.map(({ name, kind }) => {
-			const col = header.indexOf(name);
-			if (col < 0) throw new KilnError('SchemaMismatchError', `${fileName}: there is no column "${name}", which the model was trained on. Columns found: ${header.join(', ')}.`);
-			return kind === 'numeric' ? numericColumn(name, cellsOf(col), fileName) : categoricalColumn(name, cellsOf(col));
-		});
-	} else {
-		columns = header.map((name, col) => inferColumn(name, cellsOf(col), fileName));
-	}
+	const { expected, onProgress } = options;
+	const wanted = expected ?? header.map((name) => ({ name, kind: undefined }));
+	const columns: Column[] = wanted.map(({ name, kind }, i) => {
+		const col = header.indexOf(name);
+		if (col < 0) throw new KilnError('SchemaMismatchError', `${fileName}: there is no column "${name}", which the model was trained on. Columns found: ${header.join(', ')}.`);
+		const cells = rows.map((row) => row[col]);
+		const column = kind === 'numeric' ? numericColumn(name, cells, fileName) : kind === 'categorical' ? categoricalColumn(name, cells) : inferColumn(name, cells, fileName);
+		onProgress?.(TOKENISE_SHARE + ((1 - TOKENISE_SHARE) * (i + 1)) / wanted.length);
+		return column;
+	});
 	const table: Table = { rowCount: rows.length, columns };
-	return { fileName, table, profile: profileTable(table), delimiter: result.meta.delimiter };
+	return { fileName, table, profile: profileTable(table), delimiter };
 }

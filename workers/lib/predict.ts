@@ -12,7 +12,7 @@ export async function predictTable(artifacts: ModelArtifacts, prep: Preprocessin
 	try {
 		const out = await forward(model, x, table.rowCount, prep.inputSize);
 		const warnings: string[] = [];
-		if (unknownCategories > 0) warnings.push(`${unknownCategories} cell${unknownCategories === 1 ? '' : 's'} held a category the model never saw in training; they count as "none of the known categories".`);
+		if (unknownCategories > 0) warnings.push(`${unknownCategories} cell${unknownCategories === 1 ? '' : 's'} held a category the model has no input for (never seen in training, or too rare); they count as "none of the known categories".`);
 		const target = prep.target;
 		if (target.task === 'classification') {
 			const probabilities = softmaxRows(out, target.classes.length);

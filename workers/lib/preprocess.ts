@@ -15,6 +15,11 @@ export function fitPreprocessing(table: Table, features: string[], target: strin
 	};
 }
 
+/** At most this many one-hot inputs per categorical column. */
+export const MAX_ONE_HOT = 64;
+/** More classes than this is almost always an ID or a number picked as a classification target. */
+export const MAX_CLASSES = 1000;
+
 const width = (t: FeatureTransform) => (t.kind === 'numeric' ? 1 : t.categories.length);
 
 function fitFeature(column: Column, rows: ArrayLike<number>): FeatureTransform {
@@ -27,10 +32,15 @@ function fitFeature(column: Column, rows: ArrayLike<number>): FeatureTransform {
 		const code = column.codes[rows[i]];
 		if (code >= 0) counts[code]++;
 	}
-	const seen = column.categories.filter((_, i) => counts[i] > 0);
-	const seenCounts = counts.filter((c) => c > 0);
-	const fill = seenCounts.indexOf(Math.max(...seenCounts));
-	return { name: column.name, kind: 'categorical', categories: seen, fill };
+	// Most frequent first; an ID-like column would otherwise become thousands of inputs. Rarer
+	// categories encode as all zeros, like categories never seen in training.
+	const kept = counts
+		.map((count, code) => ({ count, code }))
+		.filter((c) => c.count > 0)
+		.sort((a, b) => b.count - a.count || a.code - b.code)
+		.slice(0, MAX_ONE_HOT);
+	// Missing cells take the most frequent category; a column with no values at all has none.
+	return { name: column.name, kind: 'categorical', categories: kept.map((c) => column.categories[c.code]), fill: kept.length > 0 ? 0 : -1 };
 }
 
 function meanStd(values: Float64Array, rows: ArrayLike<number>): { mean: number; std: number } {
@@ -70,6 +80,9 @@ function fitTarget(column: Column, task: Task, rows: ArrayLike<number>): TargetT
 			const only = classes.length === 1 ? `only one class ("${classes[0]}")` : 'no values';
 			throw new KilnError('TrainingError', `The target column "${column.name}" has ${only} in the training rows; a classifier needs at least two classes. Pick another target column.`);
 		}
+		if (classes.length > MAX_CLASSES) {
+			throw new KilnError('TrainingError', `The target column "${column.name}" has ${classes.length.toLocaleString('en-US')} different values; a classifier supports at most ${MAX_CLASSES}. If it holds numbers, choose regression; otherwise pick another target.`);
+		}
 		return { name: column.name, task, classes };
 	}
 	if (column.kind !== 'numeric') {
@@ -89,7 +102,7 @@ export function labelledRows(table: Table, target: string): Int32Array {
 
 export interface EncodedFeatures {
 	x: Float32Array;
-	/** Count of category values never seen in training (encoded as all zeros). */
+	/** Cells whose category has no input: unseen in training or too rare (encoded as all zeros). */
 	unknownCategories: number;
 }
 
@@ -111,12 +124,13 @@ export function encodeFeatures(table: Table, prep: Preprocessing, rows: ArrayLik
 			}
 			offset += 1;
 		} else if (t.kind === 'categorical' && column.kind === 'categorical') {
-			const toSlot = column.categories.map((c) => t.categories.indexOf(c));
+			const slots = new Map(t.categories.map((c, i) => [c, i]));
+			const toSlot = column.categories.map((c) => slots.get(c) ?? -1);
 			for (let i = 0; i < rows.length; i++) {
 				const code = column.codes[rows[i]];
 				const slot = code < 0 ? t.fill : toSlot[code];
-				if (slot < 0) unknownCategories++;
-				else x[i * prep.inputSize + offset + slot] = 1;
+				if (slot >= 0) x[i * prep.inputSize + offset + slot] = 1;
+				else if (code >= 0) unknownCategories++;
 			}
 			offset += t.categories.length;
 		}

@@ -19,8 +19,8 @@ export function holdoutSplit(rows: Int32Array, fraction: number, seed: number, l
 		const group = shuffleInPlace(groups.get(key)!, rng);
 		// A class with one row goes to training: it cannot be both learned and tested.
 		const take = group.length > 1 ? Math.max(1, Math.round(group.length * fraction)) : 0;
-		holdout.push(...group.slice(0, take));
-		train.push(...group.slice(take));
+		// Loops, not push(...spread): a spread of 100k+ rows overflows the call stack.
+		for (let i = 0; i < group.length; i++) (i < take ? holdout : train).push(group[i]);
 	}
 	return { train: Int32Array.from(shuffleInPlace(train, rng)), holdout: Int32Array.from(holdout.sort((a, b) => a - b)) };
 }

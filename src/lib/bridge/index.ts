@@ -38,12 +38,12 @@ const probe = new WorkerBridge<MlWorkerApi>(
 /** Files larger than this are refused before reading, with a message, instead of freezing the tab. */
 export const MAX_CSV_BYTES = 512 * 1024 * 1024;
 
-export async function parseCsvFile(file: Blob, fileName: string, expected?: ExpectedColumn[]): Promise<ParsedCsv> {
+export async function parseCsvFile(file: Blob, fileName: string, expected?: ExpectedColumn[], onProgress?: (fraction: number) => void): Promise<ParsedCsv> {
 	if (file.size > MAX_CSV_BYTES) {
 		throw new KilnError('CsvParseError', `${fileName}: the file is ${(file.size / 2 ** 20).toFixed(0)} MB; Kiln reads CSV files up to ${MAX_CSV_BYTES / 2 ** 20} MB.`);
 	}
 	const buffer = await file.arrayBuffer();
-	return data.call((api) => api.parseCsv(Comlink.transfer(buffer, [buffer]), fileName, expected));
+	return data.call((api) => api.parseCsv(Comlink.transfer(buffer, [buffer]), fileName, expected, onProgress && Comlink.proxy(onProgress)));
 }
 
 /** The table's buffers move to the worker: pass a table the page no longer needs. */

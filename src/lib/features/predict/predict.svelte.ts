@@ -22,6 +22,7 @@ export class Predictor {
 	single = $state.raw<PredictResult | null>(null);
 	batch = $state.raw<{ fileName: string; table: Table; result: PredictResult } | null>(null);
 	busy = $state<string | null>(null);
+	busyProgress = $state<number | null>(null);
 	error = $state<UiError | null>(null);
 
 	async use(run: RunRecord | null): Promise<void> {
@@ -64,7 +65,8 @@ export class Predictor {
 		this.busy = `Reading ${file.name}…`;
 		try {
 			const expected = this.model.preprocessing.features.map((f) => ({ name: f.name, kind: f.kind }));
-			const parsed = await bridge.parseCsvFile(file, file.name, expected);
+			const parsed = await bridge.parseCsvFile(file, file.name, expected, (f) => (this.busyProgress = f));
+			this.busyProgress = null;
 			this.busy = `Predicting ${parsed.table.rowCount.toLocaleString()} rows…`;
 			// predict() moves the buffers to the worker, so keep a copy for showing the rows.
 			const copy = structuredClone(parsed.table);
@@ -74,6 +76,7 @@ export class Predictor {
 			this.error = toUiError(e);
 		} finally {
 			this.busy = null;
+			this.busyProgress = null;
 		}
 	}
 

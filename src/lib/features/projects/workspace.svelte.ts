@@ -39,6 +39,8 @@ export class Workspace {
 	error = $state<UiError | null>(null);
 	loading = $state(true);
 	busy = $state<string | null>(null);
+	/** Share of the current import done, or null when the step has no measurable progress. */
+	busyProgress = $state<number | null>(null);
 
 	selectedRun = $derived(this.runs.find((r) => r.id === this.selectedRunId) ?? this.runs.find((r) => r.status === 'done') ?? null);
 	features = $derived(this.table && this.project?.target ? this.table.columns.map((c) => c.name).filter((n) => n !== this.project?.target) : []);
@@ -69,7 +71,8 @@ export class Workspace {
 		this.error = null;
 		this.busy = `Reading ${fileName}…`;
 		try {
-			const parsed = await parseCsvFile(file, fileName);
+			const parsed = await parseCsvFile(file, fileName, undefined, (f) => (this.busyProgress = f));
+			this.busyProgress = null;
 			this.busy = `Saving ${fileName}…`;
 			// The parsed buffers are stored, then kept for display: nothing is transferred away.
 			const record = await saveDataset({
@@ -90,6 +93,7 @@ export class Workspace {
 			return false;
 		} finally {
 			this.busy = null;
+			this.busyProgress = null;
 		}
 	}
 

@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { createProject } from './browser';
+
+test('a 300,000-row file imports with a progress bar, is stored in chunks and trains', async ({ page }) => {
+	const rows = ['x1,x2,group,y'];
+	for (let i = 0; i < 300_000; i++) {
+		const x1 = (i % 1000) / 100;
+		const x2 = ((i * 7) % 500) / 50;
+		rows.push(`${x1},${x2},${['a', 'b', 'c'][i % 3]},${(2 * x1 - x2 + (i % 3)).toFixed(3)}`);
+	}
+	await createProject(page, 'Large file');
+	await page.getByTestId('csv-input').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+	await expect(page.getByRole('progressbar', { name: 'Reading large.csv…' })).toBeVisible();
+	await expect(page.getByTestId('dataset-summary')).toContainText('300,000 rows · 4 columns · 3 numeric, 1 categorical');
+	await expect(page.getByTestId('dataset-summary')).toContainText('in 5 chunks');
+	await expect(page.getByTestId('task-select')).toHaveValue('regression');
+	await page.getByTestId('model-select').selectOption('linear');
+	await page.getByTestId('epochs-input').fill('2');
+	await page.getByTestId('train-button').click();
+	await expect(page.getByTestId('run-report')).toBeVisible({ timeout: 120_000 });
+	expect(Number(await page.getByTestId('metric-r2').textContent())).toBeGreaterThan(0.99);
+
+	await page.reload();
+	await expect(page.getByTestId('dataset-summary')).toContainText('300,000 rows');
+});
