@@ -27,6 +27,7 @@ export interface DemoDataset {
 	columns: number;
 	description: string;
 	license: string;
+	source: string;
 }
 
 /** One project's working state: its dataset, target, runs and whatever is in progress. */

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loaders } from '../../workers/backend-loaders';
+import { activateBackend } from '../../workers/lib/backend';
+import { buildModel } from '../../workers/lib/model';
+import { makeTrainStep } from '../../workers/lib/train';
+import type { BenchRequest, BenchResult, LatencyStats } from './types';
+
+interface DataHeader {
+	n: number;
+	width: number;
+	classes: number;
+	xOffset: number;
+	yOffset: number;
+}
+
+const scope = self as unknown as { onmessage: ((event: MessageEvent<BenchRequest>) => void) | null; postMessage(message: BenchResult): void };
+
+async function loadData(): Promise<{ header: DataHeader; x: Float32Array; y: Int32Array }> {
+	const header = (await (await fetch('/data.json')).json()) as DataHeader;
+	const bytes = await (await fetch('/data.bin')).arrayBuffer();
+	return {
+		header,
+		x: new Float32Array(bytes, header.xOffset, header.n * header.width),
+		y: new Int32Array(bytes, header.yOffset, header.n)
+	};
+}
+
+function percentile(sorted: number[], q: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function bench(request: BenchRequest, base: BenchResult): Promise<BenchResult> {
+	const { header, x, y } = await loadData();
+	const width = header.width;
+	const samples = Math.min(request.samples, header.n);
+
+	const initStart = performance.now();
+	// activateBackend falls back to another backend when the chosen one fails; that must not
+	// be timed under the wrong name, so the fallback is reported as a skip.
+	const { backend, note } = await activateBackend(request.backend, loaders);
+	const initMs = performance.now() - initStart;
+	if (backend !== request.backend || tf.getBackend() !== request.backend) {
+		return { ...base, ok: false, reason: note || `tfjs is on ${tf.getBackend()}` };
+	}
+	let wasm: BenchResult['wasm'];
+	if (backend === 'wasm') {
+		const module = await import('@tensorflow/tfjs-backend-wasm');
+		wasm = {
+			simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
+			threads: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
+			threadsCount: module.getThreadsCount()
+		};
+	}
+
+	const model = buildModel({ kind: 'mlp', inputSize: width, outputSize: header.classes, hiddenLayers: [128], seed: 1 });
+	const optimizer = tf.train.adam(request.learningRate);
+	const step = makeTrainStep(model, optimizer, 'classification', header.classes, 0);
+	const batches = Math.ceil(samples / request.batchSize);
+	// Kiln's loop reads every batch loss back (await data()), which syncs with the device.
+	const runBatch = async (b: number): Promise<number> => {
+		const start = b * request.batchSize;
+		const end = Math.min(start + request.batchSize, samples);
+		const lossTensor = step(x.subarray(start * width, end * width), Array.from(y.subarray(start, end)));
+		const loss = (await lossTensor.data())[0];
+		lossTensor.dispose();
+		return loss;
+	};
+	try {
+		await runBatch(0);
+		let lastEpochLoss = 0;
+		const trainStart = performance.now();
+		for (let epoch = 0; epoch < request.epochs; epoch++) {
+			let sum = 0;
+			for (let b = 0; b < batches; b++) sum += await runBatch(b);
+			lastEpochLoss = sum / batches;
+		}
+		const trainMs = performance.now() - trainStart;
+
+		const row = x.slice(0, width);
+		const predictOnce = async (): Promise<void> => {
+			const out = tf.tidy(() => model.predict(tf.tensor2d(row, [1, width])) as tf.Tensor);
+			await out.data();
+			out.dispose();
+		};
+		for (let i = 0; i < 20; i++) await predictOnce();
+		const times: number[] = [];
+		for (let i = 0; i < request.latencyRuns; i++) {
+			const t0 = performance.now();
+			await predictOnce();
+			times.push(performance.now() - t0);
+		}
+		const sorted = [...times].sort((a, b) => a - b);
+		const latency: LatencyStats = {
+			runs: times.length,
+			medianMs: percentile(sorted, 0.5),
+			p10Ms: percentile(sorted, 0.1),
+			p90Ms: percentile(sorted, 0.9),
+			meanMs: times.reduce((a, b) => a + b, 0) / times.length
+		};
+		return {
+			...base,
+			ok: true,
+			initMs,
+			epochs: request.epochs,
+			samples,
+			batches,
+			trainMs,
+			samplesPerSecond: (request.epochs * samples) / (trainMs / 1000),
+			lastEpochLoss,
+			latency,
+			wasm
+		};
+	} finally {
+		model.dispose();
+		optimizer.dispose();
+	}
+}
+
+scope.onmessage = (event) => {
+	const request = event.data;
+	const base: BenchResult = {
+		backend: request.backend,
+		ok: false,
+		crossOriginIsolated: self.crossOriginIsolated === true,
+		hardwareConcurrency: navigator.hardwareConcurrency ?? 1
+	};
+	bench(request, base).then(scope.postMessage.bind(scope), (error: unknown) =>
+		scope.postMessage({ ...base, reason: error instanceof Error ? error.message : String(error) })
+	);
+};

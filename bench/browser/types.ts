@@ -1,0 +1,40 @@
+import type { BackendName } from '../../workers/protocol';
+
+/** What the page asks one fresh worker to measure. */
+export interface BenchRequest {
+	backend: BackendName;
+	epochs: number;
+	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
+	samples: number;
+	batchSize: number;
+	learningRate: number;
+	latencyRuns: number;
+}
+
+export interface LatencyStats {
+	runs: number;
+	medianMs: number;
+	p10Ms: number;
+	p90Ms: number;
+	meanMs: number;
+}
+
+export interface BenchResult {
+	backend: BackendName;
+	ok: boolean;
+	/** Why the backend was skipped or failed. */
+	reason?: string;
+	crossOriginIsolated: boolean;
+	hardwareConcurrency: number;
+	/** Load + setBackend + the correctness check in activateBackend. */
+	initMs?: number;
+	epochs?: number;
+	samples?: number;
+	batches?: number;
+	trainMs?: number;
+	samplesPerSecond?: number;
+	/** Mean batch loss of the last timed epoch: a sanity check that both sides learn alike. */
+	lastEpochLoss?: number;
+	latency?: LatencyStats;
+	wasm?: { simd: boolean; threads: boolean; threadsCount: number };
+}
