@@ -37,4 +37,11 @@ test('cancel stops training at once, keeps the history, and the next run starts 
 	await page.reload();
 	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(2);
 	await expect(page.getByTestId('run-list')).toContainText('cancelled');
+
+	// Deleting the cancelled run leaves the finished one and its report.
+	page.once('dialog', (dialog) => void dialog.accept());
+	await page.getByTestId('run-list').locator('tr', { hasText: 'cancelled' }).getByRole('button', { name: /Delete run/ }).click();
+	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
+	await expect(page.getByTestId('run-list')).toContainText('done');
+	await expect(page.getByTestId('run-report')).toBeVisible();
 });

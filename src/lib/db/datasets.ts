@@ -15,7 +15,9 @@ export interface NewDataset {
 
 /**
  * Store a dataset's metadata and all its chunks and make it the project's current dataset in
- * one transaction: a full disk leaves the project exactly as it was.
+ * one transaction: a full disk leaves the project exactly as it was. Earlier datasets of the
+ * project are dropped in the same step, unless a run that may still resume needs one; finished
+ * runs keep their metrics and models, which do not need the rows.
  */
 export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 	const id = newId('dataset');
@@ -36,9 +38,16 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 	};
 	const db = await openKilnDb();
 	return write(`the dataset "${input.fileName}"`, () =>
-		atomically(db.transaction(['datasets', 'chunks', 'projects'], 'readwrite'), async (tx) => {
+		atomically(db.transaction(['datasets', 'chunks', 'projects', 'runs'], 'readwrite'), async (tx) => {
 		const project = await tx.objectStore('projects').get(input.projectId);
 		if (!project) throw new KilnError('NotFoundError', 'This project does not exist (it may have been deleted).');
+		const runs = await tx.objectStore('runs').index('byProject').getAll(input.projectId);
+		const needed = new Set(runs.filter((r) => r.status === 'running' || r.status === 'interrupted').map((r) => r.datasetId));
+		for (const old of await tx.objectStore('datasets').index('byProject').getAllKeys(input.projectId)) {
+			if (needed.has(old)) continue;
+			await tx.objectStore('chunks').delete(IDBKeyRange.bound([old, 0], [old, Infinity]));
+			await tx.objectStore('datasets').delete(old);
+		}
 		await tx.objectStore('datasets').put(record);
 		for (const chunk of chunks) await tx.objectStore('chunks').put(chunk);
 		const { target: _target, task: _task, ...rest } = project;

@@ -47,7 +47,7 @@ export async function write<T>(what: string, change: () => Promise<T>): Promise<
 		if (isQuotaError(error)) {
 			throw new KilnError(
 				'QuotaExceededError',
-				`There is not enough storage space to save ${what}. Nothing was changed. Delete old runs or datasets, or ask for persistent storage in Settings, and try again.`
+				`There is not enough storage space to save ${what}. Nothing was changed. Delete old runs or projects you no longer need, and try again; Settings shows how much space Kiln uses.`
 			);
 		}
 		throw error;

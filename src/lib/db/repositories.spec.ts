@@ -40,6 +40,22 @@ describe('repositories', () => {
 		expect(await listDatasets(project.id)).toHaveLength(1);
 	});
 
+	it('replace the project dataset, keeping an older one only while an interrupted run needs it', async () => {
+		const project = await createProject('Replace');
+		const { table, profile } = parsed();
+		const save = (name: string) => saveDataset({ projectId: project.id, name, fileName: `${name}.csv`, source: 'upload', table, profile });
+		const first = await save('first');
+		const run = await createRun({ projectId: project.id, datasetId: first.id, config: {} as never });
+		await save('second');
+		// `first` stays: its run is still running and may resume.
+		expect((await listDatasets(project.id)).map((d) => d.name).sort()).toEqual(['first', 'second']);
+		await endRun(run, 'cancelled', { history: [] });
+		await save('third');
+		expect((await listDatasets(project.id)).map((d) => d.name)).toEqual(['third']);
+		const db = await openKilnDb();
+		expect(await db.count('chunks')).toBe(1);
+	});
+
 	it('leave everything as it was when the disk is full', async () => {
 		const project = await createProject('Full disk');
 		const { table, profile } = parsed();

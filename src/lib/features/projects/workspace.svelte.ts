@@ -2,6 +2,7 @@ import { asset } from '$app/paths';
 import { parseCsvFile } from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import {
+	deleteRun,
 	getDataset,
 	getProject,
 	listRuns,
@@ -108,6 +109,16 @@ export class Workspace {
 		} catch (e) {
 			this.error = toUiError(e);
 			this.busy = null;
+		}
+	}
+
+	async deleteRun(run: RunRecord): Promise<void> {
+		try {
+			await deleteRun(run);
+			if (this.selectedRunId === run.id) this.selectedRunId = null;
+			await this.refreshRuns();
+		} catch (e) {
+			this.error = toUiError(e);
 		}
 	}
 
