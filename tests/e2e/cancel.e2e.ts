@@ -33,8 +33,9 @@ test('cancel stops training at once, keeps the history, and the next run starts 
 	await expect(runs.first()).toContainText('done');
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.5);
 
-	// After a reload the cancelled run is still recorded as cancelled.
+	// After a reload the cancelled run is still recorded as cancelled, and the form is as left.
 	await page.reload();
+	await expect(page.getByTestId('epochs-input')).toHaveValue('3');
 	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(2);
 	await expect(page.getByTestId('run-list')).toContainText('cancelled');
 

@@ -26,6 +26,8 @@ export interface ProjectRecord {
 	datasetId?: string;
 	target?: string;
 	task?: Task;
+	/** The settings of the last run started, so the form comes back as it was left. */
+	lastConfig?: TrainConfig;
 }
 
 export interface StoredColumn {

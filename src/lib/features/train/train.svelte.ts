@@ -1,6 +1,6 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
-import { createRun, endRun, finishRun, getCheckpoint, getSetting, loadTable, reopenRun, saveCheckpoint, type RunRecord } from '$lib/db';
+import { createRun, endRun, finishRun, getCheckpoint, getSetting, loadTable, reopenRun, saveCheckpoint, updateProject, type RunRecord } from '$lib/db';
 import type { EpochRecord, JobEvent, TrainCheckpoint, TrainConfig } from '../../../../workers/protocol';
 import type { Workspace } from '../projects/workspace.svelte';
 import { holdRunLock } from './run-locks';
@@ -24,7 +24,10 @@ export class TrainSession {
 
 	async start(ws: Workspace, config: TrainConfig): Promise<RunRecord | null> {
 		if (this.running || !ws.project || !ws.dataset) return null;
-		return this.#execute(ws, config, () => createRun({ projectId: ws.project!.id, datasetId: ws.dataset!.id, config }));
+		return this.#execute(ws, config, async () => {
+			ws.project = await updateProject(ws.project!.id, { lastConfig: config });
+			return createRun({ projectId: ws.project.id, datasetId: ws.dataset!.id, config });
+		});
 	}
 
 	/** Continue an interrupted run from its last checkpoint. */
