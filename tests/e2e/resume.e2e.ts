@@ -9,8 +9,8 @@ test('a run cut off by closing the browser resumes from its checkpoint', async (
 	await loadDemo(page, 'digits', 1797);
 	await page.getByTestId('epochs-input').fill('150');
 	await page.getByTestId('train-button').click();
-	// Checkpoints are written every 2 s of training; by epoch 40 at least one exists.
-	await expect(page.getByText(/Epoch ([4-9]\d|1[0-4]\d) of 150/)).toBeVisible({ timeout: 90_000 });
+	// Checkpoints are written every 2 s of training; close once one is stored.
+	await expect(page.getByTestId('checkpoint-status')).toContainText(/Checkpoint saved after epoch \d+/, { timeout: 90_000 });
 	const url = page.url();
 	await context.close();
 

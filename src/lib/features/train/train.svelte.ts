@@ -17,6 +17,8 @@ export class TrainSession {
 	backend = $state('');
 	/** How the last job ended; the live chart stays up only when no run report replaces it. */
 	outcome = $state<'done' | 'cancelled' | 'failed' | null>(null);
+	/** Epoch of the last checkpoint stored for the running job. */
+	checkpointEpoch = $state<number | null>(null);
 	#controller: AbortController | null = null;
 	#run: RunRecord | null = null;
 	/** Checkpoint writes queue up so an older one can never land after a newer one. */
@@ -54,6 +56,7 @@ export class TrainSession {
 	async #execute(ws: Workspace, config: TrainConfig, open: () => Promise<RunRecord>, resume?: TrainCheckpoint): Promise<RunRecord | null> {
 		this.running = true;
 		this.outcome = null;
+		this.checkpointEpoch = resume?.epoch ?? null;
 		this.error = null;
 		this.progress = resume ? resume.epoch / config.epochs : 0;
 		this.history = resume?.history ?? [];
@@ -116,9 +119,12 @@ export class TrainSession {
 				if (!run) break;
 				// A failed checkpoint write (e.g. a full disk) must not stop training; the log says so.
 				this.#saving = this.#saving.then(() =>
-					saveCheckpoint(run, event.checkpoint).catch((e) => {
-						this.logs = [...this.logs, `Checkpoint after epoch ${event.checkpoint.epoch} not saved: ${toUiError(e).message}`];
-					})
+					saveCheckpoint(run, event.checkpoint).then(
+						() => void (this.checkpointEpoch = event.checkpoint.epoch),
+						(e) => {
+							this.logs = [...this.logs, `Checkpoint after epoch ${event.checkpoint.epoch} not saved: ${toUiError(e).message}`];
+						}
+					)
 				);
 				break;
 			}
