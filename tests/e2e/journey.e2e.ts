@@ -23,6 +23,7 @@ test('train on iris, reopen the browser, and predict', async () => {
 	const accuracy = Number(await page.getByTestId('metric-accuracy').textContent());
 	expect(accuracy).toBeGreaterThanOrEqual(0.8);
 	await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(3);
+	await expect(page.getByTestId('per-class').locator('tbody tr')).toHaveCount(3);
 	await expect(page.getByTestId('active-backend')).toContainText(/wasm|webgl|webgpu|cpu/);
 	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
 	const url = page.url();

@@ -15,18 +15,10 @@ export function classificationMetrics(truth: ArrayLike<number>, predicted: Array
 		counted++;
 		if (t === predicted[i]) correct++;
 	}
-	let f1Sum = 0;
-	let present = 0;
-	for (let c = 0; c < k; c++) {
-		const tp = confusion[c][c];
-		const actual = confusion[c].reduce((a, b) => a + b, 0);
-		const guessed = confusion.reduce((a, row) => a + row[c], 0);
-		if (actual === 0 && guessed === 0) continue; // a class absent from both sides has no F1
-		present++;
-		const precision = guessed > 0 ? tp / guessed : 0;
-		const recall = actual > 0 ? tp / actual : 0;
-		f1Sum += precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-	}
+	// A class absent from both truth and predictions has no F1 and does not count in the mean.
+	const scored = perClassScores(confusion).filter((s) => s.support > 0 || s.predicted > 0);
+	const f1Sum = scored.reduce((sum, s) => sum + s.f1, 0);
+	const present = scored.length;
 	return {
 		task: 'classification',
 		accuracy: counted > 0 ? correct / counted : 0,
@@ -57,4 +49,27 @@ export function regressionMetrics(truth: ArrayLike<number>, predicted: ArrayLike
 		r2: ss > 0 ? 1 - se / ss : 0,
 		support: n
 	};
+}
+
+export interface ClassScore {
+	precision: number;
+	recall: number;
+	f1: number;
+	/** Rows truly of this class. */
+	support: number;
+	/** Rows predicted as this class. */
+	predicted: number;
+}
+
+/** Precision, recall and F1 per class from a confusion matrix (rows true, columns predicted). */
+export function perClassScores(confusion: number[][]): ClassScore[] {
+	return confusion.map((row, c) => {
+		const tp = row[c];
+		const support = row.reduce((a, b) => a + b, 0);
+		const predicted = confusion.reduce((a, r) => a + r[c], 0);
+		const precision = predicted > 0 ? tp / predicted : 0;
+		const recall = support > 0 ? tp / support : 0;
+		const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+		return { precision, recall, f1, support, predicted };
+	});
 }
