@@ -1,10 +1,19 @@
+import type { ProfileRequest } from './profile.worker';
 import type { BenchRequest, BenchResult } from './types';
 
 /** One fresh worker per backend, so one backend's state (GL context, wasm pthreads) cannot slow the next. */
 function runBench(request: BenchRequest): Promise<BenchResult> {
+	return runWorker(new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' }), request);
+}
+
+/** bench/profile.mjs: the step's kernel list and time breakdown, and an A/B against the original step. */
+function runProfile(request: ProfileRequest): Promise<unknown> {
+	return runWorker(new Worker(new URL('./profile.worker.ts', import.meta.url), { type: 'module' }), request);
+}
+
+function runWorker<T>(worker: Worker, request: unknown): Promise<T> {
 	return new Promise((resolve, reject) => {
-		const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
-		worker.onmessage = (event: MessageEvent<BenchResult>) => {
+		worker.onmessage = (event: MessageEvent<T>) => {
 			worker.terminate();
 			resolve(event.data);
 		};
@@ -19,8 +28,10 @@ function runBench(request: BenchRequest): Promise<BenchResult> {
 declare global {
 	interface Window {
 		runBench: typeof runBench;
+		runProfile: typeof runProfile;
 	}
 }
 
 window.runBench = runBench;
+window.runProfile = runProfile;
 document.getElementById('status')!.textContent = 'ready';

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackendName, EpochRecord, JobEvent, Metrics, Table, Task, TrainCheckpoint, TrainConfig, TrainResult } from '../protocol';
 import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
+import { denseForward, denseLayers } from './dense';
 import { KilnError } from './errors';
+import { oneHotTensor, softmaxCrossEntropy } from './losses';
 import { classificationMetrics, regressionMetrics } from './metrics';
 import { argmaxRows, buildModel, forward, serializeModel, softmaxRows } from './model';
 import { classLabels, encodeFeatures, encodeTarget, fitPreprocessing, labelledRows } from './preprocess';
@@ -68,19 +70,25 @@ function holdoutScores(out: Float32Array, y: Int32Array | Float32Array, config: 
  * One optimiser step on a batch (row-major features, class indices or standardised targets);
  * returns the batch loss as a scalar tensor the caller reads and disposes. Shared with the
  * benchmark so it measures exactly the path training takes.
+ *
+ * The models buildModel makes (plain Dense stacks) train through denseForward and the
+ * cross-entropy in losses.ts: same values as model.apply and tf.losses, but on tfjs-wasm the
+ * step took 3–4× as long through tfjs's own gradients (see bench/README.md). Any other model
+ * keeps tfjs's autodiff.
  */
 export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number) {
 	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 	const kernels = variables.filter((v) => v.shape.length === 2);
 	const width = model.inputs[0].shape[1] as number;
+	const dense = denseLayers(model);
 	return (x: Float32Array, y: number[]): tf.Scalar =>
 		tf.tidy(() => {
 			const n = y.length;
 			const xs = tf.tensor2d(x, [n, width]);
-			const ys = task === 'classification' ? tf.oneHot(tf.tensor1d(y, 'int32'), classes) : tf.tensor2d(y, [n, 1]);
+			const ys = task === 'classification' ? oneHotTensor(y, classes) : tf.tensor2d(y, [n, 1]);
 			return optimizer.minimize(() => {
-				const out = model.apply(xs, { training: true }) as tf.Tensor2D;
-				const dataLoss = task === 'classification' ? tf.losses.softmaxCrossEntropy(ys, out) : tf.losses.meanSquaredError(ys, out);
+				const out = dense ? denseForward(dense, xs) : (model.apply(xs, { training: true }) as tf.Tensor2D);
+				const dataLoss = task === 'classification' ? softmaxCrossEntropy(ys, out) : tf.losses.meanSquaredError(ys, out);
 				if (l2 === 0) return dataLoss as tf.Scalar;
 				const penalty = tf.addN(kernels.map((k) => tf.sum(tf.square(k))));
 				return tf.add(dataLoss, tf.mul(penalty, l2)) as tf.Scalar;
