@@ -75,6 +75,11 @@ export function activeBackend(backend: BackendChoice): Promise<ActiveBackend> {
 	return ml.call((api) => api.useBackend(backend));
 }
 
-export function probeEnvironment(signal?: AbortSignal): Promise<EnvironmentReport> {
-	return probe.call((api) => api.probe(), signal);
+/** The probe worker is stopped afterwards: it holds a WebGL and a WebGPU context nobody needs. */
+export async function probeEnvironment(signal?: AbortSignal): Promise<EnvironmentReport> {
+	try {
+		return await probe.call((api) => api.probe(), signal);
+	} finally {
+		probe.stop();
+	}
 }
