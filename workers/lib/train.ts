@@ -141,6 +141,8 @@ export async function trainModel(table: Table, config: TrainConfig, options: Tra
 	let lastCheckpoint = performance.now();
 	let trainingMs = 0;
 	let firstEpoch = 1;
+	// Holdout outputs after the latest epoch; the final metrics reuse them.
+	let out: Float32Array = new Float32Array(0);
 
 	try {
 		const resume = options.resume;
@@ -175,7 +177,8 @@ export async function trainModel(table: Table, config: TrainConfig, options: Tra
 				}
 			}
 			trainingMs += performance.now() - epochStart;
-			const scores = holdoutScores(await forward(model, xHold, holdout.length, width), yHold, config, classes, targetStd);
+			out = await forward(model, xHold, holdout.length, width);
+			const scores = holdoutScores(out, yHold, config, classes, targetStd);
 			const record = { epoch, trainLoss: lossSum / train.length, valLoss: scores.loss, valMetric: scores.metric };
 			history.push(record);
 			emit({ type: 'metric', metricName: config.task === 'classification' ? 'accuracy' : 'rmse', ...record });
@@ -184,7 +187,6 @@ export async function trainModel(table: Table, config: TrainConfig, options: Tra
 				lastCheckpoint = performance.now();
 			}
 		}
-		const out = await forward(model, xHold, holdout.length, width);
 		const metrics: Metrics =
 			prep.target.task === 'classification'
 				? classificationMetrics(yHold, argmaxRows(out, classes), prep.target.classes)

@@ -58,8 +58,8 @@ export interface TrainJob {
 
 export function train({ table, config, backend, onEvent, signal, resume }: TrainJob): Promise<TrainResult> {
 	return ml.call(async (api) => {
-		const active = await api.useBackend(backend);
-		if (active.note) onEvent({ type: 'log', message: active.note });
+		// The worker's train() logs the backend and any fallback note itself.
+		await api.useBackend(backend);
 		return api.train(Comlink.transfer(table, tableBuffers(table)), config, Comlink.proxy(onEvent), resume);
 	}, signal);
 }
