@@ -10,7 +10,7 @@ const config = {
 		// under a sub-path; BASE_PATH is only needed for hosts that rewrite URLs.
 		adapter: adapter({ pages: 'build', assets: 'build', strict: true }),
 		paths: { base: process.env.BASE_PATH ?? '', relative: true },
-		alias: { $workers: 'workers' }
+		alias: { $workers: 'workers', $shared: 'shared' }
 	}
 };
 

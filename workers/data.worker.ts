@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { parseCsv } from './lib/csv';
-import { tableBuffers } from './lib/table';
+import { tableBuffers } from '$shared/table';
 import type { DataWorkerApi } from './protocol';
 
 const api: DataWorkerApi = {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Task } from '../../workers/protocol';
+import type { Task } from '$workers/protocol';
 
 /**
  * Kiln's training step as it was before the wasm speed work (commit e7391d1), kept so the

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loaders } from '../../workers/backend-loaders';
-import { activateBackend } from '../../workers/lib/backend';
-import { buildModel } from '../../workers/lib/model';
-import { makeTrainStep } from '../../workers/lib/train';
+import { activateBackend } from '$workers/lib/backend';
+import { buildModel } from '$workers/lib/model';
+import { makeTrainStep } from '$workers/lib/train';
 import type { BenchRequest, BenchResult, LatencyStats } from './types';
 
 interface DataHeader {

@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loaders } from '../../workers/backend-loaders';
-import { activateBackend } from '../../workers/lib/backend';
-import { denseForward, denseLayers } from '../../workers/lib/dense';
-import { oneHotTensor, softmaxCrossEntropy } from '../../workers/lib/losses';
-import { buildModel } from '../../workers/lib/model';
-import { makeTrainStep } from '../../workers/lib/train';
+import { activateBackend } from '$workers/lib/backend';
+import { denseForward, denseLayers } from '$workers/lib/dense';
+import { oneHotTensor, softmaxCrossEntropy } from '$workers/lib/losses';
+import { buildModel } from '$workers/lib/model';
+import { makeTrainStep } from '$workers/lib/train';
 import { makeBaselineTrainStep } from './baseline-step';
 
 export interface ProfileRequest {

@@ -1,4 +1,4 @@
-import type { BackendName } from '../../workers/protocol';
+import type { BackendName } from '$workers/protocol';
 
 /** What the page asks one fresh worker to measure. */
 export interface BenchRequest {

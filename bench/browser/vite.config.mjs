@@ -8,6 +8,7 @@ export default defineConfig({
 	// A bench-only build: it must not touch Kiln's build/ or .svelte-kit/.
 	build: { outDir: fileURLToPath(new URL('../out/browser', import.meta.url)), emptyOutDir: true, reportCompressedSize: false },
 	logLevel: 'warn',
+	resolve: { alias: { $workers: fileURLToPath(new URL('../../workers', import.meta.url)), $shared: fileURLToPath(new URL('../../shared', import.meta.url)) } },
 	worker: {
 		format: 'es',
 		// Same as /work/main/vite.config.ts: the threaded tfjs-backend-wasm glue breaks when its

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AUTO_ORDER, BACKEND_ORDER, type BackendChoice, type BackendName, type BackendReport } from '../protocol';
-import { KilnError, errorMessage } from './errors';
+import { KilnError, errorMessage } from '$shared/errors';
 
 /** Imports (and so registers) one tfjs backend; kept outside lib because it is bundler-specific. */
 export type BackendLoaders = Record<BackendName, () => Promise<unknown>>;

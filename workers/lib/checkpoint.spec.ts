@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassificationMetrics, TrainCheckpoint, TrainConfig } from '../protocol';
-import { loadDataset, useCpu } from './testing';
+import { loadDataset, useCpu } from '../../tests/unit-support';
 import { DEFAULT_CONFIG, trainModel } from './train';
 
 beforeAll(useCpu);

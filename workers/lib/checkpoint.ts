@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochRecord, TrainCheckpoint } from '../protocol';
-import { KilnError } from './errors';
+import { KilnError } from '$shared/errors';
 import { serializeModel } from './model';
 
 export async function captureCheckpoint(model: tfl.LayersModel, optimizer: tf.Optimizer, epoch: number, history: EpochRecord[], trainingMs: number): Promise<TrainCheckpoint> {

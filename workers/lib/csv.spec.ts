@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import Papa from 'papaparse';
 import { parseCsv } from './csv';
 import type { ExpectedColumn } from '../protocol';
-import { bytes } from './testing';
-import { cellText } from './table';
+import { bytes } from '../../tests/unit-support';
+import { cellText } from '$shared/table';
 
 const parse = (text: string, expected?: ExpectedColumn[]) => parseCsv(bytes(text), 'data.csv', { expected });
 const failure = (text: string) => {

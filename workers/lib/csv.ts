@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import type { Column, ExpectedColumn, ParsedCsv, Table } from '../protocol';
-import { KilnError } from './errors';
-import { profileTable } from './table';
+import { KilnError } from '$shared/errors';
+import { profileTable } from '$shared/table';
 
 /** Cells that mean "no value" in CSVs exported by spreadsheets, R, pandas and UCI files. */
 const MISSING = new Set(['', 'na', 'n/a', 'null', 'none', '?']);

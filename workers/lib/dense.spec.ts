@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { denseForward, denseLayers } from './dense';
 import { buildModel } from './model';
 import { createRng } from './random';
-import { useCpu } from './testing';
+import { useCpu } from '../../tests/unit-support';
 
 beforeAll(useCpu);
 

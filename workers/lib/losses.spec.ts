@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oneHotTensor, softmaxCrossEntropy } from './losses';
 import { createRng } from './random';
-import { useCpu } from './testing';
+import { useCpu } from '../../tests/unit-support';
 
 beforeAll(useCpu);
 

@@ -1,5 +1,5 @@
 import type { ModelArtifacts, Preprocessing, PredictResult, Table } from '../protocol';
-import { KilnError } from './errors';
+import { KilnError } from '$shared/errors';
 import { deserializeModel, forward, softmaxRows } from './model';
 import { encodeFeatures } from './preprocess';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
 import { encodeFeatures, encodeTarget, fitPreprocessing, MAX_ONE_HOT } from './preprocess';
-import { bytes } from './testing';
+import { bytes } from '../../tests/unit-support';
 
 const table = (text: string) => parseCsv(bytes(text), 't.csv').table;
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);

@@ -1,6 +1,6 @@
 import type { Column, FeatureTransform, Preprocessing, Table, TargetTransform, Task } from '../protocol';
-import { KilnError } from './errors';
-import { findColumn, isMissingAt } from './table';
+import { KilnError } from '$shared/errors';
+import { findColumn, isMissingAt } from '$shared/table';
 
 /**
  * Learn the feature and target transforms from the training rows only, so nothing about the

@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassificationMetrics, JobEvent, RegressionMetrics, Table, TrainConfig } from '../protocol';
 import { parseCsv } from './csv';
 import { predictTable } from './predict';
-import { bytes, loadDataset, useCpu } from './testing';
+import { bytes, loadDataset, useCpu } from '../../tests/unit-support';
 import { DEFAULT_CONFIG, trainModel } from './train';
-import { guessTarget, inferTask } from './table';
+import { guessTarget, inferTask } from '$shared/table';
 
 beforeAll(useCpu);
 

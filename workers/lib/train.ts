@@ -3,14 +3,14 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BackendName, EpochRecord, JobEvent, Metrics, Table, Task, TrainCheckpoint, TrainConfig, TrainResult } from '../protocol';
 import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
 import { denseForward, denseLayers } from './dense';
-import { KilnError } from './errors';
+import { KilnError } from '$shared/errors';
 import { oneHotTensor, softmaxCrossEntropy } from './losses';
 import { classificationMetrics, regressionMetrics } from './metrics';
 import { argmaxRows, buildModel, forward, serializeModel, softmaxRows } from './model';
 import { classLabels, encodeFeatures, encodeTarget, fitPreprocessing, labelledRows } from './preprocess';
 import { createRng, shuffleInPlace } from './random';
 import { holdoutSplit } from './split';
-import { findColumn } from './table';
+import { findColumn } from '$shared/table';
 
 export interface TrainOptions {
 	onEvent?: (event: JobEvent) => void;

@@ -15,9 +15,9 @@ import type {
 	TrainCheckpoint,
 	TrainConfig,
 	TrainResult
-} from '../../../workers/protocol';
-import { tableBuffers } from '../../../workers/lib/table';
-import { KilnError } from '../../../workers/lib/errors';
+} from '$workers/protocol';
+import { tableBuffers } from '$shared/table';
+import { KilnError } from '$shared/errors';
 import { WorkerBridge } from './worker-bridge';
 
 // `new URL(..., import.meta.url)` must stay literal for Vite to bundle each worker separately.

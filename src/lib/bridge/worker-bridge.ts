@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { KilnError } from '../../../workers/lib/errors';
+import { KilnError } from '$shared/errors';
 
 /**
  * The whole page↔worker boundary for one kind of worker (after Squoosh's WorkerBridge): the

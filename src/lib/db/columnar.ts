@@ -1,4 +1,4 @@
-import type { Column, Table } from '../../../workers/protocol';
+import type { Column, Table } from '$workers/protocol';
 import type { ChunkRecord, StoredColumn } from './schema';
 
 /** 64k rows per chunk keeps one chunk of a wide table to a few MB, so big sets can stream. */

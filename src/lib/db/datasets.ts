@@ -1,5 +1,5 @@
-import type { ColumnProfile, Table } from '../../../workers/protocol';
-import { KilnError } from '../../../workers/lib/errors';
+import type { ColumnProfile, Table } from '$workers/protocol';
+import { KilnError } from '$shared/errors';
 import { chunksToTable, describeColumns, tableBytes, tableToChunks, CHUNK_ROWS } from './columnar';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { DatasetRecord } from './schema';

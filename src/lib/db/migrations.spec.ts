@@ -6,8 +6,8 @@ import { LATEST_VERSION, migrate, type RunRecordV1 } from './migrations';
 import { closeKilnDb, openKilnDb } from './open';
 import { DB_VERSION } from './schema';
 import { chunksToTable } from './columnar';
-import { predictTable } from '../../../workers/lib/predict';
-import { useCpu } from '../../../workers/lib/testing';
+import { predictTable } from '$workers/lib/predict';
+import { useCpu } from '../../../tests/unit-support';
 
 const NAME = 'kiln-migration-test';
 const buffer = (b64: string) => {

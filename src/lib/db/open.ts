@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import { KilnError } from '../../../workers/lib/errors';
+import { KilnError } from '$shared/errors';
 import { migrate } from './migrations';
 import { DB_NAME, DB_VERSION, type KilnSchema } from './schema';
 

@@ -1,4 +1,4 @@
-import { KilnError } from '../../../workers/lib/errors';
+import { KilnError } from '$shared/errors';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { ProjectRecord } from './schema';
 

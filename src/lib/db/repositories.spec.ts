@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseCsv } from '../../../workers/lib/csv';
-import { bytes } from '../../../workers/lib/testing';
+import { parseCsv } from '$workers/lib/csv';
+import { bytes } from '../../../tests/unit-support';
 import { tableToChunks, chunksToTable, describeColumns } from './columnar';
 import { closeKilnDb, openKilnDb } from './open';
 import { createProject, deleteProject, getProject, listProjects } from './projects';

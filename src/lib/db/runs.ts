@@ -1,5 +1,5 @@
-import type { TrainCheckpoint, TrainResult } from '../../../workers/protocol';
-import { KilnError } from '../../../workers/lib/errors';
+import type { TrainCheckpoint, TrainResult } from '$workers/protocol';
+import { KilnError } from '$shared/errors';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { CheckpointRecord, ModelRecord, RunRecord } from './schema';
 

@@ -10,7 +10,7 @@ import type {
 	Task,
 	TrainCheckpoint,
 	TrainConfig
-} from '../../../workers/protocol';
+} from '$workers/protocol';
 
 export const DB_NAME = 'kiln';
 /** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */

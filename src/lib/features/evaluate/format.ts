@@ -1,4 +1,4 @@
-import type { Metrics } from '../../../../workers/protocol';
+import type { Metrics } from '$workers/protocol';
 
 export function headline(metrics: Metrics | undefined): string {
 	if (!metrics) return '—';

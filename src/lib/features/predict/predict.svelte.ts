@@ -1,8 +1,8 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { getModel, getSetting, type ModelRecord, type RunRecord } from '$lib/db';
-import type { FeatureTransform, PredictResult, Table } from '../../../../workers/protocol';
-import { cellText } from '../../../../workers/lib/table';
+import type { FeatureTransform, PredictResult, Table } from '$workers/protocol';
+import { cellText } from '$shared/table';
 import Papa from 'papaparse';
 
 /** A one-row table from form values; empty strings are missing cells. */

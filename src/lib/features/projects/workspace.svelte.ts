@@ -14,8 +14,8 @@ import {
 	type ProjectRecord,
 	type RunRecord
 } from '$lib/db';
-import type { Table, Task } from '../../../../workers/protocol';
-import { findColumn, guessTarget, inferTask } from '../../../../workers/lib/table';
+import type { Table, Task } from '$workers/protocol';
+import { findColumn, guessTarget, inferTask } from '$shared/table';
 import { activeRunIds } from '../train/run-locks';
 
 export interface DemoDataset {

@@ -1,7 +1,7 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { getSetting, setSetting } from '$lib/db';
-import type { BackendChoice, EnvironmentReport } from '../../../../workers/protocol';
+import type { BackendChoice, EnvironmentReport } from '$workers/protocol';
 
 export interface StorageReport {
 	usage: number;

@@ -1,7 +1,7 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { createRun, endRun, finishRun, getCheckpoint, getSetting, loadTable, reopenRun, saveCheckpoint, updateProject, type RunRecord } from '$lib/db';
-import type { EpochRecord, JobEvent, TrainCheckpoint, TrainConfig } from '../../../../workers/protocol';
+import type { EpochRecord, JobEvent, TrainCheckpoint, TrainConfig } from '$workers/protocol';
 import type { Workspace } from '../projects/workspace.svelte';
 import { holdRunLock } from './run-locks';
 

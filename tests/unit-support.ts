@@ -3,15 +3,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import type { Table } from '../protocol';
-import { parseCsv } from './csv';
+import type { Table } from '$workers/protocol';
+import { parseCsv } from '$workers/lib/csv';
 
 export function bytes(text: string): ArrayBuffer {
 	return new TextEncoder().encode(text).buffer as ArrayBuffer;
 }
 
 export function loadDataset(file: string): Table {
-	const path = fileURLToPath(new URL(`../../static/datasets/${file}`, import.meta.url));
+	const path = fileURLToPath(new URL(`../static/datasets/${file}`, import.meta.url));
 	const data = readFileSync(path);
 	return parseCsv(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer, file).table;
 }

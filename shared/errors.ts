@@ -10,7 +10,20 @@ export type ErrorKind =
 	| 'QuotaExceededError'
 	| 'NotFoundError'
 	| 'AbortError'
-	| 'WorkerError';
+	| 'WorkerError'
+	| 'ValidationError'
+	| 'StorageError'
+	| 'ImportError'
+	| 'PipelineError'
+	| 'ExpressionError'
+	| 'ModelFormatError'
+	| 'ExportError'
+	| 'ShareLinkError'
+	| 'SearchError'
+	| 'PrivacyError'
+	| 'CryptoError'
+	| 'ImageDecodeError'
+	| 'TokenizerError';
 
 export class KilnError extends Error {
 	constructor(kind: ErrorKind, message: string) {

@@ -1,4 +1,4 @@
-import type { Column, ColumnProfile, Table, Task } from '../protocol';
+import type { Column, ColumnProfile, Table, Task } from '$workers/protocol';
 import { KilnError } from './errors';
 
 export function findColumn(table: Table, name: string): Column {

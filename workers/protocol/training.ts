@@ -1,69 +1,7 @@
-/**
- * The typed contract between the page and the workers. Everything here is plain data that
- * survives structured cloning; typed arrays travel as transferred buffers.
- */
-export type { ErrorKind } from './lib/errors';
+import type { ColumnKind, Table } from './tables';
+import type { BackendName } from './backends';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-/** Every backend, in the order settings lists them. */
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-/**
- * The order 'auto' tries. Kiln's models are small dense nets on tabular data, where per-op
- * dispatch dominates: measured here, WASM trained ~5× faster than WebGL and ~12× faster than
- * WebGPU (docs/decisions.md). GPU backends come first once models are large enough to gain.
- */
-export const AUTO_ORDER: readonly BackendName[] = ['wasm', 'webgl', 'webgpu', 'cpu'];
-export type BackendChoice = BackendName | 'auto';
-
-// ---- tables -------------------------------------------------------------------------------
-
-/** Numbers as float64; NaN marks a missing cell. */
-export interface NumericColumn {
-	name: string;
-	kind: 'numeric';
-	values: Float64Array;
-}
-/** Dictionary-encoded strings; code -1 marks a missing cell. */
-export interface CategoricalColumn {
-	name: string;
-	kind: 'categorical';
-	categories: string[];
-	codes: Int32Array;
-}
-export type Column = NumericColumn | CategoricalColumn;
-export type ColumnKind = Column['kind'];
-
-export interface Table {
-	rowCount: number;
-	columns: Column[];
-}
-
-export interface ColumnProfile {
-	name: string;
-	kind: ColumnKind;
-	missing: number;
-	distinct: number;
-	min?: number;
-	max?: number;
-	mean?: number;
-	top?: { value: string; count: number }[];
-}
-
-export interface ParsedCsv {
-	fileName: string;
-	table: Table;
-	profile: ColumnProfile[];
-	/** Delimiter papaparse detected, shown so a person can tell a mis-split file. */
-	delimiter: string;
-}
-
-/** What a prediction file must contain: the model's feature columns and their kinds. */
-export interface ExpectedColumn {
-	name: string;
-	kind: ColumnKind;
-}
-
-// ---- training -----------------------------------------------------------------------------
+/** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
 export type Task = 'classification' | 'regression';
 export type ModelKind = 'linear' | 'mlp';
@@ -177,40 +115,3 @@ export interface PredictResult {
 	warnings: string[];
 }
 
-// ---- backends -----------------------------------------------------------------------------
-
-export interface BackendReport {
-	name: BackendName;
-	available: boolean;
-	/** Why it is unavailable, or what tfjs fell back to. */
-	detail: string;
-	/** Measured 256×256 float32 matmul throughput. */
-	gflops?: number;
-}
-
-export interface ActiveBackend {
-	backend: BackendName;
-	/** Set when the chosen backend did not work and another was used. */
-	note: string;
-}
-
-export interface EnvironmentReport {
-	backends: BackendReport[];
-	wasmSimd: boolean;
-	wasmThreads: boolean;
-	crossOriginIsolated: boolean;
-	hardwareConcurrency: number;
-}
-
-// ---- worker APIs (the page imports these as types only) ------------------------------------
-
-export interface DataWorkerApi {
-	parseCsv(file: ArrayBuffer, fileName: string, expected?: ExpectedColumn[], onProgress?: (fraction: number) => void): Promise<ParsedCsv>;
-}
-
-export interface MlWorkerApi {
-	useBackend(choice: BackendChoice): Promise<ActiveBackend>;
-	train(table: Table, config: TrainConfig, onEvent: (event: JobEvent) => void, resume?: TrainCheckpoint): Promise<TrainResult>;
-	predict(model: ModelArtifacts, preprocessing: Preprocessing, table: Table): Promise<PredictResult>;
-	probe(): Promise<EnvironmentReport>;
-}

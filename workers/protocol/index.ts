@@ -1,0 +1,9 @@
+/**
+ * The typed contract between the page and the workers, split by area. Everything here is plain
+ * data that survives structured cloning; typed arrays travel as transferred buffers.
+ */
+export type { ErrorKind } from '$shared/errors';
+export * from './backends';
+export * from './tables';
+export * from './training';
+export * from './api';
