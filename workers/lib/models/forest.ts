@@ -19,8 +19,8 @@ export interface ForestPart {
 	outputs: number;
 	rows: number;
 	trees: TreeArrays[];
-	/** Σ over these trees of each tree's importances (each normalised to sum 1). */
-	gain: Float64Array;
+	/** Each tree's importances, normalised to sum 1 (kept per tree so any split into parts sums alike). */
+	treeGains: Float64Array[];
 	/** Out-of-bag sums of tree outputs [rows × outputs] and how many trees saw each row out of bag. */
 	oob: { sum: Float64Array; count: Int32Array } | null;
 }
@@ -50,7 +50,7 @@ export function fitForestTrees(
 	const settings = cartSettings(params, d, task, classes);
 	const data = binData(x, n, d, params.maxBins, options.seed);
 	const outputs = outputsFor(task, classes);
-	const gain = new Float64Array(d);
+	const treeGains: Float64Array[] = [];
 	const trees: TreeArrays[] = [];
 	const counts = new Int32Array(n);
 	const weight = new Float64Array(n);
@@ -72,11 +72,11 @@ export function fitForestTrees(
 		trees.push(grown.tree);
 		let total = 0;
 		for (let f = 0; f < d; f++) total += grown.gain[f];
-		if (total > 0) for (let f = 0; f < d; f++) gain[f] += grown.gain[f] / total;
+		treeGains.push(grown.gain.map((g) => (total > 0 ? g / total : 0)));
 		if (oob) addOutOfBag(grown.tree, x, d, counts, oob);
 		options.onProgress?.((t + 1) / treeSeeds.length, `tree ${t + 1} of ${treeSeeds.length}`);
 	}
-	return { task, inputSize: d, outputs, rows: n, trees, gain, oob };
+	return { task, inputSize: d, outputs, rows: n, trees, treeGains, oob };
 }
 
 function addOutOfBag(tree: TreeArrays, x: Float32Array, d: number, counts: Int32Array, oob: { sum: Float64Array; count: Int32Array }): void {
@@ -95,7 +95,7 @@ export function combineForest(parts: ForestPart[], y?: Targets): ForestModel {
 	const { task, inputSize, outputs, rows } = parts[0];
 	const trees = parts.flatMap((p) => p.trees);
 	const gain = new Float64Array(inputSize);
-	for (const p of parts) for (let f = 0; f < inputSize; f++) gain[f] += p.gain[f] / trees.length;
+	for (const g of parts.flatMap((p) => p.treeGains)) for (let f = 0; f < inputSize; f++) gain[f] += g[f] / trees.length;
 	const notes: string[] = [];
 	let oobScore: number | null = null;
 	if (parts.every((p) => p.oob) && y) {
