@@ -4,10 +4,10 @@ import { datasetHoldout } from './models.spec-support';
 
 /** Small, fast settings for every family so the round-trip checks stay quick. */
 function quickSpec(family: (typeof CLASSIC_FAMILIES)[number], task: 'classification' | 'regression'): ClassicSpec {
-	const params = defaultParams(family, task) as Record<string, unknown>;
-	if (family === 'forest') params.nTrees = 8;
-	if (family === 'boosting') params.maxIter = 15;
-	return { family, params } as ClassicSpec;
+	const spec = { family, params: defaultParams(family, task) } as ClassicSpec;
+	if (spec.family === 'forest') spec.params.nTrees = 8;
+	if (spec.family === 'boosting') spec.params.maxIter = 15;
+	return spec;
 }
 
 describe('settings validation', () => {
