@@ -13,7 +13,7 @@ export function fitLinear(params: LinearParams, x: Float32Array, n: number, d: n
 	checkMatrix(x, n, d);
 	const standardiser = fitStandardiser(x, n, d);
 	const rowMajor = standardise(x, n, d, standardiser);
-	const { l1, l2 } = penalties(params);
+	const { l1, l2 } = penalties(params, n);
 	const columns = task === 'classification' && classes > 2 ? classes : 1;
 	const coef = new Float64Array(d * columns);
 	const intercept = new Float64Array(columns);
@@ -28,11 +28,12 @@ export function fitLinear(params: LinearParams, x: Float32Array, n: number, d: n
 	return { family: 'linear', task, inputSize: d, outputs: outputsFor(task, classes), notes, standardiser, coef, intercept, iterations: fit.iterations };
 }
 
-function penalties(p: LinearParams): { l1: number; l2: number } {
+function penalties(p: LinearParams, n: number): { l1: number; l2: number } {
+	const alpha = p.alpha === 'auto' ? 1 / n : p.alpha;
 	if (p.penalty === 'none') return { l1: 0, l2: 0 };
-	if (p.penalty === 'l1') return { l1: p.alpha, l2: 0 };
-	if (p.penalty === 'l2') return { l1: 0, l2: p.alpha };
-	return { l1: p.alpha * p.l1Ratio, l2: p.alpha * (1 - p.l1Ratio) };
+	if (p.penalty === 'l1') return { l1: alpha, l2: 0 };
+	if (p.penalty === 'l2') return { l1: 0, l2: alpha };
+	return { l1: alpha * p.l1Ratio, l2: alpha * (1 - p.l1Ratio) };
 }
 
 function columnMajor(x: Float32Array, n: number, d: number): Float64Array {

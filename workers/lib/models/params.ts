@@ -4,7 +4,7 @@ import type { ClassicFamily, DataShape, ParamErrors, ParamsByFamily } from './ty
 /** Sensible starting points, close to scikit-learn's defaults (see the README in this folder for why they differ). */
 export function defaultParams<F extends ClassicFamily>(family: F, task: Task): ParamsByFamily[F] {
 	const all: { [K in ClassicFamily]: ParamsByFamily[K] } = {
-		linear: { penalty: 'l2', alpha: task === 'classification' ? 1e-3 : 1e-4, l1Ratio: 0.5, maxIter: 1000, tol: task === 'classification' ? 1e-4 : 1e-6 },
+		linear: { penalty: 'l2', alpha: 'auto', l1Ratio: 0.5, maxIter: 1000, tol: task === 'classification' ? 1e-4 : 1e-6 },
 		knn: { k: 5, weights: 'distance', maxTrainRows: 20_000 },
 		'gaussian-nb': { varSmoothing: 1e-9 },
 		'categorical-nb': { alpha: 1, maxCategories: 10 },
@@ -79,7 +79,7 @@ const treeRules: Record<string, Check> = {
 const RULES: { [F in ClassicFamily]: Record<keyof ParamsByFamily[F], Check> } = {
 	linear: {
 		penalty: oneOf('none', 'l1', 'l2', 'elasticnet'),
-		alpha: number(0, Infinity),
+		alpha: (v, all, task) => (v === 'auto' ? null : number(0, Infinity)(v, all, task) && 'must be auto or a number ≥ 0'),
 		l1Ratio: number(0, 1),
 		maxIter: whole(1, 100_000),
 		tol: number(0, Infinity, { minOpen: true })

@@ -12,8 +12,11 @@ export type Penalty = 'none' | 'l1' | 'l2' | 'elasticnet';
 
 export interface LinearParams {
 	penalty: Penalty;
-	/** Penalty strength on the mean loss: loss/n + alpha·(l1Ratio·|w|₁ + (1 − l1Ratio)/2·|w|²). */
-	alpha: number;
+	/**
+	 * Penalty strength on the mean loss: loss/n + alpha·(l1Ratio·|w|₁ + (1 − l1Ratio)/2·|w|²).
+	 * 'auto' = 1/rows, the same objective as scikit-learn's defaults (LogisticRegression C=1, Ridge alpha=1).
+	 */
+	alpha: number | 'auto';
 	/** Share of L1 in the elastic net (0 = ridge, 1 = lasso); used only by 'elasticnet'. */
 	l1Ratio: number;
 	maxIter: number;
