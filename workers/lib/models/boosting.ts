@@ -4,7 +4,7 @@ import { binData } from './binning';
 import { checkMatrix, outputsFor } from './data';
 import { HistGrower } from './hist-grower';
 import { throwIfAborted } from './progress';
-import { addTreeOutputs, leafOf } from './tree-arrays';
+import { addTreesOutputs, leafOf } from './tree-arrays';
 import { cartTargets } from './tree';
 import type { BoostingModel, BoostingParams, FitOptions, Targets, TreeArrays } from './types';
 
@@ -183,12 +183,7 @@ export function boostingRaw(model: BoostingModel, x: Float32Array, n: number): F
 	const { columns, inputSize: d } = model;
 	const raw = new Float64Array(n * columns);
 	for (let i = 0; i < n; i++) raw.set(model.baseline, i * columns);
-	const single = new Float64Array(n);
-	for (let c = 0; c < columns; c++) {
-		single.fill(0);
-		for (let t = c; t < model.trees.length; t += columns) addTreeOutputs(model.trees[t], x, n, d, 1, single);
-		for (let i = 0; i < n; i++) raw[i * columns + c] += single[i];
-	}
+	for (let c = 0; c < columns; c++) addTreesOutputs(model.trees, x, n, d, 1, raw, c, columns, columns, c);
 	return raw;
 }
 

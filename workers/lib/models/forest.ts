@@ -5,7 +5,7 @@ import { binData } from './binning';
 import { growCart } from './cart';
 import { checkMatrix, outputsFor } from './data';
 import { throwIfAborted } from './progress';
-import { addTreeOutputs, leafOf } from './tree-arrays';
+import { addTreesOutputs, leafOf } from './tree-arrays';
 import { cartSettings, cartTargets } from './tree';
 import type { FitOptions, ForestModel, ForestParams, Targets, TreeArrays } from './types';
 
@@ -143,6 +143,6 @@ export function fitForest(params: ForestParams, x: Float32Array, n: number, d: n
 export function predictForest(model: ForestModel, x: Float32Array, n: number): Float32Array {
 	const acc = new Float64Array(n * model.outputs);
 	const w = 1 / model.trees.length;
-	for (const tree of model.trees) addTreeOutputs(tree, x, n, model.inputSize, w, acc);
+	addTreesOutputs(model.trees, x, n, model.inputSize, w, acc);
 	return Float32Array.from(acc);
 }

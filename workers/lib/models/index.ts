@@ -7,7 +7,7 @@ import { fitKnn, predictKnn } from './knn';
 import { fitLinear, predictLinear } from './linear';
 import { fitCategoricalNb, fitGaussianNb, predictCategoricalNb, predictGaussianNb } from './naive-bayes';
 import { unsuitableReason, validateParams } from './params';
-import { addPathContributions, addTreeOutputs } from './tree-arrays';
+import { addPathContributions, addTreesOutputs } from './tree-arrays';
 import { fitTree } from './tree';
 import type { ClassicModel, ClassicSpec, Contributions, FitOptions, ParamsByFamily, Targets } from './types';
 
@@ -59,7 +59,7 @@ export function predictClassic(model: ClassicModel, x: Float32Array, n: number):
 			return predictCategoricalNb(model, x, n);
 		case 'tree': {
 			const out = new Float64Array(n * model.outputs);
-			addTreeOutputs(model.tree, x, n, model.inputSize, 1, out);
+			addTreesOutputs([model.tree], x, n, model.inputSize, 1, out);
 			return Float32Array.from(out);
 		}
 		case 'forest':

@@ -92,17 +92,32 @@ export function leafOf(tree: TreeArrays, x: ArrayLike<number>, offset: number): 
 	return node;
 }
 
-/** Adds weight × leaf value of every row to out[row × outputs + c]. */
-export function addTreeOutputs(tree: TreeArrays, x: Float32Array, n: number, d: number, weight: number, out: Float64Array | Float32Array): void {
-	const k = tree.outputs;
-	const value = tree.value;
-	if (k === 1) {
-		for (let i = 0; i < n; i++) out[i] += weight * value[leafOf(tree, x, i * d)];
-		return;
-	}
-	for (let i = 0; i < n; i++) {
-		const base = leafOf(tree, x, i * d) * k;
-		for (let c = 0; c < k; c++) out[i * k + c] += weight * value[base + c];
+/** Rows per block: every tree runs over a block before the next block, so rows and nodes stay in cache. */
+const BLOCK = 256;
+
+/**
+ * Adds weight × leaf value of trees[first], trees[first + step], … for every row to
+ * out[row × stride + column + c] (c over the trees' outputs).
+ */
+export function addTreesOutputs(trees: TreeArrays[], x: Float32Array, n: number, d: number, weight: number, out: Float64Array, first = 0, step = 1, stride = trees[0]?.outputs ?? 1, column = 0): void {
+	for (let start = 0; start < n; start += BLOCK) {
+		const end = Math.min(n, start + BLOCK);
+		for (let t = first; t < trees.length; t += step) {
+			const { feature, threshold, missingLeft, left, right, value, outputs: k } = trees[t];
+			for (let i = start; i < end; i++) {
+				const offset = i * d;
+				let node = 0;
+				let f = feature[0];
+				while (f >= 0) {
+					const v = x[offset + f];
+					node = v <= threshold[node] || (v !== v && missingLeft[node] === 1) ? left[node] : right[node];
+					f = feature[node];
+				}
+				const o = i * stride + column;
+				if (k === 1) out[o] += weight * value[node];
+				else for (let c = 0; c < k; c++) out[o + c] += weight * value[node * k + c];
+			}
+		}
 	}
 }
 
