@@ -68,7 +68,10 @@ export class HistGrower {
 		const rows = this.rows;
 		for (let i = 0; i < n; i++) rows[i] = i;
 		const buffer = new TreeBuffer(1);
-		const root = this.open(buffer, 0, n, 0, g, h, null);
+		const rootHist = this.take();
+		this.buildHistogram(0, n, g, h, rootHist);
+		const [rootG, rootH] = this.sums(rootHist);
+		const root = this.openChild(buffer, 0, n, 0, rootG, rootH, rootHist);
 		const leaves: OpenNode[] = [];
 		const candidates: OpenNode[] = [];
 		this.consider(root, candidates, leaves);
@@ -107,13 +110,6 @@ export class HistGrower {
 			for (let j = leaf.start; j < leaf.end; j++) raw[rows[j] * stride + column] += v;
 		}
 		return tree;
-	}
-
-	private open(buffer: TreeBuffer, start: number, end: number, depth: number, g: Float32Array, h: Float32Array, hist: Float64Array | null): OpenNode {
-		const own = hist ?? this.take();
-		if (!hist) this.buildHistogram(start, end, g, h, own);
-		const [sg, sh] = this.sums(own);
-		return this.openChild(buffer, start, end, depth, sg, sh, own);
 	}
 
 	private openChild(buffer: TreeBuffer, start: number, end: number, depth: number, g: number, h: number, hist: Float64Array): OpenNode {

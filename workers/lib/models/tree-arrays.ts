@@ -92,33 +92,112 @@ export function leafOf(tree: TreeArrays, x: ArrayLike<number>, offset: number): 
 	return node;
 }
 
-/** Rows per block: every tree runs over a block before the next block, so rows and nodes stay in cache. */
-const BLOCK = 256;
+/**
+ * Rows per block: each tree runs over a block of rows before the next tree, so its upper nodes stay
+ * in cache. On 100k × 20 with 10 fully grown trees, blocks of 8,192–32,768 rows used about a third
+ * less CPU than 256 or 64 (noisy, shared machine).
+ */
+const BLOCK = 8192;
+
+/**
+ * A tree's split data interleaved per node in 16 bytes (threshold as float64, then feature and
+ * left·2 + missingLeft as int32 over the same buffer), so a step down a deep tree touches one cache
+ * line instead of five arrays. Needs right = left + 1, which both growers guarantee. A leaf points
+ * to itself (feature 0, threshold +∞, left = itself, missing left), so a step from a leaf stays put
+ * and several rows can walk one tree in lockstep until none of them moves.
+ */
+interface PackedTree {
+	threshold: Float64Array;
+	ints: Int32Array;
+}
+
+const packed = new WeakMap<TreeArrays, PackedTree | null>();
+
+function packOf(tree: TreeArrays): PackedTree | null {
+	let p = packed.get(tree);
+	if (p !== undefined) return p;
+	const nodes = tree.feature.length;
+	const buffer = new ArrayBuffer(nodes * 16);
+	const threshold = new Float64Array(buffer);
+	const ints = new Int32Array(buffer);
+	p = { threshold, ints };
+	for (let i = 0; i < nodes; i++) {
+		const leaf = tree.feature[i] < 0;
+		if (!leaf && (tree.right[i] !== tree.left[i] + 1 || tree.left[i] >= 0x40000000)) {
+			p = null;
+			break;
+		}
+		threshold[2 * i] = leaf ? Infinity : tree.threshold[i];
+		ints[4 * i + 2] = leaf ? 0 : tree.feature[i];
+		ints[4 * i + 3] = leaf ? 2 * i + 1 : tree.left[i] * 2 + tree.missingLeft[i];
+	}
+	packed.set(tree, p);
+	return p;
+}
 
 /**
  * Adds weight × leaf value of trees[first], trees[first + step], … for every row to
  * out[row × stride + column + c] (c over the trees' outputs).
  */
 export function addTreesOutputs(trees: TreeArrays[], x: Float32Array, n: number, d: number, weight: number, out: Float64Array, first = 0, step = 1, stride = trees[0]?.outputs ?? 1, column = 0): void {
+	const leaves = new Int32Array(4);
 	for (let start = 0; start < n; start += BLOCK) {
 		const end = Math.min(n, start + BLOCK);
 		for (let t = first; t < trees.length; t += step) {
-			const { feature, threshold, missingLeft, left, right, value, outputs: k } = trees[t];
-			for (let i = start; i < end; i++) {
-				const offset = i * d;
-				let node = 0;
-				let f = feature[0];
-				while (f >= 0) {
-					const v = x[offset + f];
-					node = v <= threshold[node] || (v !== v && missingLeft[node] === 1) ? left[node] : right[node];
-					f = feature[node];
+			const tree = trees[t];
+			const pack = packOf(tree);
+			const { value, outputs: k } = tree;
+			for (let i = start; i < end; i += 4) {
+				if (pack) {
+					// Rows past the end repeat the last row; their leaves are not used.
+					const last = (end - 1) * d;
+					walkFour(pack, x, i * d, Math.min(i + 1, end - 1) * d, Math.min(i + 2, end - 1) * d, Math.min((i + 3) * d, last), leaves);
+				} else for (let r = 0; r < 4 && i + r < end; r++) leaves[r] = leafOf(tree, x, (i + r) * d);
+				for (let r = 0; r < 4 && i + r < end; r++) {
+					const node = leaves[r];
+					const o = (i + r) * stride + column;
+					if (k === 1) out[o] += weight * value[node];
+					else for (let c = 0; c < k; c++) out[o + c] += weight * value[node * k + c];
 				}
-				const o = i * stride + column;
-				if (k === 1) out[o] += weight * value[node];
-				else for (let c = 0; c < k; c++) out[o + c] += weight * value[node * k + c];
 			}
 		}
 	}
+}
+
+/**
+ * Four rows down one tree in lockstep: their loads and compares are independent, so the CPU
+ * overlaps them. Each step is branch-free: right = left + 1 unless x <= threshold, or x is missing
+ * and missing goes left.
+ */
+function walkFour(pack: PackedTree, x: Float32Array, o0: number, o1: number, o2: number, o3: number, leaves: Int32Array): void {
+	const { threshold, ints } = pack;
+	let a = 0;
+	let b = 0;
+	let c = 0;
+	let e = 0;
+	for (;;) {
+		const ca = ints[4 * a + 3];
+		const cb = ints[4 * b + 3];
+		const cc = ints[4 * c + 3];
+		const ce = ints[4 * e + 3];
+		const va = x[o0 + ints[4 * a + 2]];
+		const vb = x[o1 + ints[4 * b + 2]];
+		const vc = x[o2 + ints[4 * c + 2]];
+		const ve = x[o3 + ints[4 * e + 2]];
+		const na = (ca >> 1) + 1 - (Number(va <= threshold[2 * a]) | (Number(va !== va) & ca));
+		const nb = (cb >> 1) + 1 - (Number(vb <= threshold[2 * b]) | (Number(vb !== vb) & cb));
+		const nc = (cc >> 1) + 1 - (Number(vc <= threshold[2 * c]) | (Number(vc !== vc) & cc));
+		const ne = (ce >> 1) + 1 - (Number(ve <= threshold[2 * e]) | (Number(ve !== ve) & ce));
+		if (na === a && nb === b && nc === c && ne === e) break;
+		a = na;
+		b = nb;
+		c = nc;
+		e = ne;
+	}
+	leaves[0] = a;
+	leaves[1] = b;
+	leaves[2] = c;
+	leaves[3] = e;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '$workers/lib/random';
 import { applyBins, binData, binOf, fitBinEdges } from './binning';
 import { contributions, defaultParams, fitClassic, importances, predictClassic, type TreeModel, type TreeParams } from './index';
-import { leafOf, treeDepth } from './tree-arrays';
+import { addTreesOutputs, leafOf, treeDepth } from './tree-arrays';
 
 const classifier = (over: Partial<TreeParams> = {}): TreeParams => ({ ...defaultParams('tree', 'classification'), ...over });
 
@@ -115,5 +115,24 @@ describe('decision tree', () => {
 		expect(imp[1]).toBeGreaterThan(imp[0]);
 		expect(imp[0]).toBeGreaterThan(imp[2]);
 		expect(imp.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 10);
+	});
+
+	it('batch prediction (packed nodes, four rows in lockstep) lands in the same leaves as a plain walk, missing values included', () => {
+		const rng = createRng(12);
+		const n = 203;
+		const x = Float32Array.from({ length: n * 4 }, () => (rng() < 0.1 ? NaN : rng() * 10));
+		const y = Int32Array.from({ length: n }, (_, i) => ((x[i * 4] > 5 || Number.isNaN(x[i * 4 + 1]) ? 1 : 0) + (x[i * 4 + 2] > 3 ? 1 : 0)) % 3);
+		const model = fitClassic({ family: 'forest', params: { ...defaultParams('forest', 'classification'), nTrees: 7 } }, x, n, 4, y, 'classification', 3, { seed: 2 });
+		if (model.family !== 'forest') throw new Error('expected a forest');
+		const batch = new Float64Array(n * 3);
+		addTreesOutputs(model.trees, x, n, 4, 1, batch);
+		const plain = new Float64Array(n * 3);
+		for (const tree of model.trees) {
+			for (let i = 0; i < n; i++) {
+				const leaf = leafOf(tree, x, i * 4);
+				for (let c = 0; c < 3; c++) plain[i * 3 + c] += tree.value[leaf * 3 + c];
+			}
+		}
+		expect(Array.from(batch)).toEqual(Array.from(plain));
 	});
 });
