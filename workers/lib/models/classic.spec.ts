@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLASSIC_FAMILIES, contributions, defaultParams, deserialiseClassic, fitClassic, importances, predictClassic, serialiseClassic, unsuitableReason, validateParams, type ClassicSpec } from './index';
+import { CLASSIC_FAMILIES, contributions, modelBytes, defaultParams, deserialiseClassic, fitClassic, importances, predictClassic, serialiseClassic, unsuitableReason, validateParams, type ClassicSpec } from './index';
 import { datasetHoldout } from './models.spec-support';
 
 /** Small, fast settings for every family so the round-trip checks stay quick. */
@@ -72,6 +72,7 @@ describe('every family', () => {
 				const back = deserialiseClassic(JSON.parse(JSON.stringify(text)));
 				expect(back).toEqual(model);
 				expect(Array.from(predictClassic(back, xTest, h.nTest))).toEqual(expected);
+				expect(modelBytes(model)).toBeGreaterThan(0);
 				const imp = importances(model);
 				const explained = contributions(model, xTest.slice(0, h.d));
 				if (family === 'knn' || family.endsWith('-nb')) {

@@ -137,5 +137,17 @@ export function contributions(model: ClassicModel, row: Float32Array): Contribut
 	return null;
 }
 
+/** Bytes of numeric data in a model (its typed arrays), for showing model size. */
+export function modelBytes(model: ClassicModel): number {
+	let total = 0;
+	const visit = (value: unknown): void => {
+		if (ArrayBuffer.isView(value)) total += value.byteLength;
+		else if (Array.isArray(value)) value.forEach(visit);
+		else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+	};
+	visit(model);
+	return total;
+}
+
 /** The params type of a family, for callers building specs generically. */
 export type ParamsOf<F extends keyof ParamsByFamily> = ParamsByFamily[F];
