@@ -38,12 +38,12 @@ interface OpenNode {
  */
 export class HistGrower {
 	private readonly rows: Int32Array;
-	private readonly orderedG: Float32Array;
-	private readonly orderedH: Float32Array;
 	private readonly pool: Float64Array[] = [];
 	/** Start of each feature's histogram: its real bins and its missing bin, × (Σg, Σh, count). */
 	private readonly offset: Int32Array;
 	private readonly histSize: number;
+	/** The bins again, row-major: a node's scattered rows then read one cache line each. */
+	private readonly rowBins: Uint8Array;
 	readonly gain: Float64Array;
 
 	constructor(
@@ -51,12 +51,13 @@ export class HistGrower {
 		private readonly s: HistGrowerSettings
 	) {
 		this.rows = new Int32Array(data.rows);
-		this.orderedG = new Float32Array(data.rows);
-		this.orderedH = new Float32Array(data.rows);
 		this.gain = new Float64Array(data.features);
 		this.offset = new Int32Array(data.features + 1);
 		for (let f = 0; f < data.features; f++) this.offset[f + 1] = this.offset[f] + (data.binCounts[f] + 1) * 3;
 		this.histSize = this.offset[data.features];
+		const { rows: n, features: d, bins } = data;
+		this.rowBins = new Uint8Array(n * d);
+		for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) this.rowBins[i * d + f] = bins[f * n + i];
 	}
 
 	/**
@@ -140,36 +141,32 @@ export class HistGrower {
 
 	private buildHistogram(start: number, end: number, g: Float32Array, h: Float32Array, hist: Float64Array): void {
 		const { bins, rows: n, features } = this.data;
-		const m = end - start;
-		const all = m === n;
-		const og = all ? g : this.orderedG;
-		const oh = all ? h : this.orderedH;
-		if (!all) {
-			// Gather once so each feature's pass reads gradients sequentially.
-			for (let j = 0; j < m; j++) {
-				const r = this.rows[start + j];
-				og[j] = g[r];
-				oh[j] = h[r];
-			}
-		}
-		const rows = this.rows;
-		for (let f = 0; f < features; f++) {
-			const col = f * n;
-			const base = this.offset[f];
-			if (all) {
+		const { rows, rowBins, offset } = this;
+		if (end - start === n) {
+			// The root: every row, so column by column in order.
+			for (let f = 0; f < features; f++) {
+				const col = f * n;
+				const base = offset[f];
 				for (let r = 0; r < n; r++) {
 					const o = base + bins[col + r] * 3;
-					hist[o] += og[r];
-					hist[o + 1] += oh[r];
+					hist[o] += g[r];
+					hist[o + 1] += h[r];
 					hist[o + 2]++;
 				}
-			} else {
-				for (let j = 0; j < m; j++) {
-					const o = base + bins[col + rows[start + j]] * 3;
-					hist[o] += og[j];
-					hist[o + 1] += oh[j];
-					hist[o + 2]++;
-				}
+			}
+			return;
+		}
+		// A child: scattered rows, each read once with all its bins from the row-major copy.
+		for (let j = start; j < end; j++) {
+			const r = rows[j];
+			const at = r * features;
+			const gj = g[r];
+			const hj = h[r];
+			for (let f = 0; f < features; f++) {
+				const o = offset[f] + rowBins[at + f] * 3;
+				hist[o] += gj;
+				hist[o + 1] += hj;
+				hist[o + 2]++;
 			}
 		}
 	}
