@@ -95,8 +95,8 @@ console.log(`${ROWS.toLocaleString('en-US')} training rows × ${D} columns, bina
 console.log(`scikit-learn on ${sk.cpus} cores (n_jobs=-1 / OpenMP); Kiln on one thread; best of ${REPEATS}; 1-minute load average at the end ${load.toFixed(1)}`);
 console.log('s = elapsed seconds; ratio = scikit-learn s / Kiln s (≥ 1: Kiln faster); cpu = CPU seconds of the process (all threads; OpenMP spin-waits count); 1t = scikit-learn on one thread.');
 const f = (v) => v.toFixed(2).padStart(8);
-const row = (label, k, s, s1, key) => `${label.padEnd(31)} | ${f(k[key])} | ${f(s[key])} | ${f(s[key] / k[key])} | ${f(k[key + 'Cpu'])} | ${f(s[key + 'Cpu'])} | ${f(s1[key])} | ${f(s1[key] / k[key])}`;
-console.log(`${'step'.padEnd(31)} | Kiln s   | sk all s | ratio    | Kiln cpu | sk cpu   | sk 1t s  | ratio 1t`);
+const row = (label, k, s, s1, key) => `${label.padEnd(31)} | ${f(k[key])} | ${f(s[key])} | ${f(s[key] / k[key])} | ${f(k[key + 'Cpu'])} | ${f(s[key + 'Cpu'])} | ${f(s1[key])} | ${f(s1[key] / k[key])} | ${f(s1[key + 'Cpu'])}`;
+console.log(`${'step'.padEnd(31)} | Kiln s   | sk all s | ratio    | Kiln cpu | sk cpu   | sk 1t s  | ratio 1t | sk 1t cpu`);
 for (const name of ['forest', 'boosting']) {
 	const label = name === 'forest' ? 'random forest 100 trees' : 'boosting 100 rounds';
 	console.log(row(`${label} fit`, kiln[name], sk[name], sk1[name], 'fit'));
