@@ -29,7 +29,7 @@ export default defineConfig({
 		rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: true } } }
 	},
 	test: {
-		include: ['workers/**/*.spec.ts', 'src/**/*.spec.ts'],
+		include: ['workers/**/*.spec.ts', 'src/**/*.spec.ts', 'shared/**/*.spec.ts'],
 		environment: 'node',
 		testTimeout: 120_000
 	}

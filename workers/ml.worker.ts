@@ -1,8 +1,13 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
+import { getCheckpoint, getDataset, getModel, loadTable, saveCheckpoint } from '$lib/db';
+import { errorMessage, KilnError } from '$shared/errors';
 import { loaders } from './backend-loaders';
 import { activateBackend, probeBackends } from './lib/backend';
+import { parseCsv } from './lib/csv';
 import { predictTable } from './lib/predict';
+import { PREVIEW_ROWS, predictionTable, toCsv } from './lib/predict-file';
+import { rowsTable } from './lib/rows-table';
 import { trainModel } from './lib/train';
 import type { BackendChoice, BackendName, MlWorkerApi } from './protocol';
 
@@ -24,6 +29,12 @@ async function wasmFlags(): Promise<{ simd: boolean; threads: boolean }> {
 	return { simd, threads };
 }
 
+async function loadModel(modelId: string) {
+	const model = await getModel(modelId);
+	await ensureBackend();
+	return model;
+}
+
 const api: MlWorkerApi = {
 	async useBackend(choice) {
 		if (choice !== chosen || !active) {
@@ -35,16 +46,46 @@ const api: MlWorkerApi = {
 			throw error;
 		});
 	},
-	async train(table, config, onEvent, resume) {
+	async train({ runId, datasetId, config, resume }, onEvent) {
 		const { backend, note } = await ensureBackend();
+		onEvent({ type: 'backend', backend, note });
 		if (note) onEvent({ type: 'log', message: note });
-		onEvent({ type: 'log', message: `Compute backend: ${backend}.` });
-		const result = await trainModel(table, config, { onEvent, resume, checkpointInterval: CHECKPOINT_MS });
+		const table = await loadTable(await getDataset(datasetId));
+		const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
+		const result = await trainModel(table, config, {
+			onEvent,
+			resume: checkpoint,
+			checkpointInterval: CHECKPOINT_MS,
+			onCheckpoint: async (c) => {
+				// A failed checkpoint write (a full disk) must not stop training; the page says so.
+				try {
+					if (await saveCheckpoint(runId, c)) onEvent({ type: 'checkpoint', epoch: c.epoch });
+				} catch (error) {
+					onEvent({ type: 'checkpoint', epoch: c.epoch, problem: errorMessage(error) });
+				}
+			}
+		});
 		return Comlink.transfer(result, [result.model.weightData]);
 	},
-	async predict(model, preprocessing, table) {
-		await ensureBackend();
-		return predictTable(model, preprocessing, table);
+	async predictRows(modelId, rows) {
+		const model = await loadModel(modelId);
+		return predictTable(model.artifacts, model.preprocessing, rowsTable(model.preprocessing.features, rows));
+	},
+	async predictFile(modelId, file, fileName) {
+		const model = await loadModel(modelId);
+		const expected = model.preprocessing.features.map((f) => ({ name: f.name, kind: f.kind }));
+		const buffer = await file.arrayBuffer();
+		const parsed = parseCsv(buffer, fileName, { expected, keepOtherColumns: true });
+		const result = await predictTable(model.artifacts, model.preprocessing, parsed.table);
+		const { header, rows } = predictionTable(parsed.table, parsed.header, model.preprocessing, result);
+		if (rows.length === 0) throw new KilnError('SchemaMismatchError', `${fileName} has no rows to predict.`);
+		return {
+			rowCount: rows.length,
+			header,
+			preview: rows.slice(0, PREVIEW_ROWS),
+			warnings: result.warnings,
+			csv: new Blob([toCsv(header, rows)], { type: 'text/csv' })
+		};
 	},
 	async probe() {
 		const current = active ? (await active).backend : null;

@@ -94,6 +94,12 @@ def build_sklearn():
     assert [str(n) for n in bc.target_names] == ["malignant", "benign"]
     sklearn_table(bc, "breast-cancer.csv", "diagnosis", ["malignant", "benign"])
 
+    # scaled=False: the raw clinical values (age in years, BMI, ...) rather than sklearn's
+    # mean-centred, norm-scaled copy, so a person sees real units.
+    diabetes = datasets.load_diabetes(scaled=False)
+    rows = [list(x) + [float(y)] for x, y in zip(diabetes.data, diabetes.target)]
+    write_csv("diabetes.csv", ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6", "progression"], rows)
+
     digits = datasets.load_digits()
     sklearn_table(digits, "digits.csv", "digit", None,
                   feature_names=[f"p{i}" for i in range(digits.data.shape[1])])
@@ -152,6 +158,10 @@ CATALOGUE = [
          description="1797 handwritten digits as 8x8 images of pixel counts from 0 to 16.",
          source="Alpaydin & Kaynak (1998), UCI Optical Recognition of Handwritten Digits (test set); copy bundled with " + SKLEARN,
          license="BSD-3-Clause (as shipped in scikit-learn); UCI: CC BY 4.0"),
+    dict(id="diabetes", name="Diabetes progression", file="diabetes.csv", target="progression", task="regression",
+         description="Age, sex, BMI, blood pressure and six blood serum measurements of 442 diabetes patients, with disease progression one year later.",
+         source="Efron, Hastie, Johnstone & Tibshirani (2004), Least Angle Regression; copy bundled with " + SKLEARN,
+         license="BSD-3-Clause (as shipped in scikit-learn)"),
     dict(id="penguins", name="Palmer Penguins", file="penguins.csv", target="species", task="classification",
          description="Bill, flipper and body-mass measurements of 344 penguins from three species in the Palmer Archipelago, Antarctica.",
          source="Gorman, Williams & Fraser (2014), Palmer Station Antarctica LTER, via palmerpenguins (Horst, Hill & Gorman 2020); copy from npm vega-datasets",

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { openSection, trainAndOpenRun } from './browser';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.csv': 'text/csv', '.svg': 'image/svg+xml', '.md': 'text/markdown' };
 const PREFIX = '/some/sub/path';
@@ -32,12 +33,15 @@ test('the same build works from a sub-path on a host without isolation headers',
 		await page.goto(`${base}/`);
 		await page.getByLabel('Project name').fill('Sub-path');
 		await page.getByRole('button', { name: 'Create project' }).click();
-		await expect(page).toHaveURL(new RegExp(`${PREFIX}/project/\\?id=`));
+		await expect(page).toHaveURL(new RegExp(`${PREFIX}/project/data/\\?id=`));
 		await page.getByTestId('demo-wine').click();
 		await expect(page.getByTestId('dataset-summary')).toContainText('178 rows');
+		await openSection(page, 'train');
 		await page.getByTestId('epochs-input').fill('5');
-		await page.getByTestId('train-button').click();
-		await expect(page.getByTestId('run-report')).toBeVisible({ timeout: 60_000 });
+		await trainAndOpenRun(page);
+		// Reload keeps the place under the sub-path too.
+		await page.reload();
+		await expect(page.getByTestId('run-report')).toBeVisible();
 
 		await page.getByRole('link', { name: 'Settings' }).click();
 		await expect(page).toHaveURL(`${base}/settings/`);

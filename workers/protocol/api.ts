@@ -1,16 +1,58 @@
 import type { ActiveBackend, BackendChoice, EnvironmentReport } from './backends';
-import type { ExpectedColumn, ParsedCsv, Table } from './tables';
-import type { JobEvent, ModelArtifacts, PredictResult, Preprocessing, TrainCheckpoint, TrainConfig, TrainResult } from './training';
+import type { Table } from './tables';
+import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './training';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
+/** A file to import into a project; the data worker parses it and stores it itself. */
+export interface ImportRequest {
+	file: Blob;
+	fileName: string;
+	projectId: string;
+	source: 'upload' | 'demo';
+	/** Used as the target when the file has that column; otherwise one is guessed. */
+	preferredTarget?: string;
+}
+
+export interface ImportSummary {
+	datasetId: string;
+	rowCount: number;
+	target: string;
+	task: Task;
+}
+
 export interface DataWorkerApi {
-	parseCsv(file: ArrayBuffer, fileName: string, expected?: ExpectedColumn[], onProgress?: (fraction: number) => void): Promise<ParsedCsv>;
+	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
+	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
+	readRows(datasetId: string, start: number, count: number): Promise<Table>;
+}
+
+/** Train a stored run: the worker reads the dataset (and checkpoint) from IndexedDB itself. */
+export interface TrainRequest {
+	runId: string;
+	datasetId: string;
+	config: TrainConfig;
+	/** Continue from the run's stored checkpoint. */
+	resume: boolean;
+}
+
+/** Predictions for a file, with the person's own columns kept so results can be joined back. */
+export interface FilePrediction {
+	rowCount: number;
+	/** The file's columns, then the prediction and class probabilities. */
+	header: string[];
+	/** The first rows, as text, for showing. */
+	preview: string[][];
+	warnings: string[];
+	/** The whole result as CSV, formula-leading cells escaped. */
+	csv: Blob;
 }
 
 export interface MlWorkerApi {
 	useBackend(choice: BackendChoice): Promise<ActiveBackend>;
-	train(table: Table, config: TrainConfig, onEvent: (event: JobEvent) => void, resume?: TrainCheckpoint): Promise<TrainResult>;
-	predict(model: ModelArtifacts, preprocessing: Preprocessing, table: Table): Promise<PredictResult>;
+	train(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	/** Rows typed into a form, as text; parsed with the same rules as files. */
+	predictRows(modelId: string, rows: Record<string, string>[]): Promise<PredictResult>;
+	predictFile(modelId: string, file: Blob, fileName: string): Promise<FilePrediction>;
 	probe(): Promise<EnvironmentReport>;
 }

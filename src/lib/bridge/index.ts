@@ -4,75 +4,76 @@ import type {
 	BackendChoice,
 	DataWorkerApi,
 	EnvironmentReport,
-	ExpectedColumn,
+	FilePrediction,
+	ImportRequest,
+	ImportSummary,
 	JobEvent,
 	MlWorkerApi,
-	ModelArtifacts,
-	ParsedCsv,
 	PredictResult,
-	Preprocessing,
 	Table,
-	TrainCheckpoint,
-	TrainConfig,
+	TrainRequest,
 	TrainResult
 } from '$workers/protocol';
-import { tableBuffers } from '$shared/table';
-import { KilnError } from '$shared/errors';
 import { WorkerBridge } from './worker-bridge';
+import { WorkerPool } from './pool';
 
 // `new URL(..., import.meta.url)` must stay literal for Vite to bundle each worker separately.
-const data = new WorkerBridge<DataWorkerApi>(
-	() => new Worker(new URL('../../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'kiln-data' }),
-	'data'
-);
-const ml = new WorkerBridge<MlWorkerApi>(
-	() => new Worker(new URL('../../../workers/ml.worker.ts', import.meta.url), { type: 'module', name: 'kiln-ml' }),
-	'training'
-);
-/** Settings probes run in their own worker so measuring never waits behind a training job. */
-const probe = new WorkerBridge<MlWorkerApi>(
-	() => new Worker(new URL('../../../workers/ml.worker.ts', import.meta.url), { type: 'module', name: 'kiln-probe' }),
-	'benchmark'
-);
+const createDataWorker = () => new Worker(new URL('../../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'kiln-data' });
+const createMlWorker = () => new Worker(new URL('../../../workers/ml.worker.ts', import.meta.url), { type: 'module', name: 'kiln-ml' });
 
-/** Files larger than this are refused before reading, with a message, instead of freezing the tab. */
-export const MAX_CSV_BYTES = 512 * 1024 * 1024;
+const data = new WorkerBridge<DataWorkerApi>(createDataWorker, 'data');
+/** Reading rows for display never waits behind an import. */
+const reader = new WorkerBridge<DataWorkerApi>(createDataWorker, 'data');
+/** Each training job gets a worker of its own, as many at once as the machine has cores. */
+const trainers = new WorkerPool<MlWorkerApi>(createMlWorker, 'training', Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 2));
+/** Predictions keep one warm worker, so a form prediction answers at once. */
+const predictor = new WorkerBridge<MlWorkerApi>(createMlWorker, 'prediction');
+/** Settings probes run in their own worker so measuring never waits behind a job. */
+const probe = new WorkerBridge<MlWorkerApi>(createMlWorker, 'benchmark');
 
-export async function parseCsvFile(file: Blob, fileName: string, expected?: ExpectedColumn[], onProgress?: (fraction: number) => void): Promise<ParsedCsv> {
-	if (file.size > MAX_CSV_BYTES) {
-		throw new KilnError('CsvParseError', `${fileName}: the file is ${(file.size / 2 ** 20).toFixed(0)} MB; Kiln reads CSV files up to ${MAX_CSV_BYTES / 2 ** 20} MB.`);
-	}
-	const buffer = await file.arrayBuffer();
-	return data.call((api) => api.parseCsv(Comlink.transfer(buffer, [buffer]), fileName, expected, onProgress && Comlink.proxy(onProgress)));
+export const trainingSlots = trainers.size;
+
+export function importFile(request: ImportRequest, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<ImportSummary> {
+	return data.call((api) => api.importFile(request, onProgress && Comlink.proxy(onProgress)), signal);
 }
 
-/** The table's buffers move to the worker: pass a table the page no longer needs. */
+export function readRows(datasetId: string, start: number, count: number): Promise<Table> {
+	return reader.call((api) => api.readRows(datasetId, start, count));
+}
+
 export interface TrainJob {
-	table: Table;
-	config: TrainConfig;
-	backend: BackendChoice;
+	request: TrainRequest;
+	/** Read when the job leaves the queue, so a backend switched meanwhile applies to it. */
+	backend: () => Promise<BackendChoice>;
 	onEvent: (event: JobEvent) => void;
+	onStart?: () => void;
 	signal?: AbortSignal;
-	resume?: TrainCheckpoint;
 }
 
-export function train({ table, config, backend, onEvent, signal, resume }: TrainJob): Promise<TrainResult> {
-	return ml.call(async (api) => {
-		// The worker's train() logs the backend and any fallback note itself.
-		await api.useBackend(backend);
-		return api.train(Comlink.transfer(table, tableBuffers(table)), config, Comlink.proxy(onEvent), resume);
-	}, signal);
+export function train({ request, backend, onEvent, onStart, signal }: TrainJob): Promise<TrainResult> {
+	return trainers.run(async (api) => {
+		await api.useBackend(await backend());
+		return api.train(request, Comlink.proxy(onEvent));
+	}, signal, onStart);
 }
 
-export function predict(model: ModelArtifacts, preprocessing: Preprocessing, table: Table, backend: BackendChoice): Promise<PredictResult> {
-	return ml.call(async (api) => {
+export function predictRows(modelId: string, rows: Record<string, string>[], backend: BackendChoice): Promise<PredictResult> {
+	return predictor.call(async (api) => {
 		await api.useBackend(backend);
-		return api.predict(model, preprocessing, Comlink.transfer(table, tableBuffers(table)));
+		return api.predictRows(modelId, rows);
 	});
 }
 
+export function predictFile(modelId: string, file: Blob, fileName: string, backend: BackendChoice, signal?: AbortSignal): Promise<FilePrediction> {
+	return predictor.call(async (api) => {
+		await api.useBackend(backend);
+		return api.predictFile(modelId, file, fileName);
+	}, signal);
+}
+
+/** The backend the next job would get with this choice (checked in the prediction worker). */
 export function activeBackend(backend: BackendChoice): Promise<ActiveBackend> {
-	return ml.call((api) => api.useBackend(backend));
+	return predictor.call((api) => api.useBackend(backend));
 }
 
 /** The probe worker is stopped afterwards: it holds a WebGL and a WebGPU context nobody needs. */

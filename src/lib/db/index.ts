@@ -1,5 +1,5 @@
 export * from './schema';
-export { openKilnDb, closeKilnDb } from './open';
+export { openKilnDb, closeKilnDb, onDatabaseTrouble, type DatabaseTrouble } from './open';
 export * from './projects';
 export * from './datasets';
 export * from './runs';

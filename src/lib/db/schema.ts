@@ -1,6 +1,7 @@
 import type { DBSchema } from 'idb';
 import type {
 	BackendChoice,
+	BackendName,
 	ColumnKind,
 	ColumnProfile,
 	EpochRecord,
@@ -28,6 +29,11 @@ export interface ProjectRecord {
 	task?: Task;
 	/** The settings of the last run started, so the form comes back as it was left. */
 	lastConfig?: TrainConfig;
+	/**
+	 * The run whose model Predict uses ("model in use", starred). Set to the first run that
+	 * succeeds and changed only by the person, so a newer run never takes over silently.
+	 */
+	modelRunId?: string;
 }
 
 export interface StoredColumn {
@@ -60,8 +66,12 @@ export interface ChunkRecord {
 	columns: ArrayBuffer[];
 }
 
-/** `interrupted`: the tab closed mid-training and a checkpoint remains to resume from. */
-export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+/**
+ * `interrupted`: the tab closed mid-training and a checkpoint remains to resume from.
+ * `diverged`: the loss exploded, so no model was kept (the error says why).
+ */
+export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed' | 'diverged' | 'interrupted';
+export type EndedStatus = 'cancelled' | 'failed' | 'diverged';
 
 export interface RunRecord {
 	id: string;
@@ -74,10 +84,15 @@ export interface RunRecord {
 	history: EpochRecord[];
 	metrics?: Metrics;
 	error?: string;
-	backend?: string;
+	backend?: BackendName;
 	durationMs?: number;
 	samplesPerSecond?: number;
 	modelId?: string;
+	/** Rows in each part of the split (absent on runs stored before validation existed). */
+	split?: { train: number; validation: number; holdout: number };
+	/** The epoch whose weights the model holds, and whether early stopping ended the run. */
+	bestEpoch?: number;
+	stoppedEarly?: boolean;
 }
 
 export interface ModelRecord {
