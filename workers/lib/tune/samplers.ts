@@ -29,13 +29,15 @@ export function buildGrid(space: SearchSpace, options: { pointsPerParam?: number
 
 /** Grid point `index`, the last parameter changing fastest. */
 export function gridPoint(grid: Grid, index: number): Config {
-	const config: Config = {};
+	const positions = new Array<number>(grid.names.length);
 	let rest = index;
 	for (let p = grid.names.length - 1; p >= 0; p--) {
-		const axis = grid.values[p];
-		config[grid.names[p]] = axis[rest % axis.length];
-		rest = Math.floor(rest / axis.length);
+		positions[p] = rest % grid.values[p].length;
+		rest = Math.floor(rest / grid.values[p].length);
 	}
+	// keys in the space's order, like every other sampler's configs
+	const config: Config = {};
+	grid.names.forEach((name, p) => (config[name] = grid.values[p][positions[p]]));
 	return config;
 }
 
