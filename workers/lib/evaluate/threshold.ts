@@ -16,6 +16,10 @@ export function thresholdSweep(
 	options: { costs: ErrorCosts; positiveClass: string; points?: number; weights?: ArrayLike<number> }
 ): ThresholdReport {
 	const costs = checkCosts(options.costs);
+	if (positive.length !== scores.length) throw new KilnError('ValidationError', `Expected one score per row (${positive.length}) but got ${scores.length}.`);
+	for (let i = 0; i < scores.length; i++) {
+		if (!Number.isFinite(scores[i])) throw new KilnError('ValidationError', `Row ${i} has score ${scores[i]}; scores must be finite numbers.`);
+	}
 	const counts = binaryCounts(positive, scores, options.weights);
 	const steps = options.points ?? DEFAULT_THRESHOLD_POINTS;
 	if (!Number.isInteger(steps) || steps < 2 || steps > 1000) throw new KilnError('ValidationError', `A threshold sweep needs 2 to 1000 points; got ${steps}.`);

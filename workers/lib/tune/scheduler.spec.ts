@@ -201,10 +201,12 @@ describe('resuming an interrupted search', () => {
 		});
 	}
 
-	it('refuses a stored search with a hole in it', () => {
+	it('refuses a stored search with a hole in it or from another space', () => {
 		const state = createSearch(asha({ maxTrials: 3 }));
 		[0, 1, 2].forEach(() => nextJob(state));
 		expect(() => restoreSearch(state.settings, [state.trials[0], state.trials[2]])).toThrow(/missing trial 1/);
+		const otherSpace = { ...state.settings, space: { ...state.settings.space, momentum: { type: 'float', low: 0, high: 1 } } } as SearchSettings;
+		expect(() => restoreSearch(otherSpace, state.trials)).toThrow(/Stored trial 0 has no value for "momentum"/);
 	});
 });
 

@@ -58,6 +58,9 @@ export function restoreSearch(settings: SearchSettings, stored: TrialRecord[]): 
 	const trials = structuredClone([...stored].sort((a, b) => a.trialId - b.trialId));
 	trials.forEach((t, i) => {
 		if (t.trialId !== i) fail(`The stored search is missing trial ${i}; it cannot be resumed exactly. Start a new search.`);
+		for (const name of Object.keys(settings.space)) {
+			if (!(name in t.config)) fail(`Stored trial ${i} has no value for "${name}": it belongs to a search over another space. Start a new search.`);
+		}
 		for (const r of t.results) if (r.status === 'running') r.status = 'queued';
 	});
 	return { settings: structuredClone(settings), trials };
