@@ -1,0 +1,43 @@
+/**
+ * Calendar parts of dates stored as epoch milliseconds, in UTC: no Date object per cell and no
+ * dependence on the machine's time zone, so a pipeline gives the same parts in every browser.
+ */
+const DAY_MS = 86_400_000;
+/** Beyond ±8.64e15 ms a JavaScript Date is invalid; such cells are missing. */
+const MAX_MS = 8.64e15;
+
+export interface DateParts {
+	year: number;
+	/** 1–12 */
+	month: number;
+	/** 1–31 */
+	day: number;
+	/** 0 = Monday … 6 = Sunday, as pandas' dayofweek. */
+	weekday: number;
+	/** 0–23 */
+	hour: number;
+}
+
+/** Howard Hinnant's days → civil date (proleptic Gregorian), exact for every valid Date. */
+export function dateParts(ms: number): DateParts | null {
+	if (!Number.isFinite(ms) || Math.abs(ms) > MAX_MS) return null;
+	const days = Math.floor(ms / DAY_MS);
+	const hour = Math.floor((ms - days * DAY_MS) / 3_600_000);
+	const z = days + 719_468;
+	const era = Math.floor(z / 146_097);
+	const doe = z - era * 146_097;
+	const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+	const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+	const mp = Math.floor((5 * doy + 2) / 153);
+	const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+	const month = mp < 10 ? mp + 3 : mp - 9;
+	const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+	// 1970-01-01 was a Thursday (3 when Monday is 0).
+	const weekday = (((days + 3) % 7) + 7) % 7;
+	return { year, month, day, weekday, hour };
+}
+
+export function datePart(ms: number, part: keyof DateParts): number {
+	const parts = dateParts(ms);
+	return parts === null ? NaN : parts[part];
+}
