@@ -50,7 +50,7 @@ export function transformTable(fitted: FittedPipeline, table: Table, options: Ap
 	const mode: Mode = options.mode ?? 'predict';
 	if (mode === 'predict') checkInputs(fitted, table);
 	let current = table;
-	let sourceRows = identityRows(table.rowCount);
+	let sourceRows: Int32Array = identityRows(table.rowCount);
 	const warnings: StepWarning[] = [];
 	fitted.steps.forEach(({ step, params, trainingOnly }, index) => {
 		if (mode === 'predict' && trainingOnly) return;

@@ -37,8 +37,8 @@ export function fitPipeline(pipeline: Pipeline, table: Table, trainRows: ArrayLi
 	if (trainRows.length === 0) throw new KilnError('PipelineError', 'There are no training rows to fit the pipeline on.');
 	const lineage = new Lineage(table, options.target?.name ?? null);
 	let current = table;
-	let rows = Int32Array.from(trainRows);
-	let sourceRows = identityRows(table.rowCount);
+	let rows: Int32Array = Int32Array.from(trainRows);
+	let sourceRows: Int32Array = identityRows(table.rowCount);
 	const warnings: StepWarning[] = [];
 	const steps: FittedTableStep[] = checked.steps.map((step, index) => {
 		const label = stepLabel(index, describeStep(step));

@@ -52,7 +52,7 @@ const asError = (error: unknown): PreviewError => ({ kind: error instanceof Erro
  */
 export function previewPipeline(pipeline: Pipeline, table: Table, sampleRows: ArrayLike<number>): PipelinePreview {
 	let current = takeRows(table, sampleRows);
-	let sourceRows = Int32Array.from(sampleRows);
+	let sourceRows: Int32Array = Int32Array.from(sampleRows);
 	const stages: PreviewStage[] = (Array.isArray(pipeline.steps) ? pipeline.steps : []).map((raw, index) => {
 		let description = `Step ${index + 1}`;
 		try {

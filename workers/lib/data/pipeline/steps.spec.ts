@@ -6,7 +6,7 @@ import { allRows, cat, cells, num, table } from './test-tables.spec-support';
 const pipeline = (...steps: TableStep[]): Pipeline => ({ format: 'kiln-pipeline', version: 1, steps, features: [] });
 
 /** Fits on `train` rows, checks the replay equals the fit-time table and the step survives JSON, returns the fit result. */
-function run(t: Table, steps: TableStep[], train = allRows(t.rowCount)) {
+function run(t: Table, steps: TableStep[], train: Int32Array = allRows(t.rowCount)) {
 	const p = pipeline(...steps);
 	expect(parsePipeline(serialisePipeline(p))).toEqual(p);
 	const fit = fitPipeline(p, t, train);
