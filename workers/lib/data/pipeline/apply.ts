@@ -6,6 +6,7 @@ import { describeStep, featureDefinition, tableStepDefinition } from './registry
 import { composeRows, identityRows, inStep } from './run-step';
 import { stepLabel } from './fit';
 import type { Mode } from './step-definition';
+import { compileExpression } from './expression';
 import type { EncodedMatrix, FittedPipeline, StepWarning } from './types';
 
 export interface ApplyOptions {
@@ -45,6 +46,19 @@ export function checkInputs(fitted: FittedPipeline, table: Table): void {
 	if (problems.length > 0) throw new KilnError('SchemaMismatchError', `${problems.join(' ')} Columns may come in any order, and extra columns are ignored.`);
 }
 
+/** How many rows a training filter would have removed; 0 when it cannot be evaluated here (it needs the target). */
+function rowsOutsideFilter(expression: string, table: Table): number {
+	try {
+		const result = compileExpression(expression, table.columns.map((c) => ({ name: c.name, kind: c.kind }))).evaluate(table);
+		if (result.type !== 'bool') return 0;
+		let outside = 0;
+		for (let r = 0; r < table.rowCount; r++) if (result.values[r] !== 1) outside++;
+		return outside;
+	} catch {
+		return 0;
+	}
+}
+
 /** The table steps only, replayed with the fitted params. */
 export function transformTable(fitted: FittedPipeline, table: Table, options: ApplyOptions = {}): TransformResult {
 	const mode: Mode = options.mode ?? 'predict';
@@ -53,8 +67,16 @@ export function transformTable(fitted: FittedPipeline, table: Table, options: Ap
 	let sourceRows: Int32Array = identityRows(table.rowCount);
 	const warnings: StepWarning[] = [];
 	fitted.steps.forEach(({ step, params, trainingOnly }, index) => {
-		if (mode === 'predict' && trainingOnly) return;
 		const definition = tableStepDefinition(step);
+		if (mode === 'predict' && trainingOnly) {
+			if (step.kind === 'filter') {
+				const outside = rowsOutsideFilter(step.expression, current);
+				if (outside > 0) {
+					warnings.push({ step: index, count: outside, examples: [], message: `${outside} row${outside === 1 ? '' : 's'} would have been left out of training by "${step.expression}"; the model never saw such rows, so treat their predictions with care.` });
+				}
+			}
+			return;
+		}
 		const output = inStep(stepLabel(index, describeStep(step)), () => definition.transform(step, params, current, mode));
 		if (output.sourceRows) sourceRows = composeRows(sourceRows, output.sourceRows);
 		current = output.table;

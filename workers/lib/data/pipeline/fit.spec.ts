@@ -63,6 +63,11 @@ describe('fitting and replaying a whole pipeline', () => {
 		const out = applyPipeline(fit.fitted, fresh);
 		expect(out.x.length).toBe(3 * fit.fitted.inputSize);
 		expect(out.unknownCategories).toBe(1);
+		// A filter on features is still evaluated, to warn about rows unlike the training data.
+		const adults: Pipeline = { ...cleaning, steps: [{ kind: 'filter', expression: 'age >= 18 or age is missing' }, ...cleaning.steps] };
+		const warned = applyPipeline(fitPipeline(adults, data(), allRows(6), { target: { name: 'y', task: 'classification' } }).fitted, table(num('age', [30, 12, null]), cat('city', ['Oslo', 'Oslo', 'Rome']), num('income', [1, 2, 3])));
+		expect(warned.x.length).toBe(3 * fit.fitted.inputSize);
+		expect(warned.warnings[0]).toMatchObject({ step: 0, count: 1, message: expect.stringMatching(/^1 row would have been left out of training by "age >= 18 or age is missing"/) });
 	});
 
 	it('names every missing column of a prediction file, with suggestions, as a SchemaMismatchError', () => {
