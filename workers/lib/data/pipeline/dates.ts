@@ -37,6 +37,38 @@ export function dateParts(ms: number): DateParts | null {
 	return { year, month, day, weekday, hour };
 }
 
+/**
+ * Several parts of a whole column in one pass, without an object per cell (a million rows of
+ * `dateParts` objects took seconds; this takes tens of milliseconds).
+ */
+export function datePartColumns(values: Float64Array, parts: readonly (keyof DateParts)[]): Float64Array[] {
+	const outs = parts.map(() => new Float64Array(values.length));
+	const want = (p: keyof DateParts) => parts.indexOf(p);
+	const [y, mo, d, wd, h] = [want('year'), want('month'), want('day'), want('weekday'), want('hour')];
+	for (let r = 0; r < values.length; r++) {
+		const ms = values[r];
+		if (!Number.isFinite(ms) || Math.abs(ms) > MAX_MS) {
+			for (const out of outs) out[r] = NaN;
+			continue;
+		}
+		const days = Math.floor(ms / DAY_MS);
+		if (h >= 0) outs[h][r] = Math.floor((ms - days * DAY_MS) / 3_600_000);
+		if (wd >= 0) outs[wd][r] = (((days + 3) % 7) + 7) % 7;
+		if (y < 0 && mo < 0 && d < 0) continue;
+		const z = days + 719_468;
+		const era = Math.floor(z / 146_097);
+		const doe = z - era * 146_097;
+		const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+		const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+		const mp = Math.floor((5 * doy + 2) / 153);
+		const month = mp < 10 ? mp + 3 : mp - 9;
+		if (d >= 0) outs[d][r] = doy - Math.floor((153 * mp + 2) / 5) + 1;
+		if (mo >= 0) outs[mo][r] = month;
+		if (y >= 0) outs[y][r] = yoe + era * 400 + (month <= 2 ? 1 : 0);
+	}
+	return outs;
+}
+
 export function datePart(ms: number, part: keyof DateParts): number {
 	const parts = dateParts(ms);
 	return parts === null ? NaN : parts[part];

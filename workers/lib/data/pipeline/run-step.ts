@@ -1,8 +1,9 @@
 import { KilnError, isKind, type ErrorKind } from '$shared/errors';
+import { mapToInt32, range } from './typed';
 
 /** Row index maps through row-removing steps. */
 export function identityRows(n: number): Int32Array {
-	return Int32Array.from({ length: n }, (_, i) => i);
+	return range(n);
 }
 
 /** `rows` (indices before a step) → their indices after it; rows the step removed drop out. */
@@ -16,7 +17,7 @@ export function remapRows(rows: ArrayLike<number>, sourceRows: Int32Array, befor
 
 /** Input row of each output row after two steps: outer[inner[j]]. */
 export function composeRows(outer: Int32Array, inner: Int32Array): Int32Array {
-	return Int32Array.from(inner, (j) => outer[j]);
+	return mapToInt32(inner, (j) => outer[j]);
 }
 
 const KINDS_KEPT: ErrorKind[] = ['ExpressionError', 'SchemaMismatchError', 'TrainingError', 'PipelineError'];

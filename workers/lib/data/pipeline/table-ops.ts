@@ -1,6 +1,7 @@
 import type { CategoricalColumn, Column, NumericColumn, Table } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { didYouMean } from './expression/suggest';
+import { mapToInt32 } from './typed';
 
 /** Tables are never mutated: every step returns a new table sharing the columns it left alone. */
 
@@ -111,7 +112,7 @@ export function mapCategories(column: CategoricalColumn, fn: (text: string) => s
 		}
 		return code;
 	});
-	const codes = Int32Array.from(column.codes, (c) => (c < 0 ? -1 : remap[c]));
+	const codes = mapToInt32(column.codes, (c) => (c < 0 ? -1 : remap[c]));
 	return { name, kind: 'categorical', categories, codes };
 }
 

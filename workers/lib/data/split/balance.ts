@@ -1,6 +1,7 @@
 import { KilnError } from '$shared/errors';
 import { shuffleInPlace } from '$workers/lib/random';
 import { checkLabels, rngFor } from './shared';
+import { mapToInt32 } from '../pipeline/typed';
 
 /**
  * Class balance for the TRAINING rows only: resampling the holdout would score the model on
@@ -67,8 +68,8 @@ function byClass(labels: ArrayLike<number>, classes: number): number[][] {
 
 function finish(rows: ArrayLike<number>, labels: ArrayLike<number>, positions: number[], before: number[], classes: number, rng: () => number): Resampled {
 	shuffleInPlace(positions, rng);
-	const outLabels = Int32Array.from(positions, (p) => labels[p]);
-	return { rows: Int32Array.from(positions, (p) => rows[p]), labels: outLabels, counts: { before, after: classCounts(outLabels, classes) } };
+	const outLabels = mapToInt32(positions, (p) => labels[p]);
+	return { rows: mapToInt32(positions, (p) => rows[p]), labels: outLabels, counts: { before, after: classCounts(outLabels, classes) } };
 }
 
 /** Random over-sampling: every original row kept, rows of smaller classes drawn again (with replacement) up to the target. */

@@ -2,6 +2,7 @@ import type { Column } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { shuffleInPlace } from '$workers/lib/random';
 import { checkLabels, groupsByClass, rngFor } from './shared';
+import { mapToInt32, range } from '../pipeline/typed';
 
 export interface Folds {
 	k: number;
@@ -28,7 +29,7 @@ export function foldRows(rows: ArrayLike<number>, folds: Folds, f: number): { tr
 /** Shuffled rows dealt into k folds whose sizes differ by at most one. */
 export function kFold(rows: ArrayLike<number>, k: number, seed: number): Folds {
 	checkK(k, rows.length);
-	const order = shuffleInPlace(Array.from({ length: rows.length }, (_, i) => i), rngFor(seed, 0xf01d));
+	const order = shuffleInPlace(range(rows.length), rngFor(seed, 0xf01d));
 	const fold = new Int32Array(rows.length);
 	order.forEach((p, i) => (fold[p] = i % k));
 	return { k, fold, notes: [] };
@@ -95,5 +96,5 @@ export function groupKFold(rows: ArrayLike<number>, column: Column, k: number, s
 		load[f] += sizes[g];
 	}
 	const notes = missing > 0 ? [`${missing} row${missing === 1 ? '' : 's'} with no "${column.name}" were kept together as one group.`] : [];
-	return { k, fold: Int32Array.from(keys, (g) => foldOfGroup[g]), notes };
+	return { k, fold: mapToInt32(keys, (g) => foldOfGroup[g]), notes };
 }

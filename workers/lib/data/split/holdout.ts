@@ -1,6 +1,7 @@
 import { KilnError } from '$shared/errors';
 import { shuffleInPlace } from '$workers/lib/random';
 import { checkFraction, checkLabels, groupsByClass, rngFor, share, sortedRows } from './shared';
+import { range } from '../pipeline/typed';
 
 export interface HoldoutSplit {
 	train: Int32Array;
@@ -18,7 +19,6 @@ export interface ThreeWaySplit {
 	notes: string[];
 }
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Random holdout: round(n·fraction) rows, at least one on each side. */
 export function randomHoldout(rows: ArrayLike<number>, fraction: number, seed: number): HoldoutSplit {

@@ -7,6 +7,7 @@ import { parseExpressionWithPositions } from './parse';
 import type { ValueType } from './signatures';
 import { boolConstant, finite, missingOf, numberConstant, stringConstant, textAt, FALSE, TRUE, UNKNOWN, type BoolVec, type NumberVec, type StringVec, type Vec } from './vectors';
 import { KilnError } from '$shared/errors';
+import { mapToFloat64, mapToInt8 } from '../typed';
 
 export type ResultType = 'number' | 'string' | 'bool';
 type Resolved = Exclude<Vec, { type: 'any' }>;
@@ -96,6 +97,17 @@ function orderAt(a: Resolved, b: Resolved, r: number): number | null {
 
 function compare(op: string, a: Resolved, b: Resolved, n: number): BoolVec {
 	const out = new Int8Array(n);
+	if (a.type === 'number' && b.type === 'number') {
+		// The common case (age > 18) as a tight loop; NaN fails every test, so check it first.
+		const x = a.values;
+		const y = b.values;
+		for (let r = 0; r < n; r++) {
+			const u = x[r];
+			const v = y[r];
+			out[r] = u !== u || v !== v ? UNKNOWN : holds(op, u < v ? -1 : u > v ? 1 : 0) ? TRUE : FALSE;
+		}
+		return { type: 'bool', values: out };
+	}
 	for (let r = 0; r < n; r++) {
 		const order = orderAt(a, b, r);
 		out[r] = order === null ? UNKNOWN : holds(op, order) ? TRUE : FALSE;
@@ -138,10 +150,10 @@ function evaluateNode(node: Expr, table: Table, types: Map<Expr, ValueType>): Ve
 		case 'unary': {
 			if (node.op === '-') {
 				const a = numeric(ev(node.arg), n);
-				return { type: 'number', values: Float64Array.from(a, (x) => -x) };
+				return { type: 'number', values: mapToFloat64(a, (x) => -x) };
 			}
 			const a = boolean(ev(node.arg), n);
-			return { type: 'bool', values: Int8Array.from(a, (x) => (x === UNKNOWN ? UNKNOWN : 1 - x)) };
+			return { type: 'bool', values: mapToInt8(a, (x) => (x === UNKNOWN ? UNKNOWN : 1 - x)) };
 		}
 		case 'binary': {
 			const op = node.op;
@@ -173,11 +185,12 @@ function evaluateNode(node: Expr, table: Table, types: Map<Expr, ValueType>): Ve
 		}
 		case 'is-missing': {
 			const v = ev(node.arg);
-			const out = new Int8Array(n);
-			for (let r = 0; r < n; r++) {
-				const missing = v.type === 'any' || (v.type === 'number' ? Number.isNaN(v.values[r]) : v.type === 'bool' ? v.values[r] === UNKNOWN : v.codes[r] < 0);
-				out[r] = missing !== node.negated ? TRUE : FALSE;
-			}
+			const yes = node.negated ? FALSE : TRUE;
+			const no = node.negated ? TRUE : FALSE;
+			const out = new Int8Array(n).fill(v.type === 'any' ? yes : no);
+			if (v.type === 'number') for (let r = 0; r < n; r++) out[r] = v.values[r] !== v.values[r] ? yes : no;
+			else if (v.type === 'bool') for (let r = 0; r < n; r++) out[r] = v.values[r] === UNKNOWN ? yes : no;
+			else if (v.type === 'string') for (let r = 0; r < n; r++) out[r] = v.codes[r] < 0 ? yes : no;
 			return { type: 'bool', values: out };
 		}
 		case 'call':

@@ -1,6 +1,7 @@
-import { datePart } from '../dates';
+import { datePartColumns } from '../dates';
 import { finite, missingOf, StringBuilder, textAt, TRUE, FALSE, UNKNOWN, type BoolVec, type NumberVec, type StringVec, type Vec } from './vectors';
 import type { ValueType } from './signatures';
+import { mapToFloat64 } from '../typed';
 
 type Resolved = Exclude<Vec, { type: 'any' }>;
 
@@ -14,6 +15,17 @@ function asString(v: Vec, n: number): StringVec {
 function mapNumbers(args: Vec[], n: number, fn: (...xs: number[]) => number): NumberVec {
 	const inputs = args.map((a) => asNumber(a, n).values);
 	const out = new Float64Array(n);
+	// One- and two-argument functions (nearly all) without the spread and scratch array.
+	if (inputs.length === 1) {
+		const a = inputs[0];
+		for (let r = 0; r < n; r++) out[r] = Number.isNaN(a[r]) ? NaN : finite(fn(a[r]));
+		return { type: 'number', values: out };
+	}
+	if (inputs.length === 2) {
+		const [a, b] = inputs;
+		for (let r = 0; r < n; r++) out[r] = Number.isNaN(a[r]) || Number.isNaN(b[r]) ? NaN : finite(fn(a[r], b[r]));
+		return { type: 'number', values: out };
+	}
 	const xs = new Array<number>(inputs.length);
 	for (let r = 0; r < n; r++) {
 		let missing = false;
@@ -24,12 +36,6 @@ function mapNumbers(args: Vec[], n: number, fn: (...xs: number[]) => number): Nu
 		out[r] = missing ? NaN : finite(fn(...xs));
 	}
 	return { type: 'number', values: out };
-}
-
-/** Text → value, computed once per distinct text and spread over the rows by code. */
-function perText<T>(vec: StringVec, fn: (s: string) => T): (T | null)[] {
-	const cache = vec.dict.map(fn);
-	return Array.from(vec.codes, (c) => (c < 0 ? null : cache[c]));
 }
 
 function textToText(vec: StringVec, n: number, fn: (s: string) => string): StringVec {
@@ -105,14 +111,15 @@ export function callFunction(name: string, args: Vec[], n: number, type: ValueTy
 		case 'day':
 		case 'weekday':
 		case 'hour':
-			return mapNumbers(args, n, (ms) => datePart(ms, name));
+			return { type: 'number', values: datePartColumns(asNumber(args[0], n).values, [name])[0] };
 		case 'lower':
 			return textToText(asString(args[0], n), n, (s) => s.toLowerCase());
 		case 'upper':
 			return textToText(asString(args[0], n), n, (s) => s.toUpperCase());
 		case 'len': {
-			const lengths = perText(asString(args[0], n), (s) => [...s].length);
-			return { type: 'number', values: Float64Array.from(lengths, (l) => (l === null ? NaN : l)) };
+			const text = asString(args[0], n);
+			const lengths = text.dict.map((s) => [...s].length);
+			return { type: 'number', values: mapToFloat64(text.codes, (c) => (c < 0 ? NaN : lengths[c])) };
 		}
 		case 'contains':
 			return textTest(args, n, (s, p) => s.includes(p));

@@ -1,5 +1,5 @@
 import type { CategoricalColumn, Column, Table } from '$workers/protocol';
-import { dateParts } from '../dates';
+import { datePartColumns } from '../dates';
 import { hmacSha256, toHex, utf8 } from '../hash';
 import type { TableStepDefinition } from '../step-definition';
 import { categoricalFromStrings, formatNumber, getColumn, mapCategories, removeColumns, setColumn } from '../table-ops';
@@ -42,7 +42,9 @@ function validateMethod(value: unknown, at: string): Anonymisation {
 /** Text cells of any column (numbers written exactly), one per distinct value where possible. */
 function asText(column: Column): CategoricalColumn {
 	if (column.kind === 'categorical') return column;
-	return categoricalFromStrings(column.name, Array.from(column.values, (v) => (Number.isNaN(v) ? null : String(v))));
+	const texts = new Array<string | null>(column.values.length);
+	for (let r = 0; r < texts.length; r++) texts[r] = Number.isNaN(column.values[r]) ? null : String(column.values[r]);
+	return categoricalFromStrings(column.name, texts);
 }
 
 /**
@@ -74,22 +76,19 @@ function anonymiseColumn(column: Column, method: Anonymisation): Column {
 			return mapCategories(asText(column), (v) => mask(v, method.keepStart, method.keepEnd));
 		case 'range': {
 			const values = numbersOf(column, 'generalising to ranges');
-			const labels = Array.from(values, (v) => {
-				if (Number.isNaN(v)) return null;
-				const lo = Math.floor(v / method.width) * method.width;
-				return `[${formatNumber(lo)}, ${formatNumber(lo + method.width)})`;
-			});
+			const labels = new Array<string | null>(values.length);
+			for (let r = 0; r < values.length; r++) {
+				const lo = Math.floor(values[r] / method.width) * method.width;
+				labels[r] = Number.isNaN(lo) ? null : `[${formatNumber(lo)}, ${formatNumber(lo + method.width)})`;
+			}
 			return categoricalFromStrings(column.name, labels);
 		}
 		case 'month': {
 			const values = numbersOf(column, 'generalising dates (epoch milliseconds) to months');
-			return categoricalFromStrings(
-				column.name,
-				Array.from(values, (ms) => {
-					const d = dateParts(ms);
-					return d === null ? null : `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}`;
-				})
-			);
+			const [years, months] = datePartColumns(values, ['year', 'month']);
+			const labels = new Array<string | null>(values.length);
+			for (let r = 0; r < values.length; r++) labels[r] = Number.isNaN(years[r]) ? null : `${String(years[r]).padStart(4, '0')}-${String(months[r]).padStart(2, '0')}`;
+			return categoricalFromStrings(column.name, labels);
 		}
 		case 'drop':
 			return column;

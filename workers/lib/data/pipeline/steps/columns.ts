@@ -3,6 +3,9 @@ import { KilnError } from '$shared/errors';
 import type { TableStepDefinition } from '../step-definition';
 import { noWarnings } from '../step-definition';
 import { categoricalFromLabels, columnNames, getColumn, removeColumns } from '../table-ops';
+import { sortedValues } from '../stats';
+import { range } from '../typed';
+import { binOf } from './numeric';
 import type { TableStep } from '../types';
 import { oneOf, onlyKeys, text, texts } from '../validate';
 import { didYouMean } from '../expression/suggest';
@@ -55,11 +58,15 @@ function castColumn(column: Column, to: Column['kind']): { column: Column; faile
 	if (column.kind === to) return { column, failed: 0, examples: [] };
 	if (column.kind === 'numeric') {
 		// Categories in numeric order, so an ordinal encoding of the result follows the numbers.
-		const distinct = [...new Set(Array.from(column.values).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
-		const index = new Map(distinct.map((v, i) => [v, i]));
+		// Typed sort and binary search instead of a Map: a million distinct values took 14 s that way.
+		const sorted = sortedValues(column.values, range(column.values.length));
+		let distinct = 0;
+		for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+		const unique = sorted.subarray(0, distinct);
 		// String(v) is the shortest text that reads back as exactly v, so casting back is lossless.
-		const labels = distinct.map(String);
-		return { column: categoricalFromLabels(column.name, column.values, labels, (v) => index.get(v)!), failed: 0, examples: [] };
+		const labels = new Array<string>(unique.length);
+		for (let i = 0; i < unique.length; i++) labels[i] = String(unique[i]);
+		return { column: categoricalFromLabels(column.name, column.values, labels, (v) => binOf(unique, v) - 1), failed: 0, examples: [] };
 	}
 	const parsed = column.categories.map(parseNumber);
 	const values = new Float64Array(column.codes.length);

@@ -1,5 +1,5 @@
 import type { TableStepDefinition } from '../step-definition';
-import { datePart } from '../dates';
+import { datePartColumns } from '../dates';
 import { getNumeric, insertAfter, removeColumns } from '../table-ops';
 import type { DatePart, TableStep } from '../types';
 import { boolean, invalid, onlyKeys, text } from '../validate';
@@ -26,11 +26,12 @@ export const dateParts: TableStepDefinition<DateParts> = {
 		const source = getNumeric(table, step.column, 'date parts (dates as epoch milliseconds)');
 		let out = table;
 		let after = step.column;
-		for (const part of step.parts) {
+		const columns = datePartColumns(source.values, step.parts);
+		step.parts.forEach((part, i) => {
 			const name = partName(step.column, part);
-			out = insertAfter(out, after, { name, kind: 'numeric', values: Float64Array.from(source.values, (ms) => datePart(ms, part)) });
+			out = insertAfter(out, after, { name, kind: 'numeric', values: columns[i] });
 			after = name;
-		}
+		});
 		return { table: step.keepSource ? out : removeColumns(out, [step.column]), warnings: [] };
 	},
 	effects: (step) => [{ reads: [step.column], writes: step.parts.map((p) => partName(step.column, p)), removes: step.keepSource ? [] : [step.column] }]

@@ -4,6 +4,7 @@ import type { TableStepDefinition } from '../step-definition';
 import { setColumn } from '../table-ops';
 import type { TableStep } from '../types';
 import { onlyKeys, text } from '../validate';
+import { mapToFloat64 } from '../typed';
 
 type Derive = Extract<TableStep, { kind: 'derive' }>;
 
@@ -20,7 +21,7 @@ export const derive: TableStepDefinition<Derive> = {
 		let column: Column;
 		if (result.type === 'number') column = { name: step.name, kind: 'numeric', values: Float64Array.from(result.values) };
 		// Conditions become 1/0 numbers, ready for a model; unknown stays missing.
-		else if (result.type === 'bool') column = { name: step.name, kind: 'numeric', values: Float64Array.from(result.values, (v) => (v < 0 ? NaN : v)) };
+		else if (result.type === 'bool') column = { name: step.name, kind: 'numeric', values: mapToFloat64(result.values, (v) => (v < 0 ? NaN : v)) };
 		else column = { name: step.name, kind: 'categorical', categories: result.dict.slice(), codes: Int32Array.from(result.codes) };
 		// An existing column of that name is replaced where it stands; a new one goes last.
 		return { table: setColumn(table, column), warnings: [] };

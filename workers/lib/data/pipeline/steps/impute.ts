@@ -5,6 +5,7 @@ import { categoryCounts, codesByFrequency, moments, numericMode, quantile, sorte
 import { getColumn, insertAfter, setColumn } from '../table-ops';
 import type { ImputeStrategy, TableStep } from '../types';
 import { boolean, invalid, oneOf, onlyKeys, texts } from '../validate';
+import { mapToFloat64, mapToInt32 } from '../typed';
 
 type Impute = Extract<TableStep, { kind: 'impute' }>;
 
@@ -35,14 +36,14 @@ function fitFill(step: Impute, column: Column, rows: Int32Array): number | strin
 function fillColumn(column: Column, fill: number | string): { column: Column; filled: number } {
 	let filled = 0;
 	if (column.kind === 'numeric') {
-		const values = Float64Array.from(column.values, (v) => (Number.isNaN(v) ? (filled++, fill as number) : v));
+		const values = mapToFloat64(column.values, (v) => (Number.isNaN(v) ? (filled++, fill as number) : v));
 		return { column: { ...column, values }, filled };
 	}
 	let code = column.categories.indexOf(fill as string);
 	// A prediction file may never have seen the training mode; it joins the dictionary.
 	const categories = code < 0 ? [...column.categories, fill as string] : column.categories;
 	if (code < 0) code = categories.length - 1;
-	const codes = Int32Array.from(column.codes, (c) => (c < 0 ? (filled++, code) : c));
+	const codes = mapToInt32(column.codes, (c) => (c < 0 ? (filled++, code) : c));
 	return { column: { ...column, categories, codes }, filled };
 }
 

@@ -5,6 +5,7 @@ import { moments, quantile, sortedValues } from '../stats';
 import { categoricalFromLabels, formatNumber, getNumeric, insertAfter, setColumn } from '../table-ops';
 import type { ClipBounds, LogGuard, StepOutput, TableStep } from '../types';
 import { invalid, nullableNumber, number, object, oneOf, onlyKeys, text, texts } from '../validate';
+import { mapToFloat64 } from '../typed';
 
 type Clip = Extract<TableStep, { kind: 'clip' }>;
 type Log = Extract<TableStep, { kind: 'log' }>;
@@ -68,7 +69,7 @@ export const clip: TableStepDefinition<Clip> = {
 			const lo = bounds[i][0] ?? -Infinity;
 			const hi = bounds[i][1] ?? Infinity;
 			let clipped = 0;
-			const values = Float64Array.from(column.values, (v) => (v < lo ? (clipped++, lo) : v > hi ? (clipped++, hi) : v));
+			const values = mapToFloat64(column.values, (v) => (v < lo ? (clipped++, lo) : v > hi ? (clipped++, hi) : v));
 			return { values, note: { count: clipped, message: `${plural(clipped, 'value')} of "${column.name}" clipped to [${formatNumber(lo)}, ${formatNumber(hi)}].` } };
 		});
 	},
@@ -95,7 +96,7 @@ export const log: TableStepDefinition<Log> = {
 		const shifts = params.shifts as number[];
 		return perColumn(table, step.columns, 'a log transform', (column, i) => {
 			let guarded = 0;
-			const values = Float64Array.from(column.values, (v) => {
+			const values = mapToFloat64(column.values, (v) => {
 				if (Number.isNaN(v)) return v;
 				if (step.guard === 'signed') return Math.sign(v) * Math.log1p(Math.abs(v));
 				if (step.guard === 'missing') return v <= -1 ? (guarded++, NaN) : Math.log1p(v);
@@ -123,7 +124,7 @@ export function binLabels(edges: number[]): string[] {
 }
 
 /** Index of the bin holding v: the number of edges ≤ v (binary search). */
-export function binOf(edges: number[], v: number): number {
+export function binOf(edges: ArrayLike<number>, v: number): number {
 	let lo = 0;
 	let hi = edges.length;
 	while (lo < hi) {
