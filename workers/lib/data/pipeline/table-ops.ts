@@ -21,12 +21,6 @@ export function getNumeric(table: Table, name: string, why: string): NumericColu
 	return column;
 }
 
-export function getCategorical(table: Table, name: string, why: string): CategoricalColumn {
-	const column = getColumn(table, name);
-	if (column.kind !== 'categorical') throw new KilnError('PipelineError', `column "${name}" holds numbers, but ${why} needs text. Cast it to text first.`);
-	return column;
-}
-
 /** Replace the column of the same name in place, or append it. */
 export function setColumn(table: Table, column: Column): Table {
 	const at = table.columns.findIndex((c) => c.name === column.name);
@@ -48,10 +42,6 @@ export function insertAfter(table: Table, after: string, column: Column): Table 
 export function removeColumns(table: Table, names: readonly string[]): Table {
 	const drop = new Set(names);
 	return { rowCount: table.rowCount, columns: table.columns.filter((c) => !drop.has(c.name)) };
-}
-
-export function columnLength(column: Column): number {
-	return column.kind === 'numeric' ? column.values.length : column.codes.length;
 }
 
 /** The given rows, in that order, as a new table (category dictionaries shared). */

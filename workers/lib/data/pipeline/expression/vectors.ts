@@ -62,9 +62,4 @@ export class StringBuilder {
 	}
 }
 
-/** Applies `fn` to each distinct string once and maps the codes; null results are missing. */
-export function mapStrings<T>(vec: StringVec, fn: (s: string) => T): (T | null)[] {
-	return vec.dict.map(fn);
-}
-
 export const textAt = (vec: StringVec, row: number): string | null => (vec.codes[row] < 0 ? null : vec.dict[vec.codes[row]]);

@@ -50,7 +50,7 @@ export const clip: TableStepDefinition<Clip> = {
 	validate: (raw, at) => (onlyKeys(raw, at, ['kind', 'columns', 'bounds']), { kind: 'clip', columns: texts(raw, 'columns', at, { min: 1 }), bounds: validateBounds(raw.bounds, `${at}.bounds`) }),
 	describe: (s) => {
 		const b = s.bounds;
-		const range = b.type === 'quantile' ? `the training ${b.lower * 100}th–${b.upper * 100}th percentiles` : `[${b.min ?? '−∞'}, ${b.max ?? '∞'}]`;
+		const range = b.type === 'quantile' ? `the training percentiles ${b.lower * 100}–${b.upper * 100}` : `[${b.min ?? '−∞'}, ${b.max ?? '∞'}]`;
 		return `Clip ${list(s.columns)} to ${range}`;
 	},
 	removesRows: false,
