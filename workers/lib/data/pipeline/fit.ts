@@ -35,6 +35,10 @@ export const stepLabel = (index: number, text: string) => `Step ${index + 1} (${
 export function fitPipeline(pipeline: Pipeline, table: Table, trainRows: ArrayLike<number>, options: FitOptions = {}): FitResult {
 	const checked = validatePipeline(pipeline);
 	if (trainRows.length === 0) throw new KilnError('PipelineError', 'There are no training rows to fit the pipeline on.');
+	for (let i = 0; i < trainRows.length; i++) {
+		const r = trainRows[i];
+		if (!(Number.isInteger(r) && r >= 0 && r < table.rowCount)) throw new KilnError('PipelineError', `Training row ${r} is not a row of this table (it has ${table.rowCount} rows).`);
+	}
 	const lineage = new Lineage(table, options.target?.name ?? null);
 	let current = table;
 	let rows: Int32Array = Int32Array.from(trainRows);
