@@ -20,7 +20,9 @@ const CONFIG: TrainConfig = {
 	l2: 0,
 	batchSize: 32,
 	seed: 7,
-	holdoutFraction: 0.2
+	holdoutFraction: 0.2,
+	validationFraction: 0,
+	patience: 0
 };
 
 describe('permutation importance with a trained logistic regression', () => {
