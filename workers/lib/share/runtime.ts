@@ -1,5 +1,5 @@
 import type { FeatureTransform, Preprocessing } from '$workers/protocol';
-import type { Activation, LayerSpec, ModelDescription, RowPrediction, WeightTensor } from './types';
+import type { Activation, LayerSpec, ModelDescription, PortableModel, RowPrediction, WeightTensor } from './types';
 
 /**
  * The minimal inference runtime: raw row → encoded inputs → dense forward pass → label.
@@ -66,6 +66,31 @@ export function kilnRuntime() {
 			}
 		}
 		return out;
+	}
+
+	function floatsFromBase64(text: string): Float32Array {
+		const bytes = decodeBase64(text);
+		const view = new DataView(bytes.buffer);
+		const out = new Float32Array(bytes.length >> 2);
+		for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
+		return out;
+	}
+
+	/** The embedded (base64) form back to typed arrays; the page trusts it, Kiln checked it when writing. */
+	function modelFromPortable(portable: PortableModel): ModelDescription {
+		const layers = portable.layers.map((l): LayerSpec => {
+			if (l.type === 'dense') {
+				const k = l.kernel;
+				const kernel: WeightTensor = k.dtype === 'int8' ? { dtype: 'int8', values: new Int8Array(decodeBase64(k.values).buffer), scales: floatsFromBase64(k.scales) } : { dtype: 'float32', values: floatsFromBase64(k.values) };
+				return { ...l, kernel, bias: l.bias === undefined ? undefined : floatsFromBase64(l.bias) };
+			}
+			if (l.type === 'batchnorm') {
+				const opt = (t: string | undefined) => (t === undefined ? undefined : floatsFromBase64(t));
+				return { ...l, gamma: opt(l.gamma), beta: opt(l.beta), mean: floatsFromBase64(l.mean), variance: floatsFromBase64(l.variance) };
+			}
+			return l;
+		});
+		return { inputSize: portable.inputSize, outputSize: portable.outputSize, layers };
 	}
 
 	function dequantize(t: WeightTensor, units: number): Float32Array {
@@ -207,7 +232,7 @@ export function kilnRuntime() {
 		};
 	}
 
-	return { encodeBase64, decodeBase64, dequantize, createPredictor };
+	return { encodeBase64, decodeBase64, modelFromPortable, dequantize, createPredictor };
 }
 
 export type KilnRuntime = ReturnType<typeof kilnRuntime>;

@@ -46,6 +46,21 @@ export interface ModelDescription {
 	layers: LayerSpec[];
 }
 
+/**
+ * A model description as JSON-safe text, for embedding in a page: every tensor is the base64 of
+ * its little-endian bytes (float32, or int8 plus float32 scales).
+ */
+export type PortableTensor = { dtype: 'float32'; values: string } | { dtype: 'int8'; values: string; scales: string };
+export type PortableLayer =
+	| (Omit<DenseSpec, 'kernel' | 'bias'> & { kernel: PortableTensor; bias?: string })
+	| (Omit<BatchNormSpec, 'gamma' | 'beta' | 'mean' | 'variance'> & { gamma?: string; beta?: string; mean: string; variance: string })
+	| ActivationSpec;
+export interface PortableModel {
+	inputSize: number;
+	outputSize: number;
+	layers: PortableLayer[];
+}
+
 /** One prediction from a raw row, as the demo page and the share link show it. */
 export interface RowPrediction {
 	/** Class label, or the predicted number as text for regression. */
