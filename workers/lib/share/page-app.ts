@@ -128,6 +128,10 @@ export function demoApp(rt: KilnRuntime, doc: DemoDocument, data: DemoData): Dem
 		event.preventDefault();
 		run();
 	});
-	if (data.demo.examples.length > 0) fill(data.demo.examples[0]);
+	// Show a worked example straight away, so the page explains itself.
+	if (data.demo.examples.length > 0) {
+		fill(data.demo.examples[0]);
+		run();
+	}
 	return { predict: (row) => predictor.predict(row), fill, run };
 }

@@ -16,12 +16,19 @@ export class Checker {
 		throw new KilnError(this.kind, `${this.context}: ${path} ${problem}.`);
 	}
 
-	object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+	/**
+	 * The object's known fields. Unknown ones are an error, or with `extra: 'keep'` (records that
+	 * later Kiln versions may extend) copied as they are — JSON.parse output is plain data.
+	 */
+	object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = [], extra: 'reject' | 'keep' = 'reject'): Record<string, unknown> {
 		if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, 'must be an object');
 		const source = value as Record<string, unknown>;
 		const out: Record<string, unknown> = {};
 		for (const key of Object.keys(source)) {
-			if (!required.includes(key) && !optional.includes(key)) this.fail(path, `has an unexpected field "${key.slice(0, 40)}"`);
+			if (required.includes(key) || optional.includes(key)) continue;
+			if (extra === 'reject') this.fail(path, `has an unexpected field "${key.slice(0, 40)}"`);
+			// defineProperty: a key named "__proto__" stays data instead of replacing the prototype.
+			Object.defineProperty(out, key, { value: source[key], enumerable: true, writable: true, configurable: true });
 		}
 		for (const key of required) {
 			if (!Object.prototype.hasOwnProperty.call(source, key)) this.fail(path, `is missing the field "${key}"`);
