@@ -11,6 +11,7 @@ export interface Trained {
 	result: TrainResult;
 	rows: Record<string, string>[];
 	prep: Preprocessing;
+	config: TrainConfig;
 }
 
 /** Raw rows as a person or a CSV would give them: every cell as text, missing cells empty. */
@@ -32,5 +33,5 @@ export async function trainBriefly(file: string, target: string, overrides: Part
 		...overrides
 	};
 	const result = await trainModel(table, config);
-	return { table, result, prep: result.preprocessing, rows: rawRows(table, config.features) };
+	return { table, result, config, prep: result.preprocessing, rows: rawRows(table, config.features) };
 }

@@ -94,7 +94,9 @@ export function readZipEntry(zip: Uint8Array, entry: ZipEntry, fail: (problem: s
 	let bytes: Uint8Array;
 	if (entry.method === 0) bytes = raw.slice();
 	else {
-		const inflated = inflateCapped(raw, entry.size, 65_536);
+		// Input pieces of about size/1032 bytes (deflate's largest ratio) let a bomb overshoot the
+		// declared size by at most about that size before it is stopped.
+		const inflated = inflateCapped(raw, entry.size, Math.max(1024, Math.min(1 << 20, Math.ceil(entry.size / 1032))));
 		if (!inflated.ok) fail(inflated.reason === 'too-large' ? `"${entry.name}" expands beyond its declared size` : `"${entry.name}" is damaged (invalid compressed data)`);
 		bytes = (inflated as { bytes: Uint8Array }).bytes;
 	}
