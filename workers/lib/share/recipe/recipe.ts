@@ -39,7 +39,7 @@ export interface TrainingRecipe {
  * same stratification, statistics fitted on the training rows), so a run of the script is
  * comparable with Kiln's own.
  */
-function kilnSplit(table: Table, config: TrainConfig): { train: Int32Array; holdout: Int32Array; prep: Preprocessing } {
+export function recipeSplit(table: Table, config: TrainConfig): { train: Int32Array; holdout: Int32Array; prep: Preprocessing } {
 	const labelled = labelledRows(table, config.target);
 	let strata: Int32Array | undefined;
 	if (config.task === 'classification') {
@@ -58,7 +58,7 @@ function kilnSplit(table: Table, config: TrainConfig): { train: Int32Array; hold
 export function exportTrainingRecipe(table: Table, config: TrainConfig, options: { kilnVersion: string; projectName?: string; shardRows?: number }): TrainingRecipe {
 	validateConfig(table, config);
 	if (config.model !== 'mlp' && config.model !== 'linear') throw new KilnError('ExportError', `The PyTorch recipe covers dense models (MLP and linear); this run uses "${config.model}".`);
-	const { train, holdout, prep } = kilnSplit(table, config);
+	const { train, holdout, prep } = recipeSplit(table, config);
 	const split: string[] = new Array(table.rowCount).fill('unlabelled');
 	train.forEach((r) => (split[r] = 'train'));
 	holdout.forEach((r) => (split[r] = 'holdout'));
