@@ -18,6 +18,8 @@ export const SHARE_FORMAT_VERSION = 1;
 export const SHARE_LIMITS = {
 	softChars: 32 * 1024,
 	hardChars: 1_000_000,
+	/** What hardChars of base64url can carry. */
+	maxCompressedBytes: 750_000,
 	maxInflatedBytes: 4 * 1024 * 1024
 } as const;
 
@@ -104,7 +106,9 @@ export function decodeShareLink(input: string): SharePayload {
 		linkError(`This share link has a character that Kiln links never contain ("${code[at]}" at position ${at + 1}). It may have been changed by the app it was sent through; copy it again.`);
 	}
 	if (code.length % 4 === 1) linkError('This share link is cut off (its length is impossible for a Kiln link). Copy the whole link again.');
-	const inflated = inflateCapped(runtime.decodeBase64(code), SHARE_LIMITS.maxInflatedBytes);
+	const compressed = runtime.decodeBase64(code);
+	if (compressed.length > SHARE_LIMITS.maxCompressedBytes) linkError(`This share link carries ${compressed.length.toLocaleString('en-US')} bytes; Kiln opens links of up to ${SHARE_LIMITS.maxCompressedBytes.toLocaleString('en-US')}.`);
+	const inflated = inflateCapped(compressed, SHARE_LIMITS.maxInflatedBytes);
 	if (!inflated.ok) {
 		linkError(
 			inflated.reason === 'too-large'

@@ -84,3 +84,15 @@ describe('page safety', () => {
 		expect([...tags].every((t) => ['main', 'h1', 'p', 'form', 'div', 'label', 'input', 'select', 'option', 'button', 'section', 'footer', 'h2', 'ul', 'li', 'span', 'meter'].includes(t))).toBe(true);
 	});
 });
+
+describe('page generation errors', () => {
+	it('refuses a payload its runtime could not run, as an ExportError', () => {
+		const payload: SharePayload = {
+			formatVersion: 1,
+			preprocessing: { features: [{ name: 'x', kind: 'numeric', mean: 0, std: 1 }], inputSize: 1, target: { name: 'y', task: 'classification', classes: ['a', 'b'] } },
+			model: { inputSize: 1, outputSize: 3, layers: [{ type: 'dense', inputs: 1, units: 3, activation: 'linear', kernel: { dtype: 'float32', values: new Float32Array(3) } }] },
+			demo: { title: 't', description: '', examples: [] }
+		};
+		expect(() => buildStandalonePage(payload)).toThrow(/The demo page was not written: model.outputSize must be at most 2/);
+	});
+});

@@ -63,7 +63,12 @@ export function modelToPortable(model: ModelDescription): PortableModel {
  */
 export function buildStandalonePage(payload: SharePayload): StandalonePage {
 	// The same checks a share link gets, so a page never embeds a model its runtime cannot run.
-	const checked = unpackPayload(packPayload(payload));
+	let checked: SharePayload;
+	try {
+		checked = unpackPayload(packPayload(payload));
+	} catch (error) {
+		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
+	}
 	const data: DemoData = { model: modelToPortable(checked.model), preprocessing: checked.preprocessing, demo: checked.demo };
 	const script = `"use strict";
 (() => {
