@@ -127,7 +127,8 @@ describe('encoding raw rows', () => {
 	});
 
 	it('rejects text in a numeric feature with a ValidationError', () => {
-		expect(() => predictor.encode({ size: 'big', colour: 'red' })).toThrow(/"size" must be a number/);
+		expect(() => predictor.encode({ size: 'big', colour: 'red' })).toThrow(/"size" must be a finite number/);
+		expect(() => predictor.encode({ size: '1e400', colour: 'red' })).toThrow(/"size" must be a finite number/);
 		try {
 			predictor.encode({ size: 'Infinity', colour: 'red' });
 			expect.unreachable();

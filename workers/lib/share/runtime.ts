@@ -172,7 +172,7 @@ export function kilnRuntime() {
 				const missing = MISSING.indexOf(text.toLowerCase()) >= 0;
 				if (t.kind === 'numeric') {
 					if (missing) warnings.push(`"${t.name}" is empty, so the model used the training average (${t.mean.toPrecision(4)}).`);
-					else if (!NUMBER.test(text)) fail('ValidationError', `"${t.name}" must be a number, but it is "${text.slice(0, 40)}". Leave it empty if the value is unknown.`);
+					else if (!NUMBER.test(text) || !isFinite(Number(text))) fail('ValidationError', `"${t.name}" must be a finite number, but it is "${text.slice(0, 40)}". Leave it empty if the value is unknown.`);
 					else x[offset] = (Number(text) - t.mean) / t.std;
 					offset += 1;
 					return;

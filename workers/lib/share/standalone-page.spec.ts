@@ -72,7 +72,7 @@ describe('page safety', () => {
 		// The example put markup into a numeric field: the page reports it as text in an alert.
 		doc.app.find((e) => e.tagName === 'button' && e.textContent === 'Example 1')!.dispatch('click');
 		const alert = doc.app.find((e) => e.attributes.get('role') === 'alert')!;
-		expect(alert.textContent).toContain('"sepal_length" must be a number');
+		expect(alert.textContent).toContain('"sepal_length" must be a finite number');
 		expect(alert.children.every((c) => typeof c === 'string')).toBe(true);
 		api.fill({ sepal_length: '5.1', sepal_width: '3.5', petal_length: '1.4', petal_width: '0.2' });
 		const shown = api.run()!;
