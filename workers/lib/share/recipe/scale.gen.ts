@@ -7,7 +7,7 @@ import type { ClassificationMetrics, TrainConfig } from '$workers/protocol';
 import { predictTable } from '$workers/lib/predict';
 import { DEFAULT_CONFIG, trainModel } from '$workers/lib/train';
 import { sliceRows } from './scale.spec-support';
-import { loadDataset, useCpu } from '../../../../tests/unit-support';
+import { loadDataset, useCpu } from '../share.spec-support';
 import { importTorchWeights } from './import-weights';
 import { exportTrainingRecipe, recipeSplit, type RecipeManifest } from './recipe';
 
