@@ -24,7 +24,10 @@ export function checkConfig(c: Checker, value: unknown, path: string): TrainConf
 		l2: c.number(o.l2, `${path}.l2`, { min: 0 }),
 		batchSize: c.integer(o.batchSize, `${path}.batchSize`, 1, 1 << 30),
 		seed: c.number(o.seed, `${path}.seed`, { integer: true }),
-		holdoutFraction: c.number(o.holdoutFraction, `${path}.holdoutFraction`, { above: 0, max: 1 })
+		holdoutFraction: c.number(o.holdoutFraction, `${path}.holdoutFraction`, { above: 0, max: 1 }),
+		// Absent in configs written before validation existed: those runs used none (0, 0).
+		validationFraction: o.validationFraction === undefined ? 0 : c.number(o.validationFraction, `${path}.validationFraction`, { min: 0, max: 1 }),
+		patience: o.patience === undefined ? 0 : c.integer(o.patience, `${path}.patience`, 0, 1_000_000)
 	};
 }
 

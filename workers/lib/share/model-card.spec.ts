@@ -13,11 +13,11 @@ beforeAll(async () => {
 	const r = iris.result;
 	input = {
 		dataset: { name: 'Iris', fileName: 'iris.csv', rows: iris.table.rowCount, columns: iris.table.columns.length },
-		run: { id: 'run-1', config: configOf(), createdAt: Date.UTC(2026, 10, 25), backend: r.backend, durationMs: r.durationMs, history: r.history, metrics: r.metrics, trainRows: r.trainRows, holdoutRows: r.holdoutRows },
+		run: { id: 'run-1', config: configOf(), createdAt: Date.UTC(2026, 10, 25), backend: r.backend, durationMs: r.durationMs, history: r.history, metrics: r.metrics, trainRows: r.trainRows, validationRows: r.validationRows, holdoutRows: r.holdoutRows },
 		preprocessing: r.preprocessing
 	};
 });
-const configOf = () => ({ target: 'species', task: 'classification' as const, features: iris.prep.features.map((f) => f.name), model: 'mlp' as const, hiddenLayers: [32, 16], epochs: 12, learningRate: 0.01, l2: 0.001, batchSize: 32, seed: 7, holdoutFraction: 0.2 });
+const configOf = () => ({ target: 'species', task: 'classification' as const, features: iris.prep.features.map((f) => f.name), model: 'mlp' as const, hiddenLayers: [32, 16], epochs: 12, learningRate: 0.01, l2: 0.001, batchSize: 32, seed: 7, holdoutFraction: 0.2, validationFraction: 0.2, patience: 10 });
 
 describe('model card', () => {
 	it('states task, data, pipeline, settings, metrics and history of the stored run', () => {
@@ -30,7 +30,7 @@ describe('model card', () => {
 		expect(markdown).toContain('# Model card: MLP predicting species');
 		expect(markdown).toContain(`- **Accuracy:** ${(100 * m.accuracy).toFixed(1)} %`);
 		expect(markdown).toContain(`**Holdout rows:** ${m.support}`);
-		expect(markdown).toContain('120 training rows, 30 holdout rows (seeded, stratified by class)');
+		expect(markdown).toContain('96 training rows, 24 validation rows, 30 holdout rows (seeded, stratified by class)');
 		expect(markdown).toContain('**Seed:** 7');
 		expect(markdown).toContain('Standardise 4 numeric features');
 		expect(markdown).toContain('12 epochs');

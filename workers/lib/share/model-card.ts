@@ -127,7 +127,7 @@ function sections(input: ModelCardInput): Section[] {
 						['Dataset', dataset.fileName && dataset.fileName !== dataset.name ? `${dataset.name} (${dataset.fileName})` : dataset.name],
 						['Size', `${num(dataset.rows)} rows, ${num(dataset.columns)} columns`],
 						['Features', `${config.features.length}: ${config.features.join(', ')}`],
-						['Split', run.trainRows !== undefined && run.holdoutRows !== undefined ? `${num(run.trainRows)} training rows, ${num(run.holdoutRows)} holdout rows (seeded${config.task === 'classification' ? ', stratified by class' : ''})` : `${pct(1 - config.holdoutFraction)} training, ${pct(config.holdoutFraction)} holdout (seeded)`]
+						['Split', run.trainRows !== undefined && run.holdoutRows !== undefined ? `${num(run.trainRows)} training rows, ${run.validationRows ? `${num(run.validationRows)} validation rows, ` : ''}${num(run.holdoutRows)} holdout rows (seeded${config.task === 'classification' ? ', stratified by class' : ''})` : `${pct(1 - config.holdoutFraction)} training, ${pct(config.holdoutFraction)} holdout (seeded)`]
 					]
 				}
 			]

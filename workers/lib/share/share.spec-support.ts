@@ -1,6 +1,7 @@
 // Node-only helpers for the share specs: briefly trained, seeded models on the demo sets.
 import type { Preprocessing, Table, TrainConfig, TrainResult } from '$workers/protocol';
-import { DEFAULT_CONFIG, trainModel } from '$workers/lib/train';
+import { trainModel } from '$workers/lib/train';
+import { DEFAULT_CONFIG } from '$shared/train-config';
 import { cellText, inferTask } from '$shared/table';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
 

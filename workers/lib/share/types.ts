@@ -245,6 +245,7 @@ export interface ModelCardInput {
 		history: EpochRecord[];
 		metrics?: Metrics;
 		trainRows?: number;
+		validationRows?: number;
 		holdoutRows?: number;
 	};
 	preprocessing?: Preprocessing;

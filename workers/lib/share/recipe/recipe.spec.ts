@@ -20,7 +20,7 @@ describe('training recipe export', () => {
 		const recipe = exportTrainingRecipe(table, config, { kilnVersion: '0.1.0', projectName: 'Penguins', shardRows: 100 });
 		expect(recipe.manifest.shards).toEqual(['data/part-00000.parquet', 'data/part-00001.parquet', 'data/part-00002.parquet', 'data/part-00003.parquet']);
 		expect(recipe.manifest.preprocessing).toEqual(result.preprocessing);
-		expect(recipe.manifest.rows).toEqual({ train: result.trainRows, holdout: result.holdoutRows, unlabelled: 0 });
+		expect(recipe.manifest.rows).toEqual({ train: result.trainRows, validation: result.validationRows, holdout: result.holdoutRows, unlabelled: 0 });
 		const rows: Record<string, unknown>[] = [];
 		for (const shard of recipe.manifest.shards) rows.push(...(await parquetReadObjects({ file: buffer(recipe.files[shard]) })));
 		expect(rows).toHaveLength(table.rowCount);

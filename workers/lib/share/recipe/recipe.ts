@@ -2,14 +2,15 @@ import { zipSync } from 'fflate';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Preprocessing, Table, TrainConfig } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { classLabels, encodeTarget, fitPreprocessing, labelledRows } from '$workers/lib/preprocess';
-import { holdoutSplit } from '$workers/lib/split';
+import { fitPreprocessing } from '$workers/lib/preprocess';
+import { splitFor } from '$workers/lib/train-data';
+import { withConfigDefaults } from '$shared/train-config';
 import { validateConfig } from '$workers/lib/train';
 import { cellText, findColumn } from '$shared/table';
 import { torchScript } from './torch-script';
 
 export const RECIPE_FORMAT_VERSION = 1;
-/** Column holding each row's part: "train", "holdout", or "unlabelled" (no target, never used). */
+/** Column holding each row's part: "train", "validation", "holdout", or "unlabelled" (no target, never used). */
 export const SPLIT_COLUMN = '__kiln_split';
 
 export interface RecipeManifest {
@@ -23,7 +24,7 @@ export interface RecipeManifest {
 	shards: string[];
 	columns: { name: string; kind: 'numeric' | 'categorical' }[];
 	splitColumn: string;
-	rows: { train: number; holdout: number; unlabelled: number };
+	rows: { train: number; validation: number; holdout: number; unlabelled: number };
 }
 
 export interface TrainingRecipe {
@@ -39,15 +40,9 @@ export interface TrainingRecipe {
  * same stratification, statistics fitted on the training rows), so a run of the script is
  * comparable with Kiln's own.
  */
-export function recipeSplit(table: Table, config: TrainConfig): { train: Int32Array; holdout: Int32Array; prep: Preprocessing } {
-	const labelled = labelledRows(table, config.target);
-	let strata: Int32Array | undefined;
-	if (config.task === 'classification') {
-		const all = classLabels(findColumn(table, config.target), labelled);
-		strata = encodeTarget(table, { features: [], inputSize: 0, target: { name: config.target, task: 'classification', classes: all } }, labelled) as Int32Array;
-	}
-	const { train, holdout } = holdoutSplit(labelled, config.holdoutFraction, config.seed, strata);
-	return { train, holdout, prep: fitPreprocessing(table, config.features, config.target, config.task, train) };
+export function recipeSplit(table: Table, config: TrainConfig): { train: Int32Array; validation: Int32Array; holdout: Int32Array; prep: Preprocessing } {
+	const { split } = splitFor(table, withConfigDefaults(config));
+	return { ...split, prep: fitPreprocessing(table, config.features, config.target, config.task, split.train) };
 }
 
 /**
@@ -58,9 +53,11 @@ export function recipeSplit(table: Table, config: TrainConfig): { train: Int32Ar
 export function exportTrainingRecipe(table: Table, config: TrainConfig, options: { kilnVersion: string; projectName?: string; shardRows?: number }): TrainingRecipe {
 	validateConfig(table, config);
 	if (config.model !== 'mlp' && config.model !== 'linear') throw new KilnError('ExportError', `The PyTorch recipe covers dense models (MLP and linear); this run uses "${config.model}".`);
-	const { train, holdout, prep } = recipeSplit(table, config);
+	const { train, validation, holdout, prep } = recipeSplit(table, config);
 	const split: string[] = new Array(table.rowCount).fill('unlabelled');
 	train.forEach((r) => (split[r] = 'train'));
+	// Kiln's validation rows steer its early stopping; the script leaves them out of training too.
+	validation.forEach((r) => (split[r] = 'validation'));
 	holdout.forEach((r) => (split[r] = 'holdout'));
 	const used = [...config.features, config.target].map((name) => findColumn(table, name));
 	const shardRows = Math.max(1, options.shardRows ?? 100_000);
@@ -89,7 +86,7 @@ export function exportTrainingRecipe(table: Table, config: TrainConfig, options:
 		shards,
 		columns: used.map((c) => ({ name: c.name, kind: c.kind })),
 		splitColumn: SPLIT_COLUMN,
-		rows: { train: train.length, holdout: holdout.length, unlabelled: table.rowCount - train.length - holdout.length }
+		rows: { train: train.length, validation: validation.length, holdout: holdout.length, unlabelled: table.rowCount - train.length - validation.length - holdout.length }
 	};
 	const encoder = new TextEncoder();
 	files['recipe.json'] = encoder.encode(JSON.stringify(manifest, null, 1));
@@ -103,7 +100,7 @@ function readme(m: RecipeManifest): string {
 
 Made by Kiln ${m.kilnVersion}. Trains the same ${m.config.model === 'mlp' ? `MLP (hidden layers ${m.config.hiddenLayers.join(', ')})` : 'linear model'} with the same preprocessing and data split as Kiln, on PyTorch DistributedDataParallel.
 
-- \`data/\`: ${m.shards.length} Parquet shard(s); column \`${m.splitColumn}\` marks ${m.rows.train} training and ${m.rows.holdout} holdout rows.
+- \`data/\`: ${m.shards.length} Parquet shard(s); column \`${m.splitColumn}\` marks ${m.rows.train} training, ${m.rows.validation} validation (Kiln's early stopping; not trained on here) and ${m.rows.holdout} holdout rows.
 - \`recipe.json\`: configuration and the preprocessing Kiln fitted on the training rows.
 - \`train.py\`: the training script. Needs PyTorch and numpy; reads Parquet with pyarrow when installed, else with its own reader for these files.
 
