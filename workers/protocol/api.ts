@@ -48,11 +48,23 @@ export interface FilePrediction {
 	csv: Blob;
 }
 
-export interface MlWorkerApi {
+export interface BackendApi {
 	useBackend(choice: BackendChoice): Promise<ActiveBackend>;
+	probe(): Promise<EnvironmentReport>;
+}
+
+export interface TrainApi {
 	train(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+}
+
+export interface PredictApi {
 	/** Rows typed into a form, as text; parsed with the same rules as files. */
 	predictRows(modelId: string, rows: Record<string, string>[]): Promise<PredictResult>;
 	predictFile(modelId: string, file: Blob, fileName: string): Promise<FilePrediction>;
-	probe(): Promise<EnvironmentReport>;
 }
+
+/**
+ * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
+ * a new area adds its interface here and its handlers to workers/ml.worker.ts.
+ */
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi;

@@ -78,6 +78,6 @@ describe('migration from version 1', () => {
 
 	it('creates an empty current-version database from nothing', async () => {
 		const db = await openKilnDb(NAME);
-		expect([...db.objectStoreNames].sort()).toEqual(['checkpoints', 'chunks', 'datasets', 'models', 'projects', 'runs', 'settings']);
+		expect([...db.objectStoreNames].sort()).toEqual(['artifacts', 'checkpoints', 'chunks', 'datasets', 'models', 'pipelines', 'projects', 'runs', 'searches', 'settings', 'trials']);
 	});
 });

@@ -15,7 +15,7 @@ import type {
 
 export const DB_NAME = 'kiln';
 /** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 // (migrations.ts checks DB_VERSION against its number of steps)
 
 export interface ProjectRecord {
@@ -93,6 +93,10 @@ export interface RunRecord {
 	/** The epoch whose weights the model holds, and whether early stopping ended the run. */
 	bestEpoch?: number;
 	stoppedEarly?: boolean;
+	/** The pipeline version it trained with (absent: the built-in preprocessing). */
+	pipelineId?: string;
+	/** The search it was a trial of, if any. */
+	searchId?: string;
 }
 
 export interface ModelRecord {
@@ -115,6 +119,60 @@ export interface Settings {
 	backend: BackendChoice;
 }
 
+/**
+ * A recorded cleaning/encoding pipeline (workers/lib/data/pipeline), versioned: editing makes
+ * a new version, and each run records the version it trained with.
+ */
+export interface PipelineRecord {
+	id: string;
+	projectId: string;
+	/** The dataset it was built on (its columns); a pipeline can be replayed on any with them. */
+	datasetId?: string;
+	version: number;
+	name: string;
+	createdAt: number;
+	/** The serialised pipeline (plain JSON, its own format version inside). */
+	pipeline: unknown;
+}
+
+/** A hyperparameter search (workers/lib/tune): its settings; trials are stored one by one. */
+export interface SearchRecord {
+	id: string;
+	projectId: string;
+	datasetId: string;
+	createdAt: number;
+	status: 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+	/** The search settings and the base training config, as plain JSON. */
+	settings: unknown;
+	base: unknown;
+	finishedAt?: number;
+	error?: string;
+}
+
+/** One trial of a search, written as it changes, so a reload resumes without repeating it. */
+export interface TrialRecordRow {
+	searchId: string;
+	trialId: number;
+	/** The tune library's trial record (config, per-rung results), as plain JSON. */
+	record: unknown;
+	/** A checkpoint to promote the trial from (ASHA), if any. */
+	checkpoint?: TrainCheckpoint;
+	updatedAt: number;
+}
+
+/** A derived file of a model: ONNX export, compressed variant, standalone page, bundle… */
+export interface ArtifactRecord {
+	id: string;
+	projectId: string;
+	modelId: string;
+	kind: string;
+	name: string;
+	createdAt: number;
+	bytes: ArrayBuffer;
+	/** What the person sees about it: sizes, measured metrics and latencies. */
+	meta: Record<string, unknown>;
+}
+
 export interface KilnSchema extends DBSchema {
 	projects: { key: string; value: ProjectRecord };
 	datasets: { key: string; value: DatasetRecord; indexes: { byProject: string } };
@@ -123,4 +181,8 @@ export interface KilnSchema extends DBSchema {
 	models: { key: string; value: ModelRecord; indexes: { byRun: string } };
 	settings: { key: string; value: { key: string; value: unknown } };
 	checkpoints: { key: string; value: CheckpointRecord };
+	pipelines: { key: string; value: PipelineRecord; indexes: { byProject: string } };
+	searches: { key: string; value: SearchRecord; indexes: { byProject: string } };
+	trials: { key: [string, number]; value: TrialRecordRow };
+	artifacts: { key: string; value: ArtifactRecord; indexes: { byProject: string; byModel: string } };
 }
