@@ -1,22 +1,25 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, Connect } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { cspHeader } from './csp.config.js';
 
 /**
  * WASM threads need SharedArrayBuffer, which browsers only grant to cross-origin isolated
  * pages. SvelteKit ignores `preview.headers`, so the headers are added by middleware.
  */
 function crossOriginIsolation(): Plugin {
-	const setHeaders: Connect.NextHandleFunction = (_req, res, next) => {
+	const setHeaders = (workerCsp: boolean): Connect.NextHandleFunction => (req, res, next) => {
 		res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 		res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
 		res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+		// Workers get their policy from their own response, as static/_headers gives it on hosts.
+		if (workerCsp && req.url?.includes('/_app/immutable/workers/')) res.setHeader('Content-Security-Policy', cspHeader());
 		next();
 	};
 	return {
 		name: 'kiln-cross-origin-isolation',
-		configureServer: (server) => void server.middlewares.use(setHeaders),
-		configurePreviewServer: (server) => void server.middlewares.use(setHeaders)
+		configureServer: (server) => void server.middlewares.use(setHeaders(false)),
+		configurePreviewServer: (server) => void server.middlewares.use(setHeaders(true))
 	};
 }
 
