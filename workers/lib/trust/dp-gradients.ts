@@ -35,7 +35,7 @@ export function dpDenseLayers(model: tfl.LayersModel): DpDenseLayer[] {
 	return layers;
 }
 
-export interface ClippedBatch {
+export type ClippedBatch = {
 	/** Σᵢ cᵢ·∇Lᵢ per variable, in [kernel₁, bias₁, kernel₂, …] order. */
 	grads: tf.Tensor[];
 	/** Per-example gradient norms before clipping, [n]. */
@@ -44,7 +44,7 @@ export interface ClippedBatch {
 	factors: tf.Tensor1D;
 	/** Sum of per-example losses (unclipped), a scalar. */
 	lossSum: tf.Scalar;
-}
+};
 
 /**
  * Per-example clipping for a Dense stack without materialising per-example gradients.
@@ -89,8 +89,8 @@ export function clippedGradients(layers: DpDenseLayer[], x: tf.Tensor2D, y: Arra
 		for (let l = layers.length - 1; l >= 0; l--) {
 			outputGrads[l] = g;
 			if (l > 0) {
-				const back = tf.matMul(g, tf.transpose(layers[l].kernel));
-				g = layers[l - 1].relu ? tf.mul(back, tf.step(preActivations[l - 1])) : back;
+				const back = tf.matMul(g, tf.transpose(layers[l].kernel)) as tf.Tensor2D;
+				g = layers[l - 1].relu ? (tf.mul(back, tf.step(preActivations[l - 1])) as tf.Tensor2D) : back;
 			}
 		}
 		let squared: tf.Tensor = tf.zeros([x.shape[0]]);

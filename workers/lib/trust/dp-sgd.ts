@@ -92,11 +92,10 @@ export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: Arr
 						loss = result.lossSum;
 						over = tf.sum(tf.cast(tf.greater(result.norms, clipNorm), 'float32'));
 					}
-					const update: tf.NamedTensorMap = {};
-					variables.forEach((v, i) => {
+					const update = variables.map((v, i) => {
 						let g = tf.div(tf.add(grads[i], tf.tensor(noise[i], v.shape)), expectedBatch);
 						if (l2 > 0 && v.rank === 2) g = tf.add(g, tf.mul(v, 2 * l2));
-						update[v.name] = g;
+						return { name: v.name, tensor: g };
 					});
 					optimizer.applyGradients(update);
 					return tf.stack([loss, over]);
