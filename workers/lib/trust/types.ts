@@ -70,3 +70,81 @@ export interface DpSgdResult {
 	secureNoise: boolean;
 	samplesPerSecond: number;
 }
+
+// ---- fairness ---------------------------------------------------------------------------
+
+/** A sensitive attribute: one group label per row (null or '' for missing, reported as "(missing)"). */
+export interface SensitiveColumn {
+	name: string;
+	values: ArrayLike<string | null>;
+}
+
+/** A proportion with its Wilson 95 % interval; NaN when its denominator is 0. */
+export interface Rate {
+	value: number;
+	low: number;
+	high: number;
+	/** Denominator. */
+	n: number;
+}
+
+export interface GroupMetrics {
+	/** "female" or, for an intersection, "female · hispanic". */
+	group: string;
+	/** Column → value for this group. */
+	values: Record<string, string>;
+	count: number;
+	/** Below the minimum group size: listed, but left out of the disparities. */
+	small: boolean;
+	selectionRate: Rate;
+	truePositiveRate: Rate;
+	falsePositiveRate: Rate;
+	precision: Rate;
+	errorRate: Rate;
+}
+
+/** Fairlearn's between-groups disparities over the groups that are not small. */
+export interface Disparities {
+	demographicParityDifference: number;
+	demographicParityRatio: number;
+	/** max(TPR gap, FPR gap). */
+	equalizedOddsDifference: number;
+	/** min(TPR ratio, FPR ratio). */
+	equalizedOddsRatio: number;
+	truePositiveRateDifference: number;
+	falsePositiveRateDifference: number;
+	/** Groups that entered the comparison. */
+	compared: string[];
+}
+
+export interface FairnessReport {
+	/** The sensitive columns this report groups by (several for an intersection). */
+	columns: string[];
+	groups: GroupMetrics[];
+	overall: GroupMetrics;
+	disparities: Disparities;
+}
+
+export interface FairnessAudit {
+	perColumn: FairnessReport[];
+	/** Groups by every combination of the sensitive columns (only with two or more columns). */
+	intersectional: FairnessReport | null;
+	minGroupSize: number;
+}
+
+export type FairnessObjective = 'equalized_odds' | 'demographic_parity';
+
+export interface TradeoffPoint {
+	accuracy: number;
+	disparity: number;
+	thresholds: Record<string, number>;
+}
+
+export interface ThresholdResult {
+	objective: FairnessObjective;
+	thresholds: Record<string, number>;
+	before: { accuracy: number; disparity: number; threshold: number };
+	after: { accuracy: number; disparity: number };
+	/** Pareto front of accuracy against disparity, best accuracy first. */
+	curve: TradeoffPoint[];
+}
