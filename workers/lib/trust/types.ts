@@ -148,3 +148,24 @@ export interface ThresholdResult {
 	/** Pareto front of accuracy against disparity, best accuracy first. */
 	curve: TradeoffPoint[];
 }
+
+// ---- encryption at rest -----------------------------------------------------------------
+
+/** An AES-GCM ciphertext with its IV; structured-cloneable, so IndexedDB stores it as is. */
+export interface EncryptedRecord {
+	v: 1;
+	iv: Uint8Array;
+	/** Ciphertext followed by the 16-byte GCM tag. */
+	data: ArrayBuffer;
+}
+
+/** Stored in the clear beside a locked project: enough to re-derive and check the key. */
+export interface ProjectLock {
+	version: 1;
+	kdf: 'PBKDF2-SHA-256';
+	cipher: 'AES-GCM-256';
+	salt: Uint8Array;
+	iterations: number;
+	/** A known constant encrypted under the key. */
+	check: EncryptedRecord;
+}
