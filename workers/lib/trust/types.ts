@@ -169,3 +169,47 @@ export interface ProjectLock {
 	/** A known constant encrypted under the key. */
 	check: EncryptedRecord;
 }
+
+// ---- adversarial robustness -------------------------------------------------------------
+
+export type AttackNorm = 'linf' | 'l2';
+
+export interface AttackOptions {
+	/** Radius of the perturbation ball, in model space (standardised units for Kiln's tabular models). */
+	epsilon: number;
+	norm: AttackNorm;
+	/** PGD iterations (default 10); 0 means FGSM/FGM, one step of size ε with no random start. */
+	steps?: number;
+	/** PGD step size (default 2.5·ε/steps, Madry et al.). */
+	stepSize?: number;
+	/** Start PGD at a random point of the ball (default true). */
+	randomStart?: boolean;
+	seed?: number;
+	/** Valid inputs, per feature (flattened input shape) or one number for all; attacks are clipped to it. */
+	box?: { min?: Float32Array | number; max?: Float32Array | number };
+	/** What the model outputs (Kiln's dense models: logits). */
+	outputs?: 'logits' | 'probabilities';
+	batchSize?: number;
+	signal?: AbortSignal;
+}
+
+export interface RobustnessCurve {
+	norm: AttackNorm;
+	attack: 'fgsm' | 'pgd';
+	clean: number;
+	points: { epsilon: number; accuracy: number }[];
+}
+
+export interface AdversarialTrainingOptions {
+	epochs: number;
+	batchSize: number;
+	lr: number;
+	/** Share of each batch replaced by its PGD examples (0–1; Goodfellow et al. mix half). */
+	ratio: number;
+	attack: Omit<AttackOptions, 'batchSize' | 'signal'>;
+	/** L2 penalty on kernels, as Kiln's training applies it. */
+	l2?: number;
+	seed: number;
+	onEpoch?: (record: { epoch: number; trainLoss: number }) => void | Promise<void>;
+	signal?: AbortSignal;
+}
