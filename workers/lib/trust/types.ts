@@ -213,3 +213,31 @@ export interface AdversarialTrainingOptions {
 	onEpoch?: (record: { epoch: number; trainLoss: number }) => void | Promise<void>;
 	signal?: AbortSignal;
 }
+
+// ---- poisoning check --------------------------------------------------------------------
+
+/** Fit on (xTrain, yTrain), return class probabilities for xTest, row-major [rows × classes]. */
+export type FitPredict = (xTrain: Float32Array, yTrain: Int32Array, xTest: Float32Array, width: number, classes: number) => Float32Array | Promise<Float32Array>;
+
+export interface LabelSuspect {
+	/** Index into the rows given to the check. */
+	row: number;
+	label: number;
+	/** The out-of-fold model's most likely class. */
+	predicted: number;
+	probabilityOfLabel: number;
+	/** −log of probabilityOfLabel. */
+	loss: number;
+	/** Robust z-score of log(loss) among all rows. */
+	robustZ: number;
+	/** Why the row was flagged, in words. */
+	reasons: string[];
+}
+
+export interface SuspectReport {
+	/** Flagged rows, highest loss first. */
+	suspects: LabelSuspect[];
+	/** Out-of-fold class probabilities for every row [rows × classes]. */
+	outOfFold: Float32Array;
+	folds: number;
+}
