@@ -135,3 +135,35 @@ describe('mitigations', () => {
 		expect(cd.after.disparity).toBeLessThan(cd.before.disparity / 2);
 	});
 });
+
+describe('weighted training step', () => {
+	it('equals the unweighted step when all weights are 1, and follows the weights otherwise', async () => {
+		const { useCpu } = await import('../../../tests/unit-support');
+		await useCpu();
+		const tf = await import('@tensorflow/tfjs-core');
+		const { buildModel } = await import('$workers/lib/model');
+		const { makeTrainStep } = await import('$workers/lib/train');
+		const { makeWeightedTrainStep } = await import('./weighted-step');
+		const rng = createRng(1);
+		const x = Float32Array.from({ length: 40 }, () => rng() * 2 - 1);
+		const y = Array.from({ length: 10 }, (_, i) => i % 2);
+		const run = (weighted: boolean, weights: number[]) => {
+			const model = buildModel({ kind: 'mlp', inputSize: 4, outputSize: 2, hiddenLayers: [3], seed: 2 });
+			const optimizer = tf.train.sgd(0.5);
+			const loss = weighted ? makeWeightedTrainStep(model, optimizer, 'classification', 2, 0.01)(x, y, weights) : makeTrainStep(model, optimizer, 'classification', 2, 0.01)(x, y);
+			const value = loss.dataSync()[0];
+			const kernel = Array.from(model.getWeights()[0].dataSync());
+			model.dispose();
+			return { value, kernel };
+		};
+		const plain = run(false, []);
+		const ones = run(true, y.map(() => 1));
+		expect(ones.value).toBeCloseTo(plain.value, 5);
+		ones.kernel.forEach((v, i) => expect(v).toBeCloseTo(plain.kernel[i], 5));
+		// Doubling every weight changes nothing (weighted mean); zeroing half of them does.
+		const twos = run(true, y.map(() => 2));
+		twos.kernel.forEach((v, i) => expect(v).toBeCloseTo(plain.kernel[i], 5));
+		const half = run(true, y.map((_, i) => (i < 5 ? 1 : 0)));
+		expect(half.kernel.some((v, i) => Math.abs(v - plain.kernel[i]) > 1e-4)).toBe(true);
+	});
+});

@@ -1,0 +1,14 @@
+/** The trust library: differential privacy, fairness, adversarial robustness, poisoning checks, encryption at rest. */
+export * from './types';
+export { DEFAULT_ORDERS, TF_PRIVACY_ORDERS, computeRdp, createAccountant, epsilon, privacyFromRdp, privacySpent, rdpOneStep, sigmaFor } from './rdp';
+export { trainDpSgd } from './dp-sgd';
+export { clippedGradients, dpDenseLayers } from './dp-gradients';
+export { createRandomSource } from './noise';
+export { applyThreshold, auditFairness, disparities, fairnessReport, groupKeys, MISSING_GROUP, wilson } from './fairness';
+export { applyGroupThresholds, groupThresholds, reweighing } from './fairness-mitigation';
+export { makeWeightedTrainStep } from './weighted-step';
+export { accuracyOn, attack, boxFromData, fgsm, pgd, robustnessCurve } from './adversarial';
+export { trainAdversarial } from './adversarial-training';
+export { findSuspectLabels, logisticFitPredict, stratifiedFolds } from './poisoning';
+export { createLock, decryptBytes, decryptValue, encryptBytes, encryptValue, isEncryptedRecord, MIN_ITERATIONS, unlock } from './crypto';
+export { decodeValue, encodeValue } from './envelope';
