@@ -107,10 +107,14 @@ describe('trainDpSgd', () => {
 		const { x, y } = small();
 		const model = buildModel({ kind: 'linear', inputSize: 4, outputSize: 2, hiddenLayers: [], seed: 1 });
 		const seen: number[] = [];
+		const progress: number[] = [];
 		const result = await trainDpSgd(model, x, y, 'classification', 2, {
 			clipNorm: 1, noiseMultiplier: 1.2, batchSize: 20, epochs: 4, delta: 1e-5, lr: 0.05, seed: 7, secureNoise: false,
-			onEpoch: (r) => void seen.push(r.epsilon)
+			onEpoch: (r) => void seen.push(r.epsilon),
+			onProgress: (fraction) => void progress.push(fraction)
 		});
+		expect(progress).toHaveLength(40);
+		expect(progress.at(-1)).toBe(1);
 		expect(result.curve.map((r) => r.steps)).toEqual([10, 20, 30, 40]);
 		result.curve.forEach((r) => expect(r.epsilon).toBe(epsilon(0.1, 1.2, r.steps, 1e-5)));
 		expect(seen).toEqual(result.curve.map((r) => r.epsilon));

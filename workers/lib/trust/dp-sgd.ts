@@ -59,7 +59,8 @@ export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: Arr
 	const noise = variables.map((v) => new Float32Array(v.size));
 	const expectedBatch = q * rows;
 	const l2 = options.l2 ?? 0;
-	const batch = new Float32Array(rows * width);
+	// Poisson batches vary in size; start at the mean plus six standard deviations and grow if ever needed.
+	let batch = new Float32Array(Math.ceil(q * rows + 6 * Math.sqrt(q * rows) + 16) * width);
 	const batchLabels: number[] = [];
 	const curve: DpEpochRecord[] = [];
 	let steps = 0;
@@ -76,6 +77,11 @@ export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: Arr
 				batchLabels.length = 0;
 				for (let i = 0; i < rows; i++) {
 					if (random.uniform() >= q) continue;
+					if ((batchLabels.length + 1) * width > batch.length) {
+						const grown = new Float32Array(batch.length * 2);
+						grown.set(batch);
+						batch = grown;
+					}
 					batch.set(x.subarray(i * width, (i + 1) * width), batchLabels.length * width);
 					batchLabels.push(y[i]);
 				}
@@ -107,6 +113,7 @@ export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: Arr
 				clipped += over;
 				sampled += n;
 				steps++;
+				options.onProgress?.(steps / allowedSteps, steps, allowedSteps);
 			}
 			trainingMs += performance.now() - started;
 			seen += sampled;

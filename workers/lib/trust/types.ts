@@ -35,6 +35,8 @@ export interface DpSgdOptions {
 	secureNoise?: boolean;
 	conversion?: PrivacyConversion;
 	onEpoch?: (record: DpEpochRecord) => void | Promise<void>;
+	/** After every step: share done of the steps the run will take (fewer than planned under a budget). */
+	onProgress?: (fraction: number, step: number, steps: number) => void;
 	signal?: AbortSignal;
 }
 
