@@ -123,6 +123,19 @@ describe('trainDpSgd', () => {
 		model.dispose();
 	});
 
+	it('trains a regression model (squared error) privately', async () => {
+		const rng = createRng(4);
+		const x = Float32Array.from({ length: 300 * 3 }, () => rng() * 2 - 1);
+		const y = Array.from({ length: 300 }, (_, i) => 0.8 * x[i * 3] - 0.5 * x[i * 3 + 1] + 0.1 * (rng() - 0.5));
+		const model = buildModel({ kind: 'linear', inputSize: 3, outputSize: 1, hiddenLayers: [], seed: 2 });
+		const result = await trainDpSgd(model, x, y, 'regression', 1, { clipNorm: 1, noiseMultiplier: 0.8, batchSize: 30, epochs: 8, delta: 1e-5, lr: 0.05, seed: 3, secureNoise: false });
+		expect(result.curve.at(-1)!.trainLoss).toBeLessThan(result.curve[0].trainLoss / 3);
+		const kernel = result.weights[0].values;
+		expect(kernel[0]).toBeGreaterThan(0.5);
+		expect(kernel[1]).toBeLessThan(-0.3);
+		model.dispose();
+	});
+
 	it('stops at the last step within the privacy budget', async () => {
 		const { x, y } = small();
 		const model = buildModel({ kind: 'linear', inputSize: 4, outputSize: 2, hiddenLayers: [], seed: 1 });
