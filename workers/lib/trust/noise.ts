@@ -48,8 +48,9 @@ function secureUniforms() {
 /**
  * Box–Muller over a bulk of uniforms, written as one flat loop because a step of a 100k-parameter
  * model needs 400k draws in secure mode. In secure mode each value is the sum of four normals
- * divided by two, as Opacus' secure_mode does: it blunts the floating-point attack on a single
- * Gaussian sample (Holohan & Braghin 2021) at the cost of four times the draws.
+ * divided by two, as Opacus' secure_mode does: it blunts the floating-point attacks on single
+ * Gaussian samples (Jin et al. 2022, arXiv 2112.05307; the fix follows Holohan & Braghin 2021,
+ * arXiv 2107.10138) at the cost of four times the draws.
  */
 function boxMuller(uniforms: (count: number) => Float64Array, draws: number) {
 	return (out: Float32Array, std: number) => {

@@ -1,3 +1,5 @@
+// One-off: PGD accuracy curves after standard vs adversarial training on breast cancer (figures in adversarial.spec.ts).
+// Run: npx vitest run -c scripts/trust/vitest.config.ts adversarial
 import { it } from 'vitest';
 import { useCpu } from '../../tests/unit-support';
 import { buildModel } from '$workers/lib/model';
@@ -5,7 +7,7 @@ import { breastCancer } from '$workers/lib/trust/dp-sgd.spec-support';
 import { trainAdversarial } from '$workers/lib/trust/adversarial-training';
 import { boxFromData, robustnessCurve } from '$workers/lib/trust/adversarial';
 
-it('adv explore', async () => {
+it('adversarial training figures', async () => {
 	await useCpu();
 	for (const seed of [1, 2]) {
 		const d = breastCancer(seed);
