@@ -17,7 +17,7 @@ const TWO_POW_32 = 4294967296;
 const toUnit = (hi: number, lo: number) => ((hi >>> 5) * 67108864 + (lo >>> 6) + 0.5) / 9007199254740992;
 
 /** Fills word buffers with random 32-bit words. */
-type WordSource = (words: Uint32Array) => void;
+type WordSource = (words: Uint32Array<ArrayBuffer>) => void;
 
 function secureWords(): WordSource {
 	const random = globalThis.crypto;
