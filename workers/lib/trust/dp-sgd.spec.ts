@@ -123,6 +123,20 @@ describe('trainDpSgd', () => {
 		model.dispose();
 	});
 
+	it('resumes a run: the accountant keeps counting the steps already taken', async () => {
+		const { x, y } = small();
+		const model = buildModel({ kind: 'linear', inputSize: 4, outputSize: 2, hiddenLayers: [], seed: 1 });
+		const optimizer = tf.train.adam(0.05);
+		const options = { clipNorm: 1, noiseMultiplier: 1.2, batchSize: 20, epochs: 2, delta: 1e-5, seed: 7, secureNoise: false };
+		const first = await trainDpSgd(model, x, y, 'classification', 2, options, { optimizer });
+		const second = await trainDpSgd(model, x, y, 'classification', 2, { ...options, epochs: 5 }, { optimizer, steps: first.steps, curve: first.curve });
+		expect(second.curve.map((r) => [r.epoch, r.steps])).toEqual([[1, 10], [2, 20], [3, 30], [4, 40], [5, 50]]);
+		expect(second.epsilon).toBe(epsilon(0.1, 1.2, 50, 1e-5));
+		expect(optimizer.iterations).toBe(50);
+		optimizer.dispose();
+		model.dispose();
+	});
+
 	it('trains a regression model (squared error) privately', async () => {
 		const rng = createRng(4);
 		const x = Float32Array.from({ length: 300 * 3 }, () => rng() * 2 - 1);

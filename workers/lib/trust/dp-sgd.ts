@@ -31,6 +31,19 @@ function weightValues(variables: tf.Variable[]): WeightValues[] {
 }
 
 /**
+ * Where a run continues from (after restoring the model's weights, e.g. with restoreCheckpoint):
+ * the steps already taken and their ε curve, so the accountant keeps counting, and the optimiser
+ * holding the restored Adam moments. A given optimiser belongs to the caller and is not disposed.
+ * With secureNoise false the seeded stream restarts, so a resumed run is not bit-identical to an
+ * uninterrupted one.
+ */
+export interface DpTrainingState {
+	optimizer?: tf.Optimizer;
+	steps?: number;
+	curve?: DpEpochRecord[];
+}
+
+/**
  * DP-SGD (Abadi et al. 2016) for a Dense model built by buildModel, trained in place.
  *
  * Each step takes every row with probability q (Poisson sampling, the accountant's assumption),
@@ -39,7 +52,7 @@ function weightValues(variables: tf.Variable[]): WeightValues[] {
  * step. One epoch is round(1/q) steps. ε is the RDP accountant's at δ after every epoch; with a
  * budget, training stops after the last step that keeps ε within it.
  */
-export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: ArrayLike<number>, task: Task, classes: number, options: DpSgdOptions): Promise<DpSgdResult> {
+export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: ArrayLike<number>, task: Task, classes: number, options: DpSgdOptions, state: DpTrainingState = {}): Promise<DpSgdResult> {
 	const layers = dpDenseLayers(model);
 	const width = layers[0].kernel.shape[0];
 	const rows = y.length;
@@ -54,7 +67,9 @@ export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: Arr
 	if (allowedSteps === 0) {
 		throw new KilnError('PrivacyError', `Even one step would spend more than ε = ${options.budgetEpsilon} at this noise (σ = ${sigma}) and sampling rate (q = ${q.toPrecision(3)}). Raise the noise or the budget.`);
 	}
-	const optimizer = options.optimizer === 'sgd' ? tf.train.sgd(options.lr ?? 0.1) : tf.train.adam(options.lr ?? 0.001);
+	const done = state.steps ?? 0;
+	if (!Number.isInteger(done) || done < 0 || done > plannedSteps) throw new KilnError('PrivacyError', `The run to resume has taken ${done} steps, but this run plans ${plannedSteps}.`);
+	const optimizer = state.optimizer ?? (options.optimizer === 'sgd' ? tf.train.sgd(options.lr ?? 0.1) : tf.train.adam(options.lr ?? 0.001));
 	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
 	const noise = variables.map((v) => new Float32Array(v.size));
 	const expectedBatch = q * rows;
@@ -62,12 +77,12 @@ export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: Arr
 	// Poisson batches vary in size; start at the mean plus six standard deviations and grow if ever needed.
 	let batch = new Float32Array(Math.ceil(q * rows + 6 * Math.sqrt(q * rows) + 16) * width);
 	const batchLabels: number[] = [];
-	const curve: DpEpochRecord[] = [];
-	let steps = 0;
+	const curve: DpEpochRecord[] = [...(state.curve ?? [])];
+	let steps = done;
 	let seen = 0;
 	let trainingMs = 0;
 	try {
-		for (let epoch = 1; epoch <= options.epochs && steps < allowedSteps; epoch++) {
+		for (let epoch = curve.length + 1; epoch <= options.epochs && steps < allowedSteps; epoch++) {
 			const started = performance.now();
 			let lossSum = 0;
 			let sampled = 0;
@@ -143,6 +158,6 @@ export async function trainDpSgd(model: tfl.LayersModel, x: Float32Array, y: Arr
 			samplesPerSecond: trainingMs > 0 ? seen / (trainingMs / 1000) : 0
 		};
 	} finally {
-		optimizer.dispose();
+		if (!state.optimizer) optimizer.dispose();
 	}
 }

@@ -1,7 +1,7 @@
 /** The trust library: differential privacy, fairness, adversarial robustness, poisoning checks, encryption at rest. */
 export * from './types';
 export { DEFAULT_ORDERS, TF_PRIVACY_ORDERS, computeRdp, createAccountant, epsilon, privacyFromRdp, privacySpent, rdpOneStep, sigmaFor } from './rdp';
-export { trainDpSgd } from './dp-sgd';
+export { trainDpSgd, type DpTrainingState } from './dp-sgd';
 export { clippedGradients, dpDenseLayers } from './dp-gradients';
 export { createRandomSource } from './noise';
 export { applyThreshold, auditFairness, disparities, fairnessReport, groupKeys, MISSING_GROUP, wilson } from './fairness';
