@@ -12,3 +12,4 @@ export { trainAdversarial } from './adversarial-training';
 export { findSuspectLabels, logisticFitPredict, stratifiedFolds } from './poisoning';
 export { createLock, decryptBytes, decryptValue, encryptBytes, encryptValue, isEncryptedRecord, MIN_ITERATIONS, unlock } from './crypto';
 export { decodeValue, encodeValue } from './envelope';
+export { trainPrivateModel, type PrivateTrainingOptions, type PrivateTrainResult } from './private-training';
