@@ -48,7 +48,7 @@ export async function trainPrivateModel(table: Table, config: TrainConfig, dp: P
 	const model = buildModel({ kind: config.model, inputSize: prep.inputSize, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed });
 	const history: EpochRecord[] = [];
 	const curve: PrivateTrainResult['privacy']['curve'] = [];
-	let out = new Float32Array(0);
+	let out: Float32Array = new Float32Array(0);
 	const score = () => {
 		if (config.task === 'classification') {
 			const predicted = argmaxRows(out, classes);
