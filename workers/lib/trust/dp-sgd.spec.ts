@@ -189,7 +189,7 @@ describe('trainDpSgd', () => {
 
 	// Measured over seeds 1–3 (split, init, sampling and noise; scripts/trust/dp-tradeoff.measure.ts):
 	// holdout accuracy 0.9558, 0.9646, 1.0 at ε ≤ 8 (δ = 1e-5, σ from sigmaFor ≈ 1.09, 10 epochs,
-	// q = 64/455). The bar sits just below the worst seed; non-private training of the same model reaches 0.99.
+	// q = 64/456). The bar sits just below the worst seed; non-private training of the same model reaches 0.99.
 	it('reaches ≥ 0.95 holdout accuracy on breast cancer at ε ≤ 8 (3 seeds)', async () => {
 		const accuracies: number[] = [];
 		for (const seed of [1, 2, 3]) {
