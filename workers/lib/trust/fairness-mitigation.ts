@@ -51,7 +51,9 @@ interface Candidate {
 /** Up to `grid` thresholds per group at score quantiles, each with its confusion counts. */
 function candidates(truth: ArrayLike<number>, scores: ArrayLike<number>, rows: number[], grid: number, base: number): Candidate[] {
 	const sorted = rows.map((i) => scores[i]).sort((a, b) => a - b);
-	const picks = new Set<number>([base, Infinity]);
+	// Just above the largest score: "nobody in this group is positive", kept finite so it survives JSON.
+	const top = sorted[sorted.length - 1];
+	const picks = new Set<number>([base, top + Math.max(1e-12, Math.abs(top) * 1e-9)]);
 	for (let k = 0; k < grid; k++) picks.add(sorted[Math.floor((k * sorted.length) / grid)]);
 	const positives = rows.filter((i) => truth[i] === 1).length;
 	return [...picks]
