@@ -22,6 +22,21 @@ describe.each([true, false])('Gaussian noise (secure %s)', (secure) => {
 		expect(source.secure).toBe(secure);
 	});
 
+	it('has normal tails: P(|z| > 2) and P(|z| > 3)', () => {
+		const source = createRandomSource({ secure, seed: 4 });
+		const out = new Float32Array(1_000_000);
+		source.gaussian(out, 1);
+		let over2 = 0;
+		let over3 = 0;
+		for (const v of out) {
+			if (Math.abs(v) > 2) over2++;
+			if (Math.abs(v) > 3) over3++;
+		}
+		// Exact: 0.0455003 and 0.0026998; binomial standard errors at 1M draws: 0.00021 and 0.000052.
+		expect(Math.abs(over2 / out.length - 0.0455003)).toBeLessThan(0.001);
+		expect(Math.abs(over3 / out.length - 0.0026998)).toBeLessThan(0.00026);
+	});
+
 	it('gives uniforms in (0, 1)', () => {
 		const source = createRandomSource({ secure, seed: 3 });
 		const u = Array.from({ length: 50_000 }, () => source.uniform());

@@ -52,30 +52,45 @@ function uniforms(fill: WordSource): () => number {
 }
 
 /**
- * Box–Muller in one flat loop over a buffer of random words, because a step of a 100k-parameter
- * model needs 400k draws in secure mode. Per pair: 53 bits for the radius's uniform (its log sets
- * the tail) and 32 for the angle. In secure mode each value is the sum of four normals divided by
+ * Marsaglia's polar method in one flat loop over a buffer of random words, because a step of a
+ * 100k-parameter model needs 400k draws in secure mode (it measured ~1.6× faster than Box–Muller
+ * here: no sine or cosine). A point (u, v) is drawn uniformly in the unit disc from two 32-bit
+ * words, rejecting the 21 % outside it; then u·f and v·f with f = √(−2 ln s / s), s = u² + v², are
+ * independent standard normals. In secure mode each value is the sum of four normals divided by
  * two, as Opacus' secure_mode does: it blunts the floating-point attacks on single Gaussian
  * samples (Jin et al. 2022, arXiv 2112.05307; the fix follows Holohan & Braghin 2021,
  * arXiv 2107.10138) at the cost of four times the draws.
  */
-function boxMuller(fill: WordSource, draws: number) {
+function polarGaussian(fill: WordSource, draws: number) {
 	let words = new Uint32Array(0);
 	return (out: Float32Array, std: number) => {
-		const needed = 3 * Math.ceil(out.length / 2) * draws;
-		if (words.length < needed) words = new Uint32Array(needed);
-		const w = words.subarray(0, needed);
+		// 4/π ≈ 1.27 attempts per pair on average; a refill covers the rare overrun.
+		const size = Math.ceil(Math.ceil(out.length / 2) * draws * 2 * 1.3) + 64;
+		if (words.length < size) words = new Uint32Array(size);
+		const w = words.subarray(0, size);
 		fill(w);
 		const scale = std / Math.sqrt(draws);
 		out.fill(0);
 		let k = 0;
 		for (let d = 0; d < draws; d++) {
 			for (let i = 0; i < out.length; i += 2) {
-				const radius = Math.sqrt(-2 * Math.log(toUnit(w[k], w[k + 1]))) * scale;
-				const angle = (2 * Math.PI * (w[k + 2] + 0.5)) / TWO_POW_32;
-				k += 3;
-				out[i] += radius * Math.cos(angle);
-				if (i + 1 < out.length) out[i + 1] += radius * Math.sin(angle);
+				let u: number;
+				let v: number;
+				let s: number;
+				do {
+					if (k + 2 > size) {
+						fill(w);
+						k = 0;
+					}
+					// (word + 0.5)/2³¹ − 1 lies in (−1, 1) and is never 0, so s > 0.
+					u = (w[k] + 0.5) / 2147483648 - 1;
+					v = (w[k + 1] + 0.5) / 2147483648 - 1;
+					k += 2;
+					s = u * u + v * v;
+				} while (s >= 1);
+				const f = Math.sqrt((-2 * Math.log(s)) / s) * scale;
+				out[i] += u * f;
+				if (i + 1 < out.length) out[i + 1] += v * f;
 			}
 		}
 	};
@@ -87,5 +102,5 @@ function boxMuller(fill: WordSource, draws: number) {
  */
 export function createRandomSource(options: { secure: boolean; seed?: number }): RandomSource {
 	const fill = options.secure ? secureWords() : seededWords(options.seed ?? 0);
-	return { uniform: uniforms(fill), gaussian: boxMuller(fill, options.secure ? 4 : 1), secure: options.secure };
+	return { uniform: uniforms(fill), gaussian: polarGaussian(fill, options.secure ? 4 : 1), secure: options.secure };
 }
