@@ -7,7 +7,7 @@ import { breastCancer, type Prepared } from '$workers/lib/trust/dp-sgd.spec-supp
 import { trainDpSgd } from '$workers/lib/trust/dp-sgd';
 import { sigmaFor } from '$workers/lib/trust/rdp';
 import { trainModel } from '$workers/lib/train';
-import { DEFAULT_CONFIG } from '$workers/lib/defaults';
+import { DEFAULT_CONFIG } from '$shared/train-config';
 import type { ClassificationMetrics } from '$workers/protocol';
 
 async function holdoutAccuracy(d: Prepared, seed: number, sigma: number, epochs: number, batch = 64, hidden = [16], lr = 0.02) {

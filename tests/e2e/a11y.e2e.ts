@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContextOptions, type Page } from '@playwright/test';
 import { createProject, loadDemo, openSection, trainAndOpenRun } from './browser';
 
 /** axe-core's WCAG 2 A/AA rules on the page as it is now: no serious or critical finding. */
@@ -10,12 +10,13 @@ async function audit(page: Page, state: string): Promise<string[]> {
 		.map((v) => `${state}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
 }
 
-for (const [name, options] of [
-	['light, desktop', { colorScheme: 'light' as const, viewport: { width: 1280, height: 900 } }],
-	['dark, desktop', { colorScheme: 'dark' as const, viewport: { width: 1280, height: 900 } }],
-	['light, 390 px', { colorScheme: 'light' as const, viewport: { width: 390, height: 844 } }],
-	['dark, 390 px', { colorScheme: 'dark' as const, viewport: { width: 390, height: 844 } }]
-]) {
+const variants: [string, BrowserContextOptions][] = [
+	['light, desktop', { colorScheme: 'light', viewport: { width: 1280, height: 900 } }],
+	['dark, desktop', { colorScheme: 'dark', viewport: { width: 1280, height: 900 } }],
+	['light, 390 px', { colorScheme: 'light', viewport: { width: 390, height: 844 } }],
+	['dark, 390 px', { colorScheme: 'dark', viewport: { width: 390, height: 844 } }]
+];
+for (const [name, options] of variants) {
 	test(`every page and state passes axe (${name})`, async ({ browser }) => {
 		const context = await browser.newContext(options);
 		const page = await context.newPage();
