@@ -1,0 +1,167 @@
+import type { ImportWarning, SchemaColumn } from '../import/types';
+import { findLeaks } from './leakage';
+import { Associations, Correlations, MAX_ASSOCIATED, MAX_CORRELATED } from './pairs';
+import { RowReservoir, sampleCapacity } from './reservoir';
+import { DistinctNumbers, RowHashSet, mix32 } from './sketches';
+import { addMoments, emptyMoments, histogram, sortedPresent, type Moments } from './summary';
+import type { DatasetProfile, TargetBalance, TopValue } from './types';
+import { columnSummary, datasetWarnings, type ColumnState } from './warnings';
+
+export interface ProfilerOptions {
+	/** Column treated as the target (balance, leakage). */
+	target?: string;
+	/** Seed of the row sample. */
+	seed?: number;
+}
+
+export interface Profiler {
+	/** A chunk's column arrays (Float64 or Int32 by physical kind), `rowCount` rows each. */
+	addChunk(arrays: readonly (Float64Array | Int32Array)[], rowCount: number): void;
+	/** The profile, given each categorical column's final dictionary (null for numeric). */
+	finish(dictionaries: readonly (string[] | null)[], importWarnings?: readonly ImportWarning[]): DatasetProfile;
+}
+
+const MAX_CLASS_VALUES = 100;
+const INTEGER_CLASSES = 20;
+
+/**
+ * The profile of a table computed over its chunks as they stream by: exact counts, moments,
+ * pair statistics and duplicate rows over every row; quantiles, histograms, outliers and the
+ * leakage check from a uniform row sample (exact while the table fits in it).
+ */
+export function createProfiler(columns: readonly SchemaColumn[], options: ProfilerOptions = {}): Profiler {
+	const states: ColumnState[] = columns.map((column) => ({
+		column,
+		rows: 0,
+		missing: 0,
+		moments: column.physical === 'numeric' ? emptyMoments() : null,
+		distinct: column.physical === 'numeric' ? new DistinctNumbers() : null,
+		counts: column.physical === 'categorical' ? new Int32Array(64) : null,
+		monotone: true,
+		last: -Infinity
+	}));
+	const reservoir = new RowReservoir(columns.length, sampleCapacity(columns.length), options.seed ?? 1);
+	const correlated = columns.flatMap((c, i) => (c.physical === 'numeric' && c.semantic !== 'datetime' ? [i] : [])).slice(0, MAX_CORRELATED);
+	const associated = columns.flatMap((c, i) => (c.semantic === 'categorical' || c.semantic === 'boolean' ? [i] : [])).slice(0, MAX_ASSOCIATED);
+	const correlations = new Correlations(correlated);
+	const associations = new Associations(associated);
+	const duplicates = new RowHashSet();
+	const target = options.target === undefined ? -1 : columns.findIndex((c) => c.name === options.target);
+	const targetValues = new Map<number, number>();
+	let rowCount = 0;
+
+	function addColumn(s: ColumnState, a: Float64Array | Int32Array, n: number): void {
+		s.rows += n;
+		if (s.moments && s.distinct) {
+			const values = a as Float64Array;
+			addMoments(s.moments, values, n);
+			let missing = 0;
+			let last = s.last;
+			let monotone = s.monotone;
+			for (let r = 0; r < n; r++) {
+				const v = values[r];
+				if (v !== v) {
+					missing++;
+					continue;
+				}
+				s.distinct.add(v);
+				if (monotone) {
+					if (v <= last) monotone = false;
+					last = v;
+				}
+			}
+			s.missing += missing;
+			s.last = last;
+			s.monotone = monotone;
+			return;
+		}
+		let counts = s.counts as Int32Array;
+		const codes = a as Int32Array;
+		for (let r = 0; r < n; r++) {
+			const code = codes[r];
+			if (code < 0) {
+				s.missing++;
+				continue;
+			}
+			if (code >= counts.length) {
+				const bigger = new Int32Array(Math.max(code + 1, counts.length * 2));
+				bigger.set(counts);
+				counts = bigger;
+			}
+			counts[code]++;
+		}
+		s.counts = counts;
+	}
+
+	function addRowHashes(arrays: readonly (Float64Array | Int32Array)[], n: number): void {
+		const h1 = new Int32Array(n).fill(0x12345678);
+		const h2 = new Int32Array(n).fill(0x7654321);
+		for (const a of arrays) {
+			const words = a instanceof Float64Array ? new Int32Array(a.buffer, a.byteOffset, n * 2) : a;
+			const stride = a instanceof Float64Array ? 2 : 1;
+			for (let r = 0; r < n; r++) {
+				const lo = words[r * stride];
+				const hi = stride === 2 ? words[r * stride + 1] : 0;
+				h1[r] = Math.imul(h1[r] ^ lo, 0x01000193) ^ Math.imul(hi, 0x5bd1e995);
+				h2[r] = Math.imul(h2[r] + lo, 0x2545f491) ^ Math.imul(hi ^ 0x9e3779b9, 0x27d4eb2d);
+			}
+		}
+		for (let r = 0; r < n; r++) duplicates.add(mix32(h1[r]), mix32(h2[r]));
+	}
+
+	function addTarget(a: Float64Array | Int32Array, n: number): void {
+		if (target < 0 || columns[target].physical !== 'numeric' || targetValues.size > MAX_CLASS_VALUES) return;
+		for (let r = 0; r < n; r++) {
+			const v = a[r];
+			if (v === v) targetValues.set(v, (targetValues.get(v) ?? 0) + 1);
+		}
+	}
+
+	return {
+		addChunk(arrays, n) {
+			if (n === 0) return;
+			rowCount += n;
+			states.forEach((s, c) => addColumn(s, arrays[c], n));
+			reservoir.addChunk(arrays, n);
+			correlations.addChunk(arrays, n);
+			associations.addChunk(arrays, n);
+			addRowHashes(arrays, n);
+			if (target >= 0) addTarget(arrays[target], n);
+		},
+		finish(dictionaries, importWarnings = []) {
+			const summaries = states.map((s, c) => columnSummary(s, reservoir, c, dictionaries[c], importWarnings));
+			const balance = target >= 0 ? targetBalance(states[target], targetValues, dictionaries[target], reservoir, target) : null;
+			const leaks = balance ? findLeaks(reservoir.columns.map((_, c) => reservoir.column(c)), columns, target, balance.task) : [];
+			const profile: DatasetProfile = {
+				rowCount,
+				columns: summaries,
+				correlation: { columns: correlated.map((c) => columns[c].name), values: correlations.matrix() },
+				association: associations.result(associated.map((c) => columns[c].name)),
+				duplicateRows: duplicates.duplicates,
+				target: balance,
+				warnings: [],
+				sampleRows: reservoir.size
+			};
+			profile.warnings = datasetWarnings(profile, leaks.map((l) => ({ column: columns[l.column].name, score: l.score })), duplicates.complete);
+			return profile;
+		}
+	};
+}
+
+function targetBalance(s: ColumnState, values: Map<number, number>, dictionary: string[] | null, reservoir: RowReservoir, c: number): TargetBalance {
+	const name = s.column.name;
+	let classes: TopValue[] | null = null;
+	if (s.counts && dictionary) {
+		classes = dictionary.map((value, code) => ({ value, count: s.counts![code] ?? 0 })).filter((t) => t.count > 0);
+	} else if (s.column.semantic === 'boolean' || (s.column.semantic === 'integer' && values.size <= INTEGER_CLASSES)) {
+		const labels = s.column.booleanLabels;
+		classes = [...values].map(([v, count]) => ({ value: labels && (v === 0 || v === 1) ? labels[v] : String(v), count }));
+	}
+	if (classes && classes.length > 0) {
+		classes.sort((a, b) => b.count - a.count);
+		return { column: name, task: 'classification', classes, imbalanceRatio: classes[0].count / classes[classes.length - 1].count };
+	}
+	const m = s.moments as Moments;
+	const sorted = sortedPresent(reservoir.column(c));
+	return { column: name, task: 'regression', histogram: histogram(sorted, m.min, m.max, false, m.n) };
+}

@@ -1,0 +1,58 @@
+import { createRng } from '$workers/lib/random';
+
+/** Cells the sample may hold: 100,000 rows up to 40 columns, fewer rows for wider tables. */
+const SAMPLE_CELLS = 4_000_000;
+export const MAX_SAMPLE_ROWS = 100_000;
+
+export function sampleCapacity(columns: number): number {
+	return Math.max(64, Math.min(MAX_SAMPLE_ROWS, Math.floor(SAMPLE_CELLS / Math.max(1, columns))));
+}
+
+/**
+ * A uniform sample of whole rows (reservoir sampling, Algorithm R, seeded). While the table has
+ * no more rows than the capacity it holds every row, so statistics drawn from it are exact; past
+ * that each row is kept with probability capacity / rows seen. Whole rows (not a sample per
+ * column) let the leakage check pair a feature with the target.
+ */
+export class RowReservoir {
+	/** Per column, the sampled values (categorical codes as numbers, -1 missing). */
+	readonly columns: Float64Array[];
+	size = 0;
+	seen = 0;
+	private readonly rng: () => number;
+
+	constructor(
+		columnCount: number,
+		readonly capacity: number,
+		seed: number
+	) {
+		this.columns = Array.from({ length: columnCount }, () => new Float64Array(capacity));
+		this.rng = createRng(seed);
+	}
+
+	addChunk(arrays: readonly (Float64Array | Int32Array)[], rowCount: number): void {
+		const cols = this.columns;
+		for (let r = 0; r < rowCount; r++) {
+			let slot: number;
+			if (this.size < this.capacity) slot = this.size++;
+			else {
+				slot = Math.floor(this.rng() * (this.seen + 1));
+				if (slot >= this.capacity) {
+					this.seen++;
+					continue;
+				}
+			}
+			this.seen++;
+			for (let c = 0; c < cols.length; c++) cols[c][slot] = arrays[c][r];
+		}
+	}
+
+	get exact(): boolean {
+		return this.seen === this.size;
+	}
+
+	/** The sampled values of a column, a view of `size` entries. */
+	column(c: number): Float64Array {
+		return this.columns[c].subarray(0, this.size);
+	}
+}
