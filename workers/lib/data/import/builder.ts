@@ -196,6 +196,18 @@ export class ChunkBuilder {
 		if (this.rows === this.chunkRows) this.finishChunk(true);
 	}
 
+	/**
+	 * A hint that about `rows` rows will come in all: dictionaries that grew with almost every
+	 * row so far (identifiers, free text) are sized once instead of by repeated doubling.
+	 */
+	reserve(rows: number): void {
+		const seen = this.rowCount;
+		if (seen === 0 || rows <= seen) return;
+		for (const d of this.dictionaries) {
+			if (d && d.size > seen / 2) d.reserve(Math.ceil((d.size / seen) * rows), d.averageBytes * 1.05);
+		}
+	}
+
 	/** Queue the rows so far as a chunk (called when full and once at the end). */
 	finishChunk(more = false): void {
 		const n = this.rows;

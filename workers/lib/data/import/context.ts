@@ -1,5 +1,6 @@
 import type { MissingTokens } from './cells';
 import type { Emitter } from './emit';
+import type { TextReader } from './encoding';
 import type { SampleOptions } from './sample';
 import type { FormatInfo, ImportLimits, ImportOptions, SchemaColumn } from './types';
 import type { WarningLog } from './warnings';
@@ -13,7 +14,9 @@ export interface ImportContext {
 	missing: MissingTokens;
 	warnings: WarningLog;
 	emitter: Emitter;
-	/** Bytes → text in the file's encoding (for names, dictionary entries, messages). */
+	/** The file's encoding, for dictionaries. */
+	reader: TextReader;
+	/** Bytes → text in the file's encoding (for names, sample cells, messages). */
 	decode: (bytes: Uint8Array) => string;
 	/** Compression, inner name and encoding found so far; each reader completes it. */
 	format: FormatInfo;

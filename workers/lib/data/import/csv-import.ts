@@ -132,5 +132,5 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 		plan();
 	}
 	await flush();
-	return emitter.end(builder as unknown as ChunkBuilder, decode, format);
+	return emitter.end(builder as unknown as ChunkBuilder, ctx.reader, format);
 }

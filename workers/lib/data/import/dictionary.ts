@@ -1,3 +1,5 @@
+import type { TextReader } from './encoding';
+
 /**
  * A dictionary of byte strings → codes (0, 1, … in order of first appearance). Cells are looked
  * up by their bytes in place, so a categorical cell costs a hash and a compare, not a string;
@@ -8,9 +10,8 @@ const utf8 = new TextEncoder();
 export class ByteDictionary {
 	private arena = new Uint8Array(1 << 12);
 	private used = 0;
-	private starts = new Int32Array(256);
-	private lengths = new Int32Array(256);
-	private hashes = new Int32Array(256);
+	/** Entry `code` is arena[starts[code], starts[code + 1]): entries are appended in order. */
+	private starts = new Int32Array(257);
 	/** Open addressing: code + 1, 0 for an empty slot. */
 	private table = new Int32Array(512);
 	private mask = 511;
@@ -19,21 +20,19 @@ export class ByteDictionary {
 
 	/** The code of bytes [s, e) of `b`, adding them when new. */
 	code(b: Uint8Array, s: number, e: number): number {
-		let h = 0x811c9dc5 | 0;
-		for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-		h ^= h >>> 15;
 		const length = e - s;
 		const table = this.table;
 		const mask = this.mask;
-		let slot = h & mask;
+		const starts = this.starts;
+		let slot = hashBytes(b, s, e) & mask;
 		for (;;) {
 			const entry = table[slot];
 			if (entry === 0) break;
 			const code = entry - 1;
-			if (this.hashes[code] === h && this.lengths[code] === length && this.equals(code, b, s, length)) return code;
+			if (starts[code + 1] - starts[code] === length && this.equals(starts[code], b, s, length)) return code;
 			slot = (slot + 1) & mask;
 		}
-		return this.insert(b, s, e, h, slot);
+		return this.insert(b, s, e, slot);
 	}
 
 	/** The code of a string value (JSON, Parquet). */
@@ -43,43 +42,53 @@ export class ByteDictionary {
 		return this.code(this.scratch, 0, written);
 	}
 
-	private equals(code: number, b: Uint8Array, s: number, length: number): boolean {
+	private equals(start: number, b: Uint8Array, s: number, length: number): boolean {
 		const a = this.arena;
-		const start = this.starts[code];
 		for (let i = 0; i < length; i++) if (a[start + i] !== b[s + i]) return false;
 		return true;
 	}
 
-	private insert(b: Uint8Array, s: number, e: number, h: number, slot: number): number {
+	private insert(b: Uint8Array, s: number, e: number, slot: number): number {
 		const length = e - s;
 		const code = this.size;
-		if (code === this.starts.length) {
-			this.starts = grow(this.starts, code * 2);
-			this.lengths = grow(this.lengths, code * 2);
-			this.hashes = grow(this.hashes, code * 2);
-		}
+		if (code + 2 > this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
 		if (this.used + length > this.arena.length) {
 			const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + length));
 			bigger.set(this.arena.subarray(0, this.used));
 			this.arena = bigger;
 		}
 		this.arena.set(b.subarray(s, e), this.used);
-		this.starts[code] = this.used;
-		this.lengths[code] = length;
-		this.hashes[code] = h;
 		this.used += length;
+		this.starts[code + 1] = this.used;
 		this.table[slot] = code + 1;
 		this.size++;
-		if (this.size * 2 > this.mask) this.rehash();
+		if (this.size * 4 > this.mask * 3) this.rehash();
 		return code;
 	}
 
-	private rehash(): void {
-		const capacity = (this.mask + 1) * 2;
+	/** Make room for `entries` values of about `bytesEach` bytes (one allocation, not doublings). */
+	reserve(entries: number, bytesEach: number): void {
+		if (entries + 2 > this.starts.length) this.starts = grow(this.starts, entries + 2);
+		const bytes = Math.ceil(entries * bytesEach);
+		if (bytes > this.arena.length) {
+			const bigger = new Uint8Array(bytes);
+			bigger.set(this.arena.subarray(0, this.used));
+			this.arena = bigger;
+		}
+		let capacity = this.mask + 1;
+		while (entries * 4 > (capacity - 1) * 3) capacity *= 2;
+		if (capacity > this.mask + 1) this.rehash(capacity);
+	}
+
+	get averageBytes(): number {
+		return this.size > 0 ? this.used / this.size : 0;
+	}
+
+	private rehash(capacity = (this.mask + 1) * 2): void {
 		const table = new Int32Array(capacity);
 		const mask = capacity - 1;
 		for (let code = 0; code < this.size; code++) {
-			let slot = this.hashes[code] & mask;
+			let slot = hashBytes(this.arena, this.starts[code], this.starts[code + 1]) & mask;
 			while (table[slot] !== 0) slot = (slot + 1) & mask;
 			table[slot] = code + 1;
 		}
@@ -88,23 +97,59 @@ export class ByteDictionary {
 	}
 
 	bytes(code: number): Uint8Array {
-		return this.arena.subarray(this.starts[code], this.starts[code] + this.lengths[code]);
+		return this.arena.subarray(this.starts[code], this.starts[code + 1]);
 	}
 
 	/** Bytes held, for memory accounting. */
 	get byteSize(): number {
-		return this.arena.length + this.table.length * 4 + this.starts.length * 12;
+		return this.arena.length + this.table.length * 4 + this.starts.length * 4;
 	}
 
 	/**
-	 * Every value as a string, by code. `decode` turns bytes into text in the file's encoding;
-	 * it reports bytes that are not valid in that encoding (see TextDecoderChain).
+	 * Every value as a string, by code: the arena is decoded in one call and sliced (V8 keeps
+	 * longer slices as views of the one string); values are decoded one by one only when the
+	 * arena is not valid in the encoding as a whole or is too large for one string.
 	 */
-	values(decode: (bytes: Uint8Array) => string): string[] {
+	values(reader: TextReader): string[] {
 		const out = new Array<string>(this.size);
-		for (let code = 0; code < this.size; code++) out[code] = decode(this.bytes(code));
+		const starts = this.starts;
+		const whole = this.used <= MAX_WHOLE ? reader.all(this.arena.subarray(0, this.used)) : null;
+		if (whole === null) {
+			for (let code = 0; code < this.size; code++) out[code] = reader.text(this.bytes(code));
+		} else if (whole.length === this.used) {
+			for (let code = 0; code < this.size; code++) out[code] = whole.slice(starts[code], starts[code + 1]);
+		} else {
+			// UTF-8 with multi-byte characters: count UTF-16 units up to each entry's start.
+			const a = this.arena;
+			let unit = 0;
+			let byte = 0;
+			let from = 0;
+			for (let code = 0; code < this.size; code++) {
+				const end = starts[code + 1];
+				for (; byte < end; byte++) {
+					const c = a[byte];
+					if ((c & 0xc0) !== 0x80) unit += c >= 0xf0 ? 2 : 1;
+				}
+				out[code] = whole.slice(from, unit);
+				from = unit;
+			}
+		}
 		return out;
 	}
+}
+
+/** Arenas larger than this are decoded value by value (V8 strings stop near 512 M characters). */
+const MAX_WHOLE = 256 * 1024 * 1024;
+
+/** FNV-1a over two bytes per step, then a final mix: cheap, and spreads short keys well. */
+function hashBytes(b: Uint8Array, s: number, e: number): number {
+	let h = 0x811c9dc5 ^ (e - s);
+	let i = s;
+	for (; i + 1 < e; i += 2) h = Math.imul(h ^ (b[i] | (b[i + 1] << 8)), 0x01000193);
+	if (i < e) h = Math.imul(h ^ b[i], 0x01000193);
+	h ^= h >>> 15;
+	h = Math.imul(h, 0x2c1b3c6d);
+	return h ^ (h >>> 13);
 }
 
 function grow(a: Int32Array, length: number): Int32Array<ArrayBuffer> {

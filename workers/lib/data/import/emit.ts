@@ -1,5 +1,6 @@
 import { createProfiler, type Profiler } from '../profile/profiler';
 import type { ChunkBuilder } from './builder';
+import type { TextReader } from './encoding';
 import type { FormatInfo, ImportEnd, ImportOptions, ImportSink, ImportWarning, SchemaColumn } from './types';
 import type { WarningLog } from './warnings';
 
@@ -32,6 +33,12 @@ export class Emitter {
 	async drain(builder: ChunkBuilder): Promise<void> {
 		while (builder.ready.length > 0) {
 			const chunk = builder.ready.shift()!;
+			if (chunk.index === 0 && this.totalBytes && this.bytesRead > 0 && this.bytesRead < this.totalBytes) {
+				// Size the big hash tables once from the rows per byte so far, instead of doubling them.
+				const expected = Math.ceil((builder.rowCount / this.bytesRead) * this.totalBytes * 1.05);
+				builder.reserve(expected);
+				this.profiler?.reserve(expected);
+			}
 			this.profiler?.addChunk(chunk.arrays, chunk.rowCount);
 			this.rowCount += chunk.rowCount;
 			await this.sink.onChunk({
@@ -48,10 +55,18 @@ export class Emitter {
 		this.options.onProgress?.({ bytesRead: this.bytesRead, totalBytes: this.totalBytes, rows: this.rowCount + pendingRows });
 	}
 
-	async end(builder: ChunkBuilder, decode: (b: Uint8Array) => string, format: FormatInfo, unit = 'line'): Promise<ImportEnd> {
+	async end(builder: ChunkBuilder, reader: TextReader, format: FormatInfo, unit = 'line'): Promise<ImportEnd> {
 		builder.finishChunk();
 		await this.drain(builder);
-		const dictionaries = builder.dictionaries.map((d) => (d ? d.values(decode) : null));
+		// Seal the profile first and drop each byte dictionary once decoded, so the strings are
+		// never in memory beside the profile's running state and all the byte arrays.
+		this.profiler?.seal();
+		const dictionaries = builder.dictionaries.map((d, c) => {
+			if (!d) return null;
+			const values = d.values(reader);
+			builder.dictionaries[c] = null;
+			return values;
+		});
 		const warnings: ImportWarning[] = this.warnings.finish(unit);
 		const profile = this.profiler ? this.profiler.finish(dictionaries, warnings) : null;
 		const end: ImportEnd = { rowCount: this.rowCount, columns: this.columns, dictionaries, profile, warnings, format };

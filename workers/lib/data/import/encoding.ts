@@ -121,40 +121,39 @@ export async function* normalizeEncoding(input: AsyncIterable<Uint8Array>, detec
 }
 
 /**
- * Turns dictionary bytes into text. For UTF-8 files whose later bytes are not valid UTF-8 (the
- * first 64 KB looked fine), such a value is read as windows-1252 and `onInvalid` is told once.
+ * Turns bytes into text in the file's encoding. `text` decodes one value; for UTF-8 files whose
+ * later bytes are not valid UTF-8 (the first 64 KB looked fine), such a value is read as
+ * windows-1252 and `onInvalid` is told. `all` decodes a whole buffer strictly (null if invalid),
+ * which lets a dictionary make one string and slice it instead of a call per value.
  */
-export function makeTextDecoder(encoding: string, onInvalid: () => void): (bytes: Uint8Array) => string {
-	if (encoding !== 'utf-8') {
-		const decoder = new TextDecoder(encoding === 'windows-1252' ? 'windows-1252' : 'utf-8');
-		return (bytes) => decoder.decode(bytes);
+export class TextReader {
+	private readonly strict: TextDecoder;
+	private readonly fallback = new TextDecoder('windows-1252');
+	readonly singleByte: boolean;
+
+	constructor(
+		encoding: string,
+		private readonly onInvalid: () => void
+	) {
+		this.singleByte = encoding === 'windows-1252';
+		this.strict = this.singleByte ? this.fallback : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 	}
-	const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-	const fallback = new TextDecoder('windows-1252');
-	return (bytes) => {
-		let ascii = true;
-		for (let i = 0; i < bytes.length; i++) {
-			if (bytes[i] >= 0x80) {
-				ascii = false;
-				break;
-			}
-		}
-		if (ascii) return latin(bytes);
+
+	text = (bytes: Uint8Array): string => {
+		if (this.singleByte) return this.fallback.decode(bytes);
 		try {
-			return strict.decode(bytes);
+			return this.strict.decode(bytes);
 		} catch {
-			onInvalid();
-			return fallback.decode(bytes);
+			this.onInvalid();
+			return this.fallback.decode(bytes);
 		}
 	};
-}
 
-const asciiDecoder = new TextDecoder('windows-1252');
-
-/** ASCII bytes → string without TextDecoder's call overhead (short values are the common case). */
-function latin(bytes: Uint8Array): string {
-	if (bytes.length > 64) return asciiDecoder.decode(bytes);
-	let s = '';
-	for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-	return s;
+	all(bytes: Uint8Array): string | null {
+		try {
+			return this.strict.decode(bytes);
+		} catch {
+			return null;
+		}
+	}
 }

@@ -4,7 +4,7 @@ import type { ImportContext } from './context';
 import { importCsv } from './csv-import';
 import { gunzip, unzipOne } from './decompress';
 import { Emitter } from './emit';
-import { ENCODING_SAMPLE, detectEncoding, makeTextDecoder, normalizeEncoding } from './encoding';
+import { ENCODING_SAMPLE, TextReader, detectEncoding, normalizeEncoding } from './encoding';
 import { importJson } from './json-import';
 import { importParquet } from './parquet-import';
 import { assertText, innerName, isGzip, isParquet, isZip, sniffFormat } from './sniff';
@@ -69,6 +69,7 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 		missing,
 		warnings,
 		emitter,
+		reader: new TextReader('utf-8', () => {}),
 		decode: (b) => new TextDecoder().decode(b),
 		format: { format: 'csv', compression, encoding: 'utf-8', sampleRows: 0, ...(compression !== 'none' ? { innerName: name } : {}) },
 		sampleOptions: { missing, numberFormat: options.numberFormat, dateOrder: options.dateOrder, types: options.types, inferTypes: options.inferTypes !== false },
@@ -99,13 +100,18 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 	}
 	const encoding = detected.encoding === 'windows-1252' ? 'windows-1252' : 'utf-8';
 	ctx.format.encoding = detected.encoding;
-	ctx.decode = makeTextDecoder(encoding, () =>
+	ctx.reader = new TextReader(encoding, () =>
 		warnings.once('encoding', {
 			kind: 'invalid-encoding',
 			message: `${name} is mostly UTF-8 but has bytes further on that are not; those values were read as windows-1252. Check accented letters in the data.`
 		})
 	);
+	ctx.decode = ctx.reader.text;
 	const format = options.format === 'tsv' ? 'csv' : (options.format ?? sniffFormat(head, name));
-	if (format === 'json' || format === 'jsonl') return importJson(text.slices(), format, ctx);
+	if (format === 'json' || format === 'jsonl') {
+		// JSON strings reach the dictionaries as JS strings, stored as UTF-8 whatever the file's encoding.
+		ctx.reader = new TextReader('utf-8', () => {});
+		return importJson(text.slices(), format, ctx);
+	}
 	return importCsv(text.slices(), head, complete, ctx);
 }

@@ -111,6 +111,6 @@ export class ValueImporter {
 	async end(): Promise<ImportEnd> {
 		if (!this.builder) this.plan();
 		await this.flush();
-		return this.ctx.emitter.end(this.builder as ChunkBuilder, this.ctx.decode, this.format, this.unit);
+		return this.ctx.emitter.end(this.builder as ChunkBuilder, this.ctx.reader, this.format, this.unit);
 	}
 }

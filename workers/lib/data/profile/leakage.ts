@@ -20,29 +20,44 @@ export interface LeakScore {
 	score: number;
 }
 
-function bins(values: Float64Array, rows: Int32Array, categorical: boolean): Int32Array {
+/**
+ * Bin of each listed row. `sortedAll` is the column's sorted present values when `rows` is every
+ * sampled row (saves a sort); otherwise the present values of `rows` are sorted here.
+ */
+function bins(values: Float64Array, rows: Int32Array, categorical: boolean, sortedAll: Float64Array | null): Int32Array {
 	const out = new Int32Array(rows.length);
 	if (categorical) {
-		const counts = new Map<number, number>();
-		for (const r of rows) counts.set(values[r], (counts.get(values[r]) ?? 0) + 1);
-		rows.forEach((r, i) => {
-			const v = values[r];
-			out[i] = v < 0 ? -1 : (counts.get(v) ?? 0) < RARE ? -2 : v;
-		});
+		let max = 0;
+		for (let i = 0; i < rows.length; i++) max = Math.max(max, values[rows[i]]);
+		const counts = new Int32Array(max + 1);
+		for (let i = 0; i < rows.length; i++) {
+			const v = values[rows[i]];
+			if (v >= 0) counts[v]++;
+		}
+		for (let i = 0; i < rows.length; i++) {
+			const v = values[rows[i]];
+			out[i] = v < 0 ? -1 : counts[v] < RARE ? -2 : v;
+		}
 		return out;
 	}
-	const present = sortedPresent(Float64Array.from(rows, (r) => values[r]));
+	const present = sortedAll ?? sortedPresent(Float64Array.from(rows, (r) => values[r]));
 	const distinct = new Map<number, number>();
-	for (const v of present) if (!distinct.has(v) && distinct.size <= MAX_BINS) distinct.set(v, distinct.size);
+	for (let i = 0; i < present.length && distinct.size <= MAX_BINS; i++) if (!distinct.has(present[i])) distinct.set(present[i], distinct.size);
 	const binCount = Math.min(MAX_BINS, Math.floor(rows.length / RARE));
 	if (distinct.size <= binCount) {
-		rows.forEach((r, i) => (out[i] = values[r] === values[r] ? (distinct.get(values[r]) as number) : -1));
+		for (let i = 0; i < rows.length; i++) {
+			const v = values[rows[i]];
+			out[i] = v === v ? (distinct.get(v) as number) : -1;
+		}
 		return out;
 	}
-	const edges = Array.from({ length: binCount - 1 }, (_, k) => present[Math.floor(((k + 1) * present.length) / binCount)]);
-	rows.forEach((r, i) => {
-		const v = values[r];
-		if (v !== v) return void (out[i] = -1);
+	const edges = Float64Array.from({ length: binCount - 1 }, (_, k) => present[Math.floor(((k + 1) * present.length) / binCount)]);
+	for (let i = 0; i < rows.length; i++) {
+		const v = values[rows[i]];
+		if (v !== v) {
+			out[i] = -1;
+			continue;
+		}
 		let lo = 0;
 		let hi = edges.length;
 		while (lo < hi) {
@@ -51,19 +66,23 @@ function bins(values: Float64Array, rows: Int32Array, categorical: boolean): Int
 			else lo = mid + 1;
 		}
 		out[i] = lo;
-	});
+	}
 	return out;
 }
 
+/** Bin numbers (-2 … max) renumbered 0 … count-1. */
 function compact(binsOf: Int32Array): { ids: Int32Array; count: number } {
-	const map = new Map<number, number>();
+	let max = 0;
+	for (let i = 0; i < binsOf.length; i++) max = Math.max(max, binsOf[i]);
+	const id = new Int32Array(max + 3).fill(-1);
 	const ids = new Int32Array(binsOf.length);
-	binsOf.forEach((b, i) => {
-		let id = map.get(b);
-		if (id === undefined) map.set(b, (id = map.size));
-		ids[i] = id;
-	});
-	return { ids, count: map.size };
+	let count = 0;
+	for (let i = 0; i < binsOf.length; i++) {
+		const k = binsOf[i] + 2;
+		if (id[k] < 0) id[k] = count++;
+		ids[i] = id[k];
+	}
+	return { ids, count };
 }
 
 function accuracy(ids: Int32Array, binCount: number, classes: Int32Array, classCount: number): number {
@@ -99,7 +118,13 @@ function rSquared(ids: Int32Array, binCount: number, y: Float64Array): number {
 }
 
 /** Features whose single-feature score reaches LEAK_SCORE, with the score. */
-export function findLeaks(sample: readonly Float64Array[], columns: readonly SchemaColumn[], target: number, task: 'classification' | 'regression'): LeakScore[] {
+export function findLeaks(
+	sample: readonly Float64Array[],
+	columns: readonly SchemaColumn[],
+	target: number,
+	task: 'classification' | 'regression',
+	sortedOf: (c: number) => Float64Array
+): LeakScore[] {
 	const t = sample[target];
 	const targetCategorical = columns[target].physical === 'categorical';
 	const rows: number[] = [];
@@ -127,7 +152,8 @@ export function findLeaks(sample: readonly Float64Array[], columns: readonly Sch
 	const out: LeakScore[] = [];
 	columns.forEach((column, c) => {
 		if (c === target || column.semantic === 'text' || column.semantic === 'identifier') return;
-		const { ids, count } = compact(bins(sample[c], rowIndex, column.physical === 'categorical'));
+		const all = rows.length === t.length ? sortedOf(c) : null;
+		const { ids, count } = compact(bins(sample[c], rowIndex, column.physical === 'categorical', all));
 		if (count < 2) return;
 		if (task === 'classification') {
 			const acc = accuracy(ids, count, classes, classCount);

@@ -130,6 +130,10 @@ export class Associations {
 		}
 	}
 
+	release(): void {
+		this.tables.fill(new Int32Array(0));
+	}
+
 	/** The matrix over the columns that stayed within MAX_LEVELS. */
 	result(names: readonly string[]): PairMatrix {
 		const full = this.matrix();

@@ -4,8 +4,8 @@ import { Associations, Correlations, MAX_ASSOCIATED, MAX_CORRELATED } from './pa
 import { RowReservoir, sampleCapacity } from './reservoir';
 import { DistinctNumbers, RowHashSet, mix32 } from './sketches';
 import { addMoments, emptyMoments, histogram, sortedPresent, type Moments } from './summary';
-import type { DatasetProfile, TargetBalance, TopValue } from './types';
-import { columnSummary, datasetWarnings, type ColumnState } from './warnings';
+import type { ColumnSummary, DatasetProfile, PairMatrix, TargetBalance, TopValue } from './types';
+import { completeSummary, datasetWarnings, numericPart, type ColumnState } from './warnings';
 
 export interface ProfilerOptions {
 	/** Column treated as the target (balance, leakage). */
@@ -17,6 +17,14 @@ export interface ProfilerOptions {
 export interface Profiler {
 	/** A chunk's column arrays (Float64 or Int32 by physical kind), `rowCount` rows each. */
 	addChunk(arrays: readonly (Float64Array | Int32Array)[], rowCount: number): void;
+	/**
+	 * Computes everything that needs the large running state (row sample, duplicate hashes,
+	 * contingency tables) and lets that state go, so the caller can then turn dictionaries into
+	 * strings without both in memory at once. `finish` calls it when the caller did not.
+	 */
+	seal(): void;
+	/** A hint that about `rows` rows will come, so hash tables are sized once. */
+	reserve(rows: number): void;
 	/** The profile, given each categorical column's final dictionary (null for numeric). */
 	finish(dictionaries: readonly (string[] | null)[], importWarnings?: readonly ImportWarning[]): DatasetProfile;
 }
@@ -117,9 +125,43 @@ export function createProfiler(columns: readonly SchemaColumn[], options: Profil
 		}
 	}
 
+	type Sealed = { partial: ColumnSummary[]; leaks: { column: string; score: number }[]; targetHistogram: TargetBalance | null; correlation: PairMatrix; association: PairMatrix; duplicates: number; complete: boolean; sampleRows: number };
+	let sealed: Sealed | null = null;
+
+	/** Everything that needs the big running state; afterwards that state is let go. */
+	function seal(): Sealed {
+		if (sealed) return sealed;
+		const sorted = new Map<number, Float64Array>();
+		const sortedOf = (c: number) => {
+			let s = sorted.get(c);
+			if (!s) sorted.set(c, (s = sortedPresent(reservoir.column(c))));
+			return s;
+		};
+		const partial = states.map((s, c) => numericPart(s, reservoir, c, sortedOf));
+		const task = target < 0 ? null : targetTask(states[target], targetValues);
+		const leaks = task ? findLeaks(reservoir.columns.map((_, c) => reservoir.column(c)), columns, target, task, sortedOf) : [];
+		const targetHistogram = task === 'regression' ? regressionBalance(states[target], reservoir, target) : null;
+		sealed = {
+			partial,
+			leaks: leaks.map((l) => ({ column: columns[l.column].name, score: l.score })),
+			targetHistogram,
+			correlation: { columns: correlated.map((c) => columns[c].name), values: correlations.matrix() },
+			association: associations.result(associated.map((c) => columns[c].name)),
+			duplicates: duplicates.duplicates,
+			complete: duplicates.complete,
+			sampleRows: reservoir.size
+		};
+		reservoir.release();
+		duplicates.release();
+		associations.release();
+		for (const s of states) s.distinct = null;
+		return sealed;
+	}
+
 	return {
 		addChunk(arrays, n) {
 			if (n === 0) return;
+			if (sealed) throw new Error('The profile was sealed; no more chunks can be added.');
 			rowCount += n;
 			states.forEach((s, c) => addColumn(s, arrays[c], n));
 			reservoir.addChunk(arrays, n);
@@ -128,40 +170,50 @@ export function createProfiler(columns: readonly SchemaColumn[], options: Profil
 			addRowHashes(arrays, n);
 			if (target >= 0) addTarget(arrays[target], n);
 		},
+		seal() {
+			seal();
+		},
+		reserve(rows) {
+			if (!sealed) duplicates.reserve(rows);
+		},
 		finish(dictionaries, importWarnings = []) {
-			const summaries = states.map((s, c) => columnSummary(s, reservoir, c, dictionaries[c], importWarnings));
-			const balance = target >= 0 ? targetBalance(states[target], targetValues, dictionaries[target], reservoir, target) : null;
-			const leaks = balance ? findLeaks(reservoir.columns.map((_, c) => reservoir.column(c)), columns, target, balance.task) : [];
+			const done = seal();
+			const summaries = states.map((s, c) => completeSummary(s, done.partial[c], dictionaries[c], importWarnings));
+			const balance = target < 0 ? null : (done.targetHistogram ?? classBalance(states[target], targetValues, dictionaries[target]));
 			const profile: DatasetProfile = {
 				rowCount,
 				columns: summaries,
-				correlation: { columns: correlated.map((c) => columns[c].name), values: correlations.matrix() },
-				association: associations.result(associated.map((c) => columns[c].name)),
-				duplicateRows: duplicates.duplicates,
+				correlation: done.correlation,
+				association: done.association,
+				duplicateRows: done.duplicates,
 				target: balance,
 				warnings: [],
-				sampleRows: reservoir.size
+				sampleRows: done.sampleRows
 			};
-			profile.warnings = datasetWarnings(profile, leaks.map((l) => ({ column: columns[l.column].name, score: l.score })), duplicates.complete);
+			profile.warnings = datasetWarnings(profile, done.leaks, done.complete);
 			return profile;
 		}
 	};
 }
 
-function targetBalance(s: ColumnState, values: Map<number, number>, dictionary: string[] | null, reservoir: RowReservoir, c: number): TargetBalance {
-	const name = s.column.name;
-	let classes: TopValue[] | null = null;
-	if (s.counts && dictionary) {
-		classes = dictionary.map((value, code) => ({ value, count: s.counts![code] ?? 0 })).filter((t) => t.count > 0);
-	} else if (s.column.semantic === 'boolean' || (s.column.semantic === 'integer' && values.size <= INTEGER_CLASSES)) {
+function targetTask(s: ColumnState, values: Map<number, number>): 'classification' | 'regression' {
+	if (s.counts || s.column.semantic === 'boolean') return 'classification';
+	return s.column.semantic === 'integer' && values.size <= INTEGER_CLASSES ? 'classification' : 'regression';
+}
+
+function classBalance(s: ColumnState, values: Map<number, number>, dictionary: string[] | null): TargetBalance {
+	let classes: TopValue[];
+	if (s.counts && dictionary) classes = dictionary.map((value, code) => ({ value, count: s.counts![code] ?? 0 })).filter((t) => t.count > 0);
+	else {
 		const labels = s.column.booleanLabels;
 		classes = [...values].map(([v, count]) => ({ value: labels && (v === 0 || v === 1) ? labels[v] : String(v), count }));
 	}
-	if (classes && classes.length > 0) {
-		classes.sort((a, b) => b.count - a.count);
-		return { column: name, task: 'classification', classes, imbalanceRatio: classes[0].count / classes[classes.length - 1].count };
-	}
+	classes.sort((a, b) => b.count - a.count);
+	const ratio = classes.length > 0 ? classes[0].count / classes[classes.length - 1].count : undefined;
+	return { column: s.column.name, task: 'classification', classes, ...(ratio !== undefined ? { imbalanceRatio: ratio } : {}) };
+}
+
+function regressionBalance(s: ColumnState, reservoir: RowReservoir, c: number): TargetBalance {
 	const m = s.moments as Moments;
-	const sorted = sortedPresent(reservoir.column(c));
-	return { column: name, task: 'regression', histogram: histogram(sorted, m.min, m.max, false, m.n) };
+	return { column: s.column.name, task: 'regression', histogram: histogram(sortedPresent(reservoir.column(c)), m.min, m.max, false, m.n) };
 }

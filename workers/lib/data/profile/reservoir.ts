@@ -51,6 +51,12 @@ export class RowReservoir {
 		return this.seen === this.size;
 	}
 
+	/** Lets the sample go once the profile is sealed. */
+	release(): void {
+		this.columns.fill(new Float64Array(0));
+		this.size = 0;
+	}
+
 	/** The sampled values of a column, a view of `size` entries. */
 	column(c: number): Float64Array {
 		return this.columns[c].subarray(0, this.size);

@@ -46,53 +46,53 @@ export class HyperLogLog {
 	}
 }
 
-/** Distinct non-NaN numbers: an exact hash set up to `cap` values, then a HyperLogLog. */
+/**
+ * Distinct non-NaN numbers: an exact hash set (NaN marks an empty slot) up to `cap` values,
+ * then a HyperLogLog fed with everything seen so far.
+ */
 export class DistinctNumbers {
-	private keys = new Float64Array(1024);
-	private used = new Uint8Array(1024);
+	private keys = new Float64Array(1024).fill(NaN);
 	private mask = 1023;
 	private size = 0;
 	private hll: HyperLogLog | null = null;
 
-	constructor(private readonly cap = 65_536) {}
+	constructor(private readonly cap = 20_000) {}
 
 	add(v: number): void {
 		const h = hashNumber(v);
 		if (this.hll) return this.hll.add(h);
+		const keys = this.keys;
 		let slot = h & this.mask;
-		while (this.used[slot]) {
-			if (this.keys[slot] === v) return;
+		for (;;) {
+			const k = keys[slot];
+			if (k === v) return;
+			if (k !== k) break;
 			slot = (slot + 1) & this.mask;
 		}
-		this.used[slot] = 1;
-		this.keys[slot] = v;
+		keys[slot] = v;
 		this.size++;
 		if (this.size > this.cap) this.toSketch();
-		else if (this.size * 2 > this.mask) this.grow();
+		else if (this.size * 4 > this.mask * 3) this.grow();
 	}
 
 	private grow(): void {
-		const keys = this.keys;
-		const used = this.used;
+		const old = this.keys;
 		const capacity = (this.mask + 1) * 2;
-		this.keys = new Float64Array(capacity);
-		this.used = new Uint8Array(capacity);
+		this.keys = new Float64Array(capacity).fill(NaN);
 		this.mask = capacity - 1;
-		for (let i = 0; i < used.length; i++) {
-			if (!used[i]) continue;
-			let slot = hashNumber(keys[i]) & this.mask;
-			while (this.used[slot]) slot = (slot + 1) & this.mask;
-			this.used[slot] = 1;
-			this.keys[slot] = keys[i];
+		for (const v of old) {
+			if (v !== v) continue;
+			let slot = hashNumber(v) & this.mask;
+			while (this.keys[slot] === this.keys[slot]) slot = (slot + 1) & this.mask;
+			this.keys[slot] = v;
 		}
 	}
 
 	private toSketch(): void {
 		const hll = new HyperLogLog();
-		for (let i = 0; i < this.used.length; i++) if (this.used[i]) hll.add(hashNumber(this.keys[i]));
+		for (const v of this.keys) if (v === v) hll.add(hashNumber(v));
 		this.hll = hll;
 		this.keys = new Float64Array(0);
-		this.used = new Uint8Array(0);
 	}
 
 	get approximate(): boolean {
@@ -109,15 +109,15 @@ export class DistinctNumbers {
  * has odds near 10^-5). Counting stops growing at `maxRows` rows (then `complete` is false).
  */
 export class RowHashSet {
+	/** Two hash words per slot; a == 0 marks an empty slot (so a is never 0 for a row). */
 	private a = new Uint32Array(1 << 12);
 	private b = new Uint32Array(1 << 12);
-	private used = new Uint8Array(1 << 12);
 	private mask = (1 << 12) - 1;
 	distinct = 0;
 	seen = 0;
 	complete = true;
 
-	constructor(private readonly maxRows = 1 << 23) {}
+	constructor(private maxRows = 1 << 23) {}
 
 	add(h1: number, h2: number): void {
 		if (this.seen >= this.maxRows) {
@@ -125,33 +125,44 @@ export class RowHashSet {
 			return;
 		}
 		this.seen++;
-		let slot = h1 & this.mask;
-		while (this.used[slot]) {
-			if (this.a[slot] === h1 && this.b[slot] === h2) return;
+		const key = h1 === 0 ? 1 : h1;
+		let slot = key & this.mask;
+		while (this.a[slot] !== 0) {
+			if (this.a[slot] === key && this.b[slot] === h2) return;
 			slot = (slot + 1) & this.mask;
 		}
-		this.used[slot] = 1;
-		this.a[slot] = h1;
+		this.a[slot] = key;
 		this.b[slot] = h2;
 		this.distinct++;
-		if (this.distinct * 2 > this.mask) this.grow();
+		if (this.distinct * 4 > this.mask * 3) this.grow();
 	}
 
-	private grow(): void {
-		const [a, b, used] = [this.a, this.b, this.used];
-		const capacity = (this.mask + 1) * 2;
+	/** Make room for `rows` rows at once (one allocation instead of repeated doubling). */
+	reserve(rows: number): void {
+		let capacity = this.mask + 1;
+		while (Math.min(rows, this.maxRows) * 4 > (capacity - 1) * 3) capacity *= 2;
+		if (capacity > this.mask + 1) this.grow(capacity);
+	}
+
+	private grow(capacity = (this.mask + 1) * 2): void {
+		const [a, b] = [this.a, this.b];
 		this.a = new Uint32Array(capacity);
 		this.b = new Uint32Array(capacity);
-		this.used = new Uint8Array(capacity);
 		this.mask = capacity - 1;
-		for (let i = 0; i < used.length; i++) {
-			if (!used[i]) continue;
+		for (let i = 0; i < a.length; i++) {
+			if (a[i] === 0) continue;
 			let slot = a[i] & this.mask;
-			while (this.used[slot]) slot = (slot + 1) & this.mask;
-			this.used[slot] = 1;
+			while (this.a[slot] !== 0) slot = (slot + 1) & this.mask;
 			this.a[slot] = a[i];
 			this.b[slot] = b[i];
 		}
+	}
+
+	release(): void {
+		this.a = new Uint32Array(0);
+		this.b = new Uint32Array(0);
+		this.mask = 0;
+		this.maxRows = 0;
 	}
 
 	get duplicates(): number {

@@ -90,8 +90,8 @@ export function addMoments(m: Moments, values: Float64Array, rowCount: number): 
 	m.n = total;
 }
 
-export function numericSummary(m: Moments, sample: Float64Array, exact: boolean, integer: boolean): NumericSummary {
-	const sorted = sortedPresent(sample);
+/** `sorted`: the column's present values in the row sample, ascending. */
+export function numericSummary(m: Moments, sorted: Float64Array, exact: boolean, integer: boolean): NumericSummary {
 	const quantiles: Quantile[] = QUANTILES.map((p) => ({ p, value: quantileSorted(sorted, p) }));
 	const q1 = quantileSorted(sorted, 0.25);
 	const q3 = quantileSorted(sorted, 0.75);

@@ -70,7 +70,7 @@ export interface ColumnSummary {
 	rows: number;
 	missing: number;
 	distinct: number;
-	/** Above 65,536 distinct numbers the count is a HyperLogLog estimate (±1 %). */
+	/** Above 20,000 distinct numbers the count is a HyperLogLog estimate (±1 %). */
 	distinctApproximate: boolean;
 	/** numeric, integer, boolean (mean = share of true) and datetime (epoch ms) columns. */
 	numeric?: NumericSummary;

@@ -53,44 +53,49 @@ function topValues(counts: Int32Array, dictionary: readonly string[]): { top: To
 	return { top: top.map((code) => ({ value: dictionary[code], count: counts[code] })), total, length };
 }
 
-export function columnSummary(s: ColumnState, reservoir: RowReservoir, c: number, dictionary: string[] | null, importWarnings: readonly ImportWarning[]): ColumnSummary {
+/** The parts of a column's summary that need the row sample and running sketches. */
+export function numericPart(s: ColumnState, reservoir: RowReservoir, c: number, sortedOf: (c: number) => Float64Array): ColumnSummary {
+	const { column } = s;
+	const summary: ColumnSummary = { name: column.name, semantic: column.semantic, physical: column.physical, rows: s.rows, missing: s.missing, distinct: 0, distinctApproximate: false, warnings: [] };
+	if (s.moments && s.distinct) {
+		summary.distinct = s.distinct.count;
+		summary.distinctApproximate = s.distinct.approximate;
+		const integer = column.semantic === 'integer' || column.semantic === 'boolean';
+		summary.numeric = numericSummary(s.moments, sortedOf(c), reservoir.exact, integer);
+	}
+	return summary;
+}
+
+/** Adds what needs the dictionary's strings (top values, PII) and the column's warnings. */
+export function completeSummary(s: ColumnState, summary: ColumnSummary, dictionary: string[] | null, importWarnings: readonly ImportWarning[]): ColumnSummary {
 	const { column } = s;
 	const name = column.name;
-	const warnings: ProfileWarning[] = [];
+	const warnings = summary.warnings;
 	const present = s.rows - s.missing;
-	let distinct = 0;
-	let distinctApproximate = false;
-	const summary: ColumnSummary = { name, semantic: column.semantic, physical: column.physical, rows: s.rows, missing: s.missing, distinct: 0, distinctApproximate: false, warnings };
-	if (s.moments && s.distinct) {
-		distinct = s.distinct.count;
-		distinctApproximate = s.distinct.approximate;
-		const integer = column.semantic === 'integer' || column.semantic === 'boolean';
-		summary.numeric = numericSummary(s.moments, reservoir.column(c), reservoir.exact, integer);
-		if (column.semantic === 'boolean') {
-			const trues = Math.round(s.moments.mean * s.moments.n);
-			const [f, t] = column.booleanLabels ?? ['false', 'true'];
-			const top = [{ value: t, count: trues }, { value: f, count: present - trues }].filter((x) => x.count > 0).sort((a, b) => b.count - a.count);
-			summary.categories = { top, otherCount: 0, meanLength: 0 };
-		}
+	if (s.moments && column.semantic === 'boolean') {
+		const trues = Math.round(s.moments.mean * s.moments.n);
+		const [f, t] = column.booleanLabels ?? ['false', 'true'];
+		const top = [{ value: t, count: trues }, { value: f, count: present - trues }].filter((x) => x.count > 0).sort((a, b) => b.count - a.count);
+		summary.categories = { top, otherCount: 0, meanLength: 0 };
 	} else if (s.counts && dictionary) {
-		const { top, total, length } = topValues(s.counts, dictionary);
-		distinct = dictionary.reduce((n, _, code) => n + ((s.counts as Int32Array)[code] > 0 ? 1 : 0), 0);
+		const counts = s.counts;
+		const { top, total, length } = topValues(counts, dictionary);
+		let distinct = 0;
+		for (let code = 0; code < dictionary.length; code++) if (counts[code] > 0) distinct++;
+		summary.distinct = distinct;
 		const categories: CategorySummary = { top, otherCount: total - top.reduce((n, t) => n + t.count, 0), meanLength: total > 0 ? length / total : 0 };
 		summary.categories = categories;
 		const pii = detectPii(dictionary);
 		if (pii) warnings.push({ kind: 'pii', column: name, pii, message: `Column "${name}" looks like it holds ${PII_WORDS[pii]}. Drop, hash or mask it unless the model truly needs it.` });
 	}
-	summary.distinct = distinct;
-	summary.distinctApproximate = distinctApproximate;
+	const distinct = summary.distinct;
 	if (present === 0) warnings.push({ kind: 'constant', column: name, message: `Column "${name}" has no values at all.` });
 	else if (distinct === 1) warnings.push({ kind: 'constant', column: name, message: `Column "${name}" holds one value only; it cannot help a model.` });
 	if (s.rows > 0 && s.missing / s.rows > HIGH_MISSING) {
 		warnings.push({ kind: 'high-missing', column: name, message: `Column "${name}" is missing in ${Math.round((100 * s.missing) / s.rows)} % of rows.` });
 	}
-	const allDistinct = present >= ID_MIN_ROWS && distinct === present && !distinctApproximate;
-	const idLike =
-		column.semantic === 'identifier' ||
-		(allDistinct && (column.semantic === 'categorical' || (column.semantic === 'integer' && s.monotone)));
+	const allDistinct = present >= ID_MIN_ROWS && distinct === present && !summary.distinctApproximate;
+	const idLike = column.semantic === 'identifier' || (allDistinct && (column.semantic === 'categorical' || (column.semantic === 'integer' && s.monotone)));
 	if (idLike && present >= ID_MIN_ROWS) {
 		warnings.push({ kind: 'id-like', column: name, message: `Column "${name}" looks like an identifier (a different value in every row); a model learns nothing general from it.` });
 	}
