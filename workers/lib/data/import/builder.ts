@@ -1,6 +1,6 @@
 import { isInfinityText, isNaNText, parseNumber, type NumberFormat } from '$shared/number';
 import { equalsLower, isInfinityAt, isNaNAt, parseNumberAt, unquoteInto, type MissingTokens } from './cells';
-import type { CsvRow } from './csv-scanner';
+import { RAW, type CsvRow } from './csv-scanner';
 import { parseDate, parseDateAt, type DateOrder } from './dates';
 import { ByteDictionary } from './dictionary';
 import { chunkRowsFor, type SchemaColumn } from './types';
@@ -88,7 +88,7 @@ export class ChunkBuilder {
 			let b = row.buf;
 			let s = starts[c];
 			let e = ends[c];
-			if (flags[c] !== 0) {
+			if (flags[c] === RAW) {
 				if (this.scratch.length < e - s) this.scratch = new Uint8Array((e - s) * 2);
 				e = unquoteInto(b, s, e, this.scratch);
 				s = 0;

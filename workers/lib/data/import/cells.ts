@@ -128,6 +128,7 @@ export function isInfinityAt(b: Uint8Array, s: number, e: number): boolean {
 export class MissingTokens {
 	private readonly byLength: Uint8Array[][] = [];
 	private readonly maxLength: number;
+	private readonly blank: boolean;
 	readonly tokens: ReadonlySet<string>;
 
 	constructor(tokens: readonly string[]) {
@@ -140,15 +141,16 @@ export class MissingTokens {
 			max = Math.max(max, bytes.length);
 		}
 		this.maxLength = max;
+		this.blank = this.tokens.has('');
 	}
 
-	/** A blank cell is missing whether or not '' is listed: it holds no value to keep. */
+	/** A blank cell (spaces only) counts as '' — missing when '' is listed, as it is by default. */
 	isMissingAt(b: Uint8Array, s: number, e: number): boolean {
 		if (e - s > this.maxLength + 8 && b[s] !== SPACE && b[s] !== TAB) return false;
 		s = trimStart(b, s, e);
 		e = trimEnd(b, s, e);
 		const length = e - s;
-		if (length === 0) return true;
+		if (length === 0) return this.blank;
 		if (length > this.maxLength) return false;
 		const candidates = this.byLength[length];
 		if (!candidates) return false;
@@ -160,8 +162,7 @@ export class MissingTokens {
 	}
 
 	isMissing(text: string): boolean {
-		const t = trimSpaces(text);
-		return t === '' || this.tokens.has(t);
+		return this.tokens.has(trimSpaces(text));
 	}
 }
 

@@ -1,7 +1,7 @@
 import { KilnError } from '$shared/errors';
 import { ChunkBuilder } from './builder';
 import { trimEnd, trimStart, unquoteInto } from './cells';
-import { CsvScanner, type CsvRow } from './csv-scanner';
+import { CsvScanner, RAW, type CsvRow } from './csv-scanner';
 import type { ImportContext } from './context';
 import { detectHeader, normalizeNames, planColumns } from './sample';
 import { sniffDelimiter } from './sniff';
@@ -54,7 +54,7 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 		let b = row.buf;
 		let s = row.starts[f];
 		let e = row.ends[f];
-		if (row.flags[f]) {
+		if (row.flags[f] === RAW) {
 			if (scratch.length < e - s) scratch = new Uint8Array((e - s) * 2);
 			e = unquoteInto(b, s, e, scratch);
 			s = 0;

@@ -8,7 +8,8 @@ import { KilnError } from '$shared/errors';
  *
  * - A quote is special only at the start of a field; `""` inside quotes is one quote; text after
  *   a closing quote is kept (`"a"b` → `ab`). Such fields get flag 1: the offsets then cover the
- *   raw field from its opening quote and the reader unquotes them (`unquoteInto`).
+ *   raw field from its opening quote and the reader unquotes them (`unquoteInto`). Other quoted
+ *   fields get flag 2 (offsets inside the quotes), so `""` is an empty value, not a blank line.
  * - Rows end at LF, CRLF or a lone CR. A blank line is a row with one empty field.
  * - Lines are counted physically (newlines inside quotes count), so `line` is what an editor shows.
  * - A row longer than `maxRowBytes` or with more than `maxFields` fields is refused: memory stays
@@ -32,6 +33,10 @@ export interface ScannerLimits {
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
+
+/** Field flags: 0 plain, RAW needs unquoting, QUOTED_CLEAN was quoted (offsets inside the quotes). */
+export const RAW = 1;
+export const QUOTED_CLEAN = 2;
 
 const FIELD_START = 0;
 const UNQUOTED = 1;
@@ -84,7 +89,7 @@ export class CsvScanner {
 		}
 		if (this.state === QUOTE_SEEN) {
 			if (this.escaped) this.addField(this.fieldStart - 1, this.len, true);
-			else this.addField(this.fieldStart, this.len - 1, false);
+			else this.addField(this.fieldStart, this.len - 1, false, true);
 		}
 		else if (this.state === AFTER_QUOTE) this.addField(this.fieldStart - 1, this.len, true);
 		else if (this.state === UNQUOTED) this.addField(this.fieldStart, this.len, false);
@@ -128,7 +133,7 @@ export class CsvScanner {
 		);
 	}
 
-	private addField(s: number, e: number, raw: boolean): void {
+	private addField(s: number, e: number, raw: boolean, quoted = false): void {
 		const row = this.row;
 		const n = row.count;
 		if (n === row.starts.length) {
@@ -148,7 +153,7 @@ export class CsvScanner {
 		}
 		row.starts[n] = s;
 		row.ends[n] = e;
-		row.flags[n] = raw ? 1 : 0;
+		row.flags[n] = raw ? RAW : quoted ? QUOTED_CLEAN : 0;
 		row.count = n + 1;
 	}
 
@@ -229,7 +234,7 @@ export class CsvScanner {
 				}
 				if (c === d || c === LF || c === CR) {
 					if (this.escaped) this.addField(this.fieldStart - 1, i, true);
-					else this.addField(this.fieldStart, i - 1, false);
+					else this.addField(this.fieldStart, i - 1, false, true);
 					state = FIELD_START;
 					i = c === d ? i + 1 : this.endRow(i);
 					continue;
