@@ -3,6 +3,7 @@ import { ChunkBuilder } from './builder';
 import { trimEnd, trimStart, unquoteInto } from './cells';
 import { CsvScanner, RAW, type CsvRow } from './csv-scanner';
 import type { ImportContext } from './context';
+import type { ColumnGuess } from './infer';
 import { detectHeader, normalizeNames, planColumns } from './sample';
 import { sniffDelimiter } from './sniff';
 import type { FormatInfo, ImportEnd } from './types';
@@ -82,7 +83,8 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 
 	const plan = () => {
 		const rows = sample.map((s) => s.text);
-		const hasHeader = options.header ?? detectHeader(rows.filter((_, i) => i === 0 || !isBlank(sample[i].row)), ctx.sampleOptions);
+		const guesses: ColumnGuess[] = [];
+		const hasHeader = options.header ?? detectHeader(rows.filter((_, i) => i === 0 || !isBlank(sample[i].row)), ctx.sampleOptions, guesses);
 		format.header = hasHeader;
 		columns = sample.length > 0 ? sample[0].row.count : 0;
 		headerLine = sample.length > 0 ? sample[0].row.line : 1;
@@ -92,7 +94,8 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 		}
 		const { names, warnings } = normalizeNames(hasHeader ? rows[0] : null, columns);
 		warnings.forEach((w) => ctx.warnings.add(w));
-		const planned = planColumns(names, dataRows.filter((s) => !isBlank(s.row)).map((s) => s.text), ctx.sampleOptions);
+		// The guesses made for header detection came from the same rows when there is a header.
+		const planned = planColumns(names, dataRows.filter((s) => !isBlank(s.row)).map((s) => s.text), ctx.sampleOptions, hasHeader && guesses.length === columns ? guesses : undefined);
 		planned.warnings.forEach((w) => ctx.warnings.add(w));
 		ctx.columns = planned.columns;
 		format.sampleRows = dataRows.length;

@@ -140,6 +140,7 @@ export class TextReader {
 	}
 
 	text = (bytes: Uint8Array): string => {
+		if (bytes.length <= 64 && isAscii(bytes)) return String.fromCharCode.apply(null, bytes as unknown as number[]);
 		if (this.singleByte) return this.fallback.decode(bytes);
 		try {
 			return this.strict.decode(bytes);
@@ -156,4 +157,10 @@ export class TextReader {
 			return null;
 		}
 	}
+}
+
+/** Short ASCII values skip TextDecoder's per-call cost, which dominates for one short cell. */
+function isAscii(bytes: Uint8Array): boolean {
+	for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) return false;
+	return true;
 }

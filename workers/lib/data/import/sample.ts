@@ -26,8 +26,9 @@ function columnValues(rows: readonly (readonly string[])[], c: number, missing: 
  * every typed column's first cell fits, the row is data. With only text columns, a first-row
  * value that also occurs below it in a repetitive column votes "data", one that does not votes
  * "header"; a tie (or no repetitive column) means a header, as most files have one.
+ * `guesses` receives the type guessed for each column from the rows below the first.
  */
-export function detectHeader(rows: readonly (readonly string[])[], options: SampleOptions): boolean {
+export function detectHeader(rows: readonly (readonly string[])[], options: SampleOptions, guesses: ColumnGuess[] = []): boolean {
 	if (rows.length < 2) return true;
 	const first = rows[0];
 	const body = rows.slice(1);
@@ -35,9 +36,12 @@ export function detectHeader(rows: readonly (readonly string[])[], options: Samp
 	let fit = 0;
 	let dataVotes = 0;
 	let headerVotes = 0;
+	let header = false;
 	for (let c = 0; c < first.length; c++) {
 		const values = columnValues(body, c, options.missing);
 		const guess = inferColumn(values, options.numberFormat, options.dateOrder);
+		guesses[c] = guess;
+		if (header) continue;
 		const cell = first[c] ?? '';
 		if (guess.semantic === 'categorical' || guess.semantic === 'text' || guess.semantic === 'identifier') {
 			const distinct = new Set(values);
@@ -49,8 +53,9 @@ export function detectHeader(rows: readonly (readonly string[])[], options: Samp
 		}
 		typed++;
 		if (options.missing.isMissing(cell) || fitsGuess(cell, guess, options.numberFormat)) fit++;
-		else return true;
+		else header = true;
 	}
+	if (header) return true;
 	if (typed > 0) return fit < typed;
 	return headerVotes >= dataVotes;
 }
@@ -103,7 +108,7 @@ export interface Plan {
 }
 
 /** Types for every column from the sample rows (already without the header). */
-export function planColumns(names: readonly string[], rows: readonly (readonly string[])[], options: SampleOptions): Plan {
+export function planColumns(names: readonly string[], rows: readonly (readonly string[])[], options: SampleOptions, known?: readonly ColumnGuess[]): Plan {
 	const warnings: ImportWarning[] = [];
 	const missingLike: (Set<string> | null)[] = [];
 	const columns = names.map((name, c): SchemaColumn => {
@@ -111,7 +116,7 @@ export function planColumns(names: readonly string[], rows: readonly (readonly s
 		const forced = options.types?.[name];
 		let guess: ColumnGuess;
 		if (!options.inferTypes && !forced) guess = { semantic: 'categorical' };
-		else guess = inferColumn(values, options.numberFormat, options.dateOrder);
+		else guess = known?.[c] ?? inferColumn(values, options.numberFormat, options.dateOrder);
 		if (forced && forced !== guess.semantic) guess = forcedGuess(forced, values, options);
 		missingLike.push(guess.missingLike ? new Set(guess.missingLike) : null);
 		if (guess.missingLike) {
