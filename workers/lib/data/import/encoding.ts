@@ -127,8 +127,8 @@ export async function* normalizeEncoding(input: AsyncIterable<Uint8Array>, detec
  * which lets a dictionary make one string and slice it instead of a call per value.
  */
 export class TextReader {
-	private readonly strict: TextDecoder;
-	private readonly fallback = new TextDecoder('windows-1252');
+	private readonly strict: { decode(bytes: Uint8Array): string };
+	private readonly fallback = windows1252;
 	readonly singleByte: boolean;
 
 	constructor(
@@ -136,7 +136,7 @@ export class TextReader {
 		private readonly onInvalid: () => void
 	) {
 		this.singleByte = encoding === 'windows-1252';
-		this.strict = this.singleByte ? this.fallback : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+		this.strict = this.singleByte ? windows1252 : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 	}
 
 	text = (bytes: Uint8Array): string => {
@@ -158,6 +158,19 @@ export class TextReader {
 		}
 	}
 }
+
+/**
+ * windows-1252. Browsers' TextDecoder maps 0x80–0x9F to € ‚ ƒ „ … as the standard says; Node's
+ * (ICU-less fast path) gives the C1 controls U+0080–U+009F instead, so those are mapped here.
+ */
+const C1 = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const latinDecoder = new TextDecoder('windows-1252');
+export function fixC1(text: string): string {
+	return /[\x80-\x9f]/.test(text) ? text.replace(/[\x80-\x9f]/g, (c) => C1[c.charCodeAt(0) - 0x80]) : text;
+}
+export const windows1252 = {
+	decode: (bytes: Uint8Array): string => fixC1(latinDecoder.decode(bytes))
+};
 
 /** Short ASCII values skip TextDecoder's per-call cost, which dominates for one short cell. */
 function isAscii(bytes: Uint8Array): boolean {

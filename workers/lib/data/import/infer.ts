@@ -14,7 +14,8 @@ import type { SemanticType } from './types';
  *    ("#N/A", "unknown"), the column is numeric and those spellings are read as missing.
  * 4. datetime: every value is a date (see dates.ts for the formats and the day/month rule).
  * 5. Otherwise text-like: identifier when ≥ 20 values are all distinct and none has whitespace;
- *    text when most values have whitespace and are mostly distinct or long (mean ≥ 30 chars);
+ *    text when most values have whitespace and are mostly distinct (> 80 %) or long (mean ≥ 30
+ *    chars);
  *    categorical otherwise.
  */
 export interface ColumnGuess {
@@ -95,7 +96,7 @@ function textGuess(values: readonly string[]): ColumnGuess {
 	}
 	const n = values.length;
 	if (n >= 20 && distinct === n && spaced === 0) return { semantic: 'identifier' };
-	if (spaced / n >= 0.5 && (distinct / n >= 0.5 || length / n >= 30)) return { semantic: 'text' };
+	if (spaced / n >= 0.5 && (distinct / n > 0.8 || length / n >= 30)) return { semantic: 'text' };
 	return { semantic: 'categorical' };
 }
 

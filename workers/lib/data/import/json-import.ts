@@ -1,5 +1,6 @@
 import { KilnError } from '$shared/errors';
 import type { ImportContext } from './context';
+import { fixC1 } from './encoding';
 import { JsonSplitter } from './json-split';
 import type { ImportEnd } from './types';
 import { ValueImporter } from './value-import';
@@ -25,7 +26,8 @@ export async function importJson(input: AsyncIterable<Uint8Array>, mode: 'json' 
 		ctx.limits.maxRowBytes
 	);
 	for await (const slice of input) {
-		splitter.push(decoder.decode(slice, { stream: true }));
+		const text = decoder.decode(slice, { stream: true });
+		splitter.push(encoding === 'windows-1252' ? fixC1(text) : text);
 		await importer.flush();
 		ctx.emitter.progress(importer.rowsPending);
 	}
