@@ -10,6 +10,7 @@ const NAMES: ReadonlySet<string> = new Set(firstNames as string[]);
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[A-Za-z]{2,}$/;
 const PHONE = /^\+?[\d\s().\-/]{7,24}$/;
+const DATE_LIKE = /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const IPV6 = /^(?=.*:.*:)[0-9a-f:]{2,39}(%\w+)?$/i;
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
@@ -23,7 +24,7 @@ export function isEmail(v: string): boolean {
 /** 7–15 digits with phone punctuation; a bare digit run is a number or code, not a phone. */
 export function isPhone(v: string): boolean {
 	const t = v.trim();
-	if (!PHONE.test(t)) return false;
+	if (!PHONE.test(t) || DATE_LIKE.test(t)) return false;
 	const digits = t.replace(/\D/g, '').length;
 	return digits >= 7 && digits <= 15 && (t.startsWith('+') || /[\s().\-/]/.test(t));
 }

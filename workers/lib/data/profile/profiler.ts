@@ -12,6 +12,8 @@ export interface ProfilerOptions {
 	target?: string;
 	/** Seed of the row sample. */
 	seed?: number;
+	/** Rows the uniform sample holds (default: 100,000, fewer for wide tables). */
+	sampleRows?: number;
 }
 
 export interface Profiler {
@@ -48,7 +50,7 @@ export function createProfiler(columns: readonly SchemaColumn[], options: Profil
 		monotone: true,
 		last: -Infinity
 	}));
-	const reservoir = new RowReservoir(columns.length, sampleCapacity(columns.length), options.seed ?? 1);
+	const reservoir = new RowReservoir(columns.length, options.sampleRows ?? sampleCapacity(columns.length), options.seed ?? 1);
 	const correlated = columns.flatMap((c, i) => (c.physical === 'numeric' && c.semantic !== 'datetime' ? [i] : [])).slice(0, MAX_CORRELATED);
 	const associated = columns.flatMap((c, i) => (c.semantic === 'categorical' || c.semantic === 'boolean' ? [i] : [])).slice(0, MAX_ASSOCIATED);
 	const correlations = new Correlations(correlated);
