@@ -48,6 +48,7 @@ export class ChunkBuilder {
 	private index = 0;
 	private readonly kinds: Uint8Array;
 	private readonly orders: DateOrder[];
+	private readonly checkMissingFirst: boolean[];
 	private numeric: (Float64Array | null)[] = [];
 	private codes: (Int32Array | null)[] = [];
 	private scratch = new Uint8Array(1024);
@@ -66,6 +67,12 @@ export class ChunkBuilder {
 			c.physical === 'categorical' ? CAT : c.semantic === 'datetime' ? DATE : c.semantic === 'boolean' ? BOOL : NUM
 		);
 		this.orders = columns.map((c) => c.dateOrder ?? 'ymd');
+		const tokens = [...missing.tokens].map((t) => new TextEncoder().encode(t));
+		this.checkMissingFirst = columns.map((c, i) => {
+			const kind = this.kinds[i];
+			if (kind === CAT || this.numberFormat) return true;
+			return tokens.some((t) => !Number.isNaN(kind === NUM ? parseNumberAt(t, 0, t.length) : kind === DATE ? parseDateAt(t, 0, t.length, this.orders[i]) : booleanAt(t, 0, t.length)));
+		});
 		this.dictionaries = columns.map((c) => (c.physical === 'categorical' ? new ByteDictionary() : null));
 		this.chunkRows = chunkRowsFor(columns.length);
 		this.allocate();
@@ -100,7 +107,9 @@ export class ChunkBuilder {
 				continue;
 			}
 			const out = this.numeric[c] as Float64Array;
-			if (this.missing.isMissingAt(b, s, e)) {
+			// Most cells are values: parse first and look at the missing tokens only when that
+			// fails — unless a token itself reads as a value of this kind (e.g. "-999").
+			if (this.checkMissingFirst[c] && this.missing.isMissingAt(b, s, e)) {
 				out[r] = NaN;
 				continue;
 			}
@@ -108,7 +117,7 @@ export class ChunkBuilder {
 			if (kind === NUM) v = this.numberFormat ? (parseNumber(this.decodeCell(b.subarray(s, e)), this.numberFormat) ?? NaN) : parseNumberAt(b, s, e);
 			else if (kind === DATE) v = parseDateAt(b, s, e, this.orders[c]);
 			else v = booleanAt(b, s, e);
-			if (v !== v) this.badBytes(c, kind, b, s, e, row.line);
+			if (v !== v && !this.missing.isMissingAt(b, s, e)) this.badBytes(c, kind, b, s, e, row.line);
 			out[r] = v;
 		}
 		this.endRow();

@@ -57,7 +57,9 @@ export class ByteDictionary {
 			bigger.set(this.arena.subarray(0, this.used));
 			this.arena = bigger;
 		}
-		this.arena.set(b.subarray(s, e), this.used);
+		// A byte loop: a subarray per insert would make a million short-lived objects for an ID column.
+		const arena = this.arena;
+		for (let i = s, j = this.used; i < e; i++, j++) arena[j] = b[i];
 		this.used += length;
 		this.starts[code + 1] = this.used;
 		this.table[slot] = code + 1;
@@ -141,15 +143,17 @@ export class ByteDictionary {
 /** Arenas larger than this are decoded value by value (V8 strings stop near 512 M characters). */
 const MAX_WHOLE = 256 * 1024 * 1024;
 
-/** FNV-1a over two bytes per step, then a final mix: cheap, and spreads short keys well. */
+/** FNV-1a over two bytes per step, then murmur3's finaliser so the low bits (the slot) mix well. */
 function hashBytes(b: Uint8Array, s: number, e: number): number {
 	let h = 0x811c9dc5 ^ (e - s);
 	let i = s;
 	for (; i + 1 < e; i += 2) h = Math.imul(h ^ (b[i] | (b[i + 1] << 8)), 0x01000193);
 	if (i < e) h = Math.imul(h ^ b[i], 0x01000193);
-	h ^= h >>> 15;
-	h = Math.imul(h, 0x2c1b3c6d);
-	return h ^ (h >>> 13);
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	return h ^ (h >>> 16);
 }
 
 function grow(a: Int32Array, length: number): Int32Array<ArrayBuffer> {

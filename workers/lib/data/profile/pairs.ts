@@ -16,6 +16,7 @@ export class Correlations {
 	/** Per pair (i < j): n, sx, sy, sxx, syy, sxy. */
 	private readonly sums: Float64Array;
 	private shifts: Float64Array | null = null;
+	private centred: Float64Array[] = [];
 	readonly count: number;
 
 	constructor(private readonly indices: readonly number[]) {
@@ -25,34 +26,59 @@ export class Correlations {
 
 	addChunk(arrays: readonly (Float64Array | Int32Array)[], rowCount: number): void {
 		const k = this.count;
-		const cols = this.indices.map((i) => arrays[i] as Float64Array);
+		const raw = this.indices.map((i) => arrays[i] as Float64Array);
 		if (!this.shifts) {
-			this.shifts = Float64Array.from(cols, (a) => {
+			this.shifts = Float64Array.from(raw, (a) => {
 				let s = 0;
 				let n = 0;
 				for (let r = 0; r < rowCount; r++) if (a[r] === a[r]) [s, n] = [s + a[r], n + 1];
 				return n > 0 ? s / n : 0;
 			});
 		}
+		// Centre each column once per chunk (not once per pair) and note which hold no NaN: pairs
+		// of complete columns take a loop without checks.
+		if (this.centred.length !== k || this.centred[0]?.length < rowCount) this.centred = raw.map(() => new Float64Array(rowCount));
+		const complete = raw.map((a, c) => {
+			const out = this.centred[c];
+			const shift = (this.shifts as Float64Array)[c];
+			let clean = true;
+			for (let r = 0; r < rowCount; r++) {
+				const v = a[r] - shift;
+				out[r] = v;
+				if (v !== v) clean = false;
+			}
+			return clean;
+		});
 		const sums = this.sums;
 		let p = 0;
 		for (let i = 0; i < k; i++) {
-			const x = cols[i];
-			const sx0 = this.shifts[i];
+			const x = this.centred[i];
 			for (let j = i + 1; j < k; j++, p += 6) {
-				const y = cols[j];
-				const sy0 = this.shifts[j];
+				const y = this.centred[j];
 				let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-				for (let r = 0; r < rowCount; r++) {
-					const a = x[r] - sx0;
-					const b = y[r] - sy0;
-					if (a !== a || b !== b) continue;
-					n++;
-					sx += a;
-					sy += b;
-					sxx += a * a;
-					syy += b * b;
-					sxy += a * b;
+				if (complete[i] && complete[j]) {
+					n = rowCount;
+					for (let r = 0; r < rowCount; r++) {
+						const a = x[r];
+						const b = y[r];
+						sx += a;
+						sy += b;
+						sxx += a * a;
+						syy += b * b;
+						sxy += a * b;
+					}
+				} else {
+					for (let r = 0; r < rowCount; r++) {
+						const a = x[r];
+						const b = y[r];
+						if (a !== a || b !== b) continue;
+						n++;
+						sx += a;
+						sy += b;
+						sxx += a * a;
+						syy += b * b;
+						sxy += a * b;
+					}
 				}
 				sums[p] += n;
 				sums[p + 1] += sx;
@@ -84,11 +110,6 @@ export class Correlations {
 	}
 }
 
-/** Codes of a categorical column, or 0/1 of a boolean one, as small non-negative integers. */
-function levelOf(v: number): number {
-	return v === v && v >= 0 ? v : -1;
-}
-
 export class Associations {
 	private readonly tables: Int32Array[];
 	private readonly alive: boolean[];
@@ -102,27 +123,33 @@ export class Associations {
 
 	addChunk(arrays: readonly (Float64Array | Int32Array)[], rowCount: number): void {
 		const k = this.count;
-		const cols = this.indices.map((i) => arrays[i]);
-		for (let i = 0; i < k; i++) {
-			if (!this.alive[i]) continue;
-			const a = cols[i];
+		// Levels as one Int32Array per column (codes, or 0/1 of booleans; -1 missing), so the pair
+		// loops below read one array type only.
+		const levels = this.indices.map((i, c) => {
+			const a = arrays[i];
+			const out = new Int32Array(rowCount);
+			if (!this.alive[c]) return out;
 			for (let r = 0; r < rowCount; r++) {
-				if (a[r] >= MAX_LEVELS) {
-					this.alive[i] = false;
+				const v = a[r];
+				const level = v === v && v >= 0 ? v : -1;
+				if (level >= MAX_LEVELS) {
+					this.alive[c] = false;
 					break;
 				}
+				out[r] = level;
 			}
-		}
+			return out;
+		});
 		let p = 0;
 		for (let i = 0; i < k; i++) {
 			for (let j = i + 1; j < k; j++, p++) {
 				if (!this.alive[i] || !this.alive[j]) continue;
-				const x = cols[i];
-				const y = cols[j];
+				const x = levels[i];
+				const y = levels[j];
 				const t = this.tables[p];
 				for (let r = 0; r < rowCount; r++) {
-					const u = levelOf(x[r]);
-					const v = levelOf(y[r]);
+					const u = x[r];
+					const v = y[r];
 					if (u < 0 || v < 0) continue;
 					t[u * MAX_LEVELS + v]++;
 				}

@@ -66,3 +66,18 @@ describe('sketches', () => {
 		expect(set.duplicates).toBe(7500);
 	});
 });
+
+describe('radix sort', () => {
+	it('orders doubles exactly like a numeric sort, negatives, zeros and infinities included', async () => {
+		const { radixSort } = await import('./summary');
+		const { default: fc } = await import('fast-check');
+		fc.assert(
+			fc.property(fc.array(fc.double({ noNaN: true }), { maxLength: 300 }), (xs) => {
+				const got = Array.from(radixSort(Float64Array.from(xs)));
+				const want = Array.from(Float64Array.from(xs).sort());
+				expect(got.map((v) => (Object.is(v, -0) ? 0 : v))).toEqual(want.map((v) => (Object.is(v, -0) ? 0 : v)));
+			}),
+			{ numRuns: 300, seed: 2 }
+		);
+	});
+});

@@ -21,7 +21,53 @@ export function sortedPresent(values: Float64Array): Float64Array {
 	const out = new Float64Array(n);
 	let k = 0;
 	for (let i = 0; i < values.length; i++) if (values[i] === values[i]) out[k++] = values[i];
-	return out.sort();
+	return n > 2048 ? radixSort(out) : out.sort();
+}
+
+/**
+ * LSD radix sort of non-NaN doubles, 16 bits per pass over their IEEE bits made order-preserving
+ * (flip the sign bit of positives, every bit of negatives): four passes, several times faster
+ * than TypedArray#sort on the 100,000-value samples the profile sorts per column.
+ */
+export function radixSort(values: Float64Array): Float64Array {
+	const n = values.length;
+	let keys = new Uint32Array(Float64Array.from(values).buffer);
+	let spare = new Uint32Array(n * 2);
+	for (let i = 0; i < n; i++) {
+		const hi = keys[2 * i + 1];
+		if (hi & 0x80000000) {
+			keys[2 * i] = ~keys[2 * i];
+			keys[2 * i + 1] = ~hi;
+		} else keys[2 * i + 1] = hi | 0x80000000;
+	}
+	const counts = new Uint32Array(65536);
+	for (let pass = 0; pass < 4; pass++) {
+		const word = pass >> 1;
+		const shift = (pass & 1) * 16;
+		counts.fill(0);
+		for (let i = 0; i < n; i++) counts[(keys[2 * i + word] >>> shift) & 0xffff]++;
+		let sum = 0;
+		for (let d = 0; d < 65536; d++) {
+			const c = counts[d];
+			counts[d] = sum;
+			sum += c;
+		}
+		for (let i = 0; i < n; i++) {
+			const at = counts[(keys[2 * i + word] >>> shift) & 0xffff]++;
+			spare[2 * at] = keys[2 * i];
+			spare[2 * at + 1] = keys[2 * i + 1];
+		}
+		[keys, spare] = [spare, keys];
+	}
+	for (let i = 0; i < n; i++) {
+		const hi = keys[2 * i + 1];
+		if (hi & 0x80000000) keys[2 * i + 1] = hi & 0x7fffffff;
+		else {
+			keys[2 * i] = ~keys[2 * i];
+			keys[2 * i + 1] = ~hi;
+		}
+	}
+	return new Float64Array(keys.buffer);
 }
 
 /**
