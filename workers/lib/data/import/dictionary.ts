@@ -18,18 +18,23 @@ export class ByteDictionary {
 	private scratch = new Uint8Array(256);
 	size = 0;
 
-	/** The code of bytes [s, e) of `b`, adding them when new. */
+	/** The code of bytes [s, e) of `b`, adding them when new. Hot: one call per categorical cell. */
 	code(b: Uint8Array, s: number, e: number): number {
 		const length = e - s;
 		const table = this.table;
 		const mask = this.mask;
 		const starts = this.starts;
+		const arena = this.arena;
 		let slot = hashBytes(b, s, e) & mask;
 		for (;;) {
 			const entry = table[slot];
 			if (entry === 0) break;
-			const code = entry - 1;
-			if (starts[code + 1] - starts[code] === length && this.equals(starts[code], b, s, length)) return code;
+			const start = starts[entry - 1];
+			if (starts[entry] - start === length) {
+				let i = 0;
+				while (i < length && arena[start + i] === b[s + i]) i++;
+				if (i === length) return entry - 1;
+			}
 			slot = (slot + 1) & mask;
 		}
 		return this.insert(b, s, e, slot);
@@ -40,12 +45,6 @@ export class ByteDictionary {
 		if (this.scratch.length < text.length * 3) this.scratch = new Uint8Array(text.length * 3 + 16);
 		const { written } = utf8.encodeInto(text, this.scratch);
 		return this.code(this.scratch, 0, written);
-	}
-
-	private equals(start: number, b: Uint8Array, s: number, length: number): boolean {
-		const a = this.arena;
-		for (let i = 0; i < length; i++) if (a[start + i] !== b[s + i]) return false;
-		return true;
 	}
 
 	private insert(b: Uint8Array, s: number, e: number, slot: number): number {

@@ -81,3 +81,23 @@ describe('radix sort', () => {
 		);
 	});
 });
+
+describe('row reservoir', () => {
+	it('keeps every row while it fits, then a uniform sample (Algorithm L)', async () => {
+		const { RowReservoir } = await import('./reservoir');
+		const small = new RowReservoir(1, 100, 1);
+		small.addChunk([Float64Array.from({ length: 60 }, (_, i) => i)], 60);
+		expect(small.exact).toBe(true);
+		expect(Array.from(small.column(0))).toEqual(Array.from({ length: 60 }, (_, i) => i));
+		// 200 runs of 10,000 rows into 100 slots: each row's inclusion rate should be ~1 %.
+		const hits = new Float64Array(10);
+		for (let seed = 1; seed <= 200; seed++) {
+			const r = new RowReservoir(1, 100, seed);
+			for (let at = 0; at < 10_000; at += 777) r.addChunk([Float64Array.from({ length: Math.min(777, 10_000 - at) }, (_, i) => at + i)], Math.min(777, 10_000 - at));
+			expect(r.exact).toBe(false);
+			for (const v of r.column(0)) hits[Math.floor(v / 1000)]++;
+		}
+		// Each decile of the rows should hold ~10 % of the 20,000 sampled values (±10 %).
+		for (const h of hits) expect(Math.abs(h - 2000)).toBeLessThan(200);
+	});
+});

@@ -9,7 +9,7 @@ export function sampleCapacity(columns: number): number {
 }
 
 /**
- * A uniform sample of whole rows (reservoir sampling, Algorithm R, seeded). While the table has
+ * A uniform sample of whole rows (reservoir sampling, Algorithm L, seeded). While the table has
  * no more rows than the capacity it holds every row, so statistics drawn from it are exact; past
  * that each row is kept with probability capacity / rows seen. Whole rows (not a sample per
  * column) let the leakage check pair a feature with the target.
@@ -20,6 +20,9 @@ export class RowReservoir {
 	size = 0;
 	seen = 0;
 	private readonly rng: () => number;
+	/** Algorithm L's running weight and the index of the next row to keep. */
+	private w = 1;
+	private next = 0;
 
 	constructor(
 		columnCount: number,
@@ -30,21 +33,38 @@ export class RowReservoir {
 		this.rng = createRng(seed);
 	}
 
+	/**
+	 * Algorithm L (Li 1994): once full, the gap to the next kept row is drawn directly, so the
+	 * generator runs O(capacity · log(rows / capacity)) times instead of once per row.
+	 */
 	addChunk(arrays: readonly (Float64Array | Int32Array)[], rowCount: number): void {
 		const cols = this.columns;
-		for (let r = 0; r < rowCount; r++) {
-			let slot: number;
-			if (this.size < this.capacity) slot = this.size++;
-			else {
-				slot = Math.floor(this.rng() * (this.seen + 1));
-				if (slot >= this.capacity) {
-					this.seen++;
-					continue;
-				}
-			}
+		let r = 0;
+		while (r < rowCount && this.size < this.capacity) {
+			for (let c = 0; c < cols.length; c++) cols[c][this.size] = arrays[c][r];
+			this.size++;
 			this.seen++;
-			for (let c = 0; c < cols.length; c++) cols[c][slot] = arrays[c][r];
+			r++;
+			if (this.size === this.capacity) this.next = this.seen + this.skip();
 		}
+		while (r < rowCount) {
+			const jump = Math.min(this.next - this.seen, rowCount - r);
+			r += jump;
+			this.seen += jump;
+			if (r === rowCount) break;
+			const slot = Math.floor(this.rng() * this.capacity);
+			for (let c = 0; c < cols.length; c++) cols[c][slot] = arrays[c][r];
+			r++;
+			this.seen++;
+			this.next = this.seen + this.skip();
+		}
+	}
+
+	/** Rows to pass over before the next one that replaces a random sampled row. */
+	private skip(): number {
+		// 1 - rng() is in (0, 1]: no log(0).
+		this.w *= Math.exp(Math.log(1 - this.rng()) / this.capacity);
+		return Math.floor(Math.log(1 - this.rng()) / Math.log(1 - this.w));
 	}
 
 	get exact(): boolean {
