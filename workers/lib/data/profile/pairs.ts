@@ -1,7 +1,7 @@
 import type { PairMatrix } from './types';
 
 /**
- * Column-pair statistics accumulated chunk by chunk over every row.
+ * Column-pair statistics, accumulated chunk by chunk (the profiler feeds them its row sample).
  * - Pearson correlation, pairwise complete (rows where both values are present), from sums of
  *   values shifted by each column's first-chunk mean, so large offsets (dates in ms, IDs) do not
  *   swallow the variance in rounding.
@@ -162,7 +162,7 @@ export class Associations {
 	}
 
 	/** The matrix over the columns that stayed within MAX_LEVELS. */
-	result(names: readonly string[]): PairMatrix {
+	result(names: readonly string[]): Omit<PairMatrix, 'approximate'> {
 		const full = this.matrix();
 		const kept = names.flatMap((_, i) => (this.alive[i] ? [i] : []));
 		const k = this.count;

@@ -87,6 +87,7 @@ describe('profile', () => {
 		const vy = pairs.reduce((a, p) => a + (p[1] - my) ** 2, 0);
 		const m = result.correlation;
 		expect(m.columns).toEqual(['x', 'y', 'k']);
+		expect(m.approximate).toBe(false);
 		expect(m.values[1]).toBeCloseTo(cov / Math.sqrt(vx * vy), 9);
 		expect(m.values[0]).toBe(1);
 		expect(Math.abs(m.values[2])).toBeLessThan(0.05);
@@ -108,6 +109,7 @@ describe('profile', () => {
 		const s = p.columns[0].numeric!;
 		expect(s.approximate).toBe(true);
 		expect(p.sampleRows).toBe(5000);
+		expect(p.correlation.approximate).toBe(true);
 		const sorted = big.slice().sort();
 		for (const q of s.quantiles) expect(Math.abs(q.value - quantileSorted(sorted, q.p))).toBeLessThan(20);
 		expect(s.histogram.counts.reduce((a, b) => a + b, 0)).toBeGreaterThan(49_900);

@@ -36,8 +36,9 @@ const INTEGER_CLASSES = 20;
 
 /**
  * The profile of a table computed over its chunks as they stream by: exact counts, moments,
- * pair statistics and duplicate rows over every row; quantiles, histograms, outliers and the
- * leakage check from a uniform row sample (exact while the table fits in it).
+ * distinct values and duplicate rows over every row; quantiles, histograms, outliers,
+ * correlation, association and the leakage check from a uniform row sample (exact while the
+ * table fits in it, labelled approximate above).
  */
 export function createProfiler(columns: readonly SchemaColumn[], options: ProfilerOptions = {}): Profiler {
 	const states: ColumnState[] = columns.map((column) => ({
@@ -139,6 +140,11 @@ export function createProfiler(columns: readonly SchemaColumn[], options: Profil
 			if (!s) sorted.set(c, (s = sortedPresent(reservoir.column(c))));
 			return s;
 		};
+		// Correlation and association come from the row sample: exact while the table fits in
+		// it; above, Pearson's r from 100,000 uniform rows is within about ±0.005 (labelled).
+		const sampled = reservoir.columns.map((_, c) => reservoir.column(c));
+		correlations.addChunk(sampled, reservoir.size);
+		associations.addChunk(sampled, reservoir.size);
 		const partial = states.map((s, c) => numericPart(s, reservoir, c, sortedOf));
 		const task = target < 0 ? null : targetTask(states[target], targetValues);
 		const leaks = task ? findLeaks(reservoir.columns.map((_, c) => reservoir.column(c)), columns, target, task, sortedOf) : [];
@@ -147,8 +153,8 @@ export function createProfiler(columns: readonly SchemaColumn[], options: Profil
 			partial,
 			leaks: leaks.map((l) => ({ column: columns[l.column].name, score: l.score })),
 			targetHistogram,
-			correlation: { columns: correlated.map((c) => columns[c].name), values: correlations.matrix() },
-			association: associations.result(associated.map((c) => columns[c].name)),
+			correlation: { columns: correlated.map((c) => columns[c].name), values: correlations.matrix(), approximate: !reservoir.exact },
+			association: { ...associations.result(associated.map((c) => columns[c].name)), approximate: !reservoir.exact },
 			duplicates: duplicates.duplicates,
 			complete: duplicates.complete,
 			sampleRows: reservoir.size
@@ -167,8 +173,6 @@ export function createProfiler(columns: readonly SchemaColumn[], options: Profil
 			rowCount += n;
 			states.forEach((s, c) => addColumn(s, arrays[c], n));
 			reservoir.addChunk(arrays, n);
-			correlations.addChunk(arrays, n);
-			associations.addChunk(arrays, n);
 			addRowHashes(arrays, n);
 			if (target >= 0) addTarget(arrays[target], n);
 		},

@@ -84,6 +84,8 @@ export interface PairMatrix {
 	columns: string[];
 	/** Row-major columns.length², symmetric, 1 on the diagonal. */
 	values: Float64Array;
+	/** Computed on the row sample because the table has more rows than it holds. */
+	approximate: boolean;
 }
 
 export interface TargetBalance {
