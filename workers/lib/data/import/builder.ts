@@ -52,6 +52,7 @@ export class ChunkBuilder {
 	private numeric: (Float64Array | null)[] = [];
 	private codes: (Int32Array | null)[] = [];
 	private scratch = new Uint8Array(1024);
+	private readonly pool: (Float64Array | Int32Array)[][] = [];
 	private readonly decodeCell: (b: Uint8Array) => string;
 
 	constructor(
@@ -80,8 +81,16 @@ export class ChunkBuilder {
 
 	private allocate(): void {
 		const n = this.chunkRows;
-		this.numeric = this.columns.map((c) => (c.physical === 'numeric' ? new Float64Array(n) : null));
-		this.codes = this.columns.map((c) => (c.physical === 'categorical' ? new Int32Array(n) : null));
+		const reused = this.pool.pop();
+		this.numeric = this.columns.map((c, i) => (c.physical === 'numeric' ? ((reused?.[i] as Float64Array) ?? new Float64Array(n)) : null));
+		this.codes = this.columns.map((c, i) => (c.physical === 'categorical' ? ((reused?.[i] as Int32Array) ?? new Int32Array(n)) : null));
+	}
+
+	/** Full-size arrays of a chunk the sink is done with (see ImportOptions.reuseChunkBuffers). */
+	recycle(arrays: (Float64Array | Int32Array)[]): void {
+		if (arrays.every((a, i) => a.length === this.chunkRows && a.byteLength > 0 && (this.columns[i].physical === 'numeric') === a instanceof Float64Array)) {
+			this.pool.push(arrays);
+		}
 	}
 
 	/** A CSV row whose field count was checked by the caller. */

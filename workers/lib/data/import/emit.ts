@@ -47,6 +47,7 @@ export class Emitter {
 				columns: chunk.arrays.map((a) => a.buffer as ArrayBuffer),
 				dictionarySizes: chunk.dictionarySizes
 			});
+			if (this.options.reuseChunkBuffers) builder.recycle(chunk.arrays);
 		}
 	}
 

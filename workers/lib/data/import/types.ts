@@ -182,6 +182,13 @@ export interface ImportOptions {
 	/** false: skip the profile (onEnd gets profile null). */
 	profile?: boolean;
 	limits?: Partial<ImportLimits>;
+	/**
+	 * The sink is done with a chunk's buffers once its onChunk promise resolves (it copied them,
+	 * e.g. IndexedDB's put clones its value), so the importer may refill them for a later chunk:
+	 * no new arrays per chunk, less garbage and memory. Leave false when the sink keeps or
+	 * transfers the buffers.
+	 */
+	reuseChunkBuffers?: boolean;
 	signal?: AbortSignal;
 	onProgress?: (progress: ImportProgress) => void;
 }

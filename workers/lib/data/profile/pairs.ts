@@ -16,7 +16,6 @@ export class Correlations {
 	/** Per pair (i < j): n, sx, sy, sxx, syy, sxy. */
 	private readonly sums: Float64Array;
 	private shifts: Float64Array | null = null;
-	private centred: Float64Array[] = [];
 	readonly count: number;
 
 	constructor(private readonly indices: readonly number[]) {
@@ -35,50 +34,26 @@ export class Correlations {
 				return n > 0 ? s / n : 0;
 			});
 		}
-		// Centre each column once per chunk (not once per pair) and note which hold no NaN: pairs
-		// of complete columns take a loop without checks.
-		if (this.centred.length !== k || this.centred[0]?.length < rowCount) this.centred = raw.map(() => new Float64Array(rowCount));
-		const complete = raw.map((a, c) => {
-			const out = this.centred[c];
-			const shift = (this.shifts as Float64Array)[c];
-			let clean = true;
-			for (let r = 0; r < rowCount; r++) {
-				const v = a[r] - shift;
-				out[r] = v;
-				if (v !== v) clean = false;
-			}
-			return clean;
-		});
+		const shifts = this.shifts;
 		const sums = this.sums;
 		let p = 0;
 		for (let i = 0; i < k; i++) {
-			const x = this.centred[i];
+			const x = raw[i];
+			const sx0 = shifts[i];
 			for (let j = i + 1; j < k; j++, p += 6) {
-				const y = this.centred[j];
+				const y = raw[j];
+				const sy0 = shifts[j];
 				let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-				if (complete[i] && complete[j]) {
-					n = rowCount;
-					for (let r = 0; r < rowCount; r++) {
-						const a = x[r];
-						const b = y[r];
-						sx += a;
-						sy += b;
-						sxx += a * a;
-						syy += b * b;
-						sxy += a * b;
-					}
-				} else {
-					for (let r = 0; r < rowCount; r++) {
-						const a = x[r];
-						const b = y[r];
-						if (a !== a || b !== b) continue;
-						n++;
-						sx += a;
-						sy += b;
-						sxx += a * a;
-						syy += b * b;
-						sxy += a * b;
-					}
+				for (let r = 0; r < rowCount; r++) {
+					const a = x[r] - sx0;
+					const b = y[r] - sy0;
+					if (a !== a || b !== b) continue;
+					n++;
+					sx += a;
+					sy += b;
+					sxx += a * a;
+					syy += b * b;
+					sxy += a * b;
 				}
 				sums[p] += n;
 				sums[p + 1] += sx;

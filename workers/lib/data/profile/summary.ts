@@ -25,14 +25,18 @@ export function sortedPresent(values: Float64Array): Float64Array {
 }
 
 /**
- * LSD radix sort of non-NaN doubles, 16 bits per pass over their IEEE bits made order-preserving
- * (flip the sign bit of positives, every bit of negatives): four passes, several times faster
- * than TypedArray#sort on the 100,000-value samples the profile sorts per column.
+ * LSD radix sort of non-NaN doubles, in place, 16 bits per pass over their IEEE bits made
+ * order-preserving (flip the sign bit of positives, every bit of negatives): four passes, several
+ * times faster than TypedArray#sort on the 100,000-value samples the profile sorts per column.
+ * The scratch buffer is shared between calls so sorting twenty columns makes no garbage burst.
  */
+let spareWords: Uint32Array = new Uint32Array(0);
+const counts = new Uint32Array(65536);
 export function radixSort(values: Float64Array): Float64Array {
 	const n = values.length;
-	let keys = new Uint32Array(Float64Array.from(values).buffer);
-	let spare = new Uint32Array(n * 2);
+	let keys: Uint32Array = new Uint32Array(values.buffer, values.byteOffset, n * 2);
+	if (spareWords.length < n * 2) spareWords = new Uint32Array(n * 2);
+	let spare: Uint32Array = spareWords.subarray(0, n * 2);
 	for (let i = 0; i < n; i++) {
 		const hi = keys[2 * i + 1];
 		if (hi & 0x80000000) {
@@ -40,7 +44,6 @@ export function radixSort(values: Float64Array): Float64Array {
 			keys[2 * i + 1] = ~hi;
 		} else keys[2 * i + 1] = hi | 0x80000000;
 	}
-	const counts = new Uint32Array(65536);
 	for (let pass = 0; pass < 4; pass++) {
 		const word = pass >> 1;
 		const shift = (pass & 1) * 16;
@@ -59,6 +62,7 @@ export function radixSort(values: Float64Array): Float64Array {
 		}
 		[keys, spare] = [spare, keys];
 	}
+	// Four passes: the sorted keys are back in `values`' own buffer.
 	for (let i = 0; i < n; i++) {
 		const hi = keys[2 * i + 1];
 		if (hi & 0x80000000) keys[2 * i + 1] = hi & 0x7fffffff;
@@ -67,7 +71,7 @@ export function radixSort(values: Float64Array): Float64Array {
 			keys[2 * i + 1] = ~hi;
 		}
 	}
-	return new Float64Array(keys.buffer);
+	return values;
 }
 
 /**
