@@ -11,6 +11,7 @@ import { oneHotTensor, softmaxCrossEntropy } from './losses';
 import { buildModel, forward, serializeModel } from './model';
 import { createRng, shuffleInPlace } from './random';
 import { finalMetrics, lossAndMetric } from './scores';
+import { resumePreprocessing } from './resume';
 import { prepareTraining } from './train-data';
 
 export interface TrainOptions {
@@ -85,7 +86,8 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 	validateConfig(table, config);
 	const emit = options.onEvent ?? (() => {});
 	const started = performance.now();
-	const data = prepareTraining(table, config);
+	// A resumed run keeps the encoding its weights were trained on.
+	const data = prepareTraining(table, config, options.resume && (await resumePreprocessing(table, config, options.resume)));
 	const { prep, train, validation, holdout, width, classes } = data;
 	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
 	emit({ type: 'log', message: `Training on ${train.rows.length} rows, validating on ${validation.rows.length}, holding out ${holdout.rows.length} for the final score; ${width} inputs after encoding.` });
@@ -160,7 +162,7 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 			}
 			if (options.onCheckpoint && epoch < config.epochs && performance.now() - lastCheckpoint >= checkpointInterval) {
 				const checkpoint = await captureCheckpoint(model, optimizer, epoch, history, trainingMs);
-				await options.onCheckpoint({ ...checkpoint, best: tracker.best });
+				await options.onCheckpoint({ ...checkpoint, best: tracker.best, preprocessing: prep });
 				lastCheckpoint = performance.now();
 			}
 		}
