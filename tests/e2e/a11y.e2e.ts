@@ -1,14 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type BrowserContextOptions, type Page } from '@playwright/test';
+import { expect, test, type BrowserContextOptions } from '@playwright/test';
+import { audit } from './axe';
 import { createProject, loadDemo, openSection, trainAndOpenRun } from './browser';
-
-/** axe-core's WCAG 2 A/AA rules on the page as it is now: no serious or critical finding. */
-async function audit(page: Page, state: string): Promise<string[]> {
-	const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-	return violations
-		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-		.map((v) => `${state}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
-}
 
 const variants: [string, BrowserContextOptions][] = [
 	['light, desktop', { colorScheme: 'light', viewport: { width: 1280, height: 900 } }],
