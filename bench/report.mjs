@@ -32,9 +32,9 @@ function blasLines(probe, nativeRuns, verdict, floor) {
 		`native BLAS loaded by PyTorch: ${probe.loadedBlas.join(', ') || 'none found in /proc/self/maps'}${ob ? ` — ${ob.config}, core ${ob.core}, ${ob.threads} thread(s)` : ''}`,
 		`  torch ${probe.torch} build info BLAS_INFO=${probe.buildBlasInfo} (Debian's torch calls whatever libblas.so.3 the system points to; the file above is the one really loaded)${Object.keys(probe.env).length ? `; env ${Object.entries(probe.env).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`
 	];
-	for (const [threads, runs] of Object.entries(nativeRuns)) {
+	for (const [threads, runs] of Object.entries(nativeRuns).sort((a, b) => Number(b[0]) - Number(a[0]))) {
 		const g = pick(runs, (r) => r.matmulGflops);
-		lines.push(`  PyTorch matmul ${runs[0]?.matmulSize ?? 1024}×${runs[0]?.matmulSize ?? 1024} float32, ${threads} thread(s): median ${g ? g.median.toFixed(1) : '—'} GFLOP/s (min–max ${range(g, (v) => v.toFixed(1))}, ${g?.n ?? 0} rounds, each the median of 7)`);
+		lines.push(`  PyTorch matmul ${runs[0]?.matmulSize ?? 1024}×${runs[0]?.matmulSize ?? 1024} float32, ${threads} thread(s): median ${g ? g.median.toFixed(1) : '—'} GFLOP/s (min–max ${range(g, (v) => v.toFixed(1))}, ${g?.n ?? 0} round(s), each the median of 7)`);
 	}
 	lines.push(verdict.fit ? `  native side fit for ratios (≥ ${floor} GFLOP/s floor).` : `  RATIOS REFUSED: ${verdict.why}. Raw figures are shown below; do not read them as a comparison.`);
 	return lines;
@@ -95,7 +95,7 @@ export function report({ data, probe, nativeRuns, browserRuns, plan, browserInfo
 		verdict.fit ? `×PyTorch Nt = median browser samples/s ÷ median PyTorch samples/s with N threads, both over the same rounds (higher is better; 1.00× = native speed).` : 'Ratio columns are empty: see RATIOS REFUSED above.',
 		verdict.fit && perRound.length ? `per-round ratios against PyTorch ${refThreads}t in the same round (min–max): ${perRound.join(' · ')}` : null,
 		'latency ×PyTorch = PyTorch batch-1 p50 ms ÷ browser batch-1 p50 ms (medians over rounds; higher is better).',
-		`batch-1 = model.predict on one row incl. tensor upload and await data(); p50 of ${plan[0]?.latencyRuns ?? 300} runs after 20 warm-up runs (webgpu: ${plan.find((p) => p.backend === 'webgpu')?.latencyRuns ?? '—'} runs).`,
+		`batch-1 = model.predict on one row incl. tensor upload and await data(); p50 of ${plan[0]?.latencyRuns ?? 300} runs after 20 warm-up runs${plan.some((p) => p.backend === 'webgpu') ? ` (webgpu: ${plan.find((p) => p.backend === 'webgpu').latencyRuns})` : ''}.`,
 		'Slow backends train fewer rows (see work); samples/s is a per-row rate, so it still compares.',
 		'* not cross-origin isolated (no COOP/COEP): wasm runs single-threaded and performance.now() is coarsened to ~100 µs, so p50 is unusable; its ratio compares means.',
 		'wasm [threaded, N threads]: tfjs-backend-wasm caps its XNNPACK pool at navigator.hardwareConcurrency/2, so 2 cores give 1 thread.',
