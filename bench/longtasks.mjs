@@ -82,20 +82,33 @@ export async function serveSite({ repo, build, log }) {
 	return { origin, close: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill()))) };
 }
 
-/** Follows the job's progress rather than a fixed budget: fails only when nothing moved for 2 minutes. */
-async function waitForJobEnd(page) {
-	const job = page.getByTestId('train-job').first();
-	await job.waitFor();
-	let last = '';
-	let since = Date.now();
-	for (;;) {
-		const state = await job.evaluate((el) => `${el.getAttribute('data-status')}|${el.querySelector('progress')?.getAttribute('value') ?? ''}`);
-		const status = state.split('|')[0];
-		if (status !== 'queued' && status !== 'running') return { status, text: await job.innerText() };
-		if (state !== last) [last, since] = [state, Date.now()];
-		else if (Date.now() - since > NO_PROGRESS_MS) throw new Error(`the training job made no progress for 2 minutes (${state})`);
-		await page.waitForTimeout(250);
-	}
+/**
+ * Clicks Train and waits for the job's end inside the page, so Playwright sends nothing while
+ * the long tasks are counted. Follows the job's progress rather than a fixed budget: it fails
+ * only when nothing moved for 2 minutes. Returns both marks' times.
+ */
+function trainInPage({ startMark, endMark, noProgressMs }) {
+	return new Promise((resolve, reject) => {
+		const start = performance.mark(startMark).startTime;
+		document.querySelector('[data-testid="train-button"]').click();
+		let last = '';
+		let since = performance.now();
+		const timer = setInterval(() => {
+			const job = document.querySelector('[data-testid="train-job"]');
+			const status = job?.getAttribute('data-status') ?? 'none';
+			const state = `${status}|${job?.querySelector('progress')?.getAttribute('value') ?? ''}`;
+			if (job && status !== 'queued' && status !== 'running') {
+				clearInterval(timer);
+				resolve({ status, text: job.innerText, start, end: performance.mark(endMark).startTime });
+			} else if (state !== last) {
+				last = state;
+				since = performance.now();
+			} else if (performance.now() - since > noProgressMs) {
+				clearInterval(timer);
+				reject(new Error(`the training job made no progress for ${noProgressMs / 1000} s (${state})`));
+			}
+		}, 250);
+	});
 }
 
 /** One digits training run in a fresh context; returns the long tasks seen between Train and the job's end. */
@@ -116,11 +129,10 @@ async function trainDigits(browser, origin, { epochs, trace, buildDir, tracePath
 		// Let the navigation's own work finish, so only what training causes is counted.
 		await page.waitForTimeout(1000);
 		if (trace) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+		await page.getByTestId('train-button').waitFor();
 		// The marks bound the window in the trace too (blink.user_timing shares its clock).
-		const start = await page.evaluate((name) => performance.mark(name).startTime, START_MARK);
-		await page.getByTestId('train-button').click();
-		const outcome = await waitForJobEnd(page);
-		const end = await page.evaluate((name) => performance.mark(name).startTime, END_MARK);
+		const outcome = await page.evaluate(trainInPage, { startMark: START_MARK, endMark: END_MARK, noProgressMs: NO_PROGRESS_MS });
+		const { start, end } = outcome;
 		const traceBuffer = trace ? await browser.stopTracing() : null;
 		const seen = await page.evaluate(() => window.__kilnLongTasks);
 		const inRun = (e) => e.start + e.duration >= start && e.start <= end;

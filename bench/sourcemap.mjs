@@ -67,7 +67,8 @@ export function sourceMapper(buildDir) {
 		let best = null;
 		for (const s of segments) if (s[0] <= column - 1) best = s;
 		if (!best) return null;
-		const source = map.sources[best[1]].replace(/^(\.\.\/)+/, '').replace(/^node_modules\//, '');
+		// node_modules may be a symlink to another checkout: keep the package path only.
+		const source = map.sources[best[1]].replace(/^.*node_modules\//, '').replace(/^(\.\.\/)+/, '');
 		return `${source}:${best[2] + 1}`;
 	};
 }

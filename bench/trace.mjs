@@ -135,6 +135,8 @@ export function analyseTrace(json, mapSource = null) {
 				for (const f of new Set(s.stack)) inclusive.set(f, (inclusive.get(f) ?? 0) + 1);
 			}
 			tasks.push({
+				// Playwright's own injected scripts, not Kiln's code.
+				harness: within.some((s) => s.stack.some((f) => /^(InjectedScript|UtilityScript)\b/.test(f))),
 				afterTrainMs: (task.ts - startMark.ts) / 1000,
 				durationMs: task.dur / 1000,
 				threadCpuMs: typeof task.tdur === 'number' ? task.tdur / 1000 : null,
@@ -168,9 +170,10 @@ export function formatLongTasks(r) {
 		const trace = r.traced.trace;
 		lines.push(`  traced run (only to attribute them; tracing slows the page): ${r.traced.count} long task(s), longest ${f0(r.traced.longestMs)} ms; raw trace ${r.traced.tracePath} (open in chrome://tracing or ui.perfetto.dev).`);
 		if (trace.error) lines.push(`  trace: ${trace.error}`);
-		lines.push(`  main-thread tasks ≥ 50 ms in the trace: ${trace.longTasks.length}; thread CPU far below wall time means the thread was waiting for a core, not working.`);
+		const busy = trace.longTasks.filter((t) => t.threadCpuMs == null || t.threadCpuMs >= 50).length;
+		lines.push(`  main-thread tasks ≥ 50 ms wall in the trace: ${trace.longTasks.length}, of which ${busy} used ≥ 50 ms of thread CPU; the rest spent most of their time waiting for a core (machine load), not working.`);
 		for (const t of trace.longTasks.slice(0, 6)) {
-			lines.push(`  - at +${f0(t.afterTrainMs)} ms: ${f0(t.durationMs)} ms wall, ${f0(t.threadCpuMs)} ms thread CPU, ${t.samples} JS samples`);
+			lines.push(`  - at +${f0(t.afterTrainMs)} ms: ${f0(t.durationMs)} ms wall, ${f0(t.threadCpuMs)} ms thread CPU, ${t.samples} JS samples${t.harness ? ' — Playwright’s injected script (the harness), not Kiln' : ''}`);
 			lines.push(`    self time ms: ${t.selfMs.filter((s) => s.ms >= 0.5).map((s) => `${s.name} ${s.ms.toFixed(1)}`).join(' · ')}`);
 			if (t.samples > 0) {
 				lines.push(`    JS leaf frames: ${t.leafSamples.slice(0, 6).map((s) => `${s.frame} ×${s.count}`).join(' · ')}`);
