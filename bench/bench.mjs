@@ -31,7 +31,7 @@ function browserPlan(n) {
 	return [
 		{ label: 'wasm', backend: 'wasm', ...full },
 		{ label: 'webgl', backend: 'webgl', ...full, epochs: 1 },
-		{ label: 'webgpu', backend: 'webgpu', ...full, epochs: 1, samples: 2048, latencyRuns: 100 },
+		{ label: 'webgpu', backend: 'webgpu', ...full, epochs: 1, samples: 2048, latencyRuns: 50 },
 		{ label: 'cpu', backend: 'cpu', ...full, epochs: 1, samples: 2048 },
 		{ label: 'wasm (no COOP/COEP)', backend: 'wasm', ...full, isolate: false }
 	].filter((p) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(p.label.split(' ')[0]));
