@@ -75,8 +75,9 @@ def probe():
         "buildBlasInfo": blas_info.group(1) if blas_info else None,
         "loadedBlas": paths,
         "openblas": openblas_info(paths),
-        # Debian's reference BLAS lives in .../blas/libblas.so.3; OpenBLAS in .../openblas-*/.
-        "reference": any("/blas/libblas" in p for p in paths) and not any("openblas" in p for p in paths),
+        # What libblas.so.3 resolved to decides: Debian's reference BLAS lives in .../blas/,
+        # OpenBLAS in .../openblas-*/ (liblapack may pull OpenBLAS in beside a reference libblas).
+        "reference": any(os.path.basename(os.path.dirname(p)) == "blas" for p in paths if os.path.basename(p).startswith("libblas.so")),
         "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_"))},
     }
 
