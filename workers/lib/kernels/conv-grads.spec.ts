@@ -22,7 +22,9 @@ const CASES: Case[] = [
 	{ x: [4, 5, 5, 16], filter: [1, 1, 16, 8], strides: 1, pad: 'valid' },
 	{ x: [2, 11, 11, 6], filter: [4, 4, 6, 2], strides: 3, pad: 'same' },
 	{ x: [2, 6, 6, 3], filter: [3, 3, 3, 4], strides: 1, pad: 1 },
-	{ x: [1, 4, 4, 32], filter: [3, 3, 32, 32], strides: 2, pad: 'same' }
+	{ x: [1, 4, 4, 32], filter: [3, 3, 32, 32], strides: 2, pad: 'same' },
+	{ x: [3, 11, 9, 12], filter: [3, 2, 12, 5], strides: 2, pad: 'valid' },
+	{ x: [2, 10, 10, 16], filter: [5, 5, 16, 4], strides: [2, 1], pad: 'same' }
 ];
 
 function convGrads(c: Case, seed: number) {

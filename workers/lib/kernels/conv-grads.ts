@@ -28,22 +28,16 @@ export function dilate(dy: Tensor4D, sh: number, sw: number): Tensor4D {
 }
 
 /**
- * Pad (or crop, where the amount is negative) the two spatial axes of g so that a stride-1
- * 'valid' correlation with a kh×kw filter yields exactly outH×outW.
+ * Crop g where an amount is negative, and return the (non-negative) padding that makes a
+ * stride-1 'valid' correlation with a kh×kw filter yield exactly outH×outW. The padding goes
+ * to the convolution itself, which XNNPACK applies without copying g.
  */
-export function padForFullCorrelation(g: Tensor4D, top: number, left: number, outH: number, outW: number, kh: number, kw: number): Tensor4D {
+export function fullCorrelationPadding(g: Tensor4D, top: number, left: number, outH: number, outW: number, kh: number, kw: number): { g: Tensor4D; pad: [[0, 0], [number, number], [number, number], [0, 0]] } {
 	const bottom = outH + kh - 1 - top - g.shape[1];
 	const right = outW + kw - 1 - left - g.shape[2];
-	const cropTop = Math.max(0, -top);
-	const cropLeft = Math.max(0, -left);
-	const cropBottom = Math.max(0, -bottom);
-	const cropRight = Math.max(0, -right);
-	let out = g;
-	if (cropTop || cropLeft || cropBottom || cropRight) {
-		out = tf.slice(out, [0, cropTop, cropLeft, 0], [g.shape[0], g.shape[1] - cropTop - cropBottom, g.shape[2] - cropLeft - cropRight, g.shape[3]]);
-	}
-	const pads: [number, number][] = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
-	return pads[1][0] || pads[1][1] || pads[2][0] || pads[2][1] ? tf.pad(out, pads) : out;
+	const crop = [Math.max(0, -top), Math.max(0, -left), Math.max(0, -bottom), Math.max(0, -right)];
+	const cropped = crop.some((c) => c > 0) ? tf.slice(g, [0, crop[0], crop[1], 0], [g.shape[0], g.shape[1] - crop[0] - crop[2], g.shape[2] - crop[1] - crop[3], g.shape[3]]) : g;
+	return { g: cropped, pad: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]] };
 }
 
 /**
@@ -58,9 +52,9 @@ export const conv2dBackpropInput: KernelFunc = ({ inputs, attrs }) => {
 	const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
 	const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inHeight, inWidth } = info;
 	return tf.tidy(() => {
-		const g = padForFullCorrelation(dilate(dy, sh, sw), kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left, inHeight, inWidth, kh, kw);
+		const { g, pad } = fullCorrelationPadding(dilate(dy, sh, sw), kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left, inHeight, inWidth, kh, kw);
 		const turned = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as Tensor4D;
-		return tf.conv2d(g, turned, 1, 'valid');
+		return tf.conv2d(g, turned, 1, pad);
 	});
 };
 
@@ -81,13 +75,42 @@ function im2colTransposed(xT: Tensor4D, kh: number, kw: number, sh: number, sw: 
 	return (taps.length === 1 ? taps[0] : tf.concat(taps, 0)) as tf.Tensor2D;
 }
 
-/** The filter gradient of a 2-D convolution: im2col and one plain matMul per batch chunk. */
+/**
+ * Input channels from which the filter gradient is computed as a convolution rather than by
+ * im2col. With few channels (a first layer on grayscale or RGB images) the im2col matrix is
+ * small and its matMul fast; with more, building it costs more than XNNPACK's own im2col
+ * (measured ~2× on a 32-channel layer, the opposite on a 1-channel one).
+ */
+export const CONV_FILTER_GRAD_MIN_CHANNELS = 8;
+
+/** The filter gradient of a 2-D convolution, on XNNPACK either way. */
 export const conv2dBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
 	const { x, dy } = inputs as { x: Tensor4D; dy: Tensor4D };
 	const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
 	requireNhwc(dataFormat, 'Conv2DBackpropFilter');
+	if (filterShape[2] >= CONV_FILTER_GRAD_MIN_CHANNELS) return filterGradientByConv(x, dy, filterShape, strides, pad, dimRoundingMode);
 	return filterGradient(x, dy, filterShape, strides, pad, dimRoundingMode);
 };
+
+/**
+ * dW[i, j, c, o] = Σ over (n, y, x) of x[n, y·s+i, x·s+j, c] · dy[n, y, x, o] is itself a
+ * convolution: of x seen as ci images with the batch as channels ([ci, H, W, n]) by dy seen as
+ * an oh×ow filter from n to co channels, dilated by the stride. Its output [ci, kh, kw, co] is
+ * transposed into place.
+ */
+export function filterGradientByConv(x: Tensor4D, dy: Tensor4D, filterShape: [number, number, number, number], strides: [number, number] | number, pad: Padding, dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined): Tensor {
+	const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+	const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, inChannels: ci, outChannels: co } = info;
+	const { top, bottom, left, right } = info.padInfo;
+	return tf.tidy(() => {
+		const images = tf.transpose(x, [3, 1, 2, 0]) as Tensor4D;
+		const filter = tf.transpose(dy, [1, 2, 0, 3]) as Tensor4D;
+		let out = tf.conv2d(images, filter, 1, [[0, 0], [top, bottom], [left, right], [0, 0]], 'NHWC', [sh, sw]);
+		// 'same' padding can leave rows or columns past the filter: they belong to no tap.
+		if (out.shape[1] !== kh || out.shape[2] !== kw) out = tf.slice(out, [0, 0, 0, 0], [ci, kh, kw, co]);
+		return tf.transpose(out, [1, 2, 0, 3]);
+	});
+}
 
 export function filterGradient(x: Tensor4D, dy: Tensor4D, filterShape: [number, number, number, number], strides: [number, number] | number, pad: Padding, dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined, budget = IM2COL_BUDGET): Tensor {
 	const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DepthwiseConv2dNativeBackpropFilterAttrs, DepthwiseConv2dNativeBackpropInputAttrs, KernelFunc, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
-import { dilate, padForFullCorrelation } from './conv-grads';
+import { dilate, fullCorrelationPadding } from './conv-grads';
 
 function requireUnitDilation(dilations: [number, number] | number, kernel: string): void {
 	const [dh, dw] = typeof dilations === 'number' ? [dilations, dilations] : dilations;
@@ -9,8 +9,7 @@ function requireUnitDilation(dilations: [number, number] | number, kernel: strin
 
 /**
  * dW[i, j, c, m] = Σ over (n, y, x) of x[n, y·s+i, x·s+j, c] · dy[n, y, x, c·M+m]: for each tap an
- * elementwise product with dy, summed over the rows by a ones-vector matMul. tf.sum over the
- * leading axes would transpose the product first on wasm; the matMul stays on XNNPACK.
+ * elementwise product with dy, summed over its rows (a leading-axes Sum, see reduce.ts).
  */
 export const depthwiseBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
 	const { x, dy } = inputs as { x: Tensor4D; dy: Tensor4D };
@@ -25,16 +24,15 @@ export const depthwiseBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
 	return tf.tidy(() => {
 		const xp = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
 		const grad = tf.reshape(dy, [rows, ci, multiplier]);
-		const ones = tf.ones([1, rows]);
 		const taps: Tensor[] = [];
 		for (let i = 0; i < kh; i++) {
 			for (let j = 0; j < kw; j++) {
 				const tap = tf.stridedSlice(xp, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, ci], [1, sh, sw, 1]);
 				const product = tf.mul(tf.reshape(tap, [rows, ci, 1]), grad);
-				taps.push(tf.matMul(ones, tf.reshape(product, [rows, ci * multiplier])));
+				taps.push(tf.sum(tf.reshape(product, [rows, ci * multiplier]), 0));
 			}
 		}
-		return tf.reshape(tf.concat(taps, 0), filterShape);
+		return tf.reshape(tf.stack(taps), filterShape);
 	});
 };
 
@@ -52,9 +50,9 @@ export const depthwiseBackpropInput: KernelFunc = ({ inputs, attrs }) => {
 	const [n, , , ci] = inputShape;
 	const multiplier = filter.shape[3];
 	return tf.tidy(() => {
-		const g = padForFullCorrelation(dilate(dy, sh, sw), kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left, inHeight, inWidth, kh, kw);
+		const { g, pad } = fullCorrelationPadding(dilate(dy, sh, sw), kh - 1 - info.padInfo.top, kw - 1 - info.padInfo.left, inHeight, inWidth, kh, kw);
 		const turned = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, ci * multiplier, 1]) as Tensor4D;
-		const perChannel = tf.depthwiseConv2d(g, turned, 1, 'valid');
+		const perChannel = tf.depthwiseConv2d(g, turned, 1, pad);
 		return multiplier === 1 ? perChannel : tf.sum(tf.reshape(perChannel, [n, inHeight, inWidth, ci, multiplier]), 4);
 	});
 };

@@ -3,6 +3,8 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grads';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grads';
 import { fastBatchMatMul } from './mat-mul';
+import { maxPoolGrad } from './pool-grads';
+import { leadingReduce } from './reduce';
 import { unsortedSegmentSum } from './segment-sum';
 
 const BACKEND = 'wasm';
@@ -18,7 +20,10 @@ const MISSING: Record<string, KernelFunc> = {
 /** Kernels wasm has but runs in a scalar loop; replaced by versions that reach XNNPACK. */
 const SLOW: Record<string, (original: KernelConfig) => KernelConfig> = {
 	Conv2DBackpropInput: (original) => ({ ...original, kernelFunc: conv2dBackpropInput }),
-	BatchMatMul: fastBatchMatMul
+	MaxPoolGrad: (original) => ({ ...original, kernelFunc: maxPoolGrad }),
+	BatchMatMul: fastBatchMatMul,
+	Sum: (original) => leadingReduce(original, false),
+	Mean: (original) => leadingReduce(original, true)
 };
 
 const ours = new WeakSet<KernelFunc>();

@@ -1,0 +1,109 @@
+// One-off benchmark (not a test): the small CNN of issue 10 training on tfjs-backend-wasm in
+// Node, with the RECIPES.md §3 kernel only ("recipe", what plain tfjs-wasm needs to train at
+// all) or with Kiln's kernels ("kiln"), plus a per-kernel profile of one step.
+//   node scripts/models/run-ts.mjs scripts/models/bench-cnn.ts [recipe|kiln|both] [batches]
+// PyTorch side: /usr/bin/python3 scripts/models/bench_cnn_torch.py --threads 1|2
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernels } from '$workers/lib/kernels/register';
+import { createRng } from '$workers/lib/random';
+import { buildCnn } from '$workers/lib/vision/cnn';
+import { makeCnnStep } from '$workers/lib/vision/train-step';
+import { BENCH_CNN } from '$workers/lib/vision/presets';
+
+/** The RECIPES.md §3 Conv2DBackpropFilter: im2col, then a transposed matMul. */
+function registerRecipeKernel(): void {
+	tf.registerKernel({
+		kernelName: 'Conv2DBackpropFilter',
+		backendName: 'wasm',
+		kernelFunc: ({ inputs, attrs }) =>
+			tf.tidy(() => {
+				const { x, dy } = inputs as { x: tf.Tensor4D; dy: tf.Tensor4D };
+				const { strides, pad, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+				const c = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+				const { top, bottom, left, right } = c.padInfo;
+				const n = x.shape[0];
+				const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow, inChannels: ci, outChannels: co } = c;
+				const xp = tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+				const cols: tf.Tensor[] = [];
+				for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) cols.push(tf.stridedSlice(xp, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, ci], [1, sh, sw, 1]));
+				const im2col = tf.reshape(tf.concat(cols, 3), [n * oh * ow, kh * kw * ci]);
+				return tf.reshape(tf.matMul(im2col, tf.reshape(dy, [n * oh * ow, co]), true, false), [kh, kw, ci, co]);
+			})
+	});
+}
+
+async function measure(mode: string, batches: number, batchSize: number) {
+	const model = buildCnn(BENCH_CNN, 1);
+	const optimizer = tf.train.adam(0.001);
+	const step = makeCnnStep(model, optimizer, 10);
+	const rng = createRng(1);
+	const x = Float32Array.from({ length: batchSize * 784 }, () => rng());
+	const y = Int32Array.from({ length: batchSize }, () => Math.floor(rng() * 10));
+	const run = async () => {
+		const loss = step(x, y);
+		const value = (await loss.data())[0];
+		loss.dispose();
+		return value;
+	};
+	await run();
+	const start = performance.now();
+	const cpuStart = process.cpuUsage();
+	let last = 0;
+	for (let b = 0; b < batches; b++) last = await run();
+	const seconds = (performance.now() - start) / 1000;
+	const cpu = process.cpuUsage(cpuStart);
+	// On a shared machine wall time mostly measures the neighbours; CPU time of this one-thread
+	// process is the steadier figure (compare it with PyTorch's 1-thread CPU time).
+	const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+	// Kernel profile of one step: where the time goes.
+	// Composite kernels (Kiln's) include the kernels they run inside them. Three profiled steps
+	// are averaged; single steps swing a lot on a shared machine.
+	const rounds = 3;
+	const byKernel = new Map<string, { ms: number; calls: number }>();
+	const calls: { name: string; ms: number; shapes: string }[] = [];
+	for (let r = 0; r < rounds; r++) {
+		const profile = await tf.profile(() => {
+			const loss = step(x, y);
+			loss.dataSync();
+			loss.dispose();
+		});
+		for (const k of profile.kernels) {
+			const ms = (Number(k.kernelTimeMs) || 0) / rounds;
+			const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+			entry.ms += ms;
+			entry.calls += 1 / rounds;
+			byKernel.set(k.name, entry);
+			if (r === rounds - 1) calls.push({ name: k.name, ms: ms * rounds, shapes: `${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}` });
+		}
+	}
+	if (process.env.BENCH_CALLS) for (const c of calls.sort((a, b) => b.ms - a.ms).slice(0, 25)) console.log(`      ${c.name} ${c.ms.toFixed(1)} ms ${c.shapes}`);
+	const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+	model.dispose();
+	optimizer.dispose();
+	return { mode, samplesPerSecond: (batches * batchSize) / seconds, cpuSamplesPerSecond: (batches * batchSize) / cpuSeconds, stepMs: (seconds * 1000) / batches, lastLoss: last, top };
+}
+
+export default async function main(args: string[]): Promise<void> {
+	const mode = args[0] ?? 'both';
+	const batches = Number(args[1] ?? 20);
+	tf.env().set('PROD', true);
+	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+	await tf.setBackend('wasm');
+	await tf.ready();
+	const modes = mode === 'both' ? ['recipe', 'kiln'] : [mode];
+	for (const m of modes) {
+		// Kernels are global, so each mode registers its own set and the other is removed.
+		for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
+			if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+		}
+		if (m === 'recipe') registerRecipeKernel();
+		else registerWasmKernels();
+		const result = await measure(m, batches, 128);
+		console.log(`${m}: ${result.samplesPerSecond.toFixed(0)} samples/s wall, ${result.cpuSamplesPerSecond.toFixed(0)} per CPU-second, ${result.stepMs.toFixed(1)} ms/step (batch 128), loss ${result.lastLoss.toFixed(3)}, load ${loadavg()[0].toFixed(1)}`);
+		for (const [name, { ms, calls }] of result.top) console.log(`   ${name.padEnd(32)} ${ms.toFixed(2).padStart(8)} ms  ×${calls}`);
+	}
+}
