@@ -1,8 +1,11 @@
 // One-off benchmark (not a test): the small CNN of issue 10 training on tfjs-backend-wasm in
 // Node, with the RECIPES.md §3 kernel only ("recipe", what plain tfjs-wasm needs to train at
 // all) or with Kiln's kernels ("kiln"), plus a per-kernel profile of one step.
-//   node scripts/models/run-ts.mjs scripts/models/bench-cnn.ts [recipe|kiln|both] [batches]
-// PyTorch side: /usr/bin/python3 scripts/models/bench_cnn_torch.py --threads 1|2
+//   node scripts/models/run-ts.mjs scripts/models/bench-cnn.ts recipe|kiln [batches]   one side, with a kernel profile
+//   node scripts/models/run-ts.mjs scripts/models/bench-cnn.ts compare [batches] [rounds]
+// compare alternates both tfjs modes with PyTorch (scripts/models/bench_cnn_torch.py, 1 and 2
+// threads) round by round and prints the ratios.
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -36,7 +39,7 @@ function registerRecipeKernel(): void {
 	});
 }
 
-async function measure(mode: string, batches: number, batchSize: number) {
+async function measure(mode: string, batches: number, batchSize: number, withProfile: boolean) {
 	const model = buildCnn(BENCH_CNN, 1);
 	const optimizer = tf.train.adam(0.001);
 	const step = makeCnnStep(model, optimizer, 10);
@@ -62,7 +65,7 @@ async function measure(mode: string, batches: number, batchSize: number) {
 	// Kernel profile of one step: where the time goes.
 	// Composite kernels (Kiln's) include the kernels they run inside them. Three profiled steps
 	// are averaged; single steps swing a lot on a shared machine.
-	const rounds = 3;
+	const rounds = withProfile ? 3 : 0;
 	const byKernel = new Map<string, { ms: number; calls: number }>();
 	const calls: { name: string; ms: number; shapes: string }[] = [];
 	for (let r = 0; r < rounds; r++) {
@@ -87,23 +90,75 @@ async function measure(mode: string, batches: number, batchSize: number) {
 	return { mode, samplesPerSecond: (batches * batchSize) / seconds, cpuSamplesPerSecond: (batches * batchSize) / cpuSeconds, stepMs: (seconds * 1000) / batches, lastLoss: last, top };
 }
 
+function runChild(command: string, args: string[]): Record<string, number> | null {
+	const run = spawnSync(command, args, { encoding: 'utf8' });
+	const line = run.stdout?.trim().split('\n').pop() ?? '';
+	try {
+		return JSON.parse(line);
+	} catch {
+		console.error(`${command} ${args.join(' ')} failed: ${run.stderr?.trim().split('\n').pop()}`);
+		return null;
+	}
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+/**
+ * Alternate every contender round by round, so a busy neighbour slows all of them alike, and
+ * report the best and median of each: wall samples/s and, for the one-thread runs, samples per
+ * CPU-second.
+ */
+async function compare(rounds: number, batches: number): Promise<void> {
+	const self = fileURLToPath(import.meta.url);
+	const runner = fileURLToPath(new URL('./run-ts.mjs', import.meta.url));
+	const torch = fileURLToPath(new URL('./bench_cnn_torch.py', import.meta.url));
+	const results: Record<string, { wall: number[]; cpu: number[] }> = {};
+	const add = (name: string, wall?: number, cpu?: number) => {
+		results[name] ??= { wall: [], cpu: [] };
+		if (wall) results[name].wall.push(wall);
+		if (cpu) results[name].cpu.push(cpu);
+	};
+	for (let r = 0; r < rounds; r++) {
+		for (const mode of ['kiln', 'recipe']) {
+			const out = runChild('node', [runner, self, mode, String(batches), '--json']);
+			if (out) add(`tfjs-wasm ${mode}`, out.samplesPerSecond, out.cpuSamplesPerSecond);
+		}
+		for (const threads of [1, 2]) {
+			const out = runChild('/usr/bin/python3', [torch, '--threads', String(threads), '--batches', String(batches * 2), '--repeats', '1', '--latency-runs', '50']);
+			if (out) add(`pytorch ${threads}t`, out.samplesPerSecond, threads === 1 ? out.samplesPerCpuSecond : undefined);
+		}
+		console.error(`round ${r + 1}/${rounds} done, load ${loadavg()[0].toFixed(1)}`);
+	}
+	const summary: Record<string, { bestWall: number; medianWall: number; bestCpu?: number; medianCpu?: number }> = {};
+	for (const [name, v] of Object.entries(results)) {
+		summary[name] = { bestWall: Math.max(...v.wall), medianWall: median(v.wall), ...(v.cpu.length ? { bestCpu: Math.max(...v.cpu), medianCpu: median(v.cpu) } : {}) };
+		console.log(`${name.padEnd(18)} wall best ${summary[name].bestWall.toFixed(0)} median ${summary[name].medianWall.toFixed(0)} samples/s${v.cpu.length ? `; per CPU-second best ${summary[name].bestCpu!.toFixed(0)} median ${summary[name].medianCpu!.toFixed(0)}` : ''}`);
+	}
+	const torchBest = Math.max(summary['pytorch 1t']?.bestWall ?? 0, summary['pytorch 2t']?.bestWall ?? 0);
+	for (const mode of ['kiln', 'recipe']) {
+		const t = summary[`tfjs-wasm ${mode}`];
+		const p1 = summary['pytorch 1t'];
+		if (!t || !p1) continue;
+		console.log(`ratio ${mode}: wall best/best-of-PyTorch-threads ${(t.bestWall / torchBest).toFixed(2)}x, median/median 1t ${(t.medianWall / p1.medianWall).toFixed(2)}x, CPU-time best/best 1t ${(t.bestCpu! / p1.bestCpu!).toFixed(2)}x`);
+	}
+}
+
 export default async function main(args: string[]): Promise<void> {
-	const mode = args[0] ?? 'both';
+	const mode = args[0] ?? 'kiln';
 	const batches = Number(args[1] ?? 20);
+	if (mode === 'compare') return compare(Number(args[2] ?? 5), batches);
 	tf.env().set('PROD', true);
 	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
 	await tf.setBackend('wasm');
 	await tf.ready();
-	const modes = mode === 'both' ? ['recipe', 'kiln'] : [mode];
-	for (const m of modes) {
-		// Kernels are global, so each mode registers its own set and the other is removed.
-		for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum']) {
-			if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-		}
-		if (m === 'recipe') registerRecipeKernel();
-		else registerWasmKernels();
-		const result = await measure(m, batches, 128);
-		console.log(`${m}: ${result.samplesPerSecond.toFixed(0)} samples/s wall, ${result.cpuSamplesPerSecond.toFixed(0)} per CPU-second, ${result.stepMs.toFixed(1)} ms/step (batch 128), loss ${result.lastLoss.toFixed(3)}, load ${loadavg()[0].toFixed(1)}`);
-		for (const [name, { ms, calls }] of result.top) console.log(`   ${name.padEnd(32)} ${ms.toFixed(2).padStart(8)} ms  ×${calls}`);
+	// Kernels are global, and Kiln's replacements cannot be taken back: one mode per process.
+	if (mode === 'recipe') registerRecipeKernel();
+	else registerWasmKernels();
+	const result = await measure(mode, batches, 128, !args.includes('--json'));
+	if (args.includes('--json')) {
+		console.log(JSON.stringify({ samplesPerSecond: result.samplesPerSecond, cpuSamplesPerSecond: result.cpuSamplesPerSecond, lastLoss: result.lastLoss }));
+		return;
 	}
+	console.log(`${mode}: ${result.samplesPerSecond.toFixed(0)} samples/s wall, ${result.cpuSamplesPerSecond.toFixed(0)} per CPU-second, ${result.stepMs.toFixed(1)} ms/step (batch 128), loss ${result.lastLoss.toFixed(3)}, load ${loadavg()[0].toFixed(1)}`);
+	for (const [name, { ms, calls }] of result.top) console.log(`   ${name.padEnd(32)} ${ms.toFixed(2).padStart(8)} ms  ×${Math.round(calls)}`);
 }

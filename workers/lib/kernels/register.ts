@@ -5,6 +5,7 @@ import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-gra
 import { fastBatchMatMul } from './mat-mul';
 import { maxPoolGrad } from './pool-grads';
 import { leadingReduce } from './reduce';
+import { RELU_POOL_GRAD, reluPoolGrad } from './relu-pool-grad';
 import { unsortedSegmentSum } from './segment-sum';
 
 const BACKEND = 'wasm';
@@ -15,6 +16,11 @@ const MISSING: Record<string, KernelFunc> = {
 	DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
 	DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
 	UnsortedSegmentSum: unsortedSegmentSum
+};
+
+/** Kiln's own fused kernels, used by the vision training step on wasm (see vision/fast-forward.ts). */
+const FUSED: Record<string, KernelFunc> = {
+	[RELU_POOL_GRAD]: reluPoolGrad
 };
 
 /** Kernels wasm has but runs in a scalar loop; replaced by versions that reach XNNPACK. */
@@ -36,7 +42,7 @@ const ours = new WeakSet<KernelFunc>();
  */
 export function registerWasmKernels(): string[] {
 	const added: string[] = [];
-	for (const [kernelName, kernelFunc] of Object.entries(MISSING)) {
+	for (const [kernelName, kernelFunc] of Object.entries({ ...MISSING, ...FUSED })) {
 		const current = tf.getKernel(kernelName, BACKEND);
 		if (current && ours.has(current.kernelFunc)) continue;
 		// A later tfjs may ship its own; keep it rather than override.
