@@ -17,7 +17,7 @@ describe('summarizeCnn', () => {
 					expect(summary.errors, `${name} ${size}`).toEqual([]);
 					const model = buildCnn(s, 1);
 					expect(summary.params, `${name} ${size}×${size}×${channels}`).toBe(model.countParams());
-					const trainable = model.trainableWeights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+					const trainable = model.trainableWeights.reduce((sum, w) => sum + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
 					expect(summary.trainableParams).toBe(trainable);
 					expect(summary.layers.map((l) => l.outputShape)).toEqual(model.layers.map((l) => (l.outputShape as number[]).slice(1)));
 					model.dispose();
