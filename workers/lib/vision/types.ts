@@ -2,7 +2,7 @@
  * Types of Kiln's vision library: CNN specs (plain JSON the UI edits), image batches, the
  * training source, events and results. All structured-cloneable, so they cross to a worker.
  */
-import type { EpochRecord, JobEvent, ModelArtifacts, TrainCheckpoint } from '$workers/protocol';
+import type { ClassificationMetrics, EpochRecord, JobEvent, ModelArtifacts, TrainCheckpoint } from '$workers/protocol';
 
 export type Activation = 'relu' | 'relu6' | 'elu' | 'tanh' | 'sigmoid' | 'linear';
 export type Padding = 'same' | 'valid';
@@ -128,4 +128,6 @@ export interface CnnTrainResult {
 	validationRows: number;
 	samplesPerSecond: number;
 	durationMs: number;
+	/** On the validation rows (when there are any): accuracy, confusion, and each row's prediction. */
+	metrics?: ClassificationMetrics & { predictions: Int32Array; rows: Int32Array };
 }
