@@ -79,7 +79,8 @@ function im2colTransposed(xT: Tensor4D, kh: number, kw: number, sh: number, sw: 
  * Input channels from which the filter gradient is computed as a convolution rather than by
  * im2col. With few channels (a first layer on grayscale or RGB images) the im2col matrix is
  * small and its matMul fast; with more, building it costs more than XNNPACK's own im2col
- * (measured ~2× on a 32-channel layer, the opposite on a 1-channel one).
+ * (measured ~2× on a 32-channel layer, the opposite on a 1-channel one). A 1×1 filter's
+ * im2col is x itself, so pointwise convs always take the im2col path.
  */
 export const CONV_FILTER_GRAD_MIN_CHANNELS = 8;
 
@@ -88,7 +89,8 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
 	const { x, dy } = inputs as { x: Tensor4D; dy: Tensor4D };
 	const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
 	requireNhwc(dataFormat, 'Conv2DBackpropFilter');
-	if (filterShape[2] >= CONV_FILTER_GRAD_MIN_CHANNELS) return filterGradientByConv(x, dy, filterShape, strides, pad, dimRoundingMode);
+	// A 1×1 filter's im2col is x itself (transposed): nothing to gain from the convolution.
+	if (filterShape[2] >= CONV_FILTER_GRAD_MIN_CHANNELS && filterShape[0] * filterShape[1] > 1) return filterGradientByConv(x, dy, filterShape, strides, pad, dimRoundingMode);
 	return filterGradient(x, dy, filterShape, strides, pad, dimRoundingMode);
 };
 

@@ -1,40 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DepthwiseConv2dNativeBackpropFilterAttrs, DepthwiseConv2dNativeBackpropInputAttrs, KernelFunc, Tensor, Tensor4D } from '@tensorflow/tfjs-core';
+import type { DepthwiseConv2dNativeBackpropInputAttrs, KernelFunc, Tensor4D } from '@tensorflow/tfjs-core';
 import { dilate, fullCorrelationPadding } from './conv-grads';
+
+export { depthwiseBackpropFilter } from './depthwise-filter-grad';
 
 function requireUnitDilation(dilations: [number, number] | number, kernel: string): void {
 	const [dh, dw] = typeof dilations === 'number' ? [dilations, dilations] : dilations;
 	if (dh !== 1 || dw !== 1) throw new Error(`${kernel} on the wasm backend supports only dilation 1 (got ${dh}×${dw}).`);
 }
-
-/**
- * dW[i, j, c, m] = Σ over (n, y, x) of x[n, y·s+i, x·s+j, c] · dy[n, y, x, c·M+m]: for each tap an
- * elementwise product with dy, summed over its rows (a leading-axes Sum, see reduce.ts).
- */
-export const depthwiseBackpropFilter: KernelFunc = ({ inputs, attrs }) => {
-	const { x, dy } = inputs as { x: Tensor4D; dy: Tensor4D };
-	const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-	requireUnitDilation(dilations, 'DepthwiseConv2dNativeBackpropFilter');
-	const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, true, 'channelsLast');
-	const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
-	const { top, bottom, left, right } = info.padInfo;
-	const [n, , , ci] = x.shape;
-	const multiplier = filterShape[3];
-	const rows = n * oh * ow;
-	return tf.tidy(() => {
-		const xp = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
-		const grad = tf.reshape(dy, [rows, ci, multiplier]);
-		const taps: Tensor[] = [];
-		for (let i = 0; i < kh; i++) {
-			for (let j = 0; j < kw; j++) {
-				const tap = tf.stridedSlice(xp, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, ci], [1, sh, sw, 1]);
-				const product = tf.mul(tf.reshape(tap, [rows, ci, 1]), grad);
-				taps.push(tf.sum(tf.reshape(product, [rows, ci * multiplier]), 0));
-			}
-		}
-		return tf.reshape(tf.stack(taps), filterShape);
-	});
-};
 
 /**
  * dx as one stride-1 depthwise convolution (XNNPACK) of the zero-dilated dy with the filter

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grads';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grads';
+import { fastStridedSlice, fastTile } from './copy-kernels';
 import { fastBatchMatMul } from './mat-mul';
 import { maxPoolGrad } from './pool-grads';
 import { leadingReduce } from './reduce';
@@ -28,6 +29,8 @@ const SLOW: Record<string, (original: KernelConfig) => KernelConfig> = {
 	Conv2DBackpropInput: (original) => ({ ...original, kernelFunc: conv2dBackpropInput }),
 	MaxPoolGrad: (original) => ({ ...original, kernelFunc: maxPoolGrad }),
 	BatchMatMul: fastBatchMatMul,
+	Tile: fastTile,
+	StridedSlice: fastStridedSlice,
 	Sum: (original) => leadingReduce(original, false),
 	Mean: (original) => leadingReduce(original, true)
 };
