@@ -73,3 +73,11 @@ export async function evaluateSource(model: tfl.LayersModel, source: ImageSource
 	}
 	return { loss: rows.length ? loss / rows.length : NaN, accuracy: rows.length ? correct / rows.length : NaN, predictions, probabilities };
 }
+
+/** The k most probable classes of one image's probabilities, most probable first. */
+export function topK(probabilities: ArrayLike<number>, classNames: string[], k = 3): { index: number; name: string; probability: number }[] {
+	return Array.from({ length: probabilities.length }, (_, i) => i)
+		.sort((a, b) => probabilities[b] - probabilities[a] || a - b)
+		.slice(0, k)
+		.map((i) => ({ index: i, name: classNames[i] ?? String(i), probability: probabilities[i] }));
+}

@@ -29,6 +29,7 @@ function validate(source: ImageSource, labels: ArrayLike<number>, classes: numbe
 	if (!Number.isInteger(options.epochs) || options.epochs < 1 || options.epochs > 1000) bad('Epochs must be a whole number from 1 to 1000.');
 	if (!Number.isInteger(options.batchSize) || options.batchSize < 1 || options.batchSize > 4096) bad('The batch size must be a whole number from 1 to 4096.');
 	if (!(options.lr > 0 && options.lr <= 1)) bad('The learning rate must be above 0 and at most 1.');
+	if (options.lrSchedule !== undefined && options.lrSchedule !== 'constant' && options.lrSchedule !== 'cosine') bad('The learning-rate schedule must be "constant" or "cosine".');
 	if (!Number.isInteger(options.seed)) bad('The seed must be a whole number.');
 	if (options.augment) validateAugment(options.augment);
 }
@@ -97,6 +98,10 @@ export async function fitCnn(model: tfl.LayersModel, source: ImageSource, labels
 				const rows = rowsOf(b);
 				let bytes = await next;
 				if (b + 1 < batches) next = source.getBatch(rowsOf(b + 1));
+				if (options.lrSchedule === 'cosine') {
+					const progress = ((epoch - 1) * batches + b) / Math.max(1, epochs * batches - 1);
+					(optimizer as unknown as { learningRate: number }).learningRate = options.lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+				}
 				const batchSeed = mixSeed(seed, epoch, b);
 				if (augment) bytes = augmentImages(bytes, rows.length, shape, augment, batchSeed);
 				if (xBatch.length < bytes.length) xBatch = new Float32Array(bytes.length);

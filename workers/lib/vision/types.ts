@@ -100,6 +100,8 @@ export interface CnnTrainOptions {
 	batchSize: number;
 	/** Adam learning rate. */
 	lr: number;
+	/** 'cosine' lowers the rate smoothly to 5 % of lr by the last batch; default 'constant'. */
+	lrSchedule?: 'constant' | 'cosine';
 	seed: number;
 	augment?: AugmentOptions;
 	/** Rows of the source used for validation after each epoch (the rest train), or none. */
