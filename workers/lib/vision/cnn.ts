@@ -25,6 +25,16 @@ function initializer(activation: Activation | undefined, seed: number) {
 	return activation === 'relu' || activation === 'relu6' || activation === 'elu' ? tfl.initializers.heNormal({ seed }) : tfl.initializers.glorotUniform({ seed });
 }
 
+/**
+ * A depthwise filter's output sums only kh·kw inputs, but tfjs's He/Glorot initialisers count
+ * kh·kw·channels (they read the fan from the kernel shape), which shrinks the signal by √channels
+ * at every depthwise layer: without batch-norm a MobileNet-style stack then starts dead.
+ */
+function depthwiseInitializer(kernel: [number, number], activation: Activation | undefined, seed: number) {
+	const gain = activation === 'relu' || activation === 'relu6' || activation === 'elu' ? 2 : 1;
+	return tfl.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(gain / (kernel[0] * kernel[1])), seed });
+}
+
 function makeLayer(layer: LayerSpec, index: number, seed: number, inputShape?: number[]): tfl.layers.Layer {
 	const base = { name: layerName(index, layer.type), ...(inputShape ? { inputShape } : {}) };
 	const layerSeed = seed * 1009 + index * 17;
@@ -32,7 +42,7 @@ function makeLayer(layer: LayerSpec, index: number, seed: number, inputShape?: n
 		case 'conv2d':
 			return tfl.layers.conv2d({ ...base, filters: layer.filters, kernelSize: kernelDims(layer.kernel), strides: layer.stride ?? 1, padding: layer.padding ?? 'same', activation: layer.activation ?? 'linear', kernelInitializer: initializer(layer.activation, layerSeed) });
 		case 'depthwiseConv2d':
-			return tfl.layers.depthwiseConv2d({ ...base, kernelSize: kernelDims(layer.kernel), strides: layer.stride ?? 1, padding: layer.padding ?? 'same', depthMultiplier: layer.depthMultiplier ?? 1, activation: layer.activation ?? 'linear', depthwiseInitializer: initializer(layer.activation, layerSeed) });
+			return tfl.layers.depthwiseConv2d({ ...base, kernelSize: kernelDims(layer.kernel), strides: layer.stride ?? 1, padding: layer.padding ?? 'same', depthMultiplier: layer.depthMultiplier ?? 1, activation: layer.activation ?? 'linear', depthwiseInitializer: depthwiseInitializer(kernelDims(layer.kernel), layer.activation, layerSeed) });
 		case 'separableConv2d':
 			return tfl.layers.separableConv2d({
 				...base,
@@ -42,7 +52,8 @@ function makeLayer(layer: LayerSpec, index: number, seed: number, inputShape?: n
 				padding: layer.padding ?? 'same',
 				depthMultiplier: layer.depthMultiplier ?? 1,
 				activation: layer.activation ?? 'linear',
-				depthwiseInitializer: tfl.initializers.glorotUniform({ seed: layerSeed }),
+				// No activation between the depthwise and pointwise parts: a linear gain.
+				depthwiseInitializer: depthwiseInitializer(kernelDims(layer.kernel), 'linear', layerSeed),
 				pointwiseInitializer: initializer(layer.activation, layerSeed + 1)
 			});
 		case 'maxPool':
