@@ -63,6 +63,17 @@ async function measure(mode: string, batches: number, batchSize: number, withPro
 	// process is the steadier figure (compare it with PyTorch's 1-thread CPU time).
 	const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 	// Kernel profile of one step: where the time goes.
+	// Batch-1 prediction latency (median of 200 after 20 warm-up runs), reading the result back.
+	const one = x.subarray(0, 784);
+	const times: number[] = [];
+	for (let i = 0; i < 220; i++) {
+		const t0 = performance.now();
+		const out = tf.tidy(() => model.predict(tf.tensor4d(one, [1, 28, 28, 1])) as tf.Tensor);
+		await out.data();
+		out.dispose();
+		if (i >= 20) times.push(performance.now() - t0);
+	}
+	const batch1Ms = times.sort((a, b) => a - b)[times.length >> 1];
 	// Composite kernels (Kiln's) include the kernels they run inside them. Three profiled steps
 	// are averaged; single steps swing a lot on a shared machine.
 	const rounds = withProfile ? 3 : 0;
@@ -87,7 +98,7 @@ async function measure(mode: string, batches: number, batchSize: number, withPro
 	const top = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
 	model.dispose();
 	optimizer.dispose();
-	return { mode, samplesPerSecond: (batches * batchSize) / seconds, cpuSamplesPerSecond: (batches * batchSize) / cpuSeconds, stepMs: (seconds * 1000) / batches, lastLoss: last, top };
+	return { mode, samplesPerSecond: (batches * batchSize) / seconds, cpuSamplesPerSecond: (batches * batchSize) / cpuSeconds, stepMs: (seconds * 1000) / batches, lastLoss: last, batch1Ms, top };
 }
 
 function runChild(command: string, args: string[]): Record<string, number> | null {
@@ -112,33 +123,36 @@ async function compare(rounds: number, batches: number): Promise<void> {
 	const self = fileURLToPath(import.meta.url);
 	const runner = fileURLToPath(new URL('./run-ts.mjs', import.meta.url));
 	const torch = fileURLToPath(new URL('./bench_cnn_torch.py', import.meta.url));
-	const results: Record<string, { wall: number[]; cpu: number[] }> = {};
-	const add = (name: string, wall?: number, cpu?: number) => {
-		results[name] ??= { wall: [], cpu: [] };
+	const results: Record<string, { wall: number[]; cpu: number[]; latency: number[] }> = {};
+	const add = (name: string, wall?: number, cpu?: number, latency?: number) => {
+		results[name] ??= { wall: [], cpu: [], latency: [] };
 		if (wall) results[name].wall.push(wall);
 		if (cpu) results[name].cpu.push(cpu);
+		if (latency) results[name].latency.push(latency);
 	};
 	for (let r = 0; r < rounds; r++) {
 		for (const mode of ['kiln', 'recipe']) {
 			const out = runChild('node', [runner, self, mode, String(batches), '--json']);
-			if (out) add(`tfjs-wasm ${mode}`, out.samplesPerSecond, out.cpuSamplesPerSecond);
+			if (out) add(`tfjs-wasm ${mode}`, out.samplesPerSecond, out.cpuSamplesPerSecond, out.batch1Ms);
 		}
 		for (const threads of [1, 2]) {
 			const out = runChild('/usr/bin/python3', [torch, '--threads', String(threads), '--batches', String(batches * 2), '--repeats', '1', '--latency-runs', '50']);
-			if (out) add(`pytorch ${threads}t`, out.samplesPerSecond, threads === 1 ? out.samplesPerCpuSecond : undefined);
+			if (out) add(`pytorch ${threads}t`, out.samplesPerSecond, threads === 1 ? out.samplesPerCpuSecond : undefined, out.batch1MedianMs);
 		}
 		console.error(`round ${r + 1}/${rounds} done, load ${loadavg()[0].toFixed(1)}`);
 	}
 	const summary: Record<string, { bestWall: number; medianWall: number; bestCpu?: number; medianCpu?: number }> = {};
 	for (const [name, v] of Object.entries(results)) {
 		summary[name] = { bestWall: Math.max(...v.wall), medianWall: median(v.wall), ...(v.cpu.length ? { bestCpu: Math.max(...v.cpu), medianCpu: median(v.cpu) } : {}) };
-		console.log(`${name.padEnd(18)} wall best ${summary[name].bestWall.toFixed(0)} median ${summary[name].medianWall.toFixed(0)} samples/s${v.cpu.length ? `; per CPU-second best ${summary[name].bestCpu!.toFixed(0)} median ${summary[name].medianCpu!.toFixed(0)}` : ''}`);
+		console.log(`${name.padEnd(18)} wall best ${summary[name].bestWall.toFixed(0)} median ${summary[name].medianWall.toFixed(0)} samples/s${v.cpu.length ? `; per CPU-second best ${summary[name].bestCpu!.toFixed(0)} median ${summary[name].medianCpu!.toFixed(0)}` : ''}; batch-1 p50 best ${Math.min(...v.latency).toFixed(3)} ms`);
 	}
 	const torchBest = Math.max(summary['pytorch 1t']?.bestWall ?? 0, summary['pytorch 2t']?.bestWall ?? 0);
 	for (const mode of ['kiln', 'recipe']) {
 		const t = summary[`tfjs-wasm ${mode}`];
 		const p1 = summary['pytorch 1t'];
 		if (!t || !p1) continue;
+		const latency = (name: string) => Math.min(...(results[name]?.latency ?? [Infinity]));
+		if (mode === 'kiln') console.log(`batch-1 latency: PyTorch best ${Math.min(latency('pytorch 1t'), latency('pytorch 2t')).toFixed(3)} ms / tfjs-wasm best ${latency('tfjs-wasm kiln').toFixed(3)} ms = ${(Math.min(latency('pytorch 1t'), latency('pytorch 2t')) / latency('tfjs-wasm kiln')).toFixed(2)}x`);
 		console.log(`ratio ${mode}: wall best/best-of-PyTorch-threads ${(t.bestWall / torchBest).toFixed(2)}x, median/median 1t ${(t.medianWall / p1.medianWall).toFixed(2)}x, CPU-time best/best 1t ${(t.bestCpu! / p1.bestCpu!).toFixed(2)}x`);
 	}
 }
@@ -156,9 +170,9 @@ export default async function main(args: string[]): Promise<void> {
 	else registerWasmKernels();
 	const result = await measure(mode, batches, 128, !args.includes('--json'));
 	if (args.includes('--json')) {
-		console.log(JSON.stringify({ samplesPerSecond: result.samplesPerSecond, cpuSamplesPerSecond: result.cpuSamplesPerSecond, lastLoss: result.lastLoss }));
+		console.log(JSON.stringify({ samplesPerSecond: result.samplesPerSecond, cpuSamplesPerSecond: result.cpuSamplesPerSecond, lastLoss: result.lastLoss, batch1Ms: result.batch1Ms }));
 		return;
 	}
-	console.log(`${mode}: ${result.samplesPerSecond.toFixed(0)} samples/s wall, ${result.cpuSamplesPerSecond.toFixed(0)} per CPU-second, ${result.stepMs.toFixed(1)} ms/step (batch 128), loss ${result.lastLoss.toFixed(3)}, load ${loadavg()[0].toFixed(1)}`);
+	console.log(`${mode}: ${result.samplesPerSecond.toFixed(0)} samples/s wall, ${result.cpuSamplesPerSecond.toFixed(0)} per CPU-second, ${result.stepMs.toFixed(1)} ms/step (batch 128), loss ${result.lastLoss.toFixed(3)}, batch-1 prediction p50 ${result.batch1Ms.toFixed(3)} ms, load ${loadavg()[0].toFixed(1)}`);
 	for (const [name, { ms, calls }] of result.top) console.log(`   ${name.padEnd(32)} ${ms.toFixed(2).padStart(8)} ms  ×${Math.round(calls)}`);
 }
