@@ -6,10 +6,13 @@ Run with the system Python; the sources are Debian packages, no network needed:
     apt-get install -y dataset-fashion-mnist python3-sklearn
     /usr/bin/python3 scripts/datasets/build-image-sets.py
 
-* fashion-mnist-12k.kimg.gz: Fashion-MNIST (Zalando, MIT), from the IDX files of Debian's
-  dataset-fashion-mnist (/usr/share/datasets/fashion-mnist/). 10,000 training images (1,000 per
+* fashion-mnist-22k.kimg.gz: Fashion-MNIST (Zalando, MIT), from the IDX files of Debian's
+  dataset-fashion-mnist (/usr/share/datasets/fashion-mnist/). 20,000 training images (2,000 per
   class, drawn with a fixed seed from the 60,000 of the official training set) and 2,000 test
   images (200 per class from the official 10,000-image test set). 28x28 grayscale, unchanged.
+  20k rather than 10k training images: the small CNNs that train in reasonable time on the
+  wasm backend plateaued at ~0.875 test accuracy on 10k (PyTorch trial, same architecture),
+  under issue 10's 0.88 bar.
 * digits-28.kimg.gz: scikit-learn's 8x8 handwritten digits (1,797 images, BSD-3-Clause; a copy of
   the UCI "Optical Recognition of Handwritten Digits" test set). Each 8x8 image (values 0-16) is
   scaled to 0-255, enlarged bilinearly to 20x20 and centred in a 28x28 frame with a 4-pixel
@@ -67,9 +70,9 @@ def fashion():
     rng = np.random.default_rng(20240601)
     x, y = read_idx(f"{FASHION}/train-images-idx3-ubyte.gz"), read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz")
     xt, yt = read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz"), read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz")
-    tr = rng.permutation(per_class(y, 1000, rng))
+    tr = rng.permutation(per_class(y, 2000, rng))
     te = rng.permutation(per_class(yt, 200, rng))
-    return write("Fashion-MNIST (12k subset)", "fashion-mnist-12k.kimg.gz", FASHION_CLASSES, (28, 28, 1), (x[tr], y[tr]), (xt[te], yt[te]),
+    return write("Fashion-MNIST (22k subset)", "fashion-mnist-22k.kimg.gz", FASHION_CLASSES, (28, 28, 1), (x[tr], y[tr]), (xt[te], yt[te]),
                  "Fashion-MNIST by Zalando Research (github.com/zalandoresearch/fashion-mnist), via Debian dataset-fashion-mnist", "MIT")
 
 

@@ -2,7 +2,7 @@
 //   node scripts/models/run-ts.mjs scripts/models/train-backbone.ts [perClass=4000] [epochs=5]
 // Data: Fashion-MNIST (Zalando, MIT) training set from Debian's dataset-fashion-mnist
 // (/usr/share/datasets/fashion-mnist), classes 0–4 only, `perClass` images each drawn with seed 1.
-// Validation: the shipped test split (static/datasets/images/fashion-mnist-12k.kimg.gz), classes 0–4.
+// Validation: the shipped test split (static/datasets/images/fashion-mnist-22k.kimg.gz), classes 0–4.
 // Classes 5–9 are never seen: the transfer-learning spec uses them. Trains with Kiln's own
 // fitCnn on tfjs-backend-wasm in Node, then writes model.json + weights.bin (float16) and
 // checks that the written files reload to the same accuracy.
@@ -65,7 +65,7 @@ export default async function main(args: string[]): Promise<void> {
 	const picked: number[] = [];
 	for (let c = 0; c < 5; c++) picked.push(...shuffleInPlace(Array.from(labels!).flatMap((l, i) => (l === c ? [i] : [])), rng).slice(0, perClass));
 	shuffleInPlace(picked, rng);
-	const test = readImageSet(readFileSync(fileURLToPath(new URL('../../static/datasets/images/fashion-mnist-12k.kimg.gz', import.meta.url))));
+	const test = readImageSet(readFileSync(fileURLToPath(new URL('../../static/datasets/images/fashion-mnist-22k.kimg.gz', import.meta.url))));
 	const testRows = Array.from({ length: test.testCount }, (_, i) => test.trainCount + i).filter((r) => test.labels[r] < 5);
 	const rows = picked.length + testRows.length;
 	const images = new Uint8Array(rows * 784);

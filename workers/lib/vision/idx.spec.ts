@@ -66,13 +66,13 @@ describe('image sets', () => {
 		expect(() => readImageSet(writeImageSet(set).subarray(0, 40), 'cut.kimg')).toThrow(/cut\.kimg: .*cut short/);
 	});
 
-	it('ships Fashion-MNIST (10k + 2k, balanced) and the digits at 28×28', () => {
-		const fashion = loadImageSet('fashion-mnist-12k.kimg.gz');
-		expect([fashion.trainCount, fashion.testCount, fashion.classes.length]).toEqual([10000, 2000, 10]);
+	it('ships Fashion-MNIST (20k + 2k, balanced) and the digits at 28×28', () => {
+		const fashion = loadImageSet('fashion-mnist-22k.kimg.gz');
+		expect([fashion.trainCount, fashion.testCount, fashion.classes.length]).toEqual([20000, 2000, 10]);
 		expect(fashion.shape).toEqual({ height: 28, width: 28, channels: 1 });
 		const counts = new Array(10).fill(0);
-		fashion.labels.subarray(0, 10000).forEach((l) => counts[l]++);
-		expect(counts).toEqual(new Array(10).fill(1000));
+		fashion.labels.subarray(0, 20000).forEach((l) => counts[l]++);
+		expect(counts).toEqual(new Array(10).fill(2000));
 		const digits = loadImageSet('digits-28.kimg.gz');
 		expect(digits.trainCount + digits.testCount).toBe(1797);
 		expect(digits.license).toMatch(/BSD-3-Clause/);

@@ -55,7 +55,7 @@ describe('trainCnn', () => {
 	it('resumes from a checkpoint to exactly where an uninterrupted run ends', async () => {
 		await useWasm();
 		const { source, labels } = trainAndTest(loadImageSet('digits-28.kimg.gz'), 96, 0);
-		const options = { epochs: 3, batchSize: 32, lr: 0.003, seed: 9, augment: { flip: 0.5 } };
+		const options = { epochs: 3, batchSize: 32, lr: 0.003, lrSchedule: 'cosine' as const, seed: 9, augment: { flip: 0.5 } };
 		const whole = await trainCnn(SPEC, source, labels, options);
 		let checkpoint: TrainCheckpoint | undefined;
 		await trainCnn(SPEC, source, labels, { ...options, checkpointInterval: 0, onEvent: (e) => e.type === 'checkpoint' && e.checkpoint.epoch === 1 && (checkpoint = e.checkpoint) });

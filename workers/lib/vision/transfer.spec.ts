@@ -18,7 +18,7 @@ const backboneFiles = () => ({ json: JSON.parse(readFileSync(fileURLToPath(new U
  * saw: the first `perClass` training images of each, and `testPerClass` test images of each.
  */
 function unseenClasses(perClass: number, testPerClass: number) {
-	const set = loadImageSet('fashion-mnist-12k.kimg.gz');
+	const set = loadImageSet('fashion-mnist-22k.kimg.gz');
 	const pick = (from: number, to: number, n: number) => {
 		const taken = new Array(10).fill(0);
 		const rows: number[] = [];
