@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { JobEvent, TrainCheckpoint } from '$workers/protocol';
 import { useWasm } from '$workers/lib/kernels/wasm.spec-support';
 import { trainCnn } from './train-cnn';
-import { chunkedSource } from './source';
+import { arraySource, chunkedSource } from './source';
+import { cnnPreset, PRESETS } from './presets';
+import { createRng } from '$workers/lib/random';
 import type { CnnSpec } from './types';
 import { loadImageSet, trainAndTest } from './vision.spec-support';
 
@@ -88,6 +90,19 @@ describe('trainCnn', () => {
 		});
 		await expect(run).rejects.toThrow(expect.objectContaining({ name: 'AbortError' }));
 		expect(batches).toBe(2);
+	});
+
+	it('trains every preset on wasm, on grayscale and RGB images', async () => {
+		await useWasm();
+		const gray = { height: 28, width: 28, channels: 1 };
+		const rgb = { height: 32, width: 32, channels: 3 };
+		const rng = createRng(5);
+		for (const [name, input] of [['tiny', rgb], ['small', gray], ['medium', rgb], ['mobilenet', gray]] as const) {
+			const images = Uint8Array.from({ length: 4 * input.height * input.width * input.channels }, () => Math.floor(rng() * 256));
+			const result = await trainCnn(cnnPreset(name, input, 3), arraySource(images, 4, input), Int32Array.from([0, 1, 2, 0]), { epochs: 1, batchSize: 4, lr: 0.001, seed: 1 });
+			expect(Number.isFinite(result.history[0].trainLoss), name).toBe(true);
+		}
+		expect(PRESETS.map((p) => p.name)).toEqual(['tiny', 'small', 'medium', 'mobilenet']);
 	});
 
 	it('refuses labels and images that do not fit the model, with a message', async () => {
