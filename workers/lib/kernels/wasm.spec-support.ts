@@ -53,5 +53,8 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
 		diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
 		scale = Math.max(scale, Math.abs(expected[i]));
 	}
-	return diff / Math.max(scale, 1e-12);
+	const error = diff / Math.max(scale, 1e-12);
+	// KILN_PRINT_ERRORS=1 npx vitest run workers/lib/kernels: the figures behind the assertions.
+	if (process.env.KILN_PRINT_ERRORS) console.log(`relative error ${error.toExponential(2)}`);
+	return error;
 }
