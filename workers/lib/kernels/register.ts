@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrain, batchNormTrainGrad } from './batch-norm';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grads';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grads';
 import { fastStridedSlice, fastTile } from './copy-kernels';
@@ -21,7 +22,9 @@ const MISSING: Record<string, KernelFunc> = {
 
 /** Kiln's own fused kernels, used by the vision training step on wasm (see vision/fast-forward.ts). */
 const FUSED: Record<string, KernelFunc> = {
-	[RELU_POOL_GRAD]: reluPoolGrad
+	[RELU_POOL_GRAD]: reluPoolGrad,
+	[BATCH_NORM_TRAIN]: batchNormTrain,
+	[BATCH_NORM_TRAIN_GRAD]: batchNormTrainGrad
 };
 
 /** Kernels wasm has but runs in a scalar loop; replaced by versions that reach XNNPACK. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '$workers/lib/kernels/batch-norm';
 import { RELU_POOL_GRAD } from '$workers/lib/kernels/relu-pool-grad';
 
 type Pool = { filterSize: [number, number]; strides: [number, number]; pad: 'same' | 'valid' };
@@ -40,6 +41,44 @@ function convBlock(layer: tfl.layers.Layer, pool: Pool | null, needsInputGrad: b
 	return (x) => op(x, kernel, bias);
 }
 
+/**
+ * Batch-norm in training mode (+ a relu Activation layer right after it) as one op: one forward
+ * and one backward kernel of two host passes each, in place of tfjs's moments, normalisation,
+ * relu and their dozen gradient ops. The moving mean and variance are updated as tfjs-layers
+ * does (value − (value − batch)·(1 − momentum)).
+ */
+function batchNormBlock(layer: tfl.layers.Layer, relu: boolean): Step {
+	const config = layer.getConfig();
+	const epsilon = config.epsilon as number;
+	const momentum = config.momentum as number;
+	const [gamma, beta] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+	const [movingMean, movingVariance] = layer.nonTrainableWeights;
+	const attrs = { epsilon, relu } as unknown as tf.NamedAttrMap;
+	const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+		const [x, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+		const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma: g, beta: b }, attrs) as tf.Tensor[];
+		for (const [stat, batch] of [[movingMean, mean], [movingVariance, variance]] as const) {
+			const old = stat.read();
+			stat.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - momentum)));
+		}
+		save([x, y, g, mean, variance]);
+		return {
+			value: y,
+			gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+				const [xs, ys, gs, ms, vs] = saved;
+				return tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x: xs, y: ys, gamma: gs, mean: ms, variance: vs }, attrs) as tf.Tensor[];
+			}
+		};
+	});
+	return (x, training) => (training ? op(x, gamma, beta) : (layer.apply(x, { training }) as tf.Tensor));
+}
+
+function batchNormFusable(layer: tfl.layers.Layer): boolean {
+	const c = layer.getConfig();
+	const rank = (layer.inputSpec?.[0]?.ndim ?? 4) as number;
+	return layer.getClassName() === 'BatchNormalization' && (c.axis === -1 || c.axis === rank - 1) && c.center === true && c.scale === true && layer.trainableWeights.length === 2 && layer.nonTrainableWeights.length === 2;
+}
+
 function fusable(layer: tfl.layers.Layer): boolean {
 	const c = layer.getConfig();
 	return (
@@ -56,11 +95,12 @@ function fusable(layer: tfl.layers.Layer): boolean {
 /**
  * The model's forward pass for training with Kiln's fused conv blocks, or null where they do not
  * apply: the blocks' backward kernel exists only on wasm (registerWasmKernels), and other
- * backends train faster with tfjs's own gradients (WebGL/WebGPU fuse in their shaders). Layers
- * that are not relu convs (dense, batch-norm, dropout, depthwise …) run as themselves.
+ * backends train faster with tfjs's own gradients (WebGL/WebGPU fuse in their shaders). Relu
+ * conv blocks and batch-norm (+ relu) run fused; other layers (dense, dropout, depthwise …) run
+ * as themselves.
  */
 export function fastCnnForward(model: tfl.LayersModel): ((x: tf.Tensor, training: boolean) => tf.Tensor) | null {
-	if (tf.getBackend() !== 'wasm' || !tf.getKernel(RELU_POOL_GRAD, 'wasm')) return null;
+	if (tf.getBackend() !== 'wasm' || !tf.getKernel(RELU_POOL_GRAD, 'wasm') || !tf.getKernel(BATCH_NORM_TRAIN, 'wasm')) return null;
 	const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
 	const steps: Step[] = [];
 	let fused = 0;
@@ -76,6 +116,12 @@ export function fastCnnForward(model: tfl.LayersModel): ((x: tf.Tensor, training
 			steps.push(convBlock(layer, pool, i > 0));
 			fused++;
 			if (pool) i++;
+		} else if (batchNormFusable(layer)) {
+			const next = layers[i + 1];
+			const relu = next?.getClassName() === 'Activation' && next.getConfig().activation === 'relu';
+			steps.push(batchNormBlock(layer, relu));
+			fused++;
+			if (relu) i++;
 		} else {
 			steps.push((x, training) => layer.apply(x, { training }) as tf.Tensor);
 		}
