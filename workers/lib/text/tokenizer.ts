@@ -84,9 +84,10 @@ function checkSpec(spec: TokenizerSpec): void {
 		if (!(Number.isInteger(spec.maxVocabulary) && spec.maxVocabulary >= 3 && spec.maxVocabulary <= 500_000)) throw new KilnError('TokenizerError', `The vocabulary size must be a whole number from 3 to 500,000 (got ${spec.maxVocabulary}).`);
 		if (!(Number.isInteger(spec.minCount) && spec.minCount >= 1)) throw new KilnError('TokenizerError', `The minimum count must be a whole number of at least 1 (got ${spec.minCount}).`);
 	} else {
-		const base = SPECIALS.length + (o.fallback === 'bytes' ? 256 : 0);
+		const fallback = spec.options.fallback;
+		const base = SPECIALS.length + (fallback === 'bytes' ? 256 : 0);
 		if (!(Number.isInteger(spec.vocabularySize) && spec.vocabularySize > base && spec.vocabularySize <= 200_000)) {
-			throw new KilnError('TokenizerError', `A BPE vocabulary needs more than ${base} entries (${o.fallback === 'bytes' ? '2 special tokens and 256 byte tokens' : 'the 2 special tokens'}) and at most 200,000; got ${spec.vocabularySize}.`);
+			throw new KilnError('TokenizerError', `A BPE vocabulary needs more than ${base} entries (${fallback === 'bytes' ? '2 special tokens and 256 byte tokens' : 'the 2 special tokens'}) and at most 200,000; got ${spec.vocabularySize}.`);
 		}
 		if (!(Number.isInteger(spec.minFrequency) && spec.minFrequency >= 1)) throw new KilnError('TokenizerError', `The minimum pair frequency must be a whole number of at least 1 (got ${spec.minFrequency}).`);
 	}
