@@ -120,9 +120,10 @@ function spam() {
 		const { subject, body } = messageText(m.text);
 		if (subject === '' && body === '') continue;
 		const cut = body.length > 600 ? `${body.slice(0, 600).replace(/\s+\S*$/, '')} …` : body;
-		rows.push([subject, cut, label, `${m.group}/${m.id}`]);
+		// One text column (subject, then body) so a single-column text model sees both.
+		rows.push([[subject, cut].filter(Boolean).join(' — '), label, `${m.group}/${m.id}`]);
 	}
-	writeFileSync(new URL('spam.csv', out), csv(['subject', 'text', 'label', 'message'], rows));
+	writeFileSync(new URL('spam.csv', out), csv(['text', 'label', 'message'], rows));
 	return rows.length;
 }
 
