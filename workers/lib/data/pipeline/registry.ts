@@ -10,6 +10,7 @@ import { bin, clip, log } from './steps/numeric';
 import { dedupe, filter } from './steps/rows';
 import { scale } from './features/scale';
 import { hashing, oneHot, ordinal } from './features/categorical';
+import { tfidf } from './features/tfidf';
 
 /**
  * Every step kind in one place. Extension point: a new kind (text → TF-IDF is next) is a
@@ -35,7 +36,8 @@ export const FEATURE_STEPS: { [K in FeatureStepKind]: FeatureDefinition<Extract<
 	scale,
 	'one-hot': oneHot,
 	ordinal,
-	hashing
+	hashing,
+	tfidf
 };
 
 export const TABLE_STEP_KINDS = Object.keys(TABLE_STEPS) as TableStepKind[];

@@ -62,7 +62,12 @@ export type FeatureStep =
 	/** `order` null: training categories in text order. Missing → the mode's index; unseen → −1. */
 	| { kind: 'ordinal'; column: string; order: string[] | null }
 	/** scikit-learn's FeatureHasher(alternate_sign=False) bucket: |murmur3_32(value, 0)| mod buckets. */
-	| { kind: 'hashing'; column: string; buckets: number };
+	| { kind: 'hashing'; column: string; buckets: number }
+	/**
+	 * Text → TF-IDF weights of the `maxFeatures` most frequent terms (word n-grams up to `ngrams`)
+	 * found in at least `minDf` training texts; smooth idf, l2-normalised rows, as scikit-learn.
+	 */
+	| { kind: 'tfidf'; column: string; maxFeatures: number; minDf: number; ngrams: 1 | 2 | 3; sublinear: boolean; lowercase: boolean; punctuation: 'keep' | 'drop'; numbers: 'keep' | 'normalise' };
 
 export type FeatureStepKind = FeatureStep['kind'];
 
