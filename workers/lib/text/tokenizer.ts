@@ -77,6 +77,32 @@ export function fitTokenizer(spec: TokenizerSpec, texts: Iterable<string | null 
 	return { ...head, kind: 'bpe', options: { ...spec.options }, vocabulary, merges };
 }
 
+/**
+ * A word-level tokeniser from tokens that are already split (a tagged corpus), normalised like
+ * the tokeniser normalises text. `extraWords` (e.g. the words of pretrained vectors) join after
+ * the counted tokens, so words never seen in training still get their pretrained vector.
+ */
+export function fitWordsTokenizer(spec: Extract<TokenizerSpec, { kind: 'word' }>, tokens: Iterable<string>, extraWords: readonly string[] = []): TokenizerState {
+	checkSpec(spec);
+	const counter = new TokenCounter();
+	const norm = { form: spec.options.form, lowercase: spec.options.lowercase, maxChars: spec.options.maxChars };
+	for (const token of tokens) {
+		const { text } = normaliseText(token, norm);
+		if (text !== '') counter.add([text]);
+	}
+	if (counter.counts.size === 0) throw new KilnError('TokenizerError', 'There are no tokens to build a vocabulary from.');
+	const vocabulary = buildVocabulary(counter.counts, spec.maxVocabulary, spec.minCount);
+	const seen = new Set(vocabulary);
+	for (const word of extraWords) {
+		if (vocabulary.length >= spec.maxVocabulary) break;
+		if (word !== '' && !seen.has(word)) {
+			seen.add(word);
+			vocabulary.push(word);
+		}
+	}
+	return { format: TOKENIZER_FORMAT, version: TOKENIZER_VERSION, kind: 'word', options: { ...spec.options }, vocabulary };
+}
+
 function checkSpec(spec: TokenizerSpec): void {
 	const o = spec.options;
 	if (!(Number.isInteger(o.maxChars) && o.maxChars >= 1 && o.maxChars <= 1_000_000)) throw new KilnError('TokenizerError', `The character limit per text must be a whole number from 1 to 1,000,000 (got ${o.maxChars}).`);
