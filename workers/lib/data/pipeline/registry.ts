@@ -2,6 +2,7 @@ import type { FeatureDefinition, TableStepDefinition } from './step-definition';
 import type { FeatureStep, FeatureStepKind, TableStep, TableStepKind } from './types';
 import { object, oneOf } from './validate';
 import { anonymise } from './steps/anonymise';
+import { maskPiiStep } from './steps/mask-pii';
 import { cast, drop, rename } from './steps/columns';
 import { dateParts } from './steps/dates';
 import { derive } from './steps/derive';
@@ -29,7 +30,8 @@ export const TABLE_STEPS: { [K in TableStepKind]: TableStepDefinition<Extract<Ta
 	bin,
 	'date-parts': dateParts,
 	derive,
-	anonymise
+	anonymise,
+	'mask-pii': maskPiiStep
 };
 
 export const FEATURE_STEPS: { [K in FeatureStepKind]: FeatureDefinition<Extract<FeatureStep, { kind: K }>> } = {

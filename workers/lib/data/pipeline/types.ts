@@ -47,7 +47,9 @@ export type TableStep =
 	| { kind: 'bin'; column: string; method: 'equal-width' | 'quantile'; bins: number; output: string | null }
 	| { kind: 'date-parts'; column: string; parts: DatePart[]; keepSource: boolean }
 	| { kind: 'derive'; name: string; expression: string }
-	| { kind: 'anonymise'; column: string; method: Anonymisation };
+	| { kind: 'anonymise'; column: string; method: Anonymisation }
+	/** E-mail addresses / phone numbers inside a text column → [EMAIL] / [PHONE]. */
+	| { kind: 'mask-pii'; column: string; kinds: ('email' | 'phone')[] };
 
 export type TableStepKind = TableStep['kind'];
 
