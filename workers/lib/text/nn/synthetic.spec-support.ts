@@ -27,21 +27,28 @@ export function sentimentTask(count: number, maxLength: number, seed: number): T
 }
 
 /**
- * Tagging task needing context: tag 1 for tokens right after GOOD, 2 for ids divisible by 3
- * (otherwise), 0 for the rest; −1 at padding.
+ * Tagging tasks that need context; −1 at padding. 'previous': tag 1 for tokens right after GOOD,
+ * else 2 for ids divisible by 3, else 0. 'sentence': 2 for ids divisible by 3, else 1 when GOOD
+ * occurs anywhere in the text, else 0 (attention finds it at any distance without learning positions).
  */
-export function taggingTask(count: number, maxLength: number, seed: number): TextTrainData {
+export function taggingTask(count: number, maxLength: number, seed: number, context: 'previous' | 'sentence' = 'previous'): TextTrainData {
 	const rng = createRng(seed);
 	const ids = new Int32Array(count * maxLength);
 	const labels = new Int32Array(count * maxLength).fill(-1);
 	for (let i = 0; i < count; i++) {
 		const len = 3 + Math.floor(rng() * (maxLength - 2));
 		let prev = 0;
+		const row: number[] = [];
 		for (let j = 0; j < len; j++) {
-			const id = rng() < 0.2 ? GOOD : 5 + Math.floor(rng() * (VOCAB - 5));
+			const id = rng() < (context === 'previous' ? 0.2 : 0.08) ? GOOD : 5 + Math.floor(rng() * (VOCAB - 5));
 			ids[i * maxLength + j] = id;
 			labels[i * maxLength + j] = prev === GOOD ? 1 : id % 3 === 0 ? 2 : 0;
+			row.push(id);
 			prev = id;
+		}
+		if (context === 'sentence') {
+			const good = row.includes(GOOD);
+			row.forEach((id, j) => (labels[i * maxLength + j] = id % 3 === 0 ? 2 : good ? 1 : 0));
 		}
 	}
 	return split(ids, labels, count, maxLength);

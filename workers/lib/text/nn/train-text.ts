@@ -131,7 +131,8 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 	const history: EpochRecord[] = [];
 	let best: BestWeights | undefined;
 	let trainingMs = 0;
-	let tokens = 0;
+	let tokensPerEpoch = 0;
+	for (const r of data.train) for (let j = 0; j < t; j++) if (data.ids[r * t + j] !== 0) tokensPerEpoch++;
 	let firstEpoch = 1;
 	let lastProgress = -Infinity;
 	let lastCheckpoint = performance.now();
@@ -161,7 +162,6 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 				if (options.signal?.aborted) throw new KilnError('AbortError', 'Training was cancelled.');
 				const idx = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, order.length));
 				const batch = batchOf(data, idx, tagging);
-				for (const id of batch.ids) if (id !== 0) tokens++;
 				const dropoutSeed = Math.floor(rng() * 2 ** 31);
 				const lossTensor = tf.tidy(() => {
 					const x = tf.tensor2d(batch.ids, [idx.length, t], 'int32');
@@ -206,7 +206,7 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 		const lastEpoch = Math.min(epoch, config.epochs);
 		if (best) model.params.restore(best.weights);
 		emit({ type: 'done' });
-		return { history, bestEpoch: best?.epoch ?? lastEpoch, stoppedEarly, trainingMs, tokensPerSecond: trainingMs > 0 ? tokens / (trainingMs / 1000) : 0 };
+		return { history, bestEpoch: best?.epoch ?? lastEpoch, stoppedEarly, trainingMs, tokensPerSecond: trainingMs > 0 ? (tokensPerEpoch * history.length) / (trainingMs / 1000) : 0 };
 	} finally {
 		optimizer.dispose();
 	}
