@@ -2,7 +2,7 @@
 export { normaliseText, describeIssues, mergeIssues, noIssues, DEFAULT_MAX_CHARS, type TextIssues, type NormaliseOptions, type UnicodeForm } from './normalise';
 export { wordTokens, tokenClass, DEFAULT_WORD_OPTIONS, NUM, type WordOptions, type TokenClass } from './word-tokenizer';
 export { PAD, UNK, PAD_ID, UNK_ID } from './vocabulary';
-export { fitTokenizer, fitWordsTokenizer, createTokenizer, DEFAULT_BPE_OPTIONS, TOKENIZER_FORMAT, type Tokenizer, type TokenizerSpec, type TokenizerState, type BpeOptions, type EncodedText } from './tokenizer';
+export { fitTokenizer, fitWordsTokenizer, extendVocabulary, createTokenizer, DEFAULT_BPE_OPTIONS, TOKENIZER_FORMAT, type Tokenizer, type TokenizerSpec, type TokenizerState, type BpeOptions, type EncodedText } from './tokenizer';
 export { validateTokenizerState, parseTokenizerState } from './tokenizer-state';
 export { profileText, type TextProfile, type Histogram, type LengthStats, type TokenCount } from './profile';
 export { languageHint, stopwords, LANGUAGE_NAMES, type LanguageHint } from './language';
@@ -20,3 +20,4 @@ export { serialiseTextModel, loadTextModel, isTextModel, TEXT_MODEL_FORMAT, type
 export { encodeTexts, encodeTagged, lengths, type EncodedSequences, type EncodedTagging, type TaggedSentence } from './nn/sequences';
 export { gradientTimesInput, integratedGradients, attentionMaps, type AttentionMaps } from './nn/attributions';
 export { predictTextModel, type TextModelPredictions } from './nn/predict';
+export { trainTextClassifier, trainTagger, type TextRunConfig, type TextRunResult, type TextModelChoice } from './nn/run';

@@ -103,6 +103,20 @@ export function fitWordsTokenizer(spec: Extract<TokenizerSpec, { kind: 'word' }>
 	return { format: TOKENIZER_FORMAT, version: TOKENIZER_VERSION, kind: 'word', options: { ...spec.options }, vocabulary };
 }
 
+/** A word tokeniser whose vocabulary is followed by `words` not yet in it (e.g. pretrained vectors' words), up to `max` entries. */
+export function extendVocabulary(state: Extract<TokenizerState, { kind: 'word' }>, words: readonly string[], max: number): TokenizerState {
+	const vocabulary = [...state.vocabulary];
+	const seen = new Set(vocabulary);
+	for (const word of words) {
+		if (vocabulary.length >= max) break;
+		if (word !== '' && !seen.has(word)) {
+			seen.add(word);
+			vocabulary.push(word);
+		}
+	}
+	return { ...state, vocabulary };
+}
+
 function checkSpec(spec: TokenizerSpec): void {
 	const o = spec.options;
 	if (!(Number.isInteger(o.maxChars) && o.maxChars >= 1 && o.maxChars <= 1_000_000)) throw new KilnError('TokenizerError', `The character limit per text must be a whole number from 1 to 1,000,000 (got ${o.maxChars}).`);

@@ -199,7 +199,6 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 			}
 			if (options.onCheckpoint && epoch < config.epochs && performance.now() - lastCheckpoint >= (options.checkpointInterval ?? Infinity)) {
 				await options.onCheckpoint(await captureTextCheckpoint(model, optimizer, epoch, history, trainingMs, best));
-				emit({ type: 'checkpoint', epoch });
 				lastCheckpoint = performance.now();
 			}
 		}
