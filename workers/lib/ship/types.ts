@@ -1,0 +1,122 @@
+/**
+ * Types of the ship library (export, compression, measurement). All plain, structured-cloneable
+ * data, so the lead can move them into workers/protocol as they are.
+ */
+
+// ---- ONNX export ----------------------------------------------------------------------------
+
+export interface TfjsOnnxOptions {
+	/** 13 (default; LayerNormalization decomposed) or 17 (native LayerNormalization). */
+	opset?: 13 | 17;
+	/** Graph input names; default 'input' (or input_0, input_1, ... for several). */
+	inputNames?: string[];
+	/** Graph output names; default 'output' (or output_0, ...). */
+	outputNames?: string[];
+	/** Add Softmax over the last axis to every output (Kiln's models emit logits). */
+	appendSoftmax?: boolean;
+	/** Name of the symbolic batch dimension (default 'N'). */
+	batchDim?: string;
+}
+
+/**
+ * Linear model heads:
+ * - 'regression': output `y` [N, out] = x·coef + intercept.
+ * - 'classification': outputs `logits` [N, out] and `probabilities` [N, out] (softmax); with
+ *   out = 1 it is binary logistic regression and `probabilities` is [N, 2] = [1 − p, p].
+ */
+export type LinearTask = 'regression' | 'classification';
+
+export interface LinearOnnxOptions {
+	inputName?: string;
+	opset?: 13 | 17;
+}
+
+// ---- tree ensembles ---------------------------------------------------------------------------
+
+/**
+ * One node of a binary decision tree, stored in a flat array (`DecisionTree.nodes`).
+ * Split node: `feature` ≥ 0; a row goes to `left` when x[feature] <= threshold, else `right`;
+ * a missing value (NaN) goes to `left` when `missingGoesLeft`, else `right`.
+ * Leaf: `feature` = -1, `left` = `right` = -1 and `value` holds the leaf's contribution, one
+ * number per class (classification) or one number (regression).
+ * Thresholds and inputs are compared as float32 (ONNX-ML does), so keep thresholds in float32.
+ */
+export interface TreeNode {
+	feature: number;
+	threshold: number;
+	left: number;
+	right: number;
+	missingGoesLeft: boolean;
+	value?: number[];
+}
+
+/** Node 0 is the root. */
+export interface DecisionTree {
+	nodes: TreeNode[];
+}
+
+/**
+ * A forest or boosted ensemble. Score per output = base + (sum or average over trees of the
+ * leaf values reached), then `postTransform`:
+ * - random forest (probabilities averaged): aggregate 'average', postTransform 'none';
+ * - gradient boosting, multi-class: aggregate 'sum', base = initial log-odds, 'softmax';
+ * - gradient boosting, binary: classes of length 2, leaf values [−s, s]/2 or [0, s] with 'softmax'
+ *   give the same class probabilities as a sigmoid on s (per-class values are always written).
+ * Classification outputs `label` [N] (int64 class index) and `probabilities` [N, classes];
+ * regression outputs `y` [N, 1].
+ */
+export interface TreeEnsemble {
+	task: 'classification' | 'regression';
+	featureCount: number;
+	/** Class count is `classes.length`; the names travel in the sidecar, ONNX returns indices. */
+	classes?: string[];
+	trees: DecisionTree[];
+	aggregate: 'sum' | 'average';
+	/** One per class (or one for regression); zeros when absent. */
+	baseValues?: number[];
+	postTransform: 'none' | 'softmax' | 'logistic';
+}
+
+// ---- preprocessing ----------------------------------------------------------------------------
+
+export const SIDECAR_FORMAT = 'kiln-preprocessing';
+export const SIDECAR_VERSION = 1;
+
+/** One column of the encoded model input. */
+export interface SidecarSlot {
+	feature: string;
+	kind: 'numeric' | 'categorical';
+	/** First model input column this feature fills. */
+	offset: number;
+	/** Columns it fills (1 for numeric, categories.length for categorical). */
+	width: number;
+}
+
+/**
+ * The fitted preprocessing as a versioned JSON document, readable without Kiln:
+ * numeric x → (x − mean) / std, missing → 0; categorical value → one-hot over `categories`
+ * (missing → the `fill` category, or all zeros when fill is −1; an unknown value → all zeros).
+ */
+export interface PreprocessingSidecar {
+	format: typeof SIDECAR_FORMAT;
+	version: typeof SIDECAR_VERSION;
+	features: (
+		| { name: string; kind: 'numeric'; mean: number; std: number }
+		| { name: string; kind: 'categorical'; categories: string[]; fill: number }
+	)[];
+	target: { name: string; task: 'classification'; classes: string[] } | { name: string; task: 'regression'; mean: number; std: number };
+	inputSize: number;
+	layout: SidecarSlot[];
+	/** Inputs of the combined ONNX pipeline graph (see exportPipelineOnnx). */
+	onnxInputs: { numeric: string | null; categorical: { feature: string; input: string }[] };
+}
+
+export interface PipelineOnnxOptions {
+	/**
+	 * What the model emits for classification: 'logits' (Kiln's MLP and linear exports: Softmax is
+	 * added) or 'probabilities' (trees, or a model exported with appendSoftmax).
+	 */
+	modelOutput?: 'logits' | 'probabilities';
+	/** Which model output to use when it has several (default: `probabilities` if present, else the first). */
+	outputName?: string;
+}
