@@ -131,6 +131,12 @@ export class GraphBuilder {
 		return this.initializer(hint, DataType.INT64, dims, BigInt64Array.from(values.map((v) => BigInt(v))));
 	}
 
+	strings(hint: string, values: string[]): string {
+		const name = this.name(hint);
+		this.initializers.push({ name, dataType: DataType.STRING, dims: [values.length], stringData: values.map((v) => encoder.encode(v)) });
+		return name;
+	}
+
 	/** Add a node; returns its first output (use `nodeOutputs` for several). */
 	node(op: string, inputs: string[], attrs: Record<string, Attr> = {}, options: NodeOptions = {}): string {
 		return this.nodeOutputs(op, inputs, attrs, options)[0];

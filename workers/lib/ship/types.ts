@@ -119,4 +119,9 @@ export interface PipelineOnnxOptions {
 	modelOutput?: 'logits' | 'probabilities';
 	/** Which model output to use when it has several (default: `probabilities` if present, else the first). */
 	outputName?: string;
+	/**
+	 * Regression: the model predicts the standardised target (true for Kiln's neural and linear
+	 * models, the default), so the pipeline multiplies by std and adds the mean.
+	 */
+	standardisedTarget?: boolean;
 }
