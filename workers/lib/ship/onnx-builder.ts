@@ -192,8 +192,9 @@ export function toNumber(value: number | { toNumber(): number } | null | undefin
 /** Float values of an initializer, whichever field it was stored in. */
 export function floatValues(tensor: onnx.ITensorProto): Float32Array {
 	if (tensor.rawData && tensor.rawData.length > 0) {
-		const copy = tensor.rawData.slice();
-		return new Float32Array(copy.buffer, copy.byteOffset, copy.byteLength / 4);
+		// Node's protobuf decode hands out Buffer views at odd offsets: copy into a fresh buffer.
+		const copy = new Uint8Array(tensor.rawData);
+		return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
 	}
 	return Float32Array.from(tensor.floatData ?? []);
 }

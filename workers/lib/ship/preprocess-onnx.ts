@@ -4,7 +4,7 @@ import { findColumn } from '$shared/table';
 import { DataType, GraphBuilder, decodeModel } from './onnx-builder';
 import { embedModel, graphSignature } from './onnx-compose';
 import { NUMERIC_INPUT, codeInput } from './preprocess-sidecar';
-import type { PipelineOnnxOptions } from './types';
+import type { OnnxFeeds, PipelineOnnxOptions } from './types';
 
 /**
  * Kiln's fitted preprocessing as ONNX ops, alone or in front of a model, so a raw row becomes a
@@ -102,14 +102,12 @@ export function exportPipelineOnnx(prep: Preprocessing, model: Uint8Array, optio
 	return g.encode('pipeline', 'Kiln pipeline: preprocessing, model and decoding.');
 }
 
-/** Feeds for the pipeline (or preprocessing) graph as plain typed arrays, keyed by input name. */
-export type PipelineFeeds = Record<string, { type: 'float32'; data: Float32Array; dims: number[] } | { type: 'int64'; data: BigInt64Array; dims: number[] }>;
 
 /** Table rows → the raw inputs the ONNX preprocessing expects (see the layout above). */
-export function pipelineFeeds(prep: Preprocessing, table: Table, rows: ArrayLike<number>): PipelineFeeds {
+export function pipelineFeeds(prep: Preprocessing, table: Table, rows: ArrayLike<number>): OnnxFeeds {
 	const n = rows.length;
 	const numeric = prep.features.filter((f) => f.kind === 'numeric');
-	const feeds: PipelineFeeds = {};
+	const feeds: OnnxFeeds = {};
 	if (numeric.length > 0) {
 		const data = new Float32Array(n * numeric.length);
 		numeric.forEach((f, j) => {

@@ -1,3 +1,5 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+
 /**
  * Types of the ship library (export, compression, measurement). All plain, structured-cloneable
  * data, so the lead can move them into workers/protocol as they are.
@@ -124,4 +126,42 @@ export interface PipelineOnnxOptions {
 	 * models, the default), so the pipeline multiplies by std and adds the mean.
 	 */
 	standardisedTarget?: boolean;
+}
+
+// ---- runtime and feeds ------------------------------------------------------------------------
+
+/** Inputs for an ONNX session as plain typed arrays (wrap each in `new ort.Tensor(type, data, dims)`). */
+export type OnnxFeeds = Record<string, { type: 'float32'; data: Float32Array; dims: number[] } | { type: 'int64'; data: BigInt64Array; dims: number[] }>;
+
+/**
+ * The parts of onnxruntime this library uses. Pass the module the worker imported
+ * (`onnxruntime-web/wasm`, or onnxruntime-node in Node), so the library never picks a build.
+ */
+export interface OrtRuntime {
+	InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+	Tensor: typeof Tensor;
+}
+
+// ---- quantisation -----------------------------------------------------------------------------
+
+export type TfjsStorageDtype = 'uint8' | 'uint16' | 'float16';
+
+/** A tfjs weight manifest entry, with tfjs's optional storage quantisation. */
+export interface QuantizedWeightSpec {
+	name: string;
+	shape: number[];
+	dtype: string;
+	quantization?: { dtype: TfjsStorageDtype; scale?: number; min?: number };
+}
+
+export interface OnnxWeightQuantOptions {
+	/** Leave tensors with fewer values than this in float (default 32: biases, tiny kernels). */
+	minElements?: number;
+	/** One scale per output channel (default) or one per tensor. */
+	perChannel?: boolean;
+}
+
+export interface OnnxStaticQuantOptions extends OnnxWeightQuantOptions {
+	/** Ops whose activations and weights are quantised (default Gemm, MatMul, Conv). */
+	ops?: string[];
 }
