@@ -1,7 +1,7 @@
 import type { ModelArtifacts } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { packQuantized, readWeights, type WeightEntry } from './tfjs-weights';
-import type { QuantizedWeightSpec, TfjsStorageDtype } from './types';
+import type { QuantizedArtifacts, QuantizedWeightSpec, TfjsStorageDtype } from './types';
 
 export interface TfjsQuantizeOptions {
 	/** Which float32 weights to quantise (default all, as tfjs-converter's `--quantize_uint8 '*'`). */
@@ -14,7 +14,7 @@ export interface TfjsQuantizeOptions {
  * loads the result unchanged. Compute stays float32: this shrinks files, not latency.
  * Already-quantised artifacts are dequantised first, then quantised again.
  */
-export function quantizeTfjs(artifacts: ModelArtifacts, dtype: TfjsStorageDtype = 'uint8', options: TfjsQuantizeOptions = {}): ModelArtifacts & { weightSpecs: QuantizedWeightSpec[] } {
+export function quantizeTfjs(artifacts: ModelArtifacts, dtype: TfjsStorageDtype = 'uint8', options: TfjsQuantizeOptions = {}): QuantizedArtifacts {
 	if (dtype !== 'uint8' && dtype !== 'uint16' && dtype !== 'float16') throw new KilnError('ExportError', `Unknown tfjs quantisation "${String(dtype)}"; use uint8, uint16 or float16.`);
 	const entries = readWeights(artifacts);
 	const include = options.include ?? (() => true);

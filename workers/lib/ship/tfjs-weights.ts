@@ -1,6 +1,6 @@
 import type { ModelArtifacts } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import type { QuantizedWeightSpec, TfjsStorageDtype } from './types';
+import type { QuantizedArtifacts, QuantizedWeightSpec, TfjsStorageDtype } from './types';
 
 /**
  * Reading and writing the weight buffer of tfjs artifacts without a backend: one entry per
@@ -125,7 +125,7 @@ export function fromFloat16(bits: number): number {
 }
 
 /** Quantised copy of float32 weights in tfjs's storage format; int32 weights stay as they are. */
-export function packQuantized(artifacts: ModelArtifacts, entries: WeightEntry[], dtype: TfjsStorageDtype, include: (entry: WeightEntry) => boolean): ModelArtifacts & { weightSpecs: QuantizedWeightSpec[] } {
+export function packQuantized(artifacts: ModelArtifacts, entries: WeightEntry[], dtype: TfjsStorageDtype, include: (entry: WeightEntry) => boolean): QuantizedArtifacts {
 	const parts: Uint8Array[] = [];
 	const specs: QuantizedWeightSpec[] = entries.map((e) => {
 		const spec = { name: e.name, shape: e.shape.slice(), dtype: e.dtype };

@@ -154,6 +154,13 @@ export interface QuantizedWeightSpec {
 	quantization?: { dtype: TfjsStorageDtype; scale?: number; min?: number };
 }
 
+/** tfjs artifacts whose weight manifest may carry storage quantisation (still loadable by tfjs). */
+export interface QuantizedArtifacts {
+	modelTopology: object;
+	weightSpecs: QuantizedWeightSpec[];
+	weightData: ArrayBuffer;
+}
+
 export interface OnnxWeightQuantOptions {
 	/** Leave tensors with fewer values than this in float (default 32: biases, tiny kernels). */
 	minElements?: number;
