@@ -1,4 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import type { ModelArtifacts } from '$workers/protocol';
 
 /**
  * Types of the ship library (export, compression, measurement). All plain, structured-cloneable
@@ -171,4 +172,78 @@ export interface OnnxWeightQuantOptions {
 export interface OnnxStaticQuantOptions extends OnnxWeightQuantOptions {
 	/** Ops whose activations and weights are quantised (default Gemm, MatMul, Conv). */
 	ops?: string[];
+}
+
+// ---- pruning ----------------------------------------------------------------------------------
+
+/** Fine-tuning loop settings shared by both pruning methods (Adam, seeded shuffles). */
+export interface FineTuneOptions {
+	epochs: number;
+	batchSize?: number;
+	learningRate?: number;
+	seed?: number;
+	/** L2 penalty on kernels, as Kiln's training uses (default 0). */
+	l2?: number;
+	/**
+	 * Labels: class indices (classification) or targets [rows × outputs] (regression, MSE).
+	 * Default: classification when `y` is an Int32Array.
+	 */
+	task?: 'classification' | 'regression';
+	signal?: AbortSignal;
+	/** Called after every epoch. */
+	onEpoch?: (record: PruneEpoch) => void;
+}
+
+export interface PruneEpoch {
+	epoch: number;
+	loss: number;
+	/** Share of zeros over the pruned kernels after this epoch. */
+	sparsity: number;
+}
+
+export interface MagnitudePruneOptions extends FineTuneOptions {
+	/** Final share of zeros in each pruned kernel, 0 ≤ s < 1 (e.g. 0.8). */
+	targetSparsity: number;
+	/** Sparsity at `beginStep` (default 0). */
+	initialSparsity?: number;
+	/** Optimiser step where pruning starts (default 0). */
+	beginStep?: number;
+	/** Step where the target is reached (default 70% of all steps); fine-tuning continues after it. */
+	endStep?: number;
+	/** Steps between mask updates (default endStep / 10). */
+	frequency?: number;
+	/** Which weights to prune (default: every kernel, depthwise/pointwise/recurrent kernel and embedding table). */
+	include?: (weight: { name: string; shape: number[] }) => boolean;
+}
+
+export interface StructuredPruneOptions extends FineTuneOptions {
+	/** Share of units (Dense) or filters (Conv) to remove from each prunable layer, 0 ≤ f < 1. */
+	fraction: number;
+	/** Per-layer shares by layer name, overriding `fraction`. */
+	perLayer?: Record<string, number>;
+}
+
+export interface WeightStats {
+	/** Weight name in the tfjs manifest (layer/kernel). */
+	name: string;
+	shape: number[];
+	params: number;
+	nonZero: number;
+	sparsity: number;
+}
+
+export interface PruneStats {
+	params: number;
+	nonZero: number;
+	/** Zeros / params over all weights, biases included. */
+	sparsity: number;
+	weights: WeightStats[];
+}
+
+export interface PruneResult {
+	model: ModelArtifacts;
+	stats: PruneStats;
+	history: PruneEpoch[];
+	/** Structured pruning: units or filters kept per pruned layer. */
+	kept?: Record<string, number[]>;
 }
