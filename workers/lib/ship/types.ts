@@ -247,3 +247,52 @@ export interface PruneResult {
 	/** Structured pruning: units or filters kept per pruned layer. */
 	kept?: Record<string, number[]>;
 }
+
+// ---- measurement ------------------------------------------------------------------------------
+
+export interface MeasureOptions {
+	/** tfjs variant (quantised manifests allowed); measured on the current tfjs backend. */
+	artifacts?: ModelArtifacts;
+	/** ONNX variant; measured with `ort` (and `session` when given, else one is created). */
+	onnx?: Uint8Array;
+	/** Holdout features, row-major, as the model takes them. */
+	x: Float32Array;
+	/** Class indices (accuracy) or one regression target per row (RMSE). */
+	y: Int32Array | Float32Array;
+	task?: 'classification' | 'regression';
+	/** Multiplies the RMSE (models trained on a standardised target report original units). */
+	targetStd?: number;
+	/** Shape of one ONNX input row (default [features]); tfjs reads it from the model. */
+	rowShape?: number[];
+	ort?: OrtRuntime;
+	session?: InferenceSession;
+	/** Output to score (default `probabilities` when present, else the first). */
+	onnxOutput?: string;
+	/** Label for the ORT execution provider in the report (default 'wasm'). */
+	ortBackend?: string;
+	/** Timed runs for batch 1 (default 30; batch 256 uses a third); warm-up runs (default 5). */
+	repeats?: number;
+	warmup?: number;
+}
+
+export interface RuntimeMeasurement {
+	runtime: 'tfjs' | 'onnxruntime';
+	backend: string;
+	/** tfjs: model.json + weights.bin; ONNX: the .onnx file. */
+	fileBytes: number;
+	/** Same files deflated (fflate, level 9). */
+	deflatedBytes: number;
+	/** Holdout accuracy or RMSE through this runtime. */
+	metric: number;
+	/** Median wall time of one prediction including read-back, after warm-up. */
+	batch1Ms: number;
+	batch256Ms: number;
+}
+
+export interface Measurement {
+	params: number;
+	nonZero: number;
+	metricName: 'accuracy' | 'rmse';
+	tfjs?: RuntimeMeasurement;
+	onnx?: RuntimeMeasurement;
+}
