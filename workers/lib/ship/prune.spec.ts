@@ -52,6 +52,17 @@ describe('magnitude pruning', () => {
 		expect(await holdoutAccuracy(result.model, p)).toBeGreaterThanOrEqual(before - 0.1);
 	});
 
+	it('gives the same weights for the same seed, and stops when cancelled', async () => {
+		const p = await prepared('iris.csv', 'species');
+		const options = { targetSparsity: 0.5, epochs: 2, seed: 5 };
+		const [a, b] = [await pruneMagnitude(p.run.model, p.xTrain, p.yTrain, options), await pruneMagnitude(p.run.model, p.xTrain, p.yTrain, options)];
+		expect(new Uint8Array(a.model.weightData)).toEqual(new Uint8Array(b.model.weightData));
+		const controller = new AbortController();
+		controller.abort();
+		await expect(pruneMagnitude(p.run.model, p.xTrain, p.yTrain, { ...options, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+		await expect(pruneMagnitude(p.run.model, p.xTrain, p.yTrain.subarray(1), options)).rejects.toMatchObject({ name: 'TrainingError' });
+	});
+
 	it('makes the digits MLP ≥ 4× smaller (int8 + 80% sparsity, deflated ONNX) losing ≤ 1 accuracy point', async () => {
 		const p = await prepared('digits.csv', 'digit', DIGITS);
 		const before = await holdoutAccuracy(p.run.model, p);
