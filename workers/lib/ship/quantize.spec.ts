@@ -19,7 +19,7 @@ beforeAll(useCpu);
 const DIGITS: Partial<TrainConfig> = { epochs: 12, hiddenLayers: [64], batchSize: 64 };
 const DATASETS: [string, string, Partial<TrainConfig>][] = [
 	['iris.csv', 'species', {}],
-	['breast-cancer.csv', 'diagnosis', {}],
+	['breast-cancer.csv', 'diagnosis', { epochs: 20 }],
 	['digits.csv', 'digit', DIGITS]
 ];
 
@@ -44,10 +44,13 @@ describe('tfjs storage quantisation', () => {
 		const q = quantizeTfjs(p.run.model, 'uint8');
 		expect(q.weightData.byteLength * 4).toBe(p.run.model.weightData.byteLength);
 		expect(q.weightSpecs.every((s) => s.quantization?.dtype === 'uint8')).toBe(true);
-		expect(await tfjsAccuracy(q, p)).toBeGreaterThanOrEqual(original - 0.02);
+		const uint8 = await tfjsAccuracy(q, p);
+		expect(uint8).toBeGreaterThanOrEqual(original - 0.02);
 		const half = quantizeTfjs(p.run.model, 'float16');
 		expect(half.weightData.byteLength * 2).toBe(p.run.model.weightData.byteLength);
-		expect(await tfjsAccuracy(half, p)).toBeGreaterThanOrEqual(original - 0.01);
+		const float16 = await tfjsAccuracy(half, p);
+		expect(float16).toBeGreaterThanOrEqual(original - 0.01);
+		console.info(`${file}: holdout accuracy float32 ${original.toFixed(4)}, uint8 ${uint8.toFixed(4)}, float16 ${float16.toFixed(4)} (${p.yHold.length} rows)`);
 	});
 
 	it('keeps zeros exactly zero (pruned weights) through tf.loadLayersModel', async () => {
