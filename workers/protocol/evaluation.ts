@@ -6,7 +6,7 @@ import type { TrainConfig } from './training';
 
 /** The evaluation suite of one run, computed on its holdout rows in a worker and stored with it. */
 
-export type { EvaluationReport, ClassificationReport, RegressionReport, ThresholdPoint, ErrorCosts, CalibrationCurve, OneVsRest } from '../lib/evaluate/types';
+export type { EvaluationReport, ClassificationReport, RegressionReport, ThresholdPoint, ThresholdReport, ErrorCosts, CalibrationCurve, OneVsRest } from '../lib/evaluate/types';
 export type { PermutationImportance, ColumnImportance } from '../lib/evaluate/permutation';
 export type { PartialDependence } from '../lib/evaluate/partial-dependence';
 export type { SliceMetrics } from '../lib/evaluate/slices';
