@@ -60,3 +60,31 @@ describe('the space editor', () => {
 		expect(spaceFromRows(rows.map((r) => ({ ...r, enabled: false }))).problems['']).toMatch(/at least one/);
 	});
 });
+
+describe('the search form', () => {
+	it('turns the defaults into a valid TPE + ASHA plan over the family space', async () => {
+		const { defaultForm, planFromForm } = await import('./search-plan');
+		const form = defaultForm('mlp', 'classification', 2);
+		const { plan, problems } = planFromForm(form, 2);
+		expect(problems).toEqual({});
+		expect(plan).toMatchObject({ family: 'mlp', metric: 'valLoss', parallel: 2, search: { sampler: { kind: 'tpe' }, scheduler: { kind: 'asha', eta: 3, minBudget: 3, maxBudget: 27 }, direction: 'minimize', maxTrials: 16 } });
+		expect(Object.keys(plan!.search.space)).toEqual(['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize']);
+	});
+
+	it('names each field to fix, and refuses a grid too large to run', async () => {
+		const { defaultForm, planFromForm } = await import('./search-plan');
+		const form = { ...defaultForm('linear', 'regression', 2), trials: '0', parallel: '5', maxEpochs: '4' };
+		const { plan, problems } = planFromForm(form, 2);
+		expect(plan).toBeNull();
+		expect(problems).toMatchObject({ trials: 'A whole number from 1 to 1000.', parallel: 'A whole number from 1 to 2.' });
+		expect(problems.maxEpochs).toMatch(/η × the minimum \(9\)/);
+		const grid = planFromForm({ ...defaultForm('mlp', 'regression', 2), sampler: 'grid', gridPoints: '10' }, 2);
+		expect(grid.problems.settings).toMatch(/grid/i);
+	});
+
+	it('starts trials from the last run on this target, with validation rows', async () => {
+		const { baseConfig } = await import('./search-plan');
+		expect(baseConfig({ ...base, validationFraction: 0, learningRate: 0.5 }, 'species', 'classification', ['a'])).toMatchObject({ learningRate: 0.5, validationFraction: 0.2, features: ['a', 'b'] });
+		expect(baseConfig({ ...base, target: 'other' }, 'species', 'classification', ['a'])).toMatchObject({ features: ['a'], learningRate: DEFAULT_CONFIG.learningRate });
+	});
+});
