@@ -2,15 +2,23 @@ import { expect, test, type Page } from '@playwright/test';
 import { audit } from './axe';
 import { createProject, loadDemo, openSection, waitForJob } from './browser';
 
-/** Trials whose jobs have all ended, with their score, read from the table. */
-async function endedTrials(page: Page): Promise<Map<string, string>> {
-	const rows = page.getByTestId('trial-table').locator('tbody tr');
-	const out = new Map<string, string>();
-	for (const row of await rows.all()) {
-		const status = await row.getAttribute('data-status');
-		if (status === 'done' || status === 'stopped') out.set((await row.getAttribute('data-trial'))!, (await row.getByTestId('trial-score').textContent())!);
-	}
-	return out;
+/** Every finished job of the search (trial@rung → its score and finishing order), read from IndexedDB. */
+async function finishedJobs(page: Page): Promise<Map<string, string>> {
+	const rows = await page.evaluate(
+		() =>
+			new Promise<{ trialId: number; results: { rung: number; status: string; score: number | null; order: number | null }[] }[]>((resolve, reject) => {
+				const open = indexedDB.open('kiln');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const request = open.result.transaction('trials').objectStore('trials').getAll();
+					request.onsuccess = () => {
+						open.result.close();
+						resolve(request.result.map((row) => ({ trialId: row.trialId, results: row.record?.results ?? [] })));
+					};
+				};
+			})
+	);
+	return new Map(rows.flatMap((t) => t.results.filter((r) => r.order !== null).map((r) => [`${t.trialId}@${r.rung}`, `${r.status} ${r.score} #${r.order}`] as [string, string])));
 }
 
 test('a TPE search with ASHA on wine: reload mid-search resumes without repeating finished trials; open the best; train the final model', async ({ page }) => {
@@ -42,25 +50,27 @@ test('a TPE search with ASHA on wine: reload mid-search resumes without repeatin
 	await expect(view).toHaveAttribute('data-status', 'running');
 	found.push(...(await audit(page, 'tune, search running')));
 
-	// Reload once a few trials have finished and the search is still going.
+	// Reload once a few jobs have finished and the search is still going.
 	let before = new Map<string, string>();
 	await expect(async () => {
-		before = await endedTrials(page);
+		before = await finishedJobs(page);
 		expect(before.size).toBeGreaterThanOrEqual(2);
 	}).toPass({ timeout: 300_000 });
 	expect(await view.getAttribute('data-status')).toBe('running');
 	await page.reload();
 	await expect(view).toHaveAttribute('data-status', 'interrupted');
+	const stored = await finishedJobs(page);
 	await page.getByTestId('resume-selected').click();
 	const note = page.getByTestId('search-note').first();
 	await expect(note).toContainText(/Resumed: \d+ finished jobs? kept/);
-	const kept = Number(/Resumed: (\d+)/.exec((await note.textContent())!)![1]);
-	expect(kept).toBeGreaterThanOrEqual(before.size);
+	expect(Number(/Resumed: (\d+)/.exec((await note.textContent())!)![1])).toBe(stored.size);
+	expect(stored.size).toBeGreaterThanOrEqual(before.size);
 
 	await expect(view).toHaveAttribute('data-status', 'done', { timeout: 600_000 });
-	const after = await endedTrials(page);
-	// Finished trials were not trained again: their scores are exactly as before the reload.
-	for (const [trial, score] of before) expect(after.get(trial), `trial ${trial}`).toBe(score);
+	// No finished job ran again: each keeps its score and its place in the finishing order
+	// (a job trained again would have been reported later, with a new place).
+	const after = await finishedJobs(page);
+	for (const [job, result] of stored) expect(after.get(job), job).toBe(result);
 	await expect(page.getByTestId('trial-table').locator('tbody tr')).toHaveCount(8);
 	await expect(page.getByTestId('trial-table').locator('tbody tr[data-status="stopped"]').first()).toBeVisible();
 	for (const id of ['best-so-far', 'param-scatter', 'learning-curves']) await expect(page.getByTestId(id)).toBeVisible();
