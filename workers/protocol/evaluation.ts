@@ -1,4 +1,4 @@
-import type { EvaluationReport } from '../lib/evaluate/types';
+import type { EvaluationReport, ThresholdReport } from '../lib/evaluate/types';
 import type { PermutationImportance } from '../lib/evaluate/permutation';
 import type { PartialDependence } from '../lib/evaluate/partial-dependence';
 import type { SliceMetrics } from '../lib/evaluate/slices';
@@ -61,6 +61,8 @@ export interface RunEvaluation {
 	baselines: BaselineResult[];
 	/** Permutation importance per original column (null with a single column). */
 	importance: PermutationImportance | null;
+	/** Binary tasks: the threshold sweep with each class as the positive one (classes order). */
+	thresholds?: ThresholdReport[];
 	/** Partial dependence of the most important columns. */
 	dependence: PartialDependence[];
 	slices: SliceSet[];

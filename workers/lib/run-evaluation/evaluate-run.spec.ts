@@ -41,6 +41,11 @@ describe('evaluateRun on a trained classifier (breast cancer)', () => {
 		expect(report.confusion.counts).toEqual(metrics.confusion);
 		expect(report.auc!).toBeGreaterThan(0.97);
 		expect(report.threshold!.points).toHaveLength(101);
+		// either class can be the positive one; the classes[1] sweep is the report's own
+		expect(evaluation.thresholds!.map((t) => t.positiveClass)).toEqual(report.classes);
+		expect(evaluation.thresholds![1].points).toEqual(report.threshold!.points);
+		const [zero, one] = [evaluation.thresholds![0].points[50], evaluation.thresholds![1].points[50]];
+		expect(zero.tp + zero.fn).toBe(one.tn + one.fp);
 		expect(report.calibration.bins.length).toBeGreaterThan(1);
 		const majority = evaluation.baselines.find((b) => b.strategy === 'majority')!.report as ClassificationReport;
 		expect(majority.auc).toBe(0.5);

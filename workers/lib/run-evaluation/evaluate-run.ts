@@ -1,4 +1,4 @@
-import type { BaselineResult, EvaluationReport, ModelArtifacts, Preprocessing, RunEvaluation, Table, TrainConfig } from '$workers/protocol';
+import type { BaselineResult, EvaluationReport, ModelArtifacts, Preprocessing, RunEvaluation, Table, ThresholdReport, TrainConfig } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import {
@@ -9,6 +9,7 @@ import {
 	permutationImportance,
 	regressionBaselines,
 	regressionReport,
+	thresholdSweep,
 	type ClassificationInput,
 	type PartialDependence,
 	type PermutationImportance,
@@ -91,9 +92,11 @@ export async function evaluateRun(table: Table, rawConfig: TrainConfig, model: S
 	let scored: { x: Float32Array; truth: ArrayLike<number>; rows: number };
 	let classification: ClassificationInput | null = null;
 	let regression: RegressionInput | null = null;
+	let thresholds: ThresholdReport[] | undefined;
 	if (target.task === 'classification') {
 		classification = { truth: y as Int32Array, probabilities: out, classes: target.classes };
 		report = classificationReport(classification);
+		if (target.classes.length === 2) thresholds = bothThresholds(classification);
 		baselines = classificationBaselines(trainY, classification, { seed: config.seed }).map((b) => ({ strategy: b.strategy, report: b.report }));
 		scored = knownRows(x, y as Int32Array, width);
 	} else {
@@ -147,11 +150,24 @@ export async function evaluateRun(table: Table, rawConfig: TrainConfig, model: S
 		rows: holdout.length,
 		report,
 		baselines,
+		...(thresholds ? { thresholds } : {}),
 		importance,
 		dependence,
 		target: target.name,
 		...analysis
 	};
+}
+
+/** The threshold sweep with either class as the positive one, so the person picks which a "hit" is. */
+function bothThresholds(input: ClassificationInput): ThresholdReport[] {
+	const rows = Array.from(input.truth.keys()).filter((i) => input.truth[i] >= 0);
+	return input.classes.map((positiveClass, c) =>
+		thresholdSweep(
+			Uint8Array.from(rows, (i) => (input.truth[i] === c ? 1 : 0)),
+			Float32Array.from(rows, (i) => input.probabilities[i * 2 + c]),
+			{ costs: { falsePositive: 1, falseNegative: 1 }, positiveClass }
+		)
+	);
 }
 
 /** Rows whose class the model has an output for: the ones a metric can score. */
