@@ -3,11 +3,13 @@ import type { MlWorkerApi } from './protocol';
 import { backendHandlers } from './ml/backend';
 import { predictHandlers } from './ml/predict';
 import { trainHandlers } from './ml/train';
+import { evaluateHandlers } from './ml/evaluate';
+import { tuneHandlers } from './ml/tune';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers };
 
 Comlink.expose(api);

@@ -7,3 +7,5 @@ export * from './backends';
 export * from './tables';
 export * from './training';
 export * from './api';
+export * from './evaluation';
+export * from './tuning';

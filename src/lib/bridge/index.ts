@@ -4,3 +4,5 @@
  */
 export * from './data';
 export * from './ml';
+export * from './evaluate';
+export * from './tune';

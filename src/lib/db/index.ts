@@ -4,3 +4,5 @@ export * from './projects';
 export * from './datasets';
 export * from './runs';
 export * from './settings';
+export * from './evaluations';
+export * from './searches';

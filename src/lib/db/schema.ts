@@ -157,6 +157,8 @@ export interface TrialRecordRow {
 	record: unknown;
 	/** A checkpoint to promote the trial from (ASHA), if any. */
 	checkpoint?: TrainCheckpoint;
+	/** Its learning curve over every epoch trained so far (kept after the checkpoint is dropped). */
+	history?: EpochRecord[];
 	updatedAt: number;
 }
 

@@ -5,6 +5,7 @@ export const SECTIONS = [
 	{ id: 'data', label: 'Data' },
 	{ id: 'train', label: 'Train' },
 	{ id: 'runs', label: 'Runs' },
+	{ id: 'tune', label: 'Tune' },
 	{ id: 'predict', label: 'Predict' }
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
