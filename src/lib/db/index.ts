@@ -4,3 +4,4 @@ export * from './projects';
 export * from './datasets';
 export * from './runs';
 export * from './settings';
+export * from './ship';
