@@ -4,3 +4,4 @@
  */
 export * from './data';
 export * from './ml';
+export * from './ship';
