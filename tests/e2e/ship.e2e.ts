@@ -2,7 +2,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync, statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { audit } from './axe';
-import { createProject, loadDemo, openSection, trainAndOpenRun, watchForeignRequests } from './browser';
+import { ORIGIN, createProject, loadDemo, openSection, trainAndOpenRun, watchForeignRequests } from './browser';
 
 // One trained iris project shipped every way: share link, standalone page, model card, bundle.
 test.describe.configure({ mode: 'serial' });
@@ -42,6 +42,7 @@ async function openShip(p: Page) {
 
 test.beforeAll(async ({ browser }) => {
 	context = await browser.newContext({ acceptDownloads: true });
+	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
 	foreign = watchForeignRequests(context);
 	page = await context.newPage();
 	page.on('pageerror', (e) => errors.push(e.message));
@@ -72,6 +73,9 @@ test('a share link opens in a new page, predicts like the studio, and imports as
 	const url = await page.getByTestId('share-url').inputValue();
 	expect(url).toMatch(/\/share\/#[A-Za-z0-9_-]+$/);
 	console.log(`share link: ${url.length} characters (${url.split('#')[1].length} of code)`);
+	await page.getByTestId('copy-link').click();
+	await expect(page.getByRole('status').filter({ hasText: 'Copied to the clipboard.' })).toBeVisible();
+	expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
 	expect(await audit(page, 'ship section with a link')).toEqual([]);
 
 	const shared = await context.newPage();

@@ -3,6 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createProject, createRun, finishRun, listProjects, listRuns, saveDataset, saveRunNotes, getProject } from '$lib/db';
 import { profileTable } from '$shared/table';
 import { trainBriefly, useCpu, type Trained } from '$workers/lib/share/share.spec-support';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { serializeModel } from '$workers/lib/model';
+import type { Preprocessing } from '$workers/protocol';
 import { shipHandlers } from './ship';
 
 let trained: Trained;
@@ -62,5 +65,24 @@ describe('the data worker ship handlers on a stored iris run', () => {
 		expect(run).toMatchObject({ status: 'done', intendedUse: { primaryUses: 'Teaching classification' } });
 		expect((await getProject(first.projectId)).modelRunId).toBe(run.id);
 		await expect(shipHandlers.importBundle(new Blob(['not a zip']))).rejects.toMatchObject({ name: 'ImportError' });
+	});
+});
+
+describe('a model too large for a link', () => {
+	it('says so, gives no link, and still builds the standalone page', async () => {
+		// 4 → 1200 → 1200 → 3: 1.45 million parameters, about 1.9 million characters as a link.
+		const seq = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 1200, activation: 'relu' }), tfl.layers.dense({ units: 1200, activation: 'relu' }), tfl.layers.dense({ units: 3, activation: 'softmax' })] });
+		const model = await serializeModel(seq);
+		seq.dispose();
+		const prep: Preprocessing = { ...trained.prep };
+		const project = await createProject('Big');
+		const dataset = await saveDataset({ projectId: project.id, name: 'iris', fileName: 'iris.csv', source: 'demo', table: trained.table, profile: profileTable(trained.table), target: 'species', task: 'classification' });
+		const run = await finishRun(await createRun({ projectId: project.id, datasetId: dataset.id, config: trained.config }), { ...trained.result, model, preprocessing: prep });
+		const link = await shipHandlers.createShareLink({ runId: run.id, title: 'Big', description: '', baseLength: 40 });
+		expect(link).toMatchObject({ fit: 'too-large', suggestStandalone: true, parameters: 4 * 1200 + 1200 + 1200 * 1200 + 1200 + 1200 * 3 + 3 });
+		expect(link.code).toBeUndefined();
+		expect(link.message).toMatch(/standalone demo file/);
+		const page = await shipHandlers.buildStandalonePage({ runId: run.id, title: 'Big', description: '' });
+		expect(page.bytes).toBeGreaterThan(1_400_000);
 	});
 });
