@@ -3,6 +3,7 @@ import type { Table } from './tables';
 import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './training';
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
+import type { ShareImportApi, ShipDataApi } from './ship';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -23,7 +24,7 @@ export interface ImportSummary {
 	task: Task;
 }
 
-export interface DataWorkerApi {
+export interface DataWorkerApi extends ShipDataApi {
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
 	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
@@ -81,4 +82,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi;

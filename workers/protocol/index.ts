@@ -9,3 +9,4 @@ export * from './training';
 export * from './api';
 export * from './evaluation';
 export * from './tuning';
+export * from './ship';

@@ -6,3 +6,4 @@ export * from './data';
 export * from './ml';
 export * from './evaluate';
 export * from './tune';
+export * from './ship';

@@ -6,3 +6,4 @@ export * from './runs';
 export * from './settings';
 export * from './evaluations';
 export * from './searches';
+export * from './ship';

@@ -6,7 +6,8 @@ export const SECTIONS = [
 	{ id: 'train', label: 'Train' },
 	{ id: 'runs', label: 'Runs' },
 	{ id: 'tune', label: 'Tune' },
-	{ id: 'predict', label: 'Predict' }
+	{ id: 'predict', label: 'Predict' },
+	{ id: 'ship', label: 'Ship' }
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 
