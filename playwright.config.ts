@@ -1,22 +1,41 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, PORT } from './tests/e2e/browser';
+import { createServer } from 'node:net';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/e2e/browser';
+
+/**
+ * A free port, picked once and handed to the test workers through the environment, so a
+ * server someone left running on a fixed port is never tested instead of this build.
+ */
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer().listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+		server.on('error', reject);
+	});
+}
+process.env.KILN_E2E_PORT ??= String(await freePort());
+const port = Number(process.env.KILN_E2E_PORT);
 
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.e2e.ts',
-	timeout: 180_000,
-	expect: { timeout: 30_000 },
+	// Generous: e2e journeys wait on progress (see waitForJob), and a loaded 2-core CI machine
+	// may take minutes for what takes seconds here.
+	timeout: 600_000,
+	expect: { timeout: 60_000 },
 	// Two cores: parallel browsers would only make each one slower.
 	workers: 1,
 	reporter: [['list']],
 	webServer: {
-		command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
-		url: `http://127.0.0.1:${PORT}/`,
-		reuseExistingServer: !process.env.CI,
-		timeout: 60_000
+		command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+		url: `http://127.0.0.1:${port}/`,
+		reuseExistingServer: false,
+		timeout: 120_000
 	},
 	use: {
-		baseURL: `http://127.0.0.1:${PORT}`,
+		baseURL: `http://127.0.0.1:${port}`,
 		launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
 		trace: 'retain-on-failure'
 	}

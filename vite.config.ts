@@ -1,27 +1,53 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, Connect } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { cspHeader } from './csp.config.js';
+import { OFFLINE_FILE_LIST } from './src/lib/offline/sw-rules';
 
 /**
  * WASM threads need SharedArrayBuffer, which browsers only grant to cross-origin isolated
  * pages. SvelteKit ignores `preview.headers`, so the headers are added by middleware.
  */
 function crossOriginIsolation(): Plugin {
-	const setHeaders: Connect.NextHandleFunction = (_req, res, next) => {
+	const setHeaders = (workerCsp: boolean): Connect.NextHandleFunction => (req, res, next) => {
 		res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 		res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
 		res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+		// Workers get their policy from their own response, as static/_headers gives it on hosts.
+		if (workerCsp && req.url?.includes('/_app/immutable/workers/')) res.setHeader('Content-Security-Policy', cspHeader());
 		next();
 	};
 	return {
 		name: 'kiln-cross-origin-isolation',
-		configureServer: (server) => void server.middlewares.use(setHeaders),
-		configurePreviewServer: (server) => void server.middlewares.use(setHeaders)
+		configureServer: (server) => void server.middlewares.use(setHeaders(false)),
+		configurePreviewServer: (server) => void server.middlewares.use(setHeaders(true))
+	};
+}
+
+/**
+ * Worker bundles and the WebAssembly files they import are not in SvelteKit's `$service-worker`
+ * `build` list, so the client build also writes the list of every hashed file it emitted, which
+ * the service worker precaches (src/service-worker.ts).
+ */
+function offlineFileList(): Plugin {
+	let ssr = false;
+	return {
+		name: 'kiln-offline-file-list',
+		apply: 'build',
+		configResolved: (config) => void (ssr = !!config.build.ssr),
+		generateBundle: {
+			order: 'post',
+			handler(_options, bundle) {
+				if (ssr) return;
+				const files = Object.keys(bundle).filter((f) => f.startsWith('_app/immutable/')).sort();
+				this.emitFile({ type: 'asset', fileName: OFFLINE_FILE_LIST, source: JSON.stringify(files) });
+			}
+		}
 	};
 }
 
 export default defineConfig({
-	plugins: [sveltekit(), crossOriginIsolation()],
+	plugins: [sveltekit(), crossOriginIsolation(), offlineFileList()],
 	worker: {
 		format: 'es',
 		// The threaded tfjs-backend-wasm glue breaks when its code is compressed or mangled
@@ -29,7 +55,7 @@ export default defineConfig({
 		rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: true } } }
 	},
 	test: {
-		include: ['workers/**/*.spec.ts', 'src/**/*.spec.ts'],
+		include: ['workers/**/*.spec.ts', 'src/**/*.spec.ts', 'shared/**/*.spec.ts'],
 		environment: 'node',
 		testTimeout: 120_000
 	}

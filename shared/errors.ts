@@ -6,6 +6,7 @@ export type ErrorKind =
 	| 'CsvParseError'
 	| 'SchemaMismatchError'
 	| 'TrainingError'
+	| 'DivergedError'
 	| 'BackendUnavailableError'
 	| 'QuotaExceededError'
 	| 'NotFoundError'

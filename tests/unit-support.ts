@@ -22,3 +22,16 @@ export async function useCpu(): Promise<void> {
 	await tf.setBackend('cpu');
 	await tf.ready();
 }
+
+/**
+ * tfjs-backend-wasm in Node: the same XNNPACK kernels the browser worker runs (single-threaded).
+ * The wasm files are read from node_modules by path.
+ */
+export async function useWasm(): Promise<void> {
+	const wasm = await import('@tensorflow/tfjs-backend-wasm');
+	const dist = fileURLToPath(new URL('../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url));
+	wasm.setWasmPaths(dist);
+	tf.env().set('PROD', true);
+	if (!(await tf.setBackend('wasm'))) throw new Error('tfjs-backend-wasm did not start in Node');
+	await tf.ready();
+}

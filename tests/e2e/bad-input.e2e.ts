@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createProject, loadDemo } from './browser';
+import { createProject, loadDemo, openSection, ORIGIN, waitForJob } from './browser';
 
 const upload = (page: Page, name: string, content: string | Buffer) =>
 	page.getByTestId('csv-input').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
@@ -7,14 +7,12 @@ const upload = (page: Page, name: string, content: string | Buffer) =>
 test('bad files give messages naming file, row and column, and keep the stored dataset', async ({ page }) => {
 	const crashes: string[] = [];
 	page.on('pageerror', (e) => crashes.push(e.message));
-	await page.addInitScript(() => {
-		// Simulates a full disk: chunk writes fail while the flag is set, as the browser would.
-		const put = IDBObjectStore.prototype.put;
-		IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-			if ((window as unknown as { fullDisk?: boolean }).fullDisk && this.name === 'chunks') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-			return put.apply(this, args);
-		};
-	});
+	// A full disk, for real: Chromium is told this origin may store only 150 KB (before any
+	// database connection opens, which is when the browser applies it). Iris fits; a 234 KB file
+	// later does not, and its write fails inside the browser's own storage.
+	await page.goto('/');
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Storage.overrideQuotaForOrigin', { origin: ORIGIN, quotaSize: 150_000 });
 	await createProject(page, 'Bad input');
 	await loadDemo(page, 'iris', 150);
 	const alert = page.getByRole('alert');
@@ -36,22 +34,26 @@ test('bad files give messages naming file, row and column, and keep the stored d
 		await alert.getByRole('button', { name: 'Dismiss' }).click();
 	}
 
-	// A full disk: the import fails with a clear message and the previous dataset stays.
-	await page.evaluate(() => ((window as unknown as { fullDisk: boolean }).fullDisk = true));
-	await upload(page, 'good.csv', 'x,y\n1,a\n2,b\n3,a\n4,b\n');
-	await expect(alert).toHaveAttribute('data-kind', 'QuotaExceededError');
-	await expect(alert).toContainText('Storage is full');
-	await expect(alert).toContainText('not enough storage space to save the dataset "good.csv". Nothing was changed');
+	// The full disk: the import fails with a clear message and the previous dataset stays.
+	const big = ['x,y', ...Array.from({ length: 20_000 }, (_, i) => `${i},${i % 3 ? 'a' : 'b'}`)].join('\n');
+	await upload(page, 'good.csv', big);
+	await expect(alert).toHaveAttribute('data-kind', /QuotaExceededError|StorageError/);
+	await expect(alert).toContainText(/save the dataset "good\.csv"|write the dataset "good\.csv"/);
+	await expect(alert).toContainText('Nothing was changed');
+	await cdp.send('Storage.overrideQuotaForOrigin', { origin: ORIGIN });
 	await page.reload();
 	await expect(summary).toContainText('150 rows');
-	await expect(page.getByTestId('dataset-summary').locator('..')).toContainText('iris.csv');
+	await expect(page.getByRole('heading', { name: 'iris.csv' })).toBeVisible();
 
 	// A target with a single class is readable data, but training explains why it cannot start.
 	await upload(page, 'one-class.csv', 'x,z,label\n1,2,yes\n2,3,yes\n3,1,yes\n4,5,yes\n5,5,yes\n');
 	await expect(summary).toContainText('5 rows');
 	await expect(page.getByTestId('target-select')).toHaveValue('label');
+	await openSection(page, 'train');
 	await page.getByTestId('train-button').click();
-	await expect(alert).toContainText('The target column "label" has only one class ("yes")');
+	await waitForJob(page, 'failed');
+	await expect(page.getByTestId('train-job').getByRole('alert')).toContainText('The target column "label" has only one class ("yes")');
+	await openSection(page, 'runs');
 	await expect(page.getByTestId('run-list')).toContainText('failed');
 
 	expect(crashes).toEqual([]);

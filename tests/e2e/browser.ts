@@ -1,13 +1,14 @@
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, expect, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const PORT = 4173;
+/** Chosen free by playwright.config.ts, so a stray server on a fixed port is never tested. */
+export const PORT = Number(process.env.KILN_E2E_PORT ?? 4173);
 export const ORIGIN = `http://127.0.0.1:${PORT}`;
 /** Debian's chromium; Playwright cannot download its own browser here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Flags checked on this machine kind (see shared TOOLCHAIN.md); no network besides loopback. */
+/** Flags checked on this machine kind (see docs/toolchain.md); no network besides loopback. */
 export const CHROMIUM_ARGS = [
 	'--no-sandbox',
 	'--disable-quic',
@@ -48,4 +49,44 @@ export async function createProject(page: Page, name: string): Promise<void> {
 export async function loadDemo(page: Page, id: string, rows: number): Promise<void> {
 	await page.getByTestId(`demo-${id}`).click();
 	await page.getByTestId('dataset-summary').filter({ hasText: `${rows.toLocaleString('en-US')} rows` }).waitFor();
+}
+
+export async function openSection(page: Page, section: 'data' | 'train' | 'runs' | 'tune' | 'predict'): Promise<void> {
+	await page.getByTestId(`section-${section}`).click();
+	await expect(page.getByTestId(`section-${section}`)).toHaveAttribute('aria-current', 'page');
+}
+
+/**
+ * Wait for the newest training job to end, watching its progress rather than a fixed time
+ * budget: as long as batches keep coming, a busy machine only makes the wait longer. It fails
+ * when nothing moved for two minutes.
+ */
+export async function waitForJob(page: Page, status: 'done' | 'failed' | 'cancelled' | 'diverged' = 'done'): Promise<void> {
+	const job = page.getByTestId('train-job').first();
+	await job.waitFor();
+	let last = '';
+	let since = Date.now();
+	for (;;) {
+		const state = await job.evaluate((el) => `${el.getAttribute('data-status')}|${el.querySelector('progress')?.getAttribute('value') ?? ''}|${el.querySelector('.progress span')?.textContent ?? ''}`);
+		const current = state.split('|')[0];
+		if (current !== 'queued' && current !== 'running') {
+			expect(current, await job.innerText()).toBe(status);
+			return;
+		}
+		if (state !== last) {
+			last = state;
+			since = Date.now();
+		} else if (Date.now() - since > 120_000) {
+			throw new Error(`The training job made no progress for 2 minutes: ${state}`);
+		}
+		await page.waitForTimeout(300);
+	}
+}
+
+/** Train with the form as it is, wait for the job, and open the finished run's report. */
+export async function trainAndOpenRun(page: Page): Promise<void> {
+	await page.getByTestId('train-button').click();
+	await waitForJob(page);
+	await page.getByTestId('open-run').first().click();
+	await expect(page.getByTestId('run-report')).toBeVisible();
 }

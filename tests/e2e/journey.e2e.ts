@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createProject, launchPersistent, loadDemo, newProfileDir, watchForeignRequests } from './browser';
+import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, trainAndOpenRun, waitForJob, watchForeignRequests } from './browser';
 
 // The whole first journey: demo data in, MLP trained in a worker, everything still there after
 // the browser is closed and reopened, then predictions from the stored model.
@@ -13,19 +13,22 @@ test('train on iris, reopen the browser, and predict', async () => {
 
 	await createProject(page, 'Iris study');
 	await loadDemo(page, 'iris', 150);
-	await expect(page.getByTestId('data-table').locator('tbody tr')).toHaveCount(8);
+	await expect(page.getByTestId('data-table').getByRole('row').nth(1)).toContainText('setosa');
 	await expect(page.getByTestId('target-select')).toHaveValue('species');
 	await expect(page.getByTestId('task-select')).toHaveValue('classification');
 
-	await page.getByTestId('train-button').click();
-	await expect(page.getByRole('progressbar')).toBeVisible();
-	await expect(page.getByTestId('run-report')).toBeVisible({ timeout: 120_000 });
+	await openSection(page, 'train');
+	await trainAndOpenRun(page);
+	// The same bar as the unit tests' per-seed floor (their mean over ten seeds is ≥ 0.90).
 	const accuracy = Number(await page.getByTestId('metric-accuracy').textContent());
 	expect(accuracy).toBeGreaterThanOrEqual(0.8);
 	await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(3);
 	await expect(page.getByTestId('per-class').locator('tbody tr')).toHaveCount(3);
-	await expect(page.getByTestId('active-backend')).toContainText(/wasm|webgl|webgpu|cpu/);
-	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
+	await expect(page.getByTestId('run-report')).toContainText(/\d+ rows trained on, \d+ for validation curves and early stopping, 30 held out/);
+	const runs = page.getByTestId('run-list').locator('tbody tr');
+	await expect(runs).toHaveCount(1);
+	// The first finished run becomes the model in use.
+	await expect(runs.first().getByTestId('star-button')).toHaveAttribute('aria-pressed', 'true');
 	const url = page.url();
 	await context.close();
 
@@ -34,15 +37,16 @@ test('train on iris, reopen the browser, and predict', async () => {
 	foreign.push(...watchForeignRequests(context));
 	page = await context.newPage();
 	page.on('pageerror', (e) => errors.push(e.message));
-	await page.goto('/');
-	await page.getByRole('link', { name: 'Iris study' }).click();
-	await expect(page).toHaveURL(url);
-	await expect(page.getByTestId('dataset-summary')).toContainText('150 rows');
+	await page.goto(url);
 	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
 	await expect(page.getByTestId('run-list')).toContainText('done');
 	await expect(page.getByTestId('metric-accuracy')).toHaveText(accuracy.toFixed(3));
+	await openSection(page, 'data');
+	await expect(page.getByTestId('dataset-summary')).toContainText('150 rows');
 
 	// One row typed into the form.
+	await openSection(page, 'predict');
+	await expect(page.getByTestId('model-in-use')).toContainText('MLP 32-16');
 	const form = page.getByTestId('predict-form');
 	await form.getByLabel('sepal_length').fill('6.7');
 	await form.getByLabel('sepal_width').fill('3.0');
@@ -50,15 +54,22 @@ test('train on iris, reopen the browser, and predict', async () => {
 	await form.getByLabel('petal_width').fill('2.3');
 	await page.getByTestId('predict-button').click();
 	await expect(page.getByTestId('single-prediction')).toContainText('virginica');
+	// Hex is not a number here, as in files.
+	await form.getByLabel('sepal_width').fill('0x1A');
+	await page.getByTestId('predict-button').click();
+	await expect(page.getByRole('alert')).toContainText('“sepal_width” must be a number');
 
-	// A file of new rows, columns in another order, one value missing.
+	// A file of new rows, columns in another order, an id column to join on, one value missing.
 	await page.getByTestId('predict-input').setInputFiles({
 		name: 'new-flowers.csv',
 		mimeType: 'text/csv',
-		buffer: Buffer.from('petal_width,petal_length,sepal_width,sepal_length\n0.2,1.4,3.5,5.1\n2.3,5.2,3.0,6.7\n1.3,,2.8,5.7\n')
+		buffer: Buffer.from('id,petal_width,petal_length,sepal_width,sepal_length\nA7,0.2,1.4,3.5,5.1\nB2,2.3,5.2,3.0,6.7\nC9,1.3,,2.8,5.7\n')
 	});
 	await expect(page.getByTestId('batch-summary')).toContainText('3 predictions for new-flowers.csv');
-	await expect(page.getByTestId('batch-table').locator('tbody tr').first()).toContainText('setosa');
+	const table = page.getByTestId('batch-table');
+	await expect(table.locator('thead')).toContainText('id');
+	await expect(table.locator('tbody tr').first()).toContainText('A7');
+	await expect(table.locator('tbody tr').first()).toContainText('setosa');
 
 	expect(foreign).toEqual([]);
 	expect(errors).toEqual([]);
@@ -70,10 +81,16 @@ test('regression on penguins body mass reports RMSE, MAE and R²', async ({ page
 	await loadDemo(page, 'penguins', 344);
 	await page.getByTestId('target-select').selectOption('body_mass_g');
 	await expect(page.getByTestId('task-select')).toHaveValue('regression');
+	await openSection(page, 'train');
 	await page.getByTestId('train-button').click();
-	await expect(page.getByTestId('run-report')).toBeVisible({ timeout: 120_000 });
+	await waitForJob(page);
 	await expect(page.getByText('2 rows have no value in "body_mass_g" and were left out.')).toBeVisible();
-	expect(Number(await page.getByTestId('metric-r2').textContent())).toBeGreaterThan(0.6);
-	expect(Number(await page.getByTestId('metric-rmse').textContent())).toBeGreaterThan(0);
-	await expect(page.getByTestId('metric-mae')).toBeVisible();
+	await page.getByTestId('open-run').first().click();
+	await expect(page.getByTestId('run-report')).toBeVisible();
+	// The unit test's bar for this model and data.
+	expect(Number(await page.getByTestId('metric-r2').textContent())).toBeGreaterThan(0.7);
+	const rmse = Number(await page.getByTestId('metric-rmse').textContent());
+	const mae = Number(await page.getByTestId('metric-mae').textContent());
+	expect(mae).toBeLessThanOrEqual(rmse);
+	expect(rmse).toBeLessThan(500);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createProject } from './browser';
+import { createProject, openSection, trainAndOpenRun } from './browser';
 
 test('a 300,000-row file imports with a progress bar, is stored in chunks and trains', async ({ page }) => {
 	const rows = ['x1,x2,group,y'];
@@ -11,15 +11,23 @@ test('a 300,000-row file imports with a progress bar, is stored in chunks and tr
 	await createProject(page, 'Large file');
 	await page.getByTestId('csv-input').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
 	await expect(page.getByRole('progressbar', { name: 'Reading large.csv…' })).toBeVisible();
+	await expect(page.getByTestId('cancel-import')).toBeVisible();
 	await expect(page.getByTestId('dataset-summary')).toContainText('300,000 rows · 4 columns · 3 numeric, 1 categorical');
 	await expect(page.getByTestId('dataset-summary')).toContainText('in 5 chunks');
 	await expect(page.getByTestId('task-select')).toHaveValue('regression');
+	// Only the rows in view are drawn, and further rows are read as they scroll in.
+	expect(await page.getByTestId('data-table').getByRole('row').count()).toBeLessThan(40);
+	await page.getByTestId('data-table').getByRole('region').evaluate((el) => (el.scrollTop = 30 * 250_000));
+	// Row 250,001 of the file (aria-rowindex counts the header row too): x1 0, x2 0, group b.
+	await expect(page.getByTestId('data-table').locator('[aria-rowindex="250002"]')).toContainText('b');
+	await openSection(page, 'train');
 	await page.getByTestId('model-select').selectOption('linear');
 	await page.getByTestId('epochs-input').fill('2');
-	await page.getByTestId('train-button').click();
-	await expect(page.getByTestId('run-report')).toBeVisible({ timeout: 120_000 });
+	await page.getByTestId('patience-input').fill('0');
+	await trainAndOpenRun(page);
 	expect(Number(await page.getByTestId('metric-r2').textContent())).toBeGreaterThan(0.99);
 
 	await page.reload();
+	await openSection(page, 'data');
 	await expect(page.getByTestId('dataset-summary')).toContainText('300,000 rows');
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createProject, launchPersistent, loadDemo, newProfileDir } from './browser';
+import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, waitForJob } from './browser';
 
 test('a run cut off by closing the browser resumes from its checkpoint', async () => {
 	const profile = newProfileDir();
@@ -7,10 +7,18 @@ test('a run cut off by closing the browser resumes from its checkpoint', async (
 	let page = await context.newPage();
 	await createProject(page, 'Digits resume');
 	await loadDemo(page, 'digits', 1797);
+	await openSection(page, 'train');
 	await page.getByTestId('epochs-input').fill('150');
+	await page.getByTestId('patience-input').fill('0');
 	await page.getByTestId('train-button').click();
-	// Checkpoints are written every 2 s of training; close once one is stored.
-	await expect(page.getByTestId('checkpoint-status')).toContainText(/Checkpoint saved after epoch \d+/, { timeout: 90_000 });
+	// Checkpoints are written every 2 s of training; close once one is stored. The wait follows
+	// the job's progress, so a busy machine only makes it longer.
+	const status = page.getByTestId('checkpoint-status');
+	await expect(async () => {
+		await expect(page.getByTestId('train-job').first()).toHaveAttribute('data-status', /queued|running/);
+		await expect(status).toContainText(/Checkpoint saved after epoch \d+/, { timeout: 5_000 });
+	}).toPass({ timeout: 300_000 });
+	await openSection(page, 'runs');
 	const url = page.url();
 	await context.close();
 
@@ -22,7 +30,8 @@ test('a run cut off by closing the browser resumes from its checkpoint', async (
 	await expect(row).toContainText(/\d+ of 150 epochs/);
 	await page.getByTestId('resume-button').click();
 	await expect(page.getByText(/Resumed from the checkpoint after epoch \d+\./)).toBeVisible();
-	await expect(page.getByTestId('run-report')).toBeVisible({ timeout: 120_000 });
+	await waitForJob(page);
+	await page.getByTestId('open-run').first().click();
 	await expect(row).toContainText('done');
 	await expect(row).toContainText('MLP 32-16 · 150 epochs');
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.9);

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassificationMetrics, TrainCheckpoint, TrainConfig } from '../protocol';
 import { loadDataset, useCpu } from '../../tests/unit-support';
-import { DEFAULT_CONFIG, trainModel } from './train';
+import { trainModel } from './train';
+import { DEFAULT_CONFIG } from '$shared/train-config';
 
 beforeAll(useCpu);
 
@@ -19,7 +20,7 @@ describe('checkpoints', () => {
 		const checkpoints: TrainCheckpoint[] = [];
 		const full = await trainModel(table(), config, {
 			checkpointInterval: 0,
-			onEvent: (e) => e.type === 'checkpoint' && checkpoints.push(e.checkpoint)
+			onCheckpoint: (c) => void checkpoints.push(c)
 		});
 		expect(checkpoints.map((c) => c.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 		const fifth = checkpoints[4];
@@ -39,7 +40,7 @@ describe('checkpoints', () => {
 
 	it('a resumed run differs from a restart: it does not begin at epoch 1 again', async () => {
 		const checkpoints: TrainCheckpoint[] = [];
-		await trainModel(table(), { ...config, epochs: 4 }, { checkpointInterval: 0, onEvent: (e) => e.type === 'checkpoint' && checkpoints.push(e.checkpoint) });
+		await trainModel(table(), { ...config, epochs: 4 }, { checkpointInterval: 0, onCheckpoint: (c) => void checkpoints.push(c) });
 		const events: string[] = [];
 		await trainModel(table(), { ...config, epochs: 4 }, {
 			resume: checkpoints[2],
@@ -48,9 +49,22 @@ describe('checkpoints', () => {
 		expect(events).toEqual(['epoch 4']);
 	});
 
+	it('stores the preprocessing with each checkpoint, and a resume uses it rather than refitting', async () => {
+		const checkpoints: TrainCheckpoint[] = [];
+		const full = await trainModel(table(), { ...config, epochs: 4 }, { checkpointInterval: 0, onCheckpoint: (c) => void checkpoints.push(c) });
+		expect(checkpoints[1].preprocessing).toEqual(full.preprocessing);
+		// A checkpoint whose island order differs from what a refit gives: the resume must keep it.
+		const stored = structuredClone(checkpoints[1]);
+		const island = stored.preprocessing!.features.find((f) => f.name === 'island')!;
+		if (island.kind !== 'categorical') throw new Error('island is categorical');
+		island.categories.reverse();
+		const resumed = await trainModel(table(), { ...config, epochs: 4 }, { resume: stored });
+		expect(resumed.preprocessing.features.find((f) => f.name === 'island')).toEqual(island);
+	});
+
 	it('refuses a checkpoint from a different model', async () => {
 		const checkpoints: TrainCheckpoint[] = [];
-		await trainModel(table(), { ...config, epochs: 3 }, { checkpointInterval: 0, onEvent: (e) => e.type === 'checkpoint' && checkpoints.push(e.checkpoint) });
+		await trainModel(table(), { ...config, epochs: 3 }, { checkpointInterval: 0, onCheckpoint: (c) => void checkpoints.push(c) });
 		await expect(trainModel(table(), { ...config, hiddenLayers: [8] }, { resume: checkpoints[0] })).rejects.toThrow(/does not fit this model/);
 	});
 });

@@ -46,14 +46,25 @@ describe('parseCsv', () => {
 		['a,b\n1,2,3\n', /row 2 has 3 fields but the header has 2/],
 		['a,b\n1,"open\n2,3\n', /quoted field is never closed/],
 		['a,a\n1,2\n', /names column "a" twice/],
-		['a,,c\n1,2,3\n', /column 2 has no name/],
 		['x,y\n1,a\n2,b\n3,c\n4,d\nfoo,e\n', /row 6, column "x": expected a number, found "foo"/],
-		['x,y\n1,a\nInfinity,b\n3,c\n', /row 3, column "x": "Infinity" is not a finite number/],
-		['x,y\n1,a\nNaN,b\n3,c\n', /row 3, column "x": "NaN" is not a finite number/]
+		['x,y\n1,a\nInfinity,b\n3,c\n', /row 3, column "x": "Infinity" is not a finite number/]
 	])('rejects %j with a message naming the place', (text, message) => {
 		const error = failure(text);
 		expect(error.name).toBe('CsvParseError');
 		expect(error.message).toMatch(message);
+	});
+
+	it('names empty header cells column_N and reads NaN cells as missing', () => {
+		const { table } = parse('a,,c\n1,NaN,3\n4,5,6\n');
+		expect(table.columns.map((c) => c.name)).toEqual(['a', 'column_2', 'c']);
+		const second = table.columns[1];
+		expect(second.kind === 'numeric' && Array.from(second.values)).toEqual([NaN, 5]);
+	});
+
+	it('keeps "None" as a category: it is not a missing-value token', () => {
+		const { table } = parse('x,c\n1,None\n2,some\n');
+		const c = table.columns[1];
+		expect(c.kind === 'categorical' && c.categories).toEqual(['None', 'some']);
 	});
 
 	it('reports progress up to 1 and the right row for an error deep in a long file', () => {

@@ -3,8 +3,12 @@ import type { Column, ExpectedColumn, ParsedCsv, Table } from '../protocol';
 import { KilnError } from '$shared/errors';
 import { profileTable } from '$shared/table';
 
-/** Cells that mean "no value" in CSVs exported by spreadsheets, R, pandas and UCI files. */
-const MISSING = new Set(['', 'na', 'n/a', 'null', 'none', '?']);
+/**
+ * Cells that mean "no value" in CSVs exported by spreadsheets, R, pandas and UCI files.
+ * "None" is not among them: it is often a real category ("none of the above").
+ */
+export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'null', 'NaN', '?'];
+const MISSING = new Set(MISSING_TOKENS.map((t) => t.toLowerCase()));
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 /** A column whose cells are at least this share numbers is meant to be numeric. */
@@ -40,9 +44,10 @@ function checkHeader(header: string[], fileName: string): string[] {
 	const names = header.map((h) => h.trim());
 	const seen = new Map<string, number>();
 	names.forEach((name, i) => {
-		if (name === '') fail(fileName, `column ${i + 1} has no name in the header row. Every column needs a name.`);
+		// An empty header cell gets a name a person can recognise (spreadsheets leave them).
+		if (name === '') names[i] = name = `column_${i + 1}`;
 		const before = seen.get(name);
-		if (before !== undefined) fail(fileName, `the header names column "${name}" twice (columns ${before + 1} and ${i + 1}). Column names must be unique.`);
+		if (before !== undefined) fail(fileName, `the header names column "${name}" twice (columns ${before + 1} and ${i + 1}). Kiln does not rename duplicates; give each column a unique name and try again.`);
 		seen.set(name, i);
 	});
 	return names;
@@ -85,6 +90,8 @@ function inferColumn(name: string, cells: string[], fileName: string): Column {
 export interface ParseOptions {
 	/** Parse a prediction file against the model's columns instead of inferring types. */
 	expected?: ExpectedColumn[];
+	/** With `expected`: keep the file's other columns too (types inferred), after the expected ones. */
+	keepOtherColumns?: boolean;
 	/** Called with the share done (0–1) as chunks are parsed and columns built. */
 	onProgress?: (fraction: number) => void;
 }
@@ -133,7 +140,9 @@ export function parseCsv(file: ArrayBuffer, fileName: string, options: ParseOpti
 	});
 
 	const { expected, onProgress } = options;
-	const wanted = expected ?? header.map((name) => ({ name, kind: undefined }));
+	const known = new Set(expected?.map((e) => e.name));
+	const others = header.filter((name) => !known.has(name)).map((name) => ({ name, kind: undefined }));
+	const wanted: { name: string; kind?: ExpectedColumn['kind'] }[] = expected ? [...expected, ...(options.keepOtherColumns ? others : [])] : others;
 	const columns: Column[] = wanted.map(({ name, kind }, i) => {
 		const col = header.indexOf(name);
 		if (col < 0) throw new KilnError('SchemaMismatchError', `${fileName}: there is no column "${name}", which the model was trained on. Columns found: ${header.join(', ')}.`);
@@ -143,5 +152,5 @@ export function parseCsv(file: ArrayBuffer, fileName: string, options: ParseOpti
 		return column;
 	});
 	const table: Table = { rowCount: rows.length, columns };
-	return { fileName, table, profile: profileTable(table), delimiter };
+	return { fileName, table, profile: profileTable(table), delimiter, header };
 }

@@ -44,3 +44,10 @@ describe('regression metrics', () => {
 		expect(r.r2).toBeCloseTo(1 - 4 / 5, 12);
 	});
 });
+
+describe('R² of a constant target follows scikit-learn', () => {
+	it('is 1 for a perfect prediction and 0 otherwise', () => {
+		expect(regressionMetrics([3, 3, 3], [3, 3, 3]).r2).toBe(1);
+		expect(regressionMetrics([3, 3, 3], [3, 4, 3]).r2).toBe(0);
+	});
+});

@@ -46,7 +46,9 @@ export function regressionMetrics(truth: ArrayLike<number>, predicted: ArrayLike
 		task: 'regression',
 		rmse: Math.sqrt(se / n),
 		mae: ae / n,
-		r2: ss > 0 ? 1 - se / ss : 0,
+		// A constant truth has no variance to explain: scikit-learn's r2_score (force_finite)
+		// gives 1 for a perfect prediction and 0 otherwise, instead of -inf or NaN.
+		r2: ss > 0 ? 1 - se / ss : se === 0 ? 1 : 0,
 		support: n
 	};
 }

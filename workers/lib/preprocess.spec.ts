@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from './csv';
 import { encodeFeatures, encodeTarget, fitPreprocessing, MAX_ONE_HOT } from './preprocess';
 import { bytes } from '../../tests/unit-support';
+import type { Table } from '../protocol';
 
 const table = (text: string) => parseCsv(bytes(text), 't.csv').table;
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
@@ -47,5 +48,17 @@ describe('preprocessing', () => {
 	it('refuses a classification target with a single class', () => {
 		const one = table('x,y\n1,a\n2,a\n');
 		expect(() => fitPreprocessing(one, ['x'], 'y', 'classification', all(2))).toThrow(/only one class \("a"\)/);
+	});
+});
+
+describe('standardising keeps precision far from zero', () => {
+	it('finds the spread of values around 1e9 that sumSq/n − mean² loses', () => {
+		const values = Float64Array.from({ length: 1000 }, (_, i) => 1e9 + (i % 10) * 0.001);
+		const table: Table = { rowCount: values.length, columns: [{ name: 't', kind: 'numeric', values }, { name: 'y', kind: 'numeric', values: new Float64Array(values.length) }] };
+		const prep = fitPreprocessing(table, ['t'], 'y', 'regression', Int32Array.from({ length: values.length }, (_, i) => i));
+		const t = prep.features[0];
+		if (t.kind !== 'numeric') throw new Error('expected numeric');
+		expect(t.mean).toBeCloseTo(1e9 + 0.0045, 6);
+		expect(t.std).toBeCloseTo(0.0028723, 6);
 	});
 });

@@ -44,20 +44,23 @@ function fitFeature(column: Column, rows: ArrayLike<number>): FeatureTransform {
 }
 
 function meanStd(values: Float64Array, rows: ArrayLike<number>): { mean: number; std: number } {
+	// Welford's update: sumSq/n − mean² cancels catastrophically on columns far from zero
+	// (timestamps, IDs around 1e9), leaving a variance of 0 or garbage.
 	let n = 0;
-	let sum = 0;
-	let sumSq = 0;
+	let mean = 0;
+	let m2 = 0;
 	for (let i = 0; i < rows.length; i++) {
 		const v = values[rows[i]];
 		if (Number.isNaN(v)) continue;
 		n++;
-		sum += v;
-		sumSq += v * v;
+		const delta = v - mean;
+		mean += delta / n;
+		m2 += delta * (v - mean);
 	}
-	const mean = n > 0 ? sum / n : 0;
-	const variance = n > 0 ? Math.max(sumSq / n - mean * mean, 0) : 0;
+	const variance = n > 0 ? m2 / n : 0;
 	// A constant column carries no information; std 1 keeps it at zero instead of dividing by 0.
-	return { mean, std: variance > 1e-12 ? Math.sqrt(variance) : 1 };
+	const std = Math.sqrt(variance);
+	return { mean, std: std > 1e-13 * Math.max(1, Math.abs(mean)) && std > 1e-6 ? std : 1 };
 }
 
 /** Class labels as text; numeric labels sort numerically (digit 10 after 9). */

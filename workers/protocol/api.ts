@@ -1,16 +1,85 @@
 import type { ActiveBackend, BackendChoice, EnvironmentReport } from './backends';
-import type { ExpectedColumn, ParsedCsv, Table } from './tables';
-import type { JobEvent, ModelArtifacts, PredictResult, Preprocessing, TrainCheckpoint, TrainConfig, TrainResult } from './training';
+import type { Table } from './tables';
+import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './training';
+import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
+import type { TrialOutcome, TrialRequest } from './tuning';
+import type { ShareImportApi, ShipDataApi } from './ship';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
-export interface DataWorkerApi {
-	parseCsv(file: ArrayBuffer, fileName: string, expected?: ExpectedColumn[], onProgress?: (fraction: number) => void): Promise<ParsedCsv>;
+/** A file to import into a project; the data worker parses it and stores it itself. */
+export interface ImportRequest {
+	file: Blob;
+	fileName: string;
+	projectId: string;
+	source: 'upload' | 'demo';
+	/** Used as the target when the file has that column; otherwise one is guessed. */
+	preferredTarget?: string;
 }
 
-export interface MlWorkerApi {
+export interface ImportSummary {
+	datasetId: string;
+	rowCount: number;
+	target: string;
+	task: Task;
+}
+
+export interface DataWorkerApi extends ShipDataApi {
+	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
+	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
+	readRows(datasetId: string, start: number, count: number): Promise<Table>;
+}
+
+/** Train a stored run: the worker reads the dataset (and checkpoint) from IndexedDB itself. */
+export interface TrainRequest {
+	runId: string;
+	datasetId: string;
+	config: TrainConfig;
+	/** Continue from the run's stored checkpoint. */
+	resume: boolean;
+}
+
+/** Predictions for a file, with the person's own columns kept so results can be joined back. */
+export interface FilePrediction {
+	rowCount: number;
+	/** The file's columns, then the prediction and class probabilities. */
+	header: string[];
+	/** The first rows, as text, for showing. */
+	preview: string[][];
+	warnings: string[];
+	/** The whole result as CSV, formula-leading cells escaped. */
+	csv: Blob;
+}
+
+export interface BackendApi {
 	useBackend(choice: BackendChoice): Promise<ActiveBackend>;
-	train(table: Table, config: TrainConfig, onEvent: (event: JobEvent) => void, resume?: TrainCheckpoint): Promise<TrainResult>;
-	predict(model: ModelArtifacts, preprocessing: Preprocessing, table: Table): Promise<PredictResult>;
 	probe(): Promise<EnvironmentReport>;
 }
+
+export interface TrainApi {
+	train(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+}
+
+export interface PredictApi {
+	/** Rows typed into a form, as text; parsed with the same rules as files. */
+	predictRows(modelId: string, rows: Record<string, string>[]): Promise<PredictResult>;
+	predictFile(modelId: string, file: Blob, fileName: string): Promise<FilePrediction>;
+}
+
+export interface EvaluateApi {
+	/** The evaluation suite of a finished run, on its holdout rows. */
+	evaluateRun(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<RunEvaluation>;
+	/** Per-column attributions (integrated gradients) of one row typed into the predict form. */
+	explainPrediction(modelId: string, row: Record<string, string>): Promise<RowExplanation>;
+}
+
+export interface TuneApi {
+	/** One job of a hyperparameter search: a trial trained to one rung's budget. */
+	trainTrial(request: TrialRequest, onEvent: (event: JobEvent) => void): Promise<TrialOutcome>;
+}
+
+/**
+ * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
+ * a new area adds its interface here and its handlers to workers/ml.worker.ts.
+ */
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi;

@@ -38,6 +38,8 @@ export interface ParsedCsv {
 	profile: ColumnProfile[];
 	/** Delimiter papaparse detected, shown so a person can tell a mis-split file. */
 	delimiter: string;
+	/** The file's column names in the file's order. */
+	header: string[];
 }
 
 /** What a prediction file must contain: the model's feature columns and their kinds. */

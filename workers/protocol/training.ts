@@ -1,5 +1,6 @@
 import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
+import type { ErrorKind } from '$shared/errors';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
@@ -19,8 +20,20 @@ export interface TrainConfig {
 	l2: number;
 	batchSize: number;
 	seed: number;
+	/** Share of the labelled rows kept for the final score only. */
 	holdoutFraction: number;
+	/**
+	 * Share of the remaining rows kept apart for the per-epoch curves and early stopping.
+	 * Absent in configs stored before validation existed: those runs used 0 (see withConfigDefaults).
+	 */
+	validationFraction: number;
+	/** Epochs without a lower validation loss before training stops and the best weights return; 0 = off. */
+	patience: number;
 }
+
+/** What the per-epoch curve reports besides the loss. */
+export type MetricName = 'accuracy' | 'rmse';
+export const metricNameFor = (task: Task): MetricName => (task === 'classification' ? 'accuracy' : 'rmse');
 
 export type FeatureTransform =
 	| { name: string; kind: 'numeric'; mean: number; std: number }
@@ -57,6 +70,7 @@ export type Metrics = ClassificationMetrics | RegressionMetrics;
 
 export interface EpochRecord {
 	epoch: number;
+	/** Data loss on the training rows, without the L2 penalty, so it compares with valLoss. */
 	trainLoss: number;
 	valLoss: number;
 	/** Accuracy for classification, RMSE (original units) for regression. */
@@ -77,10 +91,23 @@ export interface TrainResult {
 	history: EpochRecord[];
 	backend: BackendName;
 	trainRows: number;
+	validationRows: number;
 	holdoutRows: number;
 	droppedRows: number;
 	durationMs: number;
 	samplesPerSecond: number;
+	/** The epoch whose weights the model holds (the best validation loss when early stopping). */
+	bestEpoch: number;
+	/** Set when early stopping ended the run before its last epoch. */
+	stoppedEarly: boolean;
+}
+
+/** The best weights so far under early stopping, kept so a resumed run can still return them. */
+export interface BestWeights {
+	epoch: number;
+	valLoss: number;
+	/** Weight values in model order, float32. */
+	weights: ArrayBuffer;
 }
 
 /**
@@ -94,16 +121,24 @@ export interface TrainCheckpoint {
 	optimizer: { specs: { name: string; shape: number[]; dtype: string }[]; data: ArrayBuffer };
 	history: EpochRecord[];
 	trainingMs: number;
+	best?: BestWeights;
+	/**
+	 * The preprocessing the run was fitted with, so a resume feeds the weights the same inputs
+	 * (absent in checkpoints stored before it was kept; see train.ts for how those resume).
+	 */
+	preprocessing?: Preprocessing;
 }
 
 /** Progress stream of a long job, tagged by `type` so any UI can render it generically. */
 export type JobEvent =
 	| { type: 'progress'; fraction: number; epoch: number; epochs: number; batch: number; batches: number }
-	| ({ type: 'metric'; metricName: string } & EpochRecord)
+	| ({ type: 'metric'; metricName: MetricName } & EpochRecord)
 	| { type: 'log'; message: string }
-	| { type: 'checkpoint'; checkpoint: TrainCheckpoint }
+	| { type: 'backend'; backend: BackendName; note: string }
+	/** A checkpoint after `epoch` was stored (or could not be: `problem` says why). */
+	| { type: 'checkpoint'; epoch: number; problem?: string }
 	| { type: 'done' }
-	| { type: 'error'; name: string; message: string };
+	| { type: 'error'; name: ErrorKind; message: string };
 
 // ---- prediction ---------------------------------------------------------------------------
 

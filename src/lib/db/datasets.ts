@@ -1,4 +1,4 @@
-import type { ColumnProfile, Table } from '$workers/protocol';
+import type { ColumnProfile, Table, Task } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { chunksToTable, describeColumns, tableBytes, tableToChunks, CHUNK_ROWS } from './columnar';
 import { atomically, newId, openKilnDb, write } from './open';
@@ -11,13 +11,15 @@ export interface NewDataset {
 	source: DatasetRecord['source'];
 	table: Table;
 	profile: ColumnProfile[];
+	/** Target and task to set with it, in the same transaction. */
+	target?: string;
+	task?: Task;
 }
 
 /**
- * Store a dataset's metadata and all its chunks and make it the project's current dataset in
- * one transaction: a full disk leaves the project exactly as it was. Earlier datasets of the
- * project are dropped in the same step, unless a run that may still resume needs one; finished
- * runs keep their metrics and models, which do not need the rows.
+ * Store a dataset's metadata and all its chunks and make it the project's current dataset,
+ * with its target, in one transaction: a full disk leaves the project exactly as it was.
+ * Earlier datasets stay (a project keeps several); only the person deletes them.
  */
 export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 	const id = newId('dataset');
@@ -38,22 +40,15 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 	};
 	const db = await openKilnDb();
 	return write(`the dataset "${input.fileName}"`, () =>
-		atomically(db.transaction(['datasets', 'chunks', 'projects', 'runs'], 'readwrite'), async (tx) => {
-		const project = await tx.objectStore('projects').get(input.projectId);
-		if (!project) throw new KilnError('NotFoundError', 'This project does not exist (it may have been deleted).');
-		const runs = await tx.objectStore('runs').index('byProject').getAll(input.projectId);
-		const needed = new Set(runs.filter((r) => r.status === 'running' || r.status === 'interrupted').map((r) => r.datasetId));
-		for (const old of await tx.objectStore('datasets').index('byProject').getAllKeys(input.projectId)) {
-			if (needed.has(old)) continue;
-			await tx.objectStore('chunks').delete(IDBKeyRange.bound([old, 0], [old, Infinity]));
-			await tx.objectStore('datasets').delete(old);
-		}
-		await tx.objectStore('datasets').put(record);
-		for (const chunk of chunks) await tx.objectStore('chunks').put(chunk);
-		const { target: _target, task: _task, ...rest } = project;
-		await tx.objectStore('projects').put({ ...rest, datasetId: id, updatedAt: Date.now() });
-		return record;
-	}));
+		atomically(db.transaction(['datasets', 'chunks', 'projects'], 'readwrite'), async (tx) => {
+			const project = await tx.objectStore('projects').get(input.projectId);
+			if (!project) throw new KilnError('NotFoundError', 'This project does not exist (it may have been deleted).');
+			await tx.objectStore('datasets').put(record);
+			for (const chunk of chunks) await tx.objectStore('chunks').put(chunk);
+			await tx.objectStore('projects').put({ ...project, datasetId: id, target: input.target, task: input.task, updatedAt: Date.now() });
+			return record;
+		})
+	);
 }
 
 export async function getDataset(id: string): Promise<DatasetRecord> {
@@ -62,6 +57,7 @@ export async function getDataset(id: string): Promise<DatasetRecord> {
 	return record;
 }
 
+/** The whole table; for workers (the page reads rows with readRows). */
 export async function loadTable(record: DatasetRecord): Promise<Table> {
 	const db = await openKilnDb();
 	const chunks = await db.getAll('chunks', IDBKeyRange.bound([record.id, 0], [record.id, Infinity]));
@@ -71,6 +67,54 @@ export async function loadTable(record: DatasetRecord): Promise<Table> {
 	return chunksToTable(record.columns, chunks);
 }
 
+/** Rows [start, start + count) read from only the chunks that hold them. */
+export async function readRows(record: DatasetRecord, start: number, count: number): Promise<Table> {
+	const end = Math.min(record.rowCount, start + count);
+	if (end <= start) return chunksToTable(record.columns, []);
+	const first = Math.floor(start / record.chunkRows);
+	const last = Math.floor((end - 1) / record.chunkRows);
+	const db = await openKilnDb();
+	const chunks = await db.getAll('chunks', IDBKeyRange.bound([record.id, first], [record.id, last]));
+	const table = chunksToTable(record.columns, chunks);
+	const offset = start - first * record.chunkRows;
+	return {
+		rowCount: end - start,
+		columns: table.columns.map((c) =>
+			c.kind === 'numeric' ? { ...c, values: c.values.slice(offset, offset + end - start) } : { ...c, codes: c.codes.slice(offset, offset + end - start) }
+		)
+	};
+}
+
 export async function listDatasets(projectId: string): Promise<DatasetRecord[]> {
-	return (await openKilnDb()).getAllFromIndex('datasets', 'byProject', projectId);
+	const list = await (await openKilnDb()).getAllFromIndex('datasets', 'byProject', projectId);
+	return list.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** Make another of the project's datasets the current one; its target is kept if it has that column. */
+export async function useDataset(projectId: string, datasetId: string): Promise<void> {
+	const db = await openKilnDb();
+	await write('the project', () =>
+		atomically(db.transaction(['projects', 'datasets'], 'readwrite'), async (tx) => {
+			const project = await tx.objectStore('projects').get(projectId);
+			const dataset = await tx.objectStore('datasets').get(datasetId);
+			if (!project || dataset?.projectId !== projectId) throw new KilnError('NotFoundError', 'This dataset is no longer stored.');
+			const keepTarget = !!project.target && dataset.columns.some((c) => c.name === project.target);
+			await tx.objectStore('projects').put({ ...project, datasetId, target: keepTarget ? project.target : undefined, task: keepTarget ? project.task : undefined, updatedAt: Date.now() });
+		})
+	);
+}
+
+/** Delete a dataset and its chunks, unless a run that may still resume needs its rows. */
+export async function deleteDataset(record: DatasetRecord): Promise<void> {
+	const db = await openKilnDb();
+	await atomically(db.transaction(['projects', 'datasets', 'chunks', 'runs'], 'readwrite'), async (tx) => {
+		const runs = await tx.objectStore('runs').index('byProject').getAll(record.projectId);
+		if (runs.some((r) => r.datasetId === record.id && (r.status === 'running' || r.status === 'interrupted'))) {
+			throw new KilnError('ValidationError', `"${record.fileName}" is used by a run that is training or can still resume; finish or delete that run first.`);
+		}
+		await tx.objectStore('chunks').delete(IDBKeyRange.bound([record.id, 0], [record.id, Infinity]));
+		await tx.objectStore('datasets').delete(record.id);
+		const project = await tx.objectStore('projects').get(record.projectId);
+		if (project?.datasetId === record.id) await tx.objectStore('projects').put({ ...project, datasetId: undefined, target: undefined, task: undefined, updatedAt: Date.now() });
+	});
 }

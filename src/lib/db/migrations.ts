@@ -48,6 +48,16 @@ const STEPS: Step[] = [
 	// 2 → 3: checkpoints of runs in progress, so a run cut off by a closed tab can resume.
 	(db) => {
 		db.createObjectStore('checkpoints', { keyPath: 'runId' });
+	},
+	// 3 → 4: recorded pipelines, hyperparameter searches with their trials, and derived model
+	// files (exports, compressed variants). New stores only: no record changes shape.
+	(db) => {
+		db.createObjectStore('pipelines', { keyPath: 'id' }).createIndex('byProject', 'projectId');
+		db.createObjectStore('searches', { keyPath: 'id' }).createIndex('byProject', 'projectId');
+		db.createObjectStore('trials', { keyPath: ['searchId', 'trialId'] });
+		const artifacts = db.createObjectStore('artifacts', { keyPath: 'id' });
+		artifacts.createIndex('byProject', 'projectId');
+		artifacts.createIndex('byModel', 'modelId');
 	}
 ];
 

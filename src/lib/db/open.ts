@@ -7,16 +7,40 @@ export type KilnDb = IDBPDatabase<KilnSchema>;
 
 const connections = new Map<string, Promise<KilnDb>>();
 
+/** Connection trouble the page should tell the person about (the db layer has no UI). */
+export type DatabaseTrouble = 'blocked' | 'upgraded-elsewhere' | 'closed';
+const troubleListeners = new Set<(trouble: DatabaseTrouble) => void>();
+export function onDatabaseTrouble(listener: (trouble: DatabaseTrouble) => void): () => void {
+	troubleListeners.add(listener);
+	return () => troubleListeners.delete(listener);
+}
+const report = (trouble: DatabaseTrouble) => troubleListeners.forEach((l) => l(trouble));
+
 export function openKilnDb(name = DB_NAME): Promise<KilnDb> {
 	let db = connections.get(name);
 	if (!db) {
 		db = openDB<KilnSchema>(name, DB_VERSION, {
 			upgrade: (database, oldVersion, newVersion, tx) => migrate(database, oldVersion, newVersion ?? DB_VERSION, tx),
+			// Another tab still runs an older Kiln and holds the database open: this tab waits.
+			blocked: () => report('blocked'),
 			blocking: () => {
-				// A newer tab wants to upgrade: step aside so it is not stuck.
+				// A newer Kiln in another tab wants to upgrade: step aside so it is not stuck. This
+				// tab's code is now older than the database, so it must be reloaded.
 				void db?.then((d) => d.close());
 				connections.delete(name);
+				report('upgraded-elsewhere');
+			},
+			terminated: () => {
+				// The browser closed the connection (storage cleared, disk trouble): the next
+				// call opens a fresh one.
+				connections.delete(name);
+				report('closed');
 			}
+		}).catch((error: unknown) => {
+			if (error instanceof Error && error.name === 'VersionError') {
+				throw new KilnError('StorageError', 'Kiln was updated in another tab, so this tab is out of date. Reload this page to continue; nothing stored was lost.');
+			}
+			throw error;
 		});
 		connections.set(name, db);
 		db.catch(() => connections.delete(name));
@@ -32,8 +56,18 @@ export async function closeKilnDb(name = DB_NAME): Promise<void> {
 
 function isQuotaError(error: unknown): boolean {
 	if (!(error instanceof Error) && !(typeof DOMException !== 'undefined' && error instanceof DOMException)) return false;
-	const e = error as Error & { inner?: unknown };
+	const e = error as Error;
 	return e.name === 'QuotaExceededError' || /quota/i.test(e.message);
+}
+
+/**
+ * Chromium reports a full disk during a large write as "Failed to write blobs (IOError)", an
+ * UnknownError, rather than a QuotaExceededError; other write failures look the same.
+ */
+function isWriteFailure(error: unknown): boolean {
+	if (!(error instanceof Error) && !(typeof DOMException !== 'undefined' && error instanceof DOMException)) return false;
+	const e = error as Error;
+	return e.name === 'UnknownError' || (e.name === 'DataError' && /blob/i.test(e.message)) || /IOError|Failed to write/i.test(e.message);
 }
 
 /**
@@ -48,6 +82,12 @@ export async function write<T>(what: string, change: () => Promise<T>): Promise<
 			throw new KilnError(
 				'QuotaExceededError',
 				`There is not enough storage space to save ${what}. Nothing was changed. Delete old runs or projects you no longer need, and try again; Settings shows how much space Kiln uses.`
+			);
+		}
+		if (isWriteFailure(error)) {
+			throw new KilnError(
+				'StorageError',
+				`The browser could not write ${what} to its storage; the disk may be full. Nothing was changed. Free some disk space or delete old runs or projects, and try again.`
 			);
 		}
 		throw error;

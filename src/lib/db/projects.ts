@@ -39,7 +39,7 @@ export async function updateProject(id: string, change: Partial<Omit<ProjectReco
 /** Delete a project with everything it owns, in one transaction. */
 export async function deleteProject(id: string): Promise<void> {
 	const db = await openKilnDb();
-	await atomically(db.transaction(['projects', 'datasets', 'chunks', 'runs', 'models', 'checkpoints'], 'readwrite'), async (tx) => {
+	await atomically(db.transaction(['projects', 'datasets', 'chunks', 'runs', 'models', 'checkpoints', 'pipelines', 'searches', 'trials', 'artifacts'], 'readwrite'), async (tx) => {
 		const datasets = await tx.objectStore('datasets').index('byProject').getAllKeys(id);
 		for (const datasetId of datasets) {
 			await tx.objectStore('chunks').delete(IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]));
@@ -51,6 +51,12 @@ export async function deleteProject(id: string): Promise<void> {
 			await tx.objectStore('checkpoints').delete(run.id);
 			await tx.objectStore('runs').delete(run.id);
 		}
+		for (const key of await tx.objectStore('pipelines').index('byProject').getAllKeys(id)) await tx.objectStore('pipelines').delete(key);
+		for (const search of await tx.objectStore('searches').index('byProject').getAllKeys(id)) {
+			await tx.objectStore('trials').delete(IDBKeyRange.bound([search, -Infinity], [search, Infinity]));
+			await tx.objectStore('searches').delete(search);
+		}
+		for (const key of await tx.objectStore('artifacts').index('byProject').getAllKeys(id)) await tx.objectStore('artifacts').delete(key);
 		await tx.objectStore('projects').delete(id);
 	});
 }

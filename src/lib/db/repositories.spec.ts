@@ -3,10 +3,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseCsv } from '$workers/lib/csv';
 import { bytes } from '../../../tests/unit-support';
 import { tableToChunks, chunksToTable, describeColumns } from './columnar';
-import { closeKilnDb, openKilnDb } from './open';
+import { atomically, closeKilnDb, openKilnDb, write } from './open';
 import { createProject, deleteProject, getProject, listProjects } from './projects';
-import { listDatasets, loadTable, saveDataset } from './datasets';
-import { createRun, endRun, getCheckpoint, listRuns, reopenRun, saveCheckpoint, settleOrphanRuns } from './runs';
+import { deleteDataset, listDatasets, loadTable, readRows, saveDataset, useDataset } from './datasets';
+import { createRun, deleteRun, endRun, finishRun, getCheckpoint, listRuns, reopenRun, saveCheckpoint, settleOrphanRuns, useRunModel } from './runs';
+import type { TrainCheckpoint, TrainConfig, TrainResult } from '$workers/protocol';
+import { DEFAULT_CONFIG } from '$shared/train-config';
 import { getSetting, setSetting } from './settings';
 
 const csv = 'x,kind,y\n1,a,0.5\n2,b,\n,a,1.5\n4,,2\n';
@@ -30,33 +32,38 @@ describe('columnar chunks', () => {
 });
 
 describe('repositories', () => {
-	it('store a dataset as chunks and make it the project dataset', async () => {
+	it('store a dataset as chunks with its target, and read any rows back', async () => {
 		const project = await createProject('  Demo  ');
 		expect(project.name).toBe('Demo');
 		const { table, profile } = parsed();
-		const record = await saveDataset({ projectId: project.id, name: 'Small', fileName: 'small.csv', source: 'upload', table, profile });
-		expect((await getProject(project.id)).datasetId).toBe(record.id);
+		const record = await saveDataset({ projectId: project.id, name: 'Small', fileName: 'small.csv', source: 'upload', table, profile, target: 'y', task: 'regression' });
+		expect(await getProject(project.id)).toMatchObject({ datasetId: record.id, target: 'y', task: 'regression' });
 		expect(await loadTable(record)).toEqual(table);
-		expect(await listDatasets(project.id)).toHaveLength(1);
+		const rows = await readRows(record, 1, 2);
+		expect(rows.rowCount).toBe(2);
+		const x = rows.columns[0];
+		expect(x.kind === 'numeric' && Array.from(x.values)).toEqual([2, NaN]);
 	});
 
-	it('replace the project dataset, keeping an older one only while an interrupted run needs it', async () => {
-		const project = await createProject('Replace');
+	it('keep every dataset of a project; delete one only when no resumable run needs it', async () => {
+		const project = await createProject('Several');
 		const { table, profile } = parsed();
-		const save = (name: string) => saveDataset({ projectId: project.id, name, fileName: `${name}.csv`, source: 'upload', table, profile });
+		const save = (name: string) => saveDataset({ projectId: project.id, name, fileName: `${name}.csv`, source: 'upload', table, profile, target: 'y', task: 'regression' });
 		const first = await save('first');
-		const run = await createRun({ projectId: project.id, datasetId: first.id, config: {} as never });
-		await save('second');
-		// `first` stays: its run is still running and may resume.
-		expect((await listDatasets(project.id)).map((d) => d.name).sort()).toEqual(['first', 'second']);
+		const second = await save('second');
+		expect((await listDatasets(project.id)).map((d) => d.name)).toEqual(['second', 'first']);
+		await useDataset(project.id, first.id);
+		expect(await getProject(project.id)).toMatchObject({ datasetId: first.id, target: 'y' });
+		const run = await createRun({ projectId: project.id, datasetId: first.id, config: config() });
+		await expect(deleteDataset(first)).rejects.toMatchObject({ name: 'ValidationError' });
 		await endRun(run, 'cancelled', { history: [] });
-		await save('third');
-		expect((await listDatasets(project.id)).map((d) => d.name)).toEqual(['third']);
-		const db = await openKilnDb();
-		expect(await db.count('chunks')).toBe(1);
+		await deleteDataset(first);
+		expect((await listDatasets(project.id)).map((d) => d.id)).toEqual([second.id]);
+		expect((await getProject(project.id)).datasetId).toBeUndefined();
+		expect(await (await openKilnDb()).count('chunks')).toBe(1);
 	});
 
-	it('leave everything as it was when the disk is full', async () => {
+	it('leave everything as it was when the disk is full during the writes', async () => {
 		const project = await createProject('Full disk');
 		const { table, profile } = parsed();
 		const first = await saveDataset({ projectId: project.id, name: 'First', fileName: 'first.csv', source: 'upload', table, profile });
@@ -72,48 +79,101 @@ describe('repositories', () => {
 		spy.mockRestore();
 		expect((await getProject(project.id)).datasetId).toBe(first.id);
 		expect((await listDatasets(project.id)).map((d) => d.name)).toEqual(['First']);
+		expect(await (await openKilnDb()).count('chunks')).toBe(1);
+	});
+
+	it.each([
+		['QuotaExceededError', 'QuotaExceededError', /not enough storage space/],
+		['UnknownError', 'StorageError', /could not write the dataset "second.csv" to its storage; the disk may be full. Nothing was changed/]
+	])('leave everything as it was when the commit fails with %s, as real browsers report a full disk', async (browserError, kind, message) => {
+		const project = await createProject('Commit fails');
+		const { table, profile } = parsed();
+		const first = await saveDataset({ projectId: project.id, name: 'First', fileName: 'first.csv', source: 'upload', table, profile });
+		const original = IDBObjectStore.prototype.put;
+		// Every write succeeds; then the transaction aborts at commit time with the browser's error.
+		const spy = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+			const request = original.call(this, value, key);
+			if (this.name === 'projects') {
+				const tx = this.transaction;
+				Object.defineProperty(tx, 'error', { get: () => new DOMException('Failed to write blobs (IOError)', browserError) });
+				request.addEventListener('success', () => tx.abort());
+			}
+			return request;
+		});
+		await expect(saveDataset({ projectId: project.id, name: 'Second', fileName: 'second.csv', source: 'upload', table, profile })).rejects.toMatchObject({ name: kind, message: expect.stringMatching(message) });
+		spy.mockRestore();
+		expect((await getProject(project.id)).datasetId).toBe(first.id);
+		expect((await listDatasets(project.id)).map((d) => d.name)).toEqual(['First']);
+		expect(await (await openKilnDb()).count('chunks')).toBe(1);
+	});
+
+	it('create a run and remember its settings together, never for a deleted project', async () => {
+		const project = await createProject('Runs');
+		const run = await createRun({ projectId: project.id, datasetId: 'd', config: config({ epochs: 7 }) });
+		expect(run.status).toBe('running');
+		expect((await getProject(project.id)).lastConfig?.epochs).toBe(7);
+		await deleteProject(project.id);
+		await expect(createRun({ projectId: project.id, datasetId: 'd', config: config() })).rejects.toMatchObject({ name: 'NotFoundError' });
+		expect(await (await openKilnDb()).count('runs')).toBe(0);
+	});
+
+	it('make the first finished model the one in use, and only the person changes it', async () => {
+		const project = await createProject('Stars');
+		const a = await finishRun(await createRun({ projectId: project.id, datasetId: 'd', config: config() }), result());
+		const b = await finishRun(await createRun({ projectId: project.id, datasetId: 'd', config: config() }), result());
+		expect((await getProject(project.id)).modelRunId).toBe(a.id);
+		await useRunModel(project.id, b.id);
+		expect((await getProject(project.id)).modelRunId).toBe(b.id);
+		await deleteRun(b);
+		expect((await getProject(project.id)).modelRunId).toBeUndefined();
+	});
+
+	it('store no model for a project deleted while its run trained', async () => {
+		const project = await createProject('Deleted mid-run');
+		const run = await createRun({ projectId: project.id, datasetId: 'd', config: config() });
+		await deleteProject(project.id);
+		await expect(finishRun(run, result())).rejects.toMatchObject({ name: 'NotFoundError' });
+		expect(await saveCheckpoint(run.id, checkpoint())).toBe(false);
 		const db = await openKilnDb();
-		expect(await db.count('chunks')).toBe(1);
+		expect([await db.count('models'), await db.count('runs'), await db.count('checkpoints')]).toEqual([0, 0, 0]);
 	});
 
 	it('delete a project with its datasets, chunks and runs', async () => {
-		const keep = await createProject('Keep');
+		await createProject('Keep');
 		const drop = await createProject('Drop');
 		const { table, profile } = parsed();
 		const dataset = await saveDataset({ projectId: drop.id, name: 'D', fileName: 'd.csv', source: 'upload', table, profile });
-		const run = await createRun({ projectId: drop.id, datasetId: dataset.id, config: {} as never });
-		await endRun(run, 'cancelled', { history: [] });
-		expect((await listRuns(drop.id))[0].status).toBe('cancelled');
+		const run = await createRun({ projectId: drop.id, datasetId: dataset.id, config: config() });
+		await finishRun(run, result());
 		await deleteProject(drop.id);
 		expect((await listProjects()).map((p) => p.name)).toEqual(['Keep']);
 		const db = await openKilnDb();
-		expect(await db.count('chunks')).toBe(0);
-		expect(await db.count('runs')).toBe(0);
-		expect(keep.id).toBeTruthy();
+		expect([await db.count('chunks'), await db.count('runs'), await db.count('models'), await db.count('datasets')]).toEqual([0, 0, 0, 0]);
 	});
 
 	it('settle runs left running by a closed tab: resumable with a checkpoint, else cancelled', async () => {
 		const project = await createProject('Orphans');
-		const base = { projectId: project.id, datasetId: 'd', config: {} as never };
+		const base = { projectId: project.id, datasetId: 'd', config: config() };
 		const withCheckpoint = await createRun(base);
 		const without = await createRun(base);
 		const otherTab = await createRun(base);
-		const history = [{ epoch: 1, trainLoss: 1, valLoss: 1, valMetric: 0.5 }];
-		const checkpoint = { epoch: 1, history, trainingMs: 10, model: {} as never, optimizer: { specs: [], data: new ArrayBuffer(8) } };
-		await saveCheckpoint(withCheckpoint, checkpoint);
+		const saved = checkpoint();
+		expect(await saveCheckpoint(withCheckpoint.id, saved)).toBe(true);
 		await settleOrphanRuns(project.id, new Set([otherTab.id]));
 		const byId = new Map((await listRuns(project.id)).map((r) => [r.id, r]));
-		expect(byId.get(withCheckpoint.id)).toMatchObject({ status: 'interrupted', history });
+		expect(byId.get(withCheckpoint.id)).toMatchObject({ status: 'interrupted', history: saved.history });
 		expect(byId.get(withCheckpoint.id)!.error).toMatch(/resume from the checkpoint after epoch 1/);
 		expect(byId.get(without.id)!.status).toBe('cancelled');
 		expect(byId.get(otherTab.id)!.status).toBe('running');
 		expect((await getCheckpoint(withCheckpoint.id)).checkpoint.epoch).toBe(1);
 
-		// Resuming reopens the run; ending it drops the checkpoint.
+		// Resuming reopens the run; ending it drops the checkpoint; a checkpoint after the end is refused.
 		const reopened = await reopenRun(byId.get(withCheckpoint.id)!);
 		expect(reopened.status).toBe('running');
-		await endRun(reopened, 'cancelled', { history });
+		await endRun(reopened, 'diverged', { history: saved.history, error: 'exploded' });
 		await expect(getCheckpoint(withCheckpoint.id)).rejects.toMatchObject({ name: 'NotFoundError' });
+		expect(await saveCheckpoint(withCheckpoint.id, saved)).toBe(false);
+		expect((await listRuns(project.id)).find((r) => r.id === withCheckpoint.id)?.status).toBe('diverged');
 	});
 
 	it('remember settings with defaults', async () => {
@@ -122,3 +182,40 @@ describe('repositories', () => {
 		expect(await getSetting('backend')).toBe('wasm');
 	});
 });
+
+describe('atomically', () => {
+	it('reports a transaction that fails at commit, after its body succeeded', async () => {
+		const quota = new DOMException('quota', 'QuotaExceededError');
+		let aborted = false;
+		const tx = { abort: () => void (aborted = true), done: Promise.reject(quota) };
+		await expect(write('the thing', () => atomically(tx, async () => 'body ran'))).rejects.toMatchObject({ name: 'QuotaExceededError', message: expect.stringContaining('save the thing') });
+		expect(aborted).toBe(true);
+	});
+});
+
+function config(change: Partial<TrainConfig> = {}): TrainConfig {
+	return { ...DEFAULT_CONFIG, target: 'y', task: 'regression', features: ['x'], ...change };
+}
+
+function checkpoint(): TrainCheckpoint {
+	const history = [{ epoch: 1, trainLoss: 1, valLoss: 1, valMetric: 0.5 }];
+	return { epoch: 1, history, trainingMs: 10, model: { modelTopology: {}, weightSpecs: [], weightData: new ArrayBuffer(8) }, optimizer: { specs: [], data: new ArrayBuffer(8) } };
+}
+
+function result(): TrainResult {
+	return {
+		model: { modelTopology: {}, weightSpecs: [], weightData: new ArrayBuffer(8) },
+		preprocessing: { features: [], inputSize: 0, target: { name: 'y', task: 'regression', mean: 0, std: 1 } },
+		metrics: { task: 'regression', rmse: 1, mae: 1, r2: 0.5, support: 3 },
+		history: [],
+		backend: 'cpu',
+		trainRows: 3,
+		validationRows: 1,
+		holdoutRows: 1,
+		droppedRows: 0,
+		durationMs: 1,
+		samplesPerSecond: 1,
+		bestEpoch: 1,
+		stoppedEarly: false
+	};
+}

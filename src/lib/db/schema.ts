@@ -1,6 +1,7 @@
 import type { DBSchema } from 'idb';
 import type {
 	BackendChoice,
+	BackendName,
 	ColumnKind,
 	ColumnProfile,
 	EpochRecord,
@@ -14,7 +15,7 @@ import type {
 
 export const DB_NAME = 'kiln';
 /** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 // (migrations.ts checks DB_VERSION against its number of steps)
 
 export interface ProjectRecord {
@@ -28,6 +29,11 @@ export interface ProjectRecord {
 	task?: Task;
 	/** The settings of the last run started, so the form comes back as it was left. */
 	lastConfig?: TrainConfig;
+	/**
+	 * The run whose model Predict uses ("model in use", starred). Set to the first run that
+	 * succeeds and changed only by the person, so a newer run never takes over silently.
+	 */
+	modelRunId?: string;
 }
 
 export interface StoredColumn {
@@ -60,8 +66,12 @@ export interface ChunkRecord {
 	columns: ArrayBuffer[];
 }
 
-/** `interrupted`: the tab closed mid-training and a checkpoint remains to resume from. */
-export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+/**
+ * `interrupted`: the tab closed mid-training and a checkpoint remains to resume from.
+ * `diverged`: the loss exploded, so no model was kept (the error says why).
+ */
+export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed' | 'diverged' | 'interrupted';
+export type EndedStatus = 'cancelled' | 'failed' | 'diverged';
 
 export interface RunRecord {
 	id: string;
@@ -74,10 +84,31 @@ export interface RunRecord {
 	history: EpochRecord[];
 	metrics?: Metrics;
 	error?: string;
-	backend?: string;
+	backend?: BackendName;
 	durationMs?: number;
 	samplesPerSecond?: number;
 	modelId?: string;
+	/** Rows in each part of the split (absent on runs stored before validation existed). */
+	split?: { train: number; validation: number; holdout: number };
+	/** The epoch whose weights the model holds, and whether early stopping ended the run. */
+	bestEpoch?: number;
+	stoppedEarly?: boolean;
+	/** The pipeline version it trained with (absent: the built-in preprocessing). */
+	pipelineId?: string;
+	/** The search it was a trial of, if any. */
+	searchId?: string;
+	/** What the person wrote for the model card (Ship section); absent until they do. */
+	intendedUse?: RunIntendedUse;
+	limitations?: string;
+	/** Set when the run was not trained here, e.g. a model imported from a share link. */
+	source?: { kind: 'share-link'; title: string; importedAt: number };
+}
+
+/** The model card's person-filled fields (the same shape as the share library's IntendedUse). */
+export interface RunIntendedUse {
+	primaryUses?: string;
+	users?: string;
+	outOfScope?: string;
 }
 
 export interface ModelRecord {
@@ -100,6 +131,62 @@ export interface Settings {
 	backend: BackendChoice;
 }
 
+/**
+ * A recorded cleaning/encoding pipeline (workers/lib/data/pipeline), versioned: editing makes
+ * a new version, and each run records the version it trained with.
+ */
+export interface PipelineRecord {
+	id: string;
+	projectId: string;
+	/** The dataset it was built on (its columns); a pipeline can be replayed on any with them. */
+	datasetId?: string;
+	version: number;
+	name: string;
+	createdAt: number;
+	/** The serialised pipeline (plain JSON, its own format version inside). */
+	pipeline: unknown;
+}
+
+/** A hyperparameter search (workers/lib/tune): its settings; trials are stored one by one. */
+export interface SearchRecord {
+	id: string;
+	projectId: string;
+	datasetId: string;
+	createdAt: number;
+	status: 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+	/** The search settings and the base training config, as plain JSON. */
+	settings: unknown;
+	base: unknown;
+	finishedAt?: number;
+	error?: string;
+}
+
+/** One trial of a search, written as it changes, so a reload resumes without repeating it. */
+export interface TrialRecordRow {
+	searchId: string;
+	trialId: number;
+	/** The tune library's trial record (config, per-rung results), as plain JSON. */
+	record: unknown;
+	/** A checkpoint to promote the trial from (ASHA), if any. */
+	checkpoint?: TrainCheckpoint;
+	/** Its learning curve over every epoch trained so far (kept after the checkpoint is dropped). */
+	history?: EpochRecord[];
+	updatedAt: number;
+}
+
+/** A derived file of a model: ONNX export, compressed variant, standalone page, bundle… */
+export interface ArtifactRecord {
+	id: string;
+	projectId: string;
+	modelId: string;
+	kind: string;
+	name: string;
+	createdAt: number;
+	bytes: ArrayBuffer;
+	/** What the person sees about it: sizes, measured metrics and latencies. */
+	meta: Record<string, unknown>;
+}
+
 export interface KilnSchema extends DBSchema {
 	projects: { key: string; value: ProjectRecord };
 	datasets: { key: string; value: DatasetRecord; indexes: { byProject: string } };
@@ -108,4 +195,8 @@ export interface KilnSchema extends DBSchema {
 	models: { key: string; value: ModelRecord; indexes: { byRun: string } };
 	settings: { key: string; value: { key: string; value: unknown } };
 	checkpoints: { key: string; value: CheckpointRecord };
+	pipelines: { key: string; value: PipelineRecord; indexes: { byProject: string } };
+	searches: { key: string; value: SearchRecord; indexes: { byProject: string } };
+	trials: { key: [string, number]; value: TrialRecordRow };
+	artifacts: { key: string; value: ArtifactRecord; indexes: { byProject: string; byModel: string } };
 }

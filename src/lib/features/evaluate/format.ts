@@ -1,8 +1,14 @@
-import type { Metrics } from '$workers/protocol';
+import type { Metrics, TrainConfig } from '$workers/protocol';
 
 export function headline(metrics: Metrics | undefined): string {
 	if (!metrics) return '—';
 	return metrics.task === 'classification' ? `accuracy ${metrics.accuracy.toFixed(3)}` : `RMSE ${formatNumber(metrics.rmse)}`;
+}
+
+/** The number a runs table sorts by: higher is better for both tasks. */
+export function score(metrics: Metrics | undefined): number {
+	if (!metrics) return -Infinity;
+	return metrics.task === 'classification' ? metrics.accuracy : -metrics.rmse;
 }
 
 export function formatNumber(value: number): string {
@@ -13,4 +19,18 @@ export function formatNumber(value: number): string {
 
 export function describeModel(config: { model: string; hiddenLayers: number[] }): string {
 	return config.model === 'mlp' ? `MLP ${config.hiddenLayers.join('-')}` : 'linear';
+}
+
+/** The hyperparameters a person compares runs by, in one short line. */
+export function keySettings(config: TrainConfig): string {
+	const parts = [`lr ${config.learningRate}`, `batch ${config.batchSize}`, `L2 ${config.l2}`];
+	if (config.patience) parts.push(`patience ${config.patience}`);
+	return parts.join(' · ');
+}
+
+export function formatDuration(ms: number | undefined): string {
+	if (ms === undefined) return '—';
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+	return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

@@ -1,5 +1,6 @@
 import { createProject, deleteProject, listProjects, type ProjectRecord } from '$lib/db';
 import { toUiError, type UiError } from '$lib/components/ui-error';
+import { jobs } from '$lib/jobs/registry.svelte';
 
 export class ProjectList {
 	items = $state.raw<ProjectRecord[]>([]);
@@ -28,8 +29,10 @@ export class ProjectList {
 		}
 	}
 
+	/** Stop the project's jobs (here and in other tabs) first, so nothing writes to it after. */
 	async remove(id: string): Promise<void> {
 		try {
+			await jobs.cancelProject(id);
 			await deleteProject(id);
 			this.items = this.items.filter((p) => p.id !== id);
 		} catch (e) {

@@ -4,9 +4,10 @@
  */
 const PREFIX = 'kiln-run-';
 
-export function holdRunLock<T>(runId: string, job: Promise<T>): Promise<T> {
-	if (!navigator.locks) return job;
-	return navigator.locks.request(`${PREFIX}${runId}`, () => job) as Promise<T>;
+/** Run `job` while holding the run's lock: the lock is taken before the job starts. */
+export function holdRunLock<T>(runId: string, job: () => Promise<T>): Promise<T> {
+	if (!navigator.locks) return job();
+	return navigator.locks.request(`${PREFIX}${runId}`, job) as Promise<T>;
 }
 
 export async function activeRunIds(): Promise<Set<string>> {

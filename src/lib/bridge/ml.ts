@@ -1,0 +1,49 @@
+import * as Comlink from 'comlink';
+import type { ActiveBackend, BackendChoice, EnvironmentReport, FilePrediction, JobEvent, PredictResult, TrainRequest, TrainResult } from '$workers/protocol';
+import { mlPool, predictor, prober } from './workers';
+
+export const trainingSlots = mlPool.size;
+
+export interface TrainJob {
+	request: TrainRequest;
+	/** Read when the job leaves the queue, so a backend switched meanwhile applies to it. */
+	backend: () => Promise<BackendChoice>;
+	onEvent: (event: JobEvent) => void;
+	onStart?: () => void;
+	signal?: AbortSignal;
+}
+
+export function train({ request, backend, onEvent, onStart, signal }: TrainJob): Promise<TrainResult> {
+	return mlPool.run(async (api) => {
+		await api.useBackend(await backend());
+		return api.train(request, Comlink.proxy(onEvent));
+	}, signal, onStart);
+}
+
+export function predictRows(modelId: string, rows: Record<string, string>[], backend: BackendChoice): Promise<PredictResult> {
+	return predictor.call(async (api) => {
+		await api.useBackend(backend);
+		return api.predictRows(modelId, rows);
+	});
+}
+
+export function predictFile(modelId: string, file: Blob, fileName: string, backend: BackendChoice, signal?: AbortSignal): Promise<FilePrediction> {
+	return predictor.call(async (api) => {
+		await api.useBackend(backend);
+		return api.predictFile(modelId, file, fileName);
+	}, signal);
+}
+
+/** The backend the next job would get with this choice (checked in the prediction worker). */
+export function activeBackend(backend: BackendChoice): Promise<ActiveBackend> {
+	return predictor.call((api) => api.useBackend(backend));
+}
+
+/** The probe worker is stopped afterwards: it holds a WebGL and a WebGPU context nobody needs. */
+export async function probeEnvironment(signal?: AbortSignal): Promise<EnvironmentReport> {
+	try {
+		return await prober.call((api) => api.probe(), signal);
+	} finally {
+		prober.stop();
+	}
+}

@@ -1,0 +1,70 @@
+import type * as Comlink from 'comlink';
+import { KilnError } from '$shared/errors';
+import { WorkerBridge } from './worker-bridge';
+
+/**
+ * Up to `size` workers of one kind running jobs side by side (training runs, search trials),
+ * each job in a worker of its own. Further jobs wait for a free worker; a waiting job can be
+ * cancelled. Workers are reused while warm and stopped after `idleMs` without work, which
+ * frees their memory and GPU contexts (after excalidraw's worker pool).
+ */
+export class WorkerPool<Api extends object> {
+	readonly #idle: { bridge: WorkerBridge<Api>; timer: ReturnType<typeof setTimeout> }[] = [];
+	readonly #waiting: (() => void)[] = [];
+	#running = 0;
+
+	constructor(
+		private readonly create: () => Worker,
+		private readonly label: string,
+		readonly size: number,
+		private readonly idleMs = 60_000
+	) {}
+
+	get running(): number {
+		return this.#running;
+	}
+
+	/** Run `job` in a worker of its own; `onStart` fires once it leaves the queue. */
+	async run<T>(job: (api: Comlink.Remote<Api>) => Promise<T>, signal?: AbortSignal, onStart?: () => void): Promise<T> {
+		await this.#slot(signal);
+		const warm = this.#idle.pop();
+		if (warm) clearTimeout(warm.timer);
+		const bridge = warm?.bridge ?? new WorkerBridge<Api>(this.create, this.label);
+		try {
+			onStart?.();
+			return await bridge.call(job, signal);
+		} finally {
+			const timer = setTimeout(() => {
+				const at = this.#idle.findIndex((w) => w.bridge === bridge);
+				if (at >= 0) this.#idle.splice(at, 1);
+				bridge.stop();
+			}, this.idleMs);
+			this.#idle.push({ bridge, timer });
+			// The slot passes straight to the next waiting job, so none can slip in between.
+			const next = this.#waiting.shift();
+			if (next) next();
+			else this.#running--;
+		}
+	}
+
+	#slot(signal?: AbortSignal): Promise<void> {
+		if (signal?.aborted) return Promise.reject(new KilnError('AbortError', 'Cancelled.'));
+		if (this.#running < this.size) {
+			this.#running++;
+			return Promise.resolve();
+		}
+		return new Promise((resolve, reject) => {
+			const wake = () => {
+				signal?.removeEventListener('abort', onAbort);
+				resolve();
+			};
+			const onAbort = () => {
+				const at = this.#waiting.indexOf(wake);
+				if (at >= 0) this.#waiting.splice(at, 1);
+				reject(new KilnError('AbortError', 'Cancelled.'));
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
+			this.#waiting.push(wake);
+		});
+	}
+}

@@ -1,0 +1,78 @@
+import { toUiError, type UiError } from '$lib/components/ui-error';
+import { getProject, listDatasets, listRuns, settleOrphanRuns, updateProject, useDataset, useRunModel, type DatasetRecord, type ProjectRecord, type RunRecord } from '$lib/db';
+import { jobs } from '$lib/jobs/registry.svelte';
+import type { Task } from '$workers/protocol';
+import { activeRunIds } from '../train/run-locks';
+
+/**
+ * One project as its sections see it: the record, its datasets, its runs. Sections keep their
+ * own state (data, train, runs, predict); this holds what they share, read from IndexedDB and
+ * read again whenever a job stores something.
+ */
+export class ProjectState {
+	project = $state.raw<ProjectRecord | null>(null);
+	datasets = $state.raw<DatasetRecord[]>([]);
+	runs = $state.raw<RunRecord[]>([]);
+	error = $state<UiError | null>(null);
+	loading = $state(true);
+
+	dataset = $derived(this.datasets.find((d) => d.id === this.project?.datasetId) ?? null);
+	/** Columns the model can learn from: every column but the target. */
+	features = $derived(this.dataset && this.project?.target ? this.dataset.columns.map((c) => c.name).filter((n) => n !== this.project?.target) : []);
+	modelRun = $derived(this.runs.find((r) => r.id === this.project?.modelRunId && r.status === 'done') ?? null);
+
+	constructor(readonly id: string) {}
+
+	async load(): Promise<void> {
+		this.loading = true;
+		try {
+			await settleOrphanRuns(this.id, await activeRunIds());
+			await this.refresh();
+		} catch (e) {
+			this.error = toUiError(e);
+		} finally {
+			this.loading = false;
+		}
+	}
+
+	async refresh(): Promise<void> {
+		const [project, datasets, runs] = await Promise.all([getProject(this.id), listDatasets(this.id), listRuns(this.id)]);
+		this.project = project;
+		this.datasets = datasets;
+		this.runs = runs;
+	}
+
+	/** Run a change, then read the project again; errors are shown, not thrown. */
+	async change(action: () => Promise<unknown>): Promise<boolean> {
+		this.error = null;
+		try {
+			await action();
+			await this.refresh();
+			return true;
+		} catch (e) {
+			this.error = toUiError(e);
+			return false;
+		}
+	}
+
+	setTarget(target: string, task: Task): Promise<boolean> {
+		return this.change(() => updateProject(this.id, { target, task }));
+	}
+
+	setTask(task: Task): Promise<boolean> {
+		return this.change(() => updateProject(this.id, { task }));
+	}
+
+	useDataset(datasetId: string): Promise<boolean> {
+		return this.change(() => useDataset(this.id, datasetId));
+	}
+
+	useModel(runId: string): Promise<boolean> {
+		return this.change(() => useRunModel(this.id, runId));
+	}
+
+	/** Jobs of this project that are queued or running. */
+	get activeJobs() {
+		return jobs.active.filter((j) => j.projectId === this.id);
+	}
+}

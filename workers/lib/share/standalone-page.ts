@@ -1,0 +1,103 @@
+import { KilnError } from '$shared/errors';
+import { scriptSafeJson, escapeHtml } from './html';
+import { demoApp, type DemoData } from './page-app';
+import { kilnRuntime, runtime } from './runtime';
+import { sha256 } from './sha256';
+import { packPayload, unpackPayload } from './share-link';
+import type { LayerSpec, ModelDescription, PortableLayer, PortableModel, SharePayload } from './types';
+
+export interface StandalonePage {
+	html: string;
+	/** UTF-8 size of the file, to show before download. */
+	bytes: number;
+	/** The CSP source of the inline script, e.g. "'sha256-…'". */
+	scriptHash: string;
+}
+
+const STYLE = `:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}
+body{margin:0;padding:1.5rem;display:flex;justify-content:center}
+main{max-width:40rem;width:100%}
+h1{font-size:1.6rem;margin:0 0 .5rem}
+.description{white-space:pre-line}
+.note,footer{color:GrayText;font-size:.9rem}
+form{display:grid;gap:.6rem;margin:1rem 0}
+.field{display:grid;grid-template-columns:minmax(8rem,1fr) 2fr;gap:.5rem;align-items:center}
+label{overflow-wrap:anywhere}
+input,select,button{font:inherit;padding:.35rem .5rem}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem}
+button{cursor:pointer}
+.answer{font-size:1.5rem;font-weight:600;margin:.25rem 0;overflow-wrap:anywhere}
+.probabilities{list-style:none;padding:0}
+.probabilities li{display:grid;grid-template-columns:minmax(6rem,1fr) 2fr 4.5rem;gap:.5rem;align-items:center}
+meter{width:100%}
+.percent{text-align:right;font-variant-numeric:tabular-nums}
+.warnings,.error{color:#b45309}`;
+
+const cspHash = (text: string) => `'sha256-${runtime.encodeBase64(sha256(new TextEncoder().encode(text)), false)}'`;
+
+function floats(values: Float32Array): string {
+	const bytes = new Uint8Array(values.length * 4);
+	const view = new DataView(bytes.buffer);
+	values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+	return runtime.encodeBase64(bytes, false);
+}
+
+function portableLayer(l: LayerSpec): PortableLayer {
+	if (l.type === 'dense') {
+		const k = l.kernel;
+		const kernel = k.dtype === 'int8' ? { dtype: k.dtype, values: runtime.encodeBase64(new Uint8Array(k.values.buffer, k.values.byteOffset, k.values.length), false), scales: floats(k.scales) } : { dtype: k.dtype, values: floats(k.values) };
+		return { ...l, kernel, bias: l.bias && floats(l.bias) };
+	}
+	if (l.type === 'batchnorm') return { ...l, gamma: l.gamma && floats(l.gamma), beta: l.beta && floats(l.beta), mean: floats(l.mean), variance: floats(l.variance) };
+	return l;
+}
+
+export function modelToPortable(model: ModelDescription): PortableModel {
+	return { inputSize: model.inputSize, outputSize: model.outputSize, layers: model.layers.map(portableLayer) };
+}
+
+/**
+ * One self-contained .html file: the model as JSON in a data block, the runtime and the form UI as
+ * one inline script whose hash the Content-Security-Policy allows, and nothing else — no network
+ * (default-src 'none'), no other script. Works from file://.
+ */
+export function buildStandalonePage(payload: SharePayload): StandalonePage {
+	// The same checks a share link gets, so a page never embeds a model its runtime cannot run.
+	let checked: SharePayload;
+	try {
+		checked = unpackPayload(packPayload(payload));
+	} catch (error) {
+		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
+	}
+	const data: DemoData = { model: modelToPortable(checked.model), preprocessing: checked.preprocessing, demo: checked.demo };
+	const script = `"use strict";
+(() => {
+const kilnRuntime = ${kilnRuntime.toString()};
+const demoApp = ${demoApp.toString()};
+const data = JSON.parse(document.getElementById("kiln-data").textContent);
+window.kilnDemo = demoApp(kilnRuntime(), document, data);
+})();
+`;
+	if (/<\/script|<!--/i.test(script)) throw new KilnError('ExportError', 'The page script contains a sequence that would end the script element early; the demo page was not written.');
+	const scriptHash = cspHash(script);
+	const csp = `default-src 'none'; script-src ${scriptHash}; style-src ${cspHash(STYLE)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
+	const title = checked.demo.title.trim() || 'Kiln model demo';
+	const html = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main id="app"></main>
+<script type="application/json" id="kiln-data">${scriptSafeJson(data)}</script>
+<script>${script}</script>
+</body>
+</html>
+`;
+	return { html, bytes: new TextEncoder().encode(html).length, scriptHash };
+}
