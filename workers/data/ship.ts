@@ -2,6 +2,7 @@ import { version as kilnVersion } from '../../package.json';
 import { getDataset, getModel, getRun, readProjectRecords, readRows, storeProjectRecords, type DatasetRecord, type ModelRecord, type RunRecord } from '$lib/db';
 import { newId } from '$lib/db/open';
 import { KilnError } from '$shared/errors';
+import { familyLabel } from '../lib/model-lab/describe';
 import { BUNDLE_LIMITS, readBundle, writeBundle } from '../lib/share/bundle';
 import { parameterCount } from '../lib/share/convert';
 import { defaultDemoConfig } from '../lib/share/demo-config';
@@ -27,6 +28,7 @@ const datasetOf = (run: RunRecord): Promise<DatasetRecord | null> => getDataset(
 
 async function payloadFor({ runId, title, description }: ShareRequest): Promise<SharePayload> {
 	const { run, model } = await finishedRun(runId);
+	if (run.config.classic) throw new KilnError('ExportError', `Share links and standalone pages carry networks (MLP or linear layer) only; this run is a ${familyLabel(run.config.classic.family, run.config.task)}. Export the project bundle to move it to another browser.`);
 	const dataset = await datasetOf(run);
 	const sample = dataset ? await readRows(dataset, 0, Math.min(dataset.rowCount, EXAMPLE_POOL)) : null;
 	const demo = sample && sample.rowCount > 0 ? defaultDemoConfig(sample, model.preprocessing, { title, description }) : { title, description, examples: [] };

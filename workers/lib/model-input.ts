@@ -1,6 +1,8 @@
 import type { ModelArtifacts, Preprocessing, Table } from '../protocol';
 import { encodeFeatures, encodeTarget } from './preprocess';
 import { deserializeModel, forward } from './model';
+import { isClassicArtifacts } from './model-lab/artifacts';
+import { classicOutputs } from './model-lab/outputs';
 
 /** What a stored model needs to turn table rows into its inputs (today: the fitted preprocessing). */
 export interface ModelInputSpec {
@@ -17,8 +19,9 @@ export function modelInputs(spec: ModelInputSpec, table: Table, rows: ArrayLike<
 	return { x, y: withTarget ? encodeTarget(table, spec.preprocessing, rows) : null, width: spec.preprocessing.inputSize, unknownCategories };
 }
 
-/** Raw model outputs (logits, or standardised values) for encoded rows. */
+/** Raw model outputs (logits, or standardised values) for encoded rows; classic models give log-probabilities as logits. */
 export async function modelOutputs(artifacts: ModelArtifacts, x: Float32Array, rows: number, width: number): Promise<Float32Array> {
+	if (isClassicArtifacts(artifacts)) return classicOutputs(artifacts, x, rows);
 	const model = await deserializeModel(artifacts);
 	try {
 		return await forward(model, x, rows, width);

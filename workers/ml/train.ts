@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { getCheckpoint, getDataset, loadTable, saveCheckpoint } from '$lib/db';
 import { errorMessage } from '$shared/errors';
 import { trainModel } from '../lib/train';
+import { trainClassic } from '../lib/model-lab/train-classic';
 import type { TrainApi } from '../protocol';
 import { ensureBackend } from './backend';
 
@@ -14,6 +15,10 @@ export const trainHandlers: TrainApi = {
 		onEvent({ type: 'backend', backend, note });
 		if (note) onEvent({ type: 'log', message: note });
 		const table = await loadTable(await getDataset(datasetId));
+		if (config.classic) {
+			const fitted = await trainClassic(table, config, { onEvent });
+			return Comlink.transfer(fitted, [fitted.model.weightData]);
+		}
 		const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
 		const result = await trainModel(table, config, {
 			onEvent,

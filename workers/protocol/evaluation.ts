@@ -79,7 +79,8 @@ export interface EvaluationProgress {
 
 /** Why a single prediction came out as it did: signed contributions per original column. */
 export interface RowExplanation {
-	method: 'integrated-gradients';
+	/** exact-additive: a classic model's own decomposition (tree paths, coefficients); gap and steps are 0. */
+	method: 'integrated-gradients' | 'exact-additive';
 	/** The explained output: a class label (its probability), or the regression target. */
 	explained: string;
 	/** Model output for this row and for the reference row (numbers at their training mean, no category). */

@@ -1,6 +1,7 @@
 import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
+import type { ClassicRunInfo, ClassicSpec, ModelImportances } from './models';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
@@ -29,6 +30,8 @@ export interface TrainConfig {
 	validationFraction: number;
 	/** Epochs without a lower validation loss before training stops and the best weights return; 0 = off. */
 	patience: number;
+	/** Set for a classic family (tree, forest, boosting, kNN, naive Bayes, solver-fitted linear); `model` is then unused. */
+	classic?: ClassicSpec;
 }
 
 /** What the per-epoch curve reports besides the loss. */
@@ -100,6 +103,9 @@ export interface TrainResult {
 	bestEpoch: number;
 	/** Set when early stopping ended the run before its last epoch. */
 	stoppedEarly: boolean;
+	/** The model's own per-column importances (classic families that have them). */
+	importances?: ModelImportances;
+	classicInfo?: ClassicRunInfo;
 }
 
 /** The best weights so far under early stopping, kept so a resumed run can still return them. */
@@ -137,6 +143,8 @@ export type JobEvent =
 	| { type: 'backend'; backend: BackendName; note: string }
 	/** A checkpoint after `epoch` was stored (or could not be: `problem` says why). */
 	| { type: 'checkpoint'; epoch: number; problem?: string }
+	/** Progress of a job that has no epochs (a classic model's fit). */
+	| { type: 'stage'; fraction: number; label: string }
 	| { type: 'done' }
 	| { type: 'error'; name: ErrorKind; message: string };
 

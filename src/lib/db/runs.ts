@@ -70,7 +70,9 @@ export async function finishRun(run: RunRecord, result: TrainResult): Promise<Ru
 		modelId: model.id,
 		split: { train: result.trainRows, validation: result.validationRows, holdout: result.holdoutRows },
 		bestEpoch: result.bestEpoch,
-		stoppedEarly: result.stoppedEarly
+		stoppedEarly: result.stoppedEarly,
+		...(result.importances ? { importances: result.importances } : {}),
+		...(result.classicInfo ? { classicInfo: result.classicInfo } : {})
 	};
 	const db = await openKilnDb();
 	return write('the trained model', () =>

@@ -10,7 +10,9 @@ import type {
 	Preprocessing,
 	Task,
 	TrainCheckpoint,
-	TrainConfig
+	TrainConfig,
+	ModelImportances,
+	ClassicRunInfo
 } from '$workers/protocol';
 
 export const DB_NAME = 'kiln';
@@ -100,6 +102,10 @@ export interface RunRecord {
 	/** What the person wrote for the model card (Ship section); absent until they do. */
 	intendedUse?: RunIntendedUse;
 	limitations?: string;
+	/** The model's own per-column importances (classic families that have them). */
+	importances?: ModelImportances;
+	/** Classic families: which one, its size and notes about the fit. */
+	classicInfo?: ClassicRunInfo;
 	/** Set when the run was not trained here, e.g. a model imported from a share link. */
 	source?: { kind: 'share-link'; title: string; importedAt: number };
 }

@@ -5,6 +5,8 @@ import { aggregateAttributions, attributions, featureGroups } from '$workers/lib
 import { deserializeModel, forward } from '$workers/lib/model';
 import { modelInputs } from '$workers/lib/model-input';
 import type { StoredModel } from './evaluate-run';
+import { classicFromArtifacts, isClassicArtifacts } from '$workers/lib/model-lab/artifacts';
+import { explainClassicRow } from '$workers/lib/model-lab/explain';
 
 /**
  * Integrated gradients for one row of a dense model (linear or MLP), summed per original
@@ -17,6 +19,7 @@ export async function explainRow(model: StoredModel, table: Table): Promise<RowE
 	if (table.rowCount !== 1) throw new KilnError('ValidationError', `Explain one row at a time; got ${table.rowCount}.`);
 	const prep = model.preprocessing;
 	const { x, width } = modelInputs({ preprocessing: prep }, table, [0], false);
+	if (isClassicArtifacts(model.artifacts)) return explainClassicRow(classicFromArtifacts(model.artifacts), prep, x, table);
 	const network = await deserializeModel(model.artifacts);
 	try {
 		const target = prep.target;

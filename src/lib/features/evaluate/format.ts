@@ -1,4 +1,5 @@
-import type { Metrics, TrainConfig } from '$workers/protocol';
+import type { ClassicSpec, Metrics, Task, TrainConfig } from '$workers/protocol';
+import { classicSettings, familyLabel } from '$workers/lib/model-lab/describe';
 
 export function headline(metrics: Metrics | undefined): string {
 	if (!metrics) return '—';
@@ -17,12 +18,14 @@ export function formatNumber(value: number): string {
 	return abs !== 0 && (abs >= 1e5 || abs < 1e-3) ? value.toExponential(3) : value.toFixed(abs >= 100 ? 1 : 3);
 }
 
-export function describeModel(config: { model: string; hiddenLayers: number[] }): string {
+export function describeModel(config: { model: string; hiddenLayers: number[]; classic?: ClassicSpec; task?: Task }): string {
+	if (config.classic) return familyLabel(config.classic.family, config.task ?? 'classification');
 	return config.model === 'mlp' ? `MLP ${config.hiddenLayers.join('-')}` : 'linear';
 }
 
 /** The hyperparameters a person compares runs by, in one short line. */
 export function keySettings(config: TrainConfig): string {
+	if (config.classic) return classicSettings(config.classic);
 	const parts = [`lr ${config.learningRate}`, `batch ${config.batchSize}`, `L2 ${config.l2}`];
 	if (config.patience) parts.push(`patience ${config.patience}`);
 	return parts.join(' · ');

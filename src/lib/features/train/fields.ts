@@ -71,5 +71,6 @@ export const HELP: Record<keyof ModelSettings, string> = {
 	holdoutFraction: 'Share of rows kept aside and scored once at the end; 10–30 %.',
 	validationFraction: 'Share of the rest used for the curves and early stopping, never trained on; 10–25 %.',
 	patience: 'Epochs without a better validation loss before stopping and restoring the best weights; 0 turns it off.',
-	l2: 'Penalty on large weights that keeps small data from being memorised; 0–0.01.'
+	l2: 'Penalty on large weights that keeps small data from being memorised; 0–0.01.',
+	classic: 'The model family and its settings (trees, forests, boosting, kNN, naive Bayes, solver-fitted linear).'
 };

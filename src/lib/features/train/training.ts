@@ -15,6 +15,10 @@ function onEvent(job: Job, event: JobEvent): void {
 			job.progress = event.fraction;
 			job.label = `Epoch ${event.epoch} of ${event.epochs}, batch ${event.batch} of ${event.batches}`;
 			break;
+		case 'stage':
+			job.progress = event.fraction;
+			job.label = event.label;
+			break;
 		case 'metric': {
 			const { type: _type, metricName: _name, ...record } = event;
 			job.history = [...job.history, record];

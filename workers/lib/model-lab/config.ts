@@ -1,0 +1,25 @@
+import type { ClassicSpec, TrainConfig } from '$workers/protocol';
+
+/**
+ * A run config for a classic family. The network-only settings get neutral values that pass the
+ * shared checks (one "epoch", no early stopping) and are not used; the split settings and seed
+ * are the ones an MLP run would use, so the two compare on the same rows.
+ */
+export function classicConfig(base: Pick<TrainConfig, 'target' | 'task' | 'features' | 'seed' | 'holdoutFraction' | 'validationFraction'>, classic: ClassicSpec): TrainConfig {
+	return {
+		target: base.target,
+		task: base.task,
+		features: base.features,
+		seed: base.seed,
+		holdoutFraction: base.holdoutFraction,
+		validationFraction: base.validationFraction,
+		model: 'linear',
+		hiddenLayers: [],
+		epochs: 1,
+		learningRate: 0.01,
+		l2: 0,
+		batchSize: 32,
+		patience: 0,
+		classic
+	};
+}

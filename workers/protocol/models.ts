@@ -1,0 +1,21 @@
+import type { ClassicFamily, ClassicSpec } from '../lib/models/types';
+
+/** The classic model families (workers/lib/models) as the page and workers exchange them. */
+
+export type { ClassicFamily, ClassicSpec, ParamsByFamily, LinearParams, KnnParams, GaussianNbParams, CategoricalNbParams, TreeParams, ForestParams, BoostingParams, DataShape } from '../lib/models/types';
+
+/** A model's own importance per original column (one-hot inputs summed), largest first. */
+export interface ModelImportances {
+	/** coefficients: mean |coef| on standardised inputs; impurity / gain: share of the total split improvement. */
+	method: 'coefficients' | 'impurity' | 'gain';
+	columns: { name: string; value: number }[];
+}
+
+/** What a classic run adds to its record. */
+export interface ClassicRunInfo {
+	family: ClassicFamily;
+	/** Bytes of the model's numeric data. */
+	modelBytes: number;
+	/** What the person should know about the fit (a sample kept, stopped early …). */
+	notes: string[];
+}
