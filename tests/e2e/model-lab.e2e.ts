@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import { audit } from './axe';
+import { createProject, loadDemo, openSection, waitForJob } from './browser';
+
+// The model lab: a random forest trained as a job on a demo set, shown in Runs with its own
+// importances, kept across a reload, and used by Predict like any model.
+test('train a random forest on iris, see its importances, reload, predict', async ({ page }) => {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	const found: string[] = [];
+	await createProject(page, 'Forest lab');
+	await loadDemo(page, 'iris', 150);
+	await openSection(page, 'train');
+
+	await page.getByTestId('model-select').selectOption('forest');
+	await expect(page.getByTestId('epochs-input')).toHaveCount(0);
+	await page.getByTestId('param-nTrees').fill('0');
+	await page.getByTestId('train-button').click();
+	await expect(page.getByTestId('param-nTrees')).toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByRole('alert').first()).toContainText('whole number from 1 to 5000');
+	found.push(...(await audit(page, 'train form, random forest settings with a wrong field')));
+	await page.getByTestId('param-nTrees').fill('40');
+	await expect(page.getByTestId('param-nTrees')).not.toHaveAttribute('aria-invalid', 'true');
+
+	await page.getByTestId('train-button').click();
+	await waitForJob(page);
+	await page.getByTestId('open-run').first().click();
+	await expect(page.getByTestId('run-report')).toContainText('random forest');
+	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.85);
+	await expect(page.getByTestId('model-importances').getByRole('listitem')).toHaveCount(4);
+	await expect(page.getByTestId('model-facts')).toContainText('Model size');
+	found.push(...(await audit(page, 'run report of a random forest')));
+
+	await page.reload();
+	await expect(page.getByTestId('run-list')).toContainText('random forest');
+	await expect(page.getByTestId('run-list')).toContainText('40 trees');
+
+	await openSection(page, 'predict');
+	await expect(page.getByTestId('model-in-use')).toContainText('random forest');
+	const form = page.getByTestId('predict-form');
+	await form.getByLabel('sepal_length').fill('6.7');
+	await form.getByLabel('sepal_width').fill('3.0');
+	await form.getByLabel('petal_length').fill('5.2');
+	await form.getByLabel('petal_width').fill('2.3');
+	await page.getByTestId('predict-button').click();
+	await expect(page.getByTestId('single-prediction')).toContainText('virginica');
+	await expect(page.getByTestId('attributions')).toContainText('paths of its trees');
+	await page.getByTestId('predict-input').setInputFiles({
+		name: 'new-flowers.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from('petal_width,petal_length,sepal_width,sepal_length\n0.2,1.4,3.5,5.1\n2.3,5.2,3.0,6.7\n')
+	});
+	await expect(page.getByTestId('batch-summary')).toContainText('2 predictions for new-flowers.csv');
+	await expect(page.getByTestId('batch-table').locator('tbody tr').first()).toContainText('setosa');
+	found.push(...(await audit(page, 'predict with a random forest')));
+
+	expect(found).toEqual([]);
+	expect(errors).toEqual([]);
+});
