@@ -57,3 +57,31 @@ test('train a random forest on iris, see its importances, reload, predict', asyn
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);
 });
+
+test('find a model on iris: a live leaderboard of every family, keep the best as a run', async ({ page }) => {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	const found: string[] = [];
+	await createProject(page, 'Find lab');
+	await loadDemo(page, 'iris', 150);
+	await openSection(page, 'train');
+	await page.getByTestId('find-folds').selectOption('3');
+	await page.getByTestId('find-start').click();
+	await expect(page.getByTestId('find-reasons')).toContainText('few rows');
+	// Waits on the search's own progress: each family's row fills in as its folds finish.
+	await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+	const rows = page.getByTestId('leaderboard').locator('tbody tr');
+	await expect(rows).toHaveCount(6);
+	const best = Number((await rows.first().locator('td').nth(1).textContent())!.split('±')[0]);
+	expect(best).toBeGreaterThanOrEqual(0.9);
+	found.push(...(await audit(page, 'find a model: leaderboard')));
+
+	await rows.first().getByRole('button', { name: /^Keep/ }).click();
+	await waitForJob(page);
+	await openSection(page, 'runs');
+	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
+	await expect(page.getByTestId('run-list')).toContainText('done');
+
+	expect(found).toEqual([]);
+	expect(errors).toEqual([]);
+});
