@@ -58,7 +58,7 @@ test('train a random forest on iris, see its importances, reload, predict', asyn
 	expect(errors).toEqual([]);
 });
 
-test('find a model on iris: a live leaderboard of every family, keep the best as a run', async ({ page }) => {
+test('find a model on iris: a live leaderboard of every family, keep the two best as runs and compare them', async ({ page }) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
 	const found: string[] = [];
@@ -76,11 +76,22 @@ test('find a model on iris: a live leaderboard of every family, keep the best as
 	expect(best).toBeGreaterThanOrEqual(0.9);
 	found.push(...(await audit(page, 'find a model: leaderboard')));
 
-	await rows.first().getByRole('button', { name: /^Keep/ }).click();
+	// Keep the two best: each trains as a normal run with the usual split.
+	await rows.nth(0).getByRole('button', { name: /^Keep/ }).click();
+	await rows.nth(1).getByRole('button', { name: /^Keep/ }).click();
 	await waitForJob(page);
 	await openSection(page, 'runs');
-	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
-	await expect(page.getByTestId('run-list')).toContainText('done');
+	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(2);
+	await expect(page.getByTestId('run-list')).not.toContainText('running', { timeout: 300_000 });
+
+	// Compare them: metrics side by side, overlaid curves, the settings that differ.
+	const picks = page.getByTestId('compare-pick');
+	await picks.nth(0).check();
+	await picks.nth(1).check();
+	await expect(page.getByTestId('compare-metrics')).toContainText('Holdout accuracy');
+	await expect(page.getByTestId('overlay-curves')).toBeVisible();
+	await expect(page.getByTestId('compare-diff')).toContainText('model');
+	found.push(...(await audit(page, 'runs comparison')));
 
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '$lib/db';
+import { DEFAULT_CONFIG } from '$shared/train-config';
+import { classicConfig } from '$workers/lib/model-lab/config';
+import { defaultParams } from '$workers/lib/models/params';
+import { bestIndex, configDiff, curves, metricRows, runManifest } from './compare';
+
+const base = { ...DEFAULT_CONFIG, target: 'species', task: 'classification' as const, features: ['a', 'b'] };
+const metrics = (accuracy: number) => ({ task: 'classification' as const, accuracy, macroF1: accuracy - 0.01, classes: ['x', 'y'], confusion: [[1, 0], [0, 1]], support: 30 });
+const mlp: RunRecord = { id: 'r1', projectId: 'p', datasetId: 'd', config: base, status: 'done', createdAt: 1, history: [1, 2, 3].map((e) => ({ epoch: e, trainLoss: 1 / e, valLoss: 1.2 / e, valMetric: 0.8 + e / 100 })), metrics: metrics(0.9), durationMs: 2000, split: { train: 90, validation: 30, holdout: 30 } };
+const forest: RunRecord = { ...mlp, id: 'r2', config: classicConfig(base, { family: 'forest', params: { ...defaultParams('forest', 'classification'), nTrees: 50 } }), history: [10, 50].map((e) => ({ epoch: e, trainLoss: 0.1, valLoss: 0.2, valMetric: 0.95 })), metrics: metrics(0.96), durationMs: 500, classicInfo: { family: 'forest', modelBytes: 4096, notes: [] } };
+
+describe('run comparison', () => {
+	it('puts metrics side by side and marks the best', () => {
+		const rows = metricRows([mlp, forest]);
+		expect(rows[0]).toMatchObject({ label: 'Holdout accuracy', values: [0.9, 0.96] });
+		expect(bestIndex(rows[0])).toBe(1);
+		expect(bestIndex(rows.find((r) => r.label === 'Training time')!)).toBe(1);
+		expect(rows.find((r) => r.label === 'Model size')!.values).toEqual([null, 4096]);
+	});
+
+	it('diffs the settings and keeps equal ones apart', () => {
+		const { differ, same } = configDiff([mlp, forest]);
+		expect(differ.find((d) => d.key === 'model')!.values).toEqual(['MLP 32-16', 'random forest']);
+		expect(differ.find((d) => d.key === 'nTrees')!.values).toEqual(['—', '50']);
+		expect(same).toEqual(expect.arrayContaining(['target', 'seed', 'holdout']));
+	});
+
+	it('overlays curves on a shared unit, or on each run’s share of training when units differ', () => {
+		expect(curves([mlp, { ...mlp, id: 'r3' }]).unit).toBe('epoch');
+		const mixed = curves([mlp, forest]);
+		expect(mixed.unit).toMatch(/%/);
+		expect(mixed.series[1].points).toEqual([[20, 0.95], [100, 0.95]]);
+	});
+
+	it('writes a manifest with data, config, seed, split, backend and versions', () => {
+		const m = runManifest(forest, null, { kiln: '0.1.0', libraries: { '@tensorflow/tfjs-core': '4.22.0' } });
+		expect(m).toMatchObject({ kind: 'kiln-run-manifest', seed: 42, split: { holdout: 30 }, dataset: { id: 'd' } });
+		expect(String(m.backend)).toMatch(/plain JavaScript/);
+	});
+});
