@@ -50,7 +50,8 @@ export function defaultForm(family: ModelKind, task: TrainConfig['task'], slots:
  * current target. Trials need validation rows to be scored on.
  */
 export function baseConfig(last: TrainConfig | undefined, target: string, task: TrainConfig['task'], features: string[]): TrainConfig {
-	const from = last && last.target === target ? withConfigDefaults(last) : { ...DEFAULT_CONFIG, target, task, features };
+	// A classic run's config has only neutral network settings: a search starts from the defaults then.
+	const from = last && last.target === target && !last.classic ? withConfigDefaults(last) : { ...DEFAULT_CONFIG, target, task, features };
 	return { ...from, task, validationFraction: from.validationFraction > 0 ? from.validationFraction : 0.2 };
 }
 
