@@ -93,3 +93,18 @@ describe('stored classic models', () => {
 		await expect(explainRow({ artifacts: result.model, preprocessing: result.preprocessing }, rowsTable(result.preprocessing.features, [{ sepal_length: '5', sepal_width: '3', petal_length: '1.5', petal_width: '0.2' }]))).rejects.toThrow(/no exact per-column explanation/);
 	});
 });
+
+describe('project bundles', () => {
+	it('carry a classic run and its model: same config, same predictions after import', async () => {
+		const { writeBundle, readBundle } = await import('$workers/lib/share/bundle');
+		const { bundleOf } = await import('$workers/lib/share/bundle.spec-support');
+		const config = classicConfig(base, { family: 'boosting', params: { ...defaultParams('boosting', 'classification'), maxIter: 15 } });
+		const result = await trainClassic(iris, config);
+		const back = readBundle(writeBundle(bundleOf({ table: iris, config, result } as Parameters<typeof bundleOf>[0]), { kilnVersion: '0.1.0' }));
+		expect(back.runs[0].config.classic).toEqual(config.classic);
+		const row = rowsTable(result.preprocessing.features, [{ sepal_length: '5.9', sepal_width: '3.0', petal_length: '4.2', petal_width: '1.5' }]);
+		const before = await predictTable(result.model, result.preprocessing, row);
+		const after = await predictTable(back.models[0].artifacts, back.models[0].preprocessing, row);
+		expect(after.probabilities).toEqual(before.probabilities);
+	});
+});

@@ -1,4 +1,6 @@
-import type { ColumnProfile, EpochRecord, Metrics, ModelKind, TrainConfig } from '$workers/protocol';
+import type { ClassicSpec, ColumnProfile, EpochRecord, Metrics, ModelKind, TrainConfig } from '$workers/protocol';
+import { CLASSIC_FAMILIES } from '$workers/lib/models/types';
+import { validateParams } from '$workers/lib/models/params';
 import type { BundleDataset, BundleProject, BundleRun, BundleRunStatus } from './types';
 import { LIMITS } from './validate-preprocessing';
 import type { Checker } from './validate';
@@ -27,8 +29,18 @@ export function checkConfig(c: Checker, value: unknown, path: string): TrainConf
 		holdoutFraction: c.number(o.holdoutFraction, `${path}.holdoutFraction`, { above: 0, max: 1 }),
 		// Absent in configs written before validation existed: those runs used none (0, 0).
 		validationFraction: o.validationFraction === undefined ? 0 : c.number(o.validationFraction, `${path}.validationFraction`, { min: 0, max: 1 }),
-		patience: o.patience === undefined ? 0 : c.integer(o.patience, `${path}.patience`, 0, 1_000_000)
+		patience: o.patience === undefined ? 0 : c.integer(o.patience, `${path}.patience`, 0, 1_000_000),
+		...(o.classic === undefined ? {} : { classic: checkClassic(c, o.classic, `${path}.classic`, o.task as TrainConfig['task']) })
 	};
+}
+
+/** A classic family's settings, checked by the model library's own rules. */
+function checkClassic(c: Checker, value: unknown, path: string, task: TrainConfig['task']): ClassicSpec {
+	const o = c.object(value, path, ['family', 'params'], [], 'reject');
+	const family = c.oneOf(o.family, `${path}.family`, CLASSIC_FAMILIES);
+	const problems = Object.entries(validateParams(family, task, o.params));
+	if (problems.length > 0) c.fail(`${path}.params`, problems.map(([field, message]) => `${field} ${message}`).join('; '));
+	return { family, params: o.params } as ClassicSpec;
 }
 
 function checkHistory(c: Checker, value: unknown, path: string): EpochRecord[] {
