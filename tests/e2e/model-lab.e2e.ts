@@ -17,7 +17,7 @@ test('train a random forest on iris, see its importances, reload, predict', asyn
 	await page.getByTestId('param-nTrees').fill('0');
 	await page.getByTestId('train-button').click();
 	await expect(page.getByTestId('param-nTrees')).toHaveAttribute('aria-invalid', 'true');
-	await expect(page.getByRole('alert').first()).toContainText('whole number from 1 to 5000');
+	await expect(page.getByTestId('param-nTrees')).toHaveAccessibleDescription(/whole number from 1 to 5000/);
 	found.push(...(await audit(page, 'train form, random forest settings with a wrong field')));
 	await page.getByTestId('param-nTrees').fill('40');
 	await expect(page.getByTestId('param-nTrees')).not.toHaveAttribute('aria-invalid', 'true');
