@@ -88,17 +88,25 @@ function scoreOn(model: ClassicModel, part: EncodedPart, data: TrainingData): { 
 
 /**
  * The curve a run's chart draws: for a forest the scores after 1…all trees, for boosting after
- * 1…all rounds (x = trees or rounds, in `epoch`), for other families the one fitted model.
+ * 1…all rounds (x = trees or rounds, in `epoch`), for other families the one fitted model. The
+ * training loss is taken on the first CURVE_ROWS training rows.
  */
 function learningCurve(model: ClassicModel, data: TrainingData): EpochRecord[] {
 	const stages = model.family === 'forest' ? model.trees.length : model.family === 'boosting' ? model.iterations : 1;
 	const points = stages <= CURVE_POINTS ? Array.from({ length: stages }, (_, i) => i + 1) : Array.from({ length: CURVE_POINTS }, (_, i) => Math.max(1, Math.round(((i + 1) * stages) / CURVE_POINTS)));
 	return [...new Set(points)].map((k) => {
 		const staged = truncate(model, k);
-		const train = scoreOn(staged, data.train, data);
+		const train = scoreOn(staged, curveRows(data.train, data.width), data);
 		const validation = data.validation.rows.length > 0 ? scoreOn(staged, data.validation, data) : { loss: NaN, metric: NaN };
 		return { epoch: k, trainLoss: train.loss, valLoss: validation.loss, valMetric: validation.metric };
 	});
+}
+
+/** Rows of the training part the curve scores: at most CURVE_ROWS, so a big set's curve stays cheap. */
+const CURVE_ROWS = 5000;
+function curveRows(part: EncodedPart, width: number): EncodedPart {
+	if (part.rows.length <= CURVE_ROWS) return part;
+	return { rows: part.rows.subarray(0, CURVE_ROWS), x: part.x.subarray(0, CURVE_ROWS * width), y: part.y.subarray(0, CURVE_ROWS) };
 }
 
 function truncate(model: ClassicModel, stages: number): ClassicModel {
