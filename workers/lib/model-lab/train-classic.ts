@@ -102,11 +102,18 @@ function learningCurve(model: ClassicModel, data: TrainingData): EpochRecord[] {
 	});
 }
 
-/** Rows of the training part the curve scores: at most CURVE_ROWS, so a big set's curve stays cheap. */
+/** Rows of the training part the curve scores: at most CURVE_ROWS, evenly spread, so a big set's curve stays cheap. */
 const CURVE_ROWS = 5000;
 function curveRows(part: EncodedPart, width: number): EncodedPart {
-	if (part.rows.length <= CURVE_ROWS) return part;
-	return { rows: part.rows.subarray(0, CURVE_ROWS), x: part.x.subarray(0, CURVE_ROWS * width), y: part.y.subarray(0, CURVE_ROWS) };
+	const n = part.rows.length;
+	if (n <= CURVE_ROWS) return part;
+	// Every step-th row, so a file sorted by class or time is still covered end to end.
+	const step = n / CURVE_ROWS;
+	const pick = Int32Array.from({ length: CURVE_ROWS }, (_, i) => Math.floor(i * step));
+	const x = new Float32Array(CURVE_ROWS * width);
+	pick.forEach((r, i) => x.set(part.x.subarray(r * width, (r + 1) * width), i * width));
+	const y = part.y instanceof Int32Array ? Int32Array.from(pick, (r) => part.y[r]) : Float32Array.from(pick, (r) => part.y[r]);
+	return { rows: Int32Array.from(pick, (r) => part.rows[r]), x, y };
 }
 
 function truncate(model: ClassicModel, stages: number): ClassicModel {
