@@ -12,13 +12,18 @@ export class FamilyForm {
 	/** Set once the person tried to train, so fields re-check as they are fixed. */
 	tried = $state(false);
 
+	/** `taskOf`: read on every use, since the Data page can switch the task while this form lives. */
 	constructor(
-		private readonly task: Task,
+		private readonly taskOf: () => Task,
 		last?: TrainConfig
 	) {
 		if (last?.classic) this.family = choiceOf(last.classic.family);
 		else if (last) this.family = last.model;
-		if (isClassicChoice(this.family)) this.values[this.family] = valuesFrom(this.family, task, last?.classic);
+		if (isClassicChoice(this.family)) this.values[this.family] = valuesFrom(this.family, taskOf(), last?.classic);
+	}
+
+	private get task(): Task {
+		return this.taskOf();
 	}
 
 	get classic(): boolean {
