@@ -108,3 +108,15 @@ describe('project bundles', () => {
 		expect(after.probabilities).toEqual(before.probabilities);
 	});
 });
+
+describe('model cards', () => {
+	it('describe a classic run by its family and settings', async () => {
+		const { modelCard } = await import('$workers/lib/share/model-card');
+		const config = classicConfig(base, { family: 'forest', params: { ...defaultParams('forest', 'classification'), nTrees: 10 } });
+		const result = await trainClassic(iris, config);
+		const card = modelCard({ dataset: { name: 'Iris', fileName: 'iris.csv', rows: 150, columns: 5 }, run: { id: 'r', config, createdAt: 0, backend: result.backend, history: result.history, metrics: result.metrics, trainRows: result.trainRows, holdoutRows: result.holdoutRows }, preprocessing: result.preprocessing, date: '2026-11-26' });
+		expect(card.markdown).toContain('Random forest (10 trees');
+		expect(card.markdown).toContain('Model card: Random forest predicting species');
+		expect(card.markdown).not.toContain('trained with Adam');
+	});
+});
