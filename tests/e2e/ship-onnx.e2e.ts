@@ -122,3 +122,16 @@ test('the trade-off table measures the variants as a job; a picked int8 variant 
 	await expect(page.getByTestId('tradeoff-row').first()).toBeVisible();
 	expect(await page.getByTestId('tradeoff-row').count()).toBe(await rows.count());
 });
+
+test('Predict runs a form row through the ONNX export or a variant in ONNX Runtime Web', async () => {
+	await openSection(page, 'predict');
+	const form = page.getByTestId('predict-form');
+	for (const [name, value] of Object.entries({ sepal_length: '5.1', sepal_width: '3.5', petal_length: '1.4', petal_width: '0.2' })) await form.getByLabel(name, { exact: true }).fill(value);
+	for (const runtime of ['onnx:float32', 'onnx:int8']) {
+		await page.getByTestId('predict-runtime').selectOption(runtime);
+		await page.getByTestId('predict-button').click();
+		await expect(page.getByTestId('prediction-runtime')).toContainText(runtime === 'onnx:int8' ? 'int8' : 'ONNX export');
+		await expect(page.getByTestId('single-prediction').locator('strong').first()).toHaveText('setosa');
+	}
+	expect(await audit(page, 'predict with ONNX Runtime Web')).toEqual([]);
+});

@@ -2,10 +2,13 @@ import { clearVariants, getDataset, getModel, getRun, getVariant, loadTable, sav
 import { KilnError } from '$shared/errors';
 import { checkOnnx, modelOnnx, pipelineOnnx, tfjsZip, type RunModel } from '../lib/ship-run/export-run';
 import { compressRun, runSplit } from '../lib/ship-run/variants';
+import { predictOnnx } from '../lib/ship-run/predict-onnx';
+import { rowsTable } from '../lib/rows-table';
 import { deflatedSize } from '../lib/ship/measure';
 import { graphSignature } from '../lib/ship';
 import { decodeModel } from '../lib/ship/onnx-builder';
-import type { ShipExportApi } from '../protocol';
+import type { InferenceSession } from 'onnxruntime-web';
+import type { Preprocessing, ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
 
@@ -28,7 +31,27 @@ async function load(runId: string, variantId = 'float32') {
 	return { run, model, onnx, label };
 }
 
+/** The last pipeline used for predictions, kept warm so each form prediction is one run. */
+let warm: { key: string; session: InferenceSession; preprocessing: Preprocessing } | null = null;
+
+async function pipelineSession(runId: string, variantId: string) {
+	const key = `${runId}|${variantId}`;
+	if (warm?.key === key) return warm;
+	const { model, onnx } = await load(runId, variantId);
+	const ort = await loadOrt();
+	const session = await ort.InferenceSession.create(await pipelineOnnx(model, onnx ?? (await modelOnnx(model))));
+	await warm?.session.release();
+	warm = { key, session, preprocessing: model.preprocessing };
+	return warm;
+}
+
 export const shipExportHandlers: ShipExportApi = {
+	async predictRowsOnnx({ runId, variantId = 'float32' }, rows) {
+		const { session, preprocessing } = await pipelineSession(runId, variantId);
+		const result = await predictOnnx(await loadOrt(), session, preprocessing, rowsTable(preprocessing.features, rows));
+		return { ...result, runtime: ORT_LABEL };
+	},
+
 	async exportOnnx({ runId, variantId = 'float32' }, onProgress) {
 		onProgress?.({ fraction: 0.05, label: 'Reading the model' });
 		const { run, model, onnx } = await load(runId, variantId);

@@ -1,5 +1,6 @@
 import type { RuntimeMeasurement } from '../lib/ship/types';
 import type { ShipProgress } from './ship';
+import type { PredictResult } from './training';
 
 /** Exporting a run's model (ONNX, tfjs files) and measuring its compressed variants. */
 
@@ -75,4 +76,6 @@ export interface ShipExportApi {
 	exportTfjs(request: ExportRequest): Promise<TfjsExportResult>;
 	/** Build, measure and store every variant (artifacts store); returns the table. */
 	compressRun(request: CompressRequest, onProgress?: (progress: ShipProgress) => void): Promise<TradeoffTable>;
+	/** Rows typed into the Predict form, run through the exported ONNX pipeline in onnxruntime-web. */
+	predictRowsOnnx(request: ExportRequest, rows: Record<string, string>[]): Promise<PredictResult & { runtime: string }>;
 }

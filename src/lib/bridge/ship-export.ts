@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
-import type { BackendChoice, CompressRequest, ExportRequest, OnnxExportResult, ShipProgress, TfjsExportResult, TradeoffTable } from '$workers/protocol';
-import { mlPool } from './workers';
+import type { BackendChoice, CompressRequest, ExportRequest, OnnxExportResult, PredictResult, ShipProgress, TfjsExportResult, TradeoffTable } from '$workers/protocol';
+import { mlPool, predictor } from './workers';
 
 /**
  * Exports and the compression trade-off run in a worker of the ML pool: they need tfjs and
@@ -22,4 +22,9 @@ export function compressRun(request: CompressRequest, backend: () => Promise<Bac
 		await api.useBackend(await backend());
 		return api.compressRun(request, Comlink.proxy(onProgress));
 	}, signal, onStart);
+}
+
+/** A form prediction through the exported ONNX pipeline, in the warm prediction worker. */
+export function predictRowsOnnx(request: ExportRequest, rows: Record<string, string>[]): Promise<PredictResult & { runtime: string }> {
+	return predictor.call((api) => api.predictRowsOnnx(request, rows));
 }

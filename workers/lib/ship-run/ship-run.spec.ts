@@ -102,3 +102,22 @@ describe('compressRun', () => {
 	});
 });
 
+
+describe('predictOnnx', () => {
+	it('gives the tfjs path’s labels and probabilities for form rows', async () => {
+		const { model } = await trained('iris.csv', 'species', 'classification');
+		const { predictOnnx } = await import('./predict-onnx');
+		const { predictTable } = await import('$workers/lib/predict');
+		const { rowsTable } = await import('$workers/lib/rows-table');
+		const session = await ortWeb.InferenceSession.create(await pipelineOnnx(model));
+		const table = rowsTable(model.preprocessing.features, [
+			{ sepal_length: '5.1', sepal_width: '3.5', petal_length: '1.4', petal_width: '0.2' },
+			{ sepal_length: '6.7', sepal_width: '3.0', petal_length: '5.2', petal_width: '' }
+		]);
+		const got = await predictOnnx(ort, session, model.preprocessing, table);
+		const want = await predictTable(model.artifacts, model.preprocessing, table);
+		expect(got.predictions).toEqual(want.predictions);
+		got.probabilities!.flat().forEach((p, i) => expect(p).toBeCloseTo(want.probabilities!.flat()[i], 5));
+		await session.release();
+	});
+});
