@@ -11,3 +11,4 @@ export * from './evaluation';
 export * from './tuning';
 export * from './ship';
 export * from './models';
+export * from './ship-export';
