@@ -16,6 +16,7 @@ import { loadOrt, ORT_LABEL } from './ort';
 async function load(runId: string, variantId = 'float32') {
 	const run = await getRun(runId);
 	if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
+	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 	const stored = await getModel(run.modelId);
 	await ensureBackend();
 	let model: RunModel = { artifacts: stored.artifacts, preprocessing: stored.preprocessing };
@@ -79,6 +80,7 @@ export const shipExportHandlers: ShipExportApi = {
 	async exportTfjs({ runId, variantId = 'float32' }) {
 		const run = await getRun(runId);
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
+	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 		const stored = await getModel(run.modelId);
 		const artifacts = variantId === 'float32' ? stored.artifacts : (await getVariant(runId, variantId)).artifacts;
 		const note = [

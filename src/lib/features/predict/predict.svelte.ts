@@ -34,7 +34,8 @@ export class Predictor {
 		try {
 			this.model = await getModel(run.modelId);
 			const variants = (await getTradeoff(run.id))?.rows.filter((r) => r.onnx && r.id !== 'float32') ?? [];
-			this.runtimes = [
+			// A classic model (tree, forest, …) predicts with its own code: no tfjs / ONNX choice to offer.
+			this.runtimes = run.config.classic ? [] : [
 				{ value: 'tfjs', label: 'TensorFlow.js (the model as trained)' },
 				{ value: 'onnx:float32', label: 'ONNX Runtime Web (the ONNX export)' },
 				...variants.map((v) => ({ value: `onnx:${v.id}`, label: `ONNX Runtime Web — ${v.label}` }))
