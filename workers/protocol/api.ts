@@ -1,6 +1,7 @@
 import type { ActiveBackend, BackendChoice, EnvironmentReport } from './backends';
 import type { Table } from './tables';
 import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './training';
+import type { LockApi, TrustApi } from './trust';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -21,7 +22,7 @@ export interface ImportSummary {
 	task: Task;
 }
 
-export interface DataWorkerApi {
+export interface DataWorkerApi extends LockApi {
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
 	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
@@ -67,4 +68,4 @@ export interface PredictApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & TrustApi;

@@ -7,3 +7,4 @@ export * from './backends';
 export * from './tables';
 export * from './training';
 export * from './api';
+export * from './trust';
