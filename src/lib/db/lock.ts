@@ -182,7 +182,7 @@ export async function lockProject(projectId: string, passphrase: string, options
 	const records = await convertAll(db, projectId, key, 'seal', options);
 	const { lock, lockState: _state, sealed: _old, ...fields } = project;
 	const sealed = await encryptValue(key, fields, context(projectId, 'projects', projectId));
-	await replaceProject(db, project, { ...(pick(project, PROJECT_CLEAR) as Pick<ProjectRecord, 'id' | 'name' | 'createdAt' | 'updatedAt'>), lock, lockState: 'locked', sealed });
+	await replaceProject(db, project, { ...(pick(project as unknown as StoredRecord, PROJECT_CLEAR) as Pick<ProjectRecord, 'id' | 'name' | 'createdAt' | 'updatedAt'>), lock, lockState: 'locked', sealed });
 	return { records: records + 1 };
 }
 
