@@ -25,6 +25,8 @@ export interface TrainOptions {
 	onCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void> | void;
 	/** Continue a run from a checkpoint instead of starting at epoch 1. */
 	resume?: TrainCheckpoint;
+	/** Also hand over a checkpoint after the last epoch (a search trial continues from it when promoted). */
+	checkpointAtEnd?: boolean;
 }
 
 export function validateConfig(table: Table, config: TrainConfig): void {
@@ -160,7 +162,8 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 				emit({ type: 'log', message: `Early stopping after epoch ${epoch}: the validation loss has not improved for ${config.patience} epochs; keeping the weights of epoch ${tracker.best!.epoch}.` });
 				break;
 			}
-			if (options.onCheckpoint && epoch < config.epochs && performance.now() - lastCheckpoint >= checkpointInterval) {
+			const due = epoch < config.epochs ? performance.now() - lastCheckpoint >= checkpointInterval : !!options.checkpointAtEnd;
+			if (options.onCheckpoint && due) {
 				const checkpoint = await captureCheckpoint(model, optimizer, epoch, history, trainingMs);
 				await options.onCheckpoint({ ...checkpoint, best: tracker.best, preprocessing: prep });
 				lastCheckpoint = performance.now();

@@ -7,4 +7,7 @@ export * from './backends';
 export * from './tables';
 export * from './training';
 export * from './api';
+export * from './evaluation';
+export * from './tuning';
+export * from './ship';
 export * from './trust';
