@@ -107,13 +107,11 @@ export interface RunRecord {
 	pipelineId?: string;
 	/** The search it was a trial of, if any. */
 	searchId?: string;
-<<<<<<< HEAD
 	/** Trained by the Trust section: privately (with its guarantee), reweighed or adversarially. */
 	variant?: RunVariant;
 	privacy?: PrivacyRecord;
 	/** The latest fairness and robustness audits of its model. */
 	trust?: TrustSummary;
-=======
 	/** What the person wrote for the model card (Ship section); absent until they do. */
 	intendedUse?: RunIntendedUse;
 	limitations?: string;
@@ -126,7 +124,6 @@ export interface RunIntendedUse {
 	primaryUses?: string;
 	users?: string;
 	outOfScope?: string;
->>>>>>> main
 }
 
 export interface ModelRecord {

@@ -9,7 +9,7 @@ import { describeModel } from '../evaluate/format';
 import { startEvaluation } from '../evaluate/evaluation';
 import { holdRunLock } from './run-locks';
 
-function onEvent(job: Job, event: JobEvent): void {
+export function onEvent(job: Job, event: JobEvent): void {
 	switch (event.type) {
 		case 'progress':
 			job.progress = event.fraction;
