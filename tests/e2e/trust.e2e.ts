@@ -86,6 +86,12 @@ test('a private run on CPS 1985 wages spends the ε the accountant showed, then 
 	expect(accuracies.at(-1)!).toBeLessThan(accuracies[0]);
 	found.push(...(await audit(page, 'robustness curve')));
 
+	// The label check lists training rows for review, by their row numbers.
+	await page.getByTestId('label-check-button').click();
+	await expect(page.getByTestId('label-check-summary')).toContainText('training rows listed', { timeout: 300_000 });
+	await expect(page.getByTestId('label-check-summary')).toContainText(/of \d+ training rows/);
+	found.push(...(await audit(page, 'label check')));
+
 	// Kept with the run: a reload shows both results again.
 	await page.reload();
 	await expect(page.getByTestId('fairness-result')).toBeVisible();

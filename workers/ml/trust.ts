@@ -4,6 +4,7 @@ import { trainPrivateModel } from '../lib/trust/private-training';
 import { auditRunFairness } from '../lib/trust-run/fairness-run';
 import { robustnessOfRun } from '../lib/trust-run/robustness-run';
 import { trainVariant } from '../lib/trust-run/variant-train';
+import { checkLabels } from '../lib/trust-run/label-check';
 import type { TrustApi } from '../protocol';
 import { ensureBackend } from './backend';
 
@@ -37,5 +38,10 @@ export const trustHandlers: TrustApi = {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
 		return robustnessOfRun(await loadTable(dataset), config, { artifacts: model.artifacts, preprocessing: model.preprocessing }, request, { onProgress });
+	},
+	async checkLabels({ datasetId, config, folds, seed }, onProgress) {
+		const table = await loadTable(await getDataset(datasetId));
+		await ensureBackend();
+		return checkLabels(table, config, { folds, seed, onProgress });
 	}
 };

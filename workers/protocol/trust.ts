@@ -188,6 +188,7 @@ export interface TrustApi {
 	trainVariant(request: VariantTrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
 	auditRunFairness(request: FairnessRequest, onProgress: (p: TrustProgress) => void): Promise<FairnessResult>;
 	robustnessOfRun(request: RobustnessRequest, onProgress: (p: TrustProgress) => void): Promise<RobustnessResult>;
+	checkLabels(request: LabelCheckRequest, onProgress: (p: TrustProgress) => void): Promise<LabelCheckResult>;
 }
 
 // ---- encryption at rest ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { auditRunFairness } from './fairness-run';
 import { robustnessOfRun } from './robustness-run';
 import { argmaxFlat, decodeExample, sensitiveValues, softmaxFlat } from './run-data';
 import { trainVariant } from './variant-train';
+import { checkLabels } from './label-check';
 
 beforeAll(useCpu);
 
@@ -103,5 +104,30 @@ describe('trainVariant', () => {
 		expect(result.holdoutRows).toBe(split.holdout.length);
 		expect(result.history.at(-1)!.trainLoss).toBeLessThan(result.history[0].trainLoss);
 		expect((result.metrics as ClassificationMetrics).accuracy).toBeGreaterThan(0.6);
+	});
+});
+
+describe('checkLabels', () => {
+	it('flags a planted flipped label in iris among the first suspects, by its row number', async () => {
+		const table = loadDataset('iris.csv');
+		const config = configFor(table, 'species');
+		const { split } = splitFor(table, config);
+		const species = table.columns.find((c) => c.name === 'species')!;
+		if (species.kind !== 'categorical') throw new Error('species is a category');
+		// A clear setosa in the training rows, relabelled as virginica.
+		const setosa = species.categories.indexOf('setosa');
+		const virginica = species.categories.indexOf('virginica');
+		const victim = Array.from(split.train).find((r) => species.codes[r] === setosa)!;
+		const codes = species.codes.slice();
+		codes[victim] = virginica;
+		const poisoned: Table = { ...table, columns: table.columns.map((c) => (c === species ? { ...species, codes } : c)) };
+		const result = await checkLabels(poisoned, config);
+		expect(result.trainRows).toBe(split.train.length);
+		const top = result.suspects.slice(0, 5).map((s) => s.rowNumber);
+		expect(top).toContain(victim + 1);
+		const flagged = result.suspects.find((s) => s.rowNumber === victim + 1)!;
+		expect(flagged.label).toBe('virginica');
+		expect(flagged.predicted).toBe('setosa');
+		expect(result.outOfFoldAccuracy).toBeGreaterThan(0.85);
 	});
 });
