@@ -93,6 +93,13 @@ test('a private run on CPS 1985 wages spends the ε the accountant showed, then 
 	await expect(page.getByTestId('label-check-summary')).toContainText(/of \d+ training rows/);
 	found.push(...(await audit(page, 'label check')));
 
+	// A reweighed run with the same settings, as a mitigation to audit next.
+	await page.getByTestId('reweigh-button').click();
+	await expect(page.getByTestId('reweigh-status')).toContainText('Run done.', { timeout: 300_000 });
+	await page.getByTestId('section-runs').click();
+	await expect(page.getByTestId('run-variant')).toHaveText('reweighed');
+	await openTrust(page);
+
 	// Kept with the run: a reload shows both results again.
 	await page.reload();
 	await expect(page.getByTestId('fairness-result')).toBeVisible();

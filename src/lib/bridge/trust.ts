@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendChoice, LabelCheckRequest, LabelCheckResult, FairnessRequest, FairnessResult, JobEvent, LockProgress, PrivacyEpoch, PrivateTrainRequest, PrivateTrainResult, RobustnessRequest, RobustnessResult, TrustProgress } from '$workers/protocol';
+import type { TrainResult, VariantTrainRequest, BackendChoice, LabelCheckRequest, LabelCheckResult, FairnessRequest, FairnessResult, JobEvent, LockProgress, PrivacyEpoch, PrivateTrainRequest, PrivateTrainResult, RobustnessRequest, RobustnessResult, TrustProgress } from '$workers/protocol';
 import { data, mlPool } from './workers';
 
 /** A DP-SGD run: a training job like any other, in a worker of the ML pool. */
@@ -7,6 +7,14 @@ export function trainPrivate(request: PrivateTrainRequest, backend: () => Promis
 	return mlPool.run(async (api) => {
 		await api.useBackend(await backend());
 		return api.trainPrivate(request, Comlink.proxy(onEvent), Comlink.proxy(onPrivacy));
+	}, signal, onStart);
+}
+
+/** A reweighed or adversarially trained run, in a worker of the ML pool. */
+export function trainVariant(request: VariantTrainRequest, backend: () => Promise<BackendChoice>, onEvent: (event: JobEvent) => void, signal?: AbortSignal, onStart?: () => void): Promise<TrainResult> {
+	return mlPool.run(async (api) => {
+		await api.useBackend(await backend());
+		return api.trainVariant(request, Comlink.proxy(onEvent));
 	}, signal, onStart);
 }
 
