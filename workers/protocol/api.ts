@@ -4,6 +4,7 @@ import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
+import type { ShipExportApi } from './ship-export';
 import type { LockApi, TrustApi } from './trust';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
@@ -83,4 +84,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & TrustApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & TrustApi;

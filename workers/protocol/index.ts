@@ -10,4 +10,5 @@ export * from './api';
 export * from './evaluation';
 export * from './tuning';
 export * from './ship';
+export * from './ship-export';
 export * from './trust';
