@@ -89,6 +89,8 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(runs).toContainText('CNN tiny');
 	await expect(page.getByTestId('run-report')).toContainText('359 holdout rows');
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.3);
+	await page.getByTestId('show-confused').click();
+	await expect(page.getByTestId('confused-pairs')).toContainText(/taken for|No mistakes/);
 	await expectClean(page, 'image run report');
 
 	// The first finished run (the scratch CNN) is the model in use.

@@ -1,18 +1,18 @@
 import * as Comlink from 'comlink';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { getCheckpoint, getDataset, getModel, imageMeta, readImageChunk, readImageLabels, saveCheckpoint } from '$lib/db';
+import { getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageChunk, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
 import { errorMessage, KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { deserializeModel } from '../lib/model';
 import { loadBackbone } from '../lib/vision/backbone';
 import { predictProbabilities, topK } from '../lib/vision/evaluate';
-import { gradCam, saliency } from '../lib/vision/explain';
+import { confusedPairs, gradCam, saliency } from '../lib/vision/explain';
 import { cnnPreset } from '../lib/vision/presets';
 import { chunkedSource } from '../lib/vision/source';
 import { trainCnn } from '../lib/vision/train-cnn';
 import { trainTransfer } from '../lib/vision/transfer';
 import type { CnnTrainResult } from '../lib/vision/types';
-import type { BackendName, ImagePrediction, TrainResult, VisionMlApi } from '../protocol';
+import type { BackendName, ConfusedExamples, ImagePrediction, TrainResult, VisionMlApi } from '../protocol';
 import { decodeImage } from '../data/decode-image';
 import { ensureBackend } from './backend';
 import { imageSplit } from './vision-split';
@@ -42,6 +42,14 @@ async function fetchBackbone(url: string) {
 }
 
 let cached: { modelId: string; model: tfl.LayersModel } | null = null;
+
+async function modelFor(modelId: string, artifacts: Parameters<typeof deserializeModel>[0]): Promise<tfl.LayersModel> {
+	if (cached?.modelId !== modelId) {
+		cached?.model.dispose();
+		cached = { modelId, model: await deserializeModel(artifacts) };
+	}
+	return cached.model;
+}
 
 export const visionHandlers: VisionMlApi = {
 	async trainImages({ runId, datasetId, config, resume, backboneUrl }, onEvent) {
@@ -118,11 +126,7 @@ export const visionHandlers: VisionMlApi = {
 		} catch (e) {
 			throw new KilnError('ImageDecodeError', `${fileName} could not be decoded as an image (${errorMessage(e)}). Use a PNG, JPEG, GIF, BMP or WebP file.`);
 		}
-		if (cached?.modelId !== modelId) {
-			cached?.model.dispose();
-			cached = { modelId, model: await deserializeModel(record.artifacts) };
-		}
-		const { model } = cached;
+		const model = await modelFor(modelId, record.artifacts);
 		const classes = record.preprocessing.target.task === 'classification' ? record.preprocessing.target.classes : [];
 		const probabilities = await predictProbabilities(model, pixels, 1);
 		const top = topK(probabilities, classes, Math.min(k, classes.length)).map(({ name, probability }) => ({ name, probability }));
@@ -136,5 +140,38 @@ export const visionHandlers: VisionMlApi = {
 		}
 		const result: ImagePrediction = { top, heatMap: maps.maps, height: maps.height, width: maps.width, pixels, channels: shape.channels, method };
 		return Comlink.transfer(result, [result.heatMap.buffer as ArrayBuffer, result.pixels.buffer as ArrayBuffer]);
+	},
+
+	async confusedExamples(runId) {
+		const run = await getRun(runId);
+		const vision = run.config.vision;
+		if (!vision || !run.modelId) throw new KilnError('ValidationError', 'Only a finished image run has mistakes to show.');
+		const { backend } = await ensureBackend();
+		if (backend === 'wasm') registerWasmKernels();
+		const record = await getDataset(run.datasetId);
+		const meta = imageMeta(record);
+		const labels = await readImageLabels(record);
+		const { holdout } = imageSplit(labels, meta.classes.length, { seed: run.config.seed, holdoutFraction: run.config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
+		const model = await modelFor(run.modelId, (await getModel(run.modelId)).artifacts);
+		const predicted = new Int32Array(holdout.length);
+		// In slices, so memory stays bounded on a large holdout.
+		for (let start = 0; start < holdout.length; start += 1024) {
+			const rows = holdout.subarray(start, start + 1024);
+			const { pixels } = await readImageRows(record, rows);
+			const p = await predictProbabilities(model, pixels, rows.length);
+			const width = meta.classes.length;
+			for (let i = 0; i < rows.length; i++) {
+				let best = 0;
+				for (let c = 1; c < width; c++) if (p[i * width + c] > p[i * width + best]) best = c;
+				predicted[start + i] = best;
+			}
+		}
+		const pairs = confusedPairs(Array.from(holdout, (r) => labels[r]), predicted, meta.classes.length, { top: 4, examples: 8, rows: holdout });
+		const result: ConfusedExamples = {
+			classes: meta.classes,
+			shape: { height: meta.height, width: meta.width, channels: meta.channels },
+			pairs: await Promise.all(pairs.map(async (pair) => ({ actual: pair.actual, predicted: pair.predicted, count: pair.count, rate: pair.rate, examples: pair.examples.length, pixels: (await readImageRows(record, pair.examples)).pixels })))
+		};
+		return result;
 	}
 };

@@ -103,7 +103,16 @@ export interface ImagePrediction {
 	method: 'Grad-CAM' | 'saliency';
 }
 
+/** The holdout's most frequent mistakes of a finished image run, with example images. */
+export interface ConfusedExamples {
+	classes: string[];
+	shape: ImageShapeInfo;
+	pairs: { actual: number; predicted: number; count: number; rate: number; examples: number; pixels: Uint8Array }[];
+}
+
 export interface VisionMlApi {
+	/** Recomputed from the stored model and dataset (the holdout replays from the run's seed). */
+	confusedExamples(runId: string): Promise<ConfusedExamples>;
 	trainImages(request: VisionTrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
 	predictImage(modelId: string, file: Blob, fileName: string, k: number): Promise<ImagePrediction>;
 }

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendChoice, ImageImportProgress, ImageImportRequest, ImageImportSummary, ImagePrediction, ImageSetImportRequest, JobEvent, TrainResult, VisionTrainRequest } from '$workers/protocol';
+import type { BackendChoice, ConfusedExamples, ImageImportProgress, ImageImportRequest, ImageImportSummary, ImagePrediction, ImageSetImportRequest, JobEvent, TrainResult, VisionTrainRequest } from '$workers/protocol';
 import { data, mlPool, predictor, reader } from './workers';
 
 export function importImages(request: ImageImportRequest, onProgress: (p: ImageImportProgress) => void, signal?: AbortSignal): Promise<ImageImportSummary> {
@@ -26,5 +26,13 @@ export function predictImage(modelId: string, file: Blob, fileName: string, back
 	return predictor.call(async (api) => {
 		await api.useBackend(backend);
 		return api.predictImage(modelId, file, fileName, 5);
+	}, signal);
+}
+
+/** The holdout mistakes of an image run, in the ML pool (it predicts the whole holdout). */
+export function confusedExamples(runId: string, backend: () => Promise<BackendChoice>, signal?: AbortSignal): Promise<ConfusedExamples> {
+	return mlPool.run(async (api) => {
+		await api.useBackend(await backend());
+		return api.confusedExamples(runId);
 	}, signal);
 }
