@@ -1,8 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Page } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { deflateSync } from 'node:zlib';
 import { audit } from './axe';
-import { createProject, openSection, waitForJob } from './browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, createProject, openSection, waitForJob } from './browser';
 
 /** A grayscale PNG (8-bit, no filter), written here so the browser's own decoder is what is tested. */
 function png(width: number, height: number, pixel: (x: number, y: number) => number): Buffer {
@@ -105,4 +105,30 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	// A non-image is refused with its name.
 	await page.getByTestId('predict-image-input').setInputFiles({ name: 'oops.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
 	await expect(page.getByRole('alert')).toContainText('oops.png could not be decoded');
+});
+
+test('vision: capture two classes from the webcam (Chromium\'s fake camera) and store them', async () => {
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+	try {
+		const context = await browser.newContext({ baseURL: ORIGIN, permissions: ['camera'] });
+		const page = await context.newPage();
+		await createProject(page, 'Webcam');
+		await openSection(page, 'data');
+		await page.getByTestId('webcam-start').click();
+		await expect(page.getByTestId('webcam-video')).toBeVisible();
+		await page.getByTestId('webcam-class-0').fill('left');
+		await page.getByTestId('webcam-class-1').fill('right');
+		await expectClean(page, 'webcam capture');
+		for (const i of [0, 1]) {
+			const record = page.getByTestId(`webcam-record-${i}`);
+			await record.dispatchEvent('pointerdown');
+			await expect(page.getByTestId(`webcam-count-${i}`)).toHaveText(/^([3-9]|\d\d+) images$/);
+			await record.dispatchEvent('pointerup');
+		}
+		await page.getByTestId('webcam-save').click();
+		await expect(page.getByTestId('image-summary')).toContainText(/\d+ images · 2 classes/);
+		await expect(page.getByTestId('image-classes')).toContainText('right');
+	} finally {
+		await browser.close();
+	}
 });
