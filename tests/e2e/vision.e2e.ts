@@ -59,6 +59,12 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(page.getByTestId('image-skipped')).toContainText(/broken\.png: could not be decoded/);
 	await expect(page.getByTestId('image-skipped')).toContainText(/notes\.txt: not an image file/);
 	await expectClean(page, 'imported image folder');
+	await page.getByTestId('edit-classes').click();
+	await page.getByTestId('class-name-0').fill('flat');
+	await expectClean(page, 'editing image classes');
+	await page.getByTestId('save-classes').click();
+	await expect(page.getByTestId('image-classes')).toContainText('flat');
+	await expect(page.getByTestId('image-summary')).toContainText('12 images · 2 classes');
 
 	await page.getByTestId('image-demo-digits-28').click();
 	await expect(page.getByTestId('image-summary')).toContainText('1,797 images · 10 classes');

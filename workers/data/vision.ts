@@ -1,4 +1,4 @@
-import { getDataset, readImageRows, saveImageDataset } from '$lib/db';
+import { editImageClasses, getDataset, readImageRows, saveImageDataset } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { readImageSet } from '../lib/vision/image-set';
 import type { SkippedFile, VisionDataApi } from '../protocol';
@@ -52,5 +52,8 @@ export const visionDataHandlers: VisionDataApi = {
 	},
 	async readImages(datasetId, rows) {
 		return readImageRows(await getDataset(datasetId), rows);
+	},
+	async editImageClasses(datasetId, names) {
+		await editImageClasses(await getDataset(datasetId), names);
 	}
 };

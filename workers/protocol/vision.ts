@@ -66,6 +66,8 @@ export interface VisionDataApi {
 	importImageSet(request: ImageSetImportRequest, onProgress?: (p: ImageImportProgress) => void): Promise<ImageImportSummary>;
 	/** uint8 NHWC bytes of the given rows, in order, with their labels (for the grid preview). */
 	readImages(datasetId: string, rows: number[]): Promise<{ pixels: Uint8Array; labels: Int32Array }>;
+	/** Rename (a new name), merge (a shared name) or remove (null) classes, rewriting the stored images. */
+	editImageClasses(datasetId: string, names: (string | null)[]): Promise<void>;
 }
 
 export type VisionPreset = 'tiny' | 'small' | 'medium' | 'mobilenet';

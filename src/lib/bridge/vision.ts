@@ -36,3 +36,7 @@ export function confusedExamples(runId: string, backend: () => Promise<BackendCh
 		return api.confusedExamples(runId);
 	}, signal);
 }
+
+export function editImageClasses(datasetId: string, names: (string | null)[], signal?: AbortSignal): Promise<void> {
+	return data.call((api) => api.editImageClasses(datasetId, names), signal);
+}

@@ -103,3 +103,55 @@ export async function readImageRows(record: DatasetRecord, rows: ArrayLike<numbe
 	}
 	return { pixels, labels };
 }
+
+/**
+ * Rename, merge (two classes given one name) or remove (null) classes: `names[i]` is the new name
+ * of class i. Chunks are rewritten in one transaction with the dataset record; refused while a
+ * run that may still resume uses the dataset (its holdout replays from these rows).
+ */
+export async function editImageClasses(record: DatasetRecord, names: (string | null)[]): Promise<DatasetRecord> {
+	const meta = imageMeta(record);
+	if (names.length !== meta.classes.length) throw new KilnError('ValidationError', `Give a name (or removal) for each of the ${meta.classes.length} classes.`);
+	const kept = [...new Set(names.filter((n): n is string => n !== null).map((n) => n.trim()))];
+	if (kept.some((n) => !n)) throw new KilnError('ValidationError', 'A class name cannot be empty; remove the class instead.');
+	if (kept.length < 2) throw new KilnError('ValidationError', 'A classifier needs at least two classes; keep two or more.');
+	const classes = kept.sort((a, b) => a.localeCompare(b));
+	const map = names.map((n) => (n === null ? -1 : classes.indexOf(n.trim())));
+	const size = meta.height * meta.width * meta.channels;
+	const pixels: Uint8Array[] = [];
+	const labels: number[] = [];
+	for (let i = 0; i < record.chunkCount; i++) {
+		const chunk = await readImageChunk(record, i);
+		chunk.labels.forEach((l, k) => {
+			if (map[l] < 0) return;
+			labels.push(map[l]);
+			pixels.push(chunk.pixels.subarray(k * size, (k + 1) * size));
+		});
+	}
+	const all = new Uint8Array(labels.length * size);
+	pixels.forEach((p, i) => all.set(p, i * size));
+	const label = Int32Array.from(labels);
+	const counts = classes.map(() => 0);
+	label.forEach((l) => counts[l]++);
+	// Rows move when classes are removed, so the set's own test split no longer lines up: it becomes a seeded holdout.
+	const testStart = names.includes(null) ? undefined : meta.testStart;
+	const chunks: ChunkRecord[] = [];
+	for (let start = 0, index = 0; start < label.length; start += record.chunkRows, index++) {
+		const end = Math.min(label.length, start + record.chunkRows);
+		chunks.push({ datasetId: record.id, index, rowCount: end - start, columns: [all.slice(start * size, end * size).buffer, label.slice(start, end).buffer] });
+	}
+	const next: DatasetRecord = { ...record, rowCount: label.length, chunkCount: chunks.length, bytes: all.length + label.byteLength, images: { ...meta, classes, counts, testStart } };
+	const db = await openKilnDb();
+	return write(`the images "${record.fileName}"`, () =>
+		atomically(db.transaction(['datasets', 'chunks', 'runs'], 'readwrite'), async (tx) => {
+			const runs = await tx.objectStore('runs').index('byProject').getAll(record.projectId);
+			if (runs.some((r) => r.datasetId === record.id && (r.status === 'running' || r.status === 'interrupted'))) {
+				throw new KilnError('ValidationError', `"${record.fileName}" is used by a run that is training or can still resume; finish or delete that run first.`);
+			}
+			await tx.objectStore('chunks').delete(IDBKeyRange.bound([record.id, 0], [record.id, Infinity]));
+			for (const chunk of chunks) await tx.objectStore('chunks').put(chunk);
+			await tx.objectStore('datasets').put(next);
+			return next;
+		})
+	);
+}
