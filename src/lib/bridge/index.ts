@@ -8,3 +8,4 @@ export * from './evaluate';
 export * from './tune';
 export * from './ship';
 export * from './vision';
+export * from './ship-export';

@@ -8,3 +8,4 @@ export * from './evaluations';
 export * from './searches';
 export * from './ship';
 export * from './images';
+export * from './ship-variants';
