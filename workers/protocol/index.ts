@@ -10,5 +10,6 @@ export * from './api';
 export * from './evaluation';
 export * from './tuning';
 export * from './ship';
+export * from './vision';
 export * from './ship-export';
 export * from './trust';

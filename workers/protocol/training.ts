@@ -1,6 +1,7 @@
 import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
+import type { ImageShapeInfo, VisionConfig } from './vision';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
@@ -29,6 +30,8 @@ export interface TrainConfig {
 	validationFraction: number;
 	/** Epochs without a lower validation loss before training stops and the best weights return; 0 = off. */
 	patience: number;
+	/** Set on image runs (a CNN on an image dataset); tabular fields then hold neutral values. */
+	vision?: VisionConfig;
 }
 
 /** What the per-epoch curve reports besides the loss. */
@@ -48,6 +51,8 @@ export interface Preprocessing {
 	features: FeatureTransform[];
 	target: TargetTransform;
 	inputSize: number;
+	/** Image models: the uint8 image shape they take (features is empty). */
+	image?: ImageShapeInfo;
 }
 
 export interface ClassificationMetrics {

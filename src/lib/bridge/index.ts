@@ -7,5 +7,6 @@ export * from './ml';
 export * from './evaluate';
 export * from './tune';
 export * from './ship';
+export * from './vision';
 export * from './ship-export';
 export * from './trust';

@@ -4,6 +4,7 @@ import type {
 	BackendName,
 	ColumnKind,
 	ColumnProfile,
+	ImageDatasetMeta,
 	EpochRecord,
 	Metrics,
 	ModelArtifacts,
@@ -66,6 +67,8 @@ export interface DatasetRecord {
 	chunkCount: number;
 	bytes: number;
 	createdAt: number;
+	/** Image datasets: shape and classes; chunks then hold [pixels uint8 NHWC, labels Int32]. */
+	images?: ImageDatasetMeta;
 }
 
 /** One slice of rows, one buffer per column (Float64 values or Int32 codes). */
