@@ -8,11 +8,13 @@ import { trainHandlers } from './ml/train';
 import { evaluateHandlers } from './ml/evaluate';
 import { tuneHandlers } from './ml/tune';
 import { modelSearchHandlers } from './ml/model-search';
+import { visionHandlers } from './ml/vision';
+import { trustHandlers } from './ml/trust';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...modelSearchHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers };
 
 Comlink.expose(api);
