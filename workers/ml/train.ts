@@ -1,7 +1,9 @@
 import * as Comlink from 'comlink';
-import { getCheckpoint, getDataset, loadTable, saveCheckpoint } from '$lib/db';
+import { getCheckpoint, getDataset, getPipeline, loadTable, saveCheckpoint } from '$lib/db';
 import { errorMessage } from '$shared/errors';
+import { parsePipeline } from '../lib/data/pipeline';
 import { trainModel } from '../lib/train';
+import { booleanTargetAsClasses, inputColumns } from '../lib/train-table';
 import type { TrainApi } from '../protocol';
 import { ensureBackend } from './backend';
 
@@ -9,15 +11,18 @@ import { ensureBackend } from './backend';
 const CHECKPOINT_MS = 2000;
 
 export const trainHandlers: TrainApi = {
-	async train({ runId, datasetId, config, resume }, onEvent) {
+	async train({ runId, datasetId, config, resume, pipelineId }, onEvent) {
 		const { backend, note } = await ensureBackend();
 		onEvent({ type: 'backend', backend, note });
 		if (note) onEvent({ type: 'log', message: note });
-		const table = await loadTable(await getDataset(datasetId));
+		const dataset = await getDataset(datasetId);
+		const table = booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns);
+		const pipeline = pipelineId ? parsePipeline((await getPipeline(pipelineId)).pipeline) : undefined;
 		const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
 		const result = await trainModel(table, config, {
 			onEvent,
 			resume: checkpoint,
+			pipeline,
 			checkpointInterval: CHECKPOINT_MS,
 			onCheckpoint: async (c) => {
 				// A failed checkpoint write (a full disk) must not stop training; the page says so.
@@ -28,6 +33,7 @@ export const trainHandlers: TrainApi = {
 				}
 			}
 		});
-		return Comlink.transfer(result, [result.model.weightData]);
+		const inputs = inputColumns(result.pipeline?.inputs.map((c) => c.name) ?? config.features, dataset.columns);
+		return Comlink.transfer({ ...result, inputs, ...(dataset.missing ? { missing: dataset.missing } : {}) }, [result.model.weightData]);
 	}
 };

@@ -1,17 +1,22 @@
 import type { ActiveBackend, BackendChoice, EnvironmentReport } from './backends';
 import type { Table } from './tables';
-import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './training';
+import type { JobEvent, PredictResult, RunResult, Task, TrainConfig } from './training';
+import type { ImportChoices, ImportPreview, PipelinePreviewResult } from './data';
+import type { Pipeline } from '$workers/lib/data/pipeline';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
 /** A file to import into a project; the data worker parses it and stores it itself. */
 export interface ImportRequest {
+	/** Chosen by the page, so it can remove what a cancelled (terminated) import left. */
+	datasetId: string;
 	file: Blob;
 	fileName: string;
 	projectId: string;
 	source: 'upload' | 'demo';
 	/** Used as the target when the file has that column; otherwise one is guessed. */
 	preferredTarget?: string;
+	choices?: ImportChoices;
 }
 
 export interface ImportSummary {
@@ -22,9 +27,15 @@ export interface ImportSummary {
 }
 
 export interface DataWorkerApi {
+	/** The first rows of a file and what the importer detected, nothing stored. */
+	previewFile(file: Blob, fileName: string, choices?: ImportChoices): Promise<ImportPreview>;
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
 	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
+	/** Profile a stored dataset again over its chunks (after the target changed), and store it. */
+	profileDataset(datasetId: string, target: string | undefined, onProgress?: (fraction: number) => void): Promise<void>;
+	/** Run a pipeline being edited on a sample of a stored dataset. */
+	previewPipeline(datasetId: string, pipeline: Pipeline, target?: string): Promise<PipelinePreviewResult>;
 }
 
 /** Train a stored run: the worker reads the dataset (and checkpoint) from IndexedDB itself. */
@@ -34,6 +45,8 @@ export interface TrainRequest {
 	config: TrainConfig;
 	/** Continue from the run's stored checkpoint. */
 	resume: boolean;
+	/** The pipeline version to fit (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
 /** Predictions for a file, with the person's own columns kept so results can be joined back. */
@@ -54,7 +67,7 @@ export interface BackendApi {
 }
 
 export interface TrainApi {
-	train(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	train(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<RunResult>;
 }
 
 export interface PredictApi {

@@ -6,4 +6,5 @@ export type { ErrorKind } from '$shared/errors';
 export * from './backends';
 export * from './tables';
 export * from './training';
+export * from './data';
 export * from './api';

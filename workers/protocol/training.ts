@@ -1,6 +1,8 @@
 import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
+import type { FittedPipeline } from '$workers/lib/data/pipeline';
+import type { BalanceMethod, FoldResult, RunDataReport, SplitMethod } from './data';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
@@ -29,6 +31,10 @@ export interface TrainConfig {
 	validationFraction: number;
 	/** Epochs without a lower validation loss before training stops and the best weights return; 0 = off. */
 	patience: number;
+	/** Absent: a (stratified for classes) holdout, as before splits could be chosen. */
+	split?: SplitMethod;
+	/** Class balancing of the training rows (classification); absent: none. */
+	balance?: BalanceMethod;
 }
 
 /** What the per-epoch curve reports besides the loss. */
@@ -84,7 +90,7 @@ export interface ModelArtifacts {
 	weightData: ArrayBuffer;
 }
 
-export interface TrainResult {
+export interface TrainResult extends RunDataReport {
 	model: ModelArtifacts;
 	preprocessing: Preprocessing;
 	metrics: Metrics;
@@ -101,6 +107,12 @@ export interface TrainResult {
 	/** Set when early stopping ended the run before its last epoch. */
 	stoppedEarly: boolean;
 }
+
+/**
+ * A run's result when it may have fitted a recorded pipeline: `pipeline` holds the encoding, and
+ * `preprocessing` (which share links and exports read) is there only when it is the built-in one.
+ */
+export type RunResult = Omit<TrainResult, 'preprocessing'> & { preprocessing?: Preprocessing };
 
 /** The best weights so far under early stopping, kept so a resumed run can still return them. */
 export interface BestWeights {
@@ -127,6 +139,10 @@ export interface TrainCheckpoint {
 	 * (absent in checkpoints stored before it was kept; see train.ts for how those resume).
 	 */
 	preprocessing?: Preprocessing;
+	/** A run with a recorded pipeline: the pipeline fitted on its training rows. */
+	pipeline?: FittedPipeline;
+	/** Cross-validation folds finished before the final model started. */
+	folds?: FoldResult[];
 }
 
 /** Progress stream of a long job, tagged by `type` so any UI can render it generically. */
