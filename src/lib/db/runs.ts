@@ -11,6 +11,8 @@ export interface NewRun {
 	projectId: string;
 	datasetId: string;
 	config: TrainConfig;
+	/** The pipeline version it trains with (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
 /**
