@@ -5,7 +5,7 @@ import { fromBytes, importToTable } from '$workers/lib/data/import';
 import { quotaProblem, storeImport, taskFor } from './store-import';
 
 const encode = (text: string) => new TextEncoder().encode(text);
-const blob = (bytes: Uint8Array) => new Blob([bytes]);
+const blob = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
 
 beforeEach(async () => {
 	await closeKilnDb();

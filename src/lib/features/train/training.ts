@@ -41,7 +41,7 @@ function onEvent(job: Job, event: JobEvent): void {
  * held before the run is marked running, so another tab never mistakes it for an orphan.
  * Every outcome is stored: done with its model, or cancelled / diverged / failed with history.
  */
-function execute(job: Job, runId: string, datasetId: string, config: TrainConfig, open: () => Promise<RunRecord>, resume: boolean): Job {
+function execute(job: Job, runId: string, datasetId: string, config: TrainConfig, open: () => Promise<RunRecord>, resume: boolean, pipelineId?: string): Job {
 	job.metricName = metricNameFor(config.task);
 	void holdRunLock(runId, async () => {
 		let run: RunRecord | null = null;
@@ -50,7 +50,7 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 			job.runId = run.id;
 			jobs.stored();
 			const result = await bridge.train({
-				request: { runId, datasetId, config, resume },
+				request: { runId, datasetId, config, resume, pipelineId },
 				backend: () => getSetting('backend'),
 				onEvent: (event) => onEvent(job, event),
 				onStart: () => {
@@ -79,10 +79,10 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 	return job;
 }
 
-export function startTraining(projectId: string, datasetId: string, config: TrainConfig): Job {
+export function startTraining(projectId: string, datasetId: string, config: TrainConfig, pipelineId?: string): Job {
 	const job = jobs.add('train', projectId, `${describeModel(config)} on “${config.target}”`);
 	const runId = newId('run');
-	return execute(job, runId, datasetId, config, () => createRun({ id: runId, projectId, datasetId, config }), false);
+	return execute(job, runId, datasetId, config, () => createRun({ id: runId, projectId, datasetId, config, pipelineId }), false, pipelineId);
 }
 
 /** Continue an interrupted run from its last checkpoint, with the settings it started with. */
@@ -90,5 +90,5 @@ export function resumeTraining(run: RunRecord): Job {
 	const config = withConfigDefaults(run.config);
 	const job = jobs.add('train', run.projectId, `${describeModel(config)} on “${config.target}” (resumed)`);
 	job.history = run.history;
-	return execute(job, run.id, run.datasetId, config, () => reopenRun(run), true);
+	return execute(job, run.id, run.datasetId, config, () => reopenRun(run), true, run.pipelineId);
 }
