@@ -4,6 +4,7 @@ import { tableBuffers } from '$shared/table';
 import { previewStoredPipeline } from './data/pipeline-preview';
 import { previewFile } from './data/preview';
 import { profileAgain } from './data/profile-again';
+import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
 import type { DataWorkerApi } from './protocol';
 
@@ -19,7 +20,12 @@ const api: DataWorkerApi = {
 		return Comlink.transfer(table, tableBuffers(table));
 	},
 	profileDataset: (datasetId, target, onProgress) => profileAgain(datasetId, target, onProgress),
-	previewPipeline: (datasetId, pipeline) => previewStoredPipeline(datasetId, pipeline)
+	previewPipeline: (datasetId, pipeline) => previewStoredPipeline(datasetId, pipeline),
+	async retypeColumn(datasetId, column, semantic, target) {
+		const result = await retypeColumn(datasetId, column, semantic);
+		await profileAgain(datasetId, target);
+		return result;
+	}
 };
 
 Comlink.expose(api);

@@ -3,6 +3,7 @@ import type { Table } from './tables';
 import type { JobEvent, PredictResult, RunResult, Task, TrainConfig } from './training';
 import type { ImportChoices, ImportPreview, PipelinePreviewResult } from './data';
 import type { Pipeline } from '$workers/lib/data/pipeline';
+import type { SemanticType } from '$workers/lib/data/import/types';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -34,6 +35,8 @@ export interface DataWorkerApi {
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
 	/** Profile a stored dataset again over its chunks (after the target changed), and store it. */
 	profileDataset(datasetId: string, target: string | undefined, onProgress?: (fraction: number) => void): Promise<void>;
+	/** Change a stored column's type (chunks rewritten in one transaction), then profile again; returns the cells lost. */
+	retypeColumn(datasetId: string, column: string, semantic: SemanticType, target: string | undefined): Promise<{ lost: number }>;
 	/** Run a pipeline being edited on a sample of a stored dataset. */
 	previewPipeline(datasetId: string, pipeline: Pipeline, target?: string): Promise<PipelinePreviewResult>;
 }

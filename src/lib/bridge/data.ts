@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { ImportChoices, ImportPreview, ImportRequest, ImportSummary, PipelinePreviewResult, Table } from '$workers/protocol';
 import type { Pipeline } from '$workers/lib/data/pipeline';
+import type { SemanticType } from '$workers/lib/data/import/types';
 import { data, reader } from './workers';
 
 export function importFile(request: ImportRequest, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<ImportSummary> {
@@ -22,4 +23,8 @@ export function profileDataset(datasetId: string, target: string | undefined, on
 
 export function previewPipeline(datasetId: string, pipeline: Pipeline, signal?: AbortSignal): Promise<PipelinePreviewResult> {
 	return reader.call((api) => api.previewPipeline(datasetId, pipeline), signal);
+}
+
+export function retypeColumn(datasetId: string, column: string, semantic: SemanticType, target: string | undefined, signal?: AbortSignal): Promise<{ lost: number }> {
+	return data.call((api) => api.retypeColumn(datasetId, column, semantic, target), signal);
 }

@@ -5,6 +5,7 @@ import { discardImport } from '$lib/db';
 import { newId } from '$lib/db/open';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import type { ImportChoices, Task } from '$workers/protocol';
+import type { SemanticType } from '$workers/lib/data/import/types';
 import { holdImportLock } from './import-locks';
 
 export interface DemoDataset {
@@ -76,6 +77,27 @@ export function profileForTarget(projectId: string, datasetId: string, target: s
 		.profileDataset(datasetId, target, (fraction) => (job.progress = fraction), job.controller.signal)
 		.then(
 			() => job.finish('done'),
+			(e) => {
+				const error = toUiError(e);
+				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+			}
+		)
+		.finally(() => jobs.stored());
+	return job;
+}
+
+/** Change a stored column's type as a job (the data worker rewrites its chunks, then profiles again). */
+export function changeColumnType(projectId: string, datasetId: string, column: string, semantic: SemanticType, target: string | undefined): Job {
+	const job = jobs.add('profile', projectId, `Type of “${column}”`);
+	job.status = 'running';
+	job.label = `Changing the type of “${column}” and profiling again…`;
+	void bridge
+		.retypeColumn(datasetId, column, semantic, target, job.controller.signal)
+		.then(
+			({ lost }) => {
+				if (lost > 0) job.log(`${lost.toLocaleString('en-US')} value${lost === 1 ? '' : 's'} of “${column}” did not fit the new type and became missing.`);
+				job.finish('done');
+			},
 			(e) => {
 				const error = toUiError(e);
 				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
