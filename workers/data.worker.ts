@@ -7,12 +7,14 @@ import { profileAgain } from './data/profile-again';
 import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
 import type { DataWorkerApi } from './protocol';
+import { shipHandlers } from './data/ship';
 
 /**
  * The data worker: imports stream a file into IndexedDB chunk by chunk (the table never crosses
  * to the page, and is never whole in memory here either), previews, profiles and pipeline previews.
  */
 const api: DataWorkerApi = {
+	...shipHandlers,
 	previewFile: (file, fileName, choices) => previewFile(file, fileName, choices),
 	importFile: (request, onProgress) => storeImport(request, { onProgress, estimate: () => navigator.storage?.estimate?.() ?? Promise.resolve({}) }),
 	async readRows(datasetId, start, count) {

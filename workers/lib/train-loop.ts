@@ -69,6 +69,8 @@ export interface LoopHooks {
 	/** Per-epoch metric events go to the job's curve (the final model's only). */
 	curves: boolean;
 	checkpointInterval: number;
+	/** Also a checkpoint after the last epoch (a search trial continues from it when promoted). */
+	checkpointAtEnd?: boolean;
 	onCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void> | void;
 	resume?: TrainCheckpoint;
 }
@@ -159,7 +161,8 @@ export async function trainLoop(data: LoopData, config: TrainConfig, hooks: Loop
 				if (hooks.curves) hooks.emit({ type: 'log', message: `Early stopping after epoch ${epoch}: the validation loss has not improved for ${config.patience} epochs; keeping the weights of epoch ${tracker.best!.epoch}.` });
 				break;
 			}
-			if (hooks.onCheckpoint && epoch < config.epochs && performance.now() - lastCheckpoint >= hooks.checkpointInterval) {
+			const due = epoch < config.epochs ? performance.now() - lastCheckpoint >= hooks.checkpointInterval : !!hooks.checkpointAtEnd;
+			if (hooks.onCheckpoint && due) {
 				const checkpoint = await captureCheckpoint(model, optimizer, epoch, history, trainingMs);
 				await hooks.onCheckpoint({ ...checkpoint, best: tracker.best });
 				lastCheckpoint = performance.now();

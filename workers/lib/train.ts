@@ -12,6 +12,8 @@ import { prepareParts, prepareTraining } from './train-data';
 import { trainLoop } from './train-loop';
 
 export { makeTrainStep } from './train-loop';
+// Specs and scripts written before the settings moved to $shared import them from here.
+export { DEFAULT_CONFIG } from '$shared/train-config';
 
 export interface TrainOptions {
 	onEvent?: (event: JobEvent) => void;
@@ -26,6 +28,8 @@ export interface TrainOptions {
 	resume?: TrainCheckpoint;
 	/** A recorded pipeline to fit on the training rows (absent: the built-in encoding). */
 	pipeline?: Pipeline;
+	/** Also hand over a checkpoint after the last epoch (a search trial continues from it when promoted). */
+	checkpointAtEnd?: boolean;
 }
 
 export function validateConfig(table: Table, config: TrainConfig, pipeline?: Pipeline): void {
@@ -117,6 +121,7 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 		fraction: (own) => (done + own) / phases,
 		curves: true,
 		checkpointInterval: options.checkpointInterval ?? Infinity,
+		checkpointAtEnd: options.checkpointAtEnd,
 		resume,
 		onCheckpoint: options.onCheckpoint && ((c) => options.onCheckpoint!({ ...c, ...(data.prep ? { preprocessing: data.prep } : { pipeline: data.fitted }), ...(folds.length > 0 ? { folds } : {}) }))
 	});

@@ -4,6 +4,9 @@ import type { JobEvent, PredictResult, RunResult, Task, TrainConfig } from './tr
 import type { ImportChoices, ImportPreview, PipelinePreviewResult } from './data';
 import type { Pipeline } from '$workers/lib/data/pipeline';
 import type { SemanticType } from '$workers/lib/data/import/types';
+import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
+import type { TrialOutcome, TrialRequest } from './tuning';
+import type { ShareImportApi, ShipDataApi } from './ship';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -27,7 +30,7 @@ export interface ImportSummary {
 	task: Task;
 }
 
-export interface DataWorkerApi {
+export interface DataWorkerApi extends ShipDataApi {
 	/** The first rows of a file and what the importer detected, nothing stored. */
 	previewFile(file: Blob, fileName: string, choices?: ImportChoices): Promise<ImportPreview>;
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
@@ -79,8 +82,20 @@ export interface PredictApi {
 	predictFile(modelId: string, file: Blob, fileName: string): Promise<FilePrediction>;
 }
 
+export interface EvaluateApi {
+	/** The evaluation suite of a finished run, on its holdout rows. */
+	evaluateRun(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<RunEvaluation>;
+	/** Per-column attributions (integrated gradients) of one row typed into the predict form. */
+	explainPrediction(modelId: string, row: Record<string, string>): Promise<RowExplanation>;
+}
+
+export interface TuneApi {
+	/** One job of a hyperparameter search: a trial trained to one rung's budget. */
+	trainTrial(request: TrialRequest, onEvent: (event: JobEvent) => void): Promise<TrialOutcome>;
+}
+
 /**
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi;

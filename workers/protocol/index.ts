@@ -8,3 +8,6 @@ export * from './tables';
 export * from './training';
 export * from './data';
 export * from './api';
+export * from './evaluation';
+export * from './tuning';
+export * from './ship';

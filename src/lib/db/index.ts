@@ -6,3 +6,6 @@ export * from './imports';
 export * from './runs';
 export * from './settings';
 export * from './pipelines';
+export * from './evaluations';
+export * from './searches';
+export * from './ship';

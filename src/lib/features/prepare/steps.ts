@@ -19,7 +19,8 @@ export const STEP_LABELS: Record<TableStepKind, string> = {
 	bin: 'Bin a number into ranges',
 	'date-parts': 'Split a date into parts',
 	derive: 'New column from an expression',
-	anonymise: 'Anonymise a column'
+	anonymise: 'Anonymise a column',
+	'mask-pii': 'Mask e-mails and phone numbers in text'
 };
 
 export const DATE_PARTS: readonly DatePart[] = ['year', 'month', 'day', 'weekday', 'hour'];
@@ -53,5 +54,7 @@ export function newStep(kind: TableStepKind, columns: readonly ColumnChoice[]): 
 			return { kind, name: 'new_column', expression: '' };
 		case 'anonymise':
 			return { kind, column: first, method: { type: 'mask', keepStart: 0, keepEnd: 2 } };
+		case 'mask-pii':
+			return { kind, column: columns.find((c) => c.kind === 'categorical')?.name ?? first, kinds: ['email', 'phone'] };
 	}
 }

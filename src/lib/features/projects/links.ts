@@ -6,7 +6,9 @@ export const SECTIONS = [
 	{ id: 'prepare', label: 'Prepare' },
 	{ id: 'train', label: 'Train' },
 	{ id: 'runs', label: 'Runs' },
-	{ id: 'predict', label: 'Predict' }
+	{ id: 'tune', label: 'Tune' },
+	{ id: 'predict', label: 'Predict' },
+	{ id: 'ship', label: 'Ship' }
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 

@@ -2,6 +2,7 @@ import type { FeatureDefinition, TableStepDefinition } from './step-definition';
 import type { FeatureStep, FeatureStepKind, TableStep, TableStepKind } from './types';
 import { object, oneOf } from './validate';
 import { anonymise } from './steps/anonymise';
+import { maskPiiStep } from './steps/mask-pii';
 import { cast, drop, rename } from './steps/columns';
 import { dateParts } from './steps/dates';
 import { derive } from './steps/derive';
@@ -10,6 +11,7 @@ import { bin, clip, log } from './steps/numeric';
 import { dedupe, filter } from './steps/rows';
 import { scale } from './features/scale';
 import { hashing, oneHot, ordinal } from './features/categorical';
+import { tfidf } from './features/tfidf';
 
 /**
  * Every step kind in one place. Extension point: a new kind (text → TF-IDF is next) is a
@@ -28,14 +30,16 @@ export const TABLE_STEPS: { [K in TableStepKind]: TableStepDefinition<Extract<Ta
 	bin,
 	'date-parts': dateParts,
 	derive,
-	anonymise
+	anonymise,
+	'mask-pii': maskPiiStep
 };
 
 export const FEATURE_STEPS: { [K in FeatureStepKind]: FeatureDefinition<Extract<FeatureStep, { kind: K }>> } = {
 	scale,
 	'one-hot': oneHot,
 	ordinal,
-	hashing
+	hashing,
+	tfidf
 };
 
 export const TABLE_STEP_KINDS = Object.keys(TABLE_STEPS) as TableStepKind[];

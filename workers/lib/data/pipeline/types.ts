@@ -47,7 +47,9 @@ export type TableStep =
 	| { kind: 'bin'; column: string; method: 'equal-width' | 'quantile'; bins: number; output: string | null }
 	| { kind: 'date-parts'; column: string; parts: DatePart[]; keepSource: boolean }
 	| { kind: 'derive'; name: string; expression: string }
-	| { kind: 'anonymise'; column: string; method: Anonymisation };
+	| { kind: 'anonymise'; column: string; method: Anonymisation }
+	/** E-mail addresses / phone numbers inside a text column → [EMAIL] / [PHONE]. */
+	| { kind: 'mask-pii'; column: string; kinds: ('email' | 'phone')[] };
 
 export type TableStepKind = TableStep['kind'];
 
@@ -62,7 +64,12 @@ export type FeatureStep =
 	/** `order` null: training categories in text order. Missing → the mode's index; unseen → −1. */
 	| { kind: 'ordinal'; column: string; order: string[] | null }
 	/** scikit-learn's FeatureHasher(alternate_sign=False) bucket: |murmur3_32(value, 0)| mod buckets. */
-	| { kind: 'hashing'; column: string; buckets: number };
+	| { kind: 'hashing'; column: string; buckets: number }
+	/**
+	 * Text → TF-IDF weights of the `maxFeatures` most frequent terms (word n-grams up to `ngrams`)
+	 * found in at least `minDf` training texts; smooth idf, l2-normalised rows, as scikit-learn.
+	 */
+	| { kind: 'tfidf'; column: string; maxFeatures: number; minDf: number; ngrams: 1 | 2 | 3; sublinear: boolean; lowercase: boolean; punctuation: 'keep' | 'drop'; numbers: 'keep' | 'normalise' };
 
 export type FeatureStepKind = FeatureStep['kind'];
 

@@ -1,0 +1,23 @@
+// Text: tokenisers, profile, TF-IDF baselines, word vectors and neural text models. See README.md.
+export { normaliseText, describeIssues, mergeIssues, noIssues, DEFAULT_MAX_CHARS, type TextIssues, type NormaliseOptions, type UnicodeForm } from './normalise';
+export { wordTokens, tokenClass, DEFAULT_WORD_OPTIONS, NUM, type WordOptions, type TokenClass } from './word-tokenizer';
+export { PAD, UNK, PAD_ID, UNK_ID } from './vocabulary';
+export { fitTokenizer, fitWordsTokenizer, extendVocabulary, createTokenizer, DEFAULT_BPE_OPTIONS, TOKENIZER_FORMAT, type Tokenizer, type TokenizerSpec, type TokenizerState, type BpeOptions, type EncodedText } from './tokenizer';
+export { validateTokenizerState, parseTokenizerState } from './tokenizer-state';
+export { profileText, type TextProfile, type Histogram, type LengthStats, type TokenCount } from './profile';
+export { languageHint, stopwords, LANGUAGE_NAMES, type LanguageHint } from './language';
+export { findPii, maskPii, PII_LABELS, type PiiKind, type PiiMatch } from './pii';
+export { fitTfidf, transformTfidf, DEFAULT_TFIDF, type TfidfSpec, type TfidfState, type TfidfMatrix } from './tfidf';
+export { type Csr, selectRows, toDense } from './sparse';
+export { encodeLabels, labelIndices, type EncodedLabels } from './labels';
+export { trainTextLinear, predictTextLinear, topTerms, explainTextLinear, type TextLinearSpec, type TextLinearModel, type TextLinearKind, type TextPredictions } from './linear-text';
+export { parseWordVectors, embeddingMatrix, type WordVectors, type EmbeddingInit } from './word-vectors';
+export { parseConll, type ParsedConll } from './conll';
+export { validateTextModelConfig, type TextModelConfig, type TextTask, type TextFamily } from './nn/config';
+export { TextModel, type ForwardOptions, type ForwardResult } from './nn/text-model';
+export { trainTextModel, evaluateText, captureTextCheckpoint, type TextTrainConfig, type TextTrainData, type TextTrainOptions, type TextTrainResult } from './nn/train-text';
+export { serialiseTextModel, loadTextModel, isTextModel, TEXT_MODEL_FORMAT, type TextModelTopology } from './nn/serialise';
+export { encodeTexts, encodeTagged, lengths, type EncodedSequences, type EncodedTagging, type TaggedSentence } from './nn/sequences';
+export { gradientTimesInput, integratedGradients, attentionMaps, type AttentionMaps } from './nn/attributions';
+export { predictTextModel, type TextModelPredictions } from './nn/predict';
+export { trainTextClassifier, trainTagger, type TextRunConfig, type TextRunResult, type TextModelChoice } from './nn/run';

@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Functional building blocks on tfjs-core tensors; the weights live in a ParamStore. */
+
+/** x [..., in] · w [in, out] + b. */
+export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
+	const shape = x.shape;
+	const flat = tf.reshape(x, [-1, shape[shape.length - 1]]);
+	let y = tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D);
+	if (b) y = tf.add(y, b);
+	return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]!]);
+}
+
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
+	const { mean, variance } = tf.moments(x, -1, true);
+	return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gamma), beta);
+}
+
+export function dropout(x: tf.Tensor, rate: number, seed: number | null): tf.Tensor {
+	return rate > 0 && seed !== null ? tf.dropout(x, rate, undefined, seed) : x;
+}
+
+/** [B, T] mask (1 = token, 0 = padding) → masked mean over T of x [B, T, d]; an empty text gives zeros. */
+export function maskedMean(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
+	const m = tf.expandDims(mask, 2);
+	const sum = tf.sum(tf.mul(x, m), 1);
+	return tf.div(sum, tf.maximum(tf.sum(m, 1), 1)) as tf.Tensor2D;
+}
+
+/** Max over the real tokens of non-negative features x [B, T, f]; an empty text gives zeros. */
+export function maskedMaxNonNegative(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor2D {
+	return tf.relu(tf.max(tf.add(x, tf.expandDims(tf.mul(tf.sub(mask, 1), 1e9), 2)), 1)) as tf.Tensor2D;
+}
+
+export interface AttentionWeights {
+	wq: tf.Tensor; bq: tf.Tensor;
+	wk: tf.Tensor; bk: tf.Tensor;
+	wv: tf.Tensor; bv: tf.Tensor;
+	wo: tf.Tensor; bo: tf.Tensor;
+}
+
+/**
+ * Multi-head self-attention. `keyBias` [B, 1, 1, T] is 0 for tokens and −1e9 for padding, so a
+ * padded key's softmax weight underflows to exactly 0: padding is never attended, whatever its id.
+ */
+export function selfAttention(x: tf.Tensor3D, w: AttentionWeights, heads: number, keyBias: tf.Tensor4D): { out: tf.Tensor3D; weights: tf.Tensor4D } {
+	const [b, t, d] = x.shape;
+	const dh = d / heads;
+	const split = (y: tf.Tensor) => tf.transpose(tf.reshape(y, [b, t, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D;
+	const q = split(dense(x, w.wq, w.bq));
+	const k = split(dense(x, w.wk, w.bk));
+	const v = split(dense(x, w.wv, w.bv));
+	const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), keyBias);
+	const weights = tf.softmax(scores) as tf.Tensor4D;
+	const mixed = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [b, t, d]);
+	return { out: dense(mixed, w.wo, w.bo) as tf.Tensor3D, weights };
+}
+
+/** One LSTM step; xw = x_t·W + b precomputed for all steps. Gates in Keras order i, f, c, o. */
+export function lstmStep(xw: tf.Tensor2D, h: tf.Tensor2D, c: tf.Tensor2D, u: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+	const z = tf.add(xw, tf.matMul(h, u));
+	const [i, f, g, o] = tf.split(z, 4, 1);
+	const cNext = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g))) as tf.Tensor2D;
+	const hNext = tf.mul(tf.sigmoid(o), tf.tanh(cNext)) as tf.Tensor2D;
+	return [hNext, cNext];
+}
+
+/** One GRU step (reset gate after the recurrent matmul, as cuDNN / PyTorch); gates z, r, n. */
+export function gruStep(xw: tf.Tensor2D, h: tf.Tensor2D, u: tf.Tensor2D, bu: tf.Tensor): tf.Tensor2D {
+	const hu = tf.add(tf.matMul(h, u), bu);
+	const [xz, xr, xn] = tf.split(xw, 3, 1);
+	const [hz, hr, hn] = tf.split(hu, 3, 1);
+	const z = tf.sigmoid(tf.add(xz, hz));
+	const r = tf.sigmoid(tf.add(xr, hr));
+	const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+	return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
+}
+
+/** Mean cross-entropy of logits [N, C] against class indices; rows labelled −1 are left out. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, classes: number): tf.Scalar {
+	const target = tf.cast(tf.oneHot(labels, classes), 'float32');
+	const perRow = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
+	const count = tf.maximum(tf.sum(target), 1);
+	return tf.div(tf.sum(perRow), count) as tf.Scalar;
+}
