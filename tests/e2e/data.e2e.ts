@@ -86,6 +86,14 @@ test('a messy CSV and a Latin-1 file: options, preview, profile and warnings', a
 	await expect(page.getByTestId('data-table').getByRole('row').nth(1)).toContainText('2024-02-11');
 	found.push(...(await audit(page, 'data, profile')));
 
+	// A column's type changes after import too: "plan" read as yes/no keeps none of its values,
+	// and the page says how many became missing.
+	await page.getByRole('combobox', { name: 'Type of plan' }).selectOption('boolean');
+	await expect(page.getByRole('status').filter({ hasText: '60 values of “plan” did not fit the new type and became missing.' })).toBeVisible();
+	await expect(page.locator('[data-testid="column-card"][data-column="plan"]')).toContainText(/Missing60 \(100/);
+	await expect(page.getByRole('combobox', { name: 'Type of plan' })).toHaveValue('boolean');
+	found.push(...(await audit(page, 'data, column type changed')));
+
 	// Windows-1252 bytes (é = 0xE9, ü = 0xFC) are detected, not shown as mojibake.
 	const latin1 = Buffer.concat([Buffer.from('city;population;note\n'), Buffer.from([0x5a, 0xfc, 0x72, 0x69, 0x63, 0x68]), Buffer.from(';421878;caf'), Buffer.from([0xe9]), Buffer.from('\nGen'), Buffer.from([0xe8]), Buffer.from('ve;203856;lac\nBern;134591;\n')]);
 	await upload(page, 'villes.csv', latin1);

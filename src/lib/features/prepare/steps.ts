@@ -1,5 +1,6 @@
 import type { ColumnKind } from '$workers/protocol';
-import type { DatePart, TableStep, TableStepKind } from '$workers/lib/data/pipeline';
+import type { DatePart, FeatureStep, TableStep, TableStepKind } from '$workers/lib/data/pipeline';
+import { MAX_ONE_HOT } from '$workers/lib/preprocess';
 
 export interface ColumnChoice {
 	name: string;
@@ -56,5 +57,48 @@ export function newStep(kind: TableStepKind, columns: readonly ColumnChoice[]): 
 			return { kind, column: first, method: { type: 'mask', keepStart: 0, keepEnd: 2 } };
 		case 'mask-pii':
 			return { kind, column: columns.find((c) => c.kind === 'categorical')?.name ?? first, kinds: ['email', 'phone'] };
+	}
+}
+
+/** The encodings the Prepare table offers per column (a few fixed settings each, to keep the menu short). */
+export type EncodingChoice = 'none' | 'standard' | 'min-max' | 'robust' | 'pass' | 'one-hot' | 'one-hot-other' | 'ordinal' | 'hashing' | 'tfidf';
+export const NUMERIC_ENCODINGS: [EncodingChoice, string][] = [['standard', 'Standardise'], ['min-max', 'Scale to 0–1'], ['robust', 'Robust (median, IQR)'], ['pass', 'As is']];
+export const TEXT_ENCODINGS: [EncodingChoice, string][] = [
+	['one-hot', `One-hot (top ${MAX_ONE_HOT})`],
+	['one-hot-other', 'One-hot (top 20 + other)'],
+	['ordinal', 'Ordinal'],
+	['hashing', 'Hashing (32 buckets)'],
+	['tfidf', 'TF-IDF (free text, 200 words)']
+];
+
+export function choiceOf(step: FeatureStep | undefined): EncodingChoice {
+	if (!step) return 'none';
+	if (step.kind === 'scale') return step.method === 'none' ? 'pass' : step.method;
+	if (step.kind === 'one-hot') return step.other ? 'one-hot-other' : 'one-hot';
+	return step.kind;
+}
+
+export function stepFor(column: string, choice: EncodingChoice): FeatureStep | null {
+	switch (choice) {
+		case 'none':
+			return null;
+		case 'standard':
+		case 'min-max':
+		case 'robust':
+			return { kind: 'scale', column, method: choice };
+		case 'pass':
+			return { kind: 'scale', column, method: 'none' };
+		case 'one-hot':
+			return { kind: 'one-hot', column, maxCategories: MAX_ONE_HOT, other: false, missing: 'mode' };
+		case 'one-hot-other':
+			return { kind: 'one-hot', column, maxCategories: 20, other: true, missing: 'mode' };
+		case 'ordinal':
+			return { kind: 'ordinal', column, order: null };
+		case 'hashing':
+			return { kind: 'hashing', column, buckets: 32 };
+		case 'tfidf':
+			// Words weighted by rarity as scikit-learn's TfidfVectorizer (smooth idf, l2 rows), sublinear
+			// counts; a word must appear in two training texts, so one-off tokens (names, ids) stay out.
+			return { kind: 'tfidf', column, maxFeatures: 200, minDf: 2, ngrams: 1, sublinear: true, lowercase: true, punctuation: 'drop', numbers: 'normalise' };
 	}
 }
