@@ -8,7 +8,7 @@ import { ensureBackend } from './backend';
 
 /** The evaluation suite and explanations read the built-in encoding; a recorded pipeline is not replayed there yet. */
 function builtIn(model: ModelRecord): ModelRecord & { preprocessing: NonNullable<ModelRecord['preprocessing']> } {
-	if (!model.preprocessing) throw new KilnError('ValidationError', 'This run was trained through a recorded pipeline; the evaluation suite and explanations read the built-in encoding only, for now. Its holdout scores are in the report.');
+	if (!model.preprocessing) throw new KilnError('ValidationError', 'This model was trained through a recorded pipeline; the evaluation suite and explanations read the built-in encoding only, for now (the run report has its holdout scores).');
 	return { ...model, preprocessing: model.preprocessing };
 }
 
