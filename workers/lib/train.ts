@@ -12,6 +12,8 @@ import { prepareParts, prepareTraining } from './train-data';
 import { trainLoop } from './train-loop';
 
 export { makeTrainStep } from './train-loop';
+// Scripts written before the settings moved to $shared import them from here.
+export { DEFAULT_CONFIG } from '$shared/train-config';
 
 export interface TrainOptions {
 	onEvent?: (event: JobEvent) => void;
