@@ -150,6 +150,8 @@ test('a three-step pipeline survives a reload, trains with 5-fold CV, and predic
 	await page.getByTestId('redo').click();
 	await expect(steps.nth(2)).toHaveAttribute('data-status', 'error');
 	await page.getByTestId('undo').click();
+	// "Encode every column" reads the columns of the latest preview: wait for it after the undo.
+	await expect(steps.nth(2)).toHaveAttribute('data-status', 'ok');
 	await page.getByTestId('use-every-column').click();
 	await expect(page.getByTestId('encoding-is_child')).toHaveValue('standard');
 	await expect(page.getByTestId('encoding-age_missing')).toHaveValue('standard');
@@ -227,7 +229,10 @@ test('a cancelled import, a refused one and a closed tab leave nothing half-stor
 	await page.getByTestId('import-button').click();
 	const alert = page.getByRole('alert');
 	await expect(alert).toHaveAttribute('data-kind', 'QuotaExceededError');
-	await expect(alert).toContainText(/not enough storage space to save the dataset "huge\.csv": it needs about \d+ MB in this browser and [\d.]+ MB is free\. Nothing was changed/);
+	// The worker checks navigator.storage.estimate() before the first chunk (store-import.spec covers
+	// that message); Chromium's estimate may not follow a CDP quota override, and then the first
+	// write fails instead. Either way: the quota error, naming the file, and nothing stored.
+	await expect(alert).toContainText(/not enough storage space to save the dataset "huge\.csv"(: it needs about \d+ MB in this browser and [\d.]+ MB is free)?\. Nothing was changed/);
 	expect(await stored(page)).toEqual({ datasets: 0, chunks: 0 });
 	await cdp.send('Storage.overrideQuotaForOrigin', { origin: ORIGIN });
 	expect(await audit(page, 'data, import refused')).toEqual([]);
