@@ -126,7 +126,11 @@ export class PipelineEditor {
 	}
 
 	/** Encode every column the table steps leave (but the target) the built-in way; keep choices already made. */
-	useEveryColumn(target: string | undefined): void {
+	async useEveryColumn(target: string | undefined): Promise<void> {
+		// The columns come from the preview: bring it up to date with the draft first (an undo a
+		// moment ago may not have been previewed yet).
+		if (this.#timer) clearTimeout(this.#timer);
+		await this.runPreview();
 		const columns = this.preview?.columns ?? [];
 		const kept = this.draft.features.filter((f) => columns.some((c) => c.name === f.column));
 		const added = columns.filter((c) => c.name !== target && !kept.some((f) => f.column === c.name)).map((c) => defaultEncoding(c.name, c.kind));
