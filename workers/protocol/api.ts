@@ -7,6 +7,7 @@ import type { SemanticType } from '$workers/lib/data/import/types';
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
+import type { ShipExportApi } from './ship-export';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -98,4 +99,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi;

@@ -11,3 +11,4 @@ export * from './api';
 export * from './evaluation';
 export * from './tuning';
 export * from './ship';
+export * from './ship-export';

@@ -9,3 +9,4 @@ export * from './pipelines';
 export * from './evaluations';
 export * from './searches';
 export * from './ship';
+export * from './ship-variants';
