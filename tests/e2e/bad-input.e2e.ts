@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { audit } from './axe';
 import { createProject, loadDemo, openSection, ORIGIN, waitForJob } from './browser';
 
 const upload = (page: Page, name: string, content: string | Buffer) =>
@@ -47,6 +48,7 @@ test('bad files give messages naming file, row and column, and keep the stored d
 	await expect(alert).toHaveAttribute('data-kind', /QuotaExceededError|StorageError/);
 	await expect(alert).toContainText(/save the dataset "good\.csv"|write the dataset "good\.csv"/);
 	await expect(alert).toContainText('Nothing was changed');
+	expect(await audit(page, 'data, import refused')).toEqual([]);
 	await cdp.send('Storage.overrideQuotaForOrigin', { origin: ORIGIN });
 	await page.reload();
 	await expect(summary).toContainText('150 rows');

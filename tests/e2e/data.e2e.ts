@@ -207,6 +207,10 @@ test('a three-step pipeline survives a reload, trains with 5-fold CV, and predic
 	await context.close();
 });
 
+// A file too big for the free quota: the worker's pre-check (navigator.storage.estimate) is covered by
+// workers/data/store-import.spec.ts, and a write failing on a real full disk by bad-input.e2e.ts.
+// Chromium's CDP quota override is not seen by estimate() in the worker, and whether a 20 MB
+// write beyond it fails varied from run to run, so no e2e here depends on it.
 test('a cancelled import and a closed tab leave nothing half-stored', async ({ page }) => {
 	await createProject(page, 'Cancel import');
 	const rows = ['id,a,b,c,group,y'];
@@ -241,25 +245,4 @@ test('a cancelled import and a closed tab leave nothing half-stored', async ({ p
 	await page.reload();
 	await expect(page.getByRole('heading', { name: 'Add data' })).toBeVisible();
 	await expect(async () => expect(await stored(page)).toEqual({ datasets: 0, chunks: 0 })).toPass();
-});
-
-test('a file too big for the storage quota is refused with a clear message, nothing stored', async ({ page }) => {
-	// Chromium applies a quota override when the origin's storage first opens, so it comes first.
-	await page.goto('/');
-	const cdp = await page.context().newCDPSession(page);
-	await cdp.send('Storage.overrideQuotaForOrigin', { origin: ORIGIN, quotaSize: 5_000_000 });
-	await createProject(page, 'Quota');
-	const rows = ['id,a,b,c,group,y'];
-	for (let i = 0; i < 450_000; i++) rows.push(`${i},${i % 1000},${(i * 7) % 333},${(i % 97) / 10},g${i % 5},${i % 2}`);
-	await upload(page, 'huge.csv', rows.join('\n'));
-	await page.getByTestId('import-button').click();
-	const alert = page.getByRole('alert');
-	await expect(alert).toHaveAttribute('data-kind', 'QuotaExceededError');
-	// The worker checks navigator.storage.estimate() before the first chunk (store-import.spec covers
-	// that message); Chromium's estimate may not follow a CDP quota override, and then the first
-	// write fails instead. Either way: the quota error, naming the file, and nothing stored.
-	await expect(alert).toContainText(/not enough storage space to save the dataset "huge\.csv"(: it needs about \d+ MB in this browser and [\d.]+ MB is free)?\. Nothing was changed/);
-	expect(await stored(page)).toEqual({ datasets: 0, chunks: 0 });
-	await cdp.send('Storage.overrideQuotaForOrigin', { origin: ORIGIN });
-	expect(await audit(page, 'data, import refused')).toEqual([]);
 });
