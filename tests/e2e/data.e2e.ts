@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { audit } from './axe';
-import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, ORIGIN, waitForJob } from './browser';
+import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, waitForJob } from './browser';
 
 const upload = (page: Page, name: string, content: string | Buffer) =>
 	page.getByTestId('csv-input').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.isBuffer(content) ? content : Buffer.from(content) });
