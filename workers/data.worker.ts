@@ -8,6 +8,7 @@ import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
 import type { DataWorkerApi } from './protocol';
 import { shipHandlers } from './data/ship';
+import { visionDataHandlers } from './data/vision';
 
 /**
  * The data worker: imports stream a file into IndexedDB chunk by chunk (the table never crosses
@@ -15,6 +16,7 @@ import { shipHandlers } from './data/ship';
  */
 const api: DataWorkerApi = {
 	...shipHandlers,
+	...visionDataHandlers,
 	previewFile: (file, fileName, choices) => previewFile(file, fileName, choices),
 	importFile: (request, onProgress) => storeImport(request, { onProgress, estimate: () => navigator.storage?.estimate?.() ?? Promise.resolve({}) }),
 	async readRows(datasetId, start, count) {

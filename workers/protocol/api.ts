@@ -7,6 +7,7 @@ import type { SemanticType } from '$workers/lib/data/import/types';
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
+import type { VisionDataApi, VisionMlApi } from './vision';
 import type { ShipExportApi } from './ship-export';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
@@ -31,7 +32,7 @@ export interface ImportSummary {
 	task: Task;
 }
 
-export interface DataWorkerApi extends ShipDataApi {
+export interface DataWorkerApi extends ShipDataApi, VisionDataApi {
 	/** The first rows of a file and what the importer detected, nothing stored. */
 	previewFile(file: Blob, fileName: string, choices?: ImportChoices): Promise<ImportPreview>;
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
@@ -99,4 +100,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi;

@@ -11,4 +11,5 @@ export * from './api';
 export * from './evaluation';
 export * from './tuning';
 export * from './ship';
+export * from './vision';
 export * from './ship-export';

@@ -3,6 +3,7 @@ import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
 import type { FittedPipeline } from '$workers/lib/data/pipeline';
 import type { BalanceMethod, FoldResult, RunDataReport, SplitMethod } from './data';
+import type { ImageShapeInfo, VisionConfig } from './vision';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
@@ -35,6 +36,8 @@ export interface TrainConfig {
 	split?: SplitMethod;
 	/** Class balancing of the training rows (classification); absent: none. */
 	balance?: BalanceMethod;
+	/** Set on image runs (a CNN on an image dataset); tabular fields then hold neutral values. */
+	vision?: VisionConfig;
 }
 
 /** What the per-epoch curve reports besides the loss. */
@@ -54,6 +57,8 @@ export interface Preprocessing {
 	features: FeatureTransform[];
 	target: TargetTransform;
 	inputSize: number;
+	/** Image models: the uint8 image shape they take (features is empty). */
+	image?: ImageShapeInfo;
 }
 
 export interface ClassificationMetrics {

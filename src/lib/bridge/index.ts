@@ -7,4 +7,5 @@ export * from './ml';
 export * from './evaluate';
 export * from './tune';
 export * from './ship';
+export * from './vision';
 export * from './ship-export';

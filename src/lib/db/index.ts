@@ -9,4 +9,5 @@ export * from './pipelines';
 export * from './evaluations';
 export * from './searches';
 export * from './ship';
+export * from './images';
 export * from './ship-variants';

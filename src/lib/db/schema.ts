@@ -4,6 +4,7 @@ import type {
 	BackendName,
 	ColumnKind,
 	ColumnProfile,
+	ImageDatasetMeta,
 	EpochRecord,
 	Metrics,
 	ModelArtifacts,
@@ -76,6 +77,8 @@ export interface DatasetRecord {
 	warnings?: ImportWarning[];
 	/** The missing-value tokens it was imported with, reused for prediction files. */
 	missing?: string[];
+	/** Image datasets: shape and classes; chunks then hold [pixels uint8 NHWC, labels Int32]. */
+	images?: ImageDatasetMeta;
 }
 
 /** One slice of rows, one buffer per column (Float64 values or Int32 codes). */
