@@ -81,8 +81,11 @@ export function inferTask(column: Column): Task {
 
 /** The default target: a column named like a label, else the last column. */
 export function guessTarget(table: Table): string {
-	const names = table.columns.map((c) => c.name);
-	const labelLike = names.find((n) => /^(target|label|class|y|species|diagnosis|outcome)$/i.test(n));
+	return guessTargetName(table.columns.map((c) => c.name));
+}
+
+export function guessTargetName(names: readonly string[]): string {
+	const labelLike = names.find((n) => /^(target|label|class|y|species|diagnosis|outcome|survived)$/i.test(n));
 	return labelLike ?? names[names.length - 1];
 }
 

@@ -28,6 +28,9 @@ export function withConfigDefaults(config: TrainConfig): TrainConfig {
 	return { ...config, validationFraction: config.validationFraction ?? 0, patience: config.patience ?? 0 };
 }
 
+/** Cross-validation trains one model per fold: 20 keeps a run within reach on a laptop. */
+export const MAX_FOLDS = 20;
+
 export type ConfigProblems = Partial<Record<keyof ModelSettings, string>>;
 
 const isWhole = (v: number) => Number.isSafeInteger(v);
@@ -48,5 +51,8 @@ export function configProblems(config: ModelSettings): ConfigProblems {
 	if (!(config.validationFraction >= 0 && config.validationFraction <= 0.5)) problems.validationFraction = 'Between 0 % and 50 %.';
 	if (!isWhole(config.patience) || config.patience < 0 || config.patience > 1000) problems.patience = 'A whole number from 0 (off) to 1000.';
 	else if (config.patience > 0 && config.validationFraction === 0) problems.patience = 'Early stopping needs validation rows: set a validation share above 0, or patience 0.';
+	const split = config.split;
+	if (split && (split.kind === 'kfold' || split.kind === 'group-kfold') && (!isWhole(split.folds) || split.folds < 2 || split.folds > MAX_FOLDS)) problems.split = `The number of folds must be a whole number from 2 to ${MAX_FOLDS}.`;
+	else if (split && (split.kind === 'group-kfold' || split.kind === 'time') && !split.column) problems.split = split.kind === 'time' ? 'Choose the column that orders the rows in time.' : 'Choose the column whose values form the groups.';
 	return problems;
 }

@@ -35,3 +35,10 @@ export async function useWasm(): Promise<void> {
 	if (!(await tf.setBackend('wasm'))) throw new Error('tfjs-backend-wasm did not start in Node');
 	await tf.ready();
 }
+
+/** A demo CSV read by the streaming importer the studio uses (first-appearance category order, inferred types). */
+export async function importDataset(file: string): Promise<Table> {
+	const { fromBytes, importToTable } = await import('$workers/lib/data/import');
+	const path = fileURLToPath(new URL(`../static/datasets/${file}`, import.meta.url));
+	return (await importToTable(fromBytes(new Uint8Array(readFileSync(path)), file), { profile: false })).table;
+}

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { audit } from './axe';
 import { createProject, loadDemo, openSection, ORIGIN, waitForJob } from './browser';
 
 const upload = (page: Page, name: string, content: string | Buffer) =>
@@ -18,28 +19,36 @@ test('bad files give messages naming file, row and column, and keep the stored d
 	const alert = page.getByRole('alert');
 	const summary = page.getByTestId('dataset-summary');
 
-	const cases: [string, string | Buffer, RegExp][] = [
-		['ragged.csv', 'a,b,c\n1,2,3\n4,5\n', /ragged\.csv: row 3 has 2 fields but the header has 3 columns/],
-		['quotes.csv', 'a,b\n1,"never closed\n2,3\n', /quotes\.csv: .*quoted field is never closed/],
-		['empty.csv', '', /empty\.csv: the file is empty/],
-		['photo.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48]), /photo\.csv: this is not a text CSV file/],
-		['junk.csv', 'x,y\n1,a\n2,b\n3,c\nabc,d\n5,e\n', /junk\.csv: row 5, column "x": expected a number, found "abc"/],
-		['inf.csv', 'x,y\n1,a\n2,b\nInfinity,c\n', /inf\.csv: row 4, column "x": "Infinity" is not a finite number/]
+	// Files that cannot be read are named with line and column in the import preview (the
+	// streaming importer's messages); nothing is stored and the dataset stays.
+	const cases: [string, string | Buffer, string, RegExp][] = [
+		['ragged.csv', 'a,b,c\n1,2,3\n4,5\n', 'CsvParseError', /ragged\.csv: line 3 has 2 fields, but the header \(line 1\) has 3 columns/],
+		['quotes.csv', 'a,b\n1,"never closed\n2,3\n', 'CsvParseError', /quotes\.csv: .*quoted field opened on line 2 is never closed/],
+		['empty.csv', '', 'ImportError', /empty\.csv is empty/],
+		['photo.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48]), 'ImportError', /photo\.csv is a PNG image, not a data table/]
 	];
-	for (const [name, content, message] of cases) {
+	for (const [name, content, kind, message] of cases) {
 		await upload(page, name, content);
 		await expect(alert).toContainText(message);
-		await expect(alert).toHaveAttribute('data-kind', 'CsvParseError');
+		await expect(alert).toHaveAttribute('data-kind', kind);
 		await expect(summary).toContainText('150 rows');
 		await alert.getByRole('button', { name: 'Dismiss' }).click();
 	}
+	// A stray word in a column of numbers, or "Infinity", no longer refuses the file: the column
+	// is read as text, or the cell as missing, and the preview says so before anything is stored.
+	await upload(page, 'inf.csv', `x,y\n${Array.from({ length: 50 }, (_, i) => `${i},a`).join('\n')}\nInfinity,c\n`);
+	await expect(page.getByTestId('import-options')).toContainText('Column "x": 1 infinite value (first on line 52: "Infinity") stored as missing');
+	await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+	await expect(summary).toContainText('150 rows');
 
 	// The full disk: the import fails with a clear message and the previous dataset stays.
 	const big = ['x,y', ...Array.from({ length: 20_000 }, (_, i) => `${i},${i % 3 ? 'a' : 'b'}`)].join('\n');
 	await upload(page, 'good.csv', big);
+	await page.getByTestId('import-button').click();
 	await expect(alert).toHaveAttribute('data-kind', /QuotaExceededError|StorageError/);
 	await expect(alert).toContainText(/save the dataset "good\.csv"|write the dataset "good\.csv"/);
 	await expect(alert).toContainText('Nothing was changed');
+	expect(await audit(page, 'data, import refused')).toEqual([]);
 	await cdp.send('Storage.overrideQuotaForOrigin', { origin: ORIGIN });
 	await page.reload();
 	await expect(summary).toContainText('150 rows');
@@ -47,6 +56,7 @@ test('bad files give messages naming file, row and column, and keep the stored d
 
 	// A target with a single class is readable data, but training explains why it cannot start.
 	await upload(page, 'one-class.csv', 'x,z,label\n1,2,yes\n2,3,yes\n3,1,yes\n4,5,yes\n5,5,yes\n');
+	await page.getByTestId('import-button').click();
 	await expect(summary).toContainText('5 rows');
 	await expect(page.getByTestId('target-select')).toHaveValue('label');
 	await openSection(page, 'train');

@@ -10,6 +10,8 @@ test('a 300,000-row file imports with a progress bar, is stored in chunks and tr
 	}
 	await createProject(page, 'Large file');
 	await page.getByTestId('csv-input').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+	await expect(page.getByTestId('import-detected')).toContainText(/About (29\d|30\d),\d{3} rows/);
+	await page.getByTestId('import-button').click();
 	await expect(page.getByRole('progressbar', { name: 'Reading large.csv…' })).toBeVisible();
 	await expect(page.getByTestId('cancel-import')).toBeVisible();
 	await expect(page.getByTestId('dataset-summary')).toContainText('300,000 rows · 4 columns · 3 numeric, 1 categorical');

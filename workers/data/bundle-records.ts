@@ -20,7 +20,8 @@ export function toBundleData(records: ProjectRecords, cards: Record<string, stri
 	const datasetIds = new Set(records.datasets.map((d) => d.id));
 	const runs = records.runs.filter((r) => datasetIds.has(r.datasetId));
 	const runIds = new Set(runs.map((r) => r.id));
-	const models = records.models.filter((m) => runIds.has(m.runId));
+	// Bundle format 1 carries the built-in encoding only: a model trained through a recorded pipeline stays out (its run keeps its figures).
+	const models = records.models.filter((m): m is ModelRecord & { preprocessing: NonNullable<ModelRecord['preprocessing']> } => runIds.has(m.runId) && !!m.preprocessing);
 	const modelIds = new Set(models.map((m) => m.id));
 	const withRows = records.chunks.length > 0;
 	const datasets = records.datasets.map((d): BundleDataset => {

@@ -24,15 +24,22 @@ async function finishedRun(runId: string): Promise<{ run: RunRecord; model: Mode
 	return { run, model: await getModel(run.modelId) };
 }
 
+/** Share links and demo pages replay the built-in encoding; a recorded pipeline is not carried (yet). */
+function builtInEncoding(model: ModelRecord): NonNullable<ModelRecord['preprocessing']> {
+	if (!model.preprocessing) throw new KilnError('ExportError', 'This run was trained through a recorded pipeline, which share links and demo pages cannot carry yet. Train a run with the built-in encoding to share it.');
+	return model.preprocessing;
+}
+
 const datasetOf = (run: RunRecord): Promise<DatasetRecord | null> => getDataset(run.datasetId).catch(() => null);
 
 async function payloadFor({ runId, title, description }: ShareRequest): Promise<SharePayload> {
 	const { run, model } = await finishedRun(runId);
 	if (run.config.classic) throw new KilnError('ExportError', `Share links and standalone pages carry networks (MLP or linear layer) only; this run is a ${familyLabel(run.config.classic.family, run.config.task)}. Export the project bundle to move it to another browser.`);
+	const preprocessing = builtInEncoding(model);
 	const dataset = await datasetOf(run);
 	const sample = dataset ? await readRows(dataset, 0, Math.min(dataset.rowCount, EXAMPLE_POOL)) : null;
-	const demo = sample && sample.rowCount > 0 ? defaultDemoConfig(sample, model.preprocessing, { title, description }) : { title, description, examples: [] };
-	return makeSharePayload(model.artifacts, model.preprocessing, demo);
+	const demo = sample && sample.rowCount > 0 ? defaultDemoConfig(sample, preprocessing, { title, description }) : { title, description, examples: [] };
+	return makeSharePayload(model.artifacts, preprocessing, demo);
 }
 
 function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord | null, model: ModelRecord | null): ModelCardInput {

@@ -1,21 +1,37 @@
-import type { ModelArtifacts, Preprocessing, PredictResult, Table } from '../protocol';
+import type { ModelArtifacts, Preprocessing, PredictResult, Table, TargetTransform } from '../protocol';
 import { KilnError } from '$shared/errors';
+import { applyPipeline, type FittedPipeline } from './data/pipeline';
 import { deserializeModel, forward, softmaxRows } from './model';
 import { encodeFeatures } from './preprocess';
 import { isClassicArtifacts } from './model-lab/artifacts';
 import { classicOutputs } from './model-lab/outputs';
 
-/** Predict every row of `table` with the preprocessing that training fitted. */
-export async function predictTable(artifacts: ModelArtifacts, prep: Preprocessing, table: Table): Promise<PredictResult> {
-	if (table.rowCount === 0) throw new KilnError('SchemaMismatchError', 'There are no rows to predict.');
+/** The encoding a stored model carries: its fitted pipeline, or (models trained before pipelines) the built-in preprocessing. */
+export type ModelEncoding = Preprocessing | FittedPipeline;
+
+export function isFittedPipeline(encoding: ModelEncoding): encoding is FittedPipeline {
+	return 'format' in encoding;
+}
+
+function encode(encoding: ModelEncoding, table: Table): { x: Float32Array; width: number; target: TargetTransform; warnings: string[] } {
+	if (isFittedPipeline(encoding)) {
+		if (!encoding.target) throw new KilnError('ModelFormatError', 'This model\'s pipeline has no target; it cannot predict.');
+		const applied = applyPipeline(encoding, table);
+		return { x: applied.x, width: applied.width, target: encoding.target, warnings: applied.warnings.map((w) => w.message) };
+	}
 	const rows = Int32Array.from({ length: table.rowCount }, (_, i) => i);
-	const { x, unknownCategories } = encodeFeatures(table, prep, rows);
+	const { x, unknownCategories } = encodeFeatures(table, encoding, rows);
+	const warnings = unknownCategories > 0 ? [`${unknownCategories} cell${unknownCategories === 1 ? '' : 's'} held a category the model has no input for (never seen in training, or too rare); they count as "none of the known categories".`] : [];
+	return { x, width: encoding.inputSize, target: encoding.target, warnings };
+}
+
+/** Predict every row of `table`, encoded exactly as training encoded its rows. */
+export async function predictTable(artifacts: ModelArtifacts, encoding: ModelEncoding, table: Table): Promise<PredictResult> {
+	if (table.rowCount === 0) throw new KilnError('SchemaMismatchError', 'There are no rows to predict.');
+	const { x, width, target, warnings } = encode(encoding, table);
 	const model = isClassicArtifacts(artifacts) ? null : await deserializeModel(artifacts);
 	try {
-		const out = model ? await forward(model, x, table.rowCount, prep.inputSize) : classicOutputs(artifacts, x, table.rowCount);
-		const warnings: string[] = [];
-		if (unknownCategories > 0) warnings.push(`${unknownCategories} cell${unknownCategories === 1 ? '' : 's'} held a category the model has no input for (never seen in training, or too rare); they count as "none of the known categories".`);
-		const target = prep.target;
+		const out = model ? await forward(model, x, table.rowCount, width) : classicOutputs(artifacts, x, table.rowCount);
 		if (target.task === 'classification') {
 			const probabilities = softmaxRows(out, target.classes.length);
 			const predictions = probabilities.map((p) => target.classes[p.indexOf(Math.max(...p))]);

@@ -1,4 +1,5 @@
 import type { Preprocessing, Table, TrainCheckpoint, TrainConfig } from '../protocol';
+import type { FittedPipeline } from './data/pipeline';
 import { encodeFeatures, encodeTarget, fitPreprocessing } from './preprocess';
 import { deserializeModel, forward } from './model';
 import { lossAndMetric } from './scores';
@@ -11,6 +12,11 @@ import { dictionaryOrderPreprocessing, splitFor } from './train-data';
  * scrambled inputs. The right one is the order whose inputs fit the stored first layer and give
  * the stored weights the lower training loss: the weights were trained on it.
  */
+/** The encoding a resumed run continues with: its fitted pipeline, or the built-in preprocessing. */
+export async function resumeEncoding(table: Table, config: TrainConfig, checkpoint: TrainCheckpoint): Promise<Preprocessing | FittedPipeline> {
+	return checkpoint.pipeline ?? resumePreprocessing(table, config, checkpoint);
+}
+
 export async function resumePreprocessing(table: Table, config: TrainConfig, checkpoint: TrainCheckpoint): Promise<Preprocessing> {
 	if (checkpoint.preprocessing) return checkpoint.preprocessing;
 	const { split } = splitFor(table, config);

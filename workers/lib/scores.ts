@@ -1,9 +1,14 @@
-import type { Metrics, Preprocessing } from '../protocol';
+import type { Metrics, TargetTransform } from '../protocol';
+
+/** What scoring needs of an encoding: the target's classes or scaling (a Preprocessing or fitted pipeline has it). */
+export interface Scoring {
+	target: TargetTransform;
+}
 import { classificationMetrics, regressionMetrics } from './metrics';
 import { argmaxRows, softmaxRows } from './model';
 
 /** Mean data loss and the curve's metric for raw model outputs, computed on the host. */
-export function lossAndMetric(out: Float32Array, y: Int32Array | Float32Array, prep: Preprocessing): { loss: number; metric: number } {
+export function lossAndMetric(out: Float32Array, y: Int32Array | Float32Array, prep: Scoring): { loss: number; metric: number } {
 	const n = y.length;
 	if (n === 0) return { loss: NaN, metric: NaN };
 	if (prep.target.task === 'classification') {
@@ -23,7 +28,7 @@ export function lossAndMetric(out: Float32Array, y: Int32Array | Float32Array, p
 }
 
 /** The run's reported metrics from raw outputs on the holdout rows. */
-export function finalMetrics(out: Float32Array, y: Int32Array | Float32Array, prep: Preprocessing): Metrics {
+export function finalMetrics(out: Float32Array, y: Int32Array | Float32Array, prep: Scoring): Metrics {
 	const target = prep.target;
 	if (target.task === 'classification') return classificationMetrics(y, argmaxRows(out, target.classes.length), target.classes);
 	return regressionMetrics(

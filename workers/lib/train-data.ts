@@ -1,64 +1,69 @@
-import type { Preprocessing, Table, TrainConfig } from '../protocol';
+import type { BalanceSummary, Preprocessing, Table, TargetTransform, TrainConfig } from '../protocol';
 import { KilnError } from '$shared/errors';
 import { findColumn } from '$shared/table';
-import { classLabels, encodeFeatures, encodeTarget, fitPreprocessing, labelledRows } from './preprocess';
-import { checkSplit, threeWaySplit, type ThreeWaySplit } from './split';
+import type { FittedPipeline, Pipeline } from './data/pipeline';
+import { balanceTraining } from './train-balance';
+import { encodeParts, type EncodedPart, type Parts } from './train-encode';
+import { runSplit, type FoldRows, type RunSplit } from './train-split';
 
-/** One part of the split, encoded for the model. */
-export interface EncodedPart {
-	rows: Int32Array;
-	x: Float32Array;
-	/** Class indices, or standardised values for regression. */
-	y: Int32Array | Float32Array;
-}
+export type { EncodedPart } from './train-encode';
 
-export interface TrainingData {
-	prep: Preprocessing;
-	train: EncodedPart;
-	validation: EncodedPart;
-	holdout: EncodedPart;
+export interface TrainingData extends Parts<EncodedPart> {
+	/** The encoding as a fitted pipeline (always; prediction replays it). */
+	fitted: FittedPipeline;
+	/** The same as the built-in `Preprocessing`, when it is one (share links and exports read it). */
+	prep: Preprocessing | null;
+	target: TargetTransform;
 	droppedRows: number;
 	width: number;
 	classes: number;
+	notes: string[];
+	balance?: BalanceSummary;
+	/** The cross-validation folds still to fit (raw table rows). */
+	folds: FoldRows[];
 }
 
 /**
- * The split a config gives on a table: rows without a target are dropped, then a seeded
- * (stratified for classes) train / validation / holdout split. Exported so tests can check
- * what training fitted on.
+ * The split a config gives on a table (see runSplit): rows without a target dropped, then a
+ * seeded train / validation / holdout split, and folds for k-fold methods. Exported so tests,
+ * resume and the recipe export see exactly what training fitted on.
  */
-export function splitFor(table: Table, config: TrainConfig): { split: ThreeWaySplit; droppedRows: number } {
-	const labelled = labelledRows(table, config.target);
-	const droppedRows = table.rowCount - labelled.length;
-	if (labelled.length < 4) throw new KilnError('TrainingError', `Only ${labelled.length} rows have a value in "${config.target}"; at least 4 are needed to train and test.`);
-	let strata: Int32Array | undefined;
-	if (config.task === 'classification') {
-		const all = classLabels(findColumn(table, config.target), labelled);
-		if (all.length < 2) throw new KilnError('TrainingError', `The target column "${config.target}" has only one class ("${all[0]}"); a classifier needs at least two. Pick another target column.`);
-		strata = encodeTarget(table, { features: [], inputSize: 0, target: { name: config.target, task: 'classification', classes: all } }, labelled) as Int32Array;
+export function splitFor(table: Table, config: TrainConfig): { split: RunSplit; droppedRows: number } {
+	return runSplit(table, config);
+}
+
+/** Encode (and balance) one set of parts; shared by the final model and each fold. */
+export function prepareParts(table: Table, config: TrainConfig, rows: Parts<Int32Array>, resume?: Preprocessing | FittedPipeline, pipeline?: Pipeline): Omit<TrainingData, 'droppedRows' | 'folds'> {
+	const encoded = encodeParts(table, config, rows, resume, pipeline);
+	const { fitted, target } = encoded;
+	const width = fitted.inputSize;
+	const classes = target.task === 'classification' ? target.classes.length : 1;
+	let train = encoded.train;
+	let balance: BalanceSummary | undefined;
+	const notes = [...encoded.notes];
+	const method = config.balance ?? 'none';
+	if (method !== 'none') {
+		if (target.task !== 'classification') throw new KilnError('ValidationError', 'Class balancing applies to classification; choose "none" for a regression target.');
+		const balanced = balanceTraining(train, width, fitted, target.classes, method, config.seed);
+		train = balanced.part;
+		balance = balanced.summary;
+		notes.push(...balanced.notes);
 	}
-	const split = threeWaySplit(labelled, config.holdoutFraction, config.validationFraction, config.seed, strata);
-	checkSplit(split, config.patience > 0);
-	return { split, droppedRows };
+	if (train.rows.length === 0) throw new KilnError('TrainingError', 'No training rows are left after the pipeline; check its filters.');
+	return { ...encoded, train, width, classes, notes, balance };
 }
 
 /**
- * Split, then fit preprocessing on the training rows only and encode every part with it. A
- * resumed run passes the preprocessing it started with, so its weights see the same inputs.
+ * Split, then fit the encoding on the training rows only and encode every part with it. A
+ * resumed run passes the encoding it started with, so its weights see the same inputs. Without
+ * a pipeline the encoding is Kiln's built-in one, and `prep` is always filled.
  */
-export function prepareTraining(table: Table, config: TrainConfig, fitted?: Preprocessing): TrainingData {
-	const { split, droppedRows } = splitFor(table, config);
-	const prep = fitted ?? fitPreprocessing(table, config.features, config.target, config.task, split.train);
-	const encode = (rows: Int32Array): EncodedPart => ({ rows, x: encodeFeatures(table, prep, rows).x, y: encodeTarget(table, prep, rows) });
-	return {
-		prep,
-		train: encode(split.train),
-		validation: encode(split.validation),
-		holdout: encode(split.holdout),
-		droppedRows,
-		width: prep.inputSize,
-		classes: prep.target.task === 'classification' ? prep.target.classes.length : 1
-	};
+export function prepareTraining(table: Table, config: TrainConfig, resume?: Preprocessing): TrainingData & { prep: Preprocessing };
+export function prepareTraining(table: Table, config: TrainConfig, resume?: Preprocessing | FittedPipeline, pipeline?: Pipeline): TrainingData;
+export function prepareTraining(table: Table, config: TrainConfig, resume?: Preprocessing | FittedPipeline, pipeline?: Pipeline): TrainingData {
+	const { split, droppedRows } = runSplit(table, config);
+	const parts = prepareParts(table, config, split, resume, pipeline);
+	return { ...parts, droppedRows, folds: split.folds, notes: [...split.notes, ...parts.notes] };
 }
 
 /**

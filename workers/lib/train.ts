@@ -1,18 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { metricNameFor, type BackendName, type EpochRecord, type JobEvent, type Table, type Task, type TrainCheckpoint, type TrainConfig, type TrainResult } from '../protocol';
+import type { BackendName, CrossValidation, FoldResult, JobEvent, Metrics, RunResult, Table, TrainCheckpoint, TrainConfig, TrainResult } from '../protocol';
 import { KilnError } from '$shared/errors';
 import { findColumn } from '$shared/table';
 import { configProblems, withConfigDefaults } from '$shared/train-config';
-import { captureCheckpoint, restoreCheckpoint } from './checkpoint';
-import { denseForward, denseLayers } from './dense';
-import { BestWeightsTracker, divergence, trivialLoss } from './early-stopping';
-import { oneHotTensor, softmaxCrossEntropy } from './losses';
-import { buildModel, forward, serializeModel } from './model';
-import { createRng, shuffleInPlace } from './random';
-import { finalMetrics, lossAndMetric } from './scores';
-import { resumePreprocessing } from './resume';
-import { prepareTraining } from './train-data';
+import type { FittedPipeline, Pipeline } from './data/pipeline';
+import { leakageCheck } from './data/split';
+import { forward, serializeModel } from './model';
+import { finalMetrics } from './scores';
+import { resumeEncoding } from './resume';
+import { prepareParts, prepareTraining } from './train-data';
+import { trainLoop } from './train-loop';
+
+export { makeTrainStep } from './train-loop';
+// Scripts written before the settings moved to $shared import them from here.
+export { DEFAULT_CONFIG } from '$shared/train-config';
 
 export interface TrainOptions {
 	onEvent?: (event: JobEvent) => void;
@@ -25,172 +26,132 @@ export interface TrainOptions {
 	onCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void> | void;
 	/** Continue a run from a checkpoint instead of starting at epoch 1. */
 	resume?: TrainCheckpoint;
+	/** A recorded pipeline to fit on the training rows (absent: the built-in encoding). */
+	pipeline?: Pipeline;
 	/** Also hand over a checkpoint after the last epoch (a search trial continues from it when promoted). */
 	checkpointAtEnd?: boolean;
 }
 
-export function validateConfig(table: Table, config: TrainConfig): void {
+export function validateConfig(table: Table, config: TrainConfig, pipeline?: Pipeline): void {
 	findColumn(table, config.target);
 	if (config.features.length === 0) throw new KilnError('TrainingError', 'Choose at least one feature column to learn from.');
 	if (config.features.includes(config.target)) throw new KilnError('TrainingError', `The target "${config.target}" cannot also be a feature.`);
-	config.features.forEach((f) => findColumn(table, f));
+	// A pipeline's inputs may be columns its own steps make; fitting names any that are missing.
+	if (!pipeline) config.features.forEach((f) => findColumn(table, f));
+	const split = config.split;
+	if (split && (split.kind === 'group-kfold' || split.kind === 'time')) findColumn(table, split.column);
 	const problems = Object.entries(configProblems(config));
 	if (problems.length > 0) throw new KilnError('ValidationError', problems.map(([field, message]) => `${field}: ${message}`).join(' '));
 }
 
-function gather(x: Float32Array, width: number, rows: ArrayLike<number>, out: Float32Array): void {
-	for (let i = 0; i < rows.length; i++) out.set(x.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
+/** The headline metrics of a score, for averaging over folds. */
+function headline(metrics: Metrics): [string, number][] {
+	return metrics.task === 'classification' ? [['accuracy', metrics.accuracy], ['macro-F1', metrics.macroF1]] : [['RMSE', metrics.rmse], ['MAE', metrics.mae], ['R²', metrics.r2]];
 }
 
-/**
- * One optimiser step on a batch (row-major features, class indices or standardised targets);
- * returns the batch's DATA loss (without the L2 penalty, so it compares with validation loss)
- * as a scalar tensor the caller reads and disposes. Shared with the benchmark so it measures
- * exactly the path training takes.
- *
- * The models buildModel makes (plain Dense stacks) train through denseForward and the
- * cross-entropy in losses.ts: same values as model.apply and tf.losses, but on tfjs-wasm the
- * step took 3–4× as long through tfjs's own gradients (see bench/README.md). Any other model
- * keeps tfjs's autodiff.
- */
-export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number) {
-	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-	const kernels = variables.filter((v) => v.shape.length === 2);
-	const width = model.inputs[0].shape[1] as number;
-	const dense = denseLayers(model);
-	return (x: Float32Array, y: number[]): tf.Scalar => {
-		let dataLoss: tf.Scalar | null = null;
-		tf.tidy(() => {
-			const n = y.length;
-			const xs = tf.tensor2d(x, [n, width]);
-			const ys = task === 'classification' ? oneHotTensor(y, classes) : tf.tensor2d(y, [n, 1]);
-			optimizer.minimize(() => {
-				const out = dense ? denseForward(dense, xs) : (model.apply(xs, { training: true }) as tf.Tensor2D);
-				const loss = (task === 'classification' ? softmaxCrossEntropy(ys, out) : tf.losses.meanSquaredError(ys, out)) as tf.Scalar;
-				// A clone: minimize() disposes the cost it is handed, which is `loss` itself without L2.
-				dataLoss = tf.keep(loss.clone());
-				if (l2 === 0) return loss;
-				const penalty = tf.addN(kernels.map((k) => tf.sum(tf.square(k))));
-				return tf.add(loss, tf.mul(penalty, l2)) as tf.Scalar;
-			}, false, variables);
-		});
-		return dataLoss!;
-	};
+/** Mean and sample standard deviation of each headline metric over the folds. */
+export function summariseFolds(folds: FoldResult[]): CrossValidation {
+	const names = folds.length > 0 ? headline(folds[0].metrics).map(([name]) => name) : [];
+	const summary = names.map((name, i) => {
+		const values = folds.map((f) => headline(f.metrics)[i][1]);
+		const mean = values.reduce((a, b) => a + b, 0) / values.length;
+		const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+		return { name, mean, std };
+	});
+	return { folds, summary };
 }
+
+type BuiltIn = TrainResult & { pipeline: FittedPipeline };
+type BuiltInOptions = Omit<TrainOptions, 'pipeline' | 'resume'> & { resume?: Omit<TrainCheckpoint, 'pipeline'> };
 
 /**
  * Train a linear model or MLP on `table` with a seeded split, shuffle and initialisation, so
- * the same table, config and backend give the same weights and metrics. Curves and early
- * stopping use the validation rows; the holdout is scored once, with the weights kept.
+ * the same table, config and backend give the same weights and metrics. A k-fold split first
+ * trains one model per fold (each scored on its own fold, the encoding fitted on the other
+ * folds' rows) and reports their mean ± std; then the final model trains on the non-holdout rows
+ * as a holdout run does. Curves and early stopping use the validation rows; the holdout is scored
+ * once, with the weights kept.
  */
-export async function trainModel(table: Table, rawConfig: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+export function trainModel(table: Table, rawConfig: TrainConfig, options?: BuiltInOptions): Promise<BuiltIn>;
+export function trainModel(table: Table, rawConfig: TrainConfig, options?: TrainOptions): Promise<RunResult>;
+export async function trainModel(table: Table, rawConfig: TrainConfig, options: TrainOptions = {}): Promise<RunResult> {
 	const config = withConfigDefaults(rawConfig);
-	validateConfig(table, config);
+	validateConfig(table, config, options.pipeline);
 	const emit = options.onEvent ?? (() => {});
 	const started = performance.now();
+	const resume = options.resume;
 	// A resumed run keeps the encoding its weights were trained on.
-	const data = prepareTraining(table, config, options.resume && (await resumePreprocessing(table, config, options.resume)));
-	const { prep, train, validation, holdout, width, classes } = data;
+	const data = prepareTraining(table, config, resume && (await resumeEncoding(table, config, resume)), options.pipeline);
+	const { train, validation, holdout, width } = data;
 	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
+	for (const note of data.notes) emit({ type: 'log', message: note });
+	if (data.balance) {
+		const { before, after, classes } = data.balance;
+		emit({ type: 'log', message: `Training rows per class before balancing: ${classes.map((c, i) => `${c} ${before[i]}`).join(', ')}; after: ${classes.map((c, i) => `${c} ${after[i]}`).join(', ')}.` });
+	}
+
+	const phases = (resume ? 0 : data.folds.length) + 1;
+	const progressInterval = options.progressInterval ?? 100;
+	const folds: FoldResult[] = resume?.folds ? [...resume.folds] : [];
+	if (!resume) {
+		for (const [f, rows] of data.folds.entries()) {
+			emit({ type: 'log', message: `Fold ${f + 1} of ${data.folds.length}: training on ${rows.train.length} rows, scoring on ${rows.validation.length}.` });
+			const part = prepareParts(table, config, { ...rows, holdout: new Int32Array(0) }, undefined, options.pipeline);
+			const foldConfig = { ...config, patience: part.validation.rows.length > 0 ? config.patience : 0 };
+			const run = await trainLoop(part, foldConfig, { emit, signal: options.signal, progressInterval, fraction: (own) => (f + own) / phases, curves: false, checkpointInterval: Infinity });
+			try {
+				const out = await forward(run.model, part.validation.x, part.validation.rows.length, part.width);
+				const metrics = finalMetrics(out, part.validation.y, part);
+				folds.push({ fold: f + 1, trainRows: part.train.rows.length, validationRows: part.validation.rows.length, metrics, bestEpoch: run.bestEpoch });
+				emit({ type: 'log', message: `Fold ${f + 1}: ${headline(metrics).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ')} (best epoch ${run.bestEpoch}).` });
+			} finally {
+				run.model.dispose();
+			}
+		}
+	}
+	const crossValidation = folds.length > 0 ? summariseFolds(folds) : undefined;
+	if (crossValidation) emit({ type: 'log', message: `Cross-validation over ${folds.length} folds: ${crossValidation.summary.map((s) => `${s.name} ${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`).join(', ')}. Now the final model on all non-holdout rows.` });
+
 	emit({ type: 'log', message: `Training on ${train.rows.length} rows, validating on ${validation.rows.length}, holding out ${holdout.rows.length} for the final score; ${width} inputs after encoding.` });
-
-	const model = buildModel({ kind: config.model, inputSize: width, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed });
-	const optimizer = tf.train.adam(config.learningRate);
-	const step = makeTrainStep(model, optimizer, config.task, classes, config.l2);
-	const rng = createRng(config.seed);
-	const order = Int32Array.from({ length: train.rows.length }, (_, i) => i);
-	const batches = Math.ceil(order.length / config.batchSize);
-	const xBatch = new Float32Array(config.batchSize * width);
-	const history: EpochRecord[] = [];
-	const interval = options.progressInterval ?? 100;
-	const checkpointInterval = options.checkpointInterval ?? Infinity;
-	const trivial = trivialLoss(config.task, classes);
-	const metricName = metricNameFor(config.task);
-	let lastProgress = -Infinity;
-	let lastCheckpoint = performance.now();
-	let trainingMs = 0;
-	let firstEpoch = 1;
-	let stoppedEarly = false;
-	let tracker = new BestWeightsTracker(config.patience);
-
+	const done = phases - 1;
+	const run = await trainLoop(data, config, {
+		emit,
+		signal: options.signal,
+		progressInterval,
+		fraction: (own) => (done + own) / phases,
+		curves: true,
+		checkpointInterval: options.checkpointInterval ?? Infinity,
+		checkpointAtEnd: options.checkpointAtEnd,
+		resume,
+		onCheckpoint: options.onCheckpoint && ((c) => options.onCheckpoint!({ ...c, ...(data.prep ? { preprocessing: data.prep } : { pipeline: data.fitted }), ...(folds.length > 0 ? { folds } : {}) }))
+	});
 	try {
-		const resume = options.resume;
-		if (resume) {
-			if (resume.epoch >= config.epochs) throw new KilnError('TrainingError', `The checkpoint is at epoch ${resume.epoch}, but the run only has ${config.epochs} epochs.`);
-			await restoreCheckpoint(model, optimizer, resume);
-			// Replaying the seeded shuffles puts the batch order exactly where the run stopped.
-			for (let e = 1; e <= resume.epoch; e++) shuffleInPlace(order, rng);
-			history.push(...resume.history);
-			trainingMs = resume.trainingMs;
-			firstEpoch = resume.epoch + 1;
-			tracker = new BestWeightsTracker(config.patience, resume.best);
-			emit({ type: 'log', message: `Resumed from the checkpoint after epoch ${resume.epoch}.` });
-		}
-		let epoch = firstEpoch;
-		for (; epoch <= config.epochs; epoch++) {
-			const epochStart = performance.now();
-			shuffleInPlace(order, rng);
-			let lossSum = 0;
-			for (let b = 0; b < batches; b++) {
-				if (options.signal?.aborted) throw new KilnError('AbortError', 'Training was cancelled.');
-				const idx = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, order.length));
-				const n = idx.length;
-				gather(train.x, width, idx, xBatch);
-				const lossTensor = step(xBatch.subarray(0, n * width), Array.from(idx, (i) => train.y[i]));
-				const loss = (await lossTensor.data())[0];
-				lossTensor.dispose();
-				const diverged = divergence(loss, trivial, 'batch', epoch, config.learningRate);
-				if (diverged) throw new KilnError('DivergedError', diverged);
-				lossSum += loss * n;
-				const now = performance.now();
-				if (now - lastProgress >= interval || b === batches - 1) {
-					lastProgress = now;
-					emit({ type: 'progress', fraction: (epoch - 1 + (b + 1) / batches) / config.epochs, epoch, epochs: config.epochs, batch: b + 1, batches });
-				}
-			}
-			trainingMs += performance.now() - epochStart;
-			const trainLoss = lossSum / order.length;
-			const diverged = divergence(trainLoss, trivial, 'epoch', epoch, config.learningRate);
-			if (diverged) throw new KilnError('DivergedError', diverged);
-			const scores = validation.rows.length > 0 ? lossAndMetric(await forward(model, validation.x, validation.rows.length, width), validation.y, prep) : { loss: NaN, metric: NaN };
-			const record = { epoch, trainLoss, valLoss: scores.loss, valMetric: scores.metric };
-			history.push(record);
-			emit({ type: 'metric', metricName, ...record });
-			const stop = config.patience > 0 && (await tracker.observe(model, epoch, scores.loss));
-			if (stop) {
-				stoppedEarly = epoch < config.epochs;
-				emit({ type: 'log', message: `Early stopping after epoch ${epoch}: the validation loss has not improved for ${config.patience} epochs; keeping the weights of epoch ${tracker.best!.epoch}.` });
-				break;
-			}
-			const due = epoch < config.epochs ? performance.now() - lastCheckpoint >= checkpointInterval : !!options.checkpointAtEnd;
-			if (options.onCheckpoint && due) {
-				const checkpoint = await captureCheckpoint(model, optimizer, epoch, history, trainingMs);
-				await options.onCheckpoint({ ...checkpoint, best: tracker.best, preprocessing: prep });
-				lastCheckpoint = performance.now();
-			}
-		}
-		const lastEpoch = Math.min(epoch, config.epochs);
-		if (config.patience > 0) tracker.restore(model);
-		const out = await forward(model, holdout.x, holdout.rows.length, width);
-		const result: TrainResult = {
-			model: await serializeModel(model),
-			preprocessing: prep,
-			metrics: finalMetrics(out, holdout.y, prep),
-			history,
+		const out = await forward(run.model, holdout.x, holdout.rows.length, width);
+		const inputs = data.fitted.inputs.map((c) => c.name).filter((name) => table.columns.some((c) => c.name === name));
+		const leak = inputs.length > 0 ? leakageCheck(table, inputs, Int32Array.from([...train.rows, ...validation.rows].filter((r) => r >= 0)), holdout.rows, 5) : null;
+		const result: RunResult = {
+			model: await serializeModel(run.model),
+			...(data.prep ? { preprocessing: data.prep } : {}),
+			pipeline: data.fitted,
+			metrics: finalMetrics(out, holdout.y, data),
+			history: run.history,
 			backend: tf.getBackend() as BackendName,
 			trainRows: train.rows.length,
 			validationRows: validation.rows.length,
 			holdoutRows: holdout.rows.length,
 			droppedRows: data.droppedRows,
 			durationMs: performance.now() - started,
-			samplesPerSecond: trainingMs > 0 ? (train.rows.length * lastEpoch) / (trainingMs / 1000) : 0,
-			bestEpoch: config.patience > 0 ? (tracker.best?.epoch ?? lastEpoch) : lastEpoch,
-			stoppedEarly
+			samplesPerSecond: run.trainingMs > 0 ? (train.rows.length * run.lastEpoch) / (run.trainingMs / 1000) : 0,
+			bestEpoch: run.bestEpoch,
+			stoppedEarly: run.stoppedEarly,
+			...(crossValidation ? { crossValidation } : {}),
+			...(leak ? { leakage: { holdoutRows: leak.holdoutRows, trainRows: leak.trainRows, examples: leak.examples } } : {}),
+			...(data.balance ? { balance: data.balance } : {}),
+			...(data.notes.length > 0 ? { notes: data.notes } : {})
 		};
 		emit({ type: 'done' });
 		return result;
 	} finally {
-		model.dispose();
-		optimizer.dispose();
+		run.model.dispose();
 	}
 }

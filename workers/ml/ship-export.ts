@@ -1,4 +1,4 @@
-import { clearVariants, getDataset, getModel, getRun, getVariant, loadTable, saveTradeoff, saveVariant } from '$lib/db';
+import { clearVariants, getDataset, getModel, getRun, getVariant, loadTable, saveTradeoff, saveVariant, type ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { checkOnnx, modelOnnx, pipelineOnnx, tfjsZip, type RunModel } from '../lib/ship-run/export-run';
 import { compressRun, runSplit } from '../lib/ship-run/variants';
@@ -12,6 +12,12 @@ import type { Preprocessing, ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
 
+/** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
+function builtIn(stored: ModelRecord): Preprocessing {
+	if (!stored.preprocessing) throw new KilnError('ExportError', 'This run was trained through a recorded pipeline, which ONNX and tfjs exports and compression cannot carry yet. Train a run with the built-in encoding to export it.');
+	return stored.preprocessing;
+}
+
 /** The run's model, or one of its stored variants, with the data to check it on. */
 async function load(runId: string, variantId = 'float32') {
 	const run = await getRun(runId);
@@ -19,12 +25,12 @@ async function load(runId: string, variantId = 'float32') {
 	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 	const stored = await getModel(run.modelId);
 	await ensureBackend();
-	let model: RunModel = { artifacts: stored.artifacts, preprocessing: stored.preprocessing };
+	let model: RunModel = { artifacts: stored.artifacts, preprocessing: builtIn(stored) };
 	let onnx: Uint8Array | undefined;
 	let label = 'Original (float32)';
 	if (variantId !== 'float32') {
 		const variant = await getVariant(runId, variantId);
-		model = { artifacts: variant.artifacts, preprocessing: stored.preprocessing };
+		model = { artifacts: variant.artifacts, preprocessing: builtIn(stored) };
 		onnx = variant.onnx;
 		label = variant.row.label;
 		if (!onnx) throw new KilnError('ExportError', `“${label}” exists only as tfjs files (ONNX has no such storage format); export it as tfjs, or pick another variant.`);
@@ -90,7 +96,7 @@ export const shipExportHandlers: ShipExportApi = {
 			'Outputs: class logits (apply softmax) or, for regression, the standardised target (multiply by std, add mean).',
 			''
 		].join('\n');
-		const zip = tfjsZip({ artifacts, preprocessing: stored.preprocessing }, note);
+		const zip = tfjsZip({ artifacts, preprocessing: builtIn(stored) }, note);
 		return { file: new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }), bytes: zip.length, variantId };
 	},
 
@@ -103,7 +109,7 @@ export const shipExportHandlers: ShipExportApi = {
 		onProgress?.({ fraction: 0, label: 'Starting ONNX Runtime Web' });
 		const ort = await loadOrt();
 		const table = await loadTable(await getDataset(run.datasetId));
-		const model: RunModel = { artifacts: stored.artifacts, preprocessing: stored.preprocessing };
+		const model: RunModel = { artifacts: stored.artifacts, preprocessing: builtIn(stored) };
 		const split = runSplit(table, run.config, model);
 		await clearVariants(run);
 		const rows = await compressRun(model, run.config, split, request, {

@@ -116,8 +116,9 @@ export const visionHandlers: VisionMlApi = {
 
 	async predictImage(modelId, file, fileName, k) {
 		const record = await getModel(modelId);
-		const shape = record.preprocessing.image;
-		if (!shape) throw new KilnError('ValidationError', 'The model in use takes table rows, not images.');
+		const prep = record.preprocessing;
+		const shape = prep?.image;
+		if (!prep || !shape) throw new KilnError('ValidationError', 'The model in use takes table rows, not images.');
 		const { backend } = await ensureBackend();
 		if (backend === 'wasm') registerWasmKernels();
 		let pixels: Uint8Array;
@@ -127,7 +128,7 @@ export const visionHandlers: VisionMlApi = {
 			throw new KilnError('ImageDecodeError', `${fileName} could not be decoded as an image (${errorMessage(e)}). Use a PNG, JPEG, GIF, BMP or WebP file.`);
 		}
 		const model = await modelFor(modelId, record.artifacts);
-		const classes = record.preprocessing.target.task === 'classification' ? record.preprocessing.target.classes : [];
+		const classes = prep.target.task === 'classification' ? prep.target.classes : [];
 		const probabilities = await predictProbabilities(model, pixels, 1);
 		const top = topK(probabilities, classes, Math.min(k, classes.length)).map(({ name, probability }) => ({ name, probability }));
 		let method: ImagePrediction['method'] = 'Grad-CAM';

@@ -1,6 +1,9 @@
 import type { ActiveBackend, BackendChoice, EnvironmentReport } from './backends';
 import type { Table } from './tables';
-import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './training';
+import type { JobEvent, PredictResult, RunResult, Task, TrainConfig } from './training';
+import type { ImportChoices, ImportPreview, PipelinePreviewResult } from './data';
+import type { Pipeline } from '$workers/lib/data/pipeline';
+import type { SemanticType } from '$workers/lib/data/import/types';
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
@@ -13,12 +16,15 @@ import type { LockApi, TrustApi } from './trust';
 
 /** A file to import into a project; the data worker parses it and stores it itself. */
 export interface ImportRequest {
+	/** Chosen by the page, so it can remove what a cancelled (terminated) import left. */
+	datasetId: string;
 	file: Blob;
 	fileName: string;
 	projectId: string;
 	source: 'upload' | 'demo';
 	/** Used as the target when the file has that column; otherwise one is guessed. */
 	preferredTarget?: string;
+	choices?: ImportChoices;
 }
 
 export interface ImportSummary {
@@ -29,9 +35,17 @@ export interface ImportSummary {
 }
 
 export interface DataWorkerApi extends ShipDataApi, VisionDataApi, LockApi {
+	/** The first rows of a file and what the importer detected, nothing stored. */
+	previewFile(file: Blob, fileName: string, choices?: ImportChoices): Promise<ImportPreview>;
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
 	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
+	/** Profile a stored dataset again over its chunks (after the target changed), and store it. */
+	profileDataset(datasetId: string, target: string | undefined, onProgress?: (fraction: number) => void): Promise<void>;
+	/** Change a stored column's type (chunks rewritten in one transaction), then profile again; returns the cells lost. */
+	retypeColumn(datasetId: string, column: string, semantic: SemanticType, target: string | undefined): Promise<{ lost: number }>;
+	/** Run a pipeline being edited on a sample of a stored dataset. */
+	previewPipeline(datasetId: string, pipeline: Pipeline, target?: string): Promise<PipelinePreviewResult>;
 }
 
 /** Train a stored run: the worker reads the dataset (and checkpoint) from IndexedDB itself. */
@@ -41,6 +55,8 @@ export interface TrainRequest {
 	config: TrainConfig;
 	/** Continue from the run's stored checkpoint. */
 	resume: boolean;
+	/** The pipeline version to fit (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
 /** Predictions for a file, with the person's own columns kept so results can be joined back. */
@@ -61,7 +77,7 @@ export interface BackendApi {
 }
 
 export interface TrainApi {
-	train(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	train(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<RunResult>;
 }
 
 export interface PredictApi {

@@ -6,6 +6,7 @@ export type { ErrorKind } from '$shared/errors';
 export * from './backends';
 export * from './tables';
 export * from './training';
+export * from './data';
 export * from './api';
 export * from './evaluation';
 export * from './tuning';

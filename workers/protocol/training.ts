@@ -2,6 +2,8 @@ import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
 import type { ClassicRunInfo, ClassicSpec, ModelImportances } from './models';
+import type { FittedPipeline } from '$workers/lib/data/pipeline';
+import type { BalanceMethod, FoldResult, RunDataReport, SplitMethod } from './data';
 import type { ImageShapeInfo, VisionConfig } from './vision';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
@@ -33,6 +35,10 @@ export interface TrainConfig {
 	patience: number;
 	/** Set for a classic family (tree, forest, boosting, kNN, naive Bayes, solver-fitted linear); `model` is then unused. */
 	classic?: ClassicSpec;
+	/** Absent: a (stratified for classes) holdout, as before splits could be chosen. */
+	split?: SplitMethod;
+	/** Class balancing of the training rows (classification); absent: none. */
+	balance?: BalanceMethod;
 	/** Set on image runs (a CNN on an image dataset); tabular fields then hold neutral values. */
 	vision?: VisionConfig;
 }
@@ -92,7 +98,7 @@ export interface ModelArtifacts {
 	weightData: ArrayBuffer;
 }
 
-export interface TrainResult {
+export interface TrainResult extends RunDataReport {
 	model: ModelArtifacts;
 	preprocessing: Preprocessing;
 	metrics: Metrics;
@@ -112,6 +118,12 @@ export interface TrainResult {
 	importances?: ModelImportances;
 	classicInfo?: ClassicRunInfo;
 }
+
+/**
+ * A run's result when it may have fitted a recorded pipeline: `pipeline` holds the encoding, and
+ * `preprocessing` (which share links and exports read) is there only when it is the built-in one.
+ */
+export type RunResult = Omit<TrainResult, 'preprocessing'> & { preprocessing?: Preprocessing };
 
 /** The best weights so far under early stopping, kept so a resumed run can still return them. */
 export interface BestWeights {
@@ -138,6 +150,10 @@ export interface TrainCheckpoint {
 	 * (absent in checkpoints stored before it was kept; see train.ts for how those resume).
 	 */
 	preprocessing?: Preprocessing;
+	/** A run with a recorded pipeline: the pipeline fitted on its training rows. */
+	pipeline?: FittedPipeline;
+	/** Cross-validation folds finished before the final model started. */
+	folds?: FoldResult[];
 }
 
 /** Progress stream of a long job, tagged by `type` so any UI can render it generically. */

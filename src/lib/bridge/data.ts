@@ -1,11 +1,30 @@
 import * as Comlink from 'comlink';
-import type { ImportRequest, ImportSummary, Table } from '$workers/protocol';
+import type { ImportChoices, ImportPreview, ImportRequest, ImportSummary, PipelinePreviewResult, Table } from '$workers/protocol';
+import type { Pipeline } from '$workers/lib/data/pipeline';
+import type { SemanticType } from '$workers/lib/data/import/types';
 import { data, reader } from './workers';
 
 export function importFile(request: ImportRequest, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<ImportSummary> {
 	return data.call((api) => api.importFile(request, onProgress && Comlink.proxy(onProgress)), signal);
 }
 
+/** A file's first rows and detected format; in the reader worker, so it never waits behind an import. */
+export function previewFile(file: Blob, fileName: string, choices?: ImportChoices, signal?: AbortSignal): Promise<ImportPreview> {
+	return reader.call((api) => api.previewFile(file, fileName, choices), signal);
+}
+
 export function readRows(datasetId: string, start: number, count: number): Promise<Table> {
 	return reader.call((api) => api.readRows(datasetId, start, count));
+}
+
+export function profileDataset(datasetId: string, target: string | undefined, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<void> {
+	return data.call((api) => api.profileDataset(datasetId, target, onProgress && Comlink.proxy(onProgress)), signal);
+}
+
+export function previewPipeline(datasetId: string, pipeline: Pipeline, signal?: AbortSignal): Promise<PipelinePreviewResult> {
+	return reader.call((api) => api.previewPipeline(datasetId, pipeline), signal);
+}
+
+export function retypeColumn(datasetId: string, column: string, semantic: SemanticType, target: string | undefined, signal?: AbortSignal): Promise<{ lost: number }> {
+	return data.call((api) => api.retypeColumn(datasetId, column, semantic, target), signal);
 }

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { ActiveBackend, BackendChoice, EnvironmentReport, FilePrediction, JobEvent, PredictResult, TrainRequest, TrainResult } from '$workers/protocol';
+import type { ActiveBackend, BackendChoice, EnvironmentReport, FilePrediction, JobEvent, PredictResult, TrainRequest, RunResult } from '$workers/protocol';
 import { mlPool, predictor, prober } from './workers';
 
 export const trainingSlots = mlPool.size;
@@ -13,7 +13,7 @@ export interface TrainJob {
 	signal?: AbortSignal;
 }
 
-export function train({ request, backend, onEvent, onStart, signal }: TrainJob): Promise<TrainResult> {
+export function train({ request, backend, onEvent, onStart, signal }: TrainJob): Promise<RunResult> {
 	return mlPool.run(async (api) => {
 		await api.useBackend(await backend());
 		return api.train(request, Comlink.proxy(onEvent));

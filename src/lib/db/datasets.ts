@@ -3,6 +3,8 @@ import { KilnError } from '$shared/errors';
 import { chunksToTable, describeColumns, tableBytes, tableToChunks, CHUNK_ROWS } from './columnar';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { DatasetRecord } from './schema';
+import type { DatasetProfile } from '$workers/lib/data/profile/types';
+import { columnProfiles } from './imports';
 
 export interface NewDataset {
 	projectId: string;
@@ -85,9 +87,22 @@ export async function readRows(record: DatasetRecord, start: number, count: numb
 	};
 }
 
+/** The project's datasets, newest first; imports still streaming in are not among them. */
 export async function listDatasets(projectId: string): Promise<DatasetRecord[]> {
 	const list = await (await openKilnDb()).getAllFromIndex('datasets', 'byProject', projectId);
-	return list.sort((a, b) => b.createdAt - a.createdAt);
+	return list.filter((d) => d.status !== 'importing').sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** Replace a dataset's profile (computed again after its target changed). */
+export async function storeProfile(datasetId: string, details: DatasetProfile): Promise<void> {
+	const db = await openKilnDb();
+	await write('the profile', () =>
+		atomically(db.transaction('datasets', 'readwrite'), async (tx) => {
+			const record = await tx.store.get(datasetId);
+			if (!record) throw new KilnError('NotFoundError', 'This dataset is no longer stored.');
+			await tx.store.put({ ...record, details, profile: columnProfiles(details) });
+		})
+	);
 }
 
 /** Make another of the project's datasets the current one; its target is kept if it has that column. */

@@ -133,7 +133,7 @@ describe.each(FIXTURES.map((f) => [f.version, f] as const))('database version %i
 			const model = await getModel(run.modelId!);
 			expect(model.runId).toBe(run.id);
 			const table = await tableOf(run.datasetId, datasets);
-			const prediction = await predictTable(model.artifacts, model.preprocessing, table);
+			const prediction = await predictTable(model.artifacts, model.preprocessing!, table);
 			expectSamePrediction(prediction, fixture.expected.predictions[run.id], run.config.task);
 			if (run.metrics?.task === 'classification') {
 				// Over every row (training rows included), a working model beats its holdout share.

@@ -1,4 +1,4 @@
-import type { TrainCheckpoint, TrainConfig, TrainResult } from '$workers/protocol';
+import type { RunResult, TrainCheckpoint, TrainConfig } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { CheckpointRecord, EndedStatus, ModelRecord, ProjectRecord, RunRecord } from './schema';
@@ -11,6 +11,8 @@ export interface NewRun {
 	projectId: string;
 	datasetId: string;
 	config: TrainConfig;
+	/** The pipeline version it trains with (absent: the built-in encoding). */
+	pipelineId?: string;
 	/** The search whose best config it trains, if any. */
 	searchId?: string;
 }
@@ -48,14 +50,17 @@ export async function getRun(id: string): Promise<RunRecord> {
  * Store the trained model and mark the run done, together or not at all. The first model of a
  * project becomes its model in use; later ones wait until the person stars them.
  */
-export async function finishRun(run: RunRecord, result: TrainResult): Promise<RunRecord> {
+export async function finishRun(run: RunRecord, result: RunResult): Promise<RunRecord> {
 	const model: ModelRecord = {
 		id: newId('model'),
 		runId: run.id,
 		projectId: run.projectId,
 		createdAt: Date.now(),
 		artifacts: result.model,
-		preprocessing: result.preprocessing
+		...(result.preprocessing ? { preprocessing: result.preprocessing } : {}),
+		...(result.pipeline ? { pipeline: result.pipeline } : {}),
+		...(result.inputs ? { inputs: result.inputs } : {}),
+		...(result.missing ? { missing: result.missing } : {})
 	};
 	const done: RunRecord = {
 		...run,
@@ -72,7 +77,11 @@ export async function finishRun(run: RunRecord, result: TrainResult): Promise<Ru
 		bestEpoch: result.bestEpoch,
 		stoppedEarly: result.stoppedEarly,
 		...(result.importances ? { importances: result.importances } : {}),
-		...(result.classicInfo ? { classicInfo: result.classicInfo } : {})
+		...(result.classicInfo ? { classicInfo: result.classicInfo } : {}),
+		crossValidation: result.crossValidation,
+		leakage: result.leakage,
+		balance: result.balance,
+		notes: result.notes
 	};
 	const db = await openKilnDb();
 	return write('the trained model', () =>

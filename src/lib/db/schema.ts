@@ -17,6 +17,10 @@ import type {
 } from '$workers/protocol';
 import type { PrivacyRecord, RunVariant, TrustSummary } from '$workers/protocol/trust';
 import type { EncryptedRecord, ProjectLock } from '$workers/lib/trust/types';
+import type { InputColumn, RunDataReport } from '$workers/protocol';
+import type { DateOrder, FormatInfo, ImportWarning, SemanticType } from '$workers/lib/data/import/types';
+import type { DatasetProfile } from '$workers/lib/data/profile/types';
+import type { FittedPipeline } from '$workers/lib/data/pipeline';
 
 export const DB_NAME = 'kiln';
 /** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */
@@ -54,6 +58,11 @@ export interface StoredColumn {
 	kind: ColumnKind;
 	/** Dictionary of a categorical column; chunks hold only the Int32 codes. */
 	categories?: string[];
+	/** What the column means (absent on datasets imported before types were inferred). */
+	semantic?: SemanticType;
+	/** Boolean columns (stored 0/1): the file's spelling of [false, true]. */
+	booleanLabels?: [string, string];
+	dateOrder?: DateOrder;
 }
 
 export interface DatasetRecord {
@@ -69,6 +78,17 @@ export interface DatasetRecord {
 	chunkCount: number;
 	bytes: number;
 	createdAt: number;
+	/**
+	 * 'importing' while the data worker streams its chunks in: such a record is not listed, and
+	 * one left by a closed tab is removed with its chunks on the next visit.
+	 */
+	status?: 'importing';
+	/** The full profile (plots, pairs, warnings); absent on datasets imported before it existed. */
+	details?: DatasetProfile;
+	format?: FormatInfo;
+	warnings?: ImportWarning[];
+	/** The missing-value tokens it was imported with, reused for prediction files. */
+	missing?: string[];
 	/** Image datasets: shape and classes; chunks then hold [pixels uint8 NHWC, labels Int32]. */
 	images?: ImageDatasetMeta;
 }
@@ -88,7 +108,7 @@ export interface ChunkRecord {
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed' | 'diverged' | 'interrupted';
 export type EndedStatus = 'cancelled' | 'failed' | 'diverged';
 
-export interface RunRecord {
+export interface RunRecord extends Omit<RunDataReport, 'pipeline' | 'inputs' | 'missing'> {
 	id: string;
 	projectId: string;
 	datasetId: string;
@@ -141,7 +161,14 @@ export interface ModelRecord {
 	projectId: string;
 	createdAt: number;
 	artifacts: ModelArtifacts;
-	preprocessing: Preprocessing;
+	/** The built-in encoding; absent when the model was trained through a custom pipeline. */
+	preprocessing?: Preprocessing;
+	/** The fitted pipeline prediction replays (absent: models trained before pipelines; see fromLegacyPreprocessing). */
+	pipeline?: FittedPipeline;
+	/** The columns a prediction file must hold, with the types they were imported as. */
+	inputs?: InputColumn[];
+	/** Missing-value tokens of the dataset it was trained on. */
+	missing?: string[];
 }
 
 /** The latest checkpoint of a run still in progress; removed when the run ends. */

@@ -83,7 +83,7 @@ export async function trainClassic(table: Table, rawConfig: TrainConfig, options
 }
 
 function scoreOn(model: ClassicModel, part: EncodedPart, data: TrainingData): { loss: number; metric: number } {
-	return lossAndMetric(classicRawOutputs(model, part.x, part.rows.length), part.y, data.prep);
+	return lossAndMetric(classicRawOutputs(model, part.x, part.rows.length), part.y, data);
 }
 
 /**

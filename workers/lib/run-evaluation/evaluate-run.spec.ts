@@ -2,13 +2,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassificationMetrics, ClassificationReport, RegressionMetrics, RegressionReport, Table, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { trainModel } from '$workers/lib/train';
-import { rowsTable } from '$workers/lib/rows-table';
+import { readFormRows } from '$workers/lib/predict-input';
 import { createRng } from '$workers/lib/random';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
 import { evaluateRun } from './evaluate-run';
 import { explainRow } from './explain-row';
 
 beforeAll(useCpu);
+
+/** A row typed into the predict form, read as the worker reads it. */
+const formRows = (features: { name: string; kind: 'numeric' | 'categorical' }[], rows: Record<string, string>[]) => readFormRows(features.map((f) => ({ name: f.name, kind: f.kind })), rows);
 
 const configFor = (table: Table, target: string, task: TrainConfig['task'], change: Partial<TrainConfig> = {}): TrainConfig => ({
 	...DEFAULT_CONFIG,
@@ -82,7 +85,7 @@ describe('evaluateRun on a trained classifier (breast cancer)', () => {
 		const trained = await trainModel(table, small);
 		const model = { artifacts: trained.model, preprocessing: trained.preprocessing };
 		const row = Object.fromEntries(trained.preprocessing.features.map((f) => [f.name, f.kind === 'numeric' ? String(f.mean + 2 * f.std) : '']));
-		const explanation = await explainRow(model, rowsTable(trained.preprocessing.features, [row]));
+		const explanation = await explainRow(model, await formRows(trained.preprocessing.features, [row]));
 		expect(['benign', 'malignant']).toContain(explanation.explained);
 		expect(explanation.columns).toHaveLength(31);
 		const sum = explanation.columns.reduce((s, c) => s + c.contribution, 0);
@@ -108,7 +111,7 @@ describe('evaluateRun on a regressor (penguin body mass)', () => {
 		expect(report.points.actual).toHaveLength(trained.holdoutRows);
 		expect(evaluation.importance!.metric).toBe('rmse');
 		expect(evaluation.importance!.columns.map((c) => c.name)).toContain('species');
-		const explanation = await explainRow({ artifacts: trained.model, preprocessing: trained.preprocessing }, rowsTable(trained.preprocessing.features, [{ species: 'Gentoo', island: 'Biscoe', bill_length_mm: '47', bill_depth_mm: '15', flipper_length_mm: '217', sex: 'male' }]));
+		const explanation = await explainRow({ artifacts: trained.model, preprocessing: trained.preprocessing }, await formRows(trained.preprocessing.features, [{ species: 'Gentoo', island: 'Biscoe', bill_length_mm: '47', bill_depth_mm: '15', flipper_length_mm: '217', sex: 'male' }]));
 		expect(explanation.explained).toBe('body_mass_g');
 		expect(explanation.output).toBeGreaterThan(4500);
 		const sum = explanation.columns.reduce((s, c) => s + c.contribution, 0);

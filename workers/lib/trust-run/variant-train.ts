@@ -65,7 +65,7 @@ export async function trainVariant(table: Table, rawConfig: TrainConfig, variant
 
 async function validationScores(model: tfl.LayersModel, data: TrainingData) {
 	const v = data.validation;
-	return v.rows.length > 0 ? lossAndMetric(await forward(model, v.x, v.rows.length, data.width), v.y, data.prep) : { loss: NaN, metric: NaN };
+	return v.rows.length > 0 ? lossAndMetric(await forward(model, v.x, v.rows.length, data.width), v.y, data) : { loss: NaN, metric: NaN };
 }
 
 async function reweighed(model: tfl.LayersModel, table: Table, config: TrainConfig, data: TrainingData, sensitive: string[], emit: (e: JobEvent) => void, signal?: AbortSignal) {
@@ -73,7 +73,7 @@ async function reweighed(model: tfl.LayersModel, table: Table, config: TrainConf
 	if (sensitive.length === 0) throw new KilnError('ValidationError', 'Choose at least one sensitive column to reweigh by.');
 	// Weights by (group, label) cell of the training rows, so groups and labels are independent under them.
 	const groups = groupKeys(sensitiveValues(table, sensitive, train.rows));
-	const target = data.prep.target;
+	const target = data.target;
 	if (target.task !== 'classification') throw new KilnError('ValidationError', 'Reweighing balances groups against classes, so it needs a classification run.');
 	const { weights, table: cells } = reweighing(train.y, groups);
 	emit({ type: 'log', message: `Reweighing by ${sensitive.join(' × ')}: ${cells.map((c) => `${c.group} · ${target.classes[c.label]} × ${c.weight.toFixed(2)}`).join(', ')}.` });

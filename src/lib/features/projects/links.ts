@@ -3,6 +3,7 @@ import { resolve } from '$app/paths';
 /** The sections of a project workspace, in the order the navigation shows them. */
 export const SECTIONS = [
 	{ id: 'data', label: 'Data' },
+	{ id: 'prepare', label: 'Prepare' },
 	{ id: 'train', label: 'Train' },
 	{ id: 'runs', label: 'Runs' },
 	{ id: 'tune', label: 'Tune' },

@@ -1,8 +1,9 @@
 import { toUiError, type UiError } from '$lib/components/ui-error';
-import { getProject, listDatasets, listRuns, settleOrphanRuns, updateProject, useDataset, useRunModel, type DatasetRecord, type ProjectRecord, type RunRecord } from '$lib/db';
+import { getProject, listDatasets, listPipelines, listRuns, settleOrphanImports, settleOrphanRuns, updateProject, useDataset, useRunModel, type DatasetRecord, type PipelineRecord, type ProjectRecord, type RunRecord } from '$lib/db';
 import { jobs } from '$lib/jobs/registry.svelte';
 import type { Task } from '$workers/protocol';
 import { activeRunIds } from '../train/run-locks';
+import { activeImportIds } from '../data/import-locks';
 
 /**
  * One project as its sections see it: the record, its datasets, its runs. Sections keep their
@@ -13,6 +14,8 @@ export class ProjectState {
 	project = $state.raw<ProjectRecord | null>(null);
 	datasets = $state.raw<DatasetRecord[]>([]);
 	runs = $state.raw<RunRecord[]>([]);
+	/** Saved pipeline versions, newest first. */
+	pipelines = $state.raw<PipelineRecord[]>([]);
 	error = $state<UiError | null>(null);
 	loading = $state(true);
 
@@ -27,6 +30,7 @@ export class ProjectState {
 		this.loading = true;
 		try {
 			await settleOrphanRuns(this.id, await activeRunIds());
+			await settleOrphanImports(this.id, await activeImportIds());
 			await this.refresh();
 		} catch (e) {
 			this.error = toUiError(e);
@@ -36,10 +40,11 @@ export class ProjectState {
 	}
 
 	async refresh(): Promise<void> {
-		const [project, datasets, runs] = await Promise.all([getProject(this.id), listDatasets(this.id), listRuns(this.id)]);
+		const [project, datasets, runs, pipelines] = await Promise.all([getProject(this.id), listDatasets(this.id), listRuns(this.id), listPipelines(this.id)]);
 		this.project = project;
 		this.datasets = datasets;
 		this.runs = runs;
+		this.pipelines = pipelines;
 	}
 
 	/** Run a change, then read the project again; errors are shown, not thrown. */

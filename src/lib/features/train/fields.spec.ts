@@ -6,7 +6,16 @@ describe('parseFields', () => {
 	const good = fieldsFrom(DEFAULT_CONFIG);
 
 	it('round-trips the defaults', () => {
-		expect(parseFields(good)).toEqual({ settings: DEFAULT_CONFIG, problems: {} });
+		// The default split is the stratified holdout runs always had, now written out.
+		expect(parseFields(good)).toEqual({ settings: { ...DEFAULT_CONFIG, split: { kind: 'holdout', stratify: true }, balance: 'none' }, problems: {} });
+	});
+
+	it('reads the split and balance choices, and names a bad fold count or a missing column', () => {
+		expect(parseFields({ ...good, split: 'stratified-kfold', folds: '5', balance: 'smote' }).settings).toMatchObject({ split: { kind: 'kfold', folds: 5, stratify: true }, balance: 'smote' });
+		expect(parseFields({ ...good, split: 'group-kfold', folds: '4', splitColumn: 'patient' }).settings?.split).toEqual({ kind: 'group-kfold', folds: 4, column: 'patient' });
+		expect(parseFields({ ...good, split: 'kfold', folds: '1' }).problems.split).toMatch(/from 2 to 20/);
+		expect(parseFields({ ...good, split: 'time', splitColumn: '' }).problems.split).toMatch(/orders the rows in time/);
+		expect(fieldsFrom({ ...DEFAULT_CONFIG, split: { kind: 'time', column: 'day' } })).toMatchObject({ split: 'time', splitColumn: 'day' });
 	});
 
 	it('names every bad field instead of starting a run', () => {

@@ -1,6 +1,8 @@
 import { parseInteger, parseNumber } from '$shared/number';
 import { configProblems, type ConfigProblems, type ModelSettings } from '$shared/train-config';
-import type { ModelKind } from '$workers/protocol';
+import type { BalanceMethod, ModelKind, SplitMethod } from '$workers/protocol';
+
+export type SplitChoice = 'holdout' | 'stratified' | 'kfold' | 'stratified-kfold' | 'group-kfold' | 'time';
 
 /** The training form as the person typed it: text, so nonsense can be named, not lost. */
 export interface FieldValues {
@@ -14,9 +16,21 @@ export interface FieldValues {
 	validationPercent: string;
 	patience: string;
 	l2: string;
+	split: SplitChoice;
+	folds: string;
+	splitColumn: string;
+	balance: BalanceMethod;
+}
+
+function splitChoice(split: SplitMethod | undefined): SplitChoice {
+	if (!split) return 'stratified';
+	if (split.kind === 'holdout') return split.stratify ? 'stratified' : 'holdout';
+	if (split.kind === 'kfold') return split.stratify ? 'stratified-kfold' : 'kfold';
+	return split.kind;
 }
 
 export function fieldsFrom(settings: ModelSettings): FieldValues {
+	const split = settings.split;
 	return {
 		model: settings.model,
 		hiddenLayers: settings.hiddenLayers.join(', '),
@@ -27,7 +41,11 @@ export function fieldsFrom(settings: ModelSettings): FieldValues {
 		holdoutPercent: String(Math.round(settings.holdoutFraction * 1000) / 10),
 		validationPercent: String(Math.round(settings.validationFraction * 1000) / 10),
 		patience: String(settings.patience),
-		l2: String(settings.l2)
+		l2: String(settings.l2),
+		split: splitChoice(split),
+		folds: String(split && 'folds' in split ? split.folds : 5),
+		splitColumn: split && 'column' in split ? split.column : '',
+		balance: settings.balance ?? 'none'
 	};
 }
 
@@ -43,6 +61,15 @@ export function parseFields(values: FieldValues): { settings: ModelSettings | nu
 		return value ?? NaN;
 	};
 	const hidden = values.hiddenLayers.split(/[\s,]+/).filter(Boolean).map((t) => parseInteger(t) ?? NaN);
+	const folds = values.split.endsWith('kfold') ? num(values.folds, 'split', true) : 0;
+	const split: SplitMethod =
+		values.split === 'holdout' || values.split === 'stratified'
+			? { kind: 'holdout', stratify: values.split === 'stratified' }
+			: values.split === 'kfold' || values.split === 'stratified-kfold'
+				? { kind: 'kfold', folds, stratify: values.split === 'stratified-kfold' }
+				: values.split === 'group-kfold'
+					? { kind: 'group-kfold', folds, column: values.splitColumn }
+					: { kind: 'time', column: values.splitColumn };
 	const settings: ModelSettings = {
 		model: values.model,
 		hiddenLayers: values.model === 'mlp' ? hidden : [],
@@ -53,7 +80,9 @@ export function parseFields(values: FieldValues): { settings: ModelSettings | nu
 		holdoutFraction: num(values.holdoutPercent, 'holdoutFraction') / 100,
 		validationFraction: num(values.validationPercent, 'validationFraction') / 100,
 		patience: num(values.patience, 'patience', true),
-		l2: num(values.l2, 'l2')
+		l2: num(values.l2, 'l2'),
+		split,
+		balance: values.balance
 	};
 	// Range checks only where the text was a number at all; the parse message stays otherwise.
 	for (const [field, message] of Object.entries(configProblems(settings)) as [keyof ModelSettings, string][]) problems[field] ??= message;
@@ -72,5 +101,7 @@ export const HELP: Record<keyof ModelSettings, string> = {
 	validationFraction: 'Share of the rest used for the curves and early stopping, never trained on; 10–25 %.',
 	patience: 'Epochs without a better validation loss before stopping and restoring the best weights; 0 turns it off.',
 	l2: 'Penalty on large weights that keeps small data from being memorised; 0–0.01.',
-	classic: 'The model family and its settings (trees, forests, boosting, kNN, naive Bayes, solver-fitted linear).'
+	classic: 'The model family and its settings (trees, forests, boosting, kNN, naive Bayes, solver-fitted linear).',
+	split: 'k-fold trains one model per fold on the non-holdout rows and reports mean ± std, then the final model. Group keeps each group in one part; time tests on the latest rows.',
+	balance: 'For classes of very different sizes: weight the loss, or resample the training rows (never the holdout).'
 };

@@ -47,7 +47,7 @@ export function onEvent(job: Job, event: JobEvent): void {
  * held before the run is marked running, so another tab never mistakes it for an orphan.
  * Every outcome is stored: done with its model, or cancelled / diverged / failed with history.
  */
-function execute(job: Job, runId: string, datasetId: string, config: TrainConfig, open: () => Promise<RunRecord>, resume: boolean): Job {
+function execute(job: Job, runId: string, datasetId: string, config: TrainConfig, open: () => Promise<RunRecord>, resume: boolean, pipelineId?: string): Job {
 	job.metricName = metricNameFor(config.task);
 	void holdRunLock(runId, async () => {
 		let run: RunRecord | null = null;
@@ -61,11 +61,12 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 			};
 			const result = config.vision
 				? await trainImageRun({ runId, datasetId, config, resume }, (event) => onEvent(job, event), job.controller.signal, started)
-				: await bridge.train({ request: { runId, datasetId, config, resume }, backend: () => getSetting('backend'), onEvent: (event) => onEvent(job, event), onStart: started, signal: job.controller.signal });
+				: await bridge.train({ request: { runId, datasetId, config, resume, pipelineId }, backend: () => getSetting('backend'), onEvent: (event) => onEvent(job, event), onStart: started, signal: job.controller.signal });
 			const done = await finishRun(run, result);
 			job.finish('done');
-			// The evaluation suite follows as a job of its own: the run is done either way (image runs are scored in training).
-			if (!config.vision) startEvaluation(done);
+			// The evaluation suite follows as a job of its own: the run is done either way. Image runs are
+			// scored in training; it reads the built-in encoding, so a run through a recorded pipeline is not evaluated (yet).
+			if (!config.vision && 'preprocessing' in result && result.preprocessing) startEvaluation(done);
 		} catch (e) {
 			const error = toUiError(e);
 			const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';
@@ -84,11 +85,12 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 	return job;
 }
 
-/** `searchId`: the run trains the best config a search found. */
-export function startTraining(projectId: string, datasetId: string, config: TrainConfig, searchId?: string): Job {
+/** `pipelineId`: the pipeline version it fits (absent: the built-in encoding); `searchId`: the run trains the best config a search found. */
+export function startTraining(projectId: string, datasetId: string, config: TrainConfig, from: { pipelineId?: string; searchId?: string } = {}): Job {
 	const job = jobs.add('train', projectId, `${describeModel(config)} on “${config.target}”`);
 	const runId = newId('run');
-	return execute(job, runId, datasetId, config, () => createRun({ id: runId, projectId, datasetId, config, ...(searchId ? { searchId } : {}) }), false);
+	const { pipelineId, searchId } = from;
+	return execute(job, runId, datasetId, config, () => createRun({ id: runId, projectId, datasetId, config, pipelineId, ...(searchId ? { searchId } : {}) }), false, pipelineId);
 }
 
 /** Continue an interrupted run from its last checkpoint, with the settings it started with. */
@@ -96,5 +98,5 @@ export function resumeTraining(run: RunRecord): Job {
 	const config = withConfigDefaults(run.config);
 	const job = jobs.add('train', run.projectId, `${describeModel(config)} on “${config.target}” (resumed)`);
 	job.history = run.history;
-	return execute(job, run.id, run.datasetId, config, () => reopenRun(run), true);
+	return execute(job, run.id, run.datasetId, config, () => reopenRun(run), true, run.pipelineId);
 }

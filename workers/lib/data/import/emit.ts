@@ -26,7 +26,8 @@ export class Emitter {
 		if (this.schemaSent) return;
 		this.schemaSent = true;
 		this.columns = columns;
-		if (this.options.profile !== false) this.profiler = createProfiler(columns, { target: this.options.target, seed: this.options.seed });
+		const target = typeof this.options.target === 'function' ? this.options.target(columns) : this.options.target;
+		if (this.options.profile !== false) this.profiler = createProfiler(columns, { target, seed: this.options.seed });
 		await this.sink.onSchema(columns, format);
 	}
 

@@ -175,8 +175,11 @@ export interface ImportOptions {
 	numberFormat?: NumberFormat;
 	/** Rows to infer types from (default 10,000; fewer for very wide files). */
 	sampleRows?: number;
-	/** Column the profile treats as the target (balance, leakage). */
-	target?: string;
+	/**
+	 * Column the profile treats as the target (balance, leakage), or a function choosing it once
+	 * the columns are known (a file imported without a preview has no names before).
+	 */
+	target?: string | ((columns: readonly SchemaColumn[]) => string | undefined);
 	/** Seed of the profile's row sample. */
 	seed?: number;
 	/** false: skip the profile (onEnd gets profile null). */

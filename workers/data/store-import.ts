@@ -1,0 +1,132 @@
+import { beginImport, commitImport, discardImport, putImportChunk, type StoredColumn } from '$lib/db';
+import type { ImportRequest, ImportSummary, Task } from '$workers/protocol';
+import { KilnError } from '$shared/errors';
+import { guessTargetName } from '$shared/table';
+import { chunkRowsFor, fromBlob, importTable, type ImportEnd, type ImportSink, type ImportSource, type SchemaColumn } from '$workers/lib/data/import';
+import type { DatasetProfile } from '$workers/lib/data/profile/types';
+import { importOptions, rowBytes } from './preview';
+
+/** Files at least this large have their stored size checked against the free quota first. */
+export const QUOTA_CHECK_BYTES = 8 * 1024 * 1024;
+
+export interface StorageEstimate {
+	quota?: number;
+	usage?: number;
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
+
+/** A message when a file's estimated stored size is more than the browser will let Kiln keep, else null. */
+export function quotaProblem(fileName: string, needed: number, estimate: StorageEstimate): string | null {
+	if (estimate.quota === undefined) return null;
+	const free = Math.max(0, estimate.quota - (estimate.usage ?? 0));
+	if (needed <= free) return null;
+	return `There is not enough storage space to save the dataset "${fileName}": it needs about ${mb(needed)} in this browser and ${mb(free)} is free. Nothing was changed. Delete datasets, runs or projects you no longer need (Settings shows how much space Kiln uses), or import a smaller file.`;
+}
+
+/** The task a target suggests: classes for text, booleans and a few whole numbers; otherwise regression. */
+export function taskFor(profile: DatasetProfile | null, target: string): Task {
+	if (profile?.target?.column === target) return profile.target.task;
+	const column = profile?.columns.find((c) => c.name === target);
+	if (!column || column.physical === 'categorical' || column.semantic === 'boolean') return 'classification';
+	return column.semantic === 'integer' && column.distinct <= 20 ? 'classification' : 'regression';
+}
+
+function storedColumns(columns: readonly SchemaColumn[], dictionaries?: readonly (string[] | null)[]): StoredColumn[] {
+	return columns.map((c, i) => ({
+		name: c.name,
+		kind: c.physical,
+		semantic: c.semantic,
+		...(c.physical === 'categorical' ? { categories: dictionaries?.[i] ?? [] } : {}),
+		...(c.booleanLabels ? { booleanLabels: c.booleanLabels } : {}),
+		...(c.dateOrder ? { dateOrder: c.dateOrder } : {})
+	}));
+}
+
+export interface StoreImportOptions {
+	signal?: AbortSignal;
+	onProgress?: (fraction: number) => void;
+	/** The browser's storage estimate (navigator.storage.estimate in the worker). */
+	estimate?: () => Promise<StorageEstimate>;
+	/** For tests: read the file from another source than the Blob. */
+	source?: ImportSource;
+	/** Files at least this large are checked against the quota (default QUOTA_CHECK_BYTES). */
+	quotaCheckBytes?: number;
+}
+
+/**
+ * Streams a file into IndexedDB under `request.datasetId`: the record marked importing once the
+ * columns are known, each chunk as soon as it is built, then the finished record with its
+ * dictionaries and profile, made the project's current dataset with its target. Any failure
+ * (a bad row further on, a full disk, cancel) removes everything this import stored.
+ */
+export async function storeImport(request: ImportRequest, options: StoreImportOptions = {}): Promise<ImportSummary> {
+	const { datasetId, file, fileName, projectId, source, preferredTarget, choices } = request;
+	let target: string | undefined;
+	let chunkCount = 0;
+	let bytes = 0;
+	let bytesRead = 0;
+	let perRow = 0;
+	let end: ImportEnd | null = null;
+	const sink: ImportSink = {
+		async onSchema(columns, format) {
+			perRow = rowBytes(columns);
+			await beginImport({
+				id: datasetId,
+				projectId,
+				name: fileName.replace(/\.[^.]+$/, ''),
+				fileName,
+				source,
+				columns: storedColumns(columns),
+				chunkRows: chunkRowsFor(columns.length),
+				createdAt: Date.now(),
+				format,
+				missing: choices?.missing
+			});
+		},
+		async onChunk(chunk) {
+			if (chunk.index === 0 && options.estimate && file.size >= (options.quotaCheckBytes ?? QUOTA_CHECK_BYTES) && bytesRead > 0) {
+				const needed = (chunk.rowCount / bytesRead) * file.size * perRow;
+				const problem = quotaProblem(fileName, needed, await options.estimate());
+				if (problem) throw new KilnError('QuotaExceededError', problem);
+			}
+			await putImportChunk(fileName, { datasetId, index: chunk.index, rowCount: chunk.rowCount, columns: chunk.columns });
+			chunkCount++;
+			bytes += chunk.columns.reduce((n, b) => n + b.byteLength, 0);
+		},
+		onEnd(result) {
+			end = result;
+		}
+	};
+	try {
+		await importTable(options.source ?? fromBlob(file, fileName), sink, {
+			...importOptions(choices),
+			target: (columns) => (target = preferredTarget && columns.some((c) => c.name === preferredTarget) ? preferredTarget : guessTargetName(columns.map((c) => c.name))),
+			reuseChunkBuffers: true,
+			signal: options.signal,
+			onProgress: (p) => {
+				bytesRead = p.bytesRead;
+				options.onProgress?.(p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : 0);
+			}
+		});
+		const done = end as ImportEnd | null;
+		if (!done) throw new KilnError('ImportError', `${fileName} ended before its rows were read.`);
+		const chosen = target ?? guessTargetName(done.columns.map((c) => c.name));
+		const task = taskFor(done.profile, chosen);
+		await commitImport(datasetId, {
+			rowCount: done.rowCount,
+			chunkCount,
+			bytes,
+			columns: storedColumns(done.columns, done.dictionaries),
+			details: done.profile,
+			warnings: done.warnings,
+			format: done.format,
+			target: chosen,
+			task
+		});
+		return { datasetId, rowCount: done.rowCount, target: chosen, task };
+	} catch (error) {
+		await discardImport(datasetId).catch(() => {});
+		throw error;
+	}
+}
