@@ -27,6 +27,7 @@ export const CSP_DIRECTIVES = {
  * so workers (only) may run blob: scripts they created themselves.
  */
 export function cspHeader() {
+	/** @param {string} v */
 	const quoted = (v) => (['self', 'none', 'wasm-unsafe-eval', 'unsafe-inline', 'unsafe-hashes'].includes(v) || v.startsWith('sha256-') ? `'${v}'` : v);
 	const directives = { ...CSP_DIRECTIVES, 'script-src': [...CSP_DIRECTIVES['script-src'], 'blob:'] };
 	return Object.entries(directives)

@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, Connect } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { cspHeader } from './csp.config.js';
+import { OFFLINE_FILE_LIST } from './src/lib/offline/sw-rules';
 
 /**
  * WASM threads need SharedArrayBuffer, which browsers only grant to cross-origin isolated
@@ -23,8 +24,30 @@ function crossOriginIsolation(): Plugin {
 	};
 }
 
+/**
+ * Worker bundles and the WebAssembly files they import are not in SvelteKit's `$service-worker`
+ * `build` list, so the client build also writes the list of every hashed file it emitted, which
+ * the service worker precaches (src/service-worker.ts).
+ */
+function offlineFileList(): Plugin {
+	let ssr = false;
+	return {
+		name: 'kiln-offline-file-list',
+		apply: 'build',
+		configResolved: (config) => void (ssr = !!config.build.ssr),
+		generateBundle: {
+			order: 'post',
+			handler(_options, bundle) {
+				if (ssr) return;
+				const files = Object.keys(bundle).filter((f) => f.startsWith('_app/immutable/')).sort();
+				this.emitFile({ type: 'asset', fileName: OFFLINE_FILE_LIST, source: JSON.stringify(files) });
+			}
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [sveltekit(), crossOriginIsolation()],
+	plugins: [sveltekit(), crossOriginIsolation(), offlineFileList()],
 	worker: {
 		format: 'es',
 		// The threaded tfjs-backend-wasm glue breaks when its code is compressed or mangled

@@ -1,12 +1,20 @@
 """Native reference for bench/bench.mjs: the same MLP, data bytes and loop as the browser side.
 
-Usage: /usr/bin/python3 bench/torch_bench.py bench/out/data.json [--threads N] [--repeats R]
-Prints one JSON object on stdout.
+Usage: /usr/bin/python3 bench/torch_bench.py bench/out/data.json [--epochs E] [--latency-runs L]
+
+It stays alive and answers one JSON line per command line on stdin, so bench.mjs can interleave
+native and browser measurements in rounds without paying for `import torch` each time:
+  {"cmd": "probe"}               -> which BLAS library is loaded, torch's build info
+  {"cmd": "run", "threads": N}   -> one matmul GFLOP/s figure, one full training run, batch-1 latency
+While it waits for a command it uses no CPU, so it does not slow the browser side down.
 """
 import argparse
+import ctypes
 import json
 import os
+import re
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -18,10 +26,7 @@ parser.add_argument("header")
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--latency-runs", type=int, default=300)
-parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-# One 3-epoch run takes well under a second here, and with 2 OpenMP threads its speed swung
-# 3x from run to run on this VM, so the native figure is the median of several full runs.
-parser.add_argument("--repeats", type=int, default=5)
+parser.add_argument("--matmul-size", type=int, default=1024)
 args = parser.parse_args()
 
 with open(args.header) as f:
@@ -31,14 +36,66 @@ n, width, classes = header["n"], header["width"], header["classes"]
 x = torch.from_numpy(raw[header["xOffset"]:header["xOffset"] + n * width * 4].view("<f4").reshape(n, width).copy())
 y = torch.from_numpy(raw[header["yOffset"]:header["yOffset"] + n * 4].view("<i4").astype(np.int64))
 
-torch.manual_seed(1)
-torch.set_num_threads(args.threads)
 bs = args.batch_size
 batches = (n + bs - 1) // bs
 loss_fn = nn.CrossEntropyLoss()
 
 
+def loaded_blas():
+    """The BLAS/LAPACK files this process really mapped: the truth behind libblas.so.3."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if re.search(r"blas|lapack|mkl|blis|atlas", line)}
+    return sorted(os.path.realpath(p) for p in paths)
+
+
+def openblas_info(paths):
+    for path in paths:
+        if "openblas" not in os.path.basename(path):
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            return {"config": lib.openblas_get_config().decode(), "core": lib.openblas_get_corename().decode(), "threads": lib.openblas_get_num_threads()}
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def probe():
+    # A first matmul makes torch load its BLAS, so /proc/self/maps shows it.
+    a = torch.randn(256, 256)
+    (a @ a).sum().item()
+    paths = loaded_blas()
+    build = torch.__config__.show()
+    blas_info = re.search(r"BLAS_INFO=([^,]+)", build)
+    return {
+        "torch": torch.__version__,
+        "cpuCount": os.cpu_count(),
+        "buildBlasInfo": blas_info.group(1) if blas_info else None,
+        "loadedBlas": paths,
+        "openblas": openblas_info(paths),
+        # What libblas.so.3 resolved to decides: Debian's reference BLAS lives in .../blas/,
+        # OpenBLAS in .../openblas-*/ (liblapack may pull OpenBLAS in beside a reference libblas).
+        "reference": any(os.path.basename(os.path.dirname(p)) == "blas" for p in paths if os.path.basename(p).startswith("libblas.so")),
+        "env": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS_", "OMP_", "MKL_"))},
+    }
+
+
+def matmul_gflops(size, repeats=7):
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    for _ in range(2):
+        a @ b
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - t0)
+    return 2 * size ** 3 / statistics.median(times) / 1e9
+
+
 def train_once():
+    torch.manual_seed(1)
     model = nn.Sequential(nn.Linear(width, 128), nn.ReLU(), nn.Linear(128, classes))
     # eps matches tfjs's Adam default (1e-7); it does not change the amount of work.
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
@@ -58,38 +115,50 @@ def train_once():
     return model, (time.perf_counter() - start) * 1000, total / batches
 
 
-runs = [train_once() for _ in range(args.repeats)]
-model = runs[-1][0]
-train_ms = [r[1] for r in runs]
-
-row = x[0:1].numpy().copy()
-times = []
-model.eval()
-with torch.no_grad():
-    for i in range(20 + args.latency_runs):
-        t0 = time.perf_counter()
-        model(torch.from_numpy(row)).numpy()
-        if i >= 20:
-            times.append((time.perf_counter() - t0) * 1000)
-times.sort()
-
-print(json.dumps({
-    "torch": torch.__version__,
-    "threads": torch.get_num_threads(),
-    "cpuCount": os.cpu_count(),
-    "epochs": args.epochs,
-    "samples": n,
-    "batches": batches,
-    "repeats": args.repeats,
-    "trainMs": statistics.median(train_ms),
-    "samplesPerSecond": args.epochs * n / (statistics.median(train_ms) / 1000),
-    "samplesPerSecondRange": [args.epochs * n / (max(train_ms) / 1000), args.epochs * n / (min(train_ms) / 1000)],
-    "lastEpochLoss": runs[-1][2],
-    "latency": {
+def latency(model):
+    row = x[0:1].numpy().copy()
+    times = []
+    model.eval()
+    with torch.no_grad():
+        for i in range(20 + args.latency_runs):
+            t0 = time.perf_counter()
+            model(torch.from_numpy(row)).numpy()
+            if i >= 20:
+                times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {
         "runs": len(times),
         "medianMs": statistics.median(times),
         "p10Ms": times[int(0.1 * len(times))],
         "p90Ms": times[int(0.9 * len(times))],
         "meanMs": sum(times) / len(times),
-    },
-}))
+    }
+
+
+def run(threads):
+    torch.set_num_threads(threads)
+    gflops = matmul_gflops(args.matmul_size)
+    model, train_ms, last_loss = train_once()
+    return {
+        "threads": torch.get_num_threads(),
+        "matmulGflops": gflops,
+        "matmulSize": args.matmul_size,
+        "epochs": args.epochs,
+        "samples": n,
+        "batches": batches,
+        "trainMs": train_ms,
+        "samplesPerSecond": args.epochs * n / (train_ms / 1000),
+        "lastEpochLoss": last_loss,
+        "latency": latency(model),
+    }
+
+
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    command = json.loads(line)
+    try:
+        answer = probe() if command["cmd"] == "probe" else run(int(command["threads"]))
+    except Exception as error:  # reported to bench.mjs, which shows it instead of a figure
+        answer = {"error": f"{type(error).__name__}: {error}"}
+    print(json.dumps(answer), flush=True)

@@ -5,6 +5,11 @@ const read = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')
 let passed = 0;
 let failed = 0;
 
+// The type check (svelte-check, TypeScript strict) is one test: pass or fail.
+const check = existsSync('test-output/check.status') ? readFileSync('test-output/check.status', 'utf8').trim() : null;
+if (check === '0') passed += 1;
+else failed += 1;
+
 const unit = read('test-output/unit.json');
 if (unit) {
 	passed += unit.numPassedTests;

@@ -12,7 +12,7 @@ describe('parseNumber', () => {
 
 	it('refuses what Number() wrongly accepts', () => {
 		for (const text of ['', ' ', '0x1A', '0b11', '0o7', 'Infinity', '-Infinity', 'NaN', '1e400', '1,5', '1_000', '--1', 'abc']) {
-			expect(parseNumber(text), text).toBeNull();
+			expect(parseNumber(text), text).toBeUndefined();
 		}
 	});
 
@@ -22,7 +22,7 @@ describe('parseNumber', () => {
 
 	it('parseInteger accepts only whole numbers', () => {
 		expect(parseInteger('42')).toBe(42);
-		expect(parseInteger('3.5')).toBeNull();
-		expect(parseInteger('abc')).toBeNull();
+		expect(parseInteger('3.5')).toBeUndefined();
+		expect(parseInteger('abc')).toBeUndefined();
 	});
 });

@@ -2,12 +2,15 @@ import * as Comlink from 'comlink';
 import type { MlWorkerApi } from './protocol';
 import { backendHandlers } from './ml/backend';
 import { predictHandlers } from './ml/predict';
+import { shareImportHandlers } from './ml/share-import';
 import { trainHandlers } from './ml/train';
+import { evaluateHandlers } from './ml/evaluate';
+import { tuneHandlers } from './ml/tune';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers };
 
 Comlink.expose(api);

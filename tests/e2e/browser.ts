@@ -51,7 +51,7 @@ export async function loadDemo(page: Page, id: string, rows: number): Promise<vo
 	await page.getByTestId('dataset-summary').filter({ hasText: `${rows.toLocaleString('en-US')} rows` }).waitFor();
 }
 
-export async function openSection(page: Page, section: 'data' | 'train' | 'runs' | 'predict'): Promise<void> {
+export async function openSection(page: Page, section: 'data' | 'train' | 'runs' | 'tune' | 'predict'): Promise<void> {
 	await page.getByTestId(`section-${section}`).click();
 	await expect(page.getByTestId(`section-${section}`)).toHaveAttribute('aria-current', 'page');
 }

@@ -49,6 +49,19 @@ describe('checkpoints', () => {
 		expect(events).toEqual(['epoch 4']);
 	});
 
+	it('stores the preprocessing with each checkpoint, and a resume uses it rather than refitting', async () => {
+		const checkpoints: TrainCheckpoint[] = [];
+		const full = await trainModel(table(), { ...config, epochs: 4 }, { checkpointInterval: 0, onCheckpoint: (c) => void checkpoints.push(c) });
+		expect(checkpoints[1].preprocessing).toEqual(full.preprocessing);
+		// A checkpoint whose island order differs from what a refit gives: the resume must keep it.
+		const stored = structuredClone(checkpoints[1]);
+		const island = stored.preprocessing!.features.find((f) => f.name === 'island')!;
+		if (island.kind !== 'categorical') throw new Error('island is categorical');
+		island.categories.reverse();
+		const resumed = await trainModel(table(), { ...config, epochs: 4 }, { resume: stored });
+		expect(resumed.preprocessing.features.find((f) => f.name === 'island')).toEqual(island);
+	});
+
 	it('refuses a checkpoint from a different model', async () => {
 		const checkpoints: TrainCheckpoint[] = [];
 		await trainModel(table(), { ...config, epochs: 3 }, { checkpointInterval: 0, onCheckpoint: (c) => void checkpoints.push(c) });

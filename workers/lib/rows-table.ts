@@ -17,7 +17,7 @@ export function rowsTable(features: FeatureTransform[], rows: Record<string, str
 				const values = Float64Array.from(texts, (text, r) => {
 					if (isMissing(text)) return NaN;
 					const value = parseNumber(text);
-					if (value === null) throw new KilnError('SchemaMismatchError', `“${f.name}”${rows.length > 1 ? ` in row ${r + 1}` : ''} must be a number such as 3.5 or -2e3 (or empty if unknown), not “${text}”.`);
+					if (value === undefined) throw new KilnError('SchemaMismatchError', `“${f.name}”${rows.length > 1 ? ` in row ${r + 1}` : ''} must be a number such as 3.5 or -2e3 (or empty if unknown), not “${text}”.`);
 					return value;
 				});
 				return { name: f.name, kind: 'numeric', values };

@@ -42,10 +42,13 @@ export function splitFor(table: Table, config: TrainConfig): { split: ThreeWaySp
 	return { split, droppedRows };
 }
 
-/** Split, then fit preprocessing on the training rows only and encode every part with it. */
-export function prepareTraining(table: Table, config: TrainConfig): TrainingData {
+/**
+ * Split, then fit preprocessing on the training rows only and encode every part with it. A
+ * resumed run passes the preprocessing it started with, so its weights see the same inputs.
+ */
+export function prepareTraining(table: Table, config: TrainConfig, fitted?: Preprocessing): TrainingData {
 	const { split, droppedRows } = splitFor(table, config);
-	const prep = fitPreprocessing(table, config.features, config.target, config.task, split.train);
+	const prep = fitted ?? fitPreprocessing(table, config.features, config.target, config.task, split.train);
 	const encode = (rows: Int32Array): EncodedPart => ({ rows, x: encodeFeatures(table, prep, rows).x, y: encodeTarget(table, prep, rows) });
 	return {
 		prep,
@@ -56,4 +59,25 @@ export function prepareTraining(table: Table, config: TrainConfig): TrainingData
 		width: prep.inputSize,
 		classes: prep.target.task === 'classification' ? prep.target.classes.length : 1
 	};
+}
+
+/**
+ * The one-hot order Kiln used before categories were ranked by frequency (up to commit b73aeaf):
+ * every training category in the column's dictionary order, missing cells filled with the most
+ * frequent. Checkpoints of that time did not store their preprocessing; resuming one needs it.
+ */
+export function dictionaryOrderPreprocessing(table: Table, prep: Preprocessing, trainRows: ArrayLike<number>): Preprocessing {
+	const features = prep.features.map((t) => {
+		const column = findColumn(table, t.name);
+		if (t.kind !== 'categorical' || column.kind !== 'categorical') return t;
+		const counts = new Array<number>(column.categories.length).fill(0);
+		for (let i = 0; i < trainRows.length; i++) {
+			const code = column.codes[trainRows[i]];
+			if (code >= 0) counts[code]++;
+		}
+		const seen = column.categories.filter((_, i) => counts[i] > 0);
+		const seenCounts = counts.filter((c) => c > 0);
+		return { ...t, categories: seen, fill: seen.length > 0 ? seenCounts.indexOf(Math.max(...seenCounts)) : -1 };
+	});
+	return { ...prep, features, inputSize: features.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0) };
 }

@@ -11,6 +11,7 @@ import { oneHotTensor, softmaxCrossEntropy } from './losses';
 import { buildModel, forward, serializeModel } from './model';
 import { createRng, shuffleInPlace } from './random';
 import { finalMetrics, lossAndMetric } from './scores';
+import { resumePreprocessing } from './resume';
 import { prepareTraining } from './train-data';
 
 export interface TrainOptions {
@@ -24,6 +25,8 @@ export interface TrainOptions {
 	onCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void> | void;
 	/** Continue a run from a checkpoint instead of starting at epoch 1. */
 	resume?: TrainCheckpoint;
+	/** Also hand over a checkpoint after the last epoch (a search trial continues from it when promoted). */
+	checkpointAtEnd?: boolean;
 }
 
 export function validateConfig(table: Table, config: TrainConfig): void {
@@ -85,7 +88,8 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 	validateConfig(table, config);
 	const emit = options.onEvent ?? (() => {});
 	const started = performance.now();
-	const data = prepareTraining(table, config);
+	// A resumed run keeps the encoding its weights were trained on.
+	const data = prepareTraining(table, config, options.resume && (await resumePreprocessing(table, config, options.resume)));
 	const { prep, train, validation, holdout, width, classes } = data;
 	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
 	emit({ type: 'log', message: `Training on ${train.rows.length} rows, validating on ${validation.rows.length}, holding out ${holdout.rows.length} for the final score; ${width} inputs after encoding.` });
@@ -158,9 +162,10 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 				emit({ type: 'log', message: `Early stopping after epoch ${epoch}: the validation loss has not improved for ${config.patience} epochs; keeping the weights of epoch ${tracker.best!.epoch}.` });
 				break;
 			}
-			if (options.onCheckpoint && epoch < config.epochs && performance.now() - lastCheckpoint >= checkpointInterval) {
+			const due = epoch < config.epochs ? performance.now() - lastCheckpoint >= checkpointInterval : !!options.checkpointAtEnd;
+			if (options.onCheckpoint && due) {
 				const checkpoint = await captureCheckpoint(model, optimizer, epoch, history, trainingMs);
-				await options.onCheckpoint({ ...checkpoint, best: tracker.best });
+				await options.onCheckpoint({ ...checkpoint, best: tracker.best, preprocessing: prep });
 				lastCheckpoint = performance.now();
 			}
 		}

@@ -1,6 +1,9 @@
 import type { ActiveBackend, BackendChoice, EnvironmentReport } from './backends';
 import type { Table } from './tables';
 import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './training';
+import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
+import type { TrialOutcome, TrialRequest } from './tuning';
+import type { ShareImportApi, ShipDataApi } from './ship';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -21,7 +24,7 @@ export interface ImportSummary {
 	task: Task;
 }
 
-export interface DataWorkerApi {
+export interface DataWorkerApi extends ShipDataApi {
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
 	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
@@ -63,8 +66,20 @@ export interface PredictApi {
 	predictFile(modelId: string, file: Blob, fileName: string): Promise<FilePrediction>;
 }
 
+export interface EvaluateApi {
+	/** The evaluation suite of a finished run, on its holdout rows. */
+	evaluateRun(request: EvaluateRequest, onProgress?: (progress: EvaluationProgress) => void): Promise<RunEvaluation>;
+	/** Per-column attributions (integrated gradients) of one row typed into the predict form. */
+	explainPrediction(modelId: string, row: Record<string, string>): Promise<RowExplanation>;
+}
+
+export interface TuneApi {
+	/** One job of a hyperparameter search: a trial trained to one rung's budget. */
+	trainTrial(request: TrialRequest, onEvent: (event: JobEvent) => void): Promise<TrialOutcome>;
+}
+
 /**
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi;

@@ -7,3 +7,6 @@ export * from './backends';
 export * from './tables';
 export * from './training';
 export * from './api';
+export * from './evaluation';
+export * from './tuning';
+export * from './ship';

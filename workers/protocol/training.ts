@@ -122,6 +122,11 @@ export interface TrainCheckpoint {
 	history: EpochRecord[];
 	trainingMs: number;
 	best?: BestWeights;
+	/**
+	 * The preprocessing the run was fitted with, so a resume feeds the weights the same inputs
+	 * (absent in checkpoints stored before it was kept; see train.ts for how those resume).
+	 */
+	preprocessing?: Preprocessing;
 }
 
 /** Progress stream of a long job, tagged by `type` so any UI can render it generically. */

@@ -4,3 +4,6 @@
  */
 export * from './data';
 export * from './ml';
+export * from './evaluate';
+export * from './tune';
+export * from './ship';

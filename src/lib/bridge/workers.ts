@@ -10,6 +10,8 @@ const createMlWorker = () => new Worker(new URL('../../../workers/ml.worker.ts',
 export const data = new WorkerBridge<DataWorkerApi>(createDataWorker, 'data');
 /** Reading rows for display never waits behind an import. */
 export const reader = new WorkerBridge<DataWorkerApi>(createDataWorker, 'data');
+/** Share links, demo pages, model cards and bundles: their own data worker, never behind an import. */
+export const shipper = new WorkerBridge<DataWorkerApi>(createDataWorker, 'ship');
 /**
  * Model jobs (training runs, search trials, compression) each get an ML worker of their own,
  * as many at once as the machine has cores; more wait their turn.

@@ -4,3 +4,6 @@ export * from './projects';
 export * from './datasets';
 export * from './runs';
 export * from './settings';
+export * from './evaluations';
+export * from './searches';
+export * from './ship';

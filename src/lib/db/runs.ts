@@ -11,6 +11,8 @@ export interface NewRun {
 	projectId: string;
 	datasetId: string;
 	config: TrainConfig;
+	/** The search whose best config it trains, if any. */
+	searchId?: string;
 }
 
 /**
@@ -108,8 +110,12 @@ export async function getModel(id: string): Promise<ModelRecord> {
 /** Delete a run with its model and checkpoint; the project forgets it as its model in use. */
 export async function deleteRun(run: RunRecord): Promise<void> {
 	const db = await openKilnDb();
-	await atomically(db.transaction(['projects', 'runs', 'models', 'checkpoints'], 'readwrite'), async (tx) => {
-		if (run.modelId) await tx.objectStore('models').delete(run.modelId);
+	await atomically(db.transaction(['projects', 'runs', 'models', 'checkpoints', 'artifacts'], 'readwrite'), async (tx) => {
+		if (run.modelId) {
+			await tx.objectStore('models').delete(run.modelId);
+			// Files derived from the model (its evaluation, exports) go with it.
+			for (const key of await tx.objectStore('artifacts').index('byModel').getAllKeys(run.modelId)) await tx.objectStore('artifacts').delete(key);
+		}
 		await tx.objectStore('checkpoints').delete(run.id);
 		await tx.objectStore('runs').delete(run.id);
 		const project = await tx.objectStore('projects').get(run.projectId);

@@ -97,6 +97,18 @@ export interface RunRecord {
 	pipelineId?: string;
 	/** The search it was a trial of, if any. */
 	searchId?: string;
+	/** What the person wrote for the model card (Ship section); absent until they do. */
+	intendedUse?: RunIntendedUse;
+	limitations?: string;
+	/** Set when the run was not trained here, e.g. a model imported from a share link. */
+	source?: { kind: 'share-link'; title: string; importedAt: number };
+}
+
+/** The model card's person-filled fields (the same shape as the share library's IntendedUse). */
+export interface RunIntendedUse {
+	primaryUses?: string;
+	users?: string;
+	outOfScope?: string;
 }
 
 export interface ModelRecord {
@@ -157,6 +169,8 @@ export interface TrialRecordRow {
 	record: unknown;
 	/** A checkpoint to promote the trial from (ASHA), if any. */
 	checkpoint?: TrainCheckpoint;
+	/** Its learning curve over every epoch trained so far (kept after the checkpoint is dropped). */
+	history?: EpochRecord[];
 	updatedAt: number;
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictTable } from '$workers/lib/predict';
+import { MISSING_TOKENS } from '$workers/lib/csv';
 import { serializeModel } from '$workers/lib/model';
 import { isKind } from '$shared/errors';
 import type { Preprocessing } from '$workers/protocol';
@@ -124,6 +125,16 @@ describe('encoding raw rows', () => {
 		const unknown = predictor.encode({ size: '10', colour: 'green' });
 		expect(Array.from(unknown.x)).toEqual([0, 0, 0]);
 		expect(unknown.warnings[0]).toMatch(/"colour" = "green" was not seen/);
+	});
+
+	it('treats exactly the missing words of the CSV reader as missing ("None" is a category there too)', () => {
+		for (const token of MISSING_TOKENS) expect(predictor.encode({ size: token, colour: 'red' }).warnings).toHaveLength(1);
+		const none = createPredictor({ inputSize: 2, outputSize: 1, layers: [{ type: 'dense', inputs: 2, units: 1, activation: 'linear', kernel: { dtype: 'float32', values: new Float32Array([1, 2]) } }] }, {
+			features: [{ name: 'answer', kind: 'categorical', categories: ['None', 'Some'], fill: 1 }],
+			inputSize: 2,
+			target: { name: 'y', task: 'regression', mean: 0, std: 1 }
+		});
+		expect(none.predict({ answer: 'None' })).toMatchObject({ value: 1, warnings: [] });
 	});
 
 	it('rejects text in a numeric feature with a ValidationError', () => {

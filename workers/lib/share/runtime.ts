@@ -12,7 +12,7 @@ import type { Activation, LayerSpec, ModelDescription, PortableModel, RowPredict
 export function kilnRuntime() {
 	// Same missing-cell words and number syntax as the CSV reader (workers/lib/csv.ts), so a typed
 	// row encodes exactly like the same row read from a file.
-	const MISSING = ['', 'na', 'n/a', 'null', 'none', '?'];
+	const MISSING = ['', 'na', 'n/a', 'null', 'nan', '?'];
 	const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 	const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

@@ -1,12 +1,16 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { getModel, getSetting, type ModelRecord, type RunRecord } from '$lib/db';
-import type { FilePrediction, PredictResult } from '$workers/protocol';
+import type { FilePrediction, PredictResult, RowExplanation } from '$workers/protocol';
 
 /** Predictions with the project's model in use: one typed row, or a file of rows. */
 export class Predictor {
 	model = $state.raw<ModelRecord | null>(null);
 	single = $state.raw<PredictResult | null>(null);
+	/** Why the single prediction came out so: per-column attributions, computed after it. */
+	explanation = $state.raw<RowExplanation | null>(null);
+	explaining = $state(false);
+	explainError = $state<UiError | null>(null);
 	batch = $state.raw<(FilePrediction & { fileName: string; url: string }) | null>(null);
 	busy = $state<string | null>(null);
 	error = $state<UiError | null>(null);
@@ -15,6 +19,7 @@ export class Predictor {
 	async use(run: RunRecord | null): Promise<void> {
 		if (this.model?.runId === run?.id) return;
 		this.single = null;
+		this.explanation = null;
 		this.clearBatch();
 		this.model = null;
 		if (!run?.modelId) return;
@@ -29,12 +34,26 @@ export class Predictor {
 		if (!this.model) return;
 		this.error = null;
 		this.busy = 'Predicting…';
+		this.explanation = null;
+		this.explainError = null;
+		const row = $state.snapshot(values);
+		const backend = await getSetting('backend');
 		try {
-			this.single = await bridge.predictRows(this.model.id, [$state.snapshot(values)], await getSetting("backend"));
+			this.single = await bridge.predictRows(this.model.id, [row], backend);
 		} catch (e) {
 			this.error = toUiError(e);
+			this.single = null;
+			return;
 		} finally {
 			this.busy = null;
+		}
+		this.explaining = true;
+		try {
+			this.explanation = await bridge.explainPrediction(this.model.id, row, backend);
+		} catch (e) {
+			this.explainError = toUiError(e);
+		} finally {
+			this.explaining = false;
 		}
 	}
 

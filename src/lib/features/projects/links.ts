@@ -5,7 +5,9 @@ export const SECTIONS = [
 	{ id: 'data', label: 'Data' },
 	{ id: 'train', label: 'Train' },
 	{ id: 'runs', label: 'Runs' },
-	{ id: 'predict', label: 'Predict' }
+	{ id: 'tune', label: 'Tune' },
+	{ id: 'predict', label: 'Predict' },
+	{ id: 'ship', label: 'Ship' }
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 

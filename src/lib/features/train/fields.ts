@@ -39,7 +39,7 @@ export function parseFields(values: FieldValues): { settings: ModelSettings | nu
 	const problems: ConfigProblems = {};
 	const num = (text: string, field: keyof ModelSettings, whole = false): number => {
 		const value = whole ? parseInteger(text) : parseNumber(text);
-		if (value === null) problems[field] = text.trim() === '' ? 'This field is empty.' : whole ? NOT_WHOLE : NOT_A_NUMBER;
+		if (value === undefined) problems[field] = text.trim() === '' ? 'This field is empty.' : whole ? NOT_WHOLE : NOT_A_NUMBER;
 		return value ?? NaN;
 	};
 	const hidden = values.hiddenLayers.split(/[\s,]+/).filter(Boolean).map((t) => parseInteger(t) ?? NaN);

@@ -6,6 +6,7 @@ import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import { withConfigDefaults } from '$shared/train-config';
 import { metricNameFor, type JobEvent, type TrainConfig } from '$workers/protocol';
 import { describeModel } from '../evaluate/format';
+import { startEvaluation } from '../evaluate/evaluation';
 import { holdRunLock } from './run-locks';
 
 function onEvent(job: Job, event: JobEvent): void {
@@ -59,8 +60,10 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 				},
 				signal: job.controller.signal
 			});
-			await finishRun(run, result);
+			const done = await finishRun(run, result);
 			job.finish('done');
+			// The evaluation suite follows as a job of its own: the run is done either way.
+			startEvaluation(done);
 		} catch (e) {
 			const error = toUiError(e);
 			const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';
@@ -79,10 +82,11 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 	return job;
 }
 
-export function startTraining(projectId: string, datasetId: string, config: TrainConfig): Job {
+/** `searchId`: the run trains the best config a search found. */
+export function startTraining(projectId: string, datasetId: string, config: TrainConfig, searchId?: string): Job {
 	const job = jobs.add('train', projectId, `${describeModel(config)} on “${config.target}”`);
 	const runId = newId('run');
-	return execute(job, runId, datasetId, config, () => createRun({ id: runId, projectId, datasetId, config }), false);
+	return execute(job, runId, datasetId, config, () => createRun({ id: runId, projectId, datasetId, config, ...(searchId ? { searchId } : {}) }), false);
 }
 
 /** Continue an interrupted run from its last checkpoint, with the settings it started with. */

@@ -1,0 +1,105 @@
+// Random forest (100 trees) and histogram boosting (100 rounds) on a seeded synthetic table,
+// Kiln (one thread, this process) against scikit-learn (n_jobs=-1 / OpenMP on all cores) on
+// the same CSV. Prints fit and batch-predict times and Kiln's speed as a share of scikit-learn's.
+// Run: node bench/quality/trees-speed.mjs   (ROWS=100000 REPEATS=1 to change the size / repeats)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { importTs } from './import-ts.mjs';
+
+const ROWS = Number(process.env.ROWS ?? 100_000);
+const TEST = 20_000;
+const D = 20;
+const REPEATS = Number(process.env.REPEATS ?? 1);
+const dir = '/tmp/kiln-trees-speed';
+const csv = `${dir}/data.csv`;
+
+/** mulberry32, as workers/lib/random.ts. */
+function rng(seed) {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** 20 columns: 8 informative (non-linear interactions), 4 noisy copies, 8 pure noise; 1 % label noise. */
+function makeTable(n) {
+	const r = rng(20261125);
+	const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+	const x = new Float32Array(n * D);
+	const y = new Int32Array(n);
+	for (let i = 0; i < n; i++) {
+		const row = x.subarray(i * D, i * D + D);
+		for (let j = 0; j < D; j++) row[j] = gauss();
+		for (let j = 8; j < 12; j++) row[j] = row[j - 8] + 0.5 * gauss();
+		row[19] = Math.round(row[19] * 2); // a few distinct values, like a coded column
+		const score = Math.sin(row[0] * 1.5) + row[1] * row[2] + 0.8 * Math.abs(row[3]) - 0.6 + 0.5 * row[4] - (row[5] > 0.5 ? 0.7 : 0) + 0.3 * row[6] * row[7];
+		y[i] = (score > 0) !== r() < 0.01 ? 1 : 0;
+	}
+	return { x, y };
+}
+
+const n = ROWS + TEST;
+const { x, y } = makeTable(n);
+mkdirSync(dir, { recursive: true });
+const lines = [[...Array.from({ length: D }, (_, j) => `x${j}`), 'y'].join(',')];
+for (let i = 0; i < n; i++) lines.push([...x.subarray(i * D, i * D + D), y[i]].join(','));
+writeFileSync(csv, lines.join('\n') + '\n');
+
+const m = await importTs('workers/lib/models/index.ts');
+const xt = x.subarray(0, ROWS * D);
+const yt = y.subarray(0, ROWS);
+const xv = x.subarray(ROWS * D);
+const yv = y.subarray(ROWS);
+const accuracy = (p, truth) => {
+	let good = 0;
+	for (let i = 0; i < truth.length; i++) if ((p[i * 2 + 1] > p[i * 2] ? 1 : 0) === truth[i]) good++;
+	return good / truth.length;
+};
+/** [wall seconds, CPU seconds of this process]; the CPU figure is what a busy shared machine cannot inflate. */
+function clock(f) {
+	const wall = performance.now();
+	const cpu = process.cpuUsage();
+	const out = f();
+	const used = process.cpuUsage(cpu);
+	return [out, (performance.now() - wall) / 1000, (used.user + used.system) / 1e6];
+}
+function timed(spec) {
+	const best = { fit: Infinity, fitCpu: Infinity, predict: Infinity, predictCpu: Infinity, accuracy: 0 };
+	for (let r = 0; r < REPEATS; r++) {
+		const [model, fit, fitCpu] = clock(() => m.fitClassic(spec, xt, ROWS, D, yt, 'classification', 2, { seed: 1 }));
+		const [, predict, predictCpu] = clock(() => m.predictClassic(model, xt, ROWS));
+		Object.assign(best, { fit: Math.min(best.fit, fit), fitCpu: Math.min(best.fitCpu, fitCpu), predict: Math.min(best.predict, predict), predictCpu: Math.min(best.predictCpu, predictCpu) });
+		best.accuracy = accuracy(m.predictClassic(model, xv, TEST), yv);
+		if (model.family === 'forest') best.nodes = model.trees.reduce((s, t) => s + t.feature.length, 0);
+	}
+	return best;
+}
+const kiln = {
+	forest: timed({ family: 'forest', params: m.defaultParams('forest', 'classification') }),
+	boosting: timed({ family: 'boosting', params: { ...m.defaultParams('boosting', 'classification'), earlyStopping: 'off' } })
+};
+const python = '/usr/bin/python3';
+const script = fileURLToPath(new URL('./trees_speed.py', import.meta.url));
+const sklearn = (jobs, env) => JSON.parse(execFileSync(python, [script, csv, String(ROWS), String(REPEATS), String(jobs)], { encoding: 'utf8', env: { ...process.env, ...env } }));
+const sk = sklearn(-1, {});
+// One thread too: on a shared machine OpenMP threads spin and wait, so this is the cleaner per-core reference.
+const sk1 = sklearn(1, { OMP_NUM_THREADS: '1' });
+
+const load = (await import('node:os')).loadavg()[0];
+console.log(`${ROWS.toLocaleString('en-US')} training rows × ${D} columns, binary target; batch prediction of the ${ROWS.toLocaleString('en-US')} rows; accuracy on ${TEST.toLocaleString('en-US')} more`);
+console.log(`scikit-learn on ${sk.cpus} cores (n_jobs=-1 / OpenMP); Kiln on one thread; best of ${REPEATS}; 1-minute load average at the end ${load.toFixed(1)}`);
+console.log('s = elapsed seconds; ratio = scikit-learn s / Kiln s (≥ 1: Kiln faster); cpu = CPU seconds of the process (all threads; OpenMP spin-waits count); 1t = scikit-learn on one thread.');
+const f = (v) => v.toFixed(2).padStart(8);
+const row = (label, k, s, s1, key) => `${label.padEnd(31)} | ${f(k[key])} | ${f(s[key])} | ${f(s[key] / k[key])} | ${f(k[key + 'Cpu'])} | ${f(s[key + 'Cpu'])} | ${f(s1[key])} | ${f(s1[key] / k[key])} | ${f(s1[key + 'Cpu'])}`;
+console.log(`${'step'.padEnd(31)} | Kiln s   | sk all s | ratio    | Kiln cpu | sk cpu   | sk 1t s  | ratio 1t | sk 1t cpu`);
+for (const name of ['forest', 'boosting']) {
+	const label = name === 'forest' ? 'random forest 100 trees' : 'boosting 100 rounds';
+	console.log(row(`${label} fit`, kiln[name], sk[name], sk1[name], 'fit'));
+	console.log(row(`${label} predict`, kiln[name], sk[name], sk1[name], 'predict'));
+	console.log(`${label} holdout accuracy: Kiln ${kiln[name].accuracy.toFixed(4)}, scikit-learn ${sk[name].accuracy.toFixed(4)}${kiln[name].nodes ? `; Kiln forest ${kiln[name].nodes.toLocaleString('en-US')} nodes, scikit-learn ${sk[name].nodes.toLocaleString('en-US')}` : ''}`);
+}

@@ -1,0 +1,131 @@
+import type { EpochRecord, SearchPlan, TrainCheckpoint, TrainConfig, TrialRecord } from '$workers/protocol';
+import { KilnError } from '$shared/errors';
+import { atomically, newId, openKilnDb, write } from './open';
+import type { SearchRecord, TrialRecordRow } from './schema';
+
+/**
+ * Hyperparameter searches and their trials. A search's plan and base config are stored once;
+ * each trial is written whenever it changes (the page writes its record and curve, the worker its
+ * checkpoint), each write keeping what the other wrote, so a reload loses no finished work.
+ */
+export interface Search extends Omit<SearchRecord, 'settings' | 'base'> {
+	settings: SearchPlan;
+	base: TrainConfig;
+}
+
+export interface Trial {
+	record: TrialRecord;
+	history: EpochRecord[];
+	hasCheckpoint: boolean;
+}
+
+const gone = () => new KilnError('NotFoundError', 'This search does not exist any more (it was deleted, perhaps in another tab).');
+const trialRange = (searchId: string) => IDBKeyRange.bound([searchId, -Infinity], [searchId, Infinity]);
+
+export async function createSearch(input: { projectId: string; datasetId: string; settings: SearchPlan; base: TrainConfig }): Promise<Search> {
+	const search: Search = { id: newId('search'), createdAt: Date.now(), status: 'running', ...input };
+	const db = await openKilnDb();
+	return write('the new search', () =>
+		atomically(db.transaction(['projects', 'searches'], 'readwrite'), async (tx) => {
+			if (!(await tx.objectStore('projects').get(input.projectId))) throw new KilnError('NotFoundError', 'This project does not exist any more.');
+			await tx.objectStore('searches').put(search);
+			return search;
+		})
+	);
+}
+
+export async function listSearches(projectId: string): Promise<Search[]> {
+	const searches = (await (await openKilnDb()).getAllFromIndex('searches', 'byProject', projectId)) as Search[];
+	return searches.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function getSearch(id: string): Promise<Search> {
+	const search = await (await openKilnDb()).get('searches', id);
+	if (!search) throw gone();
+	return search as Search;
+}
+
+export async function updateSearch(id: string, change: Partial<Pick<Search, 'status' | 'finishedAt' | 'error'>>): Promise<Search> {
+	const db = await openKilnDb();
+	return write('the search', () =>
+		atomically(db.transaction('searches', 'readwrite'), async (tx) => {
+			const current = await tx.store.get(id);
+			if (!current) throw gone();
+			const next = { ...current, ...change };
+			await tx.store.put(next);
+			return next as Search;
+		})
+	);
+}
+
+export async function listTrials(searchId: string): Promise<Trial[]> {
+	const rows = await (await openKilnDb()).getAll('trials', trialRange(searchId));
+	return rows.filter((row) => row.record).map((row) => ({ record: row.record as TrialRecord, history: row.history ?? [], hasCheckpoint: !!row.checkpoint })).sort((a, b) => a.record.trialId - b.record.trialId);
+}
+
+/** Write a trial's record (and its curve, when given), keeping the checkpoint the worker stored. */
+export async function saveTrial(searchId: string, record: TrialRecord, history?: EpochRecord[]): Promise<void> {
+	const db = await openKilnDb();
+	await write('a search trial', () =>
+		atomically(db.transaction(['searches', 'trials'], 'readwrite'), async (tx) => {
+			if (!(await tx.objectStore('searches').get(searchId))) throw gone();
+			const current = await tx.objectStore('trials').get([searchId, record.trialId]);
+			const row: TrialRecordRow = { ...current, searchId, trialId: record.trialId, record, updatedAt: Date.now() };
+			if (history) row.history = history;
+			await tx.objectStore('trials').put(row);
+		})
+	);
+}
+
+/** The worker keeps a trial's checkpoint at the end of each job; false when the search is gone. */
+export async function saveTrialCheckpoint(searchId: string, trialId: number, checkpoint: TrainCheckpoint): Promise<boolean> {
+	const db = await openKilnDb();
+	return write('a trial checkpoint', () =>
+		atomically(db.transaction(['searches', 'trials'], 'readwrite'), async (tx) => {
+			if (!(await tx.objectStore('searches').get(searchId))) return false;
+			const current = await tx.objectStore('trials').get([searchId, trialId]);
+			await tx.objectStore('trials').put({ record: null, ...current, searchId, trialId, checkpoint, history: checkpoint.history, updatedAt: Date.now() });
+			return true;
+		})
+	);
+}
+
+export async function getTrialCheckpoint(searchId: string, trialId: number): Promise<TrainCheckpoint | null> {
+	return (await (await openKilnDb()).get('trials', [searchId, trialId]))?.checkpoint ?? null;
+}
+
+/** A finished search promotes nothing more: its checkpoints (weights and optimiser state) go. */
+export async function dropTrialCheckpoints(searchId: string): Promise<void> {
+	const db = await openKilnDb();
+	await atomically(db.transaction('trials', 'readwrite'), async (tx) => {
+		let cursor = await tx.store.openCursor(trialRange(searchId));
+		while (cursor) {
+			if (cursor.value.checkpoint) {
+				const { checkpoint: _dropped, ...rest } = cursor.value;
+				await cursor.update(rest);
+			}
+			cursor = await cursor.continue();
+		}
+	});
+}
+
+export async function deleteSearch(id: string): Promise<void> {
+	const db = await openKilnDb();
+	await atomically(db.transaction(['searches', 'trials'], 'readwrite'), async (tx) => {
+		await tx.objectStore('trials').delete(trialRange(id));
+		await tx.objectStore('searches').delete(id);
+	});
+}
+
+/**
+ * A search marked running that no tab is running (none holds its Web Lock) was cut off by a
+ * closed or reloaded page: it becomes `interrupted`, to be resumed.
+ */
+export async function settleOrphanSearches(projectId: string, active: ReadonlySet<string>): Promise<void> {
+	const db = await openKilnDb();
+	await atomically(db.transaction('searches', 'readwrite'), async (tx) => {
+		for (const search of await tx.store.index('byProject').getAll(projectId)) {
+			if (search.status === 'running' && !active.has(search.id)) await tx.store.put({ ...search, status: 'interrupted', error: 'The page was closed while this search ran; resume it to continue where it stopped.' });
+		}
+	});
+}

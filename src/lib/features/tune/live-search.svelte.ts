@@ -1,0 +1,143 @@
+import * as bridge from '$lib/bridge';
+import { toUiError } from '$lib/components/ui-error';
+import { dropTrialCheckpoints, getSetting, saveTrial, updateSearch, type Search } from '$lib/db';
+import { jobs, type Job } from '$lib/jobs/registry.svelte';
+import type { SearchState } from '$workers/lib/tune';
+import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
+import { runSearch } from './search-runner';
+import { trialConfig } from './trial-config';
+
+const LOCK_PREFIX = 'kiln-search-';
+
+/** Searches another tab (or this one) is running now: they hold a Web Lock named after them. */
+export async function activeSearchIds(): Promise<Set<string>> {
+	if (!navigator.locks) return new Set(live.searches.map((s) => s.search.id));
+	const { held = [] } = await navigator.locks.query();
+	return new Set(held.map((l) => l.name ?? '').filter((n) => n.startsWith(LOCK_PREFIX)).map((n) => n.slice(LOCK_PREFIX.length)));
+}
+
+/** A search running in this tab: its trials and live curves, and the job the header shows. */
+export class LiveSearch {
+	trials = $state.raw<TrialRecord[]>([]);
+	histories = $state.raw<Record<number, EpochRecord[]>>({});
+	/** Share done of each trial's current job. */
+	progress = $state.raw<Record<number, number>>({});
+	notes = $state.raw<string[]>([]);
+
+	constructor(
+		readonly search: Search,
+		readonly job: Job,
+		private readonly state: SearchState,
+		histories: Record<number, EpochRecord[]>
+	) {
+		this.trials = structuredClone(state.trials);
+		this.histories = histories;
+	}
+
+	get maxTrials(): number {
+		return this.state.settings.maxTrials;
+	}
+
+	note(message: string): void {
+		this.notes = [...this.notes, message];
+		this.job.log(message);
+	}
+
+	sync(): void {
+		this.trials = structuredClone(this.state.trials);
+		const ended = this.trials.filter((t) => t.results.every((r) => r.status !== 'running' && r.status !== 'queued')).length;
+		const running = this.trials.filter((t) => t.results.some((r) => r.status === 'running')).length;
+		if (!this.job.active) return;
+		this.job.progress = Math.min(0.99, ended / this.maxTrials);
+		this.job.label = `${this.trials.length} of ${this.maxTrials} trials started, ${running} training now`;
+	}
+
+	curve(trialId: number, history: EpochRecord[]): void {
+		this.histories = { ...this.histories, [trialId]: history };
+	}
+}
+
+class LiveSearches {
+	searches = $state.raw<LiveSearch[]>([]);
+
+	find(id: string): LiveSearch | undefined {
+		return this.searches.find((s) => s.search.id === id && s.job.active);
+	}
+
+	add(s: LiveSearch): void {
+		this.searches = [...this.searches.filter((x) => x.search.id !== s.search.id), s];
+	}
+}
+
+export const live = new LiveSearches();
+
+/**
+ * Run a stored search in this tab until it ends: trials in the ML worker pool, each stored as
+ * it changes, the search's status stored at the end (done, cancelled, or failed with why).
+ */
+export function runLiveSearch(search: Search, state: SearchState, histories: Record<number, EpochRecord[]> = {}, note?: string): LiveSearch {
+	const job = jobs.add('tune', search.projectId, `Search: ${state.settings.maxTrials} trials of ${search.settings.family === 'mlp' ? 'MLP' : search.settings.family}`);
+	job.status = 'running';
+	const ls = new LiveSearch(search, job, state, histories);
+	live.add(ls);
+	if (note) ls.note(note);
+	ls.sync();
+	const plan = search.settings;
+	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
+		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.histories[tj.trialId] ?? [])].slice(0, tj.resumeFrom.budget) : [];
+		const outcome = await bridge.trainTrial(
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric },
+			() => getSetting('backend'),
+			(event) => {
+				if (event.type === 'metric') {
+					const { type: _t, metricName: _m, ...record } = event;
+					history = [...history.filter((h) => h.epoch < record.epoch), record];
+					ls.curve(tj.trialId, history);
+				} else if (event.type === 'progress') ls.progress = { ...ls.progress, [tj.trialId]: event.fraction };
+				else if (event.type === 'log' && /already trained|no checkpoint/.test(event.message)) ls.note(event.message);
+			},
+			signal
+		);
+		if (outcome.started === 'stored') ls.note(`Trial ${tj.trialId} had finished ${tj.budget} epochs before the reload: its stored result was kept, not trained again.`);
+		return { score: outcome.score, history: outcome.history };
+	};
+	const lock = (body: () => Promise<void>) => (navigator.locks ? (navigator.locks.request(`${LOCK_PREFIX}${search.id}`, body) as Promise<void>) : body());
+	void lock(async () => {
+		try {
+			await updateSearch(search.id, { status: 'running', error: undefined });
+			jobs.stored();
+			const outcome = await runSearch(
+				state,
+				{
+					slots: Math.max(1, Math.min(plan.parallel, bridge.searchSlots)),
+					runJob,
+					save: (trial, history) => saveTrial(search.id, trial, history),
+					onChange: (_s, event) => {
+						if (event.history) ls.curve(event.job.trialId, event.history);
+						ls.sync();
+						if (event.type === 'ended') jobs.stored();
+					}
+				},
+				job.controller.signal
+			);
+			if (outcome === 'done') {
+				await updateSearch(search.id, { status: 'done', finishedAt: Date.now() });
+				// Nothing more will be promoted: free the weights and optimiser state of every trial.
+				await dropTrialCheckpoints(search.id).catch(() => {});
+				job.progress = 1;
+				job.finish('done');
+			} else {
+				await updateSearch(search.id, { status: 'cancelled', error: 'Cancelled by you; resume it to continue where it stopped.' }).catch(() => {});
+				job.finish('cancelled');
+			}
+		} catch (e) {
+			const error = toUiError(e);
+			await updateSearch(search.id, { status: 'failed', error: error.message, finishedAt: Date.now() }).catch(() => {});
+			job.finish('failed', error);
+		} finally {
+			ls.sync();
+			jobs.stored();
+		}
+	});
+	return ls;
+}

@@ -1,0 +1,96 @@
+import { parseInteger, parseNumber } from '$shared/number';
+import { DEFAULT_CONFIG, withConfigDefaults } from '$shared/train-config';
+import { familyDefaults, validateSettings } from '$workers/lib/tune';
+import type { ModelKind, SearchPlan, TrainConfig, TrialMetric } from '$workers/protocol';
+import { rowsFromSpace, spaceFromRows, type ParamRow } from './space-form';
+import { metricChoices } from './trial-config';
+
+/** The search form as typed. */
+export interface SearchForm {
+	family: ModelKind;
+	rows: ParamRow[];
+	sampler: 'grid' | 'random' | 'tpe';
+	gridPoints: string;
+	asha: boolean;
+	eta: string;
+	minEpochs: string;
+	maxEpochs: string;
+	epochs: string;
+	trials: string;
+	metric: TrialMetric;
+	direction: 'minimize' | 'maximize';
+	parallel: string;
+	seed: string;
+}
+
+/** A family's default space and budgets; ASHA's top rung is kept short enough for a browser tab. */
+export function defaultForm(family: ModelKind, task: TrainConfig['task'], slots: number): SearchForm {
+	const defaults = familyDefaults(family);
+	const budget = defaults.budget ?? { min: 3, max: 27 };
+	return {
+		family,
+		rows: rowsFromSpace(defaults.space),
+		sampler: 'tpe',
+		gridPoints: '3',
+		asha: defaults.budget !== null,
+		eta: '3',
+		minEpochs: String(budget.min),
+		maxEpochs: String(Math.min(budget.max, 27)),
+		epochs: '30',
+		trials: '16',
+		metric: 'valLoss',
+		direction: metricChoices(task)[0].direction,
+		parallel: String(slots),
+		seed: '42'
+	};
+}
+
+/**
+ * The config every trial starts from: the project's last run settings (or the defaults) on the
+ * current target. Trials need validation rows to be scored on.
+ */
+export function baseConfig(last: TrainConfig | undefined, target: string, task: TrainConfig['task'], features: string[]): TrainConfig {
+	const from = last && last.target === target ? withConfigDefaults(last) : { ...DEFAULT_CONFIG, target, task, features };
+	return { ...from, task, validationFraction: from.validationFraction > 0 ? from.validationFraction : 0.2 };
+}
+
+type Field = 'space' | 'gridPoints' | 'eta' | 'minEpochs' | 'maxEpochs' | 'epochs' | 'trials' | 'parallel' | 'seed' | 'settings';
+export type PlanProblems = Partial<Record<Field, string>> & { rows?: Record<string, string> };
+
+/** The plan the form describes, or what to fix, field by field. */
+export function planFromForm(form: SearchForm, slots: number): { plan: SearchPlan | null; problems: PlanProblems } {
+	const problems: PlanProblems = {};
+	const whole = (text: string, field: Field, min: number, max: number): number => {
+		const v = parseInteger(text);
+		if (v === undefined || v < min || v > max) problems[field] = `A whole number from ${min} to ${max}.`;
+		return v ?? NaN;
+	};
+	const { space, problems: rowProblems } = spaceFromRows(form.rows);
+	if (!space) {
+		problems.rows = rowProblems;
+		if (rowProblems['']) problems.space = rowProblems[''];
+	}
+	const maxTrials = whole(form.trials, 'trials', 1, 1000);
+	const parallel = whole(form.parallel, 'parallel', 1, Math.max(1, slots));
+	const seed = whole(form.seed, 'seed', 0, 2 ** 31 - 1);
+	let scheduler: SearchPlan['search']['scheduler'];
+	if (form.asha) {
+		const eta = parseNumber(form.eta);
+		if (eta === undefined || eta < 2 || eta > 10) problems.eta = 'A number from 2 to 10 (3 keeps a third of each rung).';
+		const min = whole(form.minEpochs, 'minEpochs', 1, 1000);
+		const max = whole(form.maxEpochs, 'maxEpochs', 1, 10_000);
+		if (!problems.minEpochs && !problems.maxEpochs && max < min * (eta ?? 2)) problems.maxEpochs = `At least η × the minimum (${Math.ceil(min * (eta ?? 2))}), so there is a rung to promote to.`;
+		scheduler = { kind: 'asha', eta: eta ?? 3, minBudget: min, maxBudget: max };
+	} else {
+		scheduler = { kind: 'plain', budget: whole(form.epochs, 'epochs', 1, 10_000) };
+	}
+	const sampler: SearchPlan['search']['sampler'] = form.sampler === 'grid' ? { kind: 'grid', pointsPerParam: whole(form.gridPoints, 'gridPoints', 2, 10) } : form.sampler === 'tpe' ? { kind: 'tpe' } : { kind: 'random' };
+	if (Object.keys(problems).length > 0 || !space) return { plan: null, problems };
+	const plan: SearchPlan = { search: { space, sampler, scheduler, direction: form.direction, maxTrials, seed }, family: form.family, metric: form.metric, parallel };
+	try {
+		validateSettings(plan.search);
+	} catch (e) {
+		return { plan: null, problems: { settings: (e as Error).message } };
+	}
+	return { plan, problems };
+}

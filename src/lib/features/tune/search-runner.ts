@@ -1,0 +1,86 @@
+import { isFinished, nextJob, report, type SearchState } from '$workers/lib/tune';
+import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
+
+/** What one job of a trial came to; a thrown error becomes a failed (or, diverged, pruned) result. */
+export interface JobResult {
+	score: number | null;
+	history: EpochRecord[];
+}
+
+export interface SearchDeps {
+	/** Jobs that run at once (one worker each). */
+	slots: number;
+	/** Train the job; rejects with an AbortError when the search is cancelled. */
+	runJob: (job: TrialJob, signal: AbortSignal) => Promise<JobResult>;
+	/** Store a trial as it changes (its record, and its curve once a job ends). */
+	save: (trial: TrialRecord, history?: EpochRecord[]) => Promise<void>;
+	/** Called after every change to the search's state (for live views). */
+	onChange?: (state: SearchState, event: { type: 'started' | 'ended'; job: TrialJob; history?: EpochRecord[] }) => void;
+}
+
+export type SearchOutcome = 'done' | 'cancelled';
+
+const isAbort = (e: unknown) => (e as { name?: string } | null)?.name === 'AbortError';
+const messageOf = (e: unknown) => (e instanceof Error || (typeof e === 'object' && e && 'message' in e) ? String((e as { message: unknown }).message) : String(e));
+
+/**
+ * Run a search to the end (or until `signal` aborts), keeping `slots` jobs busy: ask the tune
+ * library for the next job whenever a worker is free, store every trial as it changes. A failed
+ * job is recorded and the search goes on. On cancel, jobs in flight are not reported: they stay
+ * `running` in the store, and `restoreSearch` queues them again when the search resumes.
+ * A failure to store anything (the search was deleted, the disk is full) ends the search.
+ */
+export async function runSearch(state: SearchState, deps: SearchDeps, signal: AbortSignal): Promise<SearchOutcome> {
+	const inFlight = new Set<Promise<void>>();
+	let fatal: unknown = null;
+
+	const execute = async (job: TrialJob) => {
+		let result: { score: number | null; status: 'done' | 'failed' | 'pruned'; message?: string; history?: EpochRecord[] };
+		try {
+			const outcome = await deps.runJob(job, signal);
+			result = { score: outcome.score, status: 'done', history: outcome.history };
+		} catch (e) {
+			if (isAbort(e) || signal.aborted) return;
+			const diverged = (e as { name?: string }).name === 'DivergedError';
+			result = { score: null, status: diverged ? 'pruned' : 'failed', message: messageOf(e) };
+		}
+		const trial = report(state, job.trialId, job.rung, result.score, result.status, result.message);
+		deps.onChange?.(state, { type: 'ended', job, history: result.history });
+		await deps.save(trial, result.history);
+	};
+
+	const launch = async (): Promise<void> => {
+		while (!signal.aborted && !fatal && inFlight.size < deps.slots) {
+			const job = nextJob(state);
+			if (!job) return;
+			// Stored as running before it starts, so a reload knows to run it again.
+			await deps.save(state.trials[job.trialId]);
+			deps.onChange?.(state, { type: 'started', job });
+			const task: Promise<void> = execute(job)
+				.catch((e) => {
+					fatal ??= e;
+				})
+				.finally(() => inFlight.delete(task));
+			inFlight.add(task);
+		}
+	};
+
+	try {
+		await launch();
+	} catch (e) {
+		fatal = e;
+	}
+	while (inFlight.size > 0) {
+		await Promise.race(inFlight);
+		if (!signal.aborted && !fatal) {
+			try {
+				await launch();
+			} catch (e) {
+				fatal = e;
+			}
+		}
+	}
+	if (fatal) throw fatal;
+	// Nothing in flight and no job to start: finished (isFinished), or nothing more can run.
+	return signal.aborted && !isFinished(state) ? 'cancelled' : 'done';
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SPACES } from '$workers/lib/tune';
+import type { TrainConfig } from '$workers/protocol';
+import { DEFAULT_CONFIG } from '$shared/train-config';
+import { configProblems } from '$shared/train-config';
+import { rowsFromSpace, spaceFromRows } from './space-form';
+import { baseValue, describeParams, metricChoices, trialConfig, tunableFamilies } from './trial-config';
+
+const base: TrainConfig = { ...DEFAULT_CONFIG, target: 'species', task: 'classification', features: ['a', 'b'] };
+
+describe('trial configs', () => {
+	it('turn an MLP trial into hidden layers, copy the rest, and train exactly the budget', () => {
+		const config = trialConfig(base, 'mlp', { learningRate: 0.003, l2: 1e-5, hiddenLayerCount: 3, hiddenUnits: 24, batchSize: 64 }, 9);
+		expect(config).toMatchObject({ model: 'mlp', learningRate: 0.003, l2: 1e-5, batchSize: 64, hiddenLayers: [24, 24, 24], epochs: 9, patience: 0, seed: 42, target: 'species' });
+		expect(config).not.toHaveProperty('hiddenUnits');
+		expect(configProblems(config)).toEqual({});
+	});
+
+	it('keep the base value of a parameter that is not searched', () => {
+		expect(trialConfig(base, 'mlp', { hiddenUnits: 8 }, 3).hiddenLayers).toEqual([8, 8]);
+		expect(trialConfig(base, 'linear', { learningRate: 0.1 }, 3)).toMatchObject({ model: 'linear', learningRate: 0.1, batchSize: 32 });
+		expect(baseValue(base, 'hiddenLayerCount')).toBe('2');
+		expect(baseValue(base, 'l2')).toBe('0.001');
+	});
+
+	it('every default space of a tunable family gives valid training configs at its bounds', () => {
+		for (const family of tunableFamilies()) {
+			const space = DEFAULT_SPACES[family].space;
+			const low = Object.fromEntries(Object.entries(space).map(([k, s]) => [k, s.type === 'categorical' ? s.choices[0] : s.low]));
+			const high = Object.fromEntries(Object.entries(space).map(([k, s]) => [k, s.type === 'categorical' ? s.choices.at(-1)! : s.high]));
+			for (const params of [low, high]) expect(configProblems(trialConfig(base, family, params, 3))).toEqual({});
+		}
+	});
+
+	it('offer the validation metrics with their directions, and describe parameters briefly', () => {
+		expect(metricChoices('classification').map((m) => [m.metric, m.direction])).toEqual([['valLoss', 'minimize'], ['valMetric', 'maximize']]);
+		expect(metricChoices('regression')[1]).toMatchObject({ label: 'validation RMSE', direction: 'minimize' });
+		expect(describeParams({ learningRate: 0.0123456, batchSize: 32 })).toBe('Learning rate 0.0123 · Batch size 32');
+	});
+});
+
+describe('the space editor', () => {
+	it('round-trips a default space and drops parameters that are switched off', () => {
+		const rows = rowsFromSpace(DEFAULT_SPACES.mlp.space);
+		expect(spaceFromRows(rows).space).toEqual(DEFAULT_SPACES.mlp.space);
+		rows.find((r) => r.name === 'batchSize')!.enabled = false;
+		expect(Object.keys(spaceFromRows(rows).space!)).not.toContain('batchSize');
+	});
+
+	it('names what is wrong in a row', () => {
+		const rows = rowsFromSpace(DEFAULT_SPACES.linear.space);
+		rows[0].low = '0';
+		expect(spaceFromRows(rows).problems.learningRate).toBe('A log range must start above 0.');
+		rows[0].low = 'abc';
+		expect(spaceFromRows(rows).problems.learningRate).toMatch(/number/);
+		rows[0].low = '0.3';
+		expect(spaceFromRows(rows).problems.learningRate).toMatch(/below/);
+		rows[2].choices = ' , ';
+		expect(spaceFromRows(rows).problems.batchSize).toMatch(/at least one choice/);
+		expect(spaceFromRows(rows.map((r) => ({ ...r, enabled: false }))).problems['']).toMatch(/at least one/);
+	});
+});
+
+describe('the search form', () => {
+	it('turns the defaults into a valid TPE + ASHA plan over the family space', async () => {
+		const { defaultForm, planFromForm } = await import('./search-plan');
+		const form = defaultForm('mlp', 'classification', 2);
+		const { plan, problems } = planFromForm(form, 2);
+		expect(problems).toEqual({});
+		expect(plan).toMatchObject({ family: 'mlp', metric: 'valLoss', parallel: 2, search: { sampler: { kind: 'tpe' }, scheduler: { kind: 'asha', eta: 3, minBudget: 3, maxBudget: 27 }, direction: 'minimize', maxTrials: 16 } });
+		expect(Object.keys(plan!.search.space)).toEqual(['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize']);
+	});
+
+	it('names each field to fix, and refuses a grid too large to run', async () => {
+		const { defaultForm, planFromForm } = await import('./search-plan');
+		const form = { ...defaultForm('linear', 'regression', 2), trials: '0', parallel: '5', maxEpochs: '4' };
+		const { plan, problems } = planFromForm(form, 2);
+		expect(plan).toBeNull();
+		expect(problems).toMatchObject({ trials: 'A whole number from 1 to 1000.', parallel: 'A whole number from 1 to 2.' });
+		expect(problems.maxEpochs).toMatch(/η × the minimum \(9\)/);
+		const grid = planFromForm({ ...defaultForm('mlp', 'regression', 2), sampler: 'grid', gridPoints: '10' }, 2);
+		expect(grid.problems.settings).toMatch(/grid/i);
+	});
+
+	it('starts trials from the last run on this target, with validation rows', async () => {
+		const { baseConfig } = await import('./search-plan');
+		expect(baseConfig({ ...base, validationFraction: 0, learningRate: 0.5 }, 'species', 'classification', ['a'])).toMatchObject({ learningRate: 0.5, validationFraction: 0.2, features: ['a', 'b'] });
+		expect(baseConfig({ ...base, target: 'other' }, 'species', 'classification', ['a'])).toMatchObject({ features: ['a'], learningRate: DEFAULT_CONFIG.learningRate });
+	});
+});

@@ -1,0 +1,139 @@
+import { KilnError } from '$shared/errors';
+import { ChunkBuilder } from './builder';
+import { trimEnd, trimStart, unquoteInto } from './cells';
+import { CsvScanner, RAW, type CsvRow } from './csv-scanner';
+import type { ImportContext } from './context';
+import type { ColumnGuess } from './infer';
+import { detectHeader, normalizeNames, planColumns } from './sample';
+import { sniffDelimiter } from './sniff';
+import type { FormatInfo, ImportEnd } from './types';
+
+/** Cells read for inference at most, so a 10,000-column file samples 200 rows, not 10,000. */
+const SAMPLE_CELLS = 2_000_000;
+
+interface SampleRow {
+	row: CsvRow;
+	text: string[];
+}
+
+function copyRow(row: CsvRow): CsvRow {
+	const n = row.count;
+	const from = n > 0 ? row.starts[0] : 0;
+	const to = n > 0 ? row.ends[n - 1] : 0;
+	const starts = new Int32Array(n);
+	const ends = new Int32Array(n);
+	for (let f = 0; f < n; f++) {
+		starts[f] = row.starts[f] - from;
+		ends[f] = row.ends[f] - from;
+	}
+	return { buf: row.buf.slice(from, to), starts, ends, flags: row.flags.slice(0, n), count: n, line: row.line };
+}
+
+function isBlank(row: CsvRow): boolean {
+	if (row.count !== 1 || row.flags[0] !== 0) return false;
+	return trimStart(row.buf, row.starts[0], row.ends[0]) === trimEnd(row.buf, row.starts[0], row.ends[0]);
+}
+
+/** Imports CSV bytes (already UTF-8 or windows-1252; see encoding.ts). */
+export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Array, complete: boolean, ctx: ImportContext): Promise<ImportEnd> {
+	const { options, fileName, emitter, decode } = ctx;
+	const delimiter = options.delimiter ?? (options.format === 'tsv' ? '\t' : sniffDelimiter(head, fileName, complete));
+	if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+		throw new KilnError('ValidationError', `The delimiter must be one ASCII character other than a quote or newline (got ${JSON.stringify(delimiter)}).`);
+	}
+	const format: FormatInfo = { ...ctx.format, format: 'csv', delimiter, header: true, sampleRows: 0 };
+	const sample: SampleRow[] = [];
+	let sampleLimit = options.sampleRows ?? 10_000;
+	let builder: ChunkBuilder | null = null;
+	let columns = 0;
+	let headerLine = 1;
+	let pendingBlank = 0;
+	let schemaPending = false;
+	let scratch = new Uint8Array(256);
+
+	const fieldText = (row: CsvRow, f: number): string => {
+		let b = row.buf;
+		let s = row.starts[f];
+		let e = row.ends[f];
+		if (row.flags[f] === RAW) {
+			if (scratch.length < e - s) scratch = new Uint8Array((e - s) * 2);
+			e = unquoteInto(b, s, e, scratch);
+			s = 0;
+			b = scratch;
+		}
+		return decode(b.subarray(s, e));
+	};
+
+	const addRow = (row: CsvRow) => {
+		const b = builder as ChunkBuilder;
+		if (isBlank(row)) {
+			if (columns === 1) pendingBlank++;
+			return;
+		}
+		if (row.count !== columns) {
+			const what = format.header ? `the header (line ${headerLine}) has` : `the first row (line ${headerLine}) has`;
+			throw new KilnError(
+				'CsvParseError',
+				`${fileName}: line ${row.line} has ${row.count} field${row.count === 1 ? '' : 's'}, but ${what} ${columns} column${columns === 1 ? '' : 's'}. Check that line for a missing or extra ${JSON.stringify(delimiter)} or an unclosed quote.`
+			);
+		}
+		for (; pendingBlank > 0; pendingBlank--) b.addMissingRow();
+		b.addCsvRow(row);
+	};
+
+	const plan = () => {
+		const rows = sample.map((s) => s.text);
+		const guesses: ColumnGuess[] = [];
+		const hasHeader = options.header ?? detectHeader(rows.filter((_, i) => i === 0 || !isBlank(sample[i].row)), ctx.sampleOptions, guesses);
+		format.header = hasHeader;
+		columns = sample.length > 0 ? sample[0].row.count : 0;
+		headerLine = sample.length > 0 ? sample[0].row.line : 1;
+		const dataRows = hasHeader ? sample.slice(1) : sample;
+		if (dataRows.every((s) => isBlank(s.row))) {
+			throw new KilnError('ImportError', hasHeader ? `${fileName} has a header row but no data rows.` : `${fileName} has no data rows.`);
+		}
+		const { names, warnings } = normalizeNames(hasHeader ? rows[0] : null, columns);
+		warnings.forEach((w) => ctx.warnings.add(w));
+		// The guesses made for header detection came from the same rows when there is a header.
+		const planned = planColumns(names, dataRows.filter((s) => !isBlank(s.row)).map((s) => s.text), ctx.sampleOptions, hasHeader && guesses.length === columns ? guesses : undefined);
+		planned.warnings.forEach((w) => ctx.warnings.add(w));
+		ctx.columns = planned.columns;
+		format.sampleRows = dataRows.length;
+		builder = new ChunkBuilder(planned.columns, ctx.missing, planned.missingLike, ctx.warnings, decode, options.numberFormat);
+		schemaPending = true;
+		for (const s of dataRows) addRow(s.row);
+		sample.length = 0;
+	};
+
+	const onRow = (row: CsvRow) => {
+		if (builder) return addRow(row);
+		if (sample.length === 0) {
+			if (isBlank(row)) return;
+			sampleLimit = Math.min(sampleLimit, Math.max(100, Math.floor(SAMPLE_CELLS / row.count)));
+		}
+		const text = Array.from({ length: row.count }, (_, f) => fieldText(row, f));
+		sample.push({ row: copyRow(row), text });
+		if (sample.length > sampleLimit) plan();
+	};
+
+	const scanner = new CsvScanner(delimiter.charCodeAt(0), onRow, fileName, ctx.limits);
+	const flush = async () => {
+		if (schemaPending) {
+			schemaPending = false;
+			await emitter.schema(ctx.columns, format);
+		}
+		if (builder) await emitter.drain(builder);
+	};
+	for await (const slice of input) {
+		scanner.push(slice);
+		await flush();
+		emitter.progress();
+	}
+	scanner.finish();
+	if (!builder) {
+		if (sample.length === 0) throw new KilnError('ImportError', `${fileName} holds no rows, only blank lines.`);
+		plan();
+	}
+	await flush();
+	return emitter.end(builder as unknown as ChunkBuilder, ctx.reader, format);
+}

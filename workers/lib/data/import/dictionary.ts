@@ -1,0 +1,162 @@
+import type { TextReader } from './encoding';
+
+/**
+ * A dictionary of byte strings → codes (0, 1, … in order of first appearance). Cells are looked
+ * up by their bytes in place, so a categorical cell costs a hash and a compare, not a string;
+ * strings are made once per distinct value, when the dictionary is read at the end.
+ */
+const utf8 = new TextEncoder();
+
+export class ByteDictionary {
+	private arena = new Uint8Array(1 << 12);
+	private used = 0;
+	/** Entry `code` is arena[starts[code], starts[code + 1]): entries are appended in order. */
+	private starts = new Int32Array(257);
+	/** Open addressing: code + 1, 0 for an empty slot. */
+	private table = new Int32Array(512);
+	private mask = 511;
+	private scratch = new Uint8Array(256);
+	size = 0;
+
+	/** The code of bytes [s, e) of `b`, adding them when new. Hot: one call per categorical cell. */
+	code(b: Uint8Array, s: number, e: number): number {
+		const length = e - s;
+		const table = this.table;
+		const mask = this.mask;
+		const starts = this.starts;
+		const arena = this.arena;
+		let slot = hashBytes(b, s, e) & mask;
+		for (;;) {
+			const entry = table[slot];
+			if (entry === 0) break;
+			const start = starts[entry - 1];
+			if (starts[entry] - start === length) {
+				let i = 0;
+				while (i < length && arena[start + i] === b[s + i]) i++;
+				if (i === length) return entry - 1;
+			}
+			slot = (slot + 1) & mask;
+		}
+		return this.insert(b, s, e, slot);
+	}
+
+	/** The code of a string value (JSON, Parquet). */
+	codeOf(text: string): number {
+		if (this.scratch.length < text.length * 3) this.scratch = new Uint8Array(text.length * 3 + 16);
+		const { written } = utf8.encodeInto(text, this.scratch);
+		return this.code(this.scratch, 0, written);
+	}
+
+	private insert(b: Uint8Array, s: number, e: number, slot: number): number {
+		const length = e - s;
+		const code = this.size;
+		if (code + 2 > this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
+		if (this.used + length > this.arena.length) {
+			const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + length));
+			bigger.set(this.arena.subarray(0, this.used));
+			this.arena = bigger;
+		}
+		// A byte loop: a subarray per insert would make a million short-lived objects for an ID column.
+		const arena = this.arena;
+		for (let i = s, j = this.used; i < e; i++, j++) arena[j] = b[i];
+		this.used += length;
+		this.starts[code + 1] = this.used;
+		this.table[slot] = code + 1;
+		this.size++;
+		if (this.size * 4 > this.mask * 3) this.rehash();
+		return code;
+	}
+
+	/** Make room for `entries` values of about `bytesEach` bytes (one allocation, not doublings). */
+	reserve(entries: number, bytesEach: number): void {
+		if (entries + 2 > this.starts.length) this.starts = grow(this.starts, entries + 2);
+		const bytes = Math.ceil(entries * bytesEach);
+		if (bytes > this.arena.length) {
+			const bigger = new Uint8Array(bytes);
+			bigger.set(this.arena.subarray(0, this.used));
+			this.arena = bigger;
+		}
+		let capacity = this.mask + 1;
+		while (entries * 4 > (capacity - 1) * 3) capacity *= 2;
+		if (capacity > this.mask + 1) this.rehash(capacity);
+	}
+
+	get averageBytes(): number {
+		return this.size > 0 ? this.used / this.size : 0;
+	}
+
+	private rehash(capacity = (this.mask + 1) * 2): void {
+		const table = new Int32Array(capacity);
+		const mask = capacity - 1;
+		for (let code = 0; code < this.size; code++) {
+			let slot = hashBytes(this.arena, this.starts[code], this.starts[code + 1]) & mask;
+			while (table[slot] !== 0) slot = (slot + 1) & mask;
+			table[slot] = code + 1;
+		}
+		this.table = table;
+		this.mask = mask;
+	}
+
+	bytes(code: number): Uint8Array {
+		return this.arena.subarray(this.starts[code], this.starts[code + 1]);
+	}
+
+	/** Bytes held, for memory accounting. */
+	get byteSize(): number {
+		return this.arena.length + this.table.length * 4 + this.starts.length * 4;
+	}
+
+	/**
+	 * Every value as a string, by code: the arena is decoded in one call and sliced (V8 keeps
+	 * longer slices as views of the one string); values are decoded one by one only when the
+	 * arena is not valid in the encoding as a whole or is too large for one string.
+	 */
+	values(reader: TextReader): string[] {
+		const out = new Array<string>(this.size);
+		const starts = this.starts;
+		const whole = this.used <= MAX_WHOLE ? reader.all(this.arena.subarray(0, this.used)) : null;
+		if (whole === null) {
+			for (let code = 0; code < this.size; code++) out[code] = reader.text(this.bytes(code));
+		} else if (whole.length === this.used) {
+			for (let code = 0; code < this.size; code++) out[code] = whole.slice(starts[code], starts[code + 1]);
+		} else {
+			// UTF-8 with multi-byte characters: count UTF-16 units up to each entry's start.
+			const a = this.arena;
+			let unit = 0;
+			let byte = 0;
+			let from = 0;
+			for (let code = 0; code < this.size; code++) {
+				const end = starts[code + 1];
+				for (; byte < end; byte++) {
+					const c = a[byte];
+					if ((c & 0xc0) !== 0x80) unit += c >= 0xf0 ? 2 : 1;
+				}
+				out[code] = whole.slice(from, unit);
+				from = unit;
+			}
+		}
+		return out;
+	}
+}
+
+/** Arenas larger than this are decoded value by value (V8 strings stop near 512 M characters). */
+const MAX_WHOLE = 256 * 1024 * 1024;
+
+/** FNV-1a over two bytes per step, then murmur3's finaliser so the low bits (the slot) mix well. */
+function hashBytes(b: Uint8Array, s: number, e: number): number {
+	let h = 0x811c9dc5 ^ (e - s);
+	let i = s;
+	for (; i + 1 < e; i += 2) h = Math.imul(h ^ (b[i] | (b[i + 1] << 8)), 0x01000193);
+	if (i < e) h = Math.imul(h ^ b[i], 0x01000193);
+	h ^= h >>> 16;
+	h = Math.imul(h, 0x85ebca6b);
+	h ^= h >>> 13;
+	h = Math.imul(h, 0xc2b2ae35);
+	return h ^ (h >>> 16);
+}
+
+function grow(a: Int32Array, length: number): Int32Array<ArrayBuffer> {
+	const b = new Int32Array(length);
+	b.set(a);
+	return b;
+}

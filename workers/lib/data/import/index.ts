@@ -1,0 +1,21 @@
+export { importTable } from './import';
+export { importToTable } from './collect';
+export { fromBlob, fromBytes, SLICE_BYTES } from './source';
+export { CHUNK_ROWS, DEFAULT_LIMITS, DEFAULT_MISSING, chunkRowsFor, physicalOf } from './types';
+export type {
+	DateOrder,
+	FileFormat,
+	FormatInfo,
+	ImportChunk,
+	ImportEnd,
+	ImportLimits,
+	ImportOptions,
+	ImportProgress,
+	ImportSink,
+	ImportSource,
+	ImportWarning,
+	ImportWarningKind,
+	PhysicalKind,
+	SchemaColumn,
+	SemanticType
+} from './types';

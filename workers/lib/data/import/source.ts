@@ -1,0 +1,132 @@
+import { KilnError } from '$shared/errors';
+import type { ImportSource } from './types';
+
+export const SLICE_BYTES = 1 << 20;
+
+/** A File or Blob read in slices (1 MB by default), with random access for Parquet. */
+export function fromBlob(blob: Blob, name: string, sliceBytes = SLICE_BYTES): ImportSource {
+	return {
+		name,
+		size: blob.size,
+		async *read() {
+			for (let start = 0; start < blob.size; start += sliceBytes) {
+				yield new Uint8Array(await blob.slice(start, Math.min(blob.size, start + sliceBytes)).arrayBuffer());
+			}
+		},
+		random: { byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }
+	};
+}
+
+/** Bytes already in memory (tests, small files), cut into slices of `sliceBytes` or at `cuts`. */
+export function fromBytes(bytes: Uint8Array, name: string, sliceBytes = SLICE_BYTES, cuts?: readonly number[]): ImportSource {
+	return {
+		name,
+		size: bytes.length,
+		async *read() {
+			if (cuts) {
+				let at = 0;
+				for (const cut of [...cuts].sort((a, b) => a - b)) {
+					if (cut <= at || cut >= bytes.length) continue;
+					yield bytes.subarray(at, cut);
+					at = cut;
+				}
+				if (at < bytes.length) yield bytes.subarray(at);
+				return;
+			}
+			for (let start = 0; start < bytes.length; start += sliceBytes) yield bytes.subarray(start, start + sliceBytes);
+		},
+		random: {
+			byteLength: bytes.length,
+			slice: (start, end) => bytes.slice(start, end ?? bytes.length).buffer as ArrayBuffer
+		}
+	};
+}
+
+/**
+ * Lets the importer look at the first bytes (magic numbers, encoding, delimiter) and then read
+ * the stream from its start, without holding more than the look-ahead.
+ */
+export class SliceReader {
+	private readonly pending: Uint8Array[] = [];
+	private buffered = 0;
+	private done = false;
+	private readonly iterator: AsyncIterator<Uint8Array>;
+
+	constructor(input: AsyncIterable<Uint8Array>) {
+		this.iterator = input[Symbol.asyncIterator]();
+	}
+
+	/** The first `n` bytes (fewer at the end of input); `complete` when that is all there is. */
+	async peek(n: number): Promise<{ head: Uint8Array; complete: boolean }> {
+		while (this.buffered < n && !this.done) {
+			const next = await this.iterator.next();
+			if (next.done) this.done = true;
+			else if (next.value.length > 0) {
+				this.pending.push(next.value);
+				this.buffered += next.value.length;
+			}
+		}
+		const length = Math.min(n, this.buffered);
+		const head = new Uint8Array(length);
+		let at = 0;
+		for (const p of this.pending) {
+			if (at >= length) break;
+			const take = Math.min(p.length, length - at);
+			head.set(p.subarray(0, take), at);
+			at += take;
+		}
+		return { head, complete: this.done && this.buffered <= n };
+	}
+
+	async *slices(): AsyncGenerator<Uint8Array> {
+		while (this.pending.length > 0) {
+			const p = this.pending.shift() as Uint8Array;
+			this.buffered -= p.length;
+			yield p;
+		}
+		if (this.done) return;
+		for (;;) {
+			const next = await this.iterator.next();
+			if (next.done) return;
+			yield next.value;
+		}
+	}
+}
+
+/** Counts bytes for progress and stops between slices when the signal fires. */
+export async function* tracked(
+	input: AsyncIterable<Uint8Array>,
+	signal: AbortSignal | undefined,
+	onBytes: (bytes: number) => void
+): AsyncGenerator<Uint8Array> {
+	for await (const slice of input) {
+		throwIfAborted(signal);
+		onBytes(slice.length);
+		yield slice;
+	}
+	throwIfAborted(signal);
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+	if (signal?.aborted) throw new KilnError('AbortError', 'The import was cancelled; nothing from it was kept.');
+}
+
+/** The whole stream in one buffer, refused past `max` bytes (Parquet without random access). */
+export async function readAll(input: AsyncIterable<Uint8Array>, max: number, what: string): Promise<Uint8Array> {
+	const parts: Uint8Array[] = [];
+	let total = 0;
+	for await (const p of input) {
+		total += p.length;
+		if (total > max) {
+			throw new KilnError('ImportError', `${what} is larger than ${Math.round(max / 1048576)} MB once unpacked, too large to hold in memory. Unpack it and import the file itself.`);
+		}
+		parts.push(p);
+	}
+	const out = new Uint8Array(total);
+	let at = 0;
+	for (const p of parts) {
+		out.set(p, at);
+		at += p.length;
+	}
+	return out;
+}

@@ -1,0 +1,181 @@
+import type { BaselineResult, EvaluationReport, ModelArtifacts, Preprocessing, RunEvaluation, Table, ThresholdReport, TrainConfig } from '$workers/protocol';
+import { KilnError } from '$shared/errors';
+import { withConfigDefaults } from '$shared/train-config';
+import {
+	classificationBaselines,
+	classificationReport,
+	featureGroups,
+	partialDependence,
+	permutationImportance,
+	regressionBaselines,
+	regressionReport,
+	thresholdSweep,
+	type ClassificationInput,
+	type PartialDependence,
+	type PermutationImportance,
+	type Predict,
+	type RegressionInput
+} from '$workers/lib/evaluate';
+import { modelInputs, modelOutputs } from '$workers/lib/model-input';
+import { splitFor } from '$workers/lib/train-data';
+import { errorAnalysis } from './error-analysis';
+
+export interface StoredModel {
+	artifacts: ModelArtifacts;
+	preprocessing: Preprocessing;
+}
+
+export interface EvaluateRunOptions {
+	onProgress?: (fraction: number, label: string) => void;
+	signal?: AbortSignal;
+	/** Shuffles per column for permutation importance (default 5). */
+	repeats?: number;
+	/** Columns that get a partial-dependence plot, most important first (default 3). */
+	dependenceColumns?: number;
+}
+
+/** Logits → row-major probabilities in float32, stable in float64. */
+export function softmaxFlat(logits: Float32Array, k: number): Float32Array {
+	const out = new Float32Array(logits.length);
+	for (let r = 0; r < logits.length / k; r++) {
+		let max = -Infinity;
+		for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
+		let sum = 0;
+		for (let c = 0; c < k; c++) sum += Math.exp(logits[r * k + c] - max);
+		for (let c = 0; c < k; c++) out[r * k + c] = Math.exp(logits[r * k + c] - max) / sum;
+	}
+	return out;
+}
+
+/**
+ * A stored model as the explanation code sees it: probabilities for a classifier, values in the
+ * target's own units for a regressor. Rows go through the model-input seam like everywhere else.
+ */
+export function modelPredict(model: StoredModel): Predict {
+	const target = model.preprocessing.target;
+	const width = model.preprocessing.inputSize;
+	return async (x, n) => {
+		const raw = await modelOutputs(model.artifacts, x, n, width);
+		if (target.task === 'classification') return softmaxFlat(raw, target.classes.length);
+		return Float32Array.from(raw, (v) => v * target.std + target.mean);
+	};
+}
+
+/**
+ * The whole evaluation suite of a trained run, on the same holdout rows its final score used
+ * (the split is replayed from the run's seed): the report, baselines fitted on the training
+ * labels, permutation importance per original column, partial dependence of the top columns,
+ * slice metrics per column and the worst-predicted rows.
+ */
+export async function evaluateRun(table: Table, rawConfig: TrainConfig, model: StoredModel, runId: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
+	const started = performance.now();
+	const config = withConfigDefaults(rawConfig);
+	const progress = options.onProgress ?? (() => {});
+	const checkCancel = () => {
+		if (options.signal?.aborted) throw new KilnError('AbortError', 'The evaluation was cancelled.');
+	};
+	const prep = model.preprocessing;
+	const { split } = splitFor(table, config);
+	const holdout = split.holdout;
+	if (holdout.length === 0) throw new KilnError('ValidationError', 'This run has no holdout rows to evaluate on.');
+	progress(0.02, 'Scoring the holdout rows');
+	const spec = { preprocessing: prep };
+	const { x, y, width } = modelInputs(spec, table, holdout);
+	const trainY = modelInputs(spec, table, split.train).y!;
+	const predict = modelPredict(model);
+	const out = await predict(x.slice(), holdout.length);
+	const target = prep.target;
+	const outputs = target.task === 'classification' ? target.classes.length : 1;
+
+	let report: EvaluationReport;
+	let baselines: BaselineResult[];
+	let scored: { x: Float32Array; truth: ArrayLike<number>; rows: number };
+	let classification: ClassificationInput | null = null;
+	let regression: RegressionInput | null = null;
+	let thresholds: ThresholdReport[] | undefined;
+	if (target.task === 'classification') {
+		classification = { truth: y as Int32Array, probabilities: out, classes: target.classes };
+		report = classificationReport(classification);
+		if (target.classes.length === 2) thresholds = bothThresholds(classification);
+		baselines = classificationBaselines(trainY, classification, { seed: config.seed }).map((b) => ({ strategy: b.strategy, report: b.report }));
+		scored = knownRows(x, y as Int32Array, width);
+	} else {
+		const toOriginal = (v: number) => v * target.std + target.mean;
+		regression = { truth: Float64Array.from(y!, toOriginal), predicted: out };
+		report = regressionReport(regression, { seed: config.seed });
+		baselines = regressionBaselines(Float64Array.from(trainY, toOriginal), { truth: regression.truth }, { seed: config.seed }).map((b) => ({ strategy: b.strategy, report: b.report, prediction: b.prediction }));
+		scored = { x, truth: regression.truth, rows: holdout.length };
+	}
+	checkCancel();
+
+	const groups = featureGroups(prep);
+	let importance: PermutationImportance | null = null;
+	if (groups.length > 1 && scored.rows >= 2) {
+		progress(0.1, 'Shuffling each column (permutation importance)');
+		importance = await permutationImportance({
+			predict,
+			x: scored.x,
+			rows: scored.rows,
+			width,
+			truth: scored.truth,
+			outputs,
+			metric: target.task === 'classification' ? 'log-loss' : 'rmse',
+			groups,
+			repeats: options.repeats ?? 5,
+			seed: config.seed,
+			signal: options.signal,
+			onProgress: (done, total) => progress(0.1 + (0.6 * done) / total, 'Shuffling each column (permutation importance)')
+		});
+	}
+
+	const ranked = importance ? importance.columns.map((c) => c.name) : groups.map((g) => g.name);
+	const dependence: PartialDependence[] = [];
+	const top = ranked.slice(0, options.dependenceColumns ?? 3);
+	for (const [i, name] of top.entries()) {
+		checkCancel();
+		progress(0.7 + (0.15 * i) / top.length, `Partial dependence of “${name}”`);
+		const feature = groups.find((g) => g.name === name)!;
+		dependence.push(await partialDependence({ predict, x: scored.x, rows: scored.rows, width, feature, outputs, gridSize: 20, iceRows: 12, seed: config.seed, signal: options.signal }));
+	}
+
+	checkCancel();
+	progress(0.88, 'Slices and the worst-predicted rows');
+	const analysis = errorAnalysis(table, prep, holdout, classification, regression);
+	progress(1, 'Done');
+	return {
+		version: 1,
+		runId,
+		computedAt: Date.now(),
+		durationMs: performance.now() - started,
+		rows: holdout.length,
+		report,
+		baselines,
+		...(thresholds ? { thresholds } : {}),
+		importance,
+		dependence,
+		target: target.name,
+		...analysis
+	};
+}
+
+/** The threshold sweep with either class as the positive one, so the person picks which a "hit" is. */
+function bothThresholds(input: ClassificationInput): ThresholdReport[] {
+	const rows = Array.from(input.truth.keys()).filter((i) => input.truth[i] >= 0);
+	return input.classes.map((positiveClass, c) =>
+		thresholdSweep(
+			Uint8Array.from(rows, (i) => (input.truth[i] === c ? 1 : 0)),
+			Float32Array.from(rows, (i) => input.probabilities[i * 2 + c]),
+			{ costs: { falsePositive: 1, falseNegative: 1 }, positiveClass }
+		)
+	);
+}
+
+/** Rows whose class the model has an output for: the ones a metric can score. */
+function knownRows(x: Float32Array, y: Int32Array, width: number): { x: Float32Array; truth: Int32Array; rows: number } {
+	const keep: number[] = [];
+	y.forEach((t, i) => t >= 0 && keep.push(i));
+	if (keep.length === y.length) return { x, truth: y, rows: y.length };
+	const xs = new Float32Array(keep.length * width);
+	keep.forEach((r, i) => xs.set(x.subarray(r * width, (r + 1) * width), i * width));
+	return { x: xs, truth: Int32Array.from(keep, (r) => y[r]), rows: keep.length };
+}

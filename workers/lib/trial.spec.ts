@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TrainCheckpoint, TrainConfig, TrialRequest } from '../protocol';
+import { DEFAULT_CONFIG } from '$shared/train-config';
+import { loadDataset, useCpu } from '../../tests/unit-support';
+import { runTrial, trialScore } from './trial';
+
+beforeAll(useCpu);
+
+const table = loadDataset('iris.csv');
+const config: TrainConfig = {
+	...DEFAULT_CONFIG,
+	target: 'species',
+	task: 'classification',
+	features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+	hiddenLayers: [8],
+	patience: 0,
+	learningRate: 0.02
+};
+const request = (budget: number, resumeFrom: TrialRequest['resumeFrom'] = null): TrialRequest => ({
+	searchId: 's',
+	trialId: 0,
+	rung: resumeFrom ? 1 : 0,
+	budget,
+	resumeFrom,
+	datasetId: 'd',
+	config,
+	metric: 'valLoss'
+});
+
+describe('runTrial', () => {
+	it('stores a checkpoint at the end, continues from it when promoted, and matches training straight through', async () => {
+		let stored: TrainCheckpoint | null = null;
+		const save = async (c: TrainCheckpoint) => void (stored = c);
+		const first = await runTrial(table, request(3), { checkpoint: null, saveCheckpoint: save });
+		expect(first.started).toBe('scratch');
+		expect(first.history).toHaveLength(3);
+		expect(stored!.epoch).toBe(3);
+		expect(first.score).toBe(first.history[2].valLoss);
+
+		const promoted = await runTrial(table, request(9, { rung: 0, budget: 3 }), { checkpoint: stored, saveCheckpoint: save });
+		expect(promoted.started).toBe('checkpoint');
+		expect(promoted.history).toHaveLength(9);
+		expect(promoted.history.slice(0, 3)).toEqual(first.history);
+		expect(stored!.epoch).toBe(9);
+
+		const straight = await runTrial(table, request(9), { checkpoint: null, saveCheckpoint: async () => {} });
+		// Adam's bias correction is recomputed on restore: equal to ~1e-4, not bit for bit.
+		expect(promoted.score!).toBeCloseTo(straight.score!, 3);
+
+		// A job that had finished before a reload is not trained again: its checkpoint is the result.
+		const again = await runTrial(table, request(9, { rung: 0, budget: 3 }), { checkpoint: stored, saveCheckpoint: () => Promise.reject(new Error('must not train')) });
+		expect(again.started).toBe('stored');
+		expect(again.score).toBe(promoted.score);
+	});
+
+	it('trains from the start when a promotion finds no checkpoint', async () => {
+		const logs: string[] = [];
+		const outcome = await runTrial(table, request(4, { rung: 0, budget: 2 }), { checkpoint: null, saveCheckpoint: async () => {}, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+		expect(outcome.started).toBe('scratch');
+		expect(outcome.history).toHaveLength(4);
+		expect(logs.some((l) => l.includes('no checkpoint after epoch 2'))).toBe(true);
+	});
+
+	it('scores by the chosen figure and gives null for a non-finite one', () => {
+		const history = [{ epoch: 1, trainLoss: 1, valLoss: 0.5, valMetric: 0.9 }];
+		expect(trialScore(history, 'valMetric')).toBe(0.9);
+		expect(trialScore([{ ...history[0], valLoss: NaN }], 'valLoss')).toBeNull();
+		expect(trialScore([], 'valLoss')).toBeNull();
+	});
+});

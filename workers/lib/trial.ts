@@ -1,0 +1,46 @@
+import type { EpochRecord, JobEvent, Table, TrainCheckpoint, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
+import { trainModel } from './train';
+
+export interface TrialOptions {
+	/** The checkpoint stored for this trial, if any (from its last finished job). */
+	checkpoint: TrainCheckpoint | null;
+	/** Store the checkpoint after the job's last epoch, for a later promotion. */
+	saveCheckpoint: (checkpoint: TrainCheckpoint) => Promise<void>;
+	onEvent?: (event: JobEvent) => void;
+	signal?: AbortSignal;
+}
+
+/** A trial's score: the chosen validation figure at its last epoch; null unless finite. */
+export function trialScore(history: EpochRecord[], metric: TrialMetric): number | null {
+	const last = history.at(-1);
+	const value = last ? last[metric] : NaN;
+	return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Train one search trial up to its rung's budget with Kiln's own training loop. A promotion
+ * continues from the checkpoint its previous rung stored (same seed, so the split and batch order
+ * replay exactly); a job whose checkpoint already reached its budget had finished before a
+ * reload, and its stored curve is the result, so no finished work is repeated.
+ */
+export async function runTrial(table: Table, request: TrialRequest, options: TrialOptions): Promise<TrialOutcome> {
+	const started = performance.now();
+	const emit = options.onEvent ?? (() => {});
+	const stored = options.checkpoint;
+	if (stored && stored.epoch === request.budget) {
+		emit({ type: 'log', message: `Trial ${request.trialId} had already trained ${request.budget} epochs before the page was reloaded; its stored result is used.` });
+		return { score: trialScore(stored.history, request.metric), history: stored.history, started: 'stored', backend: null, durationMs: performance.now() - started };
+	}
+	const from = request.resumeFrom;
+	const resume = from && stored && stored.epoch === from.budget ? stored : undefined;
+	if (from && !resume) emit({ type: 'log', message: `Trial ${request.trialId} has no checkpoint after epoch ${from.budget}; it trains from the start to epoch ${request.budget} (same seed, same result).` });
+	const result = await trainModel(table, { ...request.config, epochs: request.budget }, {
+		onEvent: emit,
+		signal: options.signal,
+		resume,
+		progressInterval: 250,
+		checkpointAtEnd: true,
+		onCheckpoint: options.saveCheckpoint
+	});
+	return { score: trialScore(result.history, request.metric), history: result.history, started: resume ? 'checkpoint' : 'scratch', backend: result.backend, durationMs: performance.now() - started };
+}

@@ -1,0 +1,29 @@
+import { getDataset, getTrialCheckpoint, loadTable, saveTrialCheckpoint } from '$lib/db';
+import { errorMessage } from '$shared/errors';
+import { runTrial } from '../lib/trial';
+import type { Table, TuneApi } from '../protocol';
+import { ensureBackend } from './backend';
+
+/** A warm worker keeps the last table it read: consecutive trials of a search reuse it. */
+let cached: { datasetId: string; table: Table } | null = null;
+
+export const tuneHandlers: TuneApi = {
+	async trainTrial(request, onEvent) {
+		const { backend, note } = await ensureBackend();
+		onEvent({ type: 'backend', backend, note });
+		if (cached?.datasetId !== request.datasetId) cached = { datasetId: request.datasetId, table: await loadTable(await getDataset(request.datasetId)) };
+		const checkpoint = await getTrialCheckpoint(request.searchId, request.trialId);
+		return runTrial(cached.table, request, {
+			checkpoint,
+			onEvent,
+			saveCheckpoint: async (c) => {
+				// Without it a promotion retrains from the start (same result, more time): say so, go on.
+				try {
+					await saveTrialCheckpoint(request.searchId, request.trialId, c);
+				} catch (error) {
+					onEvent({ type: 'checkpoint', epoch: c.epoch, problem: errorMessage(error) });
+				}
+			}
+		});
+	}
+};

@@ -1,0 +1,100 @@
+import type { DemoConfig, ModelCard, RowPrediction, ShareLinkSize } from '../lib/share/types';
+import type { FeatureTransform, Task } from './training';
+
+/** Shipping a trained model: share links, demo pages, model cards, project bundles. */
+
+/** The demo text a share link or demo page carries; the worker adds example rows from the dataset. */
+export interface ShareRequest {
+	runId: string;
+	title: string;
+	description: string;
+}
+
+export interface ShareLinkResult extends ShareLinkSize {
+	/** The fragment (without '#'); absent when the model is too large for a link. */
+	code?: string;
+	/** Parameters in the model, and the bytes of its int8 weights before compression. */
+	parameters: number;
+	examples: number;
+}
+
+export interface StandaloneResult {
+	html: Blob;
+	bytes: number;
+}
+
+export interface ModelCardRequest {
+	runId: string;
+	projectName: string;
+}
+
+export interface BundleExportRequest {
+	projectId: string;
+	includeRows: boolean;
+}
+
+export interface BundleExportResult {
+	zip: Blob;
+	bytes: number;
+	datasets: number;
+	runs: number;
+	models: number;
+	rows: number;
+	/** Runs left out because their dataset was deleted (a bundle must be whole). */
+	leftOut: number;
+}
+
+export interface BundleImportResult {
+	projectId: string;
+	name: string;
+	datasets: number;
+	runs: number;
+	models: number;
+	rows: number;
+	includesRows: boolean;
+	/** Runs that were training when exported and came in as cancelled. */
+	cancelled: number;
+	/** Format upgrades applied, e.g. ["1 → 2"]. */
+	upgraded: string[];
+}
+
+/** A stage of a long ship job, for a progress bar. */
+export interface ShipProgress {
+	fraction: number;
+	label: string;
+}
+
+/** What the share page shows of a decoded link (the weights stay in the worker). */
+export interface SharedModelView {
+	title: string;
+	description: string;
+	target: { name: string; task: Task; classes: string[]; labelNames: string[] };
+	features: FeatureTransform[];
+	examples: DemoConfig['examples'];
+	parameters: number;
+	/** e.g. "4 → 16 → 3" */
+	shape: string;
+}
+
+export interface SharedImportResult {
+	projectId: string;
+	runId: string;
+	name: string;
+}
+
+/** In the data worker: the share library has no tfjs, so it runs beside the database code. */
+export interface ShipDataApi {
+	createShareLink(request: ShareRequest & { baseLength: number }): Promise<ShareLinkResult>;
+	buildStandalonePage(request: ShareRequest): Promise<StandaloneResult>;
+	writeModelCard(request: ModelCardRequest): Promise<ModelCard>;
+	exportBundle(request: BundleExportRequest, onProgress?: (progress: ShipProgress) => void): Promise<BundleExportResult>;
+	importBundle(file: Blob, onProgress?: (progress: ShipProgress) => void): Promise<BundleImportResult>;
+	/** Decode a link (a ShareLinkError for anything that is not a sound Kiln link). */
+	openShareLink(code: string): Promise<SharedModelView>;
+	predictShared(code: string, row: Record<string, string>): Promise<RowPrediction>;
+}
+
+/** In the ML worker: turning a link's compact model into tfjs artifacts needs tfjs. */
+export interface ShareImportApi {
+	importSharedModel(code: string): Promise<SharedImportResult>;
+}

@@ -1,0 +1,47 @@
+import type { SearchSettings } from '../lib/tune/types';
+import type { BackendName } from './backends';
+import type { EpochRecord, ModelKind, TrainConfig } from './training';
+
+/** A hyperparameter search over Kiln's training configs, and one trial job of it. */
+
+export type { SearchSettings, SearchSpace, ParamSpec, ParamValue, Config as TrialParams, TrialRecord, RungResult, Job as TrialJob } from '../lib/tune/types';
+
+/** What a trial is scored by: the validation loss, or the validation accuracy / RMSE, at its last epoch. */
+export type TrialMetric = 'valLoss' | 'valMetric';
+
+/** Everything a search needs besides the base training config; stored with the search. */
+export interface SearchPlan {
+	search: SearchSettings;
+	family: ModelKind;
+	metric: TrialMetric;
+	/** Trials that train at once (each in its own worker). */
+	parallel: number;
+}
+
+/** Train one trial to one rung's budget; the worker reads the dataset and the trial's checkpoint itself. */
+export interface TrialRequest {
+	searchId: string;
+	trialId: number;
+	rung: number;
+	/** Epochs the trial has trained when the job ends. */
+	budget: number;
+	/** ASHA promotion: continue from the checkpoint stored at the end of this budget. */
+	resumeFrom: { rung: number; budget: number } | null;
+	datasetId: string;
+	/** The base config with the trial's parameters, epochs = budget. */
+	config: TrainConfig;
+	metric: TrialMetric;
+}
+
+export interface TrialOutcome {
+	/** The metric at the last epoch, or null when it is not a finite number. */
+	score: number | null;
+	history: EpochRecord[];
+	/**
+	 * scratch: trained from epoch 1; checkpoint: continued from the stored rung checkpoint;
+	 * stored: the job had already finished before the page went away, its checkpoint holds the result.
+	 */
+	started: 'scratch' | 'checkpoint' | 'stored';
+	backend: BackendName | null;
+	durationMs: number;
+}
