@@ -6,11 +6,12 @@ import { shareImportHandlers } from './ml/share-import';
 import { trainHandlers } from './ml/train';
 import { evaluateHandlers } from './ml/evaluate';
 import { tuneHandlers } from './ml/tune';
+import { textHandlers } from './ml/text';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...textHandlers };
 
 Comlink.expose(api);

@@ -4,12 +4,15 @@ import { errorMessage } from '$shared/errors';
 import { trainModel } from '../lib/train';
 import type { TrainApi } from '../protocol';
 import { ensureBackend } from './backend';
+import { trainText } from './text';
 
 /** A closed tab loses at most this much training. */
 const CHECKPOINT_MS = 2000;
 
 export const trainHandlers: TrainApi = {
-	async train({ runId, datasetId, config, resume }, onEvent) {
+	async train(request, onEvent) {
+		if (request.config.text) return trainText(request, onEvent);
+		const { runId, datasetId, config, resume } = request;
 		const { backend, note } = await ensureBackend();
 		onEvent({ type: 'backend', backend, note });
 		if (note) onEvent({ type: 'log', message: note });

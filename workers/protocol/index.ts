@@ -10,3 +10,4 @@ export * from './api';
 export * from './evaluation';
 export * from './tuning';
 export * from './ship';
+export * from './text';

@@ -1,6 +1,7 @@
 import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
+import type { TextTrainSettings } from './text';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
@@ -29,6 +30,8 @@ export interface TrainConfig {
 	validationFraction: number;
 	/** Epochs without a lower validation loss before training stops and the best weights return; 0 = off. */
 	patience: number;
+	/** Set for a text classifier: it reads this text column (features are ignored); see protocol/text.ts. */
+	text?: TextTrainSettings;
 }
 
 /** What the per-epoch curve reports besides the loss. */

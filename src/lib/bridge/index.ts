@@ -7,3 +7,4 @@ export * from './ml';
 export * from './evaluate';
 export * from './tune';
 export * from './ship';
+export * from './text';

@@ -1,4 +1,5 @@
-import type { Metrics, TrainConfig } from '$workers/protocol';
+import type { Metrics, TextTrainSettings, TrainConfig } from '$workers/protocol';
+import { describeTextModel } from '../text/describe';
 
 export function headline(metrics: Metrics | undefined): string {
 	if (!metrics) return '—';
@@ -17,7 +18,8 @@ export function formatNumber(value: number): string {
 	return abs !== 0 && (abs >= 1e5 || abs < 1e-3) ? value.toExponential(3) : value.toFixed(abs >= 100 ? 1 : 3);
 }
 
-export function describeModel(config: { model: string; hiddenLayers: number[] }): string {
+export function describeModel(config: { model: string; hiddenLayers: number[]; text?: TextTrainSettings }): string {
+	if (config.text) return describeTextModel(config.text);
 	return config.model === 'mlp' ? `MLP ${config.hiddenLayers.join('-')}` : 'linear';
 }
 

@@ -63,7 +63,8 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 			const done = await finishRun(run, result);
 			job.finish('done');
 			// The evaluation suite follows as a job of its own: the run is done either way.
-			startEvaluation(done);
+			// (Text classifiers have none yet: their holdout metrics come with the run.)
+			if (!config.text) startEvaluation(done);
 		} catch (e) {
 			const error = toUiError(e);
 			const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';

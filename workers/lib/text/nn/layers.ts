@@ -18,7 +18,7 @@ const matMul2d = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSa
 		value: tf.matMul(a, b),
 		gradFunc: (dy: tf.Tensor2D, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(sb as tf.Tensor2D)), tf.matMul(tf.transpose(sa as tf.Tensor2D), dy)]
 	};
-}) as unknown as tf.CustomGradientFunc<tf.Tensor2D>) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
 
 /**
  * a [n, p, q] · b [n, q, r] (or bᵀ): batched products are a scalar loop on wasm either way, so
