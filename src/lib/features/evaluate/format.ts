@@ -1,5 +1,5 @@
 import type { Metrics, TextTrainSettings, TrainConfig } from '$workers/protocol';
-import { describeTextModel } from '../text/describe';
+import { describeTextModel, textKeySettings } from '../text/describe';
 
 export function headline(metrics: Metrics | undefined): string {
 	if (!metrics) return '—';
@@ -25,6 +25,7 @@ export function describeModel(config: { model: string; hiddenLayers: number[]; t
 
 /** The hyperparameters a person compares runs by, in one short line. */
 export function keySettings(config: TrainConfig): string {
+	if (config.text) return textKeySettings(config);
 	const parts = [`lr ${config.learningRate}`, `batch ${config.batchSize}`, `L2 ${config.l2}`];
 	if (config.patience) parts.push(`patience ${config.patience}`);
 	return parts.join(' · ');
