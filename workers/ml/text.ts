@@ -151,7 +151,7 @@ const MAX_PREDICT_CHARS = 100_000;
 
 async function predictNeural(topology: Extract<TextRunTopology, { kind: 'neural' }>, weights: { weightSpecs: TrainResult['model']['weightSpecs']; weightData: ArrayBuffer }, classes: string[], text: string): Promise<TextPrediction> {
 	await startBackend();
-	const model = loadTextModel({ modelTopology: topology.network, ...weights });
+	const model = loadTextModel({ weightSpecs: weights.weightSpecs, weightData: weights.weightData, modelTopology: topology.network });
 	try {
 		const tokenizer = createTokenizer(topology.tokenizer);
 		const out = await predictTextModel(model, tokenizer, [text]);
