@@ -3,7 +3,8 @@
 import type { Table, TrainConfig, TrainResult } from '$workers/protocol';
 import { findColumn } from '$shared/table';
 import { loadDataset } from '../../../tests/unit-support';
-import { DEFAULT_CONFIG, trainModel } from '$workers/lib/train';
+import { DEFAULT_CONFIG } from '$shared/train-config';
+import { trainModel } from '$workers/lib/train';
 import { classLabels, encodeFeatures, encodeTarget, labelledRows } from '$workers/lib/preprocess';
 import { holdoutSplit } from '$workers/lib/split';
 import { argmaxRows } from '$workers/lib/model';

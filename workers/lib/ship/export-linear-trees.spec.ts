@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isKind } from '$shared/errors';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
-import { DEFAULT_CONFIG, trainModel } from '$workers/lib/train';
+import { DEFAULT_CONFIG } from '$shared/train-config';
+import { trainModel } from '$workers/lib/train';
 import { encodeFeatures } from '$workers/lib/preprocess';
 import { deserializeModel, softmaxRows } from '$workers/lib/model';
 import { createRng } from '$workers/lib/random';

@@ -60,7 +60,7 @@ describe('trainCnn', () => {
 		const options = { epochs: 3, batchSize: 32, lr: 0.003, lrSchedule: 'cosine' as const, seed: 9, augment: { flip: 0.5 } };
 		const whole = await trainCnn(SPEC, source, labels, options);
 		let checkpoint: TrainCheckpoint | undefined;
-		await trainCnn(SPEC, source, labels, { ...options, checkpointInterval: 0, onEvent: (e) => e.type === 'checkpoint' && e.checkpoint.epoch === 1 && (checkpoint = e.checkpoint) });
+		await trainCnn(SPEC, source, labels, { ...options, checkpointInterval: 0, onCheckpoint: (c) => { if (c.epoch === 1) checkpoint = c; } });
 		expect(checkpoint?.epoch).toBe(1);
 		const resumed = await trainCnn(SPEC, source, labels, { ...options, resume: checkpoint });
 		expect(resumed.history.map((h) => h.trainLoss)).toEqual(whole.history.map((h) => h.trainLoss));

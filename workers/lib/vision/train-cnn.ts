@@ -125,8 +125,9 @@ export async function fitCnn(model: tfl.LayersModel, source: ImageSource, labels
 			const record: EpochRecord = { epoch, trainLoss: lossSum / train.length, valLoss: scores.loss, valMetric: scores.accuracy };
 			history.push(record);
 			emit({ type: 'metric', metricName: 'accuracy', ...record });
-			if (epoch < epochs && performance.now() - lastCheckpoint >= checkpointInterval) {
-				emit({ type: 'checkpoint', checkpoint: await captureCheckpoint(model, optimizer, epoch, history, trainingMs) });
+			if (options.onCheckpoint && epoch < epochs && performance.now() - lastCheckpoint >= checkpointInterval) {
+				await options.onCheckpoint(await captureCheckpoint(model, optimizer, epoch, history, trainingMs));
+				emit({ type: 'checkpoint', epoch });
 				lastCheckpoint = performance.now();
 			}
 		}

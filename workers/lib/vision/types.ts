@@ -112,8 +112,10 @@ export interface CnnTrainOptions {
 	classNames?: string[];
 	onEvent?: (event: JobEvent) => void;
 	signal?: AbortSignal;
-	/** Emit a checkpoint at the end of an epoch when this many ms have passed since the last one. */
+	/** Hand a checkpoint to onCheckpoint at the end of an epoch when this many ms have passed since the last one. */
 	checkpointInterval?: number;
+	/** Stores a checkpoint (the worker writes it to IndexedDB); training waits for it. */
+	onCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void> | void;
 	resume?: TrainCheckpoint;
 	/** Images decoded per step are cached up to this many bytes (default 64 MB). */
 	cacheBytes?: number;
