@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createProject, createRun, finishRun, getModel, saveDataset } from '$lib/db';
+import { createProject, createRun, finishRun, getModel, loadTable, saveCheckpoint, saveDataset } from '$lib/db';
 import { parseCsv } from '$workers/lib/csv';
 import type { JobEvent, TrainConfig } from '$workers/protocol';
 import { useWasm } from '../../tests/unit-support';
@@ -12,6 +12,9 @@ vi.mock('./backend', () => ({ ensureBackend: async () => ({ backend: 'wasm', not
 const { textHandlers } = await import('./text');
 const { trainHandlers } = await import('./train');
 const { parseTextFields, defaultFields } = await import('../../src/lib/features/text/settings');
+const { neuralRunConfig } = await import('./text');
+const { columnStrings } = await import('./text-artifacts');
+const { trainTextClassifier } = await import('../lib/text/nn/run');
 
 // tfjs-cpu's UnsortedSegmentSum (the embedding gradient) loops over the vocabulary: seconds per batch.
 beforeAll(useWasm);
@@ -65,5 +68,28 @@ describe('text runs in the ML worker (stored dataset → stored model → typed 
 		expect(out.tokens.map((t) => t.token)).toContain('awful');
 		expect(out.method).toMatch(/gradient × input/);
 		await expect(textHandlers.predictText(model.id, 'x'.repeat(200_000))).rejects.toThrow(/at most 100,000/);
+	}, 120_000);
+
+	it('a neural run resumes from a stored checkpoint and ends where an uninterrupted run does', async () => {
+		const { project, dataset } = await setup();
+		const { config: parsed } = parseTextFields({ ...defaultFields('embedding-bag'), epochs: '3', patience: '0', maxLength: '24' }, 'text');
+		const config: TrainConfig = { ...parsed!, target: 'sentiment', task: 'classification' };
+		const whole = await trainHandlers.train({ runId: 'none', datasetId: dataset.id, config, resume: false }, () => {});
+		// The checkpoint the worker would have stored after epoch 1, then the tab closed.
+		const table = await loadTable(dataset);
+		const settings = config.text!.model;
+		if (settings.family === 'tfidf') throw new Error('neural');
+		let first: Parameters<typeof saveCheckpoint>[1] | undefined;
+		await trainTextClassifier(columnStrings(table, 'text', 't'), columnStrings(table, 'sentiment', 'l'), { ...neuralRunConfig(settings, config), train: { ...neuralRunConfig(settings, config).train, epochs: 2 } }, { checkpointInterval: 0, onCheckpoint: (c) => void (first ??= c) });
+		expect(first?.epoch).toBe(1);
+		const run = await createRun({ projectId: project.id, datasetId: dataset.id, config });
+		expect(await saveCheckpoint(run.id, first!)).toBe(true);
+		const events: JobEvent[] = [];
+		const resumed = await trainHandlers.train({ runId: run.id, datasetId: dataset.id, config, resume: true }, (e) => events.push(e));
+		expect(events.some((e) => e.type === 'log' && /Resumed from the checkpoint after epoch 1/.test(e.message))).toBe(true);
+		expect(events.filter((e) => e.type === 'metric').map((e) => e.type === 'metric' && e.epoch)).toEqual([2, 3]);
+		// Equal up to float32 rounding of the restored Adam state (seen: 2e-8 apart).
+		resumed.history.forEach((h, i) => expect(h.valLoss).toBeCloseTo(whole.history[i].valLoss, 5));
+		expect(resumed.metrics.task === 'classification' && resumed.metrics.accuracy).toBeCloseTo(whole.metrics.task === 'classification' ? whole.metrics.accuracy : NaN, 2);
 	}, 120_000);
 });
