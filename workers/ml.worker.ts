@@ -3,6 +3,7 @@ import type { MlWorkerApi } from './protocol';
 import { backendHandlers } from './ml/backend';
 import { predictHandlers } from './ml/predict';
 import { shareImportHandlers } from './ml/share-import';
+import { shipExportHandlers } from './ml/ship-export';
 import { trainHandlers } from './ml/train';
 import { evaluateHandlers } from './ml/evaluate';
 import { tuneHandlers } from './ml/tune';
@@ -12,6 +13,6 @@ import { textHandlers } from './ml/text';
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...textHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...textHandlers };
 
 Comlink.expose(api);

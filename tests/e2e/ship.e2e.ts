@@ -101,7 +101,7 @@ test('a share link opens in a new page, predicts like the studio, and imports as
 	await expect(shared.getByRole('heading', { level: 1, name: 'Iris ship' })).toBeVisible();
 	expect(await studioPredict(shared, ROWS.virginica)).toBe(studio.virginica);
 	await openSection(shared, 'runs');
-	await shared.getByTestId('open-run').first().click();
+	await shared.getByRole('button', { name: 'Show', exact: true }).first().click();
 	await expect(shared.getByTestId('run-source')).toContainText('Imported from the share link “Iris ship”');
 	await shared.close();
 });
@@ -215,6 +215,6 @@ test('a project bundle with rows exports, imports twice as new projects, and its
 	expect(await studioPredict(page, ROWS.virginica)).toBe(studio.virginica);
 	expect(await studioPredict(page, ROWS.setosa)).toBe(studio.setosa);
 	await openSection(page, 'runs');
-	await page.getByTestId('open-run').first().click();
+	await page.getByRole('button', { name: 'Show', exact: true }).first().click();
 	await expect(page.getByTestId('metric-accuracy')).toHaveText(accuracy.toFixed(3));
 });

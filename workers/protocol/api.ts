@@ -5,6 +5,7 @@ import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
 import type { TextDataApi, TextMlApi } from './text';
+import type { ShipExportApi } from './ship-export';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -83,4 +84,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & TextMlApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & TextMlApi;

@@ -11,3 +11,4 @@ export * from './evaluation';
 export * from './tuning';
 export * from './ship';
 export * from './text';
+export * from './ship-export';

@@ -8,3 +8,4 @@ export * from './evaluate';
 export * from './tune';
 export * from './ship';
 export * from './text';
+export * from './ship-export';

@@ -7,3 +7,4 @@ export * from './settings';
 export * from './evaluations';
 export * from './searches';
 export * from './ship';
+export * from './ship-variants';

@@ -1,6 +1,6 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
-import { getModel, getSetting, type ModelRecord, type RunRecord } from '$lib/db';
+import { getModel, getSetting, getTradeoff, type ModelRecord, type RunRecord } from '$lib/db';
 import type { FilePrediction, PredictResult, RowExplanation } from '$workers/protocol';
 
 /** Predictions with the project's model in use: one typed row, or a file of rows. */
@@ -15,6 +15,12 @@ export class Predictor {
 	busy = $state<string | null>(null);
 	error = $state<UiError | null>(null);
 	#controller: AbortController | null = null;
+	/** 'tfjs', or 'onnx:<variant>' to run the form row through the exported ONNX graph in ONNX Runtime Web. */
+	runtime = $state('tfjs');
+	/** Runtimes the form offers: tfjs, the ONNX export, and the run's measured ONNX variants. */
+	runtimes = $state.raw<{ value: string; label: string }[]>([]);
+	/** Which runtime gave the single prediction shown. */
+	usedRuntime = $state('');
 
 	async use(run: RunRecord | null): Promise<void> {
 		if (this.model?.runId === run?.id) return;
@@ -22,9 +28,17 @@ export class Predictor {
 		this.explanation = null;
 		this.clearBatch();
 		this.model = null;
+		this.runtime = 'tfjs';
+		this.runtimes = [];
 		if (!run?.modelId) return;
 		try {
 			this.model = await getModel(run.modelId);
+			const variants = (await getTradeoff(run.id))?.rows.filter((r) => r.onnx && r.id !== 'float32') ?? [];
+			this.runtimes = [
+				{ value: 'tfjs', label: 'TensorFlow.js (the model as trained)' },
+				{ value: 'onnx:float32', label: 'ONNX Runtime Web (the ONNX export)' },
+				...variants.map((v) => ({ value: `onnx:${v.id}`, label: `ONNX Runtime Web — ${v.label}` }))
+			];
 		} catch (e) {
 			this.error = toUiError(e);
 		}
@@ -39,7 +53,15 @@ export class Predictor {
 		const row = $state.snapshot(values);
 		const backend = await getSetting('backend');
 		try {
+			if (this.runtime.startsWith('onnx:')) {
+				const result = await bridge.predictRowsOnnx({ runId: this.model.runId, variantId: this.runtime.slice(5) }, [row]);
+				this.single = result;
+				this.usedRuntime = this.runtimes.find((r) => r.value === this.runtime)?.label ?? result.runtime;
+				// Attributions explain the tfjs model; a variant's graph is not that model.
+				return;
+			}
 			this.single = await bridge.predictRows(this.model.id, [row], backend);
+			this.usedRuntime = '';
 		} catch (e) {
 			this.error = toUiError(e);
 			this.single = null;

@@ -1,0 +1,115 @@
+import type { CompressRequest, ModelArtifacts, Table, TrainConfig, VariantRow } from '$workers/protocol';
+import { KilnError } from '$shared/errors';
+import { withConfigDefaults } from '$shared/train-config';
+import { modelInputs } from '$workers/lib/model-input';
+import { splitFor } from '$workers/lib/train-data';
+import { measureModel, pruneMagnitude, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime } from '$workers/lib/ship';
+import { modelOnnx, type RunModel } from './export-run';
+
+/**
+ * The variants of a run's model for the trade-off table — the original, tfjs float16 storage,
+ * int8 weights, and magnitude-pruned models (fine-tuned on the run's training rows) alone and
+ * with int8 — each measured on the run's holdout rows in tfjs and onnxruntime.
+ */
+
+export interface Variant {
+	id: string;
+	label: string;
+	/** tfjs artifacts; the manifest may carry storage quantisation (tfjs loads it as is). */
+	artifacts: ModelArtifacts;
+	/** The model alone as ONNX (features in, logits or standardised values out). */
+	onnx?: Uint8Array;
+}
+
+export interface EncodedPart {
+	rows: Int32Array;
+	x: Float32Array;
+	y: Int32Array | Float32Array;
+}
+
+/** The run's training and holdout rows, encoded with its fitted preprocessing (split replayed from the seed). */
+export function runSplit(table: Table, rawConfig: TrainConfig, model: RunModel): { train: EncodedPart; holdout: EncodedPart } {
+	const config = withConfigDefaults(rawConfig);
+	const { split } = splitFor(table, config);
+	const part = (rows: Int32Array): EncodedPart => {
+		const { x, y } = modelInputs({ preprocessing: model.preprocessing }, table, rows);
+		return { rows, x, y: y! };
+	};
+	return { train: part(Int32Array.from(split.train)), holdout: part(Int32Array.from(split.holdout)) };
+}
+
+export const MAX_SPARSITY = 0.95;
+
+export function checkCompressRequest(request: CompressRequest): void {
+	if (!Number.isInteger(request.fineTuneEpochs) || request.fineTuneEpochs < 1 || request.fineTuneEpochs > 200) throw new KilnError('ValidationError', 'Fine-tuning epochs must be a whole number from 1 to 200.');
+	if (request.sparsities.length > 5) throw new KilnError('ValidationError', 'Pick at most 5 sparsities.');
+	for (const s of request.sparsities) if (!(s > 0 && s <= MAX_SPARSITY)) throw new KilnError('ValidationError', `Sparsity ${s} is out of range: use a share of zeros above 0 and at most ${MAX_SPARSITY}.`);
+}
+
+const percent = (s: number) => `${Math.round(s * 100)}%`;
+
+export interface CompressOptions {
+	ort: OrtRuntime;
+	ortBackend: string;
+	onProgress?: (fraction: number, label: string) => void;
+	/** Called with each variant as soon as it is measured (the worker stores it). */
+	onVariant?: (variant: Variant, row: VariantRow) => Promise<void> | void;
+}
+
+/** Build and measure every variant, in table order. */
+export async function compressRun(model: RunModel, config: TrainConfig, split: { train: EncodedPart; holdout: EncodedPart }, request: CompressRequest, options: CompressOptions): Promise<VariantRow[]> {
+	checkCompressRequest(request);
+	if (split.holdout.rows.length === 0) throw new KilnError('ValidationError', 'This run has no holdout rows to measure the variants on.');
+	const target = model.preprocessing.target;
+	const task = target.task;
+	const sparsities = [...new Set(request.sparsities)].sort((a, b) => a - b);
+	const total = 3 + 2 * sparsities.length;
+	let done = 0;
+	const progress = (label: string, within = 0) => options.onProgress?.(Math.min(0.99, (done + within) / total), label);
+	const rows: VariantRow[] = [];
+	const measure = async (variant: Variant) => {
+		progress(`Measuring ${variant.label}`, 0.5);
+		const m = await measureModel({
+			artifacts: variant.artifacts,
+			onnx: variant.onnx,
+			x: split.holdout.x,
+			y: split.holdout.y,
+			task,
+			targetStd: target.task === 'regression' ? target.std : 1,
+			ort: options.ort,
+			ortBackend: options.ortBackend,
+			repeats: request.repeats ?? 20,
+			warmup: 3
+		});
+		const row: VariantRow = { id: variant.id, label: variant.label, params: m.params, nonZero: m.nonZero, metricName: m.metricName, tfjs: m.tfjs, onnx: m.onnx };
+		rows.push(row);
+		await options.onVariant?.(variant, row);
+		done++;
+	};
+
+	progress('Exporting the original to ONNX');
+	const float = await modelOnnx(model);
+	await measure({ id: 'float32', label: 'Original (float32)', artifacts: model.artifacts, onnx: float });
+	await measure({ id: 'float16', label: 'float16 weights (tfjs storage)', artifacts: quantizeTfjs(model.artifacts, 'float16') as ModelArtifacts });
+	await measure({ id: 'int8', label: 'int8 weights', artifacts: quantizeTfjs(model.artifacts, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(float) });
+	for (const sparsity of sparsities) {
+		const name = `${percent(sparsity)} pruned`;
+		progress(`Pruning to ${percent(sparsity)} zeros while fine-tuning`);
+		const pruned = await pruneMagnitude(model.artifacts, split.train.x, split.train.y, {
+			targetSparsity: sparsity,
+			epochs: request.fineTuneEpochs,
+			batchSize: config.batchSize,
+			learningRate: config.learningRate,
+			l2: config.l2,
+			seed: config.seed,
+			task,
+			onEpoch: (e) => progress(`Pruning to ${percent(sparsity)} zeros: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
+		});
+		const prunedOnnx = await modelOnnx({ artifacts: pruned.model, preprocessing: model.preprocessing });
+		const id = `pruned-${Math.round(sparsity * 100)}`;
+		await measure({ id, label: name, artifacts: pruned.model, onnx: prunedOnnx });
+		await measure({ id: `${id}-int8`, label: `${name} + int8`, artifacts: quantizeTfjs(pruned.model, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(prunedOnnx) });
+	}
+	options.onProgress?.(1, 'Done');
+	return rows;
+}

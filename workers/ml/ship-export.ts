@@ -1,0 +1,118 @@
+import { clearVariants, getDataset, getModel, getRun, getVariant, loadTable, saveTradeoff, saveVariant } from '$lib/db';
+import { KilnError } from '$shared/errors';
+import { checkOnnx, modelOnnx, pipelineOnnx, tfjsZip, type RunModel } from '../lib/ship-run/export-run';
+import { compressRun, runSplit } from '../lib/ship-run/variants';
+import { predictOnnx } from '../lib/ship-run/predict-onnx';
+import { rowsTable } from '../lib/rows-table';
+import { deflatedSize } from '../lib/ship/measure';
+import { graphSignature } from '../lib/ship';
+import { decodeModel } from '../lib/ship/onnx-builder';
+import type { InferenceSession } from 'onnxruntime-web';
+import type { Preprocessing, ShipExportApi } from '../protocol';
+import { ensureBackend } from './backend';
+import { loadOrt, ORT_LABEL } from './ort';
+
+/** The run's model, or one of its stored variants, with the data to check it on. */
+async function load(runId: string, variantId = 'float32') {
+	const run = await getRun(runId);
+	if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
+	const stored = await getModel(run.modelId);
+	await ensureBackend();
+	let model: RunModel = { artifacts: stored.artifacts, preprocessing: stored.preprocessing };
+	let onnx: Uint8Array | undefined;
+	let label = 'Original (float32)';
+	if (variantId !== 'float32') {
+		const variant = await getVariant(runId, variantId);
+		model = { artifacts: variant.artifacts, preprocessing: stored.preprocessing };
+		onnx = variant.onnx;
+		label = variant.row.label;
+		if (!onnx) throw new KilnError('ExportError', `“${label}” exists only as tfjs files (ONNX has no such storage format); export it as tfjs, or pick another variant.`);
+	}
+	return { run, model, onnx, label };
+}
+
+/** The last pipeline used for predictions, kept warm so each form prediction is one run. */
+let warm: { key: string; session: InferenceSession; preprocessing: Preprocessing } | null = null;
+
+async function pipelineSession(runId: string, variantId: string) {
+	const key = `${runId}|${variantId}`;
+	if (warm?.key === key) return warm;
+	const { model, onnx } = await load(runId, variantId);
+	const ort = await loadOrt();
+	const session = await ort.InferenceSession.create(await pipelineOnnx(model, onnx ?? (await modelOnnx(model))));
+	await warm?.session.release();
+	warm = { key, session, preprocessing: model.preprocessing };
+	return warm;
+}
+
+export const shipExportHandlers: ShipExportApi = {
+	async predictRowsOnnx({ runId, variantId = 'float32' }, rows) {
+		const { session, preprocessing } = await pipelineSession(runId, variantId);
+		const result = await predictOnnx(await loadOrt(), session, preprocessing, rowsTable(preprocessing.features, rows));
+		return { ...result, runtime: ORT_LABEL };
+	},
+
+	async exportOnnx({ runId, variantId = 'float32' }, onProgress) {
+		onProgress?.({ fraction: 0.05, label: 'Reading the model' });
+		const { run, model, onnx } = await load(runId, variantId);
+		onProgress?.({ fraction: 0.2, label: 'Writing the ONNX graph' });
+		const pipeline = await pipelineOnnx(model, onnx ?? (await modelOnnx(model)));
+		onProgress?.({ fraction: 0.4, label: 'Starting ONNX Runtime Web' });
+		const ort = await loadOrt();
+		const table = await loadTable(await getDataset(run.datasetId));
+		onProgress?.({ fraction: 0.6, label: 'Checking the file on the holdout rows' });
+		const { holdout } = runSplit(table, run.config, model);
+		const check = await checkOnnx(ort, pipeline, model, table, holdout.rows, ORT_LABEL);
+		const signature = graphSignature(decodeModel(pipeline));
+		onProgress?.({ fraction: 1, label: 'Done' });
+		return {
+			file: new Blob([pipeline.slice().buffer as ArrayBuffer], { type: 'application/octet-stream' }),
+			bytes: pipeline.length,
+			deflatedBytes: deflatedSize(pipeline),
+			variantId,
+			check,
+			inputs: signature.inputs.map((i) => i.name),
+			outputs: signature.outputs.map((o) => o.name)
+		};
+	},
+
+	async exportTfjs({ runId, variantId = 'float32' }) {
+		const run = await getRun(runId);
+		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
+		const stored = await getModel(run.modelId);
+		const artifacts = variantId === 'float32' ? stored.artifacts : (await getVariant(runId, variantId)).artifacts;
+		const note = [
+			'A TensorFlow.js layers model exported by Kiln.',
+			'Load: tf.loadLayersModel(tf.io.browserFiles([modelJsonFile, weightsBinFile])) or from a URL serving model.json beside weights.bin.',
+			'Inputs: the encoded features described in preprocessing.json (numeric: (x - mean) / std, missing = 0; categorical: one-hot).',
+			'Outputs: class logits (apply softmax) or, for regression, the standardised target (multiply by std, add mean).',
+			''
+		].join('\n');
+		const zip = tfjsZip({ artifacts, preprocessing: stored.preprocessing }, note);
+		return { file: new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }), bytes: zip.length, variantId };
+	},
+
+	async compressRun(request, onProgress) {
+		const started = performance.now();
+		const run = await getRun(request.runId);
+		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be compressed.');
+		const stored = await getModel(run.modelId);
+		const { backend } = await ensureBackend();
+		onProgress?.({ fraction: 0, label: 'Starting ONNX Runtime Web' });
+		const ort = await loadOrt();
+		const table = await loadTable(await getDataset(run.datasetId));
+		const model: RunModel = { artifacts: stored.artifacts, preprocessing: stored.preprocessing };
+		const split = runSplit(table, run.config, model);
+		await clearVariants(run);
+		const rows = await compressRun(model, run.config, split, request, {
+			ort,
+			ortBackend: 'wasm',
+			onProgress: (fraction, label) => onProgress?.({ fraction, label: `${label} (tfjs on ${backend})` }),
+			onVariant: (variant, row) => saveVariant(run, variant, row)
+		});
+		const result = { runId: run.id, createdAt: Date.now(), holdoutRows: split.holdout.rows.length, settings: request, rows, durationMs: performance.now() - started };
+		await saveTradeoff(run, result);
+		return result;
+	}
+};
+
