@@ -6,6 +6,8 @@ import { parseCsv } from './lib/csv';
 import type { DataWorkerApi } from './protocol';
 import { shipHandlers } from './data/ship';
 import { textDataHandlers } from './data/text';
+import { visionDataHandlers } from './data/vision';
+import { lockHandlers } from './data/lock';
 
 /** Files larger than this are refused before reading, with a message, instead of exhausting memory. */
 const MAX_CSV_BYTES = 512 * 1024 * 1024;
@@ -13,6 +15,8 @@ const MAX_CSV_BYTES = 512 * 1024 * 1024;
 const api: DataWorkerApi = {
 	...shipHandlers,
 	...textDataHandlers,
+	...visionDataHandlers,
+	...lockHandlers,
 	async importFile({ file, fileName, projectId, source, preferredTarget }, onProgress) {
 		if (file.size > MAX_CSV_BYTES) {
 			throw new KilnError('CsvParseError', `${fileName}: the file is ${(file.size / 2 ** 20).toFixed(0)} MB; Kiln reads CSV files up to ${MAX_CSV_BYTES / 2 ** 20} MB.`);

@@ -7,12 +7,14 @@ import { shipExportHandlers } from './ml/ship-export';
 import { trainHandlers } from './ml/train';
 import { evaluateHandlers } from './ml/evaluate';
 import { tuneHandlers } from './ml/tune';
+import { visionHandlers } from './ml/vision';
+import { trustHandlers } from './ml/trust';
 import { textHandlers } from './ml/text';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...textHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...textHandlers };
 
 Comlink.expose(api);

@@ -4,8 +4,10 @@ import type { JobEvent, PredictResult, Task, TrainConfig, TrainResult } from './
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
+import type { VisionDataApi, VisionMlApi } from './vision';
 import type { TextDataApi, TextMlApi } from './text';
 import type { ShipExportApi } from './ship-export';
+import type { LockApi, TrustApi } from './trust';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -26,7 +28,7 @@ export interface ImportSummary {
 	task: Task;
 }
 
-export interface DataWorkerApi extends ShipDataApi, TextDataApi {
+export interface DataWorkerApi extends ShipDataApi, VisionDataApi, LockApi, TextDataApi {
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
 	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
@@ -84,4 +86,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & TextMlApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & TextMlApi;

@@ -11,4 +11,6 @@ export * from './evaluation';
 export * from './tuning';
 export * from './ship';
 export * from './text';
+export * from './vision';
 export * from './ship-export';
+export * from './trust';

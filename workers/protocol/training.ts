@@ -2,6 +2,7 @@ import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
 import type { TextTrainSettings } from './text';
+import type { ImageShapeInfo, VisionConfig } from './vision';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
 
@@ -32,6 +33,8 @@ export interface TrainConfig {
 	patience: number;
 	/** Set for a text classifier: it reads this text column (features are ignored); see protocol/text.ts. */
 	text?: TextTrainSettings;
+	/** Set on image runs (a CNN on an image dataset); tabular fields then hold neutral values. */
+	vision?: VisionConfig;
 }
 
 /** What the per-epoch curve reports besides the loss. */
@@ -51,6 +54,8 @@ export interface Preprocessing {
 	features: FeatureTransform[];
 	target: TargetTransform;
 	inputSize: number;
+	/** Image models: the uint8 image shape they take (features is empty). */
+	image?: ImageShapeInfo;
 }
 
 export interface ClassificationMetrics {

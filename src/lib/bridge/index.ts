@@ -8,4 +8,6 @@ export * from './evaluate';
 export * from './tune';
 export * from './ship';
 export * from './text';
+export * from './vision';
 export * from './ship-export';
+export * from './trust';

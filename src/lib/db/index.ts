@@ -7,4 +7,5 @@ export * from './settings';
 export * from './evaluations';
 export * from './searches';
 export * from './ship';
+export * from './images';
 export * from './ship-variants';

@@ -47,7 +47,8 @@ export async function deleteProject(id: string): Promise<void> {
 		}
 		const runs = await tx.objectStore('runs').index('byProject').getAll(id);
 		for (const run of runs) {
-			if (run.modelId) await tx.objectStore('models').delete(run.modelId);
+			// By index, not run.modelId: a locked project's runs keep only their keys readable.
+			for (const key of await tx.objectStore('models').index('byRun').getAllKeys(run.id)) await tx.objectStore('models').delete(key);
 			await tx.objectStore('checkpoints').delete(run.id);
 			await tx.objectStore('runs').delete(run.id);
 		}

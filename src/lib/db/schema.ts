@@ -4,6 +4,7 @@ import type {
 	BackendName,
 	ColumnKind,
 	ColumnProfile,
+	ImageDatasetMeta,
 	EpochRecord,
 	Metrics,
 	ModelArtifacts,
@@ -12,6 +13,8 @@ import type {
 	TrainCheckpoint,
 	TrainConfig
 } from '$workers/protocol';
+import type { PrivacyRecord, RunVariant, TrustSummary } from '$workers/protocol/trust';
+import type { EncryptedRecord, ProjectLock } from '$workers/lib/trust/types';
 
 export const DB_NAME = 'kiln';
 /** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */
@@ -34,7 +37,15 @@ export interface ProjectRecord {
 	 * succeeds and changed only by the person, so a newer run never takes over silently.
 	 */
 	modelRunId?: string;
+	/** Encryption at rest (db/lock.ts): the lock record, stored in the clear, never the passphrase. */
+	lock?: ProjectLock;
+	/** Set while locking or unlocking is under way (resumable) and while locked. */
+	lockState?: LockState;
+	/** While locked: every field but id, name, dates and the lock, encrypted. */
+	sealed?: EncryptedRecord;
 }
+
+export type LockState = 'locking' | 'locked' | 'unlocking';
 
 export interface StoredColumn {
 	name: string;
@@ -56,6 +67,8 @@ export interface DatasetRecord {
 	chunkCount: number;
 	bytes: number;
 	createdAt: number;
+	/** Image datasets: shape and classes; chunks then hold [pixels uint8 NHWC, labels Int32]. */
+	images?: ImageDatasetMeta;
 }
 
 /** One slice of rows, one buffer per column (Float64 values or Int32 codes). */
@@ -97,6 +110,11 @@ export interface RunRecord {
 	pipelineId?: string;
 	/** The search it was a trial of, if any. */
 	searchId?: string;
+	/** Trained by the Trust section: privately (with its guarantee), reweighed or adversarially. */
+	variant?: RunVariant;
+	privacy?: PrivacyRecord;
+	/** The latest fairness and robustness audits of its model. */
+	trust?: TrustSummary;
 	/** What the person wrote for the model card (Ship section); absent until they do. */
 	intendedUse?: RunIntendedUse;
 	limitations?: string;

@@ -1,7 +1,7 @@
 import type { UiError } from '$lib/components/ui-error';
 import type { BackendName, EpochRecord, MetricName } from '$workers/protocol';
 
-export type JobKind = 'train' | 'import' | 'predict' | 'evaluate' | 'tune' | 'compress';
+export type JobKind = 'train' | 'import' | 'predict' | 'evaluate' | 'tune' | 'compress' | 'audit';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'diverged';
 
 let counter = 0;

@@ -18,8 +18,9 @@ export function formatNumber(value: number): string {
 	return abs !== 0 && (abs >= 1e5 || abs < 1e-3) ? value.toExponential(3) : value.toFixed(abs >= 100 ? 1 : 3);
 }
 
-export function describeModel(config: { model: string; hiddenLayers: number[]; text?: TextTrainSettings }): string {
+export function describeModel(config: { model: string; hiddenLayers: number[]; vision?: { mode: string; preset: string }; text?: TextTrainSettings }): string {
 	if (config.text) return describeTextModel(config.text);
+	if (config.vision) return config.vision.mode === 'transfer' ? 'CNN transfer (backbone)' : `CNN ${config.vision.preset}`;
 	return config.model === 'mlp' ? `MLP ${config.hiddenLayers.join('-')}` : 'linear';
 }
 

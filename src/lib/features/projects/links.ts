@@ -7,7 +7,8 @@ export const SECTIONS = [
 	{ id: 'runs', label: 'Runs' },
 	{ id: 'tune', label: 'Tune' },
 	{ id: 'predict', label: 'Predict' },
-	{ id: 'ship', label: 'Ship' }
+	{ id: 'ship', label: 'Ship' },
+	{ id: 'trust', label: 'Trust' }
 ] as const;
 export type SectionId = (typeof SECTIONS)[number]['id'];
 

@@ -8,8 +8,9 @@ import { metricNameFor, type JobEvent, type TrainConfig } from '$workers/protoco
 import { describeModel } from '../evaluate/format';
 import { startEvaluation } from '../evaluate/evaluation';
 import { holdRunLock } from './run-locks';
+import { trainImageRun } from '../vision/image-training';
 
-function onEvent(job: Job, event: JobEvent): void {
+export function onEvent(job: Job, event: JobEvent): void {
 	switch (event.type) {
 		case 'progress':
 			job.progress = event.fraction;
@@ -50,21 +51,18 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 			run = await open();
 			job.runId = run.id;
 			jobs.stored();
-			const result = await bridge.train({
-				request: { runId, datasetId, config, resume },
-				backend: () => getSetting('backend'),
-				onEvent: (event) => onEvent(job, event),
-				onStart: () => {
-					job.status = 'running';
-					job.label = 'Starting the training worker…';
-				},
-				signal: job.controller.signal
-			});
+			const started = () => {
+				job.status = 'running';
+				job.label = 'Starting the training worker…';
+			};
+			const result = config.vision
+				? await trainImageRun({ runId, datasetId, config, resume }, (event) => onEvent(job, event), job.controller.signal, started)
+				: await bridge.train({ request: { runId, datasetId, config, resume }, backend: () => getSetting('backend'), onEvent: (event) => onEvent(job, event), onStart: started, signal: job.controller.signal });
 			const done = await finishRun(run, result);
 			job.finish('done');
-			// The evaluation suite follows as a job of its own: the run is done either way.
-			// (Text classifiers have none yet: their holdout metrics come with the run.)
-			if (!config.text) startEvaluation(done);
+			// The evaluation suite follows as a job of its own: the run is done either way (image runs are scored in training;
+			// text classifiers have none yet: their holdout metrics come with the run).
+			if (!config.vision && !config.text) startEvaluation(done);
 		} catch (e) {
 			const error = toUiError(e);
 			const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';

@@ -1,0 +1,34 @@
+import * as bridge from '$lib/bridge';
+import { toUiError } from '$lib/components/ui-error';
+import { jobs, type Job } from '$lib/jobs/registry.svelte';
+import type { LabelCheckResult, TrainConfig } from '$workers/protocol';
+
+/** The latest label check of each project in this tab (it is quick to run again, so not stored). */
+export const labelChecks = $state<Record<string, { job: Job; result: LabelCheckResult | null; datasetId: string }>>({});
+
+export function startLabelCheck(projectId: string, datasetId: string, config: TrainConfig): Job {
+	const job = jobs.add('audit', projectId, `Label check on “${config.target}”`);
+	labelChecks[projectId] = { job, result: null, datasetId };
+	void (async () => {
+		try {
+			const result = await bridge.checkLabels(
+				{ datasetId, config },
+				(p) => {
+					job.progress = p.fraction;
+					job.label = p.label;
+				},
+				job.controller.signal,
+				() => {
+					job.status = 'running';
+					job.label = 'Starting the worker…';
+				}
+			);
+			if (labelChecks[projectId]?.job === job) labelChecks[projectId].result = result;
+			job.finish('done');
+		} catch (e) {
+			const error = toUiError(e);
+			job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+		}
+	})();
+	return job;
+}

@@ -1,0 +1,58 @@
+import * as bridge from '$lib/bridge';
+import { toUiError } from '$lib/components/ui-error';
+import { createRun, endRun, finishRun, getSetting, type RunRecord } from '$lib/db';
+import { newId } from '$lib/db/open';
+import { jobs, type Job } from '$lib/jobs/registry.svelte';
+import { metricNameFor, type PrivacySettings, type TrainConfig } from '$workers/protocol';
+import { describeModel } from '../evaluate/format';
+import { startEvaluation } from '../evaluate/evaluation';
+import { onEvent } from '../train/training';
+import { holdRunLock } from '../train/run-locks';
+import { formatEpsilon } from './privacy-figures';
+
+/** ε spent so far by each running private job (its id), for a live readout. */
+export const liveEpsilon = $state<Record<string, number>>({});
+
+/**
+ * A DP-SGD run as a training job like any other (same registry, pool, run record, evaluation),
+ * stored with its guarantee: the ε it spent at δ, with the settings that give it.
+ */
+export function startPrivateTraining(projectId: string, datasetId: string, config: TrainConfig, privacy: PrivacySettings): Job {
+	const job = jobs.add('train', projectId, `Private ${describeModel(config)} on “${config.target}”`);
+	const runId = newId('run');
+	job.metricName = metricNameFor(config.task);
+	void holdRunLock(runId, async () => {
+		let run: RunRecord | null = null;
+		try {
+			run = { ...(await createRun({ id: runId, projectId, datasetId, config })), variant: { kind: 'private' } };
+			job.runId = run.id;
+			jobs.stored();
+			const result = await bridge.trainPrivate(
+				{ runId, datasetId, config, privacy },
+				() => getSetting('backend'),
+				(event) => onEvent(job, event),
+				(record) => {
+					liveEpsilon[job.id] = record.epsilon;
+					job.log(`Epoch ${record.epoch}: ε = ${formatEpsilon(record.epsilon)} spent at δ = ${privacy.delta} (${Math.round(record.clippedFraction * 100)} % of gradients clipped).`);
+				},
+				job.controller.signal,
+				() => {
+					job.status = 'running';
+					job.label = 'Starting the training worker…';
+				}
+			);
+			const { privacy: record, ...trained } = result;
+			const done = await finishRun({ ...run, privacy: { ...record, budgetEpsilon: privacy.budgetEpsilon } }, trained);
+			job.finish('done');
+			startEvaluation(done);
+		} catch (e) {
+			const error = toUiError(e);
+			const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';
+			if (run) await endRun(run, status, { history: job.history, error: status === 'cancelled' ? 'Cancelled by you.' : error.message, backend: job.backend ?? undefined }).catch(() => {});
+			job.finish(status, status === 'cancelled' ? null : error);
+		} finally {
+			jobs.stored();
+		}
+	});
+	return job;
+}

@@ -1,0 +1,140 @@
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { zipSync } from 'fflate';
+import { deflateSync } from 'node:zlib';
+import { audit } from './axe';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, createProject, openSection, waitForJob } from './browser';
+
+/** A grayscale PNG (8-bit, no filter), written here so the browser's own decoder is what is tested. */
+function png(width: number, height: number, pixel: (x: number, y: number) => number): Buffer {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (bytes: Buffer) => {
+		let c = 0xffffffff;
+		for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+		return (c ^ 0xffffffff) >>> 0;
+	};
+	const chunk = (type: string, data: Buffer) => {
+		const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+		const out = Buffer.alloc(12 + data.length);
+		out.writeUInt32BE(data.length, 0);
+		body.copy(out, 4);
+		out.writeUInt32BE(crc(body), 8 + data.length);
+		return out;
+	};
+	const header = Buffer.alloc(13);
+	header.writeUInt32BE(width, 0);
+	header.writeUInt32BE(height, 4);
+	header[8] = 8; // bit depth
+	header[9] = 0; // grayscale
+	const raw = Buffer.alloc((width + 1) * height);
+	for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw[y * (width + 1) + 1 + x] = pixel(x, y);
+	return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const stripes = (vertical: boolean, shift: number) => png(20, 20, (x, y) => (((vertical ? x : y) + shift) % 6 < 3 ? 255 : 0));
+
+async function expectClean(page: Page, state: string) {
+	expect(await audit(page, state)).toEqual([]);
+}
+
+test('vision: import images (zip, shipped set), train a CNN and by transfer, see the run, predict an image', async ({ page }) => {
+	await createProject(page, 'Vision');
+	await openSection(page, 'data');
+	await expectClean(page, 'data with image import');
+
+	// A zip of two class folders, with a damaged PNG and a text file that must be skipped with reasons.
+	const files: Record<string, Uint8Array> = { 'shapes/notes.txt': new TextEncoder().encode('hello'), 'shapes/vertical/broken.png': new Uint8Array([137, 80, 78, 71, 1, 2, 3]) };
+	for (let i = 0; i < 6; i++) {
+		files[`shapes/vertical/${i}.png`] = stripes(true, i);
+		files[`shapes/horizontal/${i}.png`] = stripes(false, i);
+	}
+	await page.getByTestId('image-zip-input').setInputFiles({ name: 'shapes.zip', mimeType: 'application/zip', buffer: Buffer.from(zipSync(files)) });
+	await expect(page.getByTestId('image-summary')).toContainText('12 images · 2 classes · 28×28 grayscale');
+	await expect(page.getByTestId('image-classes')).toContainText('horizontal');
+	await page.getByTestId('image-skipped').locator('summary').click();
+	await expect(page.getByTestId('image-skipped')).toContainText('2 files skipped');
+	await expect(page.getByTestId('image-skipped')).toContainText(/broken\.png: could not be decoded/);
+	await expect(page.getByTestId('image-skipped')).toContainText(/notes\.txt: not an image file/);
+	await expectClean(page, 'imported image folder');
+	await page.getByTestId('edit-classes').click();
+	await page.getByTestId('class-name-0').fill('flat');
+	await expectClean(page, 'editing image classes');
+	await page.getByTestId('save-classes').click();
+	await expect(page.getByTestId('image-classes')).toContainText('flat');
+	await expect(page.getByTestId('image-summary')).toContainText('12 images · 2 classes');
+
+	await page.getByTestId('image-demo-digits-28').click();
+	await expect(page.getByTestId('image-summary')).toContainText('1,797 images · 10 classes');
+	await expectClean(page, 'shipped image set');
+
+	// A small CNN from scratch on a 400-image subset, one epoch.
+	await openSection(page, 'train');
+	await page.getByTestId('preset-select').selectOption('tiny');
+	await page.getByTestId('image-epochs').fill('2');
+	await page.getByTestId('max-images').fill('400');
+	await page.getByTestId('augment-rotate').fill('5');
+	await expectClean(page, 'image training form');
+	await page.getByTestId('image-train-button').click();
+	await waitForJob(page);
+	await expect(page.getByTestId('train-job').first()).toContainText(/Training on 400 images, validating on 359/);
+
+	// Transfer learning from the shipped backbone: the head on frozen features.
+	await page.getByTestId('mode-transfer').check();
+	await page.getByTestId('image-epochs').fill('30');
+	await page.getByTestId('max-images').fill('400');
+	await page.getByTestId('image-train-button').click();
+	await waitForJob(page);
+	await expectClean(page, 'image runs finished');
+
+	await page.getByTestId('open-run').first().click();
+	const runs = page.getByTestId('run-list');
+	await expect(runs).toContainText('CNN transfer (backbone)');
+	await expect(runs).toContainText('CNN tiny');
+	await expect(page.getByTestId('run-report')).toContainText('359 holdout rows');
+	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.3);
+	await page.getByTestId('show-confused').click();
+	await expect(page.getByTestId('confused-pairs')).toContainText(/taken for|No mistakes/);
+	await expectClean(page, 'image run report');
+
+	// The first finished run (the scratch CNN) is the model in use.
+	await openSection(page, 'predict');
+	await expect(page.getByTestId('model-in-use')).toContainText('CNN tiny');
+	await page.getByTestId('predict-image-input').setInputFiles({ name: 'three.png', mimeType: 'image/png', buffer: png(28, 28, (x, y) => (Math.abs(x - 14) < 4 && y > 4 && y < 24 ? 255 : 0)) });
+	const prediction = page.getByTestId('image-prediction');
+	await expect(prediction).toContainText('Prediction:');
+	await expect(prediction.locator('li')).toHaveCount(5);
+	await expect(prediction).toContainText('Grad-CAM');
+	await expectClean(page, 'image prediction');
+	// A non-image is refused with its name.
+	await page.getByTestId('predict-image-input').setInputFiles({ name: 'oops.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
+	await expect(page.getByRole('alert')).toContainText('oops.png could not be decoded');
+});
+
+test('vision: capture two classes from the webcam (Chromium\'s fake camera) and store them', async () => {
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+	try {
+		const context = await browser.newContext({ baseURL: ORIGIN, permissions: ['camera'] });
+		const page = await context.newPage();
+		await createProject(page, 'Webcam');
+		await openSection(page, 'data');
+		await page.getByTestId('webcam-start').click();
+		await expect(page.getByTestId('webcam-video')).toBeVisible();
+		await page.getByTestId('webcam-class-0').fill('left');
+		await page.getByTestId('webcam-class-1').fill('right');
+		await expectClean(page, 'webcam capture');
+		for (const i of [0, 1]) {
+			const record = page.getByTestId(`webcam-record-${i}`);
+			await record.dispatchEvent('pointerdown');
+			await expect(page.getByTestId(`webcam-count-${i}`)).toHaveText(/^([3-9]|\d\d+) images$/);
+			await record.dispatchEvent('pointerup');
+		}
+		await page.getByTestId('webcam-save').click();
+		await expect(page.getByTestId('image-summary')).toContainText(/\d+ images · 2 classes/);
+		await expect(page.getByTestId('image-classes')).toContainText('right');
+	} finally {
+		await browser.close();
+	}
+});

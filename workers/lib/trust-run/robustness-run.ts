@@ -1,0 +1,108 @@
+import { KilnError } from '$shared/errors';
+import { withConfigDefaults } from '$shared/train-config';
+import type { RobustnessExample, RobustnessRequest, RobustnessResult, Table, TrainConfig } from '$workers/protocol';
+import { deserializeModel, forward } from '$workers/lib/model';
+import { modelInputs } from '$workers/lib/model-input';
+import { splitFor } from '$workers/lib/train-data';
+import { attack, boxFromData } from '$workers/lib/trust/adversarial';
+import { argmaxFlat, classesOf, decodeExample } from './run-data';
+import type { AuditOptions, StoredModel } from './fairness-run';
+
+interface Attacked {
+	epsilon: number;
+	adversarial: Float32Array;
+	predicted: Int32Array;
+}
+
+export const DEFAULT_EPSILONS = { linf: [0, 0.05, 0.1, 0.2, 0.3, 0.5], l2: [0, 0.25, 0.5, 1, 1.5, 2, 3] } as const;
+
+/**
+ * Accuracy of a finished run's model on its holdout rows under FGSM or PGD at each ε (ascending;
+ * ε = 0 is the clean accuracy), in model space: standardised numbers and one-hot columns, all
+ * kept inside the range the training rows span. A few attacked rows are shown beside their
+ * originals in the data's own units.
+ */
+export async function robustnessOfRun(table: Table, rawConfig: TrainConfig, stored: StoredModel, request: Omit<RobustnessRequest, 'runId' | 'datasetId' | 'modelId' | 'config'>, options: AuditOptions = {}): Promise<RobustnessResult> {
+	const started = performance.now();
+	const progress = options.onProgress ?? (() => {});
+	const config = withConfigDefaults(rawConfig);
+	const prep = stored.preprocessing;
+	const classes = classesOf(prep, 'A robustness curve');
+	const epsilons = [...new Set([0, ...request.epsilons])].sort((a, b) => a - b);
+	if (epsilons.some((e) => !(e >= 0) || !Number.isFinite(e))) throw new KilnError('ValidationError', 'Every ε must be a number of at least 0.');
+	if (epsilons.length > 20) throw new KilnError('ValidationError', 'At most 20 values of ε at once.');
+	const { split } = splitFor(table, config);
+	// Rows whose class the model never saw (y = −1) cannot be attacked towards or away from it.
+	const input = modelInputs({ preprocessing: prep }, table, split.holdout);
+	const keep = Array.from(input.y!, (v, i) => (v >= 0 ? i : -1)).filter((i) => i >= 0);
+	if (keep.length === 0) throw new KilnError('ValidationError', 'This run has no holdout rows to attack.');
+	const width = input.width;
+	const x = new Float32Array(keep.length * width);
+	keep.forEach((r, i) => x.set(input.x.subarray(r * width, (r + 1) * width), i * width));
+	const y = Int32Array.from(keep, (r) => input.y![r]);
+	const rows = Int32Array.from(keep, (r) => split.holdout[r]);
+	const box = boxFromData(modelInputs({ preprocessing: prep }, table, split.train, false).x, width);
+	const steps = request.attack === 'fgsm' ? 0 : (request.steps ?? 10);
+	const model = await deserializeModel(stored.artifacts);
+	try {
+		const predict = async (v: Float32Array) => argmaxFlat(await forward(model, v, y.length, width), classes.length);
+		const accuracy = (p: Int32Array) => p.reduce((n, c, i) => n + (c === y[i] ? 1 : 0), 0) / y.length;
+		const clean = await predict(x);
+		const points: RobustnessResult['points'] = [];
+		// Examples at the smallest ε that turns a right answer wrong; failing that, at the largest ε.
+		let firstFlip: Attacked | null = null;
+		let last: Attacked | null = null;
+		for (const [i, epsilon] of epsilons.entries()) {
+			if (options.signal?.aborted) throw new KilnError('AbortError', 'The robustness curve was cancelled.');
+			progress({ fraction: i / epsilons.length, label: `${request.attack.toUpperCase()} at ε = ${epsilon}` });
+			if (epsilon === 0) {
+				points.push({ epsilon, accuracy: accuracy(clean) });
+				continue;
+			}
+			const adversarial = await attack(model, x, y, { epsilon, norm: request.norm, steps, seed: request.seed ?? config.seed, box, signal: options.signal });
+			const predicted = await predict(adversarial);
+			points.push({ epsilon, accuracy: accuracy(predicted) });
+			last = { epsilon, adversarial, predicted };
+			if (!firstFlip && predicted.some((c, r) => c !== y[r] && clean[r] === y[r])) firstFlip = last;
+		}
+		const example = firstFlip ?? last;
+		progress({ fraction: 1, label: 'Done' });
+		return {
+			norm: request.norm,
+			attack: request.attack,
+			steps,
+			clean: accuracy(clean),
+			points,
+			exampleEpsilon: example?.epsilon ?? 0,
+			examples: example ? pickExamples(example, x, y, clean, rows, width, classes, prep, request.examples ?? 5) : [],
+			holdoutRows: y.length,
+			durationMs: performance.now() - started
+		};
+	} finally {
+		model.dispose();
+	}
+}
+
+function pickExamples(
+	ex: { adversarial: Float32Array; predicted: Int32Array },
+	x: Float32Array,
+	y: Int32Array,
+	clean: Int32Array,
+	rows: Int32Array,
+	width: number,
+	classes: string[],
+	prep: StoredModel['preprocessing'],
+	count: number
+): RobustnessExample[] {
+	const order = Array.from(y, (_, i) => i);
+	// Right answers the attack turned wrong first, then any other row.
+	const rank = (i: number) => (clean[i] === y[i] && ex.predicted[i] !== y[i] ? 0 : ex.predicted[i] !== clean[i] ? 1 : 2);
+	order.sort((a, b) => rank(a) - rank(b) || a - b);
+	return order.slice(0, count).map((i) => ({
+		row: rows[i] + 1,
+		label: classes[y[i]],
+		predictedBefore: classes[clean[i]],
+		predictedAfter: classes[ex.predicted[i]],
+		features: decodeExample(prep, x.subarray(i * width, (i + 1) * width), ex.adversarial.subarray(i * width, (i + 1) * width))
+	}));
+}

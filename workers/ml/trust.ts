@@ -1,0 +1,47 @@
+import * as Comlink from 'comlink';
+import { getDataset, getModel, loadTable } from '$lib/db';
+import { trainPrivateModel } from '../lib/trust/private-training';
+import { auditRunFairness } from '../lib/trust-run/fairness-run';
+import { robustnessOfRun } from '../lib/trust-run/robustness-run';
+import { trainVariant } from '../lib/trust-run/variant-train';
+import { checkLabels } from '../lib/trust-run/label-check';
+import type { TrustApi } from '../protocol';
+import { ensureBackend } from './backend';
+
+async function announceBackend(onEvent: Parameters<TrustApi['trainVariant']>[1]) {
+	const { backend, note } = await ensureBackend();
+	onEvent({ type: 'backend', backend, note });
+	if (note) onEvent({ type: 'log', message: note });
+}
+
+/** The Trust section's jobs: private and variant runs, and audits of a finished run's model. */
+export const trustHandlers: TrustApi = {
+	async trainPrivate({ datasetId, config, privacy }, onEvent, onPrivacy) {
+		await announceBackend(onEvent);
+		const table = await loadTable(await getDataset(datasetId));
+		const { budgetEpsilon, ...rest } = privacy;
+		const result = await trainPrivateModel(table, config, { ...rest, ...(budgetEpsilon ? { budgetEpsilon } : {}) }, { onEvent, onPrivacy });
+		return Comlink.transfer(result, [result.model.weightData]);
+	},
+	async trainVariant({ datasetId, config, variant }, onEvent) {
+		await announceBackend(onEvent);
+		const table = await loadTable(await getDataset(datasetId));
+		const result = await trainVariant(table, config, variant, { onEvent });
+		return Comlink.transfer(result, [result.model.weightData]);
+	},
+	async auditRunFairness({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
+		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
+		await ensureBackend();
+		return auditRunFairness(await loadTable(dataset), config, { artifacts: model.artifacts, preprocessing: model.preprocessing }, request, { onProgress });
+	},
+	async robustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
+		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
+		await ensureBackend();
+		return robustnessOfRun(await loadTable(dataset), config, { artifacts: model.artifacts, preprocessing: model.preprocessing }, request, { onProgress });
+	},
+	async checkLabels({ datasetId, config, folds, seed }, onProgress) {
+		const table = await loadTable(await getDataset(datasetId));
+		await ensureBackend();
+		return checkLabels(table, config, { folds, seed, onProgress });
+	}
+};

@@ -1,0 +1,38 @@
+import { KilnError } from '$shared/errors';
+import { createRng } from '../lib/random';
+
+/**
+ * Train and holdout rows of an image dataset, the same for the same seed (so a resumed run
+ * replays them). A shipped set keeps its own test split; otherwise `holdoutFraction` of each
+ * class is held out, so small classes are scored too. `maxTrain` > 0 trains on a seeded subset.
+ */
+export function imageSplit(labels: Int32Array, classes: number, options: { seed: number; holdoutFraction: number; testStart?: number; maxTrain: number }): { train: Int32Array; holdout: Int32Array } {
+	const rng = createRng(options.seed);
+	const shuffle = (rows: number[]) => {
+		for (let i = rows.length - 1; i > 0; i--) {
+			const j = Math.floor(rng() * (i + 1));
+			[rows[i], rows[j]] = [rows[j], rows[i]];
+		}
+		return rows;
+	};
+	let train: number[] = [];
+	let holdout: number[] = [];
+	if (options.testStart !== undefined) {
+		train = shuffle(Array.from({ length: options.testStart }, (_, i) => i));
+		holdout = Array.from({ length: labels.length - options.testStart }, (_, i) => options.testStart! + i);
+	} else {
+		const byClass: number[][] = Array.from({ length: classes }, () => []);
+		labels.forEach((l, i) => byClass[l].push(i));
+		for (const rows of byClass) {
+			shuffle(rows);
+			const held = rows.length < 2 ? 0 : Math.max(1, Math.round(rows.length * options.holdoutFraction));
+			holdout.push(...rows.slice(0, held));
+			train.push(...rows.slice(held));
+		}
+		shuffle(train);
+		holdout.sort((a, b) => a - b);
+	}
+	if (options.maxTrain > 0 && train.length > options.maxTrain) train = train.slice(0, options.maxTrain);
+	if (train.length === 0 || holdout.length === 0) throw new KilnError('TrainingError', `There are too few images (${labels.length}) to train and hold some out for scoring; add images to each class.`);
+	return { train: Int32Array.from(train.sort((a, b) => a - b)), holdout: Int32Array.from(holdout) };
+}

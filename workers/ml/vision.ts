@@ -1,0 +1,177 @@
+import * as Comlink from 'comlink';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageChunk, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
+import { errorMessage, KilnError } from '$shared/errors';
+import { registerWasmKernels } from '../lib/kernels/register';
+import { deserializeModel } from '../lib/model';
+import { loadBackbone } from '../lib/vision/backbone';
+import { predictProbabilities, topK } from '../lib/vision/evaluate';
+import { confusedPairs, gradCam, saliency } from '../lib/vision/explain';
+import { cnnPreset } from '../lib/vision/presets';
+import { chunkedSource } from '../lib/vision/source';
+import { trainCnn } from '../lib/vision/train-cnn';
+import { trainTransfer } from '../lib/vision/transfer';
+import type { CnnTrainResult } from '../lib/vision/types';
+import type { BackendName, ConfusedExamples, ImagePrediction, TrainResult, VisionMlApi } from '../protocol';
+import { decodeImage } from '../data/decode-image';
+import { ensureBackend } from './backend';
+import { imageSplit } from './vision-split';
+
+/** A closed tab loses at most this much training. */
+const CHECKPOINT_MS = 2000;
+/** Head epochs on the frozen features are cheap: the images are embedded once. */
+const HEAD_EPOCHS_MAX = 500;
+
+async function start(onEvent: Parameters<VisionMlApi['trainImages']>[1]): Promise<BackendName> {
+	const { backend, note } = await ensureBackend();
+	// wasm lacks some conv gradients; Kiln's kernels (and fused conv blocks) fill them in.
+	if (backend === 'wasm') registerWasmKernels();
+	onEvent({ type: 'backend', backend, note });
+	if (note) onEvent({ type: 'log', message: note });
+	return backend;
+}
+
+async function fetchBackbone(url: string) {
+	const get = async (name: string) => {
+		const response = await fetch(new URL(name, url));
+		if (!response.ok) throw new KilnError('ModelFormatError', `The shipped backbone file ${name} could not be loaded (HTTP ${response.status}).`);
+		return response;
+	};
+	const json = await (await get('model.json')).json();
+	return loadBackbone(json, await (await get('weights.bin')).arrayBuffer());
+}
+
+let cached: { modelId: string; model: tfl.LayersModel } | null = null;
+
+async function modelFor(modelId: string, artifacts: Parameters<typeof deserializeModel>[0]): Promise<tfl.LayersModel> {
+	if (cached?.modelId !== modelId) {
+		cached?.model.dispose();
+		cached = { modelId, model: await deserializeModel(artifacts) };
+	}
+	return cached.model;
+}
+
+export const visionHandlers: VisionMlApi = {
+	async trainImages({ runId, datasetId, config, resume, backboneUrl }, onEvent) {
+		const vision = config.vision;
+		if (!vision) throw new KilnError('TrainingError', 'This run has no image settings.');
+		const backend = await start(onEvent);
+		const record = await getDataset(datasetId);
+		const meta = imageMeta(record);
+		const shape = { height: meta.height, width: meta.width, channels: meta.channels };
+		const labels = await readImageLabels(record);
+		const { train, holdout } = imageSplit(labels, meta.classes.length, { seed: config.seed, holdoutFraction: config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
+		// Batches are read from IndexedDB chunks through a bounded cache: memory stays flat however many images.
+		const source = chunkedSource({ shape, count: record.rowCount, chunkSize: record.chunkRows, cacheBytes: 64 * 2 ** 20, readChunk: async (i) => (await readImageChunk(record, i)).pixels });
+		const augment = Object.fromEntries(Object.entries(vision.augment).filter(([, v]) => v > 0));
+		const common = { batchSize: config.batchSize, lr: config.learningRate, seed: config.seed, train, validation: holdout, classNames: meta.classes, onEvent };
+		let result: CnnTrainResult;
+		if (vision.mode === 'transfer') {
+			if (shape.height !== 28 || shape.width !== 28 || shape.channels !== 1) throw new KilnError('TrainingError', `The shipped backbone takes 28×28 grayscale images; these are ${shape.height}×${shape.width}×${shape.channels}. Import them at 28 px grayscale, or train from scratch.`);
+			if (!backboneUrl) throw new KilnError('TrainingError', 'The backbone’s address is missing.');
+			if (config.epochs > HEAD_EPOCHS_MAX) throw new KilnError('TrainingError', `Head epochs must be at most ${HEAD_EPOCHS_MAX}.`);
+			const backbone = await fetchBackbone(backboneUrl);
+			try {
+				result = await trainTransfer(backbone.model, source, labels, meta.classes.length, { ...common, epochs: 1, headEpochs: config.epochs, fineTuneEpochs: vision.fineTuneEpochs, augment });
+			} finally {
+				backbone.model.dispose();
+			}
+		} else {
+			const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
+			result = await trainCnn(cnnPreset(vision.preset, shape, meta.classes.length), source, labels, {
+				...common,
+				epochs: config.epochs,
+				lrSchedule: 'cosine',
+				augment,
+				resume: checkpoint,
+				checkpointInterval: CHECKPOINT_MS,
+				onCheckpoint: async (c) => {
+					// A failed checkpoint write (a full disk) must not stop training; the page says so.
+					try {
+						await saveCheckpoint(runId, c);
+					} catch (error) {
+						onEvent({ type: 'checkpoint', epoch: c.epoch, problem: errorMessage(error) });
+					}
+				}
+			});
+		}
+		const m = result.metrics!;
+		const trained: TrainResult = {
+			model: result.model,
+			preprocessing: { features: [], target: { name: 'label', task: 'classification', classes: meta.classes }, inputSize: shape.height * shape.width * shape.channels, image: shape },
+			metrics: { task: 'classification', accuracy: m.accuracy, macroF1: m.macroF1, classes: m.classes, confusion: m.confusion, support: m.support },
+			history: result.history,
+			backend: (result.backend as BackendName) ?? backend,
+			trainRows: result.trainRows,
+			validationRows: 0,
+			holdoutRows: holdout.length,
+			droppedRows: 0,
+			durationMs: result.durationMs,
+			samplesPerSecond: result.samplesPerSecond,
+			bestEpoch: result.history.length,
+			stoppedEarly: false
+		};
+		return Comlink.transfer(trained, [trained.model.weightData]);
+	},
+
+	async predictImage(modelId, file, fileName, k) {
+		const record = await getModel(modelId);
+		const shape = record.preprocessing.image;
+		if (!shape) throw new KilnError('ValidationError', 'The model in use takes table rows, not images.');
+		const { backend } = await ensureBackend();
+		if (backend === 'wasm') registerWasmKernels();
+		let pixels: Uint8Array;
+		try {
+			pixels = await decodeImage(file, shape);
+		} catch (e) {
+			throw new KilnError('ImageDecodeError', `${fileName} could not be decoded as an image (${errorMessage(e)}). Use a PNG, JPEG, GIF, BMP or WebP file.`);
+		}
+		const model = await modelFor(modelId, record.artifacts);
+		const classes = record.preprocessing.target.task === 'classification' ? record.preprocessing.target.classes : [];
+		const probabilities = await predictProbabilities(model, pixels, 1);
+		const top = topK(probabilities, classes, Math.min(k, classes.length)).map(({ name, probability }) => ({ name, probability }));
+		let method: ImagePrediction['method'] = 'Grad-CAM';
+		let maps;
+		try {
+			maps = gradCam(model, pixels, 1);
+		} catch {
+			method = 'saliency';
+			maps = saliency(model, pixels, 1);
+		}
+		const result: ImagePrediction = { top, heatMap: maps.maps, height: maps.height, width: maps.width, pixels, channels: shape.channels, method };
+		return Comlink.transfer(result, [result.heatMap.buffer as ArrayBuffer, result.pixels.buffer as ArrayBuffer]);
+	},
+
+	async confusedExamples(runId) {
+		const run = await getRun(runId);
+		const vision = run.config.vision;
+		if (!vision || !run.modelId) throw new KilnError('ValidationError', 'Only a finished image run has mistakes to show.');
+		const { backend } = await ensureBackend();
+		if (backend === 'wasm') registerWasmKernels();
+		const record = await getDataset(run.datasetId);
+		const meta = imageMeta(record);
+		const labels = await readImageLabels(record);
+		const { holdout } = imageSplit(labels, meta.classes.length, { seed: run.config.seed, holdoutFraction: run.config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
+		const model = await modelFor(run.modelId, (await getModel(run.modelId)).artifacts);
+		const predicted = new Int32Array(holdout.length);
+		// In slices, so memory stays bounded on a large holdout.
+		for (let start = 0; start < holdout.length; start += 1024) {
+			const rows = holdout.subarray(start, start + 1024);
+			const { pixels } = await readImageRows(record, rows);
+			const p = await predictProbabilities(model, pixels, rows.length);
+			const width = meta.classes.length;
+			for (let i = 0; i < rows.length; i++) {
+				let best = 0;
+				for (let c = 1; c < width; c++) if (p[i * width + c] > p[i * width + best]) best = c;
+				predicted[start + i] = best;
+			}
+		}
+		const pairs = confusedPairs(Array.from(holdout, (r) => labels[r]), predicted, meta.classes.length, { top: 4, examples: 8, rows: holdout });
+		const result: ConfusedExamples = {
+			classes: meta.classes,
+			shape: { height: meta.height, width: meta.width, channels: meta.channels },
+			pairs: await Promise.all(pairs.map(async (pair) => ({ actual: pair.actual, predicted: pair.predicted, count: pair.count, rate: pair.rate, examples: pair.examples.length, pixels: (await readImageRows(record, pair.examples)).pixels })))
+		};
+		return result;
+	}
+};

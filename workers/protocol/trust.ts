@@ -1,0 +1,207 @@
+import type { AttackNorm, DpEpochRecord, FairnessAudit, FairnessObjective, LabelSuspect, ThresholdResult } from '../lib/trust/types';
+import type { JobEvent, TrainConfig, TrainResult } from './training';
+
+/** The Trust section's contract: private, reweighed and adversarial runs, audits, locking. */
+
+// ---- runs trained by the Trust section ----------------------------------------------------
+
+/** The settings of DP-SGD a person picks (epochs, batch, learning rate come from the TrainConfig). */
+export interface PrivacySettings {
+	clipNorm: number;
+	noiseMultiplier: number;
+	delta: number;
+	/** Stop before the step that would spend more than this ε. */
+	budgetEpsilon?: number;
+	/** crypto.getRandomValues for sampling and noise (default); seeded only for reproducible demos. */
+	secureNoise: boolean;
+}
+
+export type PrivacyEpoch = DpEpochRecord & { valMetric: number };
+
+/** What a private run stores about its guarantee (the model card's privacy section comes from it). */
+export interface PrivacyRecord {
+	epsilon: number;
+	delta: number;
+	noiseMultiplier: number;
+	clipNorm: number;
+	sampleRate: number;
+	steps: number;
+	/** The RDP order that gave ε. */
+	order: number;
+	stoppedByBudget: boolean;
+	secureNoise: boolean;
+	budgetEpsilon?: number;
+	curve: PrivacyEpoch[];
+}
+
+/** How a run of the Trust section differs from a plain one. */
+export type RunVariant =
+	| { kind: 'private' }
+	| { kind: 'reweighed'; sensitive: string[]; positiveClass: string }
+	| { kind: 'adversarial'; norm: AttackNorm; epsilon: number; ratio: number; steps: number }
+	| { kind: 'without-sensitive'; sensitive: string[] };
+
+export interface PrivateTrainRequest {
+	runId: string;
+	datasetId: string;
+	config: TrainConfig;
+	privacy: PrivacySettings;
+}
+
+export type PrivateTrainResult = TrainResult & { privacy: PrivacyRecord };
+
+/** Reweighed (Kamiran–Calders sample weights) or adversarially trained run. */
+export interface VariantTrainRequest {
+	runId: string;
+	datasetId: string;
+	config: TrainConfig;
+	variant: Extract<RunVariant, { kind: 'reweighed' | 'adversarial' }>;
+}
+
+// ---- audits of a finished run --------------------------------------------------------------
+
+export interface TrustProgress {
+	fraction: number;
+	label: string;
+}
+
+/** A finished run to audit: its split is replayed from its config on the dataset it trained on. */
+export interface RunRef {
+	runId: string;
+	datasetId: string;
+	modelId: string;
+	config: TrainConfig;
+}
+
+export interface FairnessRequest extends RunRef {
+	sensitive: string[];
+	/** The favourable outcome; the audit is "this class or not". */
+	positiveClass: string;
+	objective: FairnessObjective;
+	/** Groups with fewer holdout rows are listed, not compared (default 20). */
+	minGroupSize?: number;
+}
+
+export interface FairnessOutcome {
+	accuracy: number;
+	/** The disparity the thresholds aim at (EO or DP difference), on the holdout. */
+	disparity: number;
+	demographicParityDifference: number;
+	equalizedOddsDifference: number;
+}
+
+export interface FairnessResult {
+	sensitive: string[];
+	positiveClass: string;
+	objective: FairnessObjective;
+	holdoutRows: number;
+	audit: FairnessAudit;
+	/** The model as it is (argmax), on the holdout. */
+	baseline: FairnessOutcome;
+	/** Per-group thresholds fitted on validation-row scores; null when the run has no validation rows. */
+	thresholds: {
+		fit: ThresholdResult;
+		validationRows: number;
+		/** The fitted thresholds applied to the holdout. */
+		holdout: FairnessOutcome;
+		/** Audit of the holdout with the thresholds applied. */
+		audit: FairnessAudit;
+	} | null;
+	thresholdsNote?: string;
+	durationMs: number;
+}
+
+export type AttackKind = 'fgsm' | 'pgd';
+
+export interface RobustnessRequest extends RunRef {
+	norm: AttackNorm;
+	attack: AttackKind;
+	epsilons: number[];
+	/** PGD iterations (default 10). */
+	steps?: number;
+	seed?: number;
+	/** How many perturbed rows to show beside their originals (default 5). */
+	examples?: number;
+}
+
+/** One feature of an example, in the units of the person's own data. */
+export interface ExampleFeature {
+	name: string;
+	before: string;
+	after: string;
+	changed: boolean;
+}
+
+export interface RobustnessExample {
+	/** Row number in the dataset (1 = first data row). */
+	row: number;
+	label: string;
+	predictedBefore: string;
+	predictedAfter: string;
+	features: ExampleFeature[];
+}
+
+export interface RobustnessResult {
+	norm: AttackNorm;
+	attack: AttackKind;
+	steps: number;
+	clean: number;
+	points: { epsilon: number; accuracy: number }[];
+	/** The ε the examples were made at (the smallest that changed a prediction, else the largest). */
+	exampleEpsilon: number;
+	examples: RobustnessExample[];
+	holdoutRows: number;
+	durationMs: number;
+}
+
+export interface LabelCheckRequest {
+	datasetId: string;
+	config: TrainConfig;
+	folds?: number;
+	seed?: number;
+}
+
+export interface LabelSuspectRow extends Omit<LabelSuspect, 'label' | 'predicted'> {
+	/** Row number in the dataset (1 = first data row). */
+	rowNumber: number;
+	label: string;
+	predicted: string;
+}
+
+export interface LabelCheckResult {
+	trainRows: number;
+	folds: number;
+	suspects: LabelSuspectRow[];
+	/** Out-of-fold accuracy of the check's own logistic model. */
+	outOfFoldAccuracy: number;
+	durationMs: number;
+}
+
+/** The latest audits of a run, kept with it so its report and model card can show them. */
+export interface TrustSummary {
+	fairness?: FairnessResult & { at: number };
+	robustness?: RobustnessResult & { at: number };
+}
+
+export interface TrustApi {
+	trainPrivate(request: PrivateTrainRequest, onEvent: (event: JobEvent) => void, onPrivacy: (record: PrivacyEpoch) => void): Promise<PrivateTrainResult>;
+	trainVariant(request: VariantTrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	auditRunFairness(request: FairnessRequest, onProgress: (p: TrustProgress) => void): Promise<FairnessResult>;
+	robustnessOfRun(request: RobustnessRequest, onProgress: (p: TrustProgress) => void): Promise<RobustnessResult>;
+	checkLabels(request: LabelCheckRequest, onProgress: (p: TrustProgress) => void): Promise<LabelCheckResult>;
+}
+
+// ---- encryption at rest ---------------------------------------------------------------------
+
+export interface LockProgress {
+	done: number;
+	total: number;
+	label: string;
+}
+
+export interface LockApi {
+	/** Encrypt every record of a project in place (or finish an interrupted lock). */
+	lockProject(projectId: string, passphrase: string, onProgress: (p: LockProgress) => void): Promise<{ records: number }>;
+	/** Decrypt it back (also undoes an interrupted lock). A wrong passphrase changes nothing. */
+	unlockProject(projectId: string, passphrase: string, onProgress: (p: LockProgress) => void): Promise<{ records: number }>;
+}
