@@ -1,6 +1,6 @@
 import type { TrainConfig } from '$workers/protocol';
 
-export type ModelSettings = Omit<TrainConfig, 'target' | 'task' | 'features' | 'vision'>;
+export type ModelSettings = Omit<TrainConfig, 'target' | 'task' | 'features' | 'vision' | 'text'>;
 
 /**
  * Defaults that reach the bars in the tests (iris ≥ 0.90, breast cancer ≥ 0.95 holdout accuracy

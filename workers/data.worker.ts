@@ -8,6 +8,7 @@ import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
 import type { DataWorkerApi } from './protocol';
 import { shipHandlers } from './data/ship';
+import { textDataHandlers } from './data/text';
 import { visionDataHandlers } from './data/vision';
 import { lockHandlers } from './data/lock';
 
@@ -17,6 +18,7 @@ import { lockHandlers } from './data/lock';
  */
 const api: DataWorkerApi = {
 	...shipHandlers,
+	...textDataHandlers,
 	...visionDataHandlers,
 	...lockHandlers,
 	previewFile: (file, fileName, choices) => previewFile(file, fileName, choices),

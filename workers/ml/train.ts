@@ -7,6 +7,7 @@ import { trainClassic } from '../lib/model-lab/train-classic';
 import { booleanTargetAsClasses, inputColumns } from '../lib/train-table';
 import type { TrainApi, TrainConfig } from '../protocol';
 import { ensureBackend } from './backend';
+import { trainText } from './text';
 
 /** A closed tab loses at most this much training. */
 const CHECKPOINT_MS = 2000;
@@ -22,7 +23,9 @@ function classicSupports(config: TrainConfig, pipelineId: string | undefined): v
 }
 
 export const trainHandlers: TrainApi = {
-	async train({ runId, datasetId, config, resume, pipelineId }, onEvent) {
+	async train(request, onEvent) {
+		if (request.config.text) return trainText(request, onEvent);
+		const { runId, datasetId, config, resume, pipelineId } = request;
 		const { backend, note } = await ensureBackend();
 		onEvent({ type: 'backend', backend, note });
 		if (note) onEvent({ type: 'log', message: note });

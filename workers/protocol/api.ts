@@ -9,6 +9,7 @@ import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
 import type { ModelSearchApi } from './models';
 import type { VisionDataApi, VisionMlApi } from './vision';
+import type { TextDataApi, TextMlApi } from './text';
 import type { ShipExportApi } from './ship-export';
 import type { LockApi, TrustApi } from './trust';
 
@@ -34,7 +35,7 @@ export interface ImportSummary {
 	task: Task;
 }
 
-export interface DataWorkerApi extends ShipDataApi, VisionDataApi, LockApi {
+export interface DataWorkerApi extends ShipDataApi, VisionDataApi, LockApi, TextDataApi {
 	/** The first rows of a file and what the importer detected, nothing stored. */
 	previewFile(file: Blob, fileName: string, choices?: ImportChoices): Promise<ImportPreview>;
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
@@ -102,4 +103,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi;

@@ -12,6 +12,7 @@ export * from './evaluation';
 export * from './tuning';
 export * from './ship';
 export * from './models';
+export * from './text';
 export * from './vision';
 export * from './ship-export';
 export * from './trust';

@@ -4,6 +4,7 @@ import type { ErrorKind } from '$shared/errors';
 import type { ClassicRunInfo, ClassicSpec, ModelImportances } from './models';
 import type { FittedPipeline } from '$workers/lib/data/pipeline';
 import type { BalanceMethod, FoldResult, RunDataReport, SplitMethod } from './data';
+import type { TextTrainSettings } from './text';
 import type { ImageShapeInfo, VisionConfig } from './vision';
 
 /** Training configs, fitted preprocessing, metrics, checkpoints and the job event stream. */
@@ -39,6 +40,8 @@ export interface TrainConfig {
 	split?: SplitMethod;
 	/** Class balancing of the training rows (classification); absent: none. */
 	balance?: BalanceMethod;
+	/** Set for a text classifier: it reads this text column (features are ignored); see protocol/text.ts. */
+	text?: TextTrainSettings;
 	/** Set on image runs (a CNN on an image dataset); tabular fields then hold neutral values. */
 	vision?: VisionConfig;
 }

@@ -8,6 +8,7 @@ export * from './evaluate';
 export * from './tune';
 export * from './ship';
 export * from './model-search';
+export * from './text';
 export * from './vision';
 export * from './ship-export';
 export * from './trust';

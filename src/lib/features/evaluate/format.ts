@@ -1,5 +1,6 @@
-import type { ClassicSpec, Metrics, Task, TrainConfig } from '$workers/protocol';
+import type { ClassicSpec, Metrics, Task, TextTrainSettings, TrainConfig } from '$workers/protocol';
 import { classicSettings, familyLabel } from '$workers/lib/model-lab/describe';
+import { describeTextModel, textKeySettings } from '../text/describe';
 
 export function headline(metrics: Metrics | undefined): string {
 	if (!metrics) return '—';
@@ -18,7 +19,8 @@ export function formatNumber(value: number): string {
 	return abs !== 0 && (abs >= 1e5 || abs < 1e-3) ? value.toExponential(3) : value.toFixed(abs >= 100 ? 1 : 3);
 }
 
-export function describeModel(config: { model: string; hiddenLayers: number[]; classic?: ClassicSpec; task?: Task; vision?: { mode: string; preset: string } }): string {
+export function describeModel(config: { model: string; hiddenLayers: number[]; classic?: ClassicSpec; task?: Task; vision?: { mode: string; preset: string }; text?: TextTrainSettings }): string {
+	if (config.text) return describeTextModel(config.text);
 	if (config.classic) return familyLabel(config.classic.family, config.task ?? 'classification');
 	if (config.vision) return config.vision.mode === 'transfer' ? 'CNN transfer (backbone)' : `CNN ${config.vision.preset}`;
 	return config.model === 'mlp' ? `MLP ${config.hiddenLayers.join('-')}` : 'linear';
@@ -26,6 +28,7 @@ export function describeModel(config: { model: string; hiddenLayers: number[]; c
 
 /** The hyperparameters a person compares runs by, in one short line. */
 export function keySettings(config: TrainConfig): string {
+	if (config.text) return textKeySettings(config);
 	if (config.classic) return classicSettings(config.classic);
 	const parts = [`lr ${config.learningRate}`, `batch ${config.batchSize}`, `L2 ${config.l2}`];
 	if (config.patience) parts.push(`patience ${config.patience}`);

@@ -2,11 +2,37 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** Functional building blocks on tfjs-core tensors; the weights live in a ParamStore. */
 
+/*
+ * tfjs-backend-wasm sends a matMul with a transposed operand, and every batched (3-D) matMul, to a
+ * plain scalar loop; only an untransposed 2-D matMul reaches XNNPACK (see workers/lib/dense.ts and
+ * bench/README.md). Measured here for the transformer bench's shapes: xᵀ·dy of 2048×64 by 2048×256
+ * took 526 ms against 20 ms for the forward product. So on wasm (and cpu, where it costs nothing
+ * and keeps the specs on the same path) the backward transposes its operands explicitly.
+ */
+const EXPLICIT_TRANSPOSES = ['wasm', 'cpu'];
+const explicit = () => EXPLICIT_TRANSPOSES.includes(tf.getBackend());
+
+const matMul2d = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
+	save([a, b]);
+	return {
+		value: tf.matMul(a, b),
+		gradFunc: (dy: tf.Tensor2D, [sa, sb]: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(sb as tf.Tensor2D)), tf.matMul(tf.transpose(sa as tf.Tensor2D), dy)]
+	};
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+
+/**
+ * a [n, p, q] · b [n, q, r] (or bᵀ): batched products are a scalar loop on wasm either way, so
+ * this is the plain op; as broadcast multiply-and-sum it would materialise n·p·r·q floats.
+ */
+function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeB = false): tf.Tensor3D {
+	return tf.matMul(a, b, false, transposeB);
+}
+
 /** x [..., in] · w [in, out] + b. */
 export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
 	const shape = x.shape;
 	const flat = tf.reshape(x, [-1, shape[shape.length - 1]]);
-	let y = tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D);
+	let y = explicit() ? matMul2d(flat, w) : tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D);
 	if (b) y = tf.add(y, b);
 	return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]!]);
 }
@@ -46,13 +72,15 @@ export interface AttentionWeights {
 export function selfAttention(x: tf.Tensor3D, w: AttentionWeights, heads: number, keyBias: tf.Tensor4D): { out: tf.Tensor3D; weights: tf.Tensor4D } {
 	const [b, t, d] = x.shape;
 	const dh = d / heads;
-	const split = (y: tf.Tensor) => tf.transpose(tf.reshape(y, [b, t, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D;
+	// [B, T, d] → [B·heads, T, dh]
+	const split = (y: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(y, [b, t, heads, dh]), [0, 2, 1, 3]), [b * heads, t, dh]) as tf.Tensor3D;
 	const q = split(dense(x, w.wq, w.bq));
 	const k = split(dense(x, w.wk, w.bk));
 	const v = split(dense(x, w.wv, w.bv));
-	const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), keyBias);
+	const raw = tf.reshape(batchMatMul(q, k, true), [b, heads, t, t]);
+	const scores = tf.add(tf.mul(raw, 1 / Math.sqrt(dh)), keyBias);
 	const weights = tf.softmax(scores) as tf.Tensor4D;
-	const mixed = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [b, t, d]);
+	const mixed = tf.reshape(tf.transpose(tf.reshape(batchMatMul(tf.reshape(weights, [b * heads, t, t]) as tf.Tensor3D, v), [b, heads, t, dh]), [0, 2, 1, 3]), [b, t, d]);
 	return { out: dense(mixed, w.wo, w.bo) as tf.Tensor3D, weights };
 }
 

@@ -1,0 +1,18 @@
+import type { BackendChoice, TextColumnProfile, TextPrediction } from '$workers/protocol';
+import { predictor, reader } from './workers';
+
+/** Text columns: their profile and PII masking run in a data worker; typed-text predictions in the warm ML worker. */
+export function profileTextColumn(datasetId: string, column: string, labelColumn?: string, signal?: AbortSignal): Promise<TextColumnProfile> {
+	return reader.call((api) => api.profileTextColumn(datasetId, column, labelColumn), signal);
+}
+
+export function maskTextColumn(datasetId: string, column: string): Promise<{ datasetId: string; masked: number }> {
+	return reader.call((api) => api.maskTextColumn(datasetId, column));
+}
+
+export function predictText(modelId: string, text: string, backend: BackendChoice): Promise<TextPrediction> {
+	return predictor.call(async (api) => {
+		await api.useBackend(backend);
+		return api.predictText(modelId, text);
+	});
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { defaultFields, fieldsFromConfig, parseTextFields, switchFamily } from './settings';
+
+describe('text training form', () => {
+	it('turns every family’s defaults into a config that round-trips through the form', () => {
+		for (const family of ['tfidf', 'embedding-bag', 'cnn', 'rnn', 'transformer'] as const) {
+			const { config, problems } = parseTextFields(defaultFields(family), 'text');
+			expect(problems, family).toEqual({});
+			expect(config?.text?.model.family).toBe(family);
+			expect(config?.features).toEqual(['text']);
+			const full = { ...config!, target: 'label', task: 'classification' as const };
+			expect(parseTextFields(fieldsFromConfig(full)!, 'text').config).toEqual(config);
+		}
+	});
+
+	it('names each bad field with what it accepts', () => {
+		const f = { ...switchFamily(defaultFields(), 'transformer'), heads: '5', epochs: '0', learningRate: 'fast', maxLength: '9999' };
+		const { config, problems } = parseTextFields(f, 'text');
+		expect(config).toBeNull();
+		expect(problems.heads).toMatch(/multiple of the number of heads/);
+		expect(problems.epochs).toMatch(/1 to 500/);
+		expect(problems.learningRate).toMatch(/0.00001/);
+		expect(problems.maxLength).toMatch(/4 to 512/);
+		expect(parseTextFields({ ...switchFamily(defaultFields(), 'cnn'), kernelSizes: '3, x' }, 't').problems.kernelSizes).toMatch(/widths/);
+		expect(parseTextFields({ ...defaultFields('rnn'), validationFraction: '0' }, 't').problems.validationFraction).toMatch(/Early stopping/);
+		expect(parseTextFields({ ...defaultFields('tfidf'), ngrams: '4' }, 't').problems.ngrams).toMatch(/triples/);
+	});
+});

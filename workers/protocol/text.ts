@@ -1,0 +1,73 @@
+import type { TrainRequest } from './api';
+import type { JobEvent, TrainResult } from './training';
+import type { TextProfile } from '$workers/lib/text/profile';
+
+/** Text classification in the studio: run settings, the text profile and typed-text predictions. */
+
+/** TF-IDF features and a linear classifier (logistic regression by L-BFGS, or multinomial naive Bayes). */
+export interface TextTfidfSettings {
+	family: 'tfidf';
+	classifier: 'logistic' | 'naive-bayes';
+	/** Word n-grams 1..ngrams. */
+	ngrams: number;
+	maxFeatures: number;
+	/** Terms in fewer texts than this are dropped. */
+	minDf: number;
+	/** 1 + log(tf) instead of raw counts. */
+	sublinear: boolean;
+}
+
+export type TextNeuralFamily = 'embedding-bag' | 'cnn' | 'rnn' | 'transformer';
+
+/** A neural text classifier; `width` means hidden units, filters, recurrent units or feed-forward size by family. */
+export interface TextNeuralSettings {
+	family: TextNeuralFamily;
+	tokenizer: 'word' | 'bpe';
+	/** Largest word vocabulary, or the BPE vocabulary size. */
+	vocabularySize: number;
+	/** Tokens read per text: longer texts are cut, shorter ones padded. */
+	maxLength: number;
+	embeddingDim: number;
+	width: number;
+	dropout: number;
+	/** CNN kernel widths. */
+	kernelSizes: number[];
+	cell: 'lstm' | 'gru';
+	bidirectional: boolean;
+	/** Transformer encoder layers and attention heads. */
+	layers: number;
+	heads: number;
+}
+
+export type TextModelSettings = TextTfidfSettings | TextNeuralSettings;
+
+/** Carried by `TrainConfig.text`: the run trains on this text column instead of the table's features. */
+export interface TextTrainSettings {
+	column: string;
+	model: TextModelSettings;
+}
+
+/** What the Data section shows about a text column (see workers/lib/text/profile.ts). */
+export type TextColumnProfile = TextProfile & { column: string; labelColumn?: string };
+
+/** One typed text's prediction with a contribution per word (positive: towards the predicted class). */
+export interface TextPrediction {
+	classes: string[];
+	probabilities: number[];
+	predicted: string;
+	tokens: { token: string; weight: number }[];
+	/** How the weights were computed, in a sentence. */
+	method: string;
+	warnings: string[];
+}
+
+export interface TextDataApi {
+	profileTextColumn(datasetId: string, column: string, labelColumn?: string): Promise<TextColumnProfile>;
+	/** Store a copy of the dataset with e-mails and phone numbers in `column` replaced; it becomes the project's dataset. */
+	maskTextColumn(datasetId: string, column: string): Promise<{ datasetId: string; masked: number }>;
+}
+
+export interface TextMlApi {
+	trainText(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	predictText(modelId: string, text: string): Promise<TextPrediction>;
+}
