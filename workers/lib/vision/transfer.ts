@@ -49,8 +49,9 @@ export async function trainHead(features: Float32Array, labels: ArrayLike<number
 	const n = labels.length;
 	const width = features.length / n;
 	const rng = createRng(options.seed);
-	const kernel = tf.variable(tf.randomNormal([width, classes], 0, Math.sqrt(1 / width), 'float32', options.seed));
-	const bias = tf.variable(tf.zeros([classes]));
+	// In tidy, so the initial values (which tf.variable keeps as tensors of their own) are freed.
+	const kernel = tf.tidy(() => tf.variable(tf.randomNormal([width, classes], 0, Math.sqrt(1 / width), 'float32', options.seed)));
+	const bias = tf.tidy(() => tf.variable(tf.zeros([classes])));
 	const optimizer = tf.train.adam(options.lr);
 	const batchSize = options.batchSize ?? 64;
 	const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -128,7 +129,10 @@ export async function trainTransfer(backbone: tfl.LayersModel, source: ImageSour
 		const headLabels = Array.from(train, (r) => labels[r]);
 		for (const l of headLabels) if (!(l >= 0 && l < classes)) throw new KilnError('TrainingError', `A label ${l} is outside the classes 0–${classes - 1}.`);
 		const head = await trainHead(features, headLabels, classes, { epochs: options.headEpochs ?? 100, lr: options.lr, seed: options.seed, batchSize: options.batchSize });
-		model.getLayer('classifier').setWeights([tf.tensor2d(head.kernel, [features.length / train.length, classes]), tf.tensor1d(head.bias)]);
+		const headWeights = [tf.tensor2d(head.kernel, [features.length / train.length, classes]), tf.tensor1d(head.bias)];
+		// setWeights copies into the layer's variables; the source tensors are ours to free.
+		model.getLayer('classifier').setWeights(headWeights);
+		tf.dispose(headWeights);
 		const history: EpochRecord[] = [];
 		const scores = validation.length ? await evaluateSource(model, source, labels, validation) : { loss: NaN, accuracy: NaN };
 		history.push({ epoch: 1, trainLoss: head.losses.at(-1) ?? NaN, valLoss: scores.loss, valMetric: scores.accuracy });
