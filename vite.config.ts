@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, Connect } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -46,8 +47,13 @@ function offlineFileList(): Plugin {
 	};
 }
 
+/** Kiln's version and its ML libraries' versions, for a run's reproducibility manifest (picked here, at build time). */
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const mlLibraries = Object.fromEntries(Object.entries(pkg.dependencies).filter(([name]) => name.startsWith('@tensorflow/') || name === 'onnxruntime-web'));
+
 export default defineConfig({
 	plugins: [sveltekit(), crossOriginIsolation(), offlineFileList()],
+	define: { __KILN_VERSION__: JSON.stringify(pkg.version), __KILN_ML_LIBRARIES__: JSON.stringify(mlLibraries) },
 	worker: {
 		format: 'es',
 		// The threaded tfjs-backend-wasm glue breaks when its code is compressed or mangled

@@ -5,6 +5,8 @@ import type { BundleDataset, BundleProject, BundleRun, BundleRunStatus } from '.
 import { LIMITS } from './validate-preprocessing';
 import type { Checker } from './validate';
 
+const DATE_ORDERS = ['ymd', 'dmy', 'mdy'] as const;
+
 const ID = 128;
 const TEXT = 10_000;
 const time = (c: Checker, v: unknown, path: string) => c.number(v, path, { min: 0 });
@@ -111,11 +113,18 @@ function checkProfile(c: Checker, value: unknown, path: string): ColumnProfile {
 export function checkDataset(c: Checker, value: unknown, path: string): Omit<BundleDataset, 'chunks'> {
 	const o = c.object(value, path, ['id', 'projectId', 'name', 'fileName', 'source', 'rowCount', 'columns', 'profile', 'chunkRows', 'chunkCount', 'bytes', 'createdAt'], [], 'keep');
 	const columns = c.array(o.columns, `${path}.columns`, LIMITS.features + 1, 1).map((col, i) => {
-		const e = c.object(col, `${path}.columns[${i}]`, ['name', 'kind'], ['categories']);
+		// The importer's column facts (meaning, boolean spelling, date order) travel as they were stored.
+		const e = c.object(col, `${path}.columns[${i}]`, ['name', 'kind'], ['categories', 'semantic', 'booleanLabels', 'dateOrder']);
 		const kind = c.oneOf(e.kind, `${path}.columns[${i}].kind`, ['numeric', 'categorical'] as const);
 		const categories = optional(e.categories, (v) => c.array(v, `${path}.columns[${i}].categories`, 10_000_000).map((s, j) => c.string(s, `${path}.columns[${i}].categories[${j}]`, TEXT)));
 		if (kind === 'categorical' && !categories) c.fail(`${path}.columns[${i}]`, 'is categorical but has no categories');
-		return defined({ name: c.string(e.name, `${path}.columns[${i}].name`, LIMITS.nameChars), kind, categories });
+		const semantic = optional(e.semantic, (v) => c.oneOf(v, `${path}.columns[${i}].semantic`, ['numeric', 'integer', 'boolean', 'datetime', 'categorical', 'text', 'identifier'] as const));
+		const booleanLabels = optional(e.booleanLabels, (v) => {
+			const pair = c.array(v, `${path}.columns[${i}].booleanLabels`, 2, 2).map((s, j) => c.string(s, `${path}.columns[${i}].booleanLabels[${j}]`, TEXT));
+			return [pair[0], pair[1]] as [string, string];
+		});
+		const dateOrder = optional(e.dateOrder, (v) => c.oneOf(v, `${path}.columns[${i}].dateOrder`, DATE_ORDERS));
+		return defined({ name: c.string(e.name, `${path}.columns[${i}].name`, LIMITS.nameChars), kind, categories, semantic, booleanLabels, dateOrder });
 	});
 	c.unique(columns.map((col) => col.name), `${path}.columns`);
 	return {
