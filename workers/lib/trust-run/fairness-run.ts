@@ -6,7 +6,8 @@ import { splitFor } from '$workers/lib/train-data';
 import { auditFairness, fairnessReport, groupKeys } from '$workers/lib/trust/fairness';
 import { applyGroupThresholds, groupThresholds } from '$workers/lib/trust/fairness-mitigation';
 import type { SensitiveColumn } from '$workers/lib/trust/types';
-import { argmaxFlat, classesOf, sensitiveValues, softmaxFlat } from './run-data';
+import { softmaxFlat } from '$workers/lib/run-evaluation/evaluate-run';
+import { argmaxFlat, classesOf, sensitiveValues } from './run-data';
 
 export interface StoredModel {
 	artifacts: ModelArtifacts;

@@ -20,19 +20,6 @@ export function sensitiveValues(table: Table, names: string[], rows: ArrayLike<n
 	});
 }
 
-/** Row-major softmax of logits, computed stably in float64. */
-export function softmaxFlat(logits: Float32Array, k: number): Float32Array {
-	const out = new Float32Array(logits.length);
-	for (let r = 0; r < logits.length / k; r++) {
-		let max = -Infinity;
-		for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
-		let sum = 0;
-		for (let c = 0; c < k; c++) sum += Math.exp(logits[r * k + c] - max);
-		for (let c = 0; c < k; c++) out[r * k + c] = Math.exp(logits[r * k + c] - max) / sum;
-	}
-	return out;
-}
-
 export function argmaxFlat(values: Float32Array, k: number): Int32Array {
 	const out = new Int32Array(values.length / k);
 	for (let r = 0; r < out.length; r++) {

@@ -6,7 +6,8 @@ import { splitFor } from '$workers/lib/train-data';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
 import { auditRunFairness } from './fairness-run';
 import { robustnessOfRun } from './robustness-run';
-import { argmaxFlat, decodeExample, sensitiveValues, softmaxFlat } from './run-data';
+import { softmaxFlat } from '$workers/lib/run-evaluation/evaluate-run';
+import { argmaxFlat, decodeExample, sensitiveValues } from './run-data';
 import { trainVariant } from './variant-train';
 import { checkLabels } from './label-check';
 
