@@ -10,6 +10,23 @@ import { startEvaluation } from '../evaluate/evaluation';
 import { holdRunLock } from './run-locks';
 import { trainImageRun } from '../vision/image-training';
 
+/**
+ * A training job that threw: the run is stored as cancelled, diverged or failed (a failed write is
+ * named in the job's error, never swallowed) and the job ends. Every kind of training run ends here.
+ */
+export async function endFailedRun(job: Job, run: RunRecord | null | undefined, thrown: unknown): Promise<void> {
+	const error = toUiError(thrown);
+	const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';
+	if (run) {
+		try {
+			await endRun(run, status, { history: job.history, error: status === 'cancelled' ? 'Cancelled by you.' : error.message, backend: job.backend ?? undefined });
+		} catch (writeError) {
+			error.message += ` The run's outcome could not be stored either: ${toUiError(writeError).message}`;
+		}
+	}
+	job.finish(status, status === 'cancelled' ? null : error);
+}
+
 export function onEvent(job: Job, event: JobEvent): void {
 	switch (event.type) {
 		case 'progress':
@@ -68,16 +85,7 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 			// scored in training, text classifiers have none yet (their holdout metrics come with the run); it reads the built-in encoding, so a run through a recorded pipeline is not evaluated (yet).
 			if (!config.vision && !config.text && 'preprocessing' in result && result.preprocessing) startEvaluation(done);
 		} catch (e) {
-			const error = toUiError(e);
-			const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';
-			if (run) {
-				try {
-					await endRun(run, status, { history: job.history, error: status === 'cancelled' ? 'Cancelled by you.' : error.message, backend: job.backend ?? undefined });
-				} catch (writeError) {
-					error.message += ` The run's outcome could not be stored either: ${toUiError(writeError).message}`;
-				}
-			}
-			job.finish(status, status === 'cancelled' ? null : error);
+			await endFailedRun(job, run, e);
 		} finally {
 			jobs.stored();
 		}

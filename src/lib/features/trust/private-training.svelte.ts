@@ -1,12 +1,11 @@
 import * as bridge from '$lib/bridge';
-import { toUiError } from '$lib/components/ui-error';
-import { createRun, endRun, finishRun, getSetting, type RunRecord } from '$lib/db';
+import { createRun, finishRun, getSetting, type RunRecord } from '$lib/db';
 import { newId } from '$lib/db/open';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import { metricNameFor, type PrivacySettings, type TrainConfig } from '$workers/protocol';
 import { describeModel } from '../evaluate/format';
 import { startEvaluation } from '../evaluate/evaluation';
-import { onEvent } from '../train/training';
+import { endFailedRun, onEvent } from '../train/training';
 import { holdRunLock } from '../train/run-locks';
 import { formatEpsilon } from './privacy-figures';
 
@@ -46,10 +45,7 @@ export function startPrivateTraining(projectId: string, datasetId: string, confi
 			job.finish('done');
 			startEvaluation(done);
 		} catch (e) {
-			const error = toUiError(e);
-			const status = error.name === 'AbortError' ? 'cancelled' : error.name === 'DivergedError' ? 'diverged' : 'failed';
-			if (run) await endRun(run, status, { history: job.history, error: status === 'cancelled' ? 'Cancelled by you.' : error.message, backend: job.backend ?? undefined }).catch(() => {});
-			job.finish(status, status === 'cancelled' ? null : error);
+			await endFailedRun(job, run, e);
 		} finally {
 			jobs.stored();
 		}
