@@ -5,6 +5,8 @@ import type { ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import type { EvaluateApi } from '../protocol';
 import { ensureBackend } from './backend';
+import { isTextRunArtifacts } from './text-artifacts';
+import { evaluateTextRun } from './text-evaluate';
 
 /** The evaluation suite and explanations read the built-in encoding; a recorded pipeline is not replayed there yet. */
 function builtIn(model: ModelRecord): ModelRecord & { preprocessing: NonNullable<ModelRecord['preprocessing']> } {
@@ -15,6 +17,7 @@ function builtIn(model: ModelRecord): ModelRecord & { preprocessing: NonNullable
 export const evaluateHandlers: EvaluateApi = {
 	async evaluateRun({ runId, datasetId, modelId, config }, onProgress) {
 		const [stored, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
+		if (isTextRunArtifacts(stored.artifacts)) return evaluateTextRun({ runId, datasetId, modelId, config }, stored, onProgress);
 		const model = builtIn(stored);
 		await ensureBackend();
 		const table = await loadTable(dataset);

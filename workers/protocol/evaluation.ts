@@ -3,6 +3,7 @@ import type { PermutationImportance } from '../lib/evaluate/permutation';
 import type { PartialDependence } from '../lib/evaluate/partial-dependence';
 import type { SliceMetrics } from '../lib/evaluate/slices';
 import type { TrainConfig } from './training';
+import type { TextEvaluationExtras } from './text';
 
 /** The evaluation suite of one run, computed on its holdout rows in a worker and stored with it. */
 
@@ -70,6 +71,8 @@ export interface RunEvaluation {
 	worstColumns: string[];
 	/** What a number in `worst` and the plots is measured in (the target's name). */
 	target: string;
+	/** Text classification runs: top words per class and the most confident mistakes. */
+	text?: TextEvaluationExtras;
 }
 
 export interface EvaluationProgress {

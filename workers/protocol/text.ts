@@ -71,3 +71,27 @@ export interface TextMlApi {
 	trainText(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
 	predictText(modelId: string, text: string): Promise<TextPrediction>;
 }
+
+/** Top words of one class in a text run's evaluation (the score's meaning is in `topWordsMethod`). */
+export interface TextClassWords {
+	className: string;
+	words: { word: string; score: number }[];
+}
+
+/** A holdout text the model got wrong, with the probability it gave its (wrong) prediction. */
+export interface TextMistake {
+	/** 1-based row in the dataset. */
+	row: number;
+	text: string;
+	truth: string;
+	predicted: string;
+	confidence: number;
+}
+
+/** What a text run's evaluation adds to the common suite. */
+export interface TextEvaluationExtras {
+	column: string;
+	topWords: TextClassWords[];
+	topWordsMethod: string;
+	mistakes: TextMistake[];
+}
