@@ -14,6 +14,7 @@ import { buildStandalonePage } from '../lib/share/standalone-page';
 import type { ModelCardInput, SharePayload } from '../lib/share/types';
 import type { ShareRequest, ShipDataApi } from '../protocol';
 import { fromBundle, toBundleData } from './bundle-records';
+import { refuseTextRun } from '../lib/text/text-run';
 
 /** Example rows are drawn from the first rows only, so a huge dataset is never read whole for three of them. */
 const EXAMPLE_POOL = 10_000;
@@ -26,6 +27,7 @@ async function finishedRun(runId: string): Promise<{ run: RunRecord; model: Mode
 
 /** Share links and demo pages replay the built-in encoding; a recorded pipeline is not carried (yet). */
 function builtInEncoding(model: ModelRecord): NonNullable<ModelRecord['preprocessing']> {
+	refuseTextRun(model.artifacts.modelTopology, 'Share links and standalone pages');
 	if (!model.preprocessing) throw new KilnError('ExportError', 'This run was trained through a recorded pipeline, which share links and demo pages cannot carry yet. Train a run with the built-in encoding to share it.');
 	return model.preprocessing;
 }

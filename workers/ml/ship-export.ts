@@ -11,9 +11,11 @@ import type { InferenceSession } from 'onnxruntime-web';
 import type { Preprocessing, ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
+import { refuseTextRun } from '../lib/text/text-run';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
+	refuseTextRun(stored.artifacts.modelTopology, 'ONNX / tfjs export and compression');
 	if (!stored.preprocessing) throw new KilnError('ExportError', 'This run was trained through a recorded pipeline, which ONNX and tfjs exports and compression cannot carry yet. Train a run with the built-in encoding to export it.');
 	return stored.preprocessing;
 }

@@ -1,19 +1,9 @@
 import type { ModelArtifacts, Table, TextTrainSettings } from '../protocol';
 import { KilnError } from '$shared/errors';
-import type { TextLinearModel } from '../lib/text/linear-text';
-import type { TokenizerState } from '../lib/text/tokenizer';
+import { TEXT_RUN_FORMAT, type TextRunTopology } from '../lib/text/text-run';
 
-/**
- * How a text classifier is stored in the studio's model record (the same ModelArtifacts as
- * every model, so runs, the model in use and deletion need nothing new): the topology holds
- * the text column, the fitted tokeniser or TF-IDF and, for a network, its own topology; the
- * weight buffer is the network's (empty for the linear model, whose weights are in the JSON).
- */
-export const TEXT_RUN_FORMAT = 'kiln-text-run';
-
-export type TextRunTopology =
-	| { format: typeof TEXT_RUN_FORMAT; version: 1; column: string; kind: 'linear'; linear: TextLinearModel }
-	| { format: typeof TEXT_RUN_FORMAT; version: 1; column: string; kind: 'neural'; tokenizer: TokenizerState; network: object };
+// The stored shape lives in the library, so bundle import can check it too.
+export { TEXT_RUN_FORMAT, type TextRunTopology } from '../lib/text/text-run';
 
 export function isTextRunArtifacts(artifacts: ModelArtifacts): boolean {
 	return (artifacts.modelTopology as Partial<TextRunTopology>)?.format === TEXT_RUN_FORMAT;

@@ -1,5 +1,6 @@
 import { zipSync, type Zippable } from 'fflate';
 import { KilnError } from '$shared/errors';
+import { checkTextRunModel, isTextRunTopology } from '$workers/lib/text/text-run';
 import type { BundleChunk, BundleData, BundleDataset, BundleManifest, BundleModel, BundleRun, ReadBundle } from './types';
 import { checkDataset, checkProject, checkRun, checkWeightSpecs } from './bundle-schema';
 import { checkPreprocessing } from './validate-preprocessing';
@@ -170,13 +171,16 @@ function readModel(r: BundleReader, i: number): BundleModel {
 	const { specs, bytes } = checkWeightSpecs(c, o.weightSpecs, `${path}.weightSpecs`);
 	const weightData = r.buffer(`models/${i}/weights.bin`);
 	if (weightData.byteLength !== bytes) c.fail(`"models/${i}/weights.bin"`, `has ${weightData.byteLength} bytes; the weight manifest needs ${bytes}`);
+	const prepPath = `models/${i}/preprocessing.json`;
+	// A text run has no table features: its tokeniser or TF-IDF vocabulary is in the topology, checked by the text library.
+	const text = isTextRunTopology(o.modelTopology) ? checkTextRunModel(c, o.modelTopology, r.json(prepPath), `${path}.modelTopology`, prepPath) : null;
 	return {
 		id: c.string(o.id, `${path}.id`, 128, { min: 1 }),
 		runId: c.string(o.runId, `${path}.runId`, 128, { min: 1 }),
 		projectId: c.string(o.projectId, `${path}.projectId`, 128, { min: 1 }),
 		createdAt: c.number(o.createdAt, `${path}.createdAt`, { min: 0 }),
-		artifacts: { modelTopology: o.modelTopology as object, weightSpecs: specs, weightData },
-		preprocessing: checkPreprocessing(c, r.json(`models/${i}/preprocessing.json`), `models/${i}/preprocessing.json`)
+		artifacts: { modelTopology: text ? text.modelTopology : (o.modelTopology as object), weightSpecs: specs, weightData },
+		preprocessing: text ? text.preprocessing : checkPreprocessing(c, r.json(prepPath), prepPath)
 	};
 }
 
