@@ -16,6 +16,7 @@ import { encodeTexts } from '../lib/text/nn/sequences';
 import { gradientTimesInput, integratedGradients } from '../lib/text/nn/attributions';
 import { columnStrings, readTextRun, textSettingsOf, TEXT_RUN_FORMAT, type TextRunTopology } from './text-artifacts';
 import { ensureBackend } from './backend';
+import { shippedVectors } from './text-vectors';
 
 /** A closed tab loses at most this much training. */
 const CHECKPOINT_MS = 2000;
@@ -43,7 +44,7 @@ function tfidfSpec(s: TextTfidfSettings): TextLinearSpec {
 export function neuralRunConfig(s: TextNeuralSettings, config: TrainConfig): TextRunConfig {
 	const tokenizer: TokenizerSpec =
 		s.tokenizer === 'bpe' ? { kind: 'bpe', options: DEFAULT_BPE_OPTIONS, vocabularySize: s.vocabularySize, minFrequency: 2 } : { kind: 'word', options: DEFAULT_WORD_OPTIONS, maxVocabulary: s.vocabularySize, minCount: 1 };
-	const common = { embeddingDim: s.embeddingDim, trainEmbedding: true, dropout: s.dropout };
+	const common = { embeddingDim: s.embeddingDim, trainEmbedding: s.pretrained ? s.pretrained.fineTune : true, dropout: s.dropout };
 	const model: TextModelChoice =
 		s.family === 'embedding-bag'
 			? { family: 'embedding-bag', hidden: s.width, ...common }
@@ -56,7 +57,7 @@ export function neuralRunConfig(s: TextNeuralSettings, config: TrainConfig): Tex
 		tokenizer,
 		maxLength: s.maxLength,
 		model,
-		pretrained: false,
+		pretrained: !!s.pretrained,
 		train: { epochs: config.epochs, batchSize: config.batchSize, learningRate: config.learningRate, patience: config.patience, clipNorm: 1, seed: config.seed },
 		holdoutFraction: config.holdoutFraction,
 		validationFraction: config.validationFraction
@@ -113,8 +114,10 @@ export async function trainText({ runId, datasetId, config, resume }: TrainReque
 		return { ...result, backend };
 	}
 	const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
+	const vectors = settings.model.pretrained ? await shippedVectors(settings.model.pretrained.url, onEvent) : undefined;
 	const run = await trainTextClassifier(texts, labels, neuralRunConfig(settings.model, config), {
 		onEvent,
+		vectors,
 		resume: checkpoint,
 		checkpointInterval: CHECKPOINT_MS,
 		onCheckpoint: async (c) => {

@@ -37,6 +37,11 @@ export interface TextNeuralSettings {
 	/** Transformer encoder layers and attention heads. */
 	layers: number;
 	heads: number;
+	/**
+	 * Start the embedding from the shipped GloVe vectors (word tokeniser, embedding size 100);
+	 * `url` is the folder the worker fetches glove-100d-20k.{json,bin} from; frozen unless fineTune.
+	 */
+	pretrained?: { url: string; fineTune: boolean };
 }
 
 export type TextModelSettings = TextTfidfSettings | TextNeuralSettings;

@@ -17,5 +17,6 @@ export function textKeySettings(config: TrainConfig): string {
 	if (m.family === 'tfidf') return [`text “${config.text?.column}”`, `≤ ${m.maxFeatures.toLocaleString('en-US')} terms`, `min ${m.minDf} texts`, m.sublinear ? 'sublinear tf' : 'raw tf'].join(' · ');
 	const parts = [`text “${config.text?.column}”`, `${m.tokenizer === 'bpe' ? 'BPE' : 'word'} vocabulary ${m.vocabularySize.toLocaleString('en-US')}`, `${m.maxLength} tokens`, `lr ${config.learningRate}`, `batch ${config.batchSize}`, `${config.epochs} epochs`];
 	if (config.patience) parts.push(`patience ${config.patience}`);
+	if (m.pretrained) parts.push(`GloVe vectors, ${m.pretrained.fineTune ? 'fine-tuned' : 'frozen'}`);
 	return parts.join(' · ');
 }

@@ -13,6 +13,19 @@ describe('text training form', () => {
 		}
 	});
 
+	it('starts the embedding from the shipped vectors, frozen or fine-tuned, with words of size 100 only', () => {
+		const url = 'https://example.test/models/';
+		for (const vectors of ['frozen', 'fine-tune']) {
+			const { config, problems } = parseTextFields({ ...defaultFields('embedding-bag'), vectors, embeddingDim: '100' }, 'text', url);
+			expect(problems).toEqual({});
+			const model = config!.text!.model;
+			expect(model.family !== 'tfidf' && model.pretrained).toEqual({ url, fineTune: vectors === 'fine-tune' });
+			expect(parseTextFields(fieldsFromConfig({ ...config!, target: 'label', task: 'classification' })!, 'text', url).config).toEqual(config);
+		}
+		expect(parseTextFields({ ...defaultFields('cnn'), vectors: 'frozen' }, 't', url).problems.embeddingDim).toMatch(/set the embedding size to 100/);
+		expect(parseTextFields({ ...defaultFields('cnn'), vectors: 'frozen', embeddingDim: '100', tokenizer: 'bpe', vocabularySize: '500' }, 't', url).problems.vectors).toMatch(/word tokeniser/);
+	});
+
 	it('names each bad field with what it accepts', () => {
 		const f = { ...switchFamily(defaultFields(), 'transformer'), heads: '5', epochs: '0', learningRate: 'fast', maxLength: '9999' };
 		const { config, problems } = parseTextFields(f, 'text');

@@ -15,13 +15,21 @@ export const FAMILIES: { value: TextFamilyChoice; label: string; help: string }[
 export type TextFields = Record<
 	| 'family' | 'classifier' | 'ngrams' | 'maxFeatures' | 'minDf' | 'sublinear'
 	| 'tokenizer' | 'vocabularySize' | 'maxLength' | 'embeddingDim' | 'width' | 'dropout' | 'kernelSizes' | 'cell' | 'bidirectional' | 'layers' | 'heads'
-	| 'epochs' | 'learningRate' | 'batchSize' | 'patience' | 'seed' | 'holdoutFraction' | 'validationFraction',
+	| 'epochs' | 'learningRate' | 'batchSize' | 'patience' | 'seed' | 'holdoutFraction' | 'validationFraction' | 'vectors',
 	string
 >;
 export type TextField = keyof TextFields;
 export type TextProblems = Partial<Record<TextField, string>>;
 
-const COMMON = { classifier: 'logistic', ngrams: '2', maxFeatures: '20000', minDf: '1', sublinear: 'true', tokenizer: 'word', vocabularySize: '8000', maxLength: '48', embeddingDim: '64', dropout: '0.2', kernelSizes: '3, 4, 5', cell: 'lstm', bidirectional: 'false', layers: '2', heads: '4', batchSize: '32', patience: '3', seed: '42', holdoutFraction: '0.2', validationFraction: '0.15' };
+/** The shipped GloVe vectors' size: a pretrained embedding must have it. */
+export const VECTOR_DIMENSIONS = 100;
+export const VECTOR_CHOICES = [
+	{ value: 'random', label: 'Random (learned from these texts)' },
+	{ value: 'frozen', label: 'Shipped GloVe vectors, frozen' },
+	{ value: 'fine-tune', label: 'Shipped GloVe vectors, fine-tuned' }
+] as const;
+
+const COMMON = { classifier: 'logistic', ngrams: '2', maxFeatures: '20000', minDf: '1', sublinear: 'true', tokenizer: 'word', vocabularySize: '8000', maxLength: '48', embeddingDim: '64', dropout: '0.2', kernelSizes: '3, 4, 5', cell: 'lstm', bidirectional: 'false', layers: '2', heads: '4', batchSize: '32', patience: '3', seed: '42', holdoutFraction: '0.2', validationFraction: '0.15', vectors: 'random' };
 const BY_FAMILY: Record<TextFamilyChoice, Partial<TextFields>> = {
 	tfidf: { epochs: '1', learningRate: '0.01', width: '32' },
 	'embedding-bag': { epochs: '12', learningRate: '0.01', width: '32' },
@@ -44,8 +52,8 @@ export function fieldsFromConfig(config: TrainConfig): TextFields | null {
 	if (!config.text) return null;
 	const m = config.text.model;
 	const base = defaultFields(m.family);
-	const model = m.family === 'tfidf' ? { ...m, sublinear: String(m.sublinear) } : { ...m, kernelSizes: m.kernelSizes.join(', '), bidirectional: String(m.bidirectional) };
-	const text = Object.fromEntries(Object.entries(model).map(([k, v]) => [k, String(v)]));
+	const model = m.family === 'tfidf' ? { ...m, sublinear: String(m.sublinear) } : { ...m, kernelSizes: m.kernelSizes.join(', '), bidirectional: String(m.bidirectional), pretrained: undefined, vectors: m.pretrained ? (m.pretrained.fineTune ? 'fine-tune' : 'frozen') : 'random' };
+	const text = Object.fromEntries(Object.entries(model).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 	return { ...base, ...text, epochs: String(config.epochs), learningRate: String(config.learningRate), batchSize: String(config.batchSize), patience: String(config.patience), seed: String(config.seed), holdoutFraction: String(config.holdoutFraction), validationFraction: String(config.validationFraction) } as TextFields;
 }
 
@@ -55,7 +63,7 @@ export interface ParsedText {
 }
 
 /** Every field checked, each problem said beside its field; a config only when there are none. */
-export function parseTextFields(f: TextFields, column: string): ParsedText {
+export function parseTextFields(f: TextFields, column: string, vectorsUrl = ''): ParsedText {
 	const problems: TextProblems = {};
 	const number = (field: TextField, min: number, max: number, whole: boolean, hint: string): number => {
 		const v = Number(f[field].trim());
@@ -93,6 +101,11 @@ export function parseTextFields(f: TextFields, column: string): ParsedText {
 			layers: number('layers', 1, 6, true, 'From 1 to 6 encoder layers.'),
 			heads: number('heads', 1, 16, true, 'From 1 to 16 heads.')
 		};
+		if (f.vectors === 'frozen' || f.vectors === 'fine-tune') {
+			model.pretrained = { url: vectorsUrl, fineTune: f.vectors === 'fine-tune' };
+			if (model.tokenizer !== 'word') problems.vectors = 'The shipped vectors are for whole words: choose the word tokeniser.';
+			else if (!problems.embeddingDim && model.embeddingDim !== VECTOR_DIMENSIONS) problems.embeddingDim = `The shipped vectors have ${VECTOR_DIMENSIONS} numbers per word: set the embedding size to ${VECTOR_DIMENSIONS}.`;
+		}
 		if (family === 'transformer' && !problems.heads && !problems.embeddingDim && model.embeddingDim % model.heads !== 0) problems.heads = `The embedding size (${model.embeddingDim}) must be a multiple of the number of heads.`;
 		train = {
 			epochs: number('epochs', 1, 500, true, 'A whole number of passes from 1 to 500.'),
