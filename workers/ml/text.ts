@@ -9,7 +9,8 @@ import { encodeLabels } from '../lib/text/labels';
 import { explainTextLinear, predictTextLinear, trainTextLinear, type TextLinearSpec } from '../lib/text/linear-text';
 import { DEFAULT_BPE_OPTIONS, createTokenizer, type TokenizerSpec } from '../lib/text/tokenizer';
 import { DEFAULT_WORD_OPTIONS } from '../lib/text/word-tokenizer';
-import { trainTextClassifier, type TextModelChoice, type TextRunConfig } from '../lib/text/nn/run';
+import { trainTagger, trainTextClassifier, type TextModelChoice, type TextRunConfig } from '../lib/text/nn/run';
+import { taggedSentences } from '../lib/text/tagging';
 import { loadTextModel } from '../lib/text/nn/serialise';
 import { predictTextModel } from '../lib/text/nn/predict';
 import { encodeTexts } from '../lib/text/nn/sequences';
@@ -110,12 +111,16 @@ export async function trainText({ runId, datasetId, config, resume }: TrainReque
 	const texts = columnStrings(table, settings.column, 'text column');
 	const labels = columnStrings(table, config.target, 'target');
 	if (settings.model.family === 'tfidf') {
+		if (settings.tagging) throw new KilnError('ValidationError', 'A tagger is a network: pick a recurrent, transformer, CNN or embedding-bag model.');
 		const result = trainLinear(texts, labels, config, settings.model, onEvent);
 		return { ...result, backend };
 	}
 	const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
 	const vectors = settings.model.pretrained ? await shippedVectors(settings.model.pretrained.url, onEvent) : undefined;
-	const run = await trainTextClassifier(texts, labels, neuralRunConfig(settings.model, config), {
+	const runConfig = neuralRunConfig(settings.model, config);
+	const tagged = settings.tagging ? taggedSentences(table, { sentence: settings.tagging.sentence, token: settings.column, tag: config.target }) : null;
+	const train = (options: Parameters<typeof trainTextClassifier>[3]) => (tagged ? trainTagger(tagged.sentences, tagged.tags, runConfig, options) : trainTextClassifier(texts, labels, runConfig, options));
+	const run = await train({
 		onEvent,
 		vectors,
 		resume: checkpoint,
@@ -158,6 +163,7 @@ async function predictNeural(topology: Extract<TextRunTopology, { kind: 'neural'
 	try {
 		const tokenizer = createTokenizer(topology.tokenizer);
 		const out = await predictTextModel(model, tokenizer, [text]);
+		if (model.config.task === 'token') return tagText(out, classes);
 		const best = out.predicted[0];
 		const ids = encodeTexts(tokenizer, [text], model.config.maxLength).ids;
 		// Layer norm makes gradient × input unreliable for the transformer (see attributions.ts).
@@ -168,6 +174,17 @@ async function predictNeural(topology: Extract<TextRunTopology, { kind: 'neural'
 	} finally {
 		model.dispose();
 	}
+}
+
+/** A tagger's answer on typed text: the tag of each token read, with its probability. */
+function tagText(out: Awaited<ReturnType<typeof predictTextModel>>, classes: string[]): TextPrediction {
+	const k = classes.length;
+	const tags = out.tokens[0].map((token, j) => {
+		const best = out.predicted[j];
+		return { token, tag: classes[best] ?? '', probability: out.probabilities[j * k + best] ?? 0 };
+	});
+	const counts = classes.map((c) => tags.filter((t) => t.tag === c).length);
+	return { classes, probabilities: counts.map((n) => n / Math.max(1, tags.length)), predicted: tags[0]?.tag ?? '', tokens: [], tags, method: 'one tag per token, the most probable under the tagger', warnings: out.warnings };
 }
 
 export const textHandlers: TextMlApi = {

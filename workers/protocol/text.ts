@@ -50,6 +50,8 @@ export type TextModelSettings = TextTfidfSettings | TextNeuralSettings;
 export interface TextTrainSettings {
 	column: string;
 	model: TextModelSettings;
+	/** A token tagger on a tagged corpus (one row per token): `column` holds the tokens, the target the tags. */
+	tagging?: { sentence: string };
 }
 
 /** What the Data section shows about a text column (see workers/lib/text/profile.ts). */
@@ -64,12 +66,16 @@ export interface TextPrediction {
 	/** How the weights were computed, in a sentence. */
 	method: string;
 	warnings: string[];
+	/** A tagger's answer: one tag per token read (with its probability); classes are the tags. */
+	tags?: { token: string; tag: string; probability: number }[];
 }
 
 export interface TextDataApi {
 	profileTextColumn(datasetId: string, column: string, labelColumn?: string): Promise<TextColumnProfile>;
 	/** Store a copy of the dataset with e-mails and phone numbers in `column` replaced; it becomes the project's dataset. */
 	maskTextColumn(datasetId: string, column: string): Promise<{ datasetId: string; masked: number }>;
+	/** Store a CoNLL file as the project's dataset (sentence, token, tag per row), tags as the target. */
+	importConll(projectId: string, file: Blob, fileName: string): Promise<{ datasetId: string; sentences: number; tokens: number; tags: number }>;
 }
 
 export interface TextMlApi {

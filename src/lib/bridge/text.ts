@@ -16,3 +16,7 @@ export function predictText(modelId: string, text: string, backend: BackendChoic
 		return api.predictText(modelId, text);
 	});
 }
+
+export function importConll(projectId: string, file: Blob, fileName: string): Promise<{ datasetId: string; sentences: number; tokens: number; tags: number }> {
+	return reader.call((api) => api.importConll(projectId, file, fileName));
+}
