@@ -1,7 +1,7 @@
 // One-off measurement (not a test): holdout accuracy on the shipped sentiment set of the same
 // neural text model with a random embedding, the shipped GloVe vectors frozen, and fine-tuned,
 // same split and seed, on tfjs-cpu in Node. Run once; the figures go in the report.
-//   node scripts/models/run-ts.mjs scripts/text/measure-vectors.ts [family] [seeds]
+//   MEASURE_FAMILY=embedding-bag MEASURE_SEEDS=3 npx vitest run --config scripts/text/vitest.measure.config.ts
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
@@ -13,7 +13,11 @@ import { DEFAULT_WORD_OPTIONS } from '$workers/lib/text/word-tokenizer';
 
 const file = (p: string) => fileURLToPath(new URL(`../../static/${p}`, import.meta.url));
 
-export default async function main([family = 'embedding-bag', seedsArg = '3']: string[]) {
+import { it } from 'vitest';
+
+it('measures random vs GloVe-initialised embeddings on the sentiment holdout', async () => {
+	const family = process.env.MEASURE_FAMILY ?? 'embedding-bag';
+	const seedsArg = process.env.MEASURE_SEEDS ?? '3';
 	await tf.setBackend('cpu');
 	const rows = Papa.parse<Record<string, string>>(readFileSync(file('datasets/sentiment.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
 	const texts = rows.map((r) => r.text);
@@ -44,4 +48,4 @@ export default async function main([family = 'embedding-bag', seedsArg = '3']: s
 		}
 	}
 	for (const [name, acc] of Object.entries(results)) console.log(`${family} ${name}: mean ${(acc.reduce((a, b) => a + b, 0) / acc.length).toFixed(4)} over ${acc.length} seeds`);
-}
+});
