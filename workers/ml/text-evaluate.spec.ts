@@ -42,6 +42,18 @@ describe('text runs in the evaluation suite (stored run → replayed holdout)', 
 		expect(report.accuracy).toBeCloseTo(metrics.task === 'classification' ? metrics.accuracy : 0, 10);
 		expect(evaluation.text!.mistakes.length).toBeGreaterThan(0);
 		expect(evaluation.text!.topWords.map((w) => w.className)).toEqual(['negative', 'positive']);
+
+		// File prediction: the file's own columns kept, the same answer as a typed text.
+		const csv = 'id,text\n7,"The food was excellent, the staff wonderful"\n8,Terrible service and cold food\n9,\n';
+		const file = await textHandlers.predictTextFile(done.modelId!, new Blob([csv]), 'new.csv');
+		expect(file.header).toEqual(['id', 'text', 'predicted', 'p(negative)', 'p(positive)']);
+		expect(file.rowCount).toBe(3);
+		expect(file.preview.map((r) => r[2])).toEqual(['positive', 'negative', file.preview[2][2]]);
+		const typed = await textHandlers.predictText(done.modelId!, 'The food was excellent, the staff wonderful');
+		expect(Number(file.preview[0][4])).toBeCloseTo(typed.probabilities[1], 4);
+		expect(file.warnings.join(' ')).toMatch(/empty/);
+		expect(await file.csv.text()).toContain('p(positive)');
+		await expect(textHandlers.predictTextFile(done.modelId!, new Blob(['id,review\n1,good\n']), 'other.csv')).rejects.toThrow(/other\.csv has no column “text”/);
 	});
 
 	it('trains a tagger on a Brown slice, scores it per held-out token, and tags typed text', async () => {

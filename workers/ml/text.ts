@@ -18,6 +18,7 @@ import { gradientTimesInput, integratedGradients } from '../lib/text/nn/attribut
 import { columnStrings, readTextRun, textSettingsOf, TEXT_RUN_FORMAT, type TextRunTopology } from './text-artifacts';
 import { ensureBackend } from './backend';
 import { shippedVectors } from './text-vectors';
+import { predictTextFile } from './text-file';
 
 /** A closed tab loses at most this much training. */
 const CHECKPOINT_MS = 2000;
@@ -189,6 +190,7 @@ function tagText(out: Awaited<ReturnType<typeof predictTextModel>>, classes: str
 
 export const textHandlers: TextMlApi = {
 	trainText,
+	predictTextFile,
 	async predictText(modelId, text) {
 		if (text.length > MAX_PREDICT_CHARS) throw new KilnError('ValidationError', `The text has ${text.length.toLocaleString('en-US')} characters; paste at most ${MAX_PREDICT_CHARS.toLocaleString('en-US')}.`);
 		const record = await getModel(modelId);

@@ -1,4 +1,4 @@
-import type { TrainRequest } from './api';
+import type { FilePrediction, TrainRequest } from './api';
 import type { JobEvent, TrainResult } from './training';
 import type { TextProfile } from '$workers/lib/text/profile';
 
@@ -81,6 +81,8 @@ export interface TextDataApi {
 export interface TextMlApi {
 	trainText(request: TrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
 	predictText(modelId: string, text: string): Promise<TextPrediction>;
+	/** A file with the model's text column → its rows with the predicted class and probabilities. */
+	predictTextFile(modelId: string, file: Blob, fileName: string): Promise<FilePrediction>;
 }
 
 /** Top words of one class in a text run's evaluation (the score's meaning is in `topWordsMethod`). */

@@ -1,4 +1,4 @@
-import type { BackendChoice, TextColumnProfile, TextPrediction } from '$workers/protocol';
+import type { BackendChoice, FilePrediction, TextColumnProfile, TextPrediction } from '$workers/protocol';
 import { predictor, reader } from './workers';
 
 /** Text columns: their profile and PII masking run in a data worker; typed-text predictions in the warm ML worker. */
@@ -19,4 +19,11 @@ export function predictText(modelId: string, text: string, backend: BackendChoic
 
 export function importConll(projectId: string, file: Blob, fileName: string): Promise<{ datasetId: string; sentences: number; tokens: number; tags: number }> {
 	return reader.call((api) => api.importConll(projectId, file, fileName));
+}
+
+export function predictTextFile(modelId: string, file: Blob, fileName: string, backend: BackendChoice, signal?: AbortSignal): Promise<FilePrediction> {
+	return predictor.call(async (api) => {
+		await api.useBackend(backend);
+		return api.predictTextFile(modelId, file, fileName);
+	}, signal);
 }
