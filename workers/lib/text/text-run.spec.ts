@@ -7,7 +7,7 @@ import { tableChunks } from '$workers/lib/share/bundle.spec-support';
 import type { BundleData } from '$workers/lib/share/types';
 import { useCpu } from '../../../tests/unit-support';
 import { predictTextLinear, trainTextLinear } from './linear-text';
-import { trainTextClassifier } from './nn/run';
+import { trainTagger, trainTextClassifier } from './nn/run';
 import { loadTextModel } from './nn/serialise';
 import { predictTextModel } from './nn/predict';
 import { createTokenizer, DEFAULT_BPE_OPTIONS } from './tokenizer';
@@ -55,9 +55,22 @@ async function trainedRuns(): Promise<ModelArtifacts[]> {
 		validationFraction: 0
 	});
 	const neuralRun: TextRunTopology = { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer: run.tokenizer, network: run.model.modelTopology };
+	// A tagger with two tags, so the same preprocessing fits it.
+	const sentences = texts.map((t) => ({ tokens: t.split(' '), tags: t.split(' ').map((_, j) => (j === 0 ? 'neg' : 'pos')) })).filter((_, i) => i % 2 === 0);
+	const tagger = await trainTagger(sentences, classes, {
+		tokenizer: { kind: 'word', options: DEFAULT_WORD_OPTIONS, maxVocabulary: 100, minCount: 1 },
+		maxLength: 4,
+		model: { family: 'rnn', cell: 'gru', units: 4, bidirectional: true, embeddingDim: 4, trainEmbedding: true, dropout: 0 },
+		pretrained: false,
+		train: { epochs: 2, batchSize: 4, learningRate: 0.05, patience: 0, clipNorm: 1, seed: 3 },
+		holdoutFraction: 0.2,
+		validationFraction: 0
+	});
+	const taggerRun: TextRunTopology = { format: TEXT_RUN_FORMAT, version: 1, column: 'token', kind: 'neural', tokenizer: tagger.tokenizer, network: tagger.model.modelTopology };
 	return [
 		{ modelTopology: linearRun, weightSpecs: [], weightData: new ArrayBuffer(0) },
-		{ modelTopology: neuralRun, weightSpecs: run.model.weightSpecs, weightData: run.model.weightData }
+		{ modelTopology: neuralRun, weightSpecs: run.model.weightSpecs, weightData: run.model.weightData },
+		{ modelTopology: taggerRun, weightSpecs: tagger.model.weightSpecs, weightData: tagger.model.weightData }
 	];
 }
 
@@ -73,11 +86,11 @@ async function predictWith(artifacts: ModelArtifacts): Promise<Float32Array> {
 }
 
 describe('text runs in a project bundle', () => {
-	it('restore with their TF-IDF vocabulary or tokeniser and predict exactly the same after import', async () => {
+	it('restore with their TF-IDF vocabulary or tokeniser (classifiers and taggers) and predict exactly the same after import', async () => {
 		const models = await trainedRuns();
 		const bytes = writeBundle(bundleWith(models), { kilnVersion: 'test' });
 		const back = readBundle(bytes);
-		expect(back.models).toHaveLength(2);
+		expect(back.models).toHaveLength(3);
 		for (const [i, m] of back.models.entries()) {
 			expect(m.preprocessing).toEqual(preprocessing);
 			expect(Array.from(await predictWith(m.artifacts))).toEqual(Array.from(await predictWith(models[i])));

@@ -97,9 +97,9 @@ function checkNeural(c: Checker, o: Record<string, unknown>, path: string, class
 	} catch (error) {
 		c.fail(`${path}.network.config`, `is not a valid model (${error instanceof Error ? error.message : String(error)})`);
 	}
-	if (config.task !== 'sequence') c.fail(`${path}.network.config.task`, 'must be "sequence" for a text classifier');
 	if (config.vocabularySize !== tokenizer!.vocabulary.length) c.fail(`${path}.network.config.vocabularySize`, `is ${config.vocabularySize}, but the tokeniser has ${tokenizer!.vocabulary.length} entries`);
-	if (config.classes !== classes) c.fail(`${path}.network.config.classes`, `is ${config.classes}, but preprocessing.json lists ${classes} classes`);
+	if (config.classes !== classes) c.fail(`${path}.network.config.classes`, `is ${config.classes}, but preprocessing.json lists ${classes} classes${config.task === 'token' ? ' (tags)' : ''}`);
+	if (config.task === 'token' && tokenizer!.kind !== 'word') c.fail(`${path}.tokenizer.kind`, 'must be "word" for a tagger, which reads whole tokens');
 	return { tokenizer: tokenizer!, network: { format: TEXT_MODEL_FORMAT, version: 1, config } };
 }
 
