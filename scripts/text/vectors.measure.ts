@@ -1,12 +1,12 @@
 // One-off measurement (not a test): holdout accuracy on the shipped sentiment set of the same
 // neural text model with a random embedding, the shipped GloVe vectors frozen, and fine-tuned,
-// same split and seed, on tfjs-cpu in Node. Run once; the figures go in the report.
+// same split and seed, on tfjs-wasm in Node (as the studio's worker). Run once; the figures go in the report.
 //   MEASURE_FAMILY=embedding-bag MEASURE_SEEDS=3 npx vitest run --config scripts/text/vitest.measure.config.ts
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { registerWasmKernels } from '$workers/lib/kernels/register';
+import { useWasm } from '../../tests/unit-support';
 import { trainTextClassifier, type TextModelChoice } from '$workers/lib/text/nn/run';
 import { parseWordVectors } from '$workers/lib/text/word-vectors';
 import { DEFAULT_WORD_OPTIONS } from '$workers/lib/text/word-tokenizer';
@@ -18,7 +18,9 @@ import { it } from 'vitest';
 it('measures random vs GloVe-initialised embeddings on the sentiment holdout', async () => {
 	const family = process.env.MEASURE_FAMILY ?? 'embedding-bag';
 	const seedsArg = process.env.MEASURE_SEEDS ?? '3';
-	await tf.setBackend('cpu');
+	// As in the studio's worker: tfjs-cpu's embedding gradient loops over the (28k-word) vocabulary.
+	await useWasm();
+	registerWasmKernels();
 	const rows = Papa.parse<Record<string, string>>(readFileSync(file('datasets/sentiment.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
 	const texts = rows.map((r) => r.text);
 	const labels = rows.map((r) => r.sentiment);
