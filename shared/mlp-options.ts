@@ -58,6 +58,19 @@ export function isPlainMlp(options: MlpOptions | undefined): boolean {
 	return o.activation === 'relu' && o.dropout.every((r) => r === 0) && !o.batchNorm && o.optimizer === 'adam' && o.schedule === 'constant' && o.warmupEpochs === 0;
 }
 
+/** The options, other than the activation, that differ from the defaults, named for a log line (null: none). */
+export function ignoredMlpOptions(options: MlpOptions | undefined): string | null {
+	const o = resolveMlpOptions(options);
+	const names = [
+		o.dropout.some((r) => r > 0) && 'dropout',
+		o.batchNorm && 'batch-norm',
+		o.optimizer !== 'adam' && `the ${o.optimizer === 'sgd' ? 'SGD' : 'AdamW'} optimiser`,
+		o.schedule !== 'constant' && `the ${o.schedule} rate schedule`,
+		o.warmupEpochs > 0 && 'warm-up'
+	].filter((n): n is string => !!n);
+	return names.length > 0 ? names.join(', ') : null;
+}
+
 /** The dropout rate after hidden layer `i`. */
 export function dropoutAt(options: ResolvedMlpOptions, i: number): number {
 	return options.dropout.length === 1 ? options.dropout[0] : (options.dropout[i] ?? 0);

@@ -96,7 +96,7 @@ export interface LoopResult {
 export async function trainLoop(data: LoopData, config: TrainConfig, hooks: LoopHooks): Promise<LoopResult> {
 	const { train, validation, width, classes, target } = data;
 	const shape = { kind: config.model, inputSize: width, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed, mlp: config.mlp };
-	let model = buildModel(shape);
+	let model: tfl.LayersModel = buildModel(shape);
 	const options = resolveMlpOptions(config.mlp);
 	// Runs without the newer options keep the exact path (and so the weights) they always had.
 	const plain = isPlainMlp(config.mlp);

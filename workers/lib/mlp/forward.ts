@@ -72,13 +72,13 @@ export function trainingForward(steps: Step[], xs: tf.Tensor2D, maskSeed: number
 	for (const step of steps) {
 		if (step.kind === 'dense') {
 			const z = tf.matMul(h, step.kernel as tf.Tensor2D);
-			h = step.activation(step.bias ? tf.add(z, step.bias) : z);
+			h = step.activation(step.bias ? (tf.add(z, step.bias) as tf.Tensor2D) : z);
 		} else if (step.kind === 'activation') {
 			h = step.activation(h);
 		} else if (step.kind === 'batchnorm') {
 			const { mean, variance } = tf.moments(h, 0);
 			stats.push({ step, mean: tf.keep(mean as tf.Tensor1D), variance: tf.keep(variance as tf.Tensor1D), rows: h.shape[0] });
-			h = tf.batchNorm(h, mean, variance, step.beta as tf.Tensor1D, step.gamma as tf.Tensor1D, step.epsilon);
+			h = tf.batchNorm(h, mean, variance, step.beta as tf.Tensor1D, step.gamma as tf.Tensor1D, step.epsilon) as tf.Tensor2D;
 		} else if (step.rate > 0) {
 			const [n, units] = h.shape;
 			const keep = 1 / (1 - step.rate);
