@@ -62,12 +62,12 @@ describe('foldForStorage', () => {
 		const model = buildModel(shape);
 		const rng = createRng(11);
 		// Non-trivial running statistics and scales, as training leaves them.
-		model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => (w.name.includes('variance') ? 0.2 + rng() : rng() * 2 - 1)), w.shape)));
+		model.setWeights(model.weights.map((w) => tf.tensor(Float32Array.from({ length: w.shape.reduce((a, b) => a * (b ?? 1), 1) }, () => (w.name.includes('variance') ? 0.2 + rng() : rng() * 2 - 1)), w.shape as number[])));
 		const folded = foldForStorage(model, shape);
 		expect(folded.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dense', 'Dense']);
 		const xs = tf.tensor2d(data(2).x.map((v, i) => v + (i % width === 0 ? 0.5 : 0)), [rows, width]);
-		const a = (model.predict(xs) as tf.Tensor).dataSync();
-		const b = (folded.predict(xs) as tf.Tensor).dataSync();
+		const a = (model.predict(xs) as tf.Tensor).dataSync() as Float32Array;
+		const b = (folded.predict(xs) as tf.Tensor).dataSync() as Float32Array;
 		const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 		expect(worst).toBeLessThan(1e-5);
 		expect(Math.max(...Array.from(a, Math.abs))).toBeGreaterThan(0.1);
