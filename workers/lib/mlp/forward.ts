@@ -71,7 +71,7 @@ export function trainingForward(steps: Step[], xs: tf.Tensor2D, maskSeed: number
 	let h = xs;
 	for (const step of steps) {
 		if (step.kind === 'dense') {
-			const z = tf.matMul(h, step.kernel as tf.Tensor2D);
+			const z = tf.matMul(h, step.kernel as tf.Tensor2D) as tf.Tensor2D;
 			h = step.activation(step.bias ? (tf.add(z, step.bias) as tf.Tensor2D) : z);
 		} else if (step.kind === 'activation') {
 			h = step.activation(h);

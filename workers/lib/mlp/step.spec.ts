@@ -62,7 +62,7 @@ describe('foldForStorage', () => {
 		const model = buildModel(shape);
 		const rng = createRng(11);
 		// Non-trivial running statistics and scales, as training leaves them.
-		model.setWeights(model.weights.map((w) => tf.tensor(Float32Array.from({ length: w.shape.reduce((a, b) => a * (b ?? 1), 1) }, () => (w.name.includes('variance') ? 0.2 + rng() : rng() * 2 - 1)), w.shape as number[])));
+		model.setWeights(model.weights.map((w) => tf.tensor(Float32Array.from({ length: (w.shape as number[]).reduce((a, b) => a * b, 1) }, () => (w.name.includes('variance') ? 0.2 + rng() : rng() * 2 - 1)), w.shape as number[])));
 		const folded = foldForStorage(model, shape);
 		expect(folded.layers.map((l) => l.getClassName())).toEqual(['Dense', 'Dense', 'Dense']);
 		const xs = tf.tensor2d(data(2).x.map((v, i) => v + (i % width === 0 ? 0.5 : 0)), [rows, width]);
