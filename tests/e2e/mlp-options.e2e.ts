@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { audit } from './axe';
-import { createProject, loadDemo, openSection, waitForJob } from './browser';
+import { createProject, loadDemo, openSection, predictIrisRow, waitForJob } from './browser';
 
 // The MLP's training options: set from the keyboard in the Train form (labelled, with help and
 // inline problems), trained as a job on iris, kept across a reload, and used by Predict.
@@ -60,12 +60,7 @@ test('MLP options: tanh, dropout, batch-norm, SGD + Nesterov, cosine with warm-u
 	await expect(page.getByLabel('Dropout rate')).toHaveValue('0.1');
 
 	await openSection(page, 'predict');
-	const form = page.getByTestId('predict-form');
-	await form.getByLabel('sepal_length').fill('6.7');
-	await form.getByLabel('sepal_width').fill('3.0');
-	await form.getByLabel('petal_length').fill('5.2');
-	await form.getByLabel('petal_width').fill('2.3');
-	await page.getByTestId('predict-button').click();
+	const form = await predictIrisRow(page);
 	await expect(page.getByTestId('single-prediction')).toContainText('virginica');
 	await form.getByLabel('sepal_length').fill('5.1');
 	await form.getByLabel('sepal_width').fill('3.5');
