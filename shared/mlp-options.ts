@@ -3,7 +3,7 @@
  * configs saved before these existed resolve to what those runs did (relu, no dropout, no
  * batch-norm, Adam at a constant rate), so old runs resume and reproduce unchanged.
  */
-export const MLP_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu'] as const;
+export const MLP_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu', 'gelu'] as const;
 export type MlpActivation = (typeof MLP_ACTIVATIONS)[number];
 export const MLP_OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
 export type MlpOptimizer = (typeof MLP_OPTIMIZERS)[number];

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassificationMetrics, Preprocessing, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
+import type { MlpOptions } from '$shared/mlp-options';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
 import { trainModel } from '$workers/lib/train';
 import { predictTable } from '$workers/lib/predict';
@@ -19,14 +20,16 @@ const penguins: TrainConfig = {
 	task: 'classification',
 	features: ['island', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex'],
 	epochs: 15,
-	patience: 0,
-	mlp: { activation: 'tanh', dropout: [0.2], batchNorm: true, optimizer: 'adamw', schedule: 'cosine', warmupEpochs: 1 }
+	patience: 0
 };
 
-describe('every consumer of a stored MLP runs one trained with batch-norm, tanh and dropout', () => {
-	it('predictTable, the share link predictor and ONNX (onnxruntime-node) agree within 1e-4; quantised and pruned copies still predict', async () => {
+describe('every consumer of a stored MLP runs one trained with the new layers', () => {
+	it.each<[string, MlpOptions]>([
+		['tanh, batch-norm, dropout, AdamW, cosine', { activation: 'tanh', dropout: [0.2], batchNorm: true, optimizer: 'adamw', schedule: 'cosine', warmupEpochs: 1 }],
+		['GELU, dropout, SGD + momentum', { activation: 'gelu', dropout: [0.1], optimizer: 'sgd', momentum: 0.9 }]
+	])('%s: predictTable, the share link predictor and ONNX (onnxruntime-node) agree within 1e-4; quantised and pruned copies still predict', async (_, mlp) => {
 		const table = loadDataset('penguins.csv');
-		const run = await trainModel(table, penguins);
+		const run = await trainModel(table, { ...penguins, learningRate: mlp.optimizer === 'sgd' ? 0.05 : 0.01, mlp });
 		expect((run.metrics as ClassificationMetrics).accuracy).toBeGreaterThanOrEqual(0.9);
 		const prep = run.preprocessing as Preprocessing;
 		expect(prep).toBeDefined();

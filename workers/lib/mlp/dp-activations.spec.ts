@@ -9,7 +9,7 @@ import { oneHotTensor } from '$workers/lib/losses';
 beforeAll(useCpu);
 
 describe('DP-SGD on MLPs with the new activations', () => {
-	it.each(['tanh', 'sigmoid', 'elu'] as const)('%s: the written-out per-example backward (no clipping) equals tfjs autodiff of the summed loss', (activation) => {
+	it.each(['tanh', 'sigmoid', 'elu', 'gelu'] as const)('%s: the written-out per-example backward (no clipping) equals tfjs autodiff of the summed loss', (activation) => {
 		const model = buildModel({ kind: 'mlp', inputSize: 5, outputSize: 3, hiddenLayers: [7, 4], seed: 2, mlp: { activation } });
 		const layers = dpDenseLayers(model);
 		const rng = createRng(4);

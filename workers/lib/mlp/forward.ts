@@ -10,7 +10,9 @@ const ACTIVATIONS: Record<string, Activation> = {
 	relu: (x) => tf.relu(x),
 	tanh: (x) => tf.tanh(x),
 	sigmoid: (x) => tf.sigmoid(x),
-	elu: (x) => tf.elu(x)
+	elu: (x) => tf.elu(x),
+	// tfjs-layers' 'gelu' (the exact erf form): x·Φ(x).
+	gelu: (x) => tf.mul(x, tf.mul(0.5, tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))))
 };
 
 function activationOf(name: unknown, layer: string): Activation {

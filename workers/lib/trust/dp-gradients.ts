@@ -9,9 +9,17 @@ const DERIVATIVES: Record<string, (z: tf.Tensor2D, h: tf.Tensor2D) => tf.Tensor2
 	relu: (z) => tf.step(z),
 	tanh: (_, h) => tf.sub(1, tf.square(h)),
 	sigmoid: (_, h) => tf.mul(h, tf.sub(1, h)),
-	elu: (z, h) => tf.where(tf.greater(z, 0), tf.onesLike(z), tf.add(h, 1))
+	elu: (z, h) => tf.where(tf.greater(z, 0), tf.onesLike(z), tf.add(h, 1)),
+	// d/dz z·Φ(z) = Φ(z) + z·φ(z).
+	gelu: (z) => tf.add(tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))), tf.mul(z, tf.mul(1 / Math.sqrt(2 * Math.PI), tf.exp(tf.mul(-0.5, tf.square(z))))))
 };
-const APPLY: Record<string, (z: tf.Tensor2D) => tf.Tensor2D> = { relu: (z) => tf.relu(z), tanh: (z) => tf.tanh(z), sigmoid: (z) => tf.sigmoid(z), elu: (z) => tf.elu(z) };
+const APPLY: Record<string, (z: tf.Tensor2D) => tf.Tensor2D> = {
+	relu: (z) => tf.relu(z),
+	tanh: (z) => tf.tanh(z),
+	sigmoid: (z) => tf.sigmoid(z),
+	elu: (z) => tf.elu(z),
+	gelu: (z) => tf.mul(z, tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))))
+};
 
 export interface DpDenseLayer {
 	kernel: tf.Variable;

@@ -63,7 +63,7 @@ export function parseMlpFields(values: MlpFieldValues, hiddenLayers: number[], e
 
 /** What each option does and a sane range, shown beside it. */
 export const MLP_HELP: Record<keyof MlpOptions, string> = {
-	activation: 'The non-linearity of the hidden layers. ReLU is the usual start; tanh and sigmoid saturate, ELU is smooth below 0.',
+	activation: 'The non-linearity of the hidden layers. ReLU is the usual start; tanh and sigmoid saturate, ELU and GELU are smooth below 0.',
 	dropout: 'Share of hidden units switched off at random in each training step, 0–0.9: one rate, or one per hidden layer. 0.1–0.3 fights overfitting.',
 	batchNorm: 'Normalise each hidden layer over the batch before its activation; often allows a higher learning rate. Folded into the weights when the model is saved.',
 	optimizer: 'Adam suits most runs; AdamW adds weight decay outside the loss; SGD with momentum can generalise better with a schedule.',
