@@ -50,6 +50,16 @@ describe('MLP options, trained end to end', () => {
 		expect(resumed.history.map((h) => h.trainLoss)).toEqual(full.history.map((h) => h.trainLoss).map((v, i) => (i < 4 ? v : expect.closeTo(v, 5))));
 	});
 
+	it('resuming an AdamW + dropout run with a cosine schedule equals the uninterrupted run', async () => {
+		const config = { ...iris, epochs: 6, mlp: { optimizer: 'adamw' as const, dropout: [0.3], schedule: 'cosine' as const, activation: 'elu' as const } };
+		const checkpoints: TrainCheckpoint[] = [];
+		const full = await trainModel(loadDataset('iris.csv'), config, { checkpointInterval: 0, onCheckpoint: (c) => void checkpoints.push(c) });
+		const resumed = await trainModel(loadDataset('iris.csv'), config, { resume: structuredClone(checkpoints[2]) });
+		const a = new Float32Array(full.model.weightData);
+		const b = new Float32Array(resumed.model.weightData);
+		expect(a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0)).toBeLessThan(1e-5);
+	});
+
 	it('old configs without the options train exactly as before (plain relu + Adam path)', async () => {
 		const config = { ...iris, epochs: 4 };
 		const [before, explicit] = await Promise.all([trainModel(loadDataset('iris.csv'), config), trainModel(loadDataset('iris.csv'), { ...config, mlp: { activation: 'relu', optimizer: 'adam', schedule: 'constant', dropout: [0], batchNorm: false } })]);

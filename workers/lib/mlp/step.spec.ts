@@ -56,6 +56,27 @@ describe('AdamW: decoupled weight decay is not Adam with an L2 term', () => {
 	});
 });
 
+describe('makeMlpStep', () => {
+	it('leaks no tensors across steps with batch-norm, dropout, weights and AdamW', () => {
+		const mlp = { activation: 'gelu' as const, batchNorm: true, dropout: [0.3], optimizer: 'adamw' as const, schedule: 'cosine' as const, warmupEpochs: 1 };
+		const model = buildModel({ kind: 'mlp', inputSize: width, outputSize: 2, hiddenLayers: [8, 4], seed: 1, mlp });
+		const options = resolveMlpOptions(mlp);
+		const optimizer = makeOptimizer(options, 0.01);
+		const step = makeMlpStep(model, optimizer, { task: 'classification', classes: 2, l2: 0.001, learningRate: 0.01, seed: 1, options });
+		const { x, y } = data(8);
+		const weights = y.map((k) => (k === 1 ? 2 : 0.5));
+		const counts: number[] = [];
+		for (let b = 0; b < 6; b++) {
+			step(x, y, weights, { epoch: 1 + Math.floor(b / 3), batch: b % 3, batchesPerEpoch: 3, epochs: 2 }).dispose();
+			counts.push(tf.memory().numTensors);
+		}
+		// The first step creates the optimiser's moments; after that the count stays put.
+		expect(new Set(counts.slice(1)).size).toBe(1);
+		model.dispose();
+		optimizer.dispose();
+	});
+});
+
 describe('foldForStorage', () => {
 	it('folds batch-norm into the Dense layer before it and drops dropout, with the same outputs at inference', () => {
 		const shape = { kind: 'mlp' as const, inputSize: width, outputSize: 3, hiddenLayers: [6, 5], seed: 9, mlp: { ...DEFAULT_MLP_OPTIONS, activation: 'elu' as const, batchNorm: true, dropout: [0.3] } };
