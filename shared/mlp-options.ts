@@ -71,6 +71,20 @@ export function ignoredMlpOptions(options: MlpOptions | undefined): string | nul
 	return names.length > 0 ? names.join(', ') : null;
 }
 
+/** The options that differ from the defaults, in a few words each (for run lists). */
+export function describeMlpOptions(options: MlpOptions | undefined): string[] {
+	const o = resolveMlpOptions(options);
+	const parts: string[] = [];
+	if (o.activation !== 'relu') parts.push(o.activation);
+	if (o.dropout.some((r) => r > 0)) parts.push(`dropout ${o.dropout.join('/')}`);
+	if (o.batchNorm) parts.push('batch-norm');
+	if (o.optimizer === 'sgd') parts.push(`SGD${o.nesterov ? ' Nesterov' : ''} m ${o.momentum}`);
+	if (o.optimizer === 'adamw') parts.push(`AdamW ${o.weightDecay}`);
+	if (o.schedule !== 'constant') parts.push(o.schedule === 'step' ? `step ×${o.stepFactor}/${o.stepEvery}` : 'cosine');
+	if (o.warmupEpochs > 0) parts.push(`warm-up ${o.warmupEpochs}`);
+	return parts;
+}
+
 /** The dropout rate after hidden layer `i`. */
 export function dropoutAt(options: ResolvedMlpOptions, i: number): number {
 	return options.dropout.length === 1 ? options.dropout[0] : (options.dropout[i] ?? 0);

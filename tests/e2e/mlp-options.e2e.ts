@@ -47,7 +47,7 @@ test('MLP options: tanh, dropout, batch-norm, SGD + Nesterov, cosine with warm-u
 	await page.getByTestId('train-button').click();
 	await waitForJob(page);
 	await page.getByTestId('open-run').first().click();
-	await expect(page.getByTestId('run-report')).toBeVisible();
+	await expect(page.getByTestId('run-report')).toContainText('tanh · dropout 0.1 · batch-norm · SGD Nesterov m 0.9 · cosine · warm-up 2');
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThanOrEqual(0.85);
 	found.push(...(await audit(page, 'run report of an MLP trained with options')));
 

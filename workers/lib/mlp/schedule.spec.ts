@@ -40,3 +40,11 @@ describe('learningRateAt', () => {
 		expect(learningRateAt(1, stepped, at(6, 0))).toBe(0.5);
 	});
 });
+
+describe('describeMlpOptions', () => {
+	it('names only what differs from the defaults, so old runs read as before', async () => {
+		const { describeMlpOptions } = await import('$shared/mlp-options');
+		expect(describeMlpOptions(undefined)).toEqual([]);
+		expect(describeMlpOptions({ activation: 'tanh', dropout: [0.2, 0.1], batchNorm: true, optimizer: 'sgd', nesterov: true, schedule: 'step', stepFactor: 0.5, stepEvery: 10, warmupEpochs: 2 })).toEqual(['tanh', 'dropout 0.2/0.1', 'batch-norm', 'SGD Nesterov m 0.9', 'step ×0.5/10', 'warm-up 2']);
+	});
+});
