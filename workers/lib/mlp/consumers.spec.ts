@@ -68,3 +68,12 @@ describe('every consumer of a stored MLP runs one trained with the new layers', 
 		expect(p.predictions.filter((v, i) => v === truth[i]).length / table.rowCount).toBeGreaterThanOrEqual(0.85);
 	});
 });
+
+describe('the PyTorch training recipe', () => {
+	it('refuses a run with MLP options it would not reproduce, naming them', async () => {
+		const { exportTrainingRecipe } = await import('$workers/lib/share');
+		const table = loadDataset('penguins.csv');
+		expect(() => exportTrainingRecipe(table, { ...penguins, mlp: { activation: 'tanh', batchNorm: true } }, { kilnVersion: 'test' })).toThrow(/relu layers trained by Adam.*tanh, batch-norm.*ONNX/);
+		expect(exportTrainingRecipe(table, { ...penguins, mlp: { activation: 'relu', optimizer: 'adam' } }, { kilnVersion: 'test' }).manifest.config.model).toBe('mlp');
+	});
+});
