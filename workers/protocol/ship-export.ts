@@ -32,6 +32,8 @@ export interface OnnxExportResult {
 	/** Graph inputs a caller feeds (raw values; the preprocessing is inside the graph). */
 	inputs: string[];
 	outputs: string[];
+	/** 'pipeline': a run trained through a recorded pipeline; the file is a zip of model.onnx (encoded features in) and pipeline.json. */
+	sidecar?: 'pipeline';
 }
 
 export interface TfjsExportResult {

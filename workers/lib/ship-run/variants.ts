@@ -105,7 +105,7 @@ export async function compressRun(model: RunModel, config: TrainConfig, split: {
 			task,
 			onEpoch: (e) => progress(`Pruning to ${percent(sparsity)} zeros: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
 		});
-		const prunedOnnx = await modelOnnx({ artifacts: pruned.model, preprocessing: model.preprocessing });
+		const prunedOnnx = await modelOnnx({ artifacts: pruned.model });
 		const id = `pruned-${Math.round(sparsity * 100)}`;
 		await measure({ id, label: name, artifacts: pruned.model, onnx: prunedOnnx });
 		await measure({ id: `${id}-int8`, label: `${name} + int8`, artifacts: quantizeTfjs(pruned.model, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(prunedOnnx) });
