@@ -55,7 +55,7 @@ export class ShipExportState {
 		return this.table?.rows.find((r) => r.id === this.variantId)?.label ?? 'Original (float32)';
 	}
 
-	/** Whether the picked variant has an ONNX form (float16 storage is tfjs-only). */
+	/** Whether the picked variant has an ONNX form (tables measured before float16 ONNX existed lack it). */
 	get variantHasOnnx(): boolean {
 		const row = this.table?.rows.find((r) => r.id === this.variantId);
 		return !row || !!row.onnx;
