@@ -12,6 +12,7 @@ import type { Preprocessing, ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
 import { exportPipelineRun, pipelineModel, refuseUnexportable } from './ship-pipeline';
+import { predictFileOnnx } from './ship-predict-file';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
@@ -69,6 +70,13 @@ export const shipExportHandlers: ShipExportApi = {
 	async predictRowsOnnx({ runId, variantId = 'float32' }, rows) {
 		const { session, preprocessing, numericType } = await pipelineSession(runId, variantId);
 		const result = await predictOnnx(await loadOrt(), session, preprocessing, rowsTable(preprocessing.features, rows), numericType);
+		return { ...result, runtime: ORT_LABEL };
+	},
+
+	async predictFileOnnx({ runId, variantId = 'float32' }, file, fileName) {
+		const { session, preprocessing, numericType } = await pipelineSession(runId, variantId);
+		const run = await getRun(runId);
+		const result = await predictFileOnnx(await loadOrt(), session, preprocessing, numericType, await getModel(run.modelId!), file, fileName);
 		return { ...result, runtime: ORT_LABEL };
 	},
 
