@@ -4,7 +4,7 @@ import { createProject, loadDemo, openSection, waitForJob } from './browser';
 
 // Classic families as first-class runs: a tiny forest search in Tune that trains its best config,
 // then a forest through a Prepare pipeline with k-fold cross-validation from the Train form,
-// and prediction after a reload replaying that pipeline.
+// prediction after a reload replaying that pipeline, and Find a model resumed after a reload.
 test('classic runs: a forest Tune search, a forest with a pipeline and 3-fold CV, predict after reload', async ({ page }) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
@@ -74,6 +74,26 @@ test('classic runs: a forest Tune search, a forest with a pipeline and 3-fold CV
 	await expect(page.getByTestId('batch-summary')).toContainText('3 predictions for passengers.csv');
 	await expect(page.getByTestId('batch-table').locator('tbody tr').first()).toContainText('yes');
 	found.push(...(await audit(page, 'predict with a classic model and its pipeline')));
+
+	// Find a model survives a reload: families finished before it keep their scores, Resume runs the rest.
+	await openSection(page, 'train');
+	await page.getByTestId('find-folds').selectOption('3');
+	await page.getByTestId('find-start').click();
+	const board = page.getByTestId('leaderboard');
+	const scored = board.locator('tbody tr:not(.muted)');
+	await expect(scored.first()).toBeVisible({ timeout: 300_000 });
+	await page.reload();
+	await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', 'stored');
+	const kept = await scored.allTextContents();
+	expect(kept.length).toBeGreaterThanOrEqual(1);
+	found.push(...(await audit(page, 'find a model, stored search after a reload')));
+	if (await page.getByTestId('find-resume').isVisible()) {
+		await page.getByTestId('find-resume').click();
+		await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+	}
+	await expect(board.locator('tbody tr.muted')).toHaveCount(0);
+	const after = await scored.allTextContents();
+	for (const row of kept) expect(after).toContain(row);
 
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);
