@@ -2,18 +2,12 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CandidateResult, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
-import { closeKilnDb } from './open';
+import { resetKilnDb } from './db.spec-support';
 import { createProject } from './projects';
 import { createFindSearch, latestFindSearch, saveCandidate, setFindStatus } from './find-searches';
 import { listSearches, settleOrphanSearches } from './searches';
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 const base: TrainConfig = { ...DEFAULT_CONFIG, target: 'species', task: 'classification', features: ['a'] };
 const result = (mean: number): CandidateResult => ({ family: 'forest', metric: 'accuracy', scores: [mean, mean], mean, std: 0, fitMs: 3, modelBytes: 100, predictMicrosPerRow: 2, notes: [] });
