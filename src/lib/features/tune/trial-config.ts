@@ -1,6 +1,7 @@
 import type { ClassicFamily, ClassicSpec, ModelKind, TrainConfig, TrialMetric, TrialParams, TuneFamily } from '$workers/protocol';
 import { defaultParams } from '$workers/lib/models/params';
 import { classicConfig } from '$workers/lib/model-lab/config';
+import { DEFAULT_SPACES } from '$workers/lib/tune/default-spaces';
 
 /**
  * How a search's parameters become a training config, per model family. Parameters named after
@@ -45,6 +46,8 @@ export const tunableFamilies = (task: TrainConfig['task'] = 'classification'): T
 	...(Object.keys(FAMILIES) as ModelKind[]),
 	...(Object.keys(CLASSIC_TUNING) as TuneFamily[]).filter((f) => task === 'classification' || f !== 'naive-bayes')
 ];
+/** What a family's trial budget counts (null: fitted in one go). */
+export const familyBudgetUnit = (family: TuneFamily): 'epochs' | 'rounds' | null => (Object.hasOwn(DEFAULT_SPACES, family) ? DEFAULT_SPACES[family].budget?.unit ?? null : 'epochs');
 export const familyLabel = (family: TuneFamily): string => FAMILIES[family as ModelKind]?.label ?? CLASSIC_TUNING[family]?.label ?? family;
 
 /** Labels and help for the parameters of every family's default space. */
