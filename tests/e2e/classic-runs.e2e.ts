@@ -2,10 +2,10 @@ import { expect, test } from '@playwright/test';
 import { audit } from './axe';
 import { createProject, loadDemo, openSection, waitForJob } from './browser';
 
-// Classic families as first-class runs: a tiny forest search in Tune that trains its best config,
-// then a forest through a Prepare pipeline with k-fold cross-validation from the Train form,
+// Classic families as first-class runs: a forest through a Prepare pipeline with k-fold
+// cross-validation from the Train form, then a tiny forest search in Tune that trains its best config,
 // prediction after a reload replaying that pipeline, and Find a model resumed after a reload.
-test('classic runs: a forest Tune search, a forest with a pipeline and 3-fold CV, predict after reload', async ({ page }) => {
+test('classic runs: a forest with a pipeline and 3-fold CV, a forest Tune search, predict after reload, Find a model resumed', async ({ page }) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
 	const found: string[] = [];
@@ -23,24 +23,6 @@ test('classic runs: a forest Tune search, a forest with a pipeline and 3-fold CV
 	await expect(page.getByTestId('encodings')).not.toContainText('name');
 	await page.getByTestId('save-pipeline').click();
 	await expect(page.getByTestId('pipeline-status')).toContainText('Saved as version 1');
-
-	// A tiny forest search: 3 trials of at most 20 trees, one fit each (no epochs to set).
-	await openSection(page, 'tune');
-	await page.getByTestId('family-select').selectOption('forest');
-	await expect(page.getByTestId('one-fit-note')).toBeVisible();
-	await expect(page.getByTestId('asha-toggle')).toHaveCount(0);
-	await page.getByTestId('trials-input').fill('3');
-	await page.getByTestId('low-nTrees').fill('5');
-	await page.getByTestId('high-nTrees').fill('20');
-	found.push(...(await audit(page, 'tune, forest search form')));
-	await page.getByTestId('start-search').click();
-	const view = page.getByTestId('search-view');
-	await expect(view).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
-	await expect(page.getByTestId('trial-table').locator('tbody tr')).toHaveCount(3);
-	await expect(page.getByTestId('best-trial')).toContainText('Trees');
-	found.push(...(await audit(page, 'tune, finished forest search')));
-	await page.getByTestId('train-best').click();
-	await waitForJob(page);
 
 	// A forest through the saved pipeline, 3-fold cross-validation, class weights.
 	await openSection(page, 'train');
@@ -62,10 +44,30 @@ test('classic runs: a forest Tune search, a forest with a pipeline and 3-fold CV
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.7);
 	found.push(...(await audit(page, 'runs, forest with a pipeline and k-fold')));
 
-	// After a reload, prediction replays the pipeline (no name column needed; age missing in one row).
+
+	// A tiny forest search: 3 trials of at most 20 trees, one fit each (no epochs to set).
+	await openSection(page, 'tune');
+	await page.getByTestId('family-select').selectOption('forest');
+	await expect(page.getByTestId('one-fit-note')).toBeVisible();
+	await expect(page.getByTestId('asha-toggle')).toHaveCount(0);
+	await page.getByTestId('trials-input').fill('3');
+	await page.getByTestId('low-nTrees').fill('5');
+	await page.getByTestId('high-nTrees').fill('20');
+	found.push(...(await audit(page, 'tune, forest search form')));
+	await page.getByTestId('start-search').click();
+	const view = page.getByTestId('search-view');
+	await expect(view).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+	await expect(page.getByTestId('trial-table').locator('tbody tr')).toHaveCount(3);
+	await expect(page.getByTestId('best-trial')).toContainText('Trees');
+	found.push(...(await audit(page, 'tune, finished forest search')));
+	await page.getByTestId('train-best').click();
+	await waitForJob(page);
+
+	// After a reload, prediction replays the pipeline of the first finished run, the model in use (no name column needed; age missing in one row).
 	await page.reload();
 	await openSection(page, 'predict');
 	await expect(page.getByTestId('model-in-use')).toContainText('random forest');
+	await expect(page.getByTestId('model-in-use')).toContainText('pipeline');
 	await page.getByTestId('predict-input').setInputFiles({
 		name: 'passengers.csv',
 		mimeType: 'text/csv',
