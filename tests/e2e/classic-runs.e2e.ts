@@ -86,13 +86,19 @@ test('classic runs: a forest with a pipeline and 3-fold CV, a forest Tune search
 	// Family and mean ± std of each scored row (ranks move as more families finish).
 	const scores = () => scored.evaluateAll((rows) => rows.map((r) => `${r.querySelector('th')?.textContent} ${r.querySelectorAll('td')[1]?.textContent}`));
 	await expect(scored.first()).toBeVisible({ timeout: 300_000 });
+	// Cancel the rest once one family has finished (unless all finished meanwhile), then reload.
+	const cancelled = await page.getByTestId('find-cancel').click({ timeout: 2000 }).then(() => true, () => false);
+	if (cancelled) await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', /cancelled|done/);
+	const unfinished = await board.locator('tbody tr.muted').count();
 	await page.reload();
 	await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', 'stored');
 	const kept = await scores();
 	expect(kept.length).toBeGreaterThanOrEqual(1);
+	await expect(board.locator('tbody tr.muted')).toHaveCount(unfinished);
 	found.push(...(await audit(page, 'find a model, stored search after a reload')));
-	if (await page.getByTestId('find-resume').isVisible()) {
+	if (unfinished > 0) {
 		await page.getByTestId('find-resume').click();
+		await expect(page.getByTestId('find-note')).toContainText(`Resumed: ${kept.length} finished`);
 		await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
 	}
 	await expect(board.locator('tbody tr.muted')).toHaveCount(0);

@@ -31,6 +31,8 @@ export class FindModelSearch {
 	job = $state.raw<Job | null>(null);
 	base = $state.raw<TrainConfig | null>(null);
 	folds = 5;
+	/** What a resume kept and what it runs again, shown above the leaderboard. */
+	note = $state<string | null>(null);
 	/** The stored search's id (null when it could not be stored). */
 	#stored: Promise<string | null> = Promise.resolve(null);
 	#restored = false;
@@ -55,6 +57,7 @@ export class FindModelSearch {
 		const config = { ...DEFAULT_CONFIG, ...base };
 		this.base = config;
 		this.folds = folds;
+		this.note = null;
 		this.candidates = plan.families.map((family) => ({ family, status: 'queued', progress: 0, label: 'Waiting for a free worker…', result: null, error: null, keptJob: null }));
 		this.#stored = createFindSearch({ projectId: this.projectId, datasetId: this.datasetId, settings: { kind: 'find-model', plan: $state.snapshot(plan), folds }, base: config }).catch((e) => {
 			this.job?.log(`This search is not stored, so a reload loses it: ${toUiError(e).message}`);
@@ -96,8 +99,8 @@ export class FindModelSearch {
 		if (left.length === 0) return;
 		for (const i of left) Object.assign(this.candidates[i], { status: 'queued', progress: 0, label: 'Waiting for a free worker…' });
 		const kept = this.candidates.length - left.length;
+		this.note = `Resumed: ${kept} finished famil${kept === 1 ? 'y' : 'ies'} kept, ${left.length} to cross-validate.`;
 		this.#run(left, `Find a model for “${this.base.target}” (resumed)`);
-		this.job?.log(`Resumed: ${kept} finished famil${kept === 1 ? 'y' : 'ies'} kept, ${left.length} to cross-validate.`);
 	}
 
 	#run(indices: number[], title: string): void {
