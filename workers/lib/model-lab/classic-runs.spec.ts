@@ -110,6 +110,7 @@ describe('class balancing for classic families', () => {
 
 	it.each([
 		['forest', { family: 'forest' as const, params: { ...defaultParams('forest', 'classification'), nTrees: 30, minSamplesLeaf: 10 } }, 'class-weights'],
+		['boosting', { family: 'boosting' as const, params: { ...defaultParams('boosting', 'classification'), maxIter: 30, minSamplesLeaf: 30 } }, 'class-weights'],
 		['logistic regression', { family: 'linear' as const, params: defaultParams('linear', 'classification') }, 'class-weights'],
 		['kNN', { family: 'knn' as const, params: { ...defaultParams('knn', 'classification'), k: 15 } }, 'undersample']
 	] as const)('%s: balancing raises the rare class\'s holdout recall, on the same holdout rows', async (_, spec, method) => {
@@ -120,7 +121,7 @@ describe('class balancing for classic families', () => {
 		expect(b.support).toBe(p.support);
 		expect(recall(b, 1)).toBeGreaterThan(recall(p, 1) + 0.15);
 		expect(balanced.balance!.before).toEqual(plain.balance?.before ?? balanced.balance!.before);
-		if (spec.family === 'forest') expect(balanced.balance!.weights).toHaveLength(2);
+		if (spec.family === 'forest' || spec.family === 'boosting') expect(balanced.balance!.weights).toHaveLength(2);
 		if (spec.family === 'linear') {
 			// The solver takes no row weights: class weights become oversampling, and the run says so.
 			expect(balanced.balance!.method).toBe('oversample');

@@ -21,8 +21,8 @@ export interface ClassicTrainOptions {
 	pipeline?: Pipeline;
 }
 
-/** Families whose fit weighs rows (impurity by row weight); the others balance by resampling. */
-const WEIGHTED: readonly ClassicFamily[] = ['tree', 'forest'];
+/** Families whose fit weighs rows (tree impurity, boosting gradients and hessians); the others balance by resampling. */
+const WEIGHTED: readonly ClassicFamily[] = ['tree', 'forest', 'boosting'];
 
 /**
  * Class weights for a family that takes no row weights become random oversampling to the largest

@@ -102,7 +102,7 @@ export interface FitOptions {
 	signal?: AbortSignal;
 	/** fraction in [0, 1]; called between trees / iterations / passes. */
 	onProgress?: (fraction: number, message?: string) => void;
-	/** Per-row weights (class balancing); used by the tree and the forest, which weigh impurity by row. */
+	/** Per-row weights (class balancing): the tree and the forest weigh impurity by row, boosting scales gradients and hessians. */
 	sampleWeight?: Float32Array;
 }
 
