@@ -49,6 +49,10 @@ export interface CompressRequest {
 	fineTuneEpochs: number;
 	/** Timed repeats per latency figure (default 20). */
 	repeats?: number;
+	/** Shares of filters / units removed by structured pruning (then fine-tuned), e.g. [0.5]. */
+	structured?: number[];
+	/** Also measure each magnitude sparsity pruned in one shot, without fine-tuning. */
+	oneShot?: boolean;
 }
 
 export interface VariantRow {
@@ -69,6 +73,8 @@ export interface TradeoffTable {
 	settings: CompressRequest;
 	rows: VariantRow[];
 	durationMs: number;
+	/** Variants the model's layers do not allow (e.g. structured pruning through a depthwise conv). */
+	skipped?: { label: string; reason: string }[];
 }
 
 export interface ShipExportApi {
