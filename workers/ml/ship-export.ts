@@ -11,6 +11,7 @@ import type { InferenceSession } from 'onnxruntime-web';
 import type { Preprocessing, ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
+import { imageShip } from './ship-image';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
@@ -60,6 +61,7 @@ export const shipExportHandlers: ShipExportApi = {
 	},
 
 	async exportOnnx({ runId, variantId = 'float32' }, onProgress) {
+		if (imageShip.isImageRun(await getRun(runId))) return imageShip.exportOnnx({ runId, variantId }, onProgress);
 		onProgress?.({ fraction: 0.05, label: 'Reading the model' });
 		const { run, model, onnx } = await load(runId, variantId);
 		onProgress?.({ fraction: 0.2, label: 'Writing the ONNX graph' });
@@ -85,6 +87,7 @@ export const shipExportHandlers: ShipExportApi = {
 
 	async exportTfjs({ runId, variantId = 'float32' }) {
 		const run = await getRun(runId);
+		if (imageShip.isImageRun(run)) return imageShip.exportTfjs({ runId, variantId });
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
 	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 		const stored = await getModel(run.modelId);
@@ -103,6 +106,7 @@ export const shipExportHandlers: ShipExportApi = {
 	async compressRun(request, onProgress) {
 		const started = performance.now();
 		const run = await getRun(request.runId);
+		if (imageShip.isImageRun(run)) return imageShip.compressRun(request, onProgress);
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be compressed.');
 		const stored = await getModel(run.modelId);
 		const { backend } = await ensureBackend();

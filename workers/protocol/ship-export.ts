@@ -32,6 +32,8 @@ export interface OnnxExportResult {
 	/** Graph inputs a caller feeds (raw values; the preprocessing is inside the graph). */
 	inputs: string[];
 	outputs: string[];
+	/** Image runs: how a picture becomes the graph's uint8 input (size, channels, scaling), as JSON. */
+	sidecar?: Blob;
 }
 
 export interface TfjsExportResult {

@@ -73,7 +73,11 @@ describe('ONNX export of an image run', () => {
 		await expect(checkExportable(artifacts)).rejects.toThrow(/grow \(UpSampling2D\)/);
 		const sidecar = imageSidecar({ artifacts, image: { height: 28, width: 28, channels: 1 }, classes: ['a', 'b'] });
 		expect(sidecar.input).toEqual({ name: 'pixels', dtype: 'uint8', layout: 'NHWC', shape: ['N', 28, 28, 1] });
-		expect(sidecar.scaling.divideBy).toBe(255);
+		expect(sidecar.scaling).toEqual({ divideBy: 255, range: [0, 1], insideModel: true });
+		const tfjs = imageSidecar({ artifacts, image: { height: 32, width: 32, channels: 3 }, classes: ['a'] }, 'tfjs');
+		expect(tfjs.input).toEqual({ name: 'image', dtype: 'float32', layout: 'NHWC', shape: ['N', 32, 32, 3] });
+		expect(tfjs.scaling.insideModel).toBe(false);
+		expect(tfjs.image.colour).toBe('rgb');
 		expect(sidecar.image.colour).toBe('grayscale');
 		expect(sidecar.classes).toEqual(['a', 'b']);
 	});

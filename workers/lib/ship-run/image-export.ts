@@ -25,27 +25,31 @@ export interface ImageRunModel {
 export interface ImageSidecar {
 	format: 'kiln-image-preprocessing';
 	version: 1;
-	input: { name: 'pixels'; dtype: 'uint8'; layout: 'NHWC'; shape: ['N', number, number, number] };
+	/** The ONNX file takes uint8 `pixels` and scales them itself; the tfjs model takes scaled floats. */
+	model: 'onnx' | 'tfjs';
+	input: { name: string; dtype: 'uint8' | 'float32'; layout: 'NHWC'; shape: ['N', number, number, number] };
 	image: { height: number; width: number; channels: number; colour: 'grayscale' | 'rgb' };
 	resize: string;
 	grayscale?: string;
-	scaling: { divideBy: 255; range: [0, 1]; insideGraph: true };
+	scaling: { divideBy: 255; range: [0, 1]; insideModel: boolean };
 	classes: string[];
-	outputs: { probabilities: string; label_index: string; label: string };
+	outputs: Record<string, string>;
 }
 
-export function imageSidecar(model: ImageRunModel): ImageSidecar {
+export function imageSidecar(model: ImageRunModel, form: 'onnx' | 'tfjs' = 'onnx'): ImageSidecar {
 	const { height, width, channels } = model.image;
+	const onnx = form === 'onnx';
 	return {
 		format: 'kiln-image-preprocessing',
 		version: 1,
-		input: { name: 'pixels', dtype: 'uint8', layout: 'NHWC', shape: ['N', height, width, channels] },
+		model: form,
+		input: { name: onnx ? 'pixels' : 'image', dtype: onnx ? 'uint8' : 'float32', layout: 'NHWC', shape: ['N', height, width, channels] },
 		image: { height, width, channels, colour: channels === 1 ? 'grayscale' : 'rgb' },
 		resize: `Crop the centre square of the picture, draw it onto a white ${width}×${height} canvas (bilinear), and take the bytes row by row.`,
 		...(channels === 1 ? { grayscale: 'luma = round(0.299 R + 0.587 G + 0.114 B)' } : {}),
-		scaling: { divideBy: 255, range: [0, 1], insideGraph: true },
+		scaling: { divideBy: 255, range: [0, 1], insideModel: onnx },
 		classes: model.classes,
-		outputs: { probabilities: 'float32 [N, classes], softmax of the logits', label_index: 'int64 [N]', label: 'string [N], the class name' }
+		outputs: onnx ? { probabilities: 'float32 [N, classes], softmax of the logits', label_index: 'int64 [N]', label: 'string [N], the class name' } : { logits: 'float32 [N, classes]: apply softmax; the class is classes[argmax]' }
 	};
 }
 

@@ -18,7 +18,7 @@ const ort = ortWeb as unknown as OrtRuntime;
 
 beforeAll(useWasm);
 
-const config: TrainConfig = { ...DEFAULT_CONFIG, batchSize: 32, learningRate: 0.001, seed: 3 };
+const config: TrainConfig = { ...DEFAULT_CONFIG, target: 'label', task: 'classification', features: [], batchSize: 32, learningRate: 0.001, seed: 3 };
 
 async function setup() {
 	const { set, source, labels, trainRows, testRows, trained, model } = await trainedFashionCnn();
