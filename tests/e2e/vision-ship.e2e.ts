@@ -5,7 +5,8 @@ import { audit } from './axe';
 import { createProject, openSection, waitForJob, watchForeignRequests } from './browser';
 
 // A tiny CNN trained on a slice of the shipped digits images, shipped: ONNX checked on the 359
-// holdout images in the page's worker, its sidecar, the trade-off table, and an int8 pick exported.
+// holdout images in the page's worker, its sidecar, the trade-off table, an int8 pick exported, and
+// the project bundle with the images imported back.
 
 /** Wait for the compression job to end, as long as its progress keeps moving (never a fixed sleep). */
 async function waitForCompression(p: Page): Promise<void> {
@@ -26,7 +27,7 @@ async function waitForCompression(p: Page): Promise<void> {
 	}
 }
 
-test('vision ship: a tiny CNN exports to ONNX (checked on the holdout images) and gets a measured trade-off table', async ({ browser }, testInfo) => {
+test('vision ship: a tiny CNN exports to ONNX (checked on the holdout images), gets a measured trade-off table, and its project bundle carries the images', async ({ browser }, testInfo) => {
 	const context = await browser.newContext({ acceptDownloads: true });
 	const foreign = watchForeignRequests(context);
 	const page = await context.newPage();
@@ -87,6 +88,19 @@ test('vision ship: a tiny CNN exports to ONNX (checked on the holdout images) an
 	await page.getByTestId('export-onnx').click();
 	await expect(check).toBeVisible();
 	expect(Number(await check.getAttribute('data-agreed'))).toBeGreaterThanOrEqual(0.9 * 359);
+
+	// The project bundle carries the images (format 2): export with rows, import as a new project.
+	await page.getByTestId('export-bundle').click();
+	await expect(page.getByTestId('bundle-ready')).toContainText('1 dataset with 1,797 rows, 1 run, 1 model');
+	const [bundleDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);
+	const bundlePath = testInfo.outputPath('digits.kiln.zip');
+	await bundleDownload.saveAs(bundlePath);
+	await page.getByRole('link', { name: 'Projects' }).click();
+	await page.getByTestId('bundle-input').setInputFiles(bundlePath);
+	await expect(page.getByTestId('bundle-imported')).toContainText('1 dataset with 1,797 rows, 1 run, 1 model');
+	await page.getByTestId('open-bundle-project').click();
+	await openSection(page, 'data');
+	await expect(page.getByTestId('image-summary')).toContainText('1,797 images · 10 classes');
 
 	expect(foreign).toEqual([]);
 	expect(errors).toEqual([]);
