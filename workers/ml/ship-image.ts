@@ -75,7 +75,7 @@ export const imageShip: Pick<ShipExportApi, 'exportOnnx' | 'exportTfjs' | 'compr
 			check,
 			inputs: signature.inputs.map((i) => i.name),
 			outputs: signature.outputs.map((o) => o.name),
-			sidecar: json(imageSidecar(model, 'onnx'))
+			imageSidecar: json(imageSidecar(model, 'onnx'))
 		};
 	},
 
