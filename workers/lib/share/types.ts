@@ -1,4 +1,4 @@
-import type { EpochRecord, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
+import type { EpochRecord, ImageDatasetMeta, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
 import type { ColumnKind, ColumnProfile } from '$workers/protocol';
 
 // ---- the compact model the minimal runtime runs ---------------------------------------------
@@ -144,6 +144,8 @@ export interface BundleDataset {
 	chunkCount: number;
 	bytes: number;
 	createdAt: number;
+	/** Image datasets (format 2): shape, classes, counts; chunks then hold [pixels, labels]. */
+	images?: ImageDatasetMeta;
 	/** The rows themselves; absent when the bundle carries only the dataset's description. */
 	chunks?: BundleChunk[];
 }
