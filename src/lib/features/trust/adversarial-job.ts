@@ -11,6 +11,8 @@ import { startEvaluation } from '../evaluate/evaluation';
 import { endFailedRun, onEvent } from '../train/training';
 import { holdRunLock } from '../train/run-locks';
 
+export { defaultCurveEpsilons } from './trust-figures';
+
 export type AdversarialSettings = Omit<Extract<RunVariant, { kind: 'adversarial' }>, 'kind' | 'baseRunId'>;
 export interface CurveSettings {
 	attack: AttackKind;
@@ -21,11 +23,6 @@ export interface CurveSettings {
 export const ADVERSARIAL_TITLE = 'Adversarially trained';
 /** Share of the job's bar for training; the two curves fill the rest. */
 const TRAINING_SHARE = 0.7;
-
-/** The ε values a curve checks by default: around the training ε, up to three times it. */
-export function defaultCurveEpsilons(epsilon: number): number[] {
-	return [0.5, 1, 2, 3].map((k) => Number((k * epsilon).toPrecision(3)));
-}
 
 /**
  * A run like `from` (same data, split, settings) adversarially trained, stored with its variant;
