@@ -27,8 +27,9 @@ describe('privacySweep on breast cancer', () => {
 		expect(result.baseline.metric).toBeGreaterThan(0.9);
 		expect(loud.metric).toBeGreaterThan(0.6);
 		expect(result.points.every((p) => p.samplesPerSecond > 0)).toBe(true);
-		expect(labels[0]).toMatch(/without privacy/);
-		expect(labels.some((l) => l.includes('σ = 0.8'))).toBe(true);
+		expect(labels[0]).toMatch(/σ = 0\.8 \(1 of 2\)/);
+		expect(labels.some((l) => l.includes('without privacy'))).toBe(true);
+		expect(labels.at(-1)).toBe('Done');
 
 		const again = await privacySweep(table, config, { ...request, noiseMultipliers: [0.8] });
 		expect(again.points[0].metric).toBe(loud.metric);
