@@ -61,6 +61,20 @@ test('adversarial training with its before/after curve, a small privacy trade-of
 	console.log(`trade-off: ${(await page.getByTestId('tradeoff-table').innerText()).replace(/\s+/g, ' ')}; ${await page.getByTestId('tradeoff-speed').innerText()}`);
 	found.push(...(await audit(page, 'privacy trade-off plot')));
 
+	// Dark, and at 390 px: both results stay inside the screen.
+	await page.emulateMedia({ colorScheme: 'dark' });
+	found.push(...(await audit(page, 'adversarial curve and trade-off, dark')));
+	await page.emulateMedia({ colorScheme: 'light' });
+	const size = page.viewportSize()!;
+	await page.setViewportSize({ width: 390, height: 844 });
+	found.push(...(await audit(page, 'adversarial curve and trade-off, 390 px')));
+	for (const id of ['adversarial-form', 'adversarial-result', 'tradeoff-form', 'tradeoff-result']) {
+		const { right, overflow } = await page.getByTestId(id).evaluate((el) => ({ right: el.getBoundingClientRect().right, overflow: el.scrollWidth - el.clientWidth }));
+		expect(right, id).toBeLessThanOrEqual(390);
+		expect(overflow, id).toBeLessThanOrEqual(0);
+	}
+	await page.setViewportSize(size);
+
 	// Kept: a reload shows both again.
 	await page.reload();
 	await expect(page.getByTestId('adversarial-result')).toBeVisible();
