@@ -220,17 +220,25 @@ export interface FairnessSection {
 	sensitiveAttribute: string;
 	/** Metric name → value per group, e.g. { accuracy: { female: 0.91, male: 0.93 } }. */
 	byGroup: Record<string, Record<string, number>>;
+	/** Key figures shown before the table, e.g. ['Demographic-parity difference', '0.12']. */
+	facts?: [string, string][];
 	notes?: string;
 }
 export interface RobustnessSection {
 	/** e.g. [{ perturbation: 'gaussian noise σ=0.1', metric: 'accuracy', value: 0.88 }] */
 	results: { perturbation: string; metric: string; value: number }[];
+	facts?: [string, string][];
 	notes?: string;
 }
 export interface PrivacySection {
 	epsilon: number;
 	delta: number;
 	mechanism?: string;
+	/** DP-SGD: per-example gradients clipped to this L2 norm. */
+	clipNorm?: number;
+	/** DP-SGD: Gaussian noise of noiseMultiplier × clipNorm per batch. */
+	noiseMultiplier?: number;
+	facts?: [string, string][];
 	notes?: string;
 }
 
