@@ -99,7 +99,8 @@ export function fromBundle(bundle: ReadBundle, newId: (prefix: string) => string
 		chunkRows: d.chunkRows,
 		chunkCount: d.chunkCount,
 		bytes: d.bytes,
-		createdAt: d.createdAt
+		createdAt: d.createdAt,
+		...(d.images ? { images: d.images } : {})
 	}));
 	const chunks: ChunkRecord[] = bundle.datasets.flatMap((d) => (d.chunks ?? []).map((c) => ({ datasetId: datasetIds.get(d.id)!, index: c.index, rowCount: c.rowCount, columns: c.columns })));
 

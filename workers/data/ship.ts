@@ -7,6 +7,7 @@ import { BUNDLE_LIMITS, readBundle, writeBundle } from '../lib/share/bundle';
 import { parameterCount } from '../lib/share/convert';
 import { defaultDemoConfig } from '../lib/share/demo-config';
 import { modelCard } from '../lib/share/model-card';
+import { trustCardSections } from '../lib/share/card-trust';
 import { createPredictor, type Predictor } from '../lib/share/runtime';
 import { decodeShareLink, makeSharePayload } from '../lib/share/share-link';
 import { measureShareLink } from '../lib/share/share-size';
@@ -69,7 +70,8 @@ function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord |
 		},
 		preprocessing: model?.preprocessing,
 		limitations: [imported, run.limitations ?? ''].filter(Boolean).join('\n\n') || undefined,
-		intendedUse: run.intendedUse
+		intendedUse: run.intendedUse,
+		...trustCardSections(run)
 	};
 }
 

@@ -1,5 +1,6 @@
 import type { EpochRecord, JobEvent, Table, TrainCheckpoint, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
 import { trainModel } from './train';
+import { trainClassic } from './model-lab/train-classic';
 
 export interface TrialOptions {
 	/** The checkpoint stored for this trial, if any (from its last finished job). */
@@ -26,6 +27,11 @@ export function trialScore(history: EpochRecord[], metric: TrialMetric): number 
 export async function runTrial(table: Table, request: TrialRequest, options: TrialOptions): Promise<TrialOutcome> {
 	const started = performance.now();
 	const emit = options.onEvent ?? (() => {});
+	if (request.config.classic) {
+		// A classic trial is one fit (boosting's rounds are in its config); a promotion refits with the same seed.
+		const result = await trainClassic(table, request.config, { onEvent: emit, signal: options.signal, progressInterval: 250 });
+		return { score: trialScore(result.history, request.metric), history: result.history, started: 'scratch', backend: result.backend, durationMs: performance.now() - started };
+	}
 	const stored = options.checkpoint;
 	if (stored && stored.epoch === request.budget) {
 		emit({ type: 'log', message: `Trial ${request.trialId} had already trained ${request.budget} epochs before the page was reloaded; its stored result is used.` });

@@ -14,6 +14,7 @@ import { loadOrt, ORT_LABEL } from './ort';
 import { refuseTextRun } from '../lib/text/text-run';
 import { exportPipelineRun, pipelineModel, refuseUnexportable } from './ship-pipeline';
 import { predictFileOnnx } from './ship-predict-file';
+import { imageShip } from './ship-image';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
@@ -83,6 +84,7 @@ export const shipExportHandlers: ShipExportApi = {
 	},
 
 	async exportOnnx({ runId, variantId = 'float32' }, onProgress) {
+		if (imageShip.isImageRun(await getRun(runId))) return imageShip.exportOnnx({ runId, variantId }, onProgress);
 		onProgress?.({ fraction: 0.05, label: 'Reading the model' });
 		const piped = await pipelineRun(runId);
 		if (piped) return exportPipelineRun(piped.run, piped.model, variantId, onProgress);
@@ -110,6 +112,7 @@ export const shipExportHandlers: ShipExportApi = {
 
 	async exportTfjs({ runId, variantId = 'float32' }) {
 		const run = await getRun(runId);
+		if (imageShip.isImageRun(run)) return imageShip.exportTfjs({ runId, variantId });
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
 	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 		const stored = await getModel(run.modelId);
@@ -128,6 +131,7 @@ export const shipExportHandlers: ShipExportApi = {
 	async compressRun(request, onProgress) {
 		const started = performance.now();
 		const run = await getRun(request.runId);
+		if (imageShip.isImageRun(run)) return imageShip.compressRun(request, onProgress);
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be compressed.');
 		if (run.config.classic) throw new KilnError('ExportError', 'Compression covers networks (MLP or linear layer) only; a classic model is exported to ONNX as it is.');
 		const stored = await getModel(run.modelId);

@@ -5,6 +5,7 @@ import { auditRunFairness } from '../lib/trust-run/fairness-run';
 import { robustnessOfRun } from '../lib/trust-run/robustness-run';
 import { trainVariant } from '../lib/trust-run/variant-train';
 import { checkLabels } from '../lib/trust-run/label-check';
+import { privacySweep } from '../lib/trust-run/privacy-sweep';
 import type { Preprocessing, TrainConfig, TrustApi } from '../protocol';
 import type { ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
@@ -52,5 +53,10 @@ export const trustHandlers: TrustApi = {
 		const table = await loadTable(await getDataset(datasetId));
 		await ensureBackend();
 		return checkLabels(table, config, { folds, seed, onProgress });
+	},
+	async privacySweep({ datasetId, config, ...request }, onProgress) {
+		const table = await loadTable(await getDataset(datasetId));
+		await ensureBackend();
+		return privacySweep(table, config, request, { onProgress });
 	}
 };

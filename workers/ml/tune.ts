@@ -1,17 +1,22 @@
 import { getDataset, getTrialCheckpoint, loadTable, saveTrialCheckpoint } from '$lib/db';
+import { booleanTargetAsClasses } from '../lib/train-table';
 import { errorMessage } from '$shared/errors';
 import { runTrial } from '../lib/trial';
 import type { Table, TuneApi } from '../protocol';
 import { ensureBackend } from './backend';
 
 /** A warm worker keeps the last table it read: consecutive trials of a search reuse it. */
-let cached: { datasetId: string; table: Table } | null = null;
+let cached: { datasetId: string; target: string; table: Table } | null = null;
 
 export const tuneHandlers: TuneApi = {
 	async trainTrial(request, onEvent) {
 		const { backend, note } = await ensureBackend();
 		onEvent({ type: 'backend', backend, note });
-		if (cached?.datasetId !== request.datasetId) cached = { datasetId: request.datasetId, table: await loadTable(await getDataset(request.datasetId)) };
+		if (cached?.datasetId !== request.datasetId || cached.target !== request.config.target) {
+			const dataset = await getDataset(request.datasetId);
+			// A yes/no target reads as its two classes, as the final training run reads it.
+			cached = { datasetId: request.datasetId, target: request.config.target, table: booleanTargetAsClasses(await loadTable(dataset), request.config.target, dataset.columns) };
+		}
 		const checkpoint = await getTrialCheckpoint(request.searchId, request.trialId);
 		return runTrial(cached.table, request, {
 			checkpoint,

@@ -35,6 +35,8 @@ export interface OnnxExportResult {
 	outputs: string[];
 	/** 'pipeline': a run trained through a recorded pipeline; the file is a zip of model.onnx (encoded features in) and pipeline.json. */
 	sidecar?: 'pipeline';
+	/** Image runs: how a picture becomes the graph's uint8 input (size, channels, scaling), as JSON. */
+	imageSidecar?: Blob;
 }
 
 export interface TfjsExportResult {
@@ -52,6 +54,10 @@ export interface CompressRequest {
 	fineTuneEpochs: number;
 	/** Timed repeats per latency figure (default 20). */
 	repeats?: number;
+	/** Shares of filters / units removed by structured pruning (then fine-tuned), e.g. [0.5]. */
+	structured?: number[];
+	/** Also measure each magnitude sparsity pruned in one shot, without fine-tuning. */
+	oneShot?: boolean;
 }
 
 export interface VariantRow {
@@ -72,6 +78,8 @@ export interface TradeoffTable {
 	settings: CompressRequest;
 	rows: VariantRow[];
 	durationMs: number;
+	/** Variants the model's layers do not allow (e.g. structured pruning through a depthwise conv). */
+	skipped?: { label: string; reason: string }[];
 }
 
 export interface ShipExportApi {

@@ -1,5 +1,5 @@
 import type { AttackNorm, DpEpochRecord, FairnessAudit, FairnessObjective, LabelSuspect, ThresholdResult } from '../lib/trust/types';
-import type { JobEvent, TrainConfig, TrainResult } from './training';
+import type { JobEvent, MetricName, TrainConfig, TrainResult } from './training';
 
 /** The Trust section's contract: private, reweighed and adversarial runs, audits, locking. */
 
@@ -38,7 +38,7 @@ export interface PrivacyRecord {
 export type RunVariant =
 	| { kind: 'private' }
 	| { kind: 'reweighed'; sensitive: string[]; positiveClass: string }
-	| { kind: 'adversarial'; norm: AttackNorm; epsilon: number; ratio: number; steps: number }
+	| { kind: 'adversarial'; norm: AttackNorm; epsilon: number; ratio: number; steps: number; /** The run whose config it retrained. */ baseRunId?: string }
 	| { kind: 'without-sensitive'; sensitive: string[] };
 
 export interface PrivateTrainRequest {
@@ -181,6 +181,56 @@ export interface LabelCheckResult {
 export interface TrustSummary {
 	fairness?: FairnessResult & { at: number };
 	robustness?: RobustnessResult & { at: number };
+	/** Adversarially trained runs: the same attack on the run it retrained and on itself. */
+	adversarial?: AdversarialComparison;
+}
+
+/** Accuracy against ε before (the base run) and after adversarial training, same attack and holdout. */
+export interface AdversarialComparison {
+	baseRunId: string;
+	attack: AttackKind;
+	norm: AttackNorm;
+	steps: number;
+	holdoutRows: number;
+	before: RobustnessResult['points'];
+	after: RobustnessResult['points'];
+	at: number;
+}
+
+// ---- privacy/accuracy trade-off -------------------------------------------------------------
+
+export interface PrivacySweepRequest {
+	datasetId: string;
+	config: TrainConfig;
+	clipNorm: number;
+	delta: number;
+	/** One seeded DP-SGD run per σ. */
+	noiseMultipliers: number[];
+}
+
+export interface PrivacySweepPoint {
+	noiseMultiplier: number;
+	/** Spent at the request's δ. */
+	epsilon: number;
+	/** Holdout accuracy (classification) or RMSE (regression). */
+	metric: number;
+	samplesPerSecond: number;
+}
+
+export interface PrivacySweepResult {
+	metricName: MetricName;
+	clipNorm: number;
+	delta: number;
+	epochs: number;
+	batchSize: number;
+	model: TrainConfig['model'];
+	seed: number;
+	trainRows: number;
+	holdoutRows: number;
+	/** The same config trained without privacy. */
+	baseline: { metric: number; samplesPerSecond: number };
+	points: PrivacySweepPoint[];
+	durationMs: number;
 }
 
 export interface TrustApi {
@@ -189,6 +239,7 @@ export interface TrustApi {
 	auditRunFairness(request: FairnessRequest, onProgress: (p: TrustProgress) => void): Promise<FairnessResult>;
 	robustnessOfRun(request: RobustnessRequest, onProgress: (p: TrustProgress) => void): Promise<RobustnessResult>;
 	checkLabels(request: LabelCheckRequest, onProgress: (p: TrustProgress) => void): Promise<LabelCheckResult>;
+	privacySweep(request: PrivacySweepRequest, onProgress: (p: TrustProgress) => void): Promise<PrivacySweepResult>;
 }
 
 // ---- encryption at rest ---------------------------------------------------------------------

@@ -9,10 +9,13 @@ export type { SearchSettings, SearchSpace, ParamSpec, ParamValue, Config as Tria
 /** What a trial is scored by: the validation loss, or the validation accuracy / RMSE, at its last epoch. */
 export type TrialMetric = 'valLoss' | 'valMetric';
 
+/** What a search tunes: a network (linear layer, MLP) or a classic family, named as the Train form names them. */
+export type TuneFamily = ModelKind | 'classic-linear' | 'tree' | 'forest' | 'boosting' | 'knn' | 'naive-bayes';
+
 /** Everything a search needs besides the base training config; stored with the search. */
 export interface SearchPlan {
 	search: SearchSettings;
-	family: ModelKind;
+	family: TuneFamily;
 	metric: TrialMetric;
 	/** Trials that train at once (each in its own worker). */
 	parallel: number;

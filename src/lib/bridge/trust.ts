@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { TrainResult, VariantTrainRequest, BackendChoice, LabelCheckRequest, LabelCheckResult, FairnessRequest, FairnessResult, JobEvent, LockProgress, PrivacyEpoch, PrivateTrainRequest, PrivateTrainResult, RobustnessRequest, RobustnessResult, TrustProgress } from '$workers/protocol';
+import type { TrainResult, VariantTrainRequest, BackendChoice, LabelCheckRequest, LabelCheckResult, FairnessRequest, FairnessResult, JobEvent, LockProgress, PrivacyEpoch, PrivateTrainRequest, PrivateTrainResult, RobustnessRequest, RobustnessResult, TrustProgress, PrivacySweepRequest, PrivacySweepResult } from '$workers/protocol';
 import { data, mlPool } from './workers';
 
 /** A DP-SGD run: a training job like any other, in a worker of the ML pool. */
@@ -35,6 +35,14 @@ export function robustnessCurve(request: RobustnessRequest, backend: () => Promi
 /** The flipped-label check of a dataset's training rows (its own small models, no stored run needed). */
 export function checkLabels(request: LabelCheckRequest, onProgress: (p: TrustProgress) => void, signal?: AbortSignal, onStart?: () => void): Promise<LabelCheckResult> {
 	return mlPool.run((api) => api.checkLabels(request, Comlink.proxy(onProgress)), signal, onStart);
+}
+
+/** The privacy/accuracy trade-off: one plain and several DP-SGD runs of one config, in a worker of the ML pool. */
+export function privacySweep(request: PrivacySweepRequest, backend: () => Promise<BackendChoice>, onProgress: (p: TrustProgress) => void, signal?: AbortSignal, onStart?: () => void): Promise<PrivacySweepResult> {
+	return mlPool.run(async (api) => {
+		await api.useBackend(await backend());
+		return api.privacySweep(request, Comlink.proxy(onProgress));
+	}, signal, onStart);
 }
 
 /** Locking and unlocking run in the data worker, one at a time with imports. */

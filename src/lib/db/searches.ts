@@ -2,6 +2,7 @@ import type { EpochRecord, SearchPlan, TrainCheckpoint, TrainConfig, TrialRecord
 import { KilnError } from '$shared/errors';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { SearchRecord, TrialRecordRow } from './schema';
+import { isFindSearch } from './find-searches';
 
 /**
  * Hyperparameter searches and their trials. A search's plan and base config are stored once;
@@ -35,7 +36,8 @@ export async function createSearch(input: { projectId: string; datasetId: string
 }
 
 export async function listSearches(projectId: string): Promise<Search[]> {
-	const searches = (await (await openKilnDb()).getAllFromIndex('searches', 'byProject', projectId)) as Search[];
+	// "Find a model" keeps its searches in the same store (src/lib/db/find-searches.ts): not Tune's.
+	const searches = ((await (await openKilnDb()).getAllFromIndex('searches', 'byProject', projectId)) as Search[]).filter((s) => !isFindSearch(s.settings));
 	return searches.sort((a, b) => b.createdAt - a.createdAt);
 }
 
@@ -125,7 +127,7 @@ export async function settleOrphanSearches(projectId: string, active: ReadonlySe
 	const db = await openKilnDb();
 	await atomically(db.transaction('searches', 'readwrite'), async (tx) => {
 		for (const search of await tx.store.index('byProject').getAll(projectId)) {
-			if (search.status === 'running' && !active.has(search.id)) await tx.store.put({ ...search, status: 'interrupted', error: 'The page was closed while this search ran; resume it to continue where it stopped.' });
+			if (search.status === 'running' && !active.has(search.id) && !isFindSearch(search.settings)) await tx.store.put({ ...search, status: 'interrupted', error: 'The page was closed while this search ran; resume it to continue where it stopped.' });
 		}
 	});
 }

@@ -2,11 +2,13 @@ import type { ClassicSpec, TrainConfig } from '$workers/protocol';
 
 /**
  * A run config for a classic family. The network-only settings get neutral values that pass the
- * shared checks (one "epoch", no early stopping) and are not used; the split settings and seed
+ * shared checks (one "epoch", no early stopping) and are not used; the split, balancing and seed
  * are the ones an MLP run would use, so the two compare on the same rows.
  */
-export function classicConfig(base: Pick<TrainConfig, 'target' | 'task' | 'features' | 'seed' | 'holdoutFraction' | 'validationFraction'>, classic: ClassicSpec): TrainConfig {
+export function classicConfig(base: Pick<TrainConfig, 'target' | 'task' | 'features' | 'seed' | 'holdoutFraction' | 'validationFraction' | 'split' | 'balance'>, classic: ClassicSpec): TrainConfig {
 	return {
+		...(base.split ? { split: base.split } : {}),
+		...(base.balance && base.balance !== 'none' ? { balance: base.balance } : {}),
 		target: base.target,
 		task: base.task,
 		features: base.features,

@@ -1,5 +1,6 @@
 import type { ModelArtifacts, ModelImportances, Preprocessing } from '$workers/protocol';
 import { classicFromArtifacts } from './artifacts';
+import type { FittedPipeline } from '$workers/lib/data/pipeline';
 import { featureGroups } from '$workers/lib/evaluate/groups';
 import { importances, predictClassic } from '$workers/lib/models';
 import type { ClassicModel } from '$workers/lib/models/types';
@@ -19,11 +20,24 @@ export function classicRawOutputs(model: ClassicModel, x: Float32Array, n: numbe
 	return out;
 }
 
-/** The model's own importances summed per original column (a one-hot block counts once), largest first; null for kNN and naive Bayes. */
-export function columnImportances(model: ClassicModel, prep: Preprocessing): ModelImportances | null {
+/** Encoded inputs per column: the built-in encoding's groups, or a fitted pipeline's feature blocks in matrix order. */
+function inputGroups(encoding: Preprocessing | FittedPipeline): { name: string; indices: number[] }[] {
+	if (!('format' in encoding)) return featureGroups(encoding);
+	let offset = 0;
+	return encoding.features.map((f) => {
+		const indices = f.names.map((_, i) => offset + i);
+		offset += f.names.length;
+		return { name: f.step.column, indices };
+	});
+}
+
+/** The model's own importances summed per original column (a one-hot block counts once, as do several encodings of one column), largest first; null for kNN and naive Bayes. */
+export function columnImportances(model: ClassicModel, encoding: Preprocessing | FittedPipeline): ModelImportances | null {
 	const raw = importances(model);
 	if (!raw) return null;
-	const columns = featureGroups(prep).map((g) => ({ name: g.name, value: g.indices.reduce((sum, i) => sum + raw[i], 0) }));
+	const sums = new Map<string, number>();
+	for (const g of inputGroups(encoding)) sums.set(g.name, (sums.get(g.name) ?? 0) + g.indices.reduce((sum, i) => sum + (raw[i] ?? 0), 0));
+	const columns = [...sums].map(([name, value]) => ({ name, value }));
 	columns.sort((a, b) => b.value - a.value);
 	const method = model.family === 'linear' ? 'coefficients' : model.family === 'boosting' ? 'gain' : 'impurity';
 	return { method, columns };

@@ -1,12 +1,15 @@
-import type { EpochRecord, JobEvent, Table, TrainConfig, TrainResult } from '$workers/protocol';
+import type { FoldResult, JobEvent, RunResult, Table, TrainConfig, TrainResult } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
+import type { Pipeline } from '$workers/lib/data/pipeline';
+import { leakageCheck } from '$workers/lib/data/split';
 import { fitClassic, modelBytes, unsuitableReason } from '$workers/lib/models';
-import type { ClassicModel } from '$workers/lib/models/types';
-import { finalMetrics, lossAndMetric } from '$workers/lib/scores';
-import { prepareTraining, type EncodedPart, type TrainingData } from '$workers/lib/train-data';
-import { validateConfig } from '$workers/lib/train';
+import type { ClassicFamily, ClassicModel, ClassicSpec } from '$workers/lib/models/types';
+import { finalMetrics } from '$workers/lib/scores';
+import { prepareParts, prepareTraining, type TrainingData } from '$workers/lib/train-data';
+import { summariseFolds, validateConfig } from '$workers/lib/train';
 import { classicToArtifacts } from './artifacts';
+import { learningCurve } from './classic-curve';
 import { classicRawOutputs, columnImportances } from './outputs';
 
 export interface ClassicTrainOptions {
@@ -14,56 +17,102 @@ export interface ClassicTrainOptions {
 	signal?: AbortSignal;
 	/** Minimum milliseconds between progress events. */
 	progressInterval?: number;
+	/** A recorded pipeline to fit on the training rows (absent: the built-in encoding). */
+	pipeline?: Pipeline;
 }
 
-/** Points on a forest's or boosting's learning curve (trees or rounds); each costs one prediction pass. */
-const CURVE_POINTS = 12;
+/** Families whose fit weighs rows (tree impurity, boosting gradients and hessians); the others balance by resampling. */
+const WEIGHTED: readonly ClassicFamily[] = ['tree', 'forest', 'boosting'];
 
 /**
- * Fit a classic family on exactly the split and preprocessing an MLP run with the same config
- * gets (train rows only; the validation rows give the curve, the holdout the final score), so
- * runs of every family compare on the same rows.
+ * Class weights for a family that takes no row weights become random oversampling to the largest
+ * class: both give every class the same total say in the fit (the weights scale each class to
+ * n/k, oversampling to the majority count), so "class weights" means the same for every family.
  */
-export async function trainClassic(table: Table, rawConfig: TrainConfig, options: ClassicTrainOptions = {}): Promise<TrainResult> {
-	const config = withConfigDefaults(rawConfig);
-	const spec = config.classic;
-	if (!spec) throw new KilnError('TrainingError', 'This run has no classic model family to fit.');
-	validateConfig(table, config);
-	const emit = options.onEvent ?? (() => {});
-	const started = performance.now();
-	const data = prepareTraining(table, config);
-	const { prep, train, validation, holdout, width, classes } = data;
+export function classicBalanceConfig(config: TrainConfig, family: ClassicFamily): { config: TrainConfig; note: string | null } {
+	if (config.balance !== 'class-weights' || WEIGHTED.includes(family)) return { config, note: null };
+	return { config: { ...config, balance: 'oversample' }, note: `Class weights: this family takes no row weights, so the minority classes' training rows are oversampled to the largest class instead (the same share of the fit per class).` };
+}
+
+type Fit = Pick<TrainingData, 'train' | 'width' | 'classes' | 'target'>;
+
+function fitOn(spec: ClassicSpec, part: Fit, config: TrainConfig, signal: AbortSignal | undefined, onProgress?: (fraction: number, message?: string) => void): ClassicModel {
+	const { train, width, classes } = part;
 	const reason = unsuitableReason(spec.family, { rows: train.rows.length, inputSize: width, task: config.task, classes, hasMissing: false });
 	if (reason) throw new KilnError('TrainingError', reason);
-	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
-	emit({ type: 'log', message: `Fitting on ${train.rows.length} rows, validating on ${validation.rows.length}, holding out ${holdout.rows.length} for the final score; ${width} inputs after encoding. Classic models run in plain JavaScript on typed arrays, whatever the compute backend.` });
+	// Fitting is synchronous; the signal is checked between trees / iterations inside it.
+	const model = fitClassic(spec, train.x, train.rows.length, width, train.y, config.task, classes, { seed: config.seed, signal, onProgress, ...(train.weights ? { sampleWeight: train.weights } : {}) });
+	if (signal?.aborted) throw new KilnError('AbortError', 'Training was cancelled.');
+	return model;
+}
 
+const headline = (metrics: FoldResult['metrics']) => (metrics.task === 'classification' ? `accuracy ${metrics.accuracy.toFixed(3)}, macro-F1 ${metrics.macroF1.toFixed(3)}` : `RMSE ${metrics.rmse.toFixed(3)}, R² ${metrics.r2.toFixed(3)}`);
+
+/**
+ * Fit a classic family on exactly the split, pipeline and balancing an MLP run with the same
+ * config gets: the encoding is fitted on the training rows only, the validation rows give the
+ * curve, the holdout the final score, so runs of every family compare on the same rows. A k-fold
+ * split first fits one model per fold (its encoding fitted on the other folds) and reports their
+ * mean ± std, then the final model as a holdout run does.
+ */
+export async function trainClassic(table: Table, rawConfig: TrainConfig, options?: Omit<ClassicTrainOptions, 'pipeline'>): Promise<TrainResult>;
+export async function trainClassic(table: Table, rawConfig: TrainConfig, options?: ClassicTrainOptions): Promise<RunResult>;
+export async function trainClassic(table: Table, rawConfig: TrainConfig, options: ClassicTrainOptions = {}): Promise<RunResult> {
+	const asked = withConfigDefaults(rawConfig);
+	const spec = asked.classic;
+	if (!spec) throw new KilnError('TrainingError', 'This run has no classic model family to fit.');
+	validateConfig(table, asked, options.pipeline);
+	if (asked.balance && asked.balance !== 'none' && asked.task !== 'classification') throw new KilnError('ValidationError', 'Class balancing applies to classification; choose "none" for a regression target.');
+	const { config, note: balanceNote } = classicBalanceConfig(asked, spec.family);
+	const emit = options.onEvent ?? (() => {});
+	const started = performance.now();
+	const data = prepareTraining(table, config, undefined, options.pipeline);
+	const { train, validation, holdout, width } = data;
+	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
+	if (balanceNote) emit({ type: 'log', message: balanceNote });
+	for (const note of data.notes) emit({ type: 'log', message: note });
+	if (data.balance) {
+		const { before, after, classes } = data.balance;
+		emit({ type: 'log', message: `Training rows per class before balancing: ${classes.map((c, i) => `${c} ${before[i]}`).join(', ')}; after: ${classes.map((c, i) => `${c} ${after[i]}`).join(', ')}.` });
+	}
+	const phases = data.folds.length + 1;
 	const interval = options.progressInterval ?? 100;
 	let lastProgress = -Infinity;
+	const progress = (phase: number) => (fraction: number, message?: string) => {
+		const now = performance.now();
+		if (now - lastProgress < interval && fraction < 1) return;
+		lastProgress = now;
+		emit({ type: 'stage', fraction: (0.9 * (phase + fraction)) / phases, label: `${phases > 1 ? (phase < phases - 1 ? `Fold ${phase + 1} of ${phases - 1}: ` : 'Final model: ') : ''}${message ?? `fitting ${Math.round(fraction * 100)} %`}` });
+	};
+
+	const folds: FoldResult[] = [];
+	for (const [f, rows] of data.folds.entries()) {
+		const part = prepareParts(table, config, { ...rows, holdout: new Int32Array(0) }, undefined, options.pipeline);
+		const model = fitOn(spec, part, config, options.signal, progress(f));
+		const metrics = finalMetrics(classicRawOutputs(model, part.validation.x, part.validation.rows.length), part.validation.y, part);
+		folds.push({ fold: f + 1, trainRows: part.train.rows.length, validationRows: part.validation.rows.length, metrics, bestEpoch: 1 });
+		emit({ type: 'log', message: `Fold ${f + 1} of ${data.folds.length}: fitted on ${part.train.rows.length} rows, ${headline(metrics)} on its ${part.validation.rows.length}.` });
+	}
+	const crossValidation = folds.length > 0 ? summariseFolds(folds) : undefined;
+	if (crossValidation) emit({ type: 'log', message: `Cross-validation over ${folds.length} folds: ${crossValidation.summary.map((s) => `${s.name} ${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`).join(', ')}. Now the final model on all non-holdout rows.` });
+
+	emit({ type: 'log', message: `Fitting on ${train.rows.length} rows, validating on ${validation.rows.length}, holding out ${holdout.rows.length} for the final score; ${width} inputs after ${options.pipeline ? 'the pipeline' : 'encoding'}. Classic models run in plain JavaScript on typed arrays, whatever the compute backend.` });
 	const fitStart = performance.now();
-	// Fitting is synchronous; the signal is checked between trees / iterations inside it.
-	const model = fitClassic(spec, train.x, train.rows.length, width, train.y, config.task, classes, {
-		seed: config.seed,
-		signal: options.signal,
-		onProgress: (fraction, message) => {
-			const now = performance.now();
-			if (now - lastProgress < interval && fraction < 1) return;
-			lastProgress = now;
-			emit({ type: 'stage', fraction: 0.9 * fraction, label: message ?? `Fitting: ${Math.round(fraction * 100)} %` });
-		}
-	});
+	const model = fitOn(spec, data, config, options.signal, progress(phases - 1));
 	const fitMs = performance.now() - fitStart;
 	for (const note of model.notes) emit({ type: 'log', message: note });
-	if (options.signal?.aborted) throw new KilnError('AbortError', 'Training was cancelled.');
 	emit({ type: 'stage', fraction: 0.92, label: 'Scoring the validation and holdout rows' });
 	const history = learningCurve(model, data);
 	for (const record of history) emit({ type: 'metric', metricName: config.task === 'classification' ? 'accuracy' : 'rmse', ...record });
-	const metrics = finalMetrics(classicRawOutputs(model, holdout.x, holdout.rows.length), holdout.y, prep);
-	const importances = columnImportances(model, prep);
+	const metrics = finalMetrics(classicRawOutputs(model, holdout.x, holdout.rows.length), holdout.y, data);
+	const importances = columnImportances(model, data.prep ?? data.fitted);
 	const iterations = model.family === 'boosting' ? model.iterations : 1;
-	const result: TrainResult = {
+	const inputs = data.fitted.inputs.map((c) => c.name).filter((name) => table.columns.some((c) => c.name === name));
+	const leak = inputs.length > 0 ? leakageCheck(table, inputs, Int32Array.from([...train.rows, ...validation.rows].filter((r) => r >= 0)), holdout.rows, 5) : null;
+	const result: RunResult = {
 		model: classicToArtifacts(model),
-		preprocessing: prep,
+		...(data.prep ? { preprocessing: data.prep } : {}),
+		...(options.pipeline ? { pipeline: data.fitted } : {}),
 		metrics,
 		history,
 		backend: 'cpu',
@@ -76,48 +125,12 @@ export async function trainClassic(table: Table, rawConfig: TrainConfig, options
 		bestEpoch: history.at(-1)?.epoch ?? 1,
 		stoppedEarly: model.family === 'boosting' && spec.family === 'boosting' && model.iterations < spec.params.maxIter,
 		...(importances ? { importances } : {}),
-		classicInfo: { family: model.family, modelBytes: modelBytes(model), notes: model.notes }
+		classicInfo: { family: model.family, modelBytes: modelBytes(model), notes: model.notes },
+		...(crossValidation ? { crossValidation } : {}),
+		...(leak ? { leakage: { holdoutRows: leak.holdoutRows, trainRows: leak.trainRows, examples: leak.examples } } : {}),
+		...(data.balance ? { balance: data.balance } : {}),
+		...(data.notes.length > 0 || balanceNote ? { notes: [...(balanceNote ? [balanceNote] : []), ...data.notes] } : {})
 	};
 	emit({ type: 'done' });
 	return result;
-}
-
-function scoreOn(model: ClassicModel, part: EncodedPart, data: TrainingData): { loss: number; metric: number } {
-	return lossAndMetric(classicRawOutputs(model, part.x, part.rows.length), part.y, data);
-}
-
-/**
- * The curve a run's chart draws: for a forest the scores after 1…all trees, for boosting after
- * 1…all rounds (x = trees or rounds, in `epoch`), for other families the one fitted model. The
- * training loss is taken on the first CURVE_ROWS training rows.
- */
-function learningCurve(model: ClassicModel, data: TrainingData): EpochRecord[] {
-	const stages = model.family === 'forest' ? model.trees.length : model.family === 'boosting' ? model.iterations : 1;
-	const points = stages <= CURVE_POINTS ? Array.from({ length: stages }, (_, i) => i + 1) : Array.from({ length: CURVE_POINTS }, (_, i) => Math.max(1, Math.round(((i + 1) * stages) / CURVE_POINTS)));
-	return [...new Set(points)].map((k) => {
-		const staged = truncate(model, k);
-		const train = scoreOn(staged, curveRows(data.train, data.width), data);
-		const validation = data.validation.rows.length > 0 ? scoreOn(staged, data.validation, data) : { loss: NaN, metric: NaN };
-		return { epoch: k, trainLoss: train.loss, valLoss: validation.loss, valMetric: validation.metric };
-	});
-}
-
-/** Rows of the training part the curve scores: at most CURVE_ROWS, evenly spread, so a big set's curve stays cheap. */
-const CURVE_ROWS = 5000;
-function curveRows(part: EncodedPart, width: number): EncodedPart {
-	const n = part.rows.length;
-	if (n <= CURVE_ROWS) return part;
-	// Every step-th row, so a file sorted by class or time is still covered end to end.
-	const step = n / CURVE_ROWS;
-	const pick = Int32Array.from({ length: CURVE_ROWS }, (_, i) => Math.floor(i * step));
-	const x = new Float32Array(CURVE_ROWS * width);
-	pick.forEach((r, i) => x.set(part.x.subarray(r * width, (r + 1) * width), i * width));
-	const y = part.y instanceof Int32Array ? Int32Array.from(pick, (r) => part.y[r]) : Float32Array.from(pick, (r) => part.y[r]);
-	return { rows: Int32Array.from(pick, (r) => part.rows[r]), x, y };
-}
-
-function truncate(model: ClassicModel, stages: number): ClassicModel {
-	if (model.family === 'forest' && stages < model.trees.length) return { ...model, trees: model.trees.slice(0, stages) };
-	if (model.family === 'boosting' && stages < model.iterations) return { ...model, trees: model.trees.slice(0, stages * model.columns), iterations: stages };
-	return model;
 }

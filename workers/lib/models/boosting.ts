@@ -26,7 +26,9 @@ export function fitBoosting(params: BoostingParams, x: Float32Array, n: number, 
 	const xt = take(x, d, train);
 	const yt = takeTargets(targets, train);
 	const data = binData(xt, nt, d, params.maxBins, options.seed);
-	const baseline = baselineOf(yt, task, columns);
+	// Row weights (class balancing) scale each row's gradient and hessian, and the baseline, as in scikit-learn.
+	const weight = options.sampleWeight ? Float64Array.from(train, (r) => options.sampleWeight![r]) : null;
+	const baseline = baselineOf(yt, task, columns, weight);
 	const raw = new Float64Array(nt * columns);
 	for (let i = 0; i < nt; i++) raw.set(baseline, i * columns);
 	const xv = valid ? take(x, d, valid) : null;
@@ -48,6 +50,14 @@ export function fitBoosting(params: BoostingParams, x: Float32Array, n: number, 
 	for (let it = 0; it < params.maxIter; it++) {
 		throwIfAborted(options.signal);
 		gradients(raw, yt, task, columns, g, h);
+		if (weight) {
+			for (let c = 0; c < columns; c++) {
+				for (let i = 0; i < nt; i++) {
+					g[c * nt + i] *= weight[i];
+					h[c * nt + i] *= weight[i];
+				}
+			}
+		}
 		for (let c = 0; c < columns; c++) {
 			const tree = grower.grow(g.subarray(c * nt, (c + 1) * nt), h.subarray(c * nt, (c + 1) * nt), raw, columns, c);
 			trees.push(tree);
@@ -89,21 +99,23 @@ function takeTargets(y: Int32Array | Float64Array, rows: Int32Array): Int32Array
 	return out;
 }
 
-function baselineOf(y: Int32Array | Float64Array, task: Task, columns: number): Float64Array {
+function baselineOf(y: Int32Array | Float64Array, task: Task, columns: number, weight: Float64Array | null): Float64Array {
 	const n = y.length;
+	let total = 0;
+	for (let i = 0; i < n; i++) total += weight ? weight[i] : 1;
 	if (task === 'regression') {
 		let mean = 0;
-		for (let i = 0; i < n; i++) mean += y[i];
-		return Float64Array.of(mean / n);
+		for (let i = 0; i < n; i++) mean += (weight ? weight[i] : 1) * y[i];
+		return Float64Array.of(mean / total);
 	}
 	const counts = new Float64Array(Math.max(columns, 2));
-	for (let i = 0; i < n; i++) counts[y[i]]++;
+	for (let i = 0; i < n; i++) counts[y[i]] += weight ? weight[i] : 1;
 	const clip = (p: number) => Math.min(Math.max(p, EPS), 1 - EPS);
 	if (columns === 1) {
-		const p = clip(counts[1] / n);
+		const p = clip(counts[1] / total);
 		return Float64Array.of(Math.log(p / (1 - p)));
 	}
-	return Float64Array.from(counts, (c) => Math.log(clip(c / n)));
+	return Float64Array.from(counts, (c) => Math.log(clip(c / total)));
 }
 
 /** Gradients and hessians, column-major: g[column × rows + row]. */

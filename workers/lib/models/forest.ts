@@ -65,7 +65,7 @@ export function fitForestTrees(
 		else counts.fill(1);
 		let m = 0;
 		for (let i = 0; i < n; i++) {
-			weight[i] = counts[i];
+			weight[i] = counts[i] * (options.sampleWeight ? options.sampleWeight[i] : 1);
 			if (counts[i] > 0) rows[m++] = i;
 		}
 		const grown = growCart(data, targets, rows.subarray(0, m), weight, settings, rng);

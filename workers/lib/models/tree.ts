@@ -27,14 +27,14 @@ export function cartTargets(y: Targets, n: number, task: Task, classes: number):
 	return task === 'classification' ? classTargets(y, n, classes) : valueTargets(y, n);
 }
 
-/** One CART tree on all rows with unit weights. */
+/** One CART tree on all rows, with unit weights unless the options give row weights. */
 export function fitTree(params: TreeParams, x: Float32Array, n: number, d: number, y: Targets, task: Task, classes: number, options: FitOptions): TreeModel {
 	checkMatrix(x, n, d);
 	const targets = cartTargets(y, n, task, classes);
 	const data = binData(x, n, d, params.maxBins, options.seed);
 	const rows = new Int32Array(n);
 	for (let i = 0; i < n; i++) rows[i] = i;
-	const grown = growCart(data, targets, rows, new Float64Array(n).fill(1), cartSettings(params, d, task, classes), createRng(options.seed));
+	const grown = growCart(data, targets, rows, options.sampleWeight ? Float64Array.from(options.sampleWeight) : new Float64Array(n).fill(1), cartSettings(params, d, task, classes), createRng(options.seed));
 	options.onProgress?.(1);
 	return { family: 'tree', task, inputSize: d, outputs: outputsFor(task, classes), notes: [], tree: grown.tree, gain: grown.gain };
 }

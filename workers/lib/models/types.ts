@@ -102,6 +102,8 @@ export interface FitOptions {
 	signal?: AbortSignal;
 	/** fraction in [0, 1]; called between trees / iterations / passes. */
 	onProgress?: (fraction: number, message?: string) => void;
+	/** Per-row weights (class balancing): the tree and the forest weigh impurity by row, boosting scales gradients and hessians. */
+	sampleWeight?: Float32Array;
 }
 
 /** Fields every fitted model carries. `outputs` is the class count (classification) or 1. */

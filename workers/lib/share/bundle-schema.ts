@@ -1,8 +1,8 @@
-import type { ClassicSpec, ColumnProfile, EpochRecord, Metrics, ModelKind, TrainConfig } from '$workers/protocol';
+import type { ClassicSpec, ColumnProfile, EpochRecord, ImageDatasetMeta, Metrics, ModelKind, Preprocessing, TrainConfig } from '$workers/protocol';
 import { CLASSIC_FAMILIES } from '$workers/lib/models/types';
 import { validateParams } from '$workers/lib/models/params';
 import type { BundleDataset, BundleProject, BundleRun, BundleRunStatus } from './types';
-import { LIMITS } from './validate-preprocessing';
+import { checkPreprocessing, checkTarget, LIMITS } from './validate-preprocessing';
 import type { Checker } from './validate';
 
 const DATE_ORDERS = ['ymd', 'dmy', 'mdy'] as const;
@@ -112,7 +112,9 @@ function checkProfile(c: Checker, value: unknown, path: string): ColumnProfile {
 /** Dataset metadata; the chunks are read separately against it. */
 export function checkDataset(c: Checker, value: unknown, path: string): Omit<BundleDataset, 'chunks'> {
 	const o = c.object(value, path, ['id', 'projectId', 'name', 'fileName', 'source', 'rowCount', 'columns', 'profile', 'chunkRows', 'chunkCount', 'bytes', 'createdAt'], [], 'keep');
-	const columns = c.array(o.columns, `${path}.columns`, LIMITS.features + 1, 1).map((col, i) => {
+	// An image dataset (format 2) has no columns: its chunks hold pixels and labels.
+	const isImages = o.images !== undefined;
+	const columns = c.array(o.columns, `${path}.columns`, isImages ? 0 : LIMITS.features + 1, isImages ? 0 : 1).map((col, i) => {
 		// The importer's column facts (meaning, boolean spelling, date order) travel as they were stored.
 		const e = c.object(col, `${path}.columns[${i}]`, ['name', 'kind'], ['categories', 'semantic', 'booleanLabels', 'dateOrder']);
 		const kind = c.oneOf(e.kind, `${path}.columns[${i}].kind`, ['numeric', 'categorical'] as const);
@@ -140,7 +142,8 @@ export function checkDataset(c: Checker, value: unknown, path: string): Omit<Bun
 		chunkRows: c.integer(o.chunkRows, `${path}.chunkRows`, 1, 2 ** 31 - 1),
 		chunkCount: c.integer(o.chunkCount, `${path}.chunkCount`, 0, 100_000),
 		bytes: c.integer(o.bytes, `${path}.bytes`, 0, 2 ** 52),
-		createdAt: time(c, o.createdAt, `${path}.createdAt`)
+		createdAt: time(c, o.createdAt, `${path}.createdAt`),
+		...(isImages ? { images: checkImages(c, o.images, `${path}.images`, c.integer(o.rowCount, `${path}.rowCount`, 0, 2 ** 31 - 1)) } : {})
 	};
 }
 
@@ -179,4 +182,50 @@ export function checkWeightSpecs(c: Checker, value: unknown, path: string): { sp
 		return { name: c.string(o.name, `${path}[${i}].name`, 1000, { min: 1 }), shape, dtype };
 	});
 	return { specs, bytes };
+}
+
+// ---- image datasets and image models (bundle format 2) ----------------------------------
+
+const IMAGE_SIDE = 1024;
+
+function channels(c: Checker, value: unknown, path: string): number {
+	const n = c.integer(value, path, 1, 3);
+	if (n === 2) c.fail(path, 'must be 1 (grayscale) or 3 (RGB)');
+	return n;
+}
+
+/** An image dataset's description (DatasetRecord.images): shape, classes and per-class counts. */
+export function checkImages(c: Checker, value: unknown, path: string, rowCount: number): ImageDatasetMeta {
+	const o = c.object(value, path, ['height', 'width', 'channels', 'classes', 'counts', 'skipped'], ['testStart']);
+	const classes = c.array(o.classes, `${path}.classes`, LIMITS.classes, 1).map((v, i) => c.string(v, `${path}.classes[${i}]`, LIMITS.labelChars, { min: 1 }));
+	c.unique(classes, `${path}.classes`);
+	const counts = c.array(o.counts, `${path}.counts`, classes.length, classes.length).map((n, i) => c.integer(n, `${path}.counts[${i}]`, 0, rowCount));
+	if (counts.reduce((a, b) => a + b, 0) !== rowCount) c.fail(`${path}.counts`, `add up to ${counts.reduce((a, b) => a + b, 0)}, but the dataset has ${rowCount} images`);
+	return defined({
+		height: c.integer(o.height, `${path}.height`, 1, IMAGE_SIDE),
+		width: c.integer(o.width, `${path}.width`, 1, IMAGE_SIDE),
+		channels: channels(c, o.channels, `${path}.channels`),
+		classes,
+		counts,
+		testStart: optional(o.testStart, (v) => c.integer(v, `${path}.testStart`, 0, rowCount)),
+		skipped: c.array(o.skipped, `${path}.skipped`, 100_000).map((s, i) => {
+			const e = c.object(s, `${path}.skipped[${i}]`, ['file', 'reason']);
+			return { file: c.string(e.file, `${path}.skipped[${i}].file`, TEXT), reason: c.string(e.reason, `${path}.skipped[${i}].reason`, TEXT) };
+		})
+	});
+}
+
+/** A model's preprocessing: an image model's (no features; uint8 image shape) or a table model's. */
+export function checkModelPreprocessing(c: Checker, value: unknown, path: string): Preprocessing {
+	const image = typeof value === 'object' && value !== null && 'image' in value;
+	if (!image) return checkPreprocessing(c, value, path);
+	const o = c.object(value, path, ['features', 'target', 'inputSize', 'image']);
+	c.array(o.features, `${path}.features`, 0);
+	const shape = c.object(o.image, `${path}.image`, ['height', 'width', 'channels']);
+	const imageShape = { height: c.integer(shape.height, `${path}.image.height`, 1, IMAGE_SIDE), width: c.integer(shape.width, `${path}.image.width`, 1, IMAGE_SIDE), channels: channels(c, shape.channels, `${path}.image.channels`) };
+	const inputSize = c.integer(o.inputSize, `${path}.inputSize`, 1, IMAGE_SIDE * IMAGE_SIDE * 3);
+	if (inputSize !== imageShape.height * imageShape.width * imageShape.channels) c.fail(`${path}.inputSize`, `is ${inputSize}, but ${imageShape.height}×${imageShape.width}×${imageShape.channels} images have ${imageShape.height * imageShape.width * imageShape.channels} values`);
+	const target = checkTarget(c, o.target, `${path}.target`);
+	if (target.task !== 'classification') c.fail(`${path}.target.task`, 'must be classification for an image model');
+	return { features: [], target, inputSize, image: imageShape };
 }

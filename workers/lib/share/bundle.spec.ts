@@ -72,10 +72,11 @@ describe('project bundle round trip', () => {
 	});
 });
 
-describe('format 1 fixture', () => {
+describe('format 1 fixture (upgraded to format 2, which adds image datasets)', () => {
 	it('keeps importing: project, 150 rows, the run with its card, and a model that still classifies iris', async () => {
 		const bundle = readBundle(fixture);
-		expect(bundle.manifest.formatVersion).toBe(1);
+		expect(bundle.manifest.formatVersion).toBe(BUNDLE_FORMAT_VERSION);
+		expect(bundle.upgraded).toEqual(['1 → 2']);
 		expect(bundle.project.name).toBe('Iris flowers');
 		const table = chunksTable(bundle.datasets[0]);
 		expect(table.rowCount).toBe(150);

@@ -2,8 +2,7 @@ import { zipSync, type Zippable } from 'fflate';
 import { KilnError } from '$shared/errors';
 import { checkTextRunModel, isTextRunTopology } from '$workers/lib/text/text-run';
 import type { BundleChunk, BundleData, BundleDataset, BundleManifest, BundleModel, BundleRun, ReadBundle } from './types';
-import { checkDataset, checkProject, checkRun, checkWeightSpecs } from './bundle-schema';
-import { checkPreprocessing } from './validate-preprocessing';
+import { checkDataset, checkModelPreprocessing, checkProject, checkRun, checkWeightSpecs } from './bundle-schema';
 import { Checker } from './validate';
 import { readZipDirectory, readZipEntry, type ZipEntry } from './zip-read';
 
@@ -13,6 +12,7 @@ import { readZipDirectory, readZipEntry, type ZipEntry } from './zip-read';
  *   project.json
  *   datasets/<i>/dataset.json           metadata (columns, profile, chunking)
  *   datasets/<i>/chunks/<k>/<c>.bin     column c of chunk k: Float64 values or Int32 codes, little-endian
+ *                                       (image datasets, format 2: 0.bin uint8 pixels NHWC, 1.bin Int32 labels)
  *   runs/<i>/run.json                   config, status, history, metrics
  *   runs/<i>/model-card.md              optional
  *   models/<i>/model.json               ids + tfjs topology + weight manifest
@@ -21,7 +21,7 @@ import { readZipDirectory, readZipEntry, type ZipEntry } from './zip-read';
  * Paths use list positions, never ids, so no stored id can steer a path.
  */
 export const BUNDLE_FORMAT = 'kiln-project-bundle';
-export const BUNDLE_FORMAT_VERSION = 1;
+export const BUNDLE_FORMAT_VERSION = 2;
 
 export const BUNDLE_LIMITS = {
 	maxZipBytes: 1024 ** 3,
@@ -37,11 +37,14 @@ export type BundleFiles = Map<string, Uint8Array>;
 export type BundleUpgrade = (files: BundleFiles, manifest: Record<string, unknown>) => void;
 
 /**
- * UPGRADES[n] rewrites a format-n bundle's files into format n+1 in place. Format 1 is the first
- * released, so there are none yet; a change to the layout adds a step here (never edits one) and a
- * fixture of the old format under fixtures/.
+ * UPGRADES[n] rewrites a format-n bundle's files into format n+1 in place. A change to the layout
+ * adds a step here (never edits one) and a fixture of the old format under fixtures/.
  */
-export const UPGRADES: Record<number, BundleUpgrade> = {};
+export const UPGRADES: Record<number, BundleUpgrade> = {
+	// Format 2 adds image datasets (and image models); a format-1 bundle has none, so its files
+	// are already valid format 2. The bump makes an older Kiln refuse an image bundle by name.
+	1: () => {}
+};
 
 const encoder = new TextEncoder();
 const json = (value: unknown) => encoder.encode(JSON.stringify(value));
@@ -137,9 +140,34 @@ class BundleReader {
 	}
 }
 
+/** An image dataset's chunks: [uint8 pixels, Int32 labels] each, labels within the classes. */
+function readImageChunks(r: BundleReader, meta: Omit<BundleDataset, 'chunks'>, i: number): BundleChunk[] {
+	const c = r.c;
+	const images = meta.images!;
+	const size = images.height * images.width * images.channels;
+	const chunks: BundleChunk[] = [];
+	let rows = 0;
+	for (let k = 0; k < meta.chunkCount; k++) {
+		const rowCount = Math.min(meta.chunkRows, meta.rowCount - rows);
+		const pixelsPath = `datasets/${i}/chunks/${k}/0.bin`;
+		const labelsPath = `datasets/${i}/chunks/${k}/1.bin`;
+		const pixels = r.buffer(pixelsPath);
+		if (pixels.byteLength !== rowCount * size) c.fail(`"${pixelsPath}"`, `has ${pixels.byteLength} bytes; ${rowCount} images of ${images.height}×${images.width}×${images.channels} need ${rowCount * size}`);
+		const labels = r.buffer(labelsPath);
+		if (labels.byteLength !== rowCount * 4) c.fail(`"${labelsPath}"`, `has ${labels.byteLength} bytes; ${rowCount} labels need ${rowCount * 4}`);
+		const codes = new Int32Array(labels);
+		for (let x = 0; x < codes.length; x++) if (codes[x] < 0 || codes[x] >= images.classes.length) c.fail(`"${labelsPath}"`, `image ${x + 1} has label ${codes[x]}, outside the ${images.classes.length} classes`);
+		chunks.push({ index: k, rowCount, columns: [pixels, labels] });
+		rows += rowCount;
+	}
+	if (rows !== meta.rowCount) c.fail(`datasets/${i}/dataset.json`, `declares ${meta.rowCount} images, but its ${meta.chunkCount} chunks of ${meta.chunkRows} hold ${rows}`);
+	return chunks;
+}
+
 function readChunks(r: BundleReader, meta: Omit<BundleDataset, 'chunks'>, i: number): BundleChunk[] | undefined {
 	const c = r.c;
 	if (!r.has(`datasets/${i}/chunks/0/0.bin`)) return undefined;
+	if (meta.images) return readImageChunks(r, meta, i);
 	const chunks: BundleChunk[] = [];
 	let rows = 0;
 	for (let k = 0; k < meta.chunkCount; k++) {
@@ -180,7 +208,7 @@ function readModel(r: BundleReader, i: number): BundleModel {
 		projectId: c.string(o.projectId, `${path}.projectId`, 128, { min: 1 }),
 		createdAt: c.number(o.createdAt, `${path}.createdAt`, { min: 0 }),
 		artifacts: { modelTopology: text ? text.modelTopology : (o.modelTopology as object), weightSpecs: specs, weightData },
-		preprocessing: text ? text.preprocessing : checkPreprocessing(c, r.json(prepPath), prepPath)
+		preprocessing: text ? text.preprocessing : checkModelPreprocessing(c, r.json(prepPath), prepPath)
 	};
 }
 

@@ -14,6 +14,7 @@ const NOT_STATED = 'Not stated';
 const p = (text: string): Block => ({ kind: 'p', text });
 const num = (v: number, digits = 3) => (Number.isInteger(v) ? v.toLocaleString('en-US') : Number(v.toPrecision(digits)).toString());
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+const factsOf = (items: [string, string][] | undefined): Block[] => (items && items.length > 0 ? [{ kind: 'facts', items }] : []);
 
 function familyText(config: TrainConfig): string {
 	if (config.classic) return classicCardText(config.classic, config.task);
@@ -143,15 +144,21 @@ function sections(input: ModelCardInput): Section[] {
 	out.push({
 		title: 'Fairness',
 		blocks: f
-			? [p(`Metrics by "${f.sensitiveAttribute}":`), { kind: 'table', head: ['Metric', ...groups], rows: Object.entries(f.byGroup).map(([metric, g]) => [metric, ...groups.map((k) => (g[k] === undefined ? '–' : num(g[k], 4)))]) }, ...(f.notes ? [p(f.notes)] : [])]
-			: [p('Not assessed for this model.')]
+			? [...factsOf(f.facts), p(`Metrics by "${f.sensitiveAttribute}":`), { kind: 'table', head: ['Metric', ...groups], rows: Object.entries(f.byGroup).map(([metric, g]) => [metric, ...groups.map((k) => (g[k] === undefined ? '–' : num(g[k], 4)))]) }, ...(f.notes ? [p(f.notes)] : [])]
+			: [p('No fairness audit was run for this model.')]
 	});
 	const r = input.robustness;
-	out.push({ title: 'Robustness', blocks: r ? [{ kind: 'table', head: ['Perturbation', 'Metric', 'Value'], rows: r.results.map((x) => [x.perturbation, x.metric, num(x.value, 4)]) }, ...(r.notes ? [p(r.notes)] : [])] : [p('Not assessed for this model.')] });
+	out.push({ title: 'Robustness', blocks: r ? [...factsOf(r.facts), { kind: 'table', head: ['Perturbation', 'Metric', 'Value'], rows: r.results.map((x) => [x.perturbation, x.metric, num(x.value, 4)]) }, ...(r.notes ? [p(r.notes)] : [])] : [p('No robustness test was run for this model.')] });
 	const pv = input.privacy;
 	out.push({
 		title: 'Privacy',
-		blocks: pv ? [p(`Trained with differential privacy${pv.mechanism ? ` (${pv.mechanism})` : ''}: ε = ${num(pv.epsilon, 4)}, δ = ${pv.delta.toExponential(1)}.`), ...(pv.notes ? [p(pv.notes)] : [])] : [p('No differential-privacy guarantee was recorded for this training run.')]
+		blocks: pv
+			? [
+					p(`Trained with differential privacy${pv.mechanism ? ` (${pv.mechanism})` : ''}: ε = ${num(pv.epsilon, 4)}, δ = ${pv.delta.toExponential(1)}.`),
+					...factsOf([...(pv.clipNorm !== undefined ? [['Clipping norm C', num(pv.clipNorm, 4)] as [string, string]] : []), ...(pv.noiseMultiplier !== undefined ? [['Noise multiplier σ', num(pv.noiseMultiplier, 4)] as [string, string]] : []), ...(pv.facts ?? [])]),
+					...(pv.notes ? [p(pv.notes)] : [])
+				]
+			: [p('Not trained with differential privacy: no privacy guarantee (ε, δ) holds for this model.')]
 	});
 	const own = input.limitations?.trim();
 	out.push({ title: 'Limitations', blocks: [...(own ? [p(own)] : []), { kind: 'bullets', items: kilnLimitations(input) }] });

@@ -1,4 +1,4 @@
-import type { EpochRecord, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
+import type { EpochRecord, ImageDatasetMeta, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
 import type { ColumnKind, ColumnProfile } from '$workers/protocol';
 
 // ---- the compact model the minimal runtime runs ---------------------------------------------
@@ -144,6 +144,8 @@ export interface BundleDataset {
 	chunkCount: number;
 	bytes: number;
 	createdAt: number;
+	/** Image datasets (format 2): shape, classes, counts; chunks then hold [pixels, labels]. */
+	images?: ImageDatasetMeta;
 	/** The rows themselves; absent when the bundle carries only the dataset's description. */
 	chunks?: BundleChunk[];
 }
@@ -218,17 +220,25 @@ export interface FairnessSection {
 	sensitiveAttribute: string;
 	/** Metric name → value per group, e.g. { accuracy: { female: 0.91, male: 0.93 } }. */
 	byGroup: Record<string, Record<string, number>>;
+	/** Key figures shown before the table, e.g. ['Demographic-parity difference', '0.12']. */
+	facts?: [string, string][];
 	notes?: string;
 }
 export interface RobustnessSection {
 	/** e.g. [{ perturbation: 'gaussian noise σ=0.1', metric: 'accuracy', value: 0.88 }] */
 	results: { perturbation: string; metric: string; value: number }[];
+	facts?: [string, string][];
 	notes?: string;
 }
 export interface PrivacySection {
 	epsilon: number;
 	delta: number;
 	mechanism?: string;
+	/** DP-SGD: per-example gradients clipped to this L2 norm. */
+	clipNorm?: number;
+	/** DP-SGD: Gaussian noise of noiseMultiplier × clipNorm per batch. */
+	noiseMultiplier?: number;
+	facts?: [string, string][];
 	notes?: string;
 }
 

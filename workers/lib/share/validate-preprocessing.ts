@@ -24,7 +24,7 @@ function feature(c: Checker, value: unknown, path: string): FeatureTransform {
 	return { name: c.string(o.name, `${path}.name`, LIMITS.nameChars, { min: 1 }), kind, categories, fill };
 }
 
-function target(c: Checker, value: unknown, path: string): TargetTransform {
+export function checkTarget(c: Checker, value: unknown, path: string): TargetTransform {
 	const task = c.oneOf(c.object(value, path, ['task'], ['name', 'classes', 'mean', 'std']).task, `${path}.task`, ['classification', 'regression'] as const);
 	if (task === 'classification') {
 		const o = c.object(value, path, ['name', 'task', 'classes']);
@@ -41,7 +41,7 @@ export function checkPreprocessing(c: Checker, value: unknown, path = 'preproces
 	const o = c.object(value, path, ['features', 'target', 'inputSize']);
 	const features = c.array(o.features, `${path}.features`, LIMITS.features, 1).map((f, i) => feature(c, f, `${path}.features[${i}]`));
 	c.unique(features.map((f) => f.name), `${path}.features`);
-	const t = target(c, o.target, `${path}.target`);
+	const t = checkTarget(c, o.target, `${path}.target`);
 	if (features.some((f) => f.name === t.name)) c.fail(`${path}.target.name`, `"${t.name.slice(0, 40)}" is also a feature`);
 	const inputSize = c.integer(o.inputSize, `${path}.inputSize`, 1, LIMITS.inputs);
 	const width = features.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0);

@@ -1,11 +1,12 @@
 import type { CompressRequest, ModelArtifacts, Table, TrainConfig, VariantRow } from '$workers/protocol';
-import { KilnError } from '$shared/errors';
+import { isKind, KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import { modelInputs } from '$workers/lib/model-input';
 import { splitFor } from '$workers/lib/train-data';
-import { measureModel, pruneMagnitude, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime } from '$workers/lib/ship';
+import { measureModel, pruneMagnitude, pruneStructured, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime } from '$workers/lib/ship';
 import { modelOnnx, type RunModel } from './export-run';
 import { float16Onnx } from './float16-onnx';
+import { pruneOneShot } from './prune-one-shot';
 
 /**
  * The variants of a run's model for the trade-off table — the original, float16 weights (tfjs
@@ -27,6 +28,8 @@ export interface EncodedPart {
 	rows: Int32Array;
 	x: Float32Array;
 	y: Int32Array | Float32Array;
+	/** One row's shape as the model takes it when not flat (images: [height, width, channels]). */
+	shape?: number[];
 }
 
 /** The run's training and holdout rows, encoded with its fitted preprocessing (split replayed from the seed). */
@@ -46,6 +49,8 @@ export function checkCompressRequest(request: CompressRequest): void {
 	if (!Number.isInteger(request.fineTuneEpochs) || request.fineTuneEpochs < 1 || request.fineTuneEpochs > 200) throw new KilnError('ValidationError', 'Fine-tuning epochs must be a whole number from 1 to 200.');
 	if (request.sparsities.length > 5) throw new KilnError('ValidationError', 'Pick at most 5 sparsities.');
 	for (const s of request.sparsities) if (!(s > 0 && s <= MAX_SPARSITY)) throw new KilnError('ValidationError', `Sparsity ${s} is out of range: use a share of zeros above 0 and at most ${MAX_SPARSITY}.`);
+	if ((request.structured?.length ?? 0) > 3) throw new KilnError('ValidationError', 'Pick at most 3 structured pruning shares.');
+	for (const f of request.structured ?? []) if (!(f > 0 && f < 1)) throw new KilnError('ValidationError', `Structured pruning share ${f} is out of range: remove more than 0 and less than all of the filters.`);
 }
 
 const percent = (s: number) => `${Math.round(s * 100)}%`;
@@ -56,6 +61,8 @@ export interface CompressOptions {
 	onProgress?: (fraction: number, label: string) => void;
 	/** Called with each variant as soon as it is measured (the worker stores it). */
 	onVariant?: (variant: Variant, row: VariantRow) => Promise<void> | void;
+	/** A variant the model's layers do not allow (e.g. structured pruning through a depthwise conv). */
+	onSkip?: (label: string, reason: string) => void;
 }
 
 /** Build and measure every variant, in table order. */
@@ -65,7 +72,8 @@ export async function compressRun(model: RunModel, config: TrainConfig, split: {
 	const target = model.preprocessing.target;
 	const task = target.task;
 	const sparsities = [...new Set(request.sparsities)].sort((a, b) => a - b);
-	const total = 3 + 2 * sparsities.length;
+	const structured = [...new Set(request.structured ?? [])].sort((a, b) => a - b);
+	const total = 3 + (request.oneShot ? 3 : 2) * sparsities.length + structured.length;
 	let done = 0;
 	const progress = (label: string, within = 0) => options.onProgress?.(Math.min(0.99, (done + within) / total), label);
 	const rows: VariantRow[] = [];
@@ -80,6 +88,7 @@ export async function compressRun(model: RunModel, config: TrainConfig, split: {
 			targetStd: target.task === 'regression' ? target.std : 1,
 			ort: options.ort,
 			ortBackend: options.ortBackend,
+			rowShape: split.holdout.shape,
 			repeats: request.repeats ?? 20,
 			warmup: 3
 		});
@@ -96,6 +105,10 @@ export async function compressRun(model: RunModel, config: TrainConfig, split: {
 	await measure({ id: 'int8', label: 'int8 weights', artifacts: quantizeTfjs(model.artifacts, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(float) });
 	for (const sparsity of sparsities) {
 		const name = `${percent(sparsity)} pruned`;
+		if (request.oneShot) {
+			const once = await pruneOneShot(model.artifacts, sparsity);
+			await measure({ id: `pruned-${Math.round(sparsity * 100)}-once`, label: `${name}, no fine-tuning`, artifacts: once, onnx: await modelOnnx({ artifacts: once }) });
+		}
 		progress(`Pruning to ${percent(sparsity)} zeros while fine-tuning`);
 		const pruned = await pruneMagnitude(model.artifacts, split.train.x, split.train.y, {
 			targetSparsity: sparsity,
@@ -111,6 +124,27 @@ export async function compressRun(model: RunModel, config: TrainConfig, split: {
 		const id = `pruned-${Math.round(sparsity * 100)}`;
 		await measure({ id, label: name, artifacts: pruned.model, onnx: prunedOnnx });
 		await measure({ id: `${id}-int8`, label: `${name} + int8`, artifacts: quantizeTfjs(pruned.model, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(prunedOnnx) });
+	}
+	for (const fraction of structured) {
+		const label = `${percent(fraction)} of filters / units removed`;
+		progress(`Removing ${percent(fraction)} of filters and units, then fine-tuning`);
+		try {
+			const smaller = await pruneStructured(model.artifacts, split.train.x, split.train.y, {
+				fraction,
+				epochs: request.fineTuneEpochs,
+				batchSize: config.batchSize,
+				learningRate: config.learningRate,
+				l2: config.l2,
+				seed: config.seed,
+				task,
+				onEpoch: (e) => progress(`Structured pruning ${percent(fraction)}: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
+			});
+			await measure({ id: `structured-${Math.round(fraction * 100)}`, label, artifacts: smaller.model, onnx: await modelOnnx({ artifacts: smaller.model }) });
+		} catch (error) {
+			if (!isKind(error, 'TrainingError')) throw error;
+			options.onSkip?.(label, (error as Error).message);
+			done++;
+		}
 	}
 	options.onProgress?.(1, 'Done');
 	return rows;

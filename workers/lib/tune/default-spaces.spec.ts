@@ -4,7 +4,7 @@ import { validateSpace } from './space';
 
 describe('default search spaces', () => {
 	it('has a valid default space for every family the lead named', () => {
-		for (const family of ['linear', 'mlp', 'tree', 'forest', 'boosting', 'knn', 'naive-bayes']) {
+		for (const family of ['linear', 'mlp', 'classic-linear', 'tree', 'forest', 'boosting', 'knn', 'naive-bayes']) {
 			expect(() => validateSpace(DEFAULT_SPACES[family].space)).not.toThrow();
 		}
 		const copy = familyDefaults('mlp');

@@ -13,7 +13,9 @@ export interface FamilyDefaults {
 	space: SearchSpace;
 	/**
 	 * What ASHA may cut short: epochs for networks, boosting rounds for boosting; null when the
-	 * model is fitted in one go (trees, k-NN, naive Bayes), where only plain search applies.
+	 * model is fitted in one go (trees, k-NN, naive Bayes, the solver-fitted linear model), where
+	 * only plain search applies. The classic families' parameter names are their params' keys
+	 * (workers/lib/models/types.ts); what a space leaves out keeps the family's default.
 	 */
 	budget: { unit: 'epochs' | 'rounds'; min: number; max: number } | null;
 }
@@ -40,6 +42,15 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 		},
 		budget: { unit: 'epochs', min: 3, max: 81 }
 	},
+	'classic-linear': {
+		space: {
+			penalty: { type: 'categorical', choices: ['l2', 'l1', 'elasticnet'] },
+			/** Penalty strength on the mean loss (1/(C·rows) in scikit-learn's terms); a log range. */
+			alpha: { type: 'float', low: 1e-5, high: 1, log: true },
+			l1Ratio: { type: 'float', low: 0.05, high: 0.95 }
+		},
+		budget: null
+	},
 	tree: {
 		space: {
 			maxDepth: { type: 'int', low: 2, high: 16 },
@@ -50,7 +61,7 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 	},
 	forest: {
 		space: {
-			nEstimators: { type: 'int', low: 20, high: 300, log: true },
+			nTrees: { type: 'int', low: 20, high: 200, log: true },
 			maxDepth: { type: 'int', low: 3, high: 20 },
 			minSamplesLeaf: { type: 'int', low: 1, high: 32, log: true },
 			/** Share of the features tried at each split. */
@@ -62,28 +73,23 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 	boosting: {
 		space: {
 			learningRate: { type: 'float', low: 0.01, high: 0.3, log: true },
-			maxDepth: { type: 'int', low: 2, high: 8 },
-			minChildWeight: { type: 'float', low: 1, high: 32, log: true },
-			subsample: { type: 'float', low: 0.5, high: 1 },
-			colsampleByTree: { type: 'float', low: 0.5, high: 1 },
-			l2: { type: 'float', low: 1e-3, high: 10, log: true }
+			maxLeafNodes: { type: 'int', low: 4, high: 64, log: true },
+			minSamplesLeaf: { type: 'int', low: 2, high: 64, log: true },
+			l2Regularization: { type: 'float', low: 1e-3, high: 10, log: true }
 		},
 		budget: { unit: 'rounds', min: 10, max: 270 }
 	},
 	knn: {
 		space: {
 			k: { type: 'int', low: 1, high: 64, log: true },
-			weights: { type: 'categorical', choices: ['uniform', 'distance'] },
-			metric: { type: 'categorical', choices: ['euclidean', 'manhattan'] }
+			weights: { type: 'categorical', choices: ['uniform', 'distance'] }
 		},
 		budget: null
 	},
 	'naive-bayes': {
 		space: {
 			/** Gaussian NB: share of the largest variance added to every variance (scikit-learn's var_smoothing). */
-			varSmoothing: { type: 'float', low: 1e-12, high: 1e-3, log: true },
-			/** Additive (Laplace) smoothing for categorical features. */
-			alpha: { type: 'float', low: 1e-3, high: 10, log: true }
+			varSmoothing: { type: 'float', low: 1e-12, high: 1e-3, log: true }
 		},
 		budget: null
 	}

@@ -24,6 +24,8 @@ export class ShipExportState {
 	onnx = $state.raw<OnnxExportResult | null>(null);
 	onnxProgress = $state.raw<ShipProgress | null>(null);
 	readonly onnxFile = new Download();
+	/** Image runs: the pre-processing sidecar beside the .onnx file. */
+	readonly sidecarFile = new Download();
 	readonly onnxAction = new Action();
 	tfjs = $state.raw<TfjsExportResult | null>(null);
 	readonly tfjsFile = new Download();
@@ -85,6 +87,7 @@ export class ShipExportState {
 		this.onnx = null;
 		this.tfjs = null;
 		this.onnxFile.clear();
+		this.sidecarFile.clear();
 		this.tfjsFile.clear();
 		this.onnxAction.error = null;
 		this.tfjsAction.error = null;
@@ -104,6 +107,7 @@ export class ShipExportState {
 		if (!result) return;
 		this.onnx = result;
 		this.onnxFile.set(result.file, `${this.fileBase()}${variantId === 'float32' ? '' : `-${variantId}`}${result.sidecar === 'pipeline' ? '-onnx.zip' : '.onnx'}`, result.bytes);
+		if (result.imageSidecar) this.sidecarFile.set(result.imageSidecar, `${this.fileBase()}.preprocessing.json`);
 	}
 
 	cancelOnnx(): void {
@@ -128,7 +132,8 @@ export class ShipExportState {
 		if (!run?.modelId) return undefined;
 		const running = compressJob(run);
 		if (running?.active) return running;
-		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs };
+		// Image runs also get the one-shot (no fine-tuning) and whole-filter rows: CNNs differ most there.
+		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs, ...(run.config.vision ? { oneShot: true, structured: [0.5] } : {}) };
 		const job = jobs.add('compress', run.projectId, `Compress ${describeModel(run.config)} on “${run.config.target}”`);
 		job.runId = run.id;
 		this.variantId = 'float32';
@@ -163,6 +168,7 @@ export class ShipExportState {
 	dispose(): void {
 		this.cancelOnnx();
 		this.onnxFile.clear();
+		this.sidecarFile.clear();
 		this.tfjsFile.clear();
 	}
 }

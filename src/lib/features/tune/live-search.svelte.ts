@@ -5,7 +5,7 @@ import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import type { SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
 import { runSearch } from './search-runner';
-import { trialConfig } from './trial-config';
+import { familyLabel, trialConfig } from './trial-config';
 
 const LOCK_PREFIX = 'kiln-search-';
 
@@ -76,7 +76,7 @@ export const live = new LiveSearches();
  * it changes, the search's status stored at the end (done, cancelled, or failed with why).
  */
 export function runLiveSearch(search: Search, state: SearchState, histories: Record<number, EpochRecord[]> = {}, note?: string): LiveSearch {
-	const job = jobs.add('tune', search.projectId, `Search: ${state.settings.maxTrials} trials of ${search.settings.family === 'mlp' ? 'MLP' : search.settings.family}`);
+	const job = jobs.add('tune', search.projectId, `Search: ${state.settings.maxTrials} trials of ${search.settings.family === 'mlp' ? 'MLP' : familyLabel(search.settings.family)}`);
 	job.status = 'running';
 	const ls = new LiveSearch(search, job, state, histories);
 	live.add(ls);

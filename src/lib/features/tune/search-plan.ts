@@ -1,13 +1,13 @@
 import { parseInteger, parseNumber } from '$shared/number';
 import { DEFAULT_CONFIG, withConfigDefaults } from '$shared/train-config';
 import { familyDefaults, validateSettings } from '$workers/lib/tune';
-import type { ModelKind, SearchPlan, TrainConfig, TrialMetric } from '$workers/protocol';
+import type { SearchPlan, TrainConfig, TrialMetric, TuneFamily } from '$workers/protocol';
 import { rowsFromSpace, spaceFromRows, type ParamRow } from './space-form';
 import { metricChoices } from './trial-config';
 
 /** The search form as typed. */
 export interface SearchForm {
-	family: ModelKind;
+	family: TuneFamily;
 	rows: ParamRow[];
 	sampler: 'grid' | 'random' | 'tpe';
 	gridPoints: string;
@@ -24,9 +24,11 @@ export interface SearchForm {
 }
 
 /** A family's default space and budgets; ASHA's top rung is kept short enough for a browser tab. */
-export function defaultForm(family: ModelKind, task: TrainConfig['task'], slots: number): SearchForm {
+export function defaultForm(family: TuneFamily, task: TrainConfig['task'], slots: number): SearchForm {
 	const defaults = familyDefaults(family);
 	const budget = defaults.budget ?? { min: 3, max: 27 };
+	// Boosting rounds are cheap next to epochs: its top rung stays at 3 × 3 × its minimum.
+	const top = defaults.budget?.unit === 'rounds' ? budget.min * 9 : 27;
 	return {
 		family,
 		rows: rowsFromSpace(defaults.space),
@@ -35,8 +37,8 @@ export function defaultForm(family: ModelKind, task: TrainConfig['task'], slots:
 		asha: defaults.budget !== null,
 		eta: '3',
 		minEpochs: String(budget.min),
-		maxEpochs: String(Math.min(budget.max, 27)),
-		epochs: '30',
+		maxEpochs: String(Math.min(budget.max, top)),
+		epochs: defaults.budget?.unit === 'rounds' ? '100' : '30',
 		trials: '16',
 		metric: 'valLoss',
 		direction: metricChoices(task)[0].direction,
@@ -75,7 +77,10 @@ export function planFromForm(form: SearchForm, slots: number): { plan: SearchPla
 	const parallel = whole(form.parallel, 'parallel', 1, Math.max(1, slots));
 	const seed = whole(form.seed, 'seed', 0, 2 ** 31 - 1);
 	let scheduler: SearchPlan['search']['scheduler'];
-	if (form.asha) {
+	if (familyDefaults(form.family).budget === null) {
+		// Fitted in one go: one job per trial, its budget unused.
+		scheduler = { kind: 'plain', budget: 1 };
+	} else if (form.asha) {
 		const eta = parseNumber(form.eta);
 		if (eta === undefined || eta < 2 || eta > 10) problems.eta = 'A number from 2 to 10 (3 keeps a third of each rung).';
 		const min = whole(form.minEpochs, 'minEpochs', 1, 1000);

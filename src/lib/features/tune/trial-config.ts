@@ -1,4 +1,7 @@
-import type { ModelKind, TrainConfig, TrialMetric, TrialParams } from '$workers/protocol';
+import type { ClassicFamily, ClassicSpec, ModelKind, TrainConfig, TrialMetric, TrialParams, TuneFamily } from '$workers/protocol';
+import { defaultParams } from '$workers/lib/models/params';
+import { classicConfig } from '$workers/lib/model-lab/config';
+import { DEFAULT_SPACES } from '$workers/lib/tune/default-spaces';
 import { dropoutAt, resolveMlpOptions, type MlpActivation } from '$shared/mlp-options';
 
 /**
@@ -28,7 +31,26 @@ export const FAMILIES: Partial<Record<ModelKind, FamilyTuning>> = {
 	}
 };
 
-export const tunableFamilies = (): ModelKind[] => Object.keys(FAMILIES) as ModelKind[];
+/**
+ * The classic families a search can tune, by the Train form's names, with the family each fits.
+ * Their trials are classic runs: the searched parameters over the family's defaults.
+ */
+export const CLASSIC_TUNING: Partial<Record<TuneFamily, { label: string; family: ClassicFamily }>> = {
+	'classic-linear': { label: 'Linear / logistic regression (solver)', family: 'linear' },
+	tree: { label: 'Decision tree', family: 'tree' },
+	forest: { label: 'Random forest', family: 'forest' },
+	boosting: { label: 'Gradient boosting', family: 'boosting' },
+	knn: { label: 'k-nearest neighbours', family: 'knn' },
+	'naive-bayes': { label: 'Gaussian naive Bayes', family: 'gaussian-nb' }
+};
+
+export const tunableFamilies = (task: TrainConfig['task'] = 'classification'): TuneFamily[] => [
+	...(Object.keys(FAMILIES) as ModelKind[]),
+	...(Object.keys(CLASSIC_TUNING) as TuneFamily[]).filter((f) => task === 'classification' || f !== 'naive-bayes')
+];
+/** What a family's trial budget counts (null: fitted in one go). */
+export const familyBudgetUnit = (family: TuneFamily): 'epochs' | 'rounds' | null => (Object.hasOwn(DEFAULT_SPACES, family) ? DEFAULT_SPACES[family].budget?.unit ?? null : 'epochs');
+export const familyLabel = (family: TuneFamily): string => FAMILIES[family as ModelKind]?.label ?? CLASSIC_TUNING[family]?.label ?? family;
 
 /** Labels and help for the parameters of every family's default space. */
 export const PARAM_LABELS: Record<string, { label: string; help: string }> = {
@@ -38,12 +60,30 @@ export const PARAM_LABELS: Record<string, { label: string; help: string }> = {
 	hiddenLayerCount: { label: 'Hidden layers', help: 'How many hidden layers, each of the same width.' },
 	hiddenUnits: { label: 'Units per layer', help: 'Width of each hidden layer; a log range.' },
 	activation: { label: 'Activation', help: 'The hidden layers’ non-linearity.' },
-	dropout: { label: 'Dropout', help: 'Share of hidden units switched off in each training step (same for every hidden layer).' }
+	dropout: { label: 'Dropout', help: 'Share of hidden units switched off in each training step (same for every hidden layer).' },
+	penalty: { label: 'Penalty', help: 'L2 (ridge), L1 (lasso: sets weak coefficients to 0) or a mix of both.' },
+	alpha: { label: 'Penalty strength α', help: 'Larger is simpler (α = 1/(C·rows) in scikit-learn’s terms); a log range.' },
+	l1Ratio: { label: 'L1 share', help: 'The elastic net’s share of L1 (used by that penalty only).' },
+	maxDepth: { label: 'Max depth', help: 'How many questions a tree may ask in a row.' },
+	minSamplesLeaf: { label: 'Min rows per leaf', help: 'Larger leaves average more rows and overfit less.' },
+	minSamplesSplit: { label: 'Min rows to split', help: 'A node with fewer rows becomes a leaf.' },
+	nTrees: { label: 'Trees', help: 'More trees vote more steadily and fit more slowly.' },
+	maxFeatures: { label: 'Features per split', help: 'Share of the inputs each split may choose from; fewer decorrelate the trees.' },
+	bootstrap: { label: 'Bootstrap', help: 'Each tree learns from a resample of the rows.' },
+	maxLeafNodes: { label: 'Leaves per tree', help: 'Leaf-wise growth up to this many leaves.' },
+	l2Regularization: { label: 'L2 on leaf values', help: 'Shrinks the leaves’ values; a log range.' },
+	k: { label: 'Neighbours k', help: 'How many nearest training rows vote.' },
+	weights: { label: 'Vote weights', help: 'uniform: one vote each; distance: nearer rows count more.' },
+	varSmoothing: { label: 'Variance smoothing', help: 'Share of the largest variance added to each; a log range.' }
 };
 export const paramLabel = (name: string) => PARAM_LABELS[name]?.label ?? name;
 
 /** The base config's value of a parameter, shown when it is not searched. */
 export function baseValue(base: TrainConfig, name: string): string {
+	if (base.classic) {
+		const value = (base.classic.params as unknown as Record<string, unknown>)[name];
+		return value === undefined ? '—' : value === null ? 'no limit' : String(value);
+	}
 	if (name === 'hiddenLayerCount') return String(base.hiddenLayers.length);
 	if (name === 'hiddenUnits') return String(base.hiddenLayers[0] ?? '—');
 	if (name === 'activation') return resolveMlpOptions(base.mlp).activation;
@@ -57,10 +97,17 @@ export function baseValue(base: TrainConfig, name: string): string {
  * no early stopping (the search's budget and ASHA decide when a trial stops), so a trial's score
  * is the model after exactly that many epochs and the final run can reproduce it.
  */
-export function trialConfig(base: TrainConfig, family: ModelKind, params: TrialParams, epochs: number): TrainConfig {
-	const tuning = FAMILIES[family] ?? { label: family };
+export function trialConfig(base: TrainConfig, family: TuneFamily, params: TrialParams, epochs: number): TrainConfig {
+	const classic = CLASSIC_TUNING[family];
+	if (classic) {
+		// Boosting's budget is its rounds (ASHA cuts weak trials short); other families fit in one go.
+		const rounds = classic.family === 'boosting' ? { maxIter: epochs } : {};
+		const spec = { family: classic.family, params: { ...defaultParams(classic.family, base.task), ...params, ...rounds } } as ClassicSpec;
+		return classicConfig(base, spec);
+	}
+	const tuning = FAMILIES[family as ModelKind] ?? { label: family };
 	const copied = Object.fromEntries(Object.entries(params).filter(([name]) => !tuning.consumes?.includes(name)));
-	return { ...base, model: family, ...copied, ...(tuning.apply?.(params, base) ?? {}), epochs, patience: 0 };
+	return { ...base, model: family as ModelKind, ...copied, ...(tuning.apply?.(params, base) ?? {}), epochs, patience: 0 };
 }
 
 export interface MetricChoice {
