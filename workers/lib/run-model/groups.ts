@@ -1,0 +1,55 @@
+import { featureGroups, type FeatureGroup } from '$workers/lib/evaluate/groups';
+import type { FittedPipeline } from '$workers/lib/data/pipeline';
+import { isFittedPipeline, type ModelEncoding } from '$workers/lib/predict';
+
+/**
+ * The encoded inputs of each column the model reads, in matrix order. A pipeline's scaled
+ * numbers keep their centre and scale so plots show the data's own units; one-hot and hashing
+ * blocks are categories; an ordinal code is a number in code units; a TF-IDF block is one
+ * multi-input group (permuted together; partial dependence skips it). Feature steps on the
+ * same column share one group.
+ */
+export function encodingGroups(encoding: ModelEncoding): FeatureGroup[] {
+	if (!isFittedPipeline(encoding)) return featureGroups(encoding);
+	return pipelineGroups(encoding);
+}
+
+function pipelineGroups(fitted: FittedPipeline): FeatureGroup[] {
+	const groups: FeatureGroup[] = [];
+	let offset = 0;
+	for (const { step, params, names } of fitted.features) {
+		const indices = names.map((_, i) => offset + i);
+		offset += names.length;
+		let group: FeatureGroup;
+		if (step.kind === 'scale') {
+			const { center, scale } = params as { center: number; scale: number };
+			group = { name: step.column, kind: 'numeric', indices, mean: center, std: scale };
+		} else if (step.kind === 'one-hot' || step.kind === 'hashing') {
+			const prefix = step.kind === 'one-hot' ? `${step.column}=` : '';
+			group = { name: step.column, kind: 'categorical', indices, categories: names.map((n) => (prefix && n.startsWith(prefix) ? n.slice(prefix.length) : n)) };
+		} else {
+			group = { name: step.column, kind: 'numeric', indices };
+		}
+		const same = groups.find((g) => g.name === group.name);
+		if (same) {
+			// Two encodings of one column: read together, as one multi-input column.
+			same.indices.push(...group.indices);
+			same.kind = 'numeric';
+			delete same.categories;
+			delete same.mean;
+			delete same.std;
+		} else groups.push(group);
+	}
+	return groups;
+}
+
+/** Whether partial dependence can vary a group: one numeric input, or a category block. */
+export function variesAlone(group: FeatureGroup): boolean {
+	return group.kind === 'categorical' || group.indices.length === 1;
+}
+
+/** The raw table columns a person reads the rows by (slices, worst rows): the encoding's inputs, without the target. */
+export function readableColumns(encoding: ModelEncoding, target: string): string[] {
+	if (!isFittedPipeline(encoding)) return encoding.features.map((f) => f.name);
+	return encoding.inputs.map((c) => c.name).filter((name) => name !== target && name !== encoding.target?.name);
+}
