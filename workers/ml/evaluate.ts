@@ -1,6 +1,7 @@
 import { getDataset, getModel, loadTable } from '$lib/db';
 import { explainRow, evaluateRun } from '../lib/run-evaluation';
 import { modelInputColumns, readFormRows } from '../lib/predict-input';
+import { booleanTargetAsClasses } from '../lib/train-table';
 import type { EvaluateApi } from '../protocol';
 import { ensureBackend } from './backend';
 
@@ -10,7 +11,8 @@ export const evaluateHandlers: EvaluateApi = {
 	async evaluateRun({ runId, datasetId, modelId, config }, onProgress) {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
-		const table = await loadTable(dataset);
+		// The target as training read it (a yes/no column becomes two classes).
+		const table = booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns);
 		return evaluateRun(table, config, model, runId, { onProgress: (fraction, label) => onProgress?.({ fraction, label }) });
 	},
 	async explainPrediction(modelId, row) {

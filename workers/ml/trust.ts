@@ -5,6 +5,7 @@ import { auditRunFairness } from '../lib/trust-run/fairness-run';
 import { robustnessOfRun } from '../lib/trust-run/robustness-run';
 import { trainVariant } from '../lib/trust-run/variant-train';
 import { checkLabels } from '../lib/trust-run/label-check';
+import { booleanTargetAsClasses } from '../lib/train-table';
 import type { TrainConfig, TrustApi } from '../protocol';
 import type { ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
@@ -40,12 +41,12 @@ export const trustHandlers: TrustApi = {
 	async auditRunFairness({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
-		return auditRunFairness(await loadTable(dataset), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
+		return auditRunFairness(booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
 	},
 	async robustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
-		return robustnessOfRun(await loadTable(dataset), config, auditableModel(model, config, 'robustness test'), request, { onProgress });
+		return robustnessOfRun(booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns), config, auditableModel(model, config, 'robustness test'), request, { onProgress });
 	},
 	async checkLabels({ datasetId, config, folds, seed }, onProgress) {
 		const table = await loadTable(await getDataset(datasetId));

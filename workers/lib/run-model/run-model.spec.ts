@@ -89,7 +89,7 @@ describe('a pipeline run as a scorer (titanic, MLP)', () => {
 	});
 
 	it('explains one typed row with integrated gradients through the pipeline', async () => {
-		const row = await readFormRows(trained.pipeline.inputs, [{ sex: 'female', age: '30', passenger_class: '1st' }]);
+		const row = await readFormRows(trained.pipeline!.inputs, [{ sex: 'female', age: '30', passenger_class: '1st' }]);
 		const explanation = await explainRow(stored, row);
 		expect(explanation.method).toBe('integrated-gradients');
 		expect(explanation.columns.map((c) => c.name)).toEqual(['age', 'sex', 'passenger_class']);
