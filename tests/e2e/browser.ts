@@ -1,4 +1,4 @@
-import { chromium, expect, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,4 +89,15 @@ export async function trainAndOpenRun(page: Page): Promise<void> {
 	await waitForJob(page);
 	await page.getByTestId('open-run').first().click();
 	await expect(page.getByTestId('run-report')).toBeVisible();
+}
+
+/** Types one clear virginica flower into the Predict form and asks for its prediction. */
+export async function predictIrisRow(page: Page): Promise<Locator> {
+	const form = page.getByTestId('predict-form');
+	await form.getByLabel('sepal_length').fill('6.7');
+	await form.getByLabel('sepal_width').fill('3.0');
+	await form.getByLabel('petal_length').fill('5.2');
+	await form.getByLabel('petal_width').fill('2.3');
+	await page.getByTestId('predict-button').click();
+	return form;
 }

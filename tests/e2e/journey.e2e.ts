@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, trainAndOpenRun, waitForJob, watchForeignRequests } from './browser';
+import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, predictIrisRow, trainAndOpenRun, waitForJob, watchForeignRequests } from './browser';
 
 // The whole first journey: demo data in, MLP trained in a worker, everything still there after
 // the browser is closed and reopened, then predictions from the stored model.
@@ -47,12 +47,7 @@ test('train on iris, reopen the browser, and predict', async () => {
 	// One row typed into the form.
 	await openSection(page, 'predict');
 	await expect(page.getByTestId('model-in-use')).toContainText('MLP 32-16');
-	const form = page.getByTestId('predict-form');
-	await form.getByLabel('sepal_length').fill('6.7');
-	await form.getByLabel('sepal_width').fill('3.0');
-	await form.getByLabel('petal_length').fill('5.2');
-	await form.getByLabel('petal_width').fill('2.3');
-	await page.getByTestId('predict-button').click();
+	const form = await predictIrisRow(page);
 	await expect(page.getByTestId('single-prediction')).toContainText('virginica');
 	// Hex is not a number here, as in files.
 	await form.getByLabel('sepal_width').fill('0x1A');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { audit } from './axe';
-import { createProject, loadDemo, openSection, waitForJob } from './browser';
+import { createProject, loadDemo, openSection, predictIrisRow, waitForJob } from './browser';
 
 // The model lab: a random forest trained as a job on a demo set, shown in Runs with its own
 // importances, kept across a reload, and used by Predict like any model.
@@ -37,12 +37,7 @@ test('train a random forest on iris, see its importances, reload, predict', asyn
 
 	await openSection(page, 'predict');
 	await expect(page.getByTestId('model-in-use')).toContainText('random forest');
-	const form = page.getByTestId('predict-form');
-	await form.getByLabel('sepal_length').fill('6.7');
-	await form.getByLabel('sepal_width').fill('3.0');
-	await form.getByLabel('petal_length').fill('5.2');
-	await form.getByLabel('petal_width').fill('2.3');
-	await page.getByTestId('predict-button').click();
+	await predictIrisRow(page);
 	await expect(page.getByTestId('single-prediction')).toContainText('virginica');
 	await expect(page.getByTestId('attributions')).toContainText('paths of its trees');
 	await page.getByTestId('predict-input').setInputFiles({

@@ -3,16 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isKind } from '$shared/errors';
 import { getDataset, listDatasets } from './datasets';
 import { editImageClasses, readImageChunk, readImageLabels, readImageRows, saveImageDataset } from './images';
-import { closeKilnDb } from './open';
+import { resetKilnDb } from './db.spec-support';
 import { createProject, getProject } from './projects';
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 const shape = { height: 64, width: 64, channels: 3 };
 const size = 64 * 64 * 3;

@@ -6,7 +6,8 @@ import type { TrainResult } from '$workers/protocol';
 import { bytes } from '../../../tests/unit-support';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { closeKilnDb, openKilnDb } from './open';
+import { openKilnDb } from './open';
+import { resetKilnDb } from './db.spec-support';
 import { createProject, deleteProject, getProject } from './projects';
 import { getDataset, loadTable, saveDataset } from './datasets';
 import { createRun, finishRun, listRuns, saveCheckpoint } from './runs';
@@ -77,13 +78,7 @@ async function fillProject(name: string) {
 	return { project, dataset, table };
 }
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 describe('locking a project', () => {
 	it('encrypts every record in place, so neither cells nor weights can be read from IndexedDB, and unlocks back exactly', async () => {

@@ -1,18 +1,12 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '$shared/train-config';
-import { closeKilnDb } from './open';
+import { resetKilnDb } from './db.spec-support';
 import { createProject, deleteProject } from './projects';
 import { deletePipeline, getPipeline, listPipelines, savePipelineVersion } from './pipelines';
 import { createRun } from './runs';
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 const pipeline = (steps: unknown[]) => ({ format: 'kiln-pipeline', version: 1, steps, features: [] });
 

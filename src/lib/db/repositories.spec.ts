@@ -3,24 +3,19 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseCsv } from '$workers/lib/csv';
 import { bytes } from '../../../tests/unit-support';
 import { tableToChunks, chunksToTable, describeColumns } from './columnar';
-import { atomically, closeKilnDb, openKilnDb, write } from './open';
+import { atomically, openKilnDb, write } from './open';
+import { regressionResult, resetKilnDb } from './db.spec-support';
 import { createProject, deleteProject, getProject, listProjects } from './projects';
 import { deleteDataset, listDatasets, loadTable, readRows, saveDataset, useDataset } from './datasets';
 import { createRun, deleteRun, endRun, finishRun, getCheckpoint, listRuns, reopenRun, saveCheckpoint, settleOrphanRuns, useRunModel } from './runs';
-import type { TrainCheckpoint, TrainConfig, TrainResult } from '$workers/protocol';
+import type { TrainCheckpoint, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { getSetting, setSetting } from './settings';
 
 const csv = 'x,kind,y\n1,a,0.5\n2,b,\n,a,1.5\n4,,2\n';
 const parsed = () => parseCsv(bytes(csv), 'small.csv');
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 describe('columnar chunks', () => {
 	it('split a table into chunks and join them back unchanged', () => {
@@ -202,20 +197,4 @@ function checkpoint(): TrainCheckpoint {
 	return { epoch: 1, history, trainingMs: 10, model: { modelTopology: {}, weightSpecs: [], weightData: new ArrayBuffer(8) }, optimizer: { specs: [], data: new ArrayBuffer(8) } };
 }
 
-function result(): TrainResult {
-	return {
-		model: { modelTopology: {}, weightSpecs: [], weightData: new ArrayBuffer(8) },
-		preprocessing: { features: [], inputSize: 0, target: { name: 'y', task: 'regression', mean: 0, std: 1 } },
-		metrics: { task: 'regression', rmse: 1, mae: 1, r2: 0.5, support: 3 },
-		history: [],
-		backend: 'cpu',
-		trainRows: 3,
-		validationRows: 1,
-		holdoutRows: 1,
-		droppedRows: 0,
-		durationMs: 1,
-		samplesPerSecond: 1,
-		bestEpoch: 1,
-		stoppedEarly: false
-	};
-}
+const result = regressionResult;

@@ -1,20 +1,15 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RunEvaluation, SearchPlan, TrainCheckpoint, TrainConfig, TrainResult, TrialRecord } from '$workers/protocol';
+import type { RunEvaluation, SearchPlan, TrainCheckpoint, TrainConfig, TrialRecord } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
-import { closeKilnDb, openKilnDb } from './open';
+import { openKilnDb } from './open';
+import { regressionResult, resetKilnDb } from './db.spec-support';
 import { createProject, deleteProject } from './projects';
 import { createRun, deleteRun, finishRun } from './runs';
 import { evaluationFile, getEvaluation, saveEvaluation, saveEvaluationFailure } from './evaluations';
 import { createSearch, deleteSearch, dropTrialCheckpoints, getSearch, getTrialCheckpoint, listSearches, listTrials, saveTrial, saveTrialCheckpoint, settleOrphanSearches, updateSearch } from './searches';
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 const base: TrainConfig = { ...DEFAULT_CONFIG, target: 'y', task: 'regression', features: ['x'] };
 const plan: SearchPlan = {
@@ -75,21 +70,7 @@ describe('searches and trials', () => {
 });
 
 describe('evaluations', () => {
-	const result = (): TrainResult => ({
-		model: { modelTopology: {}, weightSpecs: [], weightData: new ArrayBuffer(8) },
-		preprocessing: { features: [], inputSize: 0, target: { name: 'y', task: 'regression', mean: 0, std: 1 } },
-		metrics: { task: 'regression', rmse: 1, mae: 1, r2: 0.5, support: 3 },
-		history: [],
-		backend: 'cpu',
-		trainRows: 3,
-		validationRows: 1,
-		holdoutRows: 1,
-		droppedRows: 0,
-		durationMs: 1,
-		samplesPerSecond: 1,
-		bestEpoch: 1,
-		stoppedEarly: false
-	});
+	const result = regressionResult;
 	const evaluation = (runId: string): RunEvaluation => ({
 		version: 1,
 		runId,

@@ -2,39 +2,20 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '$workers/lib/csv';
 import { DEFAULT_CONFIG } from '$shared/train-config';
-import type { TradeoffTable, TrainResult, VariantRow } from '$workers/protocol';
+import type { TradeoffTable, VariantRow } from '$workers/protocol';
 import { bytes } from '../../../tests/unit-support';
-import { closeKilnDb, openKilnDb } from './open';
+import { openKilnDb } from './open';
+import { classificationResult, resetKilnDb } from './db.spec-support';
 import { createProject } from './projects';
 import { saveDataset } from './datasets';
 import { createRun, deleteRun, finishRun } from './runs';
 import { clearVariants, getTradeoff, getVariant, saveTradeoff, saveVariant } from './ship-variants';
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 const { table, profile } = parseCsv(bytes('x,y\n1,a\n2,b\n3,a\n'), 'small.csv');
 const config = { ...DEFAULT_CONFIG, target: 'y', task: 'classification' as const, features: ['x'] };
-const result: TrainResult = {
-	model: { modelTopology: { a: 1 }, weightSpecs: [{ name: 'k', shape: [2], dtype: 'float32' }], weightData: new Float32Array([1, 2]).buffer },
-	preprocessing: { features: [{ name: 'x', kind: 'numeric', mean: 2, std: 1 }], target: { name: 'y', task: 'classification', classes: ['a', 'b'] }, inputSize: 1 },
-	metrics: { task: 'classification', accuracy: 1, macroF1: 1, classes: ['a', 'b'], confusion: [[1, 0], [0, 0]], support: 1 },
-	history: [],
-	backend: 'cpu',
-	trainRows: 2,
-	validationRows: 0,
-	holdoutRows: 1,
-	droppedRows: 0,
-	durationMs: 5,
-	samplesPerSecond: 100,
-	bestEpoch: 1,
-	stoppedEarly: false
-};
+const result = classificationResult({ modelTopology: { a: 1 }, weightSpecs: [{ name: 'k', shape: [2], dtype: 'float32' }], weightData: new Float32Array([1, 2]).buffer });
 
 const row = (id: string): VariantRow => ({ id, label: id, params: 2, nonZero: 1, metricName: 'accuracy' });
 

@@ -2,39 +2,18 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '$workers/lib/csv';
 import { DEFAULT_CONFIG } from '$shared/train-config';
-import type { TrainResult } from '$workers/protocol';
 import { bytes } from '../../../tests/unit-support';
-import { closeKilnDb } from './open';
+import { classificationResult, resetKilnDb } from './db.spec-support';
 import { createProject, getProject, listProjects } from './projects';
 import { listDatasets, loadTable, saveDataset } from './datasets';
 import { createRun, finishRun, getRun, listRuns } from './runs';
 import { readProjectRecords, saveRunNotes, storeProjectRecords } from './ship';
 
-beforeEach(async () => {
-	await closeKilnDb();
-	await new Promise((resolve) => {
-		const request = indexedDB.deleteDatabase('kiln');
-		request.onsuccess = request.onerror = resolve;
-	});
-});
+beforeEach(resetKilnDb);
 
 const { table, profile } = parseCsv(bytes('x,y\n1,a\n2,b\n3,a\n'), 'small.csv');
 const config = { ...DEFAULT_CONFIG, target: 'y', task: 'classification' as const, features: ['x'] };
-const result: TrainResult = {
-	model: { modelTopology: {}, weightSpecs: [], weightData: new ArrayBuffer(0) },
-	preprocessing: { features: [{ name: 'x', kind: 'numeric', mean: 2, std: 1 }], target: { name: 'y', task: 'classification', classes: ['a', 'b'] }, inputSize: 1 },
-	metrics: { task: 'classification', accuracy: 1, macroF1: 1, classes: ['a', 'b'], confusion: [[1, 0], [0, 0]], support: 1 },
-	history: [],
-	backend: 'cpu',
-	trainRows: 2,
-	validationRows: 0,
-	holdoutRows: 1,
-	droppedRows: 0,
-	durationMs: 5,
-	samplesPerSecond: 100,
-	bestEpoch: 1,
-	stoppedEarly: false
-};
+const result = classificationResult();
 
 async function trainedProject() {
 	const project = await createProject('Small');
