@@ -6,8 +6,8 @@ import { isFittedPipeline, type ModelEncoding } from '$workers/lib/predict';
  * The encoded inputs of each column the model reads, in matrix order. A pipeline's scaled
  * numbers keep their centre and scale so plots show the data's own units; one-hot and hashing
  * blocks are categories; an ordinal code is a number in code units; a TF-IDF block is one
- * multi-input group (permuted together; partial dependence skips it). Feature steps on the
- * same column share one group.
+ * multi-input group (permuted together; partial dependence skips it). A pipeline encodes each
+ * column once, so groups never overlap.
  */
 export function encodingGroups(encoding: ModelEncoding): FeatureGroup[] {
 	if (!isFittedPipeline(encoding)) return featureGroups(encoding);
@@ -20,25 +20,15 @@ function pipelineGroups(fitted: FittedPipeline): FeatureGroup[] {
 	for (const { step, params, names } of fitted.features) {
 		const indices = names.map((_, i) => offset + i);
 		offset += names.length;
-		let group: FeatureGroup;
 		if (step.kind === 'scale') {
 			const { center, scale } = params as { center: number; scale: number };
-			group = { name: step.column, kind: 'numeric', indices, mean: center, std: scale };
+			groups.push({ name: step.column, kind: 'numeric', indices, mean: center, std: scale });
 		} else if (step.kind === 'one-hot' || step.kind === 'hashing') {
 			const prefix = step.kind === 'one-hot' ? `${step.column}=` : '';
-			group = { name: step.column, kind: 'categorical', indices, categories: names.map((n) => (prefix && n.startsWith(prefix) ? n.slice(prefix.length) : n)) };
+			groups.push({ name: step.column, kind: 'categorical', indices, categories: names.map((n) => (prefix && n.startsWith(prefix) ? n.slice(prefix.length) : n)) });
 		} else {
-			group = { name: step.column, kind: 'numeric', indices };
+			groups.push({ name: step.column, kind: 'numeric', indices });
 		}
-		const same = groups.find((g) => g.name === group.name);
-		if (same) {
-			// Two encodings of one column: read together, as one multi-input column.
-			same.indices.push(...group.indices);
-			same.kind = 'numeric';
-			delete same.categories;
-			delete same.mean;
-			delete same.std;
-		} else groups.push(group);
 	}
 	return groups;
 }
