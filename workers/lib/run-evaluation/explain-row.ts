@@ -4,15 +4,15 @@ import { aggregateAttributions, attributions } from '$workers/lib/evaluate';
 import { forward } from '$workers/lib/model';
 import { classicFromArtifacts } from '$workers/lib/model-lab/artifacts';
 import { explainClassicRow } from '$workers/lib/model-lab/explain';
-import { openScorer, type Scorer } from '$workers/lib/run-model';
+import { openScorer, referenceRow, type Scorer } from '$workers/lib/run-model';
 import type { StoredModel } from './evaluate-run';
 
 /**
  * Integrated gradients for one row of a dense model (linear or MLP), summed per column the model
- * reads. The reference row is all zeros after encoding: with the built-in encoding every number at
- * its training mean and no category, so a contribution says how far this row's value moved the
- * output from there (a pipeline's scalers put their own centre at zero). Classification explains
- * the probability of the predicted class; regression the value itself in the target's units.
+ * reads. The reference row has every number at its training mean and no category (referenceRow;
+ * all zeros for the built-in encoding), so a contribution says how far this row's value moved the
+ * output from there. Classification explains the probability of the predicted class; regression
+ * the value itself in the target's units.
  * Classic models give their own exact decomposition where they have one.
  */
 export async function explainRow(model: StoredModel, table: Table): Promise<RowExplanation> {
@@ -34,7 +34,7 @@ async function explainNetworkRow(scorer: Scorer, network: NonNullable<Scorer['ne
 		const logits = Array.from(await forward(network, x, 1, width));
 		explainedClass = logits.indexOf(Math.max(...logits));
 	}
-	const ig = await attributions(network, { x, rows: 1, width, target: explainedClass, transform: target.task === 'classification' ? 'softmax' : 'none' });
+	const ig = await attributions(network, { x, rows: 1, width, target: explainedClass, transform: target.task === 'classification' ? 'softmax' : 'none', baseline: referenceRow(scorer.encoding) });
 	const scale = target.task === 'regression' ? target.std : 1;
 	const shift = target.task === 'regression' ? target.mean : 0;
 	const perColumn = aggregateAttributions(ig.attributions, width, groups);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitPipeline, type Pipeline } from '$workers/lib/data/pipeline';
 import { allRows, cat, num, table } from '$workers/lib/data/pipeline/test-tables.spec-support';
-import { encodingGroups, readableColumns, variesAlone } from './groups';
+import { encodingGroups, readableColumns, referenceRow, variesAlone } from './groups';
 
 const data = table(
 	num('age', [20, 30, 40, 50, null, 60]),
@@ -44,6 +44,16 @@ describe('feature groups of a fitted pipeline', () => {
 		expect(age2.indices).toEqual([fitted.inputSize - 1]);
 		const all = groups.flatMap((g) => g.indices).sort((a, b) => a - b);
 		expect(all).toEqual(Array.from({ length: fitted.inputSize }, (_, i) => i));
+	});
+
+	it('starts explanations from every number at its training mean and no category', () => {
+		const row = referenceRow(fitted);
+		const [age, city, size, code, age2] = encodingGroups(fitted);
+		// min-max on 20…60 with mean 40 (the missing age is left out): (40 − 20) / 40
+		expect(row[age.indices[0]]).toBeCloseTo(0.5, 6);
+		expect([...city.indices, ...code.indices].map((i) => row[i])).toEqual(new Array(city.indices.length + 4).fill(0));
+		expect(row[size.indices[0]]).toBe(fitted.features[2].params.fill);
+		expect(row[age2.indices[0]]).toBeCloseTo(0, 6);
 	});
 
 	it('reads rows by the raw input columns, not the derived ones or the target', () => {

@@ -43,3 +43,22 @@ export function readableColumns(encoding: ModelEncoding, target: string): string
 	if (!isFittedPipeline(encoding)) return encoding.features.map((f) => f.name);
 	return encoding.inputs.map((c) => c.name).filter((name) => name !== target && name !== encoding.target?.name);
 }
+
+/**
+ * The row integrated gradients start from: every number at the value a missing cell gets (the
+ * training mean; the median for robust scaling) and no category (an ordinal code, which has no
+ * "none", at its most frequent one). For the built-in encoding that is the all-zeros row.
+ */
+export function referenceRow(encoding: ModelEncoding): Float32Array {
+	const row = new Float32Array(encoding.inputSize);
+	if (!isFittedPipeline(encoding)) return row;
+	let offset = 0;
+	for (const { step, params, names } of encoding.features) {
+		if (step.kind === 'scale') {
+			const { center, scale, fill } = params as { center: number; scale: number; fill: number };
+			row[offset] = (fill - center) / scale;
+		} else if (step.kind === 'ordinal') row[offset] = Math.max(0, params.fill as number);
+		offset += names.length;
+	}
+	return row;
+}
