@@ -1,4 +1,5 @@
 import type { TrainConfig } from '$workers/protocol';
+import { mlpProblems } from './mlp-options';
 
 export type ModelSettings = Omit<TrainConfig, 'target' | 'task' | 'features' | 'vision' | 'text'>;
 
@@ -41,6 +42,8 @@ export function configProblems(config: ModelSettings): ConfigProblems {
 	if (config.model === 'mlp') {
 		if (config.hiddenLayers.length === 0 || config.hiddenLayers.some((u) => !isWhole(u) || u < 1 || u > 4096)) problems.hiddenLayers = 'Whole numbers from 1 to 4096, separated by commas, e.g. "32, 16".';
 		else if (config.hiddenLayers.length > 8) problems.hiddenLayers = 'At most 8 hidden layers.';
+		const mlp = Object.values(mlpProblems(config.mlp, config.hiddenLayers, config.epochs));
+		if (mlp.length > 0) problems.mlp = mlp.join(' ');
 	}
 	if (!isWhole(config.epochs) || config.epochs < 1 || config.epochs > 10_000) problems.epochs = 'A whole number from 1 to 10000.';
 	if (!(config.learningRate > 0 && config.learningRate <= 10)) problems.learningRate = 'A number above 0 and at most 10; 0.001–0.05 suits Adam.';

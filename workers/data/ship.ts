@@ -14,6 +14,7 @@ import { buildStandalonePage } from '../lib/share/standalone-page';
 import type { ModelCardInput, SharePayload } from '../lib/share/types';
 import type { ShareRequest, ShipDataApi } from '../protocol';
 import { fromBundle, toBundleData } from './bundle-records';
+import { sharedWeights } from './ship-variant';
 
 /** Example rows are drawn from the first rows only, so a huge dataset is never read whole for three of them. */
 const EXAMPLE_POOL = 10_000;
@@ -32,14 +33,19 @@ function builtInEncoding(model: ModelRecord): NonNullable<ModelRecord['preproces
 
 const datasetOf = (run: RunRecord): Promise<DatasetRecord | null> => getDataset(run.datasetId).catch(() => null);
 
-async function payloadFor({ runId, title, description }: ShareRequest): Promise<SharePayload> {
+async function payloadFor(request: ShareRequest): Promise<SharePayload> {
+	return (await sharePayload(request)).payload;
+}
+
+async function sharePayload({ runId, title, description, variantId }: ShareRequest): Promise<{ payload: SharePayload; variant?: { id: string; label: string } }> {
 	const { run, model } = await finishedRun(runId);
 	if (run.config.classic) throw new KilnError('ExportError', `Share links and standalone pages carry networks (MLP or linear layer) only; this run is a ${familyLabel(run.config.classic.family, run.config.task)}. Export the project bundle to move it to another browser.`);
 	const preprocessing = builtInEncoding(model);
 	const dataset = await datasetOf(run);
 	const sample = dataset ? await readRows(dataset, 0, Math.min(dataset.rowCount, EXAMPLE_POOL)) : null;
 	const demo = sample && sample.rowCount > 0 ? defaultDemoConfig(sample, preprocessing, { title, description }) : { title, description, examples: [] };
-	return makeSharePayload(model.artifacts, preprocessing, demo);
+	const shared = await sharedWeights(runId, model, variantId);
+	return { payload: makeSharePayload(shared.artifacts, preprocessing, demo, shared.weights), variant: shared.variant };
 }
 
 function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord | null, model: ModelRecord | null): ModelCardInput {
@@ -77,9 +83,9 @@ function openShared(code: string) {
 
 export const shipHandlers: ShipDataApi = {
 	async createShareLink({ baseLength, ...request }) {
-		const payload = await payloadFor(request);
+		const { payload, variant } = await sharePayload(request);
 		const size = measureShareLink(payload, baseLength);
-		return { ...size, parameters: parameterCount(payload.model), examples: payload.demo.examples.length };
+		return { ...size, parameters: parameterCount(payload.model), examples: payload.demo.examples.length, ...(variant ? { variant } : {}) };
 	},
 
 	async buildStandalonePage(request) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelArtifacts, ModelKind } from '../protocol';
+import { dropoutAt, resolveMlpOptions, type MlpOptions } from '$shared/mlp-options';
 
 export interface ModelShape {
 	kind: ModelKind;
@@ -9,6 +10,8 @@ export interface ModelShape {
 	outputSize: number;
 	hiddenLayers: number[];
 	seed: number;
+	/** Activation, dropout and batch-norm of the hidden layers; absent: relu only. */
+	mlp?: MlpOptions;
 }
 
 /**
@@ -19,15 +22,27 @@ export interface ModelShape {
 export function buildModel(shape: ModelShape): tfl.Sequential {
 	const model = tfl.sequential();
 	const hidden = shape.kind === 'mlp' ? shape.hiddenLayers : [];
+	const options = resolveMlpOptions(shape.mlp);
+	const activation = options.activation;
 	hidden.forEach((units, i) => {
 		model.add(
 			tfl.layers.dense({
 				units,
-				activation: 'relu',
-				kernelInitializer: tfl.initializers.heNormal({ seed: shape.seed + i }),
+				// With batch-norm the activation follows the normalisation (its own layer).
+				activation: options.batchNorm ? 'linear' : activation,
+				// He suits relu and elu; Glorot the saturating tanh and sigmoid.
+				kernelInitializer: activation === 'tanh' || activation === 'sigmoid' ? tfl.initializers.glorotUniform({ seed: shape.seed + i }) : tfl.initializers.heNormal({ seed: shape.seed + i }),
 				...(i === 0 ? { inputShape: [shape.inputSize] } : {})
 			})
 		);
+		if (options.batchNorm) {
+			// torch's defaults (running averages move 10 % per step): small tabular sets give few steps.
+			model.add(tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }));
+			model.add(tfl.layers.activation({ activation }));
+		}
+		const rate = dropoutAt(options, i);
+		// Unseeded on purpose: training applies dropout through its own seeded masks (mlp/forward.ts).
+		if (rate > 0) model.add(tfl.layers.dropout({ rate }));
 	});
 	model.add(
 		tfl.layers.dense({

@@ -11,6 +11,9 @@ import { createRng, shuffleInPlace } from './random';
 import { lossAndMetric } from './scores';
 import type { EncodedPart } from './train-encode';
 import { makeWeightedTrainStep } from './trust/weighted-step';
+import { isPlainMlp, resolveMlpOptions } from '$shared/mlp-options';
+import { foldForStorage } from './mlp/fold';
+import { makeMlpStep, makeOptimizer } from './mlp/step';
 
 /**
  * One optimiser step on a batch (row-major features, class indices or standardised targets);
@@ -92,11 +95,16 @@ export interface LoopResult {
  */
 export async function trainLoop(data: LoopData, config: TrainConfig, hooks: LoopHooks): Promise<LoopResult> {
 	const { train, validation, width, classes, target } = data;
-	const model = buildModel({ kind: config.model, inputSize: width, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed });
-	const optimizer = tf.train.adam(config.learningRate);
+	const shape = { kind: config.model, inputSize: width, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed, mlp: config.mlp };
+	let model: tfl.LayersModel = buildModel(shape);
+	const options = resolveMlpOptions(config.mlp);
+	// Runs without the newer options keep the exact path (and so the weights) they always had.
+	const plain = isPlainMlp(config.mlp);
+	const optimizer = plain ? tf.train.adam(config.learningRate) : makeOptimizer(options, config.learningRate);
 	const weighted = train.weights;
-	const step = weighted ? null : makeTrainStep(model, optimizer, config.task, classes, config.l2);
-	const weightedStep = weighted ? makeWeightedTrainStep(model, optimizer, config.task, classes, config.l2) : null;
+	const step = plain && !weighted ? makeTrainStep(model, optimizer, config.task, classes, config.l2) : null;
+	const weightedStep = plain && weighted ? makeWeightedTrainStep(model, optimizer, config.task, classes, config.l2) : null;
+	const optionsStep = plain ? null : makeMlpStep(model, optimizer, { task: config.task, classes, l2: config.l2, learningRate: config.learningRate, seed: config.seed, options });
 	const rng = createRng(config.seed);
 	const order = Int32Array.from({ length: train.rows.length }, (_, i) => i);
 	const batches = Math.ceil(order.length / config.batchSize);
@@ -135,7 +143,12 @@ export async function trainLoop(data: LoopData, config: TrainConfig, hooks: Loop
 				const n = idx.length;
 				gather(train.x, width, idx, xBatch);
 				const labels = Array.from(idx, (i) => train.y[i]);
-				const lossTensor = weightedStep ? weightedStep(xBatch.subarray(0, n * width), labels, Array.from(idx, (i) => weighted![i])) : step!(xBatch.subarray(0, n * width), labels);
+				const rowWeights = weighted ? Array.from(idx, (i) => weighted[i]) : null;
+				const lossTensor = optionsStep
+					? optionsStep(xBatch.subarray(0, n * width), labels, rowWeights, { epoch, batch: b, batchesPerEpoch: batches, epochs: config.epochs })
+					: weightedStep
+						? weightedStep(xBatch.subarray(0, n * width), labels, rowWeights!)
+						: step!(xBatch.subarray(0, n * width), labels);
 				const loss = (await lossTensor.data())[0];
 				lossTensor.dispose();
 				const diverged = divergence(loss, trivial, 'batch', epoch, config.learningRate);
@@ -170,6 +183,12 @@ export async function trainLoop(data: LoopData, config: TrainConfig, hooks: Loop
 		}
 		const lastEpoch = Math.min(epoch, config.epochs);
 		if (config.patience > 0) tracker.restore(model);
+		// Stored and scored as plain Dense layers: dropout dropped, batch-norm folded in.
+		const folded = foldForStorage(model, shape);
+		if (folded !== model) {
+			model.dispose();
+			model = folded;
+		}
 		disposeModel = false;
 		return { model, history, lastEpoch, stoppedEarly, trainingMs, bestEpoch: config.patience > 0 ? (tracker.best?.epoch ?? lastEpoch) : lastEpoch };
 	} finally {

@@ -1,6 +1,6 @@
 import { clearVariants, getDataset, getModel, getRun, getVariant, loadTable, saveTradeoff, saveVariant, type ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
-import { checkOnnx, modelOnnx, pipelineOnnx, tfjsZip, type RunModel } from '../lib/ship-run/export-run';
+import { checkOnnx, modelOnnx, numericTypeFor, pipelineOnnx, tfjsZip, type RunModel } from '../lib/ship-run/export-run';
 import { compressRun, runSplit } from '../lib/ship-run/variants';
 import { predictOnnx } from '../lib/ship-run/predict-onnx';
 import { rowsTable } from '../lib/rows-table';
@@ -11,6 +11,8 @@ import type { InferenceSession } from 'onnxruntime-web';
 import type { Preprocessing, ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
+import { exportPipelineRun, pipelineModel, refuseUnexportable } from './ship-pipeline';
+import { predictFileOnnx } from './ship-predict-file';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
@@ -22,8 +24,8 @@ function builtIn(stored: ModelRecord): Preprocessing {
 async function load(runId: string, variantId = 'float32') {
 	const run = await getRun(runId);
 	if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
-	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 	const stored = await getModel(run.modelId);
+	refuseUnexportable(stored);
 	await ensureBackend();
 	let model: RunModel = { artifacts: stored.artifacts, preprocessing: builtIn(stored) };
 	let onnx: Uint8Array | undefined;
@@ -38,8 +40,20 @@ async function load(runId: string, variantId = 'float32') {
 	return { run, model, onnx, label };
 }
 
+/** A finished run trained through a recorded pipeline, with its model; null for the built-in encoding. */
+async function pipelineRun(runId: string) {
+	const run = await getRun(runId);
+	if (run.status !== 'done' || !run.modelId) return null;
+	const stored = await getModel(run.modelId);
+	const model = pipelineModel(stored);
+	if (!model) return null;
+	refuseUnexportable(stored);
+	await ensureBackend();
+	return { run, model };
+}
+
 /** The last pipeline used for predictions, kept warm so each form prediction is one run. */
-let warm: { key: string; session: InferenceSession; preprocessing: Preprocessing } | null = null;
+let warm: { key: string; session: InferenceSession; preprocessing: Preprocessing; numericType: 'float' | 'double' } | null = null;
 
 async function pipelineSession(runId: string, variantId: string) {
 	const key = `${runId}|${variantId}`;
@@ -48,19 +62,28 @@ async function pipelineSession(runId: string, variantId: string) {
 	const ort = await loadOrt();
 	const session = await ort.InferenceSession.create(await pipelineOnnx(model, onnx ?? (await modelOnnx(model))));
 	await warm?.session.release();
-	warm = { key, session, preprocessing: model.preprocessing };
+	warm = { key, session, preprocessing: model.preprocessing, numericType: numericTypeFor(model) };
 	return warm;
 }
 
 export const shipExportHandlers: ShipExportApi = {
 	async predictRowsOnnx({ runId, variantId = 'float32' }, rows) {
-		const { session, preprocessing } = await pipelineSession(runId, variantId);
-		const result = await predictOnnx(await loadOrt(), session, preprocessing, rowsTable(preprocessing.features, rows));
+		const { session, preprocessing, numericType } = await pipelineSession(runId, variantId);
+		const result = await predictOnnx(await loadOrt(), session, preprocessing, rowsTable(preprocessing.features, rows), numericType);
+		return { ...result, runtime: ORT_LABEL };
+	},
+
+	async predictFileOnnx({ runId, variantId = 'float32' }, file, fileName) {
+		const { session, preprocessing, numericType } = await pipelineSession(runId, variantId);
+		const run = await getRun(runId);
+		const result = await predictFileOnnx(await loadOrt(), session, preprocessing, numericType, await getModel(run.modelId!), file, fileName);
 		return { ...result, runtime: ORT_LABEL };
 	},
 
 	async exportOnnx({ runId, variantId = 'float32' }, onProgress) {
 		onProgress?.({ fraction: 0.05, label: 'Reading the model' });
+		const piped = await pipelineRun(runId);
+		if (piped) return exportPipelineRun(piped.run, piped.model, variantId, onProgress);
 		const { run, model, onnx } = await load(runId, variantId);
 		onProgress?.({ fraction: 0.2, label: 'Writing the ONNX graph' });
 		const pipeline = await pipelineOnnx(model, onnx ?? (await modelOnnx(model)));
@@ -104,6 +127,7 @@ export const shipExportHandlers: ShipExportApi = {
 		const started = performance.now();
 		const run = await getRun(request.runId);
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be compressed.');
+		if (run.config.classic) throw new KilnError('ExportError', 'Compression covers networks (MLP or linear layer) only; a classic model is exported to ONNX as it is.');
 		const stored = await getModel(run.modelId);
 		const { backend } = await ensureBackend();
 		onProgress?.({ fraction: 0, label: 'Starting ONNX Runtime Web' });

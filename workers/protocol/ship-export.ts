@@ -1,6 +1,7 @@
 import type { RuntimeMeasurement } from '../lib/ship/types';
 import type { ShipProgress } from './ship';
 import type { PredictResult } from './training';
+import type { FilePrediction } from './api';
 
 /** Exporting a run's model (ONNX, tfjs files) and measuring its compressed variants. */
 
@@ -32,6 +33,8 @@ export interface OnnxExportResult {
 	/** Graph inputs a caller feeds (raw values; the preprocessing is inside the graph). */
 	inputs: string[];
 	outputs: string[];
+	/** 'pipeline': a run trained through a recorded pipeline; the file is a zip of model.onnx (encoded features in) and pipeline.json. */
+	sidecar?: 'pipeline';
 }
 
 export interface TfjsExportResult {
@@ -78,4 +81,6 @@ export interface ShipExportApi {
 	compressRun(request: CompressRequest, onProgress?: (progress: ShipProgress) => void): Promise<TradeoffTable>;
 	/** Rows typed into the Predict form, run through the exported ONNX pipeline in onnxruntime-web. */
 	predictRowsOnnx(request: ExportRequest, rows: Record<string, string>[]): Promise<PredictResult & { runtime: string }>;
+	/** A file of rows through the same ONNX pipeline (same reading, checks and CSV as the tfjs path). */
+	predictFileOnnx(request: ExportRequest, file: Blob, fileName: string): Promise<FilePrediction & { runtime: string }>;
 }

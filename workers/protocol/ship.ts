@@ -8,6 +8,8 @@ export interface ShareRequest {
 	runId: string;
 	title: string;
 	description: string;
+	/** A variant picked in the trade-off table (absent or 'float32': the run's own model, int8 kernels). */
+	variantId?: string;
 }
 
 export interface ShareLinkResult extends ShareLinkSize {
@@ -16,6 +18,8 @@ export interface ShareLinkResult extends ShareLinkSize {
 	/** Parameters in the model, and the bytes of its int8 weights before compression. */
 	parameters: number;
 	examples: number;
+	/** The picked variant the link carries, when one was asked for. */
+	variant?: { id: string; label: string };
 }
 
 export interface StandaloneResult {

@@ -1,6 +1,7 @@
 import type { ColumnKind, Table } from './tables';
 import type { BackendName } from './backends';
 import type { ErrorKind } from '$shared/errors';
+import type { MlpOptions } from '$shared/mlp-options';
 import type { ClassicRunInfo, ClassicSpec, ModelImportances } from './models';
 import type { FittedPipeline } from '$workers/lib/data/pipeline';
 import type { BalanceMethod, FoldResult, RunDataReport, SplitMethod } from './data';
@@ -34,6 +35,8 @@ export interface TrainConfig {
 	validationFraction: number;
 	/** Epochs without a lower validation loss before training stops and the best weights return; 0 = off. */
 	patience: number;
+	/** MLP activation, dropout, batch-norm, optimiser and rate schedule; absent: relu, Adam, constant rate. */
+	mlp?: MlpOptions;
 	/** Set for a classic family (tree, forest, boosting, kNN, naive Bayes, solver-fitted linear); `model` is then unused. */
 	classic?: ClassicSpec;
 	/** Absent: a (stratified for classes) holdout, as before splits could be chosen. */

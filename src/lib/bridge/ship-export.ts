@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendChoice, CompressRequest, ExportRequest, OnnxExportResult, PredictResult, ShipProgress, TfjsExportResult, TradeoffTable } from '$workers/protocol';
+import type { BackendChoice, CompressRequest, FilePrediction, ExportRequest, OnnxExportResult, PredictResult, ShipProgress, TfjsExportResult, TradeoffTable } from '$workers/protocol';
 import { mlPool, predictor } from './workers';
 
 /**
@@ -27,4 +27,9 @@ export function compressRun(request: CompressRequest, backend: () => Promise<Bac
 /** A form prediction through the exported ONNX pipeline, in the warm prediction worker. */
 export function predictRowsOnnx(request: ExportRequest, rows: Record<string, string>[]): Promise<PredictResult & { runtime: string }> {
 	return predictor.call((api) => api.predictRowsOnnx(request, rows));
+}
+
+/** A file of rows through the exported ONNX pipeline, in the prediction worker (Cancel ends it). */
+export function predictFileOnnx(request: ExportRequest, file: Blob, fileName: string, signal?: AbortSignal): Promise<FilePrediction & { runtime: string }> {
+	return predictor.call((api) => api.predictFileOnnx(request, file, fileName), signal);
 }

@@ -4,7 +4,7 @@ import type { Activation, LayerSpec, ModelDescription, WeightTensor } from './ty
 
 export type WeightFormat = 'float32' | 'int8';
 
-const ACTIVATIONS: Record<string, Activation> = { linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu' };
+const ACTIVATIONS: Record<string, Activation> = { linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', gelu: 'gelu' };
 /** Layers that do nothing at inference time on a [batch × features] input. */
 const IDENTITY = new Set(['Dropout', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'SpatialDropout1D', 'Flatten']);
 

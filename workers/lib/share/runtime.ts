@@ -100,6 +100,14 @@ export function kilnRuntime() {
 		return out;
 	}
 
+	// erf by Numerical Recipes' Chebyshev fit of erfc (fractional error below 1.2e-7), for GELU.
+	function erf(x: number): number {
+		const z = Math.abs(x);
+		const t = 1 / (1 + 0.5 * z);
+		const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+		return x >= 0 ? 1 - r : r - 1;
+	}
+
 	function activate(v: Float64Array, kind: Activation, alpha: number | undefined): void {
 		if (kind === 'softmax') {
 			let max = -Infinity;
@@ -116,6 +124,7 @@ export function kilnRuntime() {
 			else if (kind === 'tanh') v[j] = Math.tanh(x);
 			else if (kind === 'elu') v[j] = x > 0 ? x : (alpha ?? 1) * (Math.exp(x) - 1);
 			else if (kind === 'leakyRelu') v[j] = x > 0 ? x : (alpha ?? 0.3) * x;
+			else if (kind === 'gelu') v[j] = 0.5 * x * (1 + erf(x / Math.SQRT2));
 		}
 	}
 

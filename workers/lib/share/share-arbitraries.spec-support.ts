@@ -9,7 +9,7 @@ const name = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a',
 // + 0 turns -0 into 0, which is what JSON makes of it anyway.
 const finite = fc.double({ min: -1e3, max: 1e3, noNaN: true, noDefaultInfinity: true }).map((v) => v + 0);
 const f32 = (n: number) => fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n }).map((v) => Float32Array.from(v));
-const activation = fc.constantFrom<Activation>('linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'leakyRelu');
+const activation = fc.constantFrom<Activation>('linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'leakyRelu', 'gelu');
 
 const feature = (featureName: string): fc.Arbitrary<FeatureTransform> =>
 	fc.oneof(

@@ -1,7 +1,7 @@
 import { deflateSync } from 'fflate';
 import type { ModelArtifacts, Preprocessing } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { describeModel } from './convert';
+import { describeModel, type WeightFormat } from './convert';
 import { inflateCapped } from './inflate';
 import { runtime } from './runtime';
 import { TensorReader, TensorWriter, checkDemo, checkModel, checkPreprocessing, layerHeader, writeLayerTensors } from './share-schema';
@@ -33,8 +33,8 @@ const linkError = (message: string): never => {
 };
 
 /** A share payload for a trained model: int8 per-channel kernels, the fitted preprocessing, the demo text. */
-export function makeSharePayload(artifacts: ModelArtifacts, preprocessing: Preprocessing, demo: DemoConfig): SharePayload {
-	return { formatVersion: SHARE_FORMAT_VERSION, model: describeModel(artifacts, 'int8'), preprocessing, demo };
+export function makeSharePayload(artifacts: ModelArtifacts, preprocessing: Preprocessing, demo: DemoConfig, weights: WeightFormat = 'int8'): SharePayload {
+	return { formatVersion: SHARE_FORMAT_VERSION, model: describeModel(artifacts, weights), preprocessing, demo };
 }
 
 /** Payload → the uncompressed container: preamble, JSON header, tensor bytes. */

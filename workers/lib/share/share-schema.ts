@@ -5,7 +5,7 @@ import type { Checker } from './validate';
 
 export const MODEL_LIMITS = { layers: 64, units: 4096 } as const;
 export const DEMO_LIMITS = { titleChars: 200, descriptionChars: 2000, examples: 20, cellChars: 200 } as const;
-const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'leakyRelu'];
+const ACTIVATIONS: readonly Activation[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'leakyRelu', 'gelu'];
 
 /**
  * The binary section holds the tensors back to back in layer order; the JSON says only which are

@@ -3,7 +3,7 @@ import type { ColumnKind, ColumnProfile } from '$workers/protocol';
 
 // ---- the compact model the minimal runtime runs ---------------------------------------------
 
-export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'leakyRelu';
+export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'leakyRelu' | 'gelu';
 
 /** A weight tensor, float or int8 with one float scale per output channel (value = q · scale). */
 export type WeightTensor = { dtype: 'float32'; values: Float32Array } | { dtype: 'int8'; values: Int8Array; scales: Float32Array };

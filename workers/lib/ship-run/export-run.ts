@@ -4,7 +4,9 @@ import type { ModelArtifacts, OnnxCheck, Preprocessing, Table } from '$workers/p
 import { KilnError } from '$shared/errors';
 import { modelInputs } from '$workers/lib/model-input';
 import { modelPredict } from '$workers/lib/run-evaluation';
-import { exportPipelineOnnx, exportTfjsOnnx, pipelineFeeds, tfjsFiles, toSidecar, type OrtRuntime } from '$workers/lib/ship';
+import { isClassicArtifacts } from '$workers/lib/model-lab/artifacts';
+import { classicModelOnnx } from './classic-onnx';
+import { exportPipelineOnnx, exportTfjsOnnx, pipelineFeeds, tfjsFiles, toSidecar, type OnnxFeeds, type OrtRuntime } from '$workers/lib/ship';
 
 /**
  * A run's model as files a person takes away: one ONNX graph from raw values to the label (the
@@ -18,13 +20,30 @@ export interface RunModel {
 }
 
 /** Kiln's model (logits or standardised values) as an ONNX graph without preprocessing. */
-export function modelOnnx(model: RunModel): Promise<Uint8Array> {
+export async function modelOnnx(model: Pick<RunModel, 'artifacts'>): Promise<Uint8Array> {
+	if (isClassicArtifacts(model.artifacts)) return classicModelOnnx(model.artifacts);
 	return exportTfjsOnnx(model.artifacts, { inputNames: ['features'], outputNames: ['output'] });
 }
 
 /** Raw values → label: the preprocessing, the model (`onnx`, e.g. an int8 variant) and the decoding. */
 export async function pipelineOnnx(model: RunModel, onnx?: Uint8Array): Promise<Uint8Array> {
-	return exportPipelineOnnx(model.preprocessing, onnx ?? (await modelOnnx(model)), { modelOutput: 'logits', outputName: 'output' });
+	// Classic classifiers already end in probabilities; networks end in logits.
+	const modelOutput = isClassicArtifacts(model.artifacts) ? 'probabilities' : 'logits';
+	return exportPipelineOnnx(model.preprocessing, onnx ?? (await modelOnnx(model)), { modelOutput, outputName: 'output', numericType: numericTypeFor(model) });
+}
+
+/** Classic models (trees split on exact values) take raw numbers as float64; networks as float32. */
+export function numericTypeFor(model: Pick<RunModel, 'artifacts'>): 'float' | 'double' {
+	return isClassicArtifacts(model.artifacts) ? 'double' : 'float';
+}
+
+/** Plain feeds as onnxruntime tensors. */
+export function feedTensors(ort: OrtRuntime, feeds: OnnxFeeds): Record<string, Tensor> {
+	const inputs: Record<string, Tensor> = {};
+	for (const [name, feed] of Object.entries(feeds)) {
+		inputs[name] = feed.type === 'int64' ? new ort.Tensor('int64', feed.data, feed.dims) : feed.type === 'float64' ? new ort.Tensor('float64', feed.data, feed.dims) : new ort.Tensor('float32', feed.data, feed.dims);
+	}
+	return inputs;
 }
 
 /**
@@ -34,32 +53,34 @@ export async function pipelineOnnx(model: RunModel, onnx?: Uint8Array): Promise<
 export async function checkOnnx(ort: OrtRuntime, pipeline: Uint8Array, model: RunModel, table: Table, rows: Int32Array, runtime: string): Promise<OnnxCheck> {
 	if (rows.length === 0) throw new KilnError('ExportError', 'This run has no holdout rows to check the ONNX file on.');
 	const prep = model.preprocessing;
-	const feeds = pipelineFeeds(prep, table, rows);
+	const feeds = pipelineFeeds(prep, table, rows, numericTypeFor(model));
 	const session: InferenceSession = await ort.InferenceSession.create(pipeline);
 	let got: Float32Array;
 	const compared = prep.target.task === 'classification' ? 'probabilities' : 'prediction';
 	try {
-		const inputs: Record<string, Tensor> = {};
-		for (const [name, feed] of Object.entries(feeds)) inputs[name] = feed.type === 'int64' ? new ort.Tensor('int64', feed.data, feed.dims) : new ort.Tensor('float32', feed.data, feed.dims);
-		const result = await session.run(inputs, [compared]);
+		const result = await session.run(feedTensors(ort, feeds), [compared]);
 		got = result[compared].data as Float32Array;
 	} finally {
 		await session.release();
 	}
 	const { x } = encodeRowsFor(model, table, rows);
-	const want = await modelPredict(model)(x, rows.length);
-	if (want.length !== got.length) throw new KilnError('ExportError', `The ONNX file gives ${got.length} values for ${rows.length} rows; the tfjs model gives ${want.length}.`);
+	return compareOutputs(await modelPredict(model)(x, rows.length), got, rows.length, compared, runtime);
+}
+
+/** Kiln's answers (`want`) against the runtime's (`got`): largest difference and rows that agree. */
+export function compareOutputs(want: Float32Array, got: Float32Array, rows: number, compared: OnnxCheck['compared'], runtime: string): OnnxCheck {
+	if (want.length !== got.length) throw new KilnError('ExportError', `The ONNX file gives ${got.length} values for ${rows} rows; Kiln's model gives ${want.length}.`);
 	let maxAbsDiff = 0;
 	for (let i = 0; i < want.length; i++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(want[i] - got[i]));
 	if (!Number.isFinite(maxAbsDiff)) maxAbsDiff = Infinity;
-	const width = want.length / rows.length;
+	const width = want.length / rows;
 	let agreed = 0;
-	for (let r = 0; r < rows.length; r++) {
+	for (let r = 0; r < rows; r++) {
 		if (compared === 'prediction') {
 			if (Math.abs(want[r] - got[r]) <= 1e-4 * Math.max(1, Math.abs(want[r]))) agreed++;
 		} else if (argmax(want, r, width) === argmax(got, r, width)) agreed++;
 	}
-	return { runtime, rows: rows.length, compared, maxAbsDiff, agreed };
+	return { runtime, rows, compared, maxAbsDiff, agreed };
 }
 
 function argmax(values: Float32Array, row: number, width: number): number {

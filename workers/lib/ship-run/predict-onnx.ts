@@ -1,18 +1,18 @@
-import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import type { InferenceSession } from 'onnxruntime-web';
 import type { Preprocessing, PredictResult, Table } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { pipelineFeeds, type OrtRuntime } from '$workers/lib/ship';
+import { feedTensors } from './export-run';
 
 /**
  * Predict table rows with an exported pipeline graph in onnxruntime: raw values in, labels (and
  * probabilities) or predictions in the target's units out — the same result shape as the tfjs
  * path, so the Predict page shows either.
  */
-export async function predictOnnx(ort: OrtRuntime, session: InferenceSession, prep: Preprocessing, table: Table): Promise<PredictResult> {
+export async function predictOnnx(ort: OrtRuntime, session: InferenceSession, prep: Preprocessing, table: Table, numericType: 'float' | 'double' = 'float'): Promise<PredictResult> {
 	if (table.rowCount === 0) throw new KilnError('SchemaMismatchError', 'There are no rows to predict.');
 	const rows = Int32Array.from({ length: table.rowCount }, (_, i) => i);
-	const inputs: Record<string, Tensor> = {};
-	for (const [name, feed] of Object.entries(pipelineFeeds(prep, table, rows))) inputs[name] = feed.type === 'int64' ? new ort.Tensor('int64', feed.data, feed.dims) : new ort.Tensor('float32', feed.data, feed.dims);
+	const inputs = feedTensors(ort, pipelineFeeds(prep, table, rows, numericType));
 	const target = prep.target;
 	if (target.task === 'classification') {
 		const result = await session.run(inputs, ['probabilities', 'label']);

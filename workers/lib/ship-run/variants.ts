@@ -5,9 +5,11 @@ import { modelInputs } from '$workers/lib/model-input';
 import { splitFor } from '$workers/lib/train-data';
 import { measureModel, pruneMagnitude, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime } from '$workers/lib/ship';
 import { modelOnnx, type RunModel } from './export-run';
+import { float16Onnx } from './float16-onnx';
 
 /**
- * The variants of a run's model for the trade-off table — the original, tfjs float16 storage,
+ * The variants of a run's model for the trade-off table — the original, float16 weights (tfjs
+ * storage, and ONNX FLOAT16 initializers cast to float32),
  * int8 weights, and magnitude-pruned models (fine-tuned on the run's training rows) alone and
  * with int8 — each measured on the run's holdout rows in tfjs and onnxruntime.
  */
@@ -90,7 +92,7 @@ export async function compressRun(model: RunModel, config: TrainConfig, split: {
 	progress('Exporting the original to ONNX');
 	const float = await modelOnnx(model);
 	await measure({ id: 'float32', label: 'Original (float32)', artifacts: model.artifacts, onnx: float });
-	await measure({ id: 'float16', label: 'float16 weights (tfjs storage)', artifacts: quantizeTfjs(model.artifacts, 'float16') as ModelArtifacts });
+	await measure({ id: 'float16', label: 'float16 weights', artifacts: quantizeTfjs(model.artifacts, 'float16') as ModelArtifacts, onnx: float16Onnx(float) });
 	await measure({ id: 'int8', label: 'int8 weights', artifacts: quantizeTfjs(model.artifacts, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(float) });
 	for (const sparsity of sparsities) {
 		const name = `${percent(sparsity)} pruned`;
@@ -105,7 +107,7 @@ export async function compressRun(model: RunModel, config: TrainConfig, split: {
 			task,
 			onEpoch: (e) => progress(`Pruning to ${percent(sparsity)} zeros: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
 		});
-		const prunedOnnx = await modelOnnx({ artifacts: pruned.model, preprocessing: model.preprocessing });
+		const prunedOnnx = await modelOnnx({ artifacts: pruned.model });
 		const id = `pruned-${Math.round(sparsity * 100)}`;
 		await measure({ id, label: name, artifacts: pruned.model, onnx: prunedOnnx });
 		await measure({ id: `${id}-int8`, label: `${name} + int8`, artifacts: quantizeTfjs(pruned.model, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(prunedOnnx) });

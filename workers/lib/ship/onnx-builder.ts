@@ -38,11 +38,11 @@ function toAttribute(name: string, value: Attr): onnx.IAttributeProto {
 }
 
 /** Little-endian bytes of a typed array (every platform a browser runs on is little-endian). */
-function rawBytes(data: Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array | Uint16Array): Uint8Array {
+function rawBytes(data: Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array | BigInt64Array | Uint16Array): Uint8Array {
 	return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
 }
 
-export function tensorProto(name: string, type: ElemType, dims: number[], data: Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array | Uint16Array): onnx.ITensorProto {
+export function tensorProto(name: string, type: ElemType, dims: number[], data: Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array | BigInt64Array | Uint16Array): onnx.ITensorProto {
 	const count = dims.reduce((a, b) => a * b, 1);
 	if (count !== data.length) throw new KilnError('ExportError', `Tensor "${name}" has ${data.length} values but shape [${dims.join(', ')}] needs ${count}.`);
 	return { name, dataType: type, dims, rawData: rawBytes(data) };
@@ -117,7 +117,7 @@ export class GraphBuilder {
 		return name;
 	}
 
-	initializer(hint: string, type: ElemType, dims: number[], data: Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array | Uint16Array): string {
+	initializer(hint: string, type: ElemType, dims: number[], data: Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array | BigInt64Array | Uint16Array): string {
 		const name = this.name(hint);
 		this.initializers.push(tensorProto(name, type, dims, data));
 		return name;

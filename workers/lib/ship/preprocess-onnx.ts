@@ -19,15 +19,19 @@ import type { OnnxFeeds, PipelineOnnxOptions } from './types';
  * Output of the preprocessing alone: `features` float [N, inputSize], equal to encodeFeatures.
  */
 
-function addPreprocessing(g: GraphBuilder, prep: Preprocessing): string {
+function addPreprocessing(g: GraphBuilder, prep: Preprocessing, numericType: 'float' | 'double' = 'float'): string {
 	const numeric = prep.features.flatMap((f, i) => (f.kind === 'numeric' ? [{ f, i }] : []));
 	let scaled = '';
 	if (numeric.length > 0) {
-		const x = g.input(NUMERIC_INPUT, DataType.FLOAT, ['N', numeric.length]);
-		const means = g.float('means', numeric.map(({ f }) => (f.kind === 'numeric' ? f.mean : 0)));
-		const stds = g.float('stds', numeric.map(({ f }) => (f.kind === 'numeric' ? f.std : 1)));
+		const double = numericType === 'double';
+		const type = double ? DataType.DOUBLE : DataType.FLOAT;
+		const values = (hint: string, v: number[], dims = [v.length]) => g.initializer(hint, type, dims, double ? Float64Array.from(v) : Float32Array.from(v));
+		const x = g.input(NUMERIC_INPUT, type, ['N', numeric.length]);
+		const means = values('means', numeric.map(({ f }) => (f.kind === 'numeric' ? f.mean : 0)));
+		const stds = values('stds', numeric.map(({ f }) => (f.kind === 'numeric' ? f.std : 1)));
 		const z = g.node('Div', [g.node('Sub', [x, means]), stds]);
-		scaled = g.node('Where', [g.node('IsNaN', [x]), g.float('zero', [0], []), z]);
+		scaled = g.node('Where', [g.node('IsNaN', [x]), values('zero', [0], []), z]);
+		if (double) scaled = g.node('Cast', [scaled], { to: { i: DataType.FLOAT } });
 	}
 	const pieces: string[] = [];
 	let column = 0;
@@ -84,7 +88,7 @@ export function exportPipelineOnnx(prep: Preprocessing, model: Uint8Array, optio
 	const g = new GraphBuilder(13);
 	const outputs = prep.target.task === 'classification' ? ['probabilities', 'label_index', 'label'] : ['prediction'];
 	outputs.forEach((name) => g.claimOutput(name));
-	const features = addPreprocessing(g, prep);
+	const features = addPreprocessing(g, prep, options.numericType);
 	const modelOut = embedModel(g, model, 'model/', { [input.name]: features })[outputName];
 	const target = prep.target;
 	if (target.task === 'regression') {
@@ -104,18 +108,18 @@ export function exportPipelineOnnx(prep: Preprocessing, model: Uint8Array, optio
 
 
 /** Table rows → the raw inputs the ONNX preprocessing expects (see the layout above). */
-export function pipelineFeeds(prep: Preprocessing, table: Table, rows: ArrayLike<number>): OnnxFeeds {
+export function pipelineFeeds(prep: Preprocessing, table: Table, rows: ArrayLike<number>, numericType: 'float' | 'double' = 'float'): OnnxFeeds {
 	const n = rows.length;
 	const numeric = prep.features.filter((f) => f.kind === 'numeric');
 	const feeds: OnnxFeeds = {};
 	if (numeric.length > 0) {
-		const data = new Float32Array(n * numeric.length);
+		const data = numericType === 'double' ? new Float64Array(n * numeric.length) : new Float32Array(n * numeric.length);
 		numeric.forEach((f, j) => {
 			const column = findColumn(table, f.name);
 			if (column.kind !== 'numeric') throw new KilnError('SchemaMismatchError', `Column "${f.name}" holds text, but the model was trained on numbers there.`);
 			for (let i = 0; i < n; i++) data[i * numeric.length + j] = column.values[rows[i]];
 		});
-		feeds[NUMERIC_INPUT] = { type: 'float32', data, dims: [n, numeric.length] };
+		feeds[NUMERIC_INPUT] = data instanceof Float64Array ? { type: 'float64', data, dims: [n, numeric.length] } : { type: 'float32', data, dims: [n, numeric.length] };
 	}
 	for (const f of prep.features) {
 		if (f.kind !== 'categorical') continue;

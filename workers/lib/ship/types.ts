@@ -127,12 +127,18 @@ export interface PipelineOnnxOptions {
 	 * models, the default), so the pipeline multiplies by std and adds the mean.
 	 */
 	standardisedTarget?: boolean;
+	/**
+	 * Element type of the `numeric` input. 'double' standardises in float64 exactly as Kiln's
+	 * encoding does before rounding to float32, so a tree's split on a value that sits on its
+	 * threshold goes the same way (float32 arithmetic can land one ulp off). Default 'float'.
+	 */
+	numericType?: 'float' | 'double';
 }
 
 // ---- runtime and feeds ------------------------------------------------------------------------
 
 /** Inputs for an ONNX session as plain typed arrays (wrap each in `new ort.Tensor(type, data, dims)`). */
-export type OnnxFeeds = Record<string, { type: 'float32'; data: Float32Array; dims: number[] } | { type: 'int64'; data: BigInt64Array; dims: number[] }>;
+export type OnnxFeeds = Record<string, { type: 'float32'; data: Float32Array; dims: number[] } | { type: 'float64'; data: Float64Array; dims: number[] } | { type: 'int64'; data: BigInt64Array; dims: number[] }>;
 
 /**
  * The parts of onnxruntime this library uses. Pass the module the worker imported

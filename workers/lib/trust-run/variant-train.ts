@@ -5,6 +5,7 @@ import { withConfigDefaults } from '$shared/train-config';
 import { metricNameFor, type BackendName, type EpochRecord, type JobEvent, type Table, type TrainConfig, type TrainResult, type VariantTrainRequest } from '$workers/protocol';
 import { BestWeightsTracker, divergence, trivialLoss } from '$workers/lib/early-stopping';
 import { buildModel, forward, serializeModel } from '$workers/lib/model';
+import { ignoredMlpOptions } from '$shared/mlp-options';
 import { createRng, shuffleInPlace } from '$workers/lib/random';
 import { finalMetrics, lossAndMetric } from '$workers/lib/scores';
 import { validateConfig } from '$workers/lib/train';
@@ -37,7 +38,10 @@ export async function trainVariant(table: Table, rawConfig: TrainConfig, variant
 	const data = prepareTraining(table, config);
 	if (variant.kind === 'adversarial' && config.task !== 'classification') throw new KilnError('ValidationError', 'Adversarial training is for classifiers; this run predicts a number.');
 	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
-	const model = buildModel({ kind: config.model, inputSize: data.width, outputSize: data.classes, hiddenLayers: config.hiddenLayers, seed: config.seed });
+	// The variants keep the MLP's activation and train with Adam at a constant rate.
+	const model = buildModel({ kind: config.model, inputSize: data.width, outputSize: data.classes, hiddenLayers: config.hiddenLayers, seed: config.seed, mlp: { activation: config.mlp?.activation } });
+	const ignored = ignoredMlpOptions(config.mlp);
+	if (ignored) emit({ type: 'log', message: `This ${variant.kind} run ignores ${ignored}: it trains with Adam at a constant rate on the plain layers.` });
 	try {
 		const { history, trainingMs, bestEpoch, stoppedEarly } = variant.kind === 'reweighed' ? await reweighed(model, table, config, data, variant.sensitive, emit, options.signal) : await adversarial(model, config, data, variant, emit, options.signal);
 		const out = await forward(model, data.holdout.x, data.holdout.rows.length, data.width);

@@ -4,14 +4,34 @@ import { KilnError } from '$shared/errors';
 import type { Task } from '$workers/protocol';
 import { oneHotTensor } from '$workers/lib/losses';
 
+/** Element-wise activations whose derivative the written-out backward below knows. */
+const DERIVATIVES: Record<string, (z: tf.Tensor2D, h: tf.Tensor2D) => tf.Tensor2D> = {
+	relu: (z) => tf.step(z),
+	tanh: (_, h) => tf.sub(1, tf.square(h)),
+	sigmoid: (_, h) => tf.mul(h, tf.sub(1, h)),
+	elu: (z, h) => tf.where(tf.greater(z, 0), tf.onesLike(z), tf.add(h, 1)),
+	// d/dz z·Φ(z) = Φ(z) + z·φ(z).
+	gelu: (z) => tf.add(tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))), tf.mul(z, tf.mul(1 / Math.sqrt(2 * Math.PI), tf.exp(tf.mul(-0.5, tf.square(z))))))
+};
+const APPLY: Record<string, (z: tf.Tensor2D) => tf.Tensor2D> = {
+	relu: (z) => tf.relu(z),
+	tanh: (z) => tf.tanh(z),
+	sigmoid: (z) => tf.sigmoid(z),
+	elu: (z) => tf.elu(z),
+	gelu: (z) => tf.mul(z, tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))))
+};
+
 export interface DpDenseLayer {
 	kernel: tf.Variable;
 	bias: tf.Variable;
+	/** True for any hidden activation (false: linear); `activation` names it. */
 	relu: boolean;
+	activation: string;
 }
 
 /**
- * The Dense layers of a model as buildModel makes it (Dense stack, relu hidden, linear logits).
+ * The Dense layers of a model as buildModel makes it (Dense stack; relu, tanh, sigmoid or elu
+ * hidden; linear logits).
  * Anything else is refused: per-example norms below are derived for exactly this architecture,
  * and a layer that mixes examples (BatchNorm) would break the per-example privacy argument.
  */
@@ -26,9 +46,10 @@ export function dpDenseLayers(model: tfl.LayersModel): DpDenseLayer[] {
 		const config = layer.getConfig();
 		if (layer.getClassName() !== 'Dense') refuse(`layer "${layer.name}" is a ${layer.getClassName()}`);
 		if (!config.useBias || layer.trainableWeights.length !== 2) refuse(`layer "${layer.name}" has no bias`);
-		if (config.activation !== 'relu' && config.activation !== 'linear') refuse(`layer "${layer.name}" uses ${String(config.activation)}`);
+		const activation = String(config.activation);
+		if (activation !== 'linear' && !(activation in APPLY)) refuse(`layer "${layer.name}" uses ${activation}`);
 		const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-		layers.push({ kernel, bias, relu: config.activation === 'relu' });
+		layers.push({ kernel, bias, relu: activation !== 'linear', activation });
 	}
 	if (layers.length === 0) refuse('it has no Dense layer');
 	if (layers.at(-1)!.relu) refuse('the output layer must be linear (logits)');
@@ -65,12 +86,14 @@ export function clippedGradients(layers: DpDenseLayer[], x: tf.Tensor2D, y: Arra
 	return tf.tidy(() => {
 		const inputs: tf.Tensor2D[] = [];
 		const preActivations: tf.Tensor2D[] = [];
+		const activations: tf.Tensor2D[] = [];
 		let h = x;
 		for (const layer of layers) {
 			inputs.push(h);
 			const z = tf.add(tf.matMul(h, layer.kernel), layer.bias) as tf.Tensor2D;
 			preActivations.push(z);
-			h = layer.relu ? tf.relu(z) : z;
+			h = layer.relu ? APPLY[layer.activation](z) : z;
+			activations.push(h);
 		}
 		const out = h;
 		let g: tf.Tensor2D;
@@ -90,7 +113,8 @@ export function clippedGradients(layers: DpDenseLayer[], x: tf.Tensor2D, y: Arra
 			outputGrads[l] = g;
 			if (l > 0) {
 				const back = tf.matMul(g, tf.transpose(layers[l].kernel)) as tf.Tensor2D;
-				g = layers[l - 1].relu ? (tf.mul(back, tf.step(preActivations[l - 1])) as tf.Tensor2D) : back;
+				const below = layers[l - 1];
+				g = below.relu ? (tf.mul(back, DERIVATIVES[below.activation](preActivations[l - 1], activations[l - 1])) as tf.Tensor2D) : back;
 			}
 		}
 		let squared: tf.Tensor = tf.zeros([x.shape[0]]);

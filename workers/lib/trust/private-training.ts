@@ -3,6 +3,7 @@ import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import { metricNameFor, type BackendName, type EpochRecord, type JobEvent, type Table, type TrainConfig, type TrainResult } from '$workers/protocol';
 import { buildModel, forward, serializeModel } from '$workers/lib/model';
+import { ignoredMlpOptions } from '$shared/mlp-options';
 import { finalMetrics, lossAndMetric } from '$workers/lib/scores';
 import { validateConfig } from '$workers/lib/train';
 import { prepareTraining } from '$workers/lib/train-data';
@@ -32,7 +33,11 @@ export async function trainPrivateModel(table: Table, rawConfig: TrainConfig, dp
 	if (config.batchSize > train.rows.length) throw new KilnError('PrivacyError', `The batch size (${config.batchSize}) is larger than the ${train.rows.length} training rows; lower it.`);
 	// As trainDpSgd counts them: one epoch is round(1/q) Poisson-sampled steps.
 	const stepsPerEpoch = Math.max(1, Math.round(train.rows.length / config.batchSize));
-	const model = buildModel({ kind: config.model, inputSize: prep.inputSize, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed });
+	// DP-SGD keeps the MLP's activation; batch-norm (it mixes examples, voiding the per-example
+	// bound), dropout, and the optimiser and schedule (DP-SGD is its own noisy SGD) do not apply.
+	const model = buildModel({ kind: config.model, inputSize: prep.inputSize, outputSize: classes, hiddenLayers: config.hiddenLayers, seed: config.seed, mlp: { activation: config.mlp?.activation } });
+	const ignored = ignoredMlpOptions(config.mlp);
+	if (ignored) emit({ type: 'log', message: `Private training ignores ${ignored}: DP-SGD runs its own noisy SGD on the plain layers.` });
 	const history: EpochRecord[] = [];
 	const curve: PrivateTrainResult['privacy']['curve'] = [];
 	emit({ type: 'log', message: `Private training on ${train.rows.length} rows (σ = ${dp.noiseMultiplier}, C = ${dp.clipNorm}, δ = ${dp.delta}); backend ${tf.getBackend()}.` });

@@ -33,7 +33,10 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 			l2: { type: 'float', low: 1e-6, high: 1e-2, log: true },
 			hiddenLayerCount: { type: 'int', low: 1, high: 3 },
 			hiddenUnits: { type: 'int', low: 8, high: 256, log: true },
-			batchSize: { type: 'categorical', choices: [16, 32, 64, 128] }
+			batchSize: { type: 'categorical', choices: [16, 32, 64, 128] },
+			/** The MLP's hidden activation and one dropout rate for every hidden layer (config.mlp). */
+			activation: { type: 'categorical', choices: ['relu', 'tanh', 'elu'] },
+			dropout: { type: 'float', low: 0, high: 0.5 }
 		},
 		budget: { unit: 'epochs', min: 3, max: 81 }
 	},

@@ -1,4 +1,5 @@
 import type { ClassicSpec, Metrics, Task, TextTrainSettings, TrainConfig } from '$workers/protocol';
+import { describeMlpOptions } from '$shared/mlp-options';
 import { classicSettings, familyLabel } from '$workers/lib/model-lab/describe';
 import { describeTextModel, textKeySettings } from '../text/describe';
 
@@ -32,6 +33,7 @@ export function keySettings(config: TrainConfig): string {
 	if (config.classic) return classicSettings(config.classic);
 	const parts = [`lr ${config.learningRate}`, `batch ${config.batchSize}`, `L2 ${config.l2}`];
 	if (config.patience) parts.push(`patience ${config.patience}`);
+	if (config.model === 'mlp') parts.push(...describeMlpOptions(config.mlp));
 	return parts.join(' · ');
 }
 

@@ -24,6 +24,13 @@ describe('run comparison', () => {
 		expect(differ.find((d) => d.key === 'model')!.values).toEqual(['MLP 32-16', 'random forest']);
 		expect(differ.find((d) => d.key === 'nTrees')!.values).toEqual(['—', '50']);
 		expect(same).toEqual(expect.arrayContaining(['target', 'seed', 'holdout']));
+		// MLP options: an old run (no options stored) against one with them.
+		const tuned: RunRecord = { ...mlp, id: 'r3', config: { ...base, mlp: { activation: 'tanh', optimizer: 'sgd', nesterov: true, schedule: 'cosine', warmupEpochs: 2 } } };
+		const diff = configDiff([mlp, tuned]);
+		expect(diff.differ.find((d) => d.key === 'activation')!.values).toEqual(['relu', 'tanh']);
+		expect(diff.differ.find((d) => d.key === 'optimizer')!.values).toEqual(['Adam', 'SGD, momentum 0.9, Nesterov']);
+		expect(diff.differ.find((d) => d.key === 'schedule')!.values).toEqual(['constant', 'cosine, 2 warm-up']);
+		expect(diff.same).toEqual(expect.arrayContaining(['dropout', 'batchNorm']));
 	});
 
 	it('overlays curves on a shared unit, or on each run’s share of training when units differ', () => {

@@ -1,5 +1,6 @@
 import type { DatasetRecord, RunRecord } from '$lib/db';
 import { withConfigDefaults } from '$shared/train-config';
+import { resolveMlpOptions, type MlpOptions } from '$shared/mlp-options';
 import { describeModel } from '../evaluate/format';
 
 /** Everything the comparison of 2+ runs shows, computed from the stored run records. */
@@ -51,6 +52,14 @@ export function bestIndex(row: MetricRow): number {
 }
 
 /** A run's settings as flat key → text (classic families' params under their own names). */
+/** An MLP's options as the compare table shows them (runs stored before they existed show the defaults they used). */
+function mlpSettings(options: MlpOptions | undefined): Record<string, string> {
+	const o = resolveMlpOptions(options);
+	const optimizer = o.optimizer === 'sgd' ? `SGD, momentum ${o.momentum}${o.nesterov ? ', Nesterov' : ''}` : o.optimizer === 'adamw' ? `AdamW, decay ${o.weightDecay}` : 'Adam';
+	const schedule = (o.schedule === 'step' ? `step ×${o.stepFactor} every ${o.stepEvery}` : o.schedule) + (o.warmupEpochs > 0 ? `, ${o.warmupEpochs} warm-up` : '');
+	return { activation: o.activation, dropout: o.dropout.join(', '), batchNorm: o.batchNorm ? 'yes' : 'no', optimizer, schedule };
+}
+
 export function flatConfig(run: RunRecord): Record<string, string> {
 	const config = withConfigDefaults(run.config);
 	const flat: Record<string, string> = { model: describeModel(config), target: config.target, features: config.features.join(', '), seed: String(config.seed), holdout: `${config.holdoutFraction * 100} %`, validation: `${config.validationFraction * 100} %` };
@@ -58,6 +67,7 @@ export function flatConfig(run: RunRecord): Record<string, string> {
 		for (const [key, value] of Object.entries(config.classic.params)) flat[key] = value === null ? 'no limit' : String(value);
 	} else {
 		Object.assign(flat, { hiddenLayers: config.model === 'mlp' ? config.hiddenLayers.join(', ') : '—', epochs: String(config.epochs), learningRate: String(config.learningRate), batchSize: String(config.batchSize), l2: String(config.l2), patience: String(config.patience) });
+		if (config.model === 'mlp') Object.assign(flat, mlpSettings(config.mlp));
 	}
 	if (run.pipelineId) flat.pipeline = run.pipelineId;
 	return flat;

@@ -2,6 +2,7 @@ import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { getModel, getSetting, getTradeoff, type ModelRecord, type RunRecord } from '$lib/db';
 import type { FilePrediction, PredictResult, RowExplanation } from '$workers/protocol';
+import { classicOnnx } from '../ship/export-format';
 
 /** Predictions with the project's model in use: one typed row, or a file of rows. */
 export class Predictor {
@@ -11,7 +12,7 @@ export class Predictor {
 	explanation = $state.raw<RowExplanation | null>(null);
 	explaining = $state(false);
 	explainError = $state<UiError | null>(null);
-	batch = $state.raw<(FilePrediction & { fileName: string; url: string }) | null>(null);
+	batch = $state.raw<(FilePrediction & { fileName: string; url: string; runtime?: string }) | null>(null);
 	busy = $state<string | null>(null);
 	error = $state<UiError | null>(null);
 	#controller: AbortController | null = null;
@@ -34,8 +35,12 @@ export class Predictor {
 		try {
 			this.model = await getModel(run.modelId);
 			const variants = (await getTradeoff(run.id))?.rows.filter((r) => r.onnx && r.id !== 'float32') ?? [];
-			// A classic model (tree, forest, …) predicts with its own code: no tfjs / ONNX choice to offer.
-			this.runtimes = run.config.classic ? [] : [
+			// A classic model predicts with Kiln's own code; linear models and trees also export to ONNX. Pipeline runs' ONNX takes encoded features, so no raw-row ONNX choice.
+			const onnxOk = !!this.model.preprocessing;
+			this.runtimes = !onnxOk ? [] : run.config.classic ? (classicOnnx(run.config.classic.family) ? [
+				{ value: 'tfjs', label: 'Kiln (the model as trained)' },
+				{ value: 'onnx:float32', label: 'ONNX Runtime Web (the ONNX export)' }
+			] : []) : [
 				{ value: 'tfjs', label: 'TensorFlow.js (the model as trained)' },
 				{ value: 'onnx:float32', label: 'ONNX Runtime Web (the ONNX export)' },
 				...variants.map((v) => ({ value: `onnx:${v.id}`, label: `ONNX Runtime Web — ${v.label}` }))
@@ -87,8 +92,13 @@ export class Predictor {
 		this.busy = `Predicting the rows of ${file.name}…`;
 		this.#controller = new AbortController();
 		try {
-			const result = await bridge.predictFile(this.model.id, file, file.name, await getSetting('backend'), this.#controller.signal);
-			this.batch = { ...result, fileName: file.name, url: URL.createObjectURL(result.csv) };
+			const signal = this.#controller.signal;
+			const onnx = this.runtime.startsWith('onnx:');
+			const result = onnx
+				? await bridge.predictFileOnnx({ runId: this.model.runId, variantId: this.runtime.slice(5) }, file, file.name, signal)
+				: await bridge.predictFile(this.model.id, file, file.name, await getSetting('backend'), signal);
+			const runtime = onnx ? this.runtimes.find((r) => r.value === this.runtime)?.label : undefined;
+			this.batch = { ...result, fileName: file.name, url: URL.createObjectURL(result.csv), runtime };
 		} catch (e) {
 			const error = toUiError(e);
 			if (error.name !== 'AbortError') this.error = error;

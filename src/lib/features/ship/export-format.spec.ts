@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPassed, checkSentence, formatDiff, formatMetric, shippedBytes } from './export-format';
+import { checkPassed, checkSentence, classicOnnx, classicOnnxNote, formatDiff, formatMetric, shippedBytes } from './export-format';
 
 describe('export formatting', () => {
 	it('writes metrics, differences and the check', () => {
@@ -19,5 +19,13 @@ describe('export formatting', () => {
 		const m = (deflatedBytes: number) => ({ runtime: 'tfjs' as const, backend: 'cpu', fileBytes: 1, deflatedBytes, metric: 1, batch1Ms: 1, batch256Ms: 1 });
 		expect(shippedBytes({ id: 'a', label: 'a', params: 1, nonZero: 1, metricName: 'accuracy', tfjs: m(500), onnx: m(400) })).toBe(400);
 		expect(shippedBytes({ id: 'a', label: 'a', params: 1, nonZero: 1, metricName: 'accuracy', tfjs: m(500) })).toBe(500);
+	});
+
+	it('names the classic families ONNX cannot hold', () => {
+		expect(['linear', 'tree', 'forest', 'boosting'].every(classicOnnx)).toBe(true);
+		expect(classicOnnx('knn') || classicOnnx('gaussian-nb') || classicOnnx('categorical-nb')).toBe(false);
+		expect(classicOnnxNote('knn')).toMatch(/k-nearest neighbours model cannot be exported to ONNX/);
+		expect(classicOnnxNote('categorical-nb')).toMatch(/naive Bayes model cannot/);
+		expect(checkSentence({ runtime: 'ORT', rows: 2, compared: 'prediction', maxAbsDiff: 0, agreed: 2 }, 'Kiln’s own model')).toMatch(/same prediction as Kiln’s own model/);
 	});
 });

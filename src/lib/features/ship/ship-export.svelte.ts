@@ -46,11 +46,16 @@ export class ShipExportState {
 		return run ? compressJob(run) : undefined;
 	}
 
+	/** Trained through a recorded pipeline: the ONNX export carries it as pipeline.json; tfjs files do not. */
+	get pipelineRun(): boolean {
+		return !!this.run()?.pipelineId;
+	}
+
 	get variantLabel(): string {
 		return this.table?.rows.find((r) => r.id === this.variantId)?.label ?? 'Original (float32)';
 	}
 
-	/** Whether the picked variant has an ONNX form (float16 storage is tfjs-only). */
+	/** Whether the picked variant has an ONNX form (tables measured before float16 ONNX existed lack it). */
 	get variantHasOnnx(): boolean {
 		const row = this.table?.rows.find((r) => r.id === this.variantId);
 		return !row || !!row.onnx;
@@ -98,7 +103,7 @@ export class ShipExportState {
 		this.#controller = null;
 		if (!result) return;
 		this.onnx = result;
-		this.onnxFile.set(result.file, `${this.fileBase()}${variantId === 'float32' ? '' : `-${variantId}`}.onnx`, result.bytes);
+		this.onnxFile.set(result.file, `${this.fileBase()}${variantId === 'float32' ? '' : `-${variantId}`}${result.sidecar === 'pipeline' ? '-onnx.zip' : '.onnx'}`, result.bytes);
 	}
 
 	cancelOnnx(): void {

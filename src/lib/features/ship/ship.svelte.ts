@@ -63,6 +63,8 @@ export class ShipState {
 	title = $state('');
 	description = $state('');
 
+	/** The trade-off variant picked for export, which links and demo pages then carry (null: the run's own model). */
+	shareVariant = $state.raw<{ id: string; label: string } | null>(null);
 	link = $state.raw<(ShareLinkResult & { url: string }) | null>(null);
 	copyStatus = $state('');
 	readonly linkAction = new Action();
@@ -97,6 +99,7 @@ export class ShipState {
 	/** Pick a run; what was made from the previous one goes, the text fields get its defaults. */
 	select(run: RunRecord | null): void {
 		this.runId = run?.id ?? null;
+		this.shareVariant = null;
 		this.link = null;
 		this.copyStatus = '';
 		this.card = null;
@@ -117,7 +120,7 @@ export class ShipState {
 		this.link = null;
 		this.copyStatus = '';
 		const prefix = shareLinkPrefix(location.href, resolve('/share'));
-		const result = await this.linkAction.run('Encoding the model into a link…', () => bridge.createShareLink({ runId, title: this.title, description: this.description, baseLength: prefix.length }));
+		const result = await this.linkAction.run('Encoding the model into a link…', () => bridge.createShareLink({ runId, title: this.title, description: this.description, baseLength: prefix.length, variantId: this.shareVariant?.id }));
 		if (result) this.link = { ...result, url: result.code ? prefix + result.code : '' };
 	}
 
@@ -138,7 +141,7 @@ export class ShipState {
 		const runId = this.runId;
 		if (!runId) return;
 		this.page.clear();
-		const result = await this.pageAction.run('Building the demo page…', () => bridge.buildStandalonePage({ runId, title: this.title, description: this.description }));
+		const result = await this.pageAction.run('Building the demo page…', () => bridge.buildStandalonePage({ runId, title: this.title, description: this.description, variantId: this.shareVariant?.id }));
 		if (result) this.page.set(result.html, `${this.fileBase}.html`, result.bytes);
 	}
 

@@ -94,7 +94,7 @@ export const HELP: Record<keyof ModelSettings, string> = {
 	model: 'Linear: one weight per input, fast and easy to read. MLP: hidden layers learn non-linear patterns.',
 	hiddenLayers: 'Units per hidden layer, e.g. “32, 16”. Wider or deeper fits more but overfits small data.',
 	epochs: 'Passes over the training rows; 20–200. Early stopping may end sooner.',
-	learningRate: 'Step size of the Adam optimiser; 0.001–0.05. Too high and the loss explodes.',
+	learningRate: 'Step size of the optimiser (the base rate a schedule starts from); 0.001–0.05 for Adam, 0.01–0.1 for SGD. Too high and the loss explodes.',
 	batchSize: 'Rows per weight update; 16–256. Smaller is noisier, larger is faster per epoch.',
 	seed: 'Fixes the split, shuffling and starting weights: same seed, same result.',
 	holdoutFraction: 'Share of rows kept aside and scored once at the end; 10–30 %.',
@@ -103,5 +103,6 @@ export const HELP: Record<keyof ModelSettings, string> = {
 	l2: 'Penalty on large weights that keeps small data from being memorised; 0–0.01.',
 	classic: 'The model family and its settings (trees, forests, boosting, kNN, naive Bayes, solver-fitted linear).',
 	split: 'k-fold trains one model per fold on the non-holdout rows and reports mean ± std, then the final model. Group keeps each group in one part; time tests on the latest rows.',
+	mlp: 'Activation, dropout, batch-norm, optimiser and learning-rate schedule of the MLP.',
 	balance: 'For classes of very different sizes: weight the loss, or resample the training rows (never the holdout).'
 };

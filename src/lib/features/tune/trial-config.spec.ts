@@ -18,6 +18,11 @@ describe('trial configs', () => {
 
 	it('keep the base value of a parameter that is not searched', () => {
 		expect(trialConfig(base, 'mlp', { hiddenUnits: 8 }, 3).hiddenLayers).toEqual([8, 8]);
+		// The MLP options are searched inside config.mlp, keeping the base's other options.
+		const tuned = trialConfig({ ...base, mlp: { optimizer: 'adamw' } }, 'mlp', { activation: 'tanh', dropout: 0.25 }, 3);
+		expect(tuned.mlp).toEqual({ optimizer: 'adamw', activation: 'tanh', dropout: [0.25] });
+		expect(tuned).not.toHaveProperty('activation');
+		expect(configProblems(tuned)).toEqual({});
 		expect(trialConfig(base, 'linear', { learningRate: 0.1 }, 3)).toMatchObject({ model: 'linear', learningRate: 0.1, batchSize: 32 });
 		expect(baseValue(base, 'hiddenLayerCount')).toBe('2');
 		expect(baseValue(base, 'l2')).toBe('0.001');
@@ -68,7 +73,7 @@ describe('the search form', () => {
 		const { plan, problems } = planFromForm(form, 2);
 		expect(problems).toEqual({});
 		expect(plan).toMatchObject({ family: 'mlp', metric: 'valLoss', parallel: 2, search: { sampler: { kind: 'tpe' }, scheduler: { kind: 'asha', eta: 3, minBudget: 3, maxBudget: 27 }, direction: 'minimize', maxTrials: 16 } });
-		expect(Object.keys(plan!.search.space)).toEqual(['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize']);
+		expect(Object.keys(plan!.search.space)).toEqual(['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize', 'activation', 'dropout']);
 	});
 
 	it('names each field to fix, and refuses a grid too large to run', async () => {

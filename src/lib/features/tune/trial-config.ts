@@ -1,4 +1,5 @@
 import type { ModelKind, TrainConfig, TrialMetric, TrialParams } from '$workers/protocol';
+import { dropoutAt, resolveMlpOptions, type MlpActivation } from '$shared/mlp-options';
 
 /**
  * How a search's parameters become a training config, per model family. Parameters named after
@@ -17,11 +18,12 @@ export const FAMILIES: Partial<Record<ModelKind, FamilyTuning>> = {
 	linear: { label: 'Linear / logistic regression' },
 	mlp: {
 		label: 'Neural network (MLP)',
-		consumes: ['hiddenLayerCount', 'hiddenUnits'],
+		consumes: ['hiddenLayerCount', 'hiddenUnits', 'activation', 'dropout'],
 		apply: (params, base) => {
 			const count = Number(params.hiddenLayerCount ?? base.hiddenLayers.length) || 1;
 			const units = Number(params.hiddenUnits ?? base.hiddenLayers[0] ?? 32);
-			return { hiddenLayers: Array.from({ length: count }, () => units) };
+			const mlp = { ...base.mlp, ...(params.activation !== undefined ? { activation: String(params.activation) as MlpActivation } : {}), ...(params.dropout !== undefined ? { dropout: [Number(params.dropout)] } : {}) };
+			return { hiddenLayers: Array.from({ length: count }, () => units), ...(Object.keys(mlp).length > 0 ? { mlp } : {}) };
 		}
 	}
 };
@@ -34,7 +36,9 @@ export const PARAM_LABELS: Record<string, { label: string; help: string }> = {
 	l2: { label: 'L2 penalty', help: 'Weight decay on the kernels; a log range.' },
 	batchSize: { label: 'Batch size', help: 'Rows per weight update.' },
 	hiddenLayerCount: { label: 'Hidden layers', help: 'How many hidden layers, each of the same width.' },
-	hiddenUnits: { label: 'Units per layer', help: 'Width of each hidden layer; a log range.' }
+	hiddenUnits: { label: 'Units per layer', help: 'Width of each hidden layer; a log range.' },
+	activation: { label: 'Activation', help: 'The hidden layers’ non-linearity.' },
+	dropout: { label: 'Dropout', help: 'Share of hidden units switched off in each training step (same for every hidden layer).' }
 };
 export const paramLabel = (name: string) => PARAM_LABELS[name]?.label ?? name;
 
@@ -42,6 +46,8 @@ export const paramLabel = (name: string) => PARAM_LABELS[name]?.label ?? name;
 export function baseValue(base: TrainConfig, name: string): string {
 	if (name === 'hiddenLayerCount') return String(base.hiddenLayers.length);
 	if (name === 'hiddenUnits') return String(base.hiddenLayers[0] ?? '—');
+	if (name === 'activation') return resolveMlpOptions(base.mlp).activation;
+	if (name === 'dropout') return String(dropoutAt(resolveMlpOptions(base.mlp), 0));
 	const value = (base as unknown as Record<string, unknown>)[name];
 	return value === undefined ? '—' : String(value);
 }

@@ -1,3 +1,4 @@
+import { describeMlpOptions, isPlainMlp } from '$shared/mlp-options';
 import { zipSync } from 'fflate';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { Preprocessing, Table, TrainConfig } from '$workers/protocol';
@@ -53,6 +54,8 @@ export function recipeSplit(table: Table, config: TrainConfig): { train: Int32Ar
 export function exportTrainingRecipe(table: Table, config: TrainConfig, options: { kilnVersion: string; projectName?: string; shardRows?: number }): TrainingRecipe {
 	validateConfig(table, config);
 	if (config.model !== 'mlp' && config.model !== 'linear') throw new KilnError('ExportError', `The PyTorch recipe covers dense models (MLP and linear); this run uses "${config.model}".`);
+	// train.py writes out relu layers and Adam at a constant rate; other MLP options would train a different model.
+	if (!isPlainMlp(config.mlp)) throw new KilnError('ExportError', `The PyTorch recipe reproduces relu layers trained by Adam at a constant rate; this run uses ${describeMlpOptions(config.mlp).join(', ')}. Export the model as ONNX instead, or train a run without these options.`);
 	const { train, validation, holdout, prep } = recipeSplit(table, config);
 	const split: string[] = new Array(table.rowCount).fill('unlabelled');
 	train.forEach((r) => (split[r] = 'train'));
