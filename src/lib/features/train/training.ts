@@ -82,8 +82,9 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 			const done = await finishRun(run, result);
 			job.finish('done');
 			// The evaluation suite follows as a job of its own: the run is done either way. Image runs are
-			// scored in training, text classifiers have none yet (their holdout metrics come with the run); it reads the built-in encoding, so a run through a recorded pipeline is not evaluated (yet).
-			if (!config.vision && !config.text && 'preprocessing' in result && result.preprocessing) startEvaluation(done);
+			// scored in training, text classifiers have none yet (their holdout metrics come with the run). Any
+			// tabular run is evaluated, whatever its encoding (built-in or a pipeline) and family (workers/lib/run-model).
+			if (!config.vision && !config.text) startEvaluation(done);
 		} catch (e) {
 			await endFailedRun(job, run, e);
 		} finally {
