@@ -1,32 +1,26 @@
 import { getDataset, getModel, loadTable } from '$lib/db';
 import { explainRow, evaluateRun } from '../lib/run-evaluation';
 import { modelInputColumns, readFormRows } from '../lib/predict-input';
-import type { ModelRecord } from '$lib/db';
-import { KilnError } from '$shared/errors';
+import { booleanTargetAsClasses } from '../lib/train-table';
 import type { EvaluateApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { isTextRunArtifacts } from './text-artifacts';
 import { evaluateTextRun } from './text-evaluate';
 
-/** The evaluation suite and explanations read the built-in encoding; a recorded pipeline is not replayed there yet. */
-function builtIn(model: ModelRecord): ModelRecord & { preprocessing: NonNullable<ModelRecord['preprocessing']> } {
-	if (!model.preprocessing) throw new KilnError('ValidationError', 'This model was trained through a recorded pipeline; the evaluation suite and explanations read the built-in encoding only, for now (the run report has its holdout scores).');
-	return { ...model, preprocessing: model.preprocessing };
-}
+// Any stored run (built-in encoding or a fitted pipeline, a network or a classic family) is read through workers/lib/run-model.
 
 export const evaluateHandlers: EvaluateApi = {
 	async evaluateRun({ runId, datasetId, modelId, config }, onProgress) {
-		const [stored, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
-		if (isTextRunArtifacts(stored.artifacts)) return evaluateTextRun({ runId, datasetId, modelId, config }, stored, onProgress);
-		const model = builtIn(stored);
+		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
+		if (isTextRunArtifacts(model.artifacts)) return evaluateTextRun({ runId, datasetId, modelId, config }, model, onProgress);
 		await ensureBackend();
-		const table = await loadTable(dataset);
+		// The target as training read it (a yes/no column becomes two classes).
+		const table = booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns);
 		return evaluateRun(table, config, model, runId, { onProgress: (fraction, label) => onProgress?.({ fraction, label }) });
 	},
 	async explainPrediction(modelId, row) {
-		const stored = await getModel(modelId);
-		const model = builtIn(stored);
+		const model = await getModel(modelId);
 		await ensureBackend();
-		return explainRow(model, await readFormRows(modelInputColumns(stored), [row], stored.missing));
+		return explainRow(model, await readFormRows(modelInputColumns(model), [row], model.missing));
 	}
 };

@@ -6,7 +6,8 @@ import { robustnessOfRun } from '../lib/trust-run/robustness-run';
 import { trainVariant } from '../lib/trust-run/variant-train';
 import { checkLabels } from '../lib/trust-run/label-check';
 import { privacySweep } from '../lib/trust-run/privacy-sweep';
-import type { Preprocessing, TrainConfig, TrustApi } from '../protocol';
+import { booleanTargetAsClasses } from '../lib/train-table';
+import type { TrainConfig, TrustApi } from '../protocol';
 import type { ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { ensureBackend } from './backend';
@@ -17,11 +18,10 @@ async function announceBackend(onEvent: Parameters<TrustApi['trainVariant']>[1])
 	if (note) onEvent({ type: 'log', message: note });
 }
 
-/** Audits read a network and its built-in encoding; other runs are refused by name, not half-audited. */
-function auditableModel(model: ModelRecord, config: TrainConfig, audit: string): { artifacts: ModelRecord['artifacts']; preprocessing: Preprocessing } {
-	if (config.classic) throw new KilnError('ValidationError', `The ${audit} works on networks (the MLP or the linear layer) for now; this run is a ${config.classic.family} model.`);
-	if (!model.preprocessing) throw new KilnError('ValidationError', `The ${audit} reads the built-in encoding; this run was trained through a Prepare pipeline, which it cannot replay yet.`);
-	return { artifacts: model.artifacts, preprocessing: model.preprocessing };
+/** Audits read any run through workers/lib/run-model (either encoding); gradient attacks need a network, so they refuse a classic run by name. */
+function auditableModel(model: ModelRecord, config: TrainConfig, audit: 'fairness audit' | 'robustness test'): ModelRecord {
+	if (audit === 'robustness test' && config.classic) throw new KilnError('ValidationError', `The robustness test attacks a network through its gradients (FGSM, PGD); this run is a ${config.classic.family} model, which has none. Pick a neural-network or linear-layer run.`);
+	return model;
 }
 
 /** The Trust section's jobs: private and variant runs, and audits of a finished run's model. */
@@ -42,12 +42,12 @@ export const trustHandlers: TrustApi = {
 	async auditRunFairness({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
-		return auditRunFairness(await loadTable(dataset), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
+		return auditRunFairness(booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
 	},
 	async robustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
-		return robustnessOfRun(await loadTable(dataset), config, auditableModel(model, config, 'robustness test'), request, { onProgress });
+		return robustnessOfRun(booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns), config, auditableModel(model, config, 'robustness test'), request, { onProgress });
 	},
 	async checkLabels({ datasetId, config, folds, seed }, onProgress) {
 		const table = await loadTable(await getDataset(datasetId));

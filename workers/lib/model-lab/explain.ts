@@ -1,7 +1,6 @@
-import type { Preprocessing, RowExplanation, Table } from '$workers/protocol';
+import type { RowExplanation, TargetTransform } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { cellText, findColumn } from '$shared/table';
-import { featureGroups } from '$workers/lib/evaluate/groups';
+import type { FeatureGroup } from '$workers/lib/evaluate/groups';
 import { contributions } from '$workers/lib/models';
 import type { ClassicModel } from '$workers/lib/models/types';
 
@@ -22,20 +21,20 @@ const FAMILY_NAMES: Record<ClassicModel['family'], string> = {
  * training mean). Explanations in log-odds (linear and boosting classifiers) and families with
  * no additive form (kNN, naive Bayes) are refused with a message.
  */
-export function explainClassicRow(model: ClassicModel, prep: Preprocessing, x: Float32Array, table: Table): RowExplanation {
+export function explainClassicRow(model: ClassicModel, encoding: { target: TargetTransform; groups: FeatureGroup[] }, x: Float32Array, cell: (column: string) => string): RowExplanation {
 	const parts = contributions(model, x);
 	const name = FAMILY_NAMES[model.family];
 	if (!parts) throw new KilnError('ValidationError', `A ${name} model has no exact per-column explanation of one prediction; the run's permutation importance (Runs) shows which columns matter overall.`);
 	if (parts.space === 'log-odds' || parts.space === 'logit') throw new KilnError('ValidationError', `A ${name} classifier explains its predictions in log-odds, not probabilities, which this view does not show yet; the run's importances (Runs) show which columns matter.`);
 	const k = parts.outputs;
 	let explained = 0;
-	if (prep.target.task === 'classification') {
+	if (encoding.target.task === 'classification') {
 		for (let c = 1; c < k; c++) if (parts.bias[c] + sumColumn(parts.values, k, c) > parts.bias[explained] + sumColumn(parts.values, k, explained)) explained = c;
 	}
-	const target = prep.target;
+	const target = encoding.target;
 	const scale = target.task === 'regression' ? target.std : 1;
 	const shift = target.task === 'regression' ? target.mean : 0;
-	const groups = featureGroups(prep);
+	const groups = encoding.groups;
 	const perColumn = groups.map((g) => g.indices.reduce((sum, i) => sum + parts.values[i * k + explained], 0) * scale);
 	const reference = parts.bias[explained] * scale + shift;
 	const output = reference + perColumn.reduce((a, b) => a + b, 0);
@@ -44,7 +43,7 @@ export function explainClassicRow(model: ClassicModel, prep: Preprocessing, x: F
 		explained: target.task === 'classification' ? target.classes[explained] : target.name,
 		output,
 		reference,
-		columns: prep.features.map((f, j) => ({ name: f.name, value: cellText(findColumn(table, f.name), 0), contribution: perColumn[j] })),
+		columns: groups.map((g, j) => ({ name: g.name, value: cell(g.name), contribution: perColumn[j] })),
 		gap: 0,
 		steps: 0
 	};

@@ -1,4 +1,4 @@
-import type { Preprocessing, SliceSet, Table, WorstRow } from '$workers/protocol';
+import type { SliceSet, Table, WorstRow } from '$workers/protocol';
 import { cellText, findColumn } from '$shared/table';
 import {
 	classificationSliceMetrics,
@@ -23,12 +23,13 @@ export const MAX_SLICE_COLUMNS = 40;
  */
 export function errorAnalysis(
 	table: Table,
-	prep: Preprocessing,
+	/** The columns to slice and show, in the order the model reads them. */
+	names: readonly string[],
 	holdout: Int32Array,
 	classification: ClassificationInput | null,
 	regression: RegressionInput | null
 ): { slices: SliceSet[]; worst: WorstRow[]; worstColumns: string[] } {
-	const columns = prep.features.slice(0, MAX_SLICE_COLUMNS).map((f) => findColumn(table, f.name));
+	const columns = names.slice(0, MAX_SLICE_COLUMNS).map((name) => findColumn(table, name));
 	const partitions: Slices[] = columns.map((column) => defineSlices(column, holdout, { bins: 4, maxCategories: 12 }));
 	const slices: SliceSet[] = partitions.map((p) => ({
 		column: p.column,

@@ -4,7 +4,6 @@ import { withConfigDefaults } from '$shared/train-config';
 import {
 	classificationBaselines,
 	classificationReport,
-	featureGroups,
 	partialDependence,
 	permutationImportance,
 	regressionBaselines,
@@ -16,14 +15,14 @@ import {
 	type Predict,
 	type RegressionInput
 } from '$workers/lib/evaluate';
-import { modelInputs, modelOutputs } from '$workers/lib/model-input';
-import { splitFor } from '$workers/lib/train-data';
+import { modelOutputs } from '$workers/lib/model-input';
+import { openRunModel, softmaxFlat, variesAlone, type RunModel, type StoredRun } from '$workers/lib/run-model';
 import { errorAnalysis } from './error-analysis';
 
-export interface StoredModel {
-	artifacts: ModelArtifacts;
-	preprocessing: Preprocessing;
-}
+export { softmaxFlat };
+
+/** A stored run's model: either encoding (built-in preprocessing or a fitted pipeline), a network or a classic family. */
+export type StoredModel = StoredRun;
 
 export interface EvaluateRunOptions {
 	onProgress?: (fraction: number, label: string) => void;
@@ -34,24 +33,11 @@ export interface EvaluateRunOptions {
 	dependenceColumns?: number;
 }
 
-/** Logits → row-major probabilities in float32, stable in float64. */
-export function softmaxFlat(logits: Float32Array, k: number): Float32Array {
-	const out = new Float32Array(logits.length);
-	for (let r = 0; r < logits.length / k; r++) {
-		let max = -Infinity;
-		for (let c = 0; c < k; c++) max = Math.max(max, logits[r * k + c]);
-		let sum = 0;
-		for (let c = 0; c < k; c++) sum += Math.exp(logits[r * k + c] - max);
-		for (let c = 0; c < k; c++) out[r * k + c] = Math.exp(logits[r * k + c] - max) / sum;
-	}
-	return out;
-}
-
 /**
  * A stored model as the explanation code sees it: probabilities for a classifier, values in the
  * target's own units for a regressor. Rows go through the model-input seam like everywhere else.
  */
-export function modelPredict(model: StoredModel): Predict {
+export function modelPredict(model: { artifacts: ModelArtifacts; preprocessing: Preprocessing }): Predict {
 	const target = model.preprocessing.target;
 	const width = model.preprocessing.inputSize;
 	return async (x, n) => {
@@ -70,22 +56,30 @@ export function modelPredict(model: StoredModel): Predict {
 export async function evaluateRun(table: Table, rawConfig: TrainConfig, model: StoredModel, runId: string, options: EvaluateRunOptions = {}): Promise<RunEvaluation> {
 	const started = performance.now();
 	const config = withConfigDefaults(rawConfig);
+	const run = await openRunModel(table, config, model);
+	try {
+		return await evaluateOpened(run, table, config, runId, options, started);
+	} finally {
+		run.dispose();
+	}
+}
+
+async function evaluateOpened(run: RunModel, table: Table, config: TrainConfig, runId: string, options: EvaluateRunOptions, started: number): Promise<RunEvaluation> {
 	const progress = options.onProgress ?? (() => {});
 	const checkCancel = () => {
 		if (options.signal?.aborted) throw new KilnError('AbortError', 'The evaluation was cancelled.');
 	};
-	const prep = model.preprocessing;
-	const { split } = splitFor(table, config);
-	const holdout = split.holdout;
+	const part = run.parts.holdout;
+	const holdout = part.rows;
 	if (holdout.length === 0) throw new KilnError('ValidationError', 'This run has no holdout rows to evaluate on.');
 	progress(0.02, 'Scoring the holdout rows');
-	const spec = { preprocessing: prep };
-	const { x, y, width } = modelInputs(spec, table, holdout);
-	const trainY = modelInputs(spec, table, split.train).y!;
-	const predict = modelPredict(model);
+	const { x, y } = part;
+	const width = run.width;
+	const trainY = run.parts.train.y;
+	const predict = run.predict;
 	const out = await predict(x.slice(), holdout.length);
-	const target = prep.target;
-	const outputs = target.task === 'classification' ? target.classes.length : 1;
+	const target = run.target;
+	const outputs = run.outputs;
 
 	let report: EvaluationReport;
 	let baselines: BaselineResult[];
@@ -101,14 +95,14 @@ export async function evaluateRun(table: Table, rawConfig: TrainConfig, model: S
 		scored = knownRows(x, y as Int32Array, width);
 	} else {
 		const toOriginal = (v: number) => v * target.std + target.mean;
-		regression = { truth: Float64Array.from(y!, toOriginal), predicted: out };
+		regression = { truth: Float64Array.from(y, toOriginal), predicted: out };
 		report = regressionReport(regression, { seed: config.seed });
 		baselines = regressionBaselines(Float64Array.from(trainY, toOriginal), { truth: regression.truth }, { seed: config.seed }).map((b) => ({ strategy: b.strategy, report: b.report, prediction: b.prediction }));
 		scored = { x, truth: regression.truth, rows: holdout.length };
 	}
 	checkCancel();
 
-	const groups = featureGroups(prep);
+	const groups = run.groups;
 	let importance: PermutationImportance | null = null;
 	if (groups.length > 1 && scored.rows >= 2) {
 		progress(0.1, 'Shuffling each column (permutation importance)');
@@ -128,7 +122,8 @@ export async function evaluateRun(table: Table, rawConfig: TrainConfig, model: S
 		});
 	}
 
-	const ranked = importance ? importance.columns.map((c) => c.name) : groups.map((g) => g.name);
+	// A multi-input number (a TF-IDF block) has no single value to vary.
+	const ranked = (importance ? importance.columns.map((c) => c.name) : groups.map((g) => g.name)).filter((name) => variesAlone(groups.find((g) => g.name === name)!));
 	const dependence: PartialDependence[] = [];
 	const top = ranked.slice(0, options.dependenceColumns ?? 3);
 	for (const [i, name] of top.entries()) {
@@ -140,7 +135,7 @@ export async function evaluateRun(table: Table, rawConfig: TrainConfig, model: S
 
 	checkCancel();
 	progress(0.88, 'Slices and the worst-predicted rows');
-	const analysis = errorAnalysis(table, prep, holdout, classification, regression);
+	const analysis = errorAnalysis(table, run.columns, holdout, classification, regression);
 	progress(1, 'Done');
 	return {
 		version: 1,

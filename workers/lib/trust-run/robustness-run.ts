@@ -1,11 +1,11 @@
 import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import type { RobustnessExample, RobustnessRequest, RobustnessResult, Table, TrainConfig } from '$workers/protocol';
-import { deserializeModel, forward } from '$workers/lib/model';
-import { modelInputs } from '$workers/lib/model-input';
-import { splitFor } from '$workers/lib/train-data';
+import type { FeatureGroup } from '$workers/lib/evaluate/groups';
+import { forward } from '$workers/lib/model';
+import { openRunModel } from '$workers/lib/run-model';
 import { attack, boxFromData } from '$workers/lib/trust/adversarial';
-import { argmaxFlat, classesOf, decodeExample } from './run-data';
+import { argmaxFlat, classesOf, decodeGroups } from './run-data';
 import type { AuditOptions, StoredModel } from './fairness-run';
 
 interface Attacked {
@@ -18,33 +18,37 @@ export const DEFAULT_EPSILONS = { linf: [0, 0.05, 0.1, 0.2, 0.3, 0.5], l2: [0, 0
 
 /**
  * Accuracy of a finished run's model on its holdout rows under FGSM or PGD at each ε (ascending;
- * ε = 0 is the clean accuracy), in model space: standardised numbers and one-hot columns, all
- * kept inside the range the training rows span. A few attacked rows are shown beside their
+ * ε = 0 is the clean accuracy), in the model's encoded space (the built-in encoding's standardised
+ * numbers and one-hot columns, or a pipeline's own encodings), all kept inside the range the
+ * training rows span. Needs a network: the attacks follow its gradients. A few attacked rows are shown beside their
  * originals in the data's own units.
  */
 export async function robustnessOfRun(table: Table, rawConfig: TrainConfig, stored: StoredModel, request: Omit<RobustnessRequest, 'runId' | 'datasetId' | 'modelId' | 'config'>, options: AuditOptions = {}): Promise<RobustnessResult> {
 	const started = performance.now();
 	const progress = options.onProgress ?? (() => {});
 	const config = withConfigDefaults(rawConfig);
-	const prep = stored.preprocessing;
-	const classes = classesOf(prep, 'A robustness curve');
 	const epsilons = [...new Set([0, ...request.epsilons])].sort((a, b) => a - b);
 	if (epsilons.some((e) => !(e >= 0) || !Number.isFinite(e))) throw new KilnError('ValidationError', 'Every ε must be a number of at least 0.');
 	if (epsilons.length > 20) throw new KilnError('ValidationError', 'At most 20 values of ε at once.');
-	const { split } = splitFor(table, config);
-	// Rows whose class the model never saw (y = −1) cannot be attacked towards or away from it.
-	const input = modelInputs({ preprocessing: prep }, table, split.holdout);
-	const keep = Array.from(input.y!, (v, i) => (v >= 0 ? i : -1)).filter((i) => i >= 0);
-	if (keep.length === 0) throw new KilnError('ValidationError', 'This run has no holdout rows to attack.');
-	const width = input.width;
-	const x = new Float32Array(keep.length * width);
-	keep.forEach((r, i) => x.set(input.x.subarray(r * width, (r + 1) * width), i * width));
-	const y = Int32Array.from(keep, (r) => input.y![r]);
-	const rows = Int32Array.from(keep, (r) => split.holdout[r]);
-	const box = boxFromData(modelInputs({ preprocessing: prep }, table, split.train, false).x, width);
-	const steps = request.attack === 'fgsm' ? 0 : (request.steps ?? 10);
-	const model = await deserializeModel(stored.artifacts);
+	const run = await openRunModel(table, config, stored);
+	const model = run.network;
+	if (!model) {
+		run.dispose();
+		throw new KilnError('ValidationError', `The robustness test attacks a network through its gradients; this run is a ${run.family} model, which has none. Audit a neural network or linear-layer run instead.`);
+	}
 	try {
+		const classes = classesOf(run.target, 'A robustness curve');
+		// Rows whose class the model never saw (y = −1) cannot be attacked towards or away from it.
+		const input = run.parts.holdout;
+		const keep = Array.from(input.y, (v, i) => (v >= 0 ? i : -1)).filter((i) => i >= 0);
+		if (keep.length === 0) throw new KilnError('ValidationError', 'This run has no holdout rows to attack.');
+		const width = run.width;
+		const x = new Float32Array(keep.length * width);
+		keep.forEach((r, i) => x.set(input.x.subarray(r * width, (r + 1) * width), i * width));
+		const y = Int32Array.from(keep, (r) => input.y[r]);
+		const rows = Int32Array.from(keep, (r) => input.rows[r]);
+		const box = boxFromData(run.parts.train.x, width);
+		const steps = request.attack === 'fgsm' ? 0 : (request.steps ?? 10);
 		const predict = async (v: Float32Array) => argmaxFlat(await forward(model, v, y.length, width), classes.length);
 		const accuracy = (p: Int32Array) => p.reduce((n, c, i) => n + (c === y[i] ? 1 : 0), 0) / y.length;
 		const clean = await predict(x);
@@ -74,12 +78,12 @@ export async function robustnessOfRun(table: Table, rawConfig: TrainConfig, stor
 			clean: accuracy(clean),
 			points,
 			exampleEpsilon: example?.epsilon ?? 0,
-			examples: example ? pickExamples(example, x, y, clean, rows, width, classes, prep, request.examples ?? 5) : [],
+			examples: example ? pickExamples(example, x, y, clean, rows, width, classes, run.groups, request.examples ?? 5) : [],
 			holdoutRows: y.length,
 			durationMs: performance.now() - started
 		};
 	} finally {
-		model.dispose();
+		run.dispose();
 	}
 }
 
@@ -91,7 +95,7 @@ function pickExamples(
 	rows: Int32Array,
 	width: number,
 	classes: string[],
-	prep: StoredModel['preprocessing'],
+	groups: FeatureGroup[],
 	count: number
 ): RobustnessExample[] {
 	const order = Array.from(y, (_, i) => i);
@@ -103,6 +107,6 @@ function pickExamples(
 		label: classes[y[i]],
 		predictedBefore: classes[clean[i]],
 		predictedAfter: classes[ex.predicted[i]],
-		features: decodeExample(prep, x.subarray(i * width, (i + 1) * width), ex.adversarial.subarray(i * width, (i + 1) * width))
+		features: decodeGroups(groups, x.subarray(i * width, (i + 1) * width), ex.adversarial.subarray(i * width, (i + 1) * width))
 	}));
 }

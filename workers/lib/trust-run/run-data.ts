@@ -1,6 +1,7 @@
 import { KilnError } from '$shared/errors';
 import { findColumn } from '$shared/table';
-import type { ExampleFeature, Preprocessing, Table } from '$workers/protocol';
+import type { ExampleFeature, Preprocessing, Table, TargetTransform } from '$workers/protocol';
+import { featureGroups, type FeatureGroup } from '$workers/lib/evaluate/groups';
 import type { SensitiveColumn } from '$workers/lib/trust/types';
 
 /** Most distinct numbers a numeric column may have to count as groups (e.g. a 0/1 code). */
@@ -30,9 +31,11 @@ export function argmaxFlat(values: Float32Array, k: number): Int32Array {
 	return out;
 }
 
-export function classesOf(prep: Preprocessing, what: string): string[] {
-	if (prep.target.task !== 'classification') throw new KilnError('ValidationError', `${what} needs a classification run; this run predicts a number.`);
-	return prep.target.classes;
+/** The classes of a model's target (a Preprocessing, a fitted pipeline or the target itself). */
+export function classesOf(encoding: Preprocessing | TargetTransform | { target: TargetTransform }, what: string): string[] {
+	const target = 'task' in encoding ? encoding : encoding.target;
+	if (target.task !== 'classification') throw new KilnError('ValidationError', `${what} needs a classification run; this run predicts a number.`);
+	return target.classes;
 }
 
 export function formatValue(value: number): string {
@@ -47,28 +50,38 @@ export function formatValue(value: number): string {
  * un-standardised, a one-hot block read as its most likely category.
  */
 export function decodeExample(prep: Preprocessing, before: Float32Array, after: Float32Array): ExampleFeature[] {
-	const features: ExampleFeature[] = [];
-	let offset = 0;
-	for (const t of prep.features) {
-		if (t.kind === 'numeric') {
-			const a = before[offset] * t.std + t.mean;
-			const b = after[offset] * t.std + t.mean;
+	return decodeGroups(featureGroups(prep), before, after);
+}
+
+/**
+ * The same for any encoding, per feature group: a scaled number back in its units (a number
+ * without a scale, such as an ordinal code, in encoded units), a category block read as its most
+ * likely category, a multi-input block (TF-IDF) as how many of its inputs moved.
+ */
+export function decodeGroups(groups: FeatureGroup[], before: Float32Array, after: Float32Array): ExampleFeature[] {
+	return groups.map((g) => {
+		if (g.kind === 'numeric' && g.indices.length === 1) {
+			const at = g.indices[0];
+			const [std, mean] = [g.std ?? 1, g.mean ?? 0];
+			const a = before[at] * std + mean;
+			const b = after[at] * std + mean;
 			const delta = b - a;
-			const changed = Math.abs(after[offset] - before[offset]) > 1e-6;
-			features.push({ name: t.name, before: formatValue(a), after: changed ? `${formatValue(b)} (${delta >= 0 ? '+' : '−'}${formatValue(Math.abs(delta))})` : formatValue(b), changed });
-			offset += 1;
-		} else {
-			const width = t.categories.length;
-			const pick = (row: Float32Array) => {
-				let best = -1;
-				for (let i = 0; i < width; i++) if (row[offset + i] > 0.5 && (best < 0 || row[offset + i] > row[offset + best])) best = i;
-				return best < 0 ? '(none)' : t.categories[best];
-			};
-			const a = pick(before);
-			const b = pick(after);
-			features.push({ name: t.name, before: a, after: b, changed: a !== b });
-			offset += width;
+			const changed = Math.abs(after[at] - before[at]) > 1e-6;
+			return { name: g.name, before: formatValue(a), after: changed ? `${formatValue(b)} (${delta >= 0 ? '+' : '−'}${formatValue(Math.abs(delta))})` : formatValue(b), changed };
 		}
-	}
-	return features;
+		if (g.kind === 'numeric') {
+			const moved = g.indices.filter((i) => Math.abs(after[i] - before[i]) > 1e-6).length;
+			return { name: g.name, before: `${g.indices.length} inputs`, after: moved > 0 ? `${moved} of ${g.indices.length} inputs moved` : `${g.indices.length} inputs`, changed: moved > 0 };
+		}
+		const pick = (row: Float32Array) => {
+			let best = -1;
+			g.indices.forEach((at, i) => {
+				if (row[at] > 0.5 && (best < 0 || row[at] > row[g.indices[best]])) best = i;
+			});
+			return best < 0 ? '(none)' : (g.categories?.[best] ?? String(best));
+		};
+		const a = pick(before);
+		const b = pick(after);
+		return { name: g.name, before: a, after: b, changed: a !== b };
+	});
 }

@@ -82,8 +82,9 @@ function execute(job: Job, runId: string, datasetId: string, config: TrainConfig
 			const done = await finishRun(run, result);
 			job.finish('done');
 			// The evaluation suite follows as a job of its own: the run is done either way. Image runs are
-			// scored in training; it reads the built-in encoding (text runs: their own, see workers/ml/text-evaluate.ts), so a run through a recorded pipeline is not evaluated (yet).
-			if (!config.vision && 'preprocessing' in result && result.preprocessing) startEvaluation(done);
+			// scored in training. Any tabular run is evaluated, whatever its encoding (built-in or a pipeline) and
+			// family (workers/lib/run-model); text runs by their own branch (workers/ml/text-evaluate.ts).
+			if (!config.vision) startEvaluation(done);
 		} catch (e) {
 			await endFailedRun(job, run, e);
 		} finally {
