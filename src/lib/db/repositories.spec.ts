@@ -45,6 +45,8 @@ describe('repositories', () => {
 		const { table, profile } = parsed();
 		const save = (name: string) => saveDataset({ projectId: project.id, name, fileName: `${name}.csv`, source: 'upload', table, profile, target: 'y', task: 'regression' });
 		const first = await save('first');
+		// Newest first is by creation time; two saves in the same millisecond have no order.
+		await new Promise((resolve) => setTimeout(resolve, 2));
 		const second = await save('second');
 		expect((await listDatasets(project.id)).map((d) => d.name)).toEqual(['second', 'first']);
 		await useDataset(project.id, first.id);
