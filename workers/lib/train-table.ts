@@ -28,6 +28,16 @@ export function booleanTargetAsClasses(table: Table, target: string, columns: re
 	};
 }
 
+/**
+ * The target as a stored model was trained on it. Private, reweighed and adversarial runs made
+ * before 2026-11-26 read a yes/no target as its 0/1 numbers (classes "0" and "1"); they are read
+ * that way again so their audits and evaluations still match their classes.
+ */
+export function targetAsTrained(table: Table, target: string, columns: readonly ColumnMeaning[], classes?: readonly string[]): Table {
+	if (classes && classes.length > 0 && classes.every((c) => c === '0' || c === '1')) return table;
+	return booleanTargetAsClasses(table, target, columns);
+}
+
 /** The raw columns a model reads, with the types they were imported as (for reading prediction files the same way). */
 export function inputColumns(names: readonly string[], columns: readonly ColumnMeaning[]): InputColumn[] {
 	return names.flatMap((name) => {

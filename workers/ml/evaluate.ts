@@ -1,7 +1,7 @@
 import { getDataset, getModel, loadTable } from '$lib/db';
 import { explainRow, evaluateRun } from '../lib/run-evaluation';
 import { modelInputColumns, readFormRows } from '../lib/predict-input';
-import { booleanTargetAsClasses } from '../lib/train-table';
+import { targetAsTrained } from '../lib/train-table';
 import type { EvaluateApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { isTextRunArtifacts } from './text-artifacts';
@@ -15,7 +15,8 @@ export const evaluateHandlers: EvaluateApi = {
 		if (isTextRunArtifacts(model.artifacts)) return evaluateTextRun({ runId, datasetId, modelId, config }, model, onProgress);
 		await ensureBackend();
 		// The target as training read it (a yes/no column becomes two classes).
-		const table = booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns);
+		const trained = model.preprocessing?.target;
+		const table = targetAsTrained(await loadTable(dataset), config.target, dataset.columns, trained?.task === 'classification' ? trained.classes : undefined);
 		return evaluateRun(table, config, model, runId, { onProgress: (fraction, label) => onProgress?.({ fraction, label }) });
 	},
 	async explainPrediction(modelId, row) {

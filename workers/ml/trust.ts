@@ -6,9 +6,9 @@ import { robustnessOfRun } from '../lib/trust-run/robustness-run';
 import { trainVariant } from '../lib/trust-run/variant-train';
 import { checkLabels } from '../lib/trust-run/label-check';
 import { privacySweep } from '../lib/trust-run/privacy-sweep';
-import { booleanTargetAsClasses } from '../lib/train-table';
+import { booleanTargetAsClasses, targetAsTrained } from '../lib/train-table';
 import type { TrainConfig, TrustApi } from '../protocol';
-import type { ModelRecord } from '$lib/db';
+import type { DatasetRecord, ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { ensureBackend } from './backend';
 
@@ -24,38 +24,50 @@ function auditableModel(model: ModelRecord, config: TrainConfig, audit: 'fairnes
 	return model;
 }
 
+/** The dataset's table with its target read as ordinary training reads it (a yes/no column as two classes). */
+async function trainingTable(datasetId: string, target: string) {
+	const dataset = await getDataset(datasetId);
+	return booleanTargetAsClasses(await loadTable(dataset), target, dataset.columns);
+}
+
+/** The dataset's table with the target read as the audited model was trained on it. */
+async function auditTable(dataset: DatasetRecord, target: string, model: ModelRecord) {
+	const trained = model.preprocessing?.target;
+	return targetAsTrained(await loadTable(dataset), target, dataset.columns, trained?.task === 'classification' ? trained.classes : undefined);
+}
+
 /** The Trust section's jobs: private and variant runs, and audits of a finished run's model. */
 export const trustHandlers: TrustApi = {
 	async trainPrivate({ datasetId, config, privacy }, onEvent, onPrivacy) {
 		await announceBackend(onEvent);
-		const table = await loadTable(await getDataset(datasetId));
+		const table = await trainingTable(datasetId, config.target);
 		const { budgetEpsilon, ...rest } = privacy;
 		const result = await trainPrivateModel(table, config, { ...rest, ...(budgetEpsilon ? { budgetEpsilon } : {}) }, { onEvent, onPrivacy });
 		return Comlink.transfer(result, [result.model.weightData]);
 	},
 	async trainVariant({ datasetId, config, variant }, onEvent) {
 		await announceBackend(onEvent);
-		const table = await loadTable(await getDataset(datasetId));
+		const table = await trainingTable(datasetId, config.target);
 		const result = await trainVariant(table, config, variant, { onEvent });
 		return Comlink.transfer(result, [result.model.weightData]);
 	},
 	async auditRunFairness({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
-		return auditRunFairness(booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
+		return auditRunFairness(await auditTable(dataset, config.target, model), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
 	},
 	async robustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
-		return robustnessOfRun(booleanTargetAsClasses(await loadTable(dataset), config.target, dataset.columns), config, auditableModel(model, config, 'robustness test'), request, { onProgress });
+		return robustnessOfRun(await auditTable(dataset, config.target, model), config, auditableModel(model, config, 'robustness test'), request, { onProgress });
 	},
 	async checkLabels({ datasetId, config, folds, seed }, onProgress) {
-		const table = await loadTable(await getDataset(datasetId));
+		const table = await trainingTable(datasetId, config.target);
 		await ensureBackend();
 		return checkLabels(table, config, { folds, seed, onProgress });
 	},
 	async privacySweep({ datasetId, config, ...request }, onProgress) {
-		const table = await loadTable(await getDataset(datasetId));
+		const table = await trainingTable(datasetId, config.target);
 		await ensureBackend();
 		return privacySweep(table, config, request, { onProgress });
 	}
