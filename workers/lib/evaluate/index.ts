@@ -4,7 +4,7 @@ export { classificationReport, logLoss, argmax, LOG_LOSS_EPSILON, type Classific
 export { regressionReport, histogram, weightedMedian, r2FromSums, type RegressionOptions } from './regression';
 export { calibrationCurve, DEFAULT_CALIBRATION_BINS } from './calibration';
 export { binaryCounts, rocAuc, averagePrecision, rocCurve, prCurve, downsample, MAX_CURVE_POINTS, type BinaryCounts } from './curves';
-export { thresholdSweep, DEFAULT_THRESHOLD_POINTS } from './threshold';
+export { thresholdSweep, bothThresholds, DEFAULT_THRESHOLD_POINTS } from './threshold';
 export * from './baselines';
 export { scalarMetrics, aggregateFolds, aggregateReports, pooledConfusion } from './folds';
 export { score, HIGHER_IS_BETTER, type MetricName, type ClassificationMetricName, type RegressionMetricName } from './scorers';

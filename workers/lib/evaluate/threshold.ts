@@ -1,6 +1,6 @@
 import { KilnError } from '$shared/errors';
 import { binaryCounts, type BinaryCounts } from './curves';
-import type { ErrorCosts, ThresholdPoint, ThresholdReport } from './types';
+import type { ClassificationInput, ErrorCosts, ThresholdPoint, ThresholdReport } from './types';
 
 export const DEFAULT_THRESHOLD_POINTS = 101;
 
@@ -89,4 +89,16 @@ function bestThreshold(counts: BinaryCounts, costs: Required<ErrorCosts>): Thres
 		}
 	}
 	return best;
+}
+
+/** A two-class task's threshold sweep with either class as the positive one, so the person picks which a "hit" is. */
+export function bothThresholds(input: ClassificationInput): ThresholdReport[] {
+	const rows = Array.from(input.truth.keys()).filter((i) => input.truth[i] >= 0);
+	return input.classes.map((positiveClass, c) =>
+		thresholdSweep(
+			Uint8Array.from(rows, (i) => (input.truth[i] === c ? 1 : 0)),
+			Float32Array.from(rows, (i) => input.probabilities[i * 2 + c]),
+			{ costs: { falsePositive: 1, falseNegative: 1 }, positiveClass }
+		)
+	);
 }

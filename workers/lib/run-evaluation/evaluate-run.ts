@@ -8,7 +8,7 @@ import {
 	permutationImportance,
 	regressionBaselines,
 	regressionReport,
-	thresholdSweep,
+	bothThresholds,
 	type ClassificationInput,
 	type PartialDependence,
 	type PermutationImportance,
@@ -153,17 +153,6 @@ async function evaluateOpened(run: RunModel, table: Table, config: TrainConfig, 
 	};
 }
 
-/** The threshold sweep with either class as the positive one, so the person picks which a "hit" is. */
-function bothThresholds(input: ClassificationInput): ThresholdReport[] {
-	const rows = Array.from(input.truth.keys()).filter((i) => input.truth[i] >= 0);
-	return input.classes.map((positiveClass, c) =>
-		thresholdSweep(
-			Uint8Array.from(rows, (i) => (input.truth[i] === c ? 1 : 0)),
-			Float32Array.from(rows, (i) => input.probabilities[i * 2 + c]),
-			{ costs: { falsePositive: 1, falseNegative: 1 }, positiveClass }
-		)
-	);
-}
 
 /** Rows whose class the model has an output for: the ones a metric can score. */
 function knownRows(x: Float32Array, y: Int32Array, width: number): { x: Float32Array; truth: Int32Array; rows: number } {

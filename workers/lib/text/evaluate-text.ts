@@ -1,6 +1,6 @@
-import type { RunEvaluation, TextClassWords, TextMistake, ThresholdReport, WorstRow } from '$workers/protocol';
+import type { RunEvaluation, TextClassWords, TextMistake, WorstRow } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { argmax, classificationBaselines, classificationReport, thresholdSweep, worstClassified, type ClassificationInput } from '$workers/lib/evaluate';
+import { argmax, bothThresholds, classificationBaselines, classificationReport, worstClassified, type ClassificationInput } from '$workers/lib/evaluate';
 import { topTerms, type TextLinearModel } from './linear-text';
 import { normaliseText } from './normalise';
 import { tokenClass, wordTokens } from './word-tokenizer';
@@ -139,14 +139,3 @@ export function predictedClassWords(texts: ArrayLike<string | null>, predicted: 
 	});
 }
 
-/** The threshold sweep with either class as the positive one, as the table runs have it. */
-function bothThresholds(input: ClassificationInput): ThresholdReport[] {
-	const rows = Array.from(input.truth.keys()).filter((i) => input.truth[i] >= 0);
-	return input.classes.map((positiveClass, c) =>
-		thresholdSweep(
-			Uint8Array.from(rows, (i) => (input.truth[i] === c ? 1 : 0)),
-			Float32Array.from(rows, (i) => input.probabilities[i * 2 + c]),
-			{ costs: { falsePositive: 1, falseNegative: 1 }, positiveClass }
-		)
-	);
-}
