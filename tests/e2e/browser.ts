@@ -101,3 +101,22 @@ export async function predictIrisRow(page: Page): Promise<Locator> {
 	await page.getByTestId('predict-button').click();
 	return form;
 }
+
+/** Wait for the Ship section's compression job to end, as long as its progress keeps moving (never a fixed sleep). */
+export async function waitForCompression(p: Page): Promise<void> {
+	const job = p.getByTestId('compress-job');
+	await job.waitFor({ state: 'attached' });
+	let last = '';
+	let since = Date.now();
+	for (;;) {
+		const state = await job.evaluate((el) => `${el.getAttribute('data-status')}|${el.querySelector('progress')?.getAttribute('value') ?? ''}|${el.textContent}`);
+		const status = state.split('|')[0];
+		if (status !== 'queued' && status !== 'running') {
+			expect(status, state).toBe('done');
+			return;
+		}
+		if (state !== last) [last, since] = [state, Date.now()];
+		else if (Date.now() - since > 120_000) throw new Error(`The compression job made no progress for 2 minutes: ${state}`);
+		await p.waitForTimeout(300);
+	}
+}

@@ -2,7 +2,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { audit } from './axe';
-import { createProject, loadDemo, openSection, trainAndOpenRun, watchForeignRequests } from './browser';
+import { createProject, loadDemo, openSection, trainAndOpenRun, waitForCompression, watchForeignRequests } from './browser';
 
 // Ship beyond the MLP: a classic (gradient boosting) run exported to ONNX and checked in ONNX
 // Runtime Web, a file predicted through that ONNX graph, the float16 ONNX row of the trade-off
@@ -16,23 +16,6 @@ const errors: string[] = [];
 
 const SETOSA = { sepal_length: '5.1', sepal_width: '3.5', petal_length: '1.4', petal_width: '0.2' };
 
-async function waitForCompression(p: Page): Promise<void> {
-	const job = p.getByTestId('compress-job');
-	await job.waitFor({ state: 'attached' });
-	let last = '';
-	let since = Date.now();
-	for (;;) {
-		const state = await job.evaluate((el) => `${el.getAttribute('data-status')}|${el.querySelector('progress')?.getAttribute('value') ?? ''}|${el.textContent}`);
-		const status = state.split('|')[0];
-		if (status !== 'queued' && status !== 'running') {
-			expect(status, state).toBe('done');
-			return;
-		}
-		if (state !== last) [last, since] = [state, Date.now()];
-		else if (Date.now() - since > 120_000) throw new Error(`The compression job made no progress for 2 minutes: ${state}`);
-		await p.waitForTimeout(300);
-	}
-}
 
 /** Pick the Ship section's run whose label starts with `prefix`. */
 async function shipRun(p: Page, prefix: string): Promise<void> {

@@ -2,7 +2,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync, statSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { audit } from './axe';
-import { createProject, loadDemo, openSection, trainAndOpenRun, watchForeignRequests } from './browser';
+import { createProject, loadDemo, openSection, trainAndOpenRun, waitForCompression, watchForeignRequests } from './browser';
 
 // A tiny iris model exported to ONNX (checked in ONNX Runtime Web in the page's worker), then
 // its compression variants measured as a job and one of them exported.
@@ -13,24 +13,6 @@ let page: Page;
 let foreign: string[];
 const errors: string[] = [];
 
-/** Wait for the compression job to end, as long as its progress keeps moving (never a fixed sleep). */
-async function waitForCompression(p: Page): Promise<void> {
-	const job = p.getByTestId('compress-job');
-	await job.waitFor({ state: 'attached' });
-	let last = '';
-	let since = Date.now();
-	for (;;) {
-		const state = await job.evaluate((el) => `${el.getAttribute('data-status')}|${el.querySelector('progress')?.getAttribute('value') ?? ''}|${el.textContent}`);
-		const status = state.split('|')[0];
-		if (status !== 'queued' && status !== 'running') {
-			expect(status, state).toBe('done');
-			return;
-		}
-		if (state !== last) [last, since] = [state, Date.now()];
-		else if (Date.now() - since > 120_000) throw new Error(`The compression job made no progress for 2 minutes: ${state}`);
-		await p.waitForTimeout(300);
-	}
-}
 
 async function exportAndCheck(p: Page, name: string, testInfo: { outputPath(name: string): string }, minAgreement = 1): Promise<Uint8Array> {
 	await p.getByTestId('export-onnx').click();

@@ -2,30 +2,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { audit } from './axe';
-import { createProject, openSection, waitForJob, watchForeignRequests } from './browser';
+import { createProject, openSection, waitForCompression, waitForJob, watchForeignRequests } from './browser';
 
 // A tiny CNN trained on a slice of the shipped digits images, shipped: ONNX checked on the 359
 // holdout images in the page's worker, its sidecar, the trade-off table, an int8 pick exported, and
 // the project bundle with the images imported back.
 
-/** Wait for the compression job to end, as long as its progress keeps moving (never a fixed sleep). */
-async function waitForCompression(p: Page): Promise<void> {
-	const job = p.getByTestId('compress-job');
-	await job.waitFor({ state: 'attached' });
-	let last = '';
-	let since = Date.now();
-	for (;;) {
-		const state = await job.evaluate((el) => `${el.getAttribute('data-status')}|${el.querySelector('progress')?.getAttribute('value') ?? ''}|${el.textContent}`);
-		const status = state.split('|')[0];
-		if (status !== 'queued' && status !== 'running') {
-			expect(status, state).toBe('done');
-			return;
-		}
-		if (state !== last) [last, since] = [state, Date.now()];
-		else if (Date.now() - since > 120_000) throw new Error(`The compression job made no progress for 2 minutes: ${state}`);
-		await p.waitForTimeout(300);
-	}
-}
 
 test('vision ship: a tiny CNN exports to ONNX (checked on the holdout images), gets a measured trade-off table, and its project bundle carries the images', async ({ browser }, testInfo) => {
 	const context = await browser.newContext({ acceptDownloads: true });
