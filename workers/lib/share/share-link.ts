@@ -6,15 +6,20 @@ import { inflateCapped } from './inflate';
 import { runtime } from './runtime';
 import { TensorReader, TensorWriter, checkDemo, checkModel, checkPreprocessing, layerHeader, writeLayerTensors } from './share-schema';
 import type { DemoConfig, SharePayload } from './types';
+import { checkFront, checkMediaPreprocessing, frontHeader, writeFrontTensors } from './share-media';
 import { Checker } from './validate';
 
-export const SHARE_FORMAT_VERSION = 1;
+/** 2: `model.kind` ('layers' when absent, as in format 1) with image and text fronts. */
+export const SHARE_FORMAT_VERSION = 2;
 
 /**
  * Link limits (RECIPES.md §5): above ~32 KB a link stops fitting the address bar and most copy
  * paths; Firefox refuses URLs over 1 MiB, minus origin and path. A link decodes to at most
  * 4 MiB, which bounds memory whatever the compressed bytes claim.
  */
+/** The one input of a text model's example rows. */
+export const TEXT_INPUT = 'text';
+
 export const SHARE_LIMITS = {
 	softChars: 32 * 1024,
 	hardChars: 1_000_000,
@@ -42,11 +47,17 @@ export function packPayload(payload: SharePayload): Uint8Array {
 	const header = new TextEncoder().encode(
 		JSON.stringify({
 			preprocessing: payload.preprocessing,
-			model: { inputSize: payload.model.inputSize, outputSize: payload.model.outputSize, layers: payload.model.layers.map(layerHeader) },
+			model: {
+				...(payload.media ? { kind: payload.media.kind === 'image' ? 'image' : 'text', front: frontHeader(payload.media) } : {}),
+				inputSize: payload.model.inputSize,
+				outputSize: payload.model.outputSize,
+				layers: payload.model.layers.map(layerHeader)
+			},
 			demo: payload.demo
 		})
 	);
 	const tensors = new TensorWriter();
+	if (payload.media) writeFrontTensors(payload.media, tensors);
 	payload.model.layers.forEach((l) => writeLayerTensors(l, tensors));
 	const body = tensors.bytes();
 	const out = new Uint8Array(PREAMBLE + header.length + body.length);
@@ -74,10 +85,18 @@ export function unpackPayload(bytes: Uint8Array): SharePayload {
 	}
 	const c = new Checker('ShareLinkError', 'This share link is damaged or was not made by Kiln');
 	const root = c.object(header, 'the link', ['preprocessing', 'model', 'demo']);
-	const preprocessing = checkPreprocessing(c, root.preprocessing);
-	const model = checkModel(c, root.model, preprocessing, new TensorReader(bytes.subarray(PREAMBLE + headerLength), c));
-	const demo = checkDemo(c, root.demo, preprocessing);
-	return { formatVersion: version, model, preprocessing, demo };
+	const reader = new TensorReader(bytes.subarray(PREAMBLE + headerLength), c);
+	const { kind, front, ...dense } = c.object(root.model, 'model', ['inputSize', 'outputSize', 'layers'], version >= 2 ? ['kind', 'front'] : []);
+	if (kind === undefined || c.oneOf(kind, 'model.kind', ['layers', 'image', 'text'] as const) === 'layers') {
+		if (front !== undefined) c.fail('model.front', 'only applies to image and text models');
+		const preprocessing = checkPreprocessing(c, root.preprocessing);
+		const model = checkModel(c, dense, preprocessing, reader);
+		return { formatVersion: version, model, preprocessing, demo: checkDemo(c, root.demo, preprocessing) };
+	}
+	const media = checkFront(c, kind as 'image' | 'text', front, reader);
+	const preprocessing = checkMediaPreprocessing(c, root.preprocessing, media);
+	const model = checkModel(c, dense, preprocessing, reader);
+	return { formatVersion: version, model, preprocessing, demo: checkDemo(c, root.demo, preprocessing, 'demo', media.kind === 'image' ? [] : [TEXT_INPUT]), media };
 }
 
 /** The URL fragment (without '#') carrying the payload: container → deflate → base64url. */

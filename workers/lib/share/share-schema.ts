@@ -135,9 +135,10 @@ export function checkModel(c: Checker, value: unknown, prep: Preprocessing, r: T
 	return { inputSize, outputSize, layers };
 }
 
-export function checkDemo(c: Checker, value: unknown, prep: Preprocessing, path = 'demo'): DemoConfig {
+/** `inputs`: what example rows may name besides features (a text model's examples are { text }). */
+export function checkDemo(c: Checker, value: unknown, prep: Preprocessing, path = 'demo', inputs: string[] = []): DemoConfig {
 	const o = c.object(value, path, ['title', 'description', 'examples'], ['labelNames']);
-	const names = new Set(prep.features.map((f) => f.name));
+	const names = new Set([...prep.features.map((f) => f.name), ...inputs]);
 	const examples = c.array(o.examples, `${path}.examples`, DEMO_LIMITS.examples).map((e, i) => {
 		if (typeof e !== 'object' || e === null || Array.isArray(e)) c.fail(`${path}.examples[${i}]`, 'must be an object');
 		const row: Record<string, string> = {};

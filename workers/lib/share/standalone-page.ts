@@ -1,6 +1,7 @@
 import { KilnError } from '$shared/errors';
 import { scriptSafeJson, escapeHtml } from './html';
 import { demoApp, type DemoData } from './page-app';
+import { mediaScript } from './standalone-media';
 import { kilnRuntime, runtime } from './runtime';
 import { sha256 } from './sha256';
 import { packPayload, unpackPayload } from './share-link';
@@ -14,7 +15,10 @@ export interface StandalonePage {
 	scriptHash: string;
 }
 
-const STYLE = `:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}
+const STYLE = `.preview{width:8rem;height:8rem;image-rendering:pixelated;border:1px solid GrayText}
+textarea{font:inherit;width:100%;box-sizing:border-box}
+.field.text{grid-template-columns:1fr}
+:root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}
 body{margin:0;padding:1.5rem;display:flex;justify-content:center}
 main{max-width:40rem;width:100%}
 h1{font-size:1.6rem;margin:0 0 .5rem}
@@ -69,8 +73,9 @@ export function buildStandalonePage(payload: SharePayload): StandalonePage {
 	} catch (error) {
 		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
 	}
-	const data: DemoData = { model: modelToPortable(checked.model), preprocessing: checked.preprocessing, demo: checked.demo };
-	const script = `"use strict";
+	const media = checked.media ? mediaScript({ ...checked, media: checked.media }, modelToPortable(checked.model)) : null;
+	const data: object = media ? media.data : ({ model: modelToPortable(checked.model), preprocessing: checked.preprocessing, demo: checked.demo } satisfies DemoData);
+	const script = media ? media.script : `"use strict";
 (() => {
 const kilnRuntime = ${kilnRuntime.toString()};
 const demoApp = ${demoApp.toString()};

@@ -1,5 +1,6 @@
 import type { EpochRecord, ImageDatasetMeta, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
 import type { ColumnKind, ColumnProfile } from '$workers/protocol';
+import type { MediaFront } from './media-types';
 
 // ---- the compact model the minimal runtime runs ---------------------------------------------
 
@@ -89,6 +90,8 @@ export interface SharePayload {
 	model: ModelDescription;
 	preprocessing: Preprocessing;
 	demo: DemoConfig;
+	/** Image and text models (format 2): what turns an image or a text into the head's input; `model` is then the dense head. */
+	media?: MediaFront;
 }
 
 export type ShareFit = 'fits' | 'long' | 'too-large';

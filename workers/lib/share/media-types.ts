@@ -1,0 +1,114 @@
+import type { WeightTensor } from './types';
+
+/**
+ * The "front" of an image or text model in a share link: what turns an image or a typed text
+ * into the feature vector the dense head (an ordinary ModelDescription) reads. Splitting it
+ * this way keeps the dense runtime, its checks and its int8 path unchanged for every kind.
+ */
+
+export type ConvActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'tanh' | 'sigmoid';
+export type ConvPadding = 'same' | 'valid';
+
+/** Kernel [kh × kw × inChannels × filters] row-major (tfjs's layout); int8 scales per filter. */
+export interface ConvSpec {
+	type: 'conv';
+	kh: number;
+	kw: number;
+	filters: number;
+	sh: number;
+	sw: number;
+	padding: ConvPadding;
+	activation: ConvActivation;
+	kernel: WeightTensor;
+	bias?: Float32Array;
+}
+
+/** Kernel [kh × kw × inChannels × multiplier]; output channel c·multiplier + m, as tfjs. */
+export interface DepthwiseSpec {
+	type: 'depthwise';
+	kh: number;
+	kw: number;
+	multiplier: number;
+	sh: number;
+	sw: number;
+	padding: ConvPadding;
+	activation: ConvActivation;
+	kernel: WeightTensor;
+	bias?: Float32Array;
+}
+
+export interface PoolSpec {
+	type: 'maxPool' | 'avgPool';
+	ph: number;
+	pw: number;
+	sh: number;
+	sw: number;
+	padding: ConvPadding;
+}
+
+/** Per-channel inference batch-norm. */
+export interface ChannelNormSpec {
+	type: 'batchnorm';
+	epsilon: number;
+	gamma?: Float32Array;
+	beta?: Float32Array;
+	mean: Float32Array;
+	variance: Float32Array;
+}
+
+export type ImageLayer = ConvSpec | DepthwiseSpec | PoolSpec | ChannelNormSpec | { type: 'activation'; activation: ConvActivation } | { type: 'flatten' } | { type: 'globalAvgPool' };
+
+/** Images are uint8 NHWC, scaled to pixel / 255 as Kiln trains on them; the last layer makes a vector. */
+export interface ImageFront {
+	kind: 'image';
+	height: number;
+	width: number;
+	/** 1 grayscale (luma), 3 RGB. */
+	channels: number;
+	layers: ImageLayer[];
+}
+
+/** Kiln's word tokeniser rules (workers/lib/text/word-tokenizer.ts) as stored with a run. */
+export interface WordRules {
+	form: 'NFC' | 'NFKC';
+	lowercase: boolean;
+	punctuation: 'keep' | 'drop';
+	numbers: 'keep' | 'normalise';
+	maxChars: number;
+}
+
+/** TF-IDF as Kiln fits it: terms in column order, smooth idf, l2-normalised rows. */
+export interface TfidfFront {
+	kind: 'tfidf';
+	rules: WordRules;
+	ngrams: number;
+	sublinear: boolean;
+	terms: string[];
+	idf: Float32Array;
+}
+
+/** Word ids (0 [PAD], 1 [UNK]) → masked mean of the embedding rows over the first maxLength tokens. */
+export interface EmbeddingBagFront {
+	kind: 'embedding-bag';
+	rules: WordRules;
+	vocabulary: string[];
+	maxLength: number;
+	dim: number;
+	/** [vocabulary × dim] row-major; int8 scales per dimension. */
+	embedding: WeightTensor;
+}
+
+export type TextFront = TfidfFront | EmbeddingBagFront;
+export type MediaFront = ImageFront | TextFront;
+
+/** Features of one image or text, and what the person should know about them. */
+export interface FrontResult {
+	x: Float32Array;
+	warnings: string[];
+	/** Text fronts: the tokens read, and how many were not in the vocabulary. */
+	tokens?: string[];
+	unknown?: number;
+}
+
+/** JSON-safe (base64 tensors) form for the standalone page. */
+export type PortableFront = Record<string, unknown> & { kind: MediaFront['kind'] };

@@ -1,0 +1,134 @@
+import type { FrontResult, TextFront, WordRules } from './media-types';
+
+/**
+ * The text front of the share runtime: a typed text → Kiln's normalisation and word tokeniser
+ * (workers/lib/text/normalise.ts, word-tokenizer.ts, replayed rule for rule) → TF-IDF weights or
+ * the masked mean of embedding rows → the vector the dense head reads. One factory with no
+ * outside references, embedded in the standalone page by `kilnTextRuntime.toString()`.
+ */
+export function kilnTextRuntime() {
+	const CJK = String.raw`[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]`;
+	const NUMBERS = String.raw`\p{N}+(?:[.,:/]\p{N}+)+(?![\p{L}\p{M}])`;
+	const EMOJI_RUN = String.raw`\p{Extended_Pictographic}(?:[\u{FE0F}\u{1F3FB}-\u{1F3FF}]|\u200D\p{Extended_Pictographic})*`;
+	const OTHER = String.raw`[^\s\p{Cc}\p{Cf}]`;
+	const TOKEN = new RegExp([NUMBERS, CJK, String.raw`(?:(?!${CJK})[\p{L}\p{M}\p{N}_])+(?:['’](?:(?!${CJK})[\p{L}\p{M}\p{N}])+)*`, EMOJI_RUN, OTHER].join('|'), 'gu');
+	const TOKEN_NO_CJK = new RegExp([NUMBERS, String.raw`[\p{L}\p{M}\p{N}_]+(?:['’][\p{L}\p{M}\p{N}]+)*`, EMOJI_RUN, OTHER].join('|'), 'gu');
+	const HAS_CJK = new RegExp(CJK, 'u');
+	const NUMBER = /^\p{N}+(?:[.,:/]\p{N}+)*$/u;
+	const WORDLIKE = /^[\p{L}\p{M}\p{N}_]/u;
+	const EMOJI = /^\p{Extended_Pictographic}/u;
+	const NUM = '[NUM]';
+	const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+	function cut(text: string, n: number): string {
+		const code = text.charCodeAt(n - 1);
+		return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+	}
+
+	/** normaliseText: length cap, bad-decode characters as spaces, Unicode form, lower case. */
+	function normalise(raw: string, rules: WordRules): { text: string; truncated: boolean } {
+		if (!raw) return { text: '', truncated: false };
+		let text = raw;
+		let truncated = false;
+		if (text.length > rules.maxChars * 2) {
+			text = cut(text, rules.maxChars * 2);
+			truncated = true;
+		}
+		if (text.includes('\uFFFD') || /[\uD800-\uDFFF]/.test(text)) text = text.replace(/\uFFFD+/g, ' ').replace(LONE_SURROGATES, ' ');
+		text = text.normalize(rules.form);
+		if (rules.lowercase) text = text.toLowerCase();
+		if (text.length > rules.maxChars) {
+			text = cut(text, rules.maxChars);
+			truncated = true;
+		}
+		return { text, truncated };
+	}
+
+	function words(text: string, rules: WordRules): string[] {
+		const out: string[] = [];
+		for (const match of text.matchAll(HAS_CJK.test(text) ? TOKEN : TOKEN_NO_CJK)) {
+			let token = match[0];
+			const number = token === NUM || NUMBER.test(token);
+			const punctuation = !number && !WORDLIKE.test(token) && !EMOJI.test(token);
+			if (punctuation && rules.punctuation === 'drop') continue;
+			if (number && rules.numbers === 'normalise') token = NUM;
+			out.push(token);
+		}
+		return out;
+	}
+
+	function tokensOf(raw: string, rules: WordRules): { tokens: string[]; warnings: string[] } {
+		const { text, truncated } = normalise(String(raw ?? ''), rules);
+		const warnings: string[] = [];
+		if (truncated) warnings.push(`The text is longer than ${rules.maxChars.toLocaleString('en-US')} characters; the model read only the first ${rules.maxChars.toLocaleString('en-US')}.`);
+		const tokens = words(text, rules);
+		if (tokens.length === 0) warnings.push('The text has no words the model can read, so its prediction is the model’s prior.');
+		return { tokens, warnings };
+	}
+
+	function unknownWarning(unknown: number, total: number, warnings: string[]): void {
+		if (unknown > 0) warnings.push(`${unknown} of ${total} token${total === 1 ? '' : 's'} ${unknown === 1 ? 'was' : 'were'} not in the training vocabulary; the model ${unknown === 1 ? 'ignores it' : 'ignores them'} or reads ${unknown === 1 ? 'it' : 'them'} as unknown.`);
+	}
+
+	/** A function from a text to the head's input; weights are dequantised once here. */
+	function createTextFeatures(front: TextFront): (text: string) => FrontResult {
+		if (front.kind === 'tfidf') {
+			const column = new Map(front.terms.map((t, i) => [t, i]));
+			const spec = front;
+			return (raw) => {
+				const { tokens, warnings } = tokensOf(raw, spec.rules);
+				const counts = new Map<number, number>();
+				const add = (gram: string) => {
+					const c = column.get(gram);
+					if (c !== undefined) counts.set(c, (counts.get(c) ?? 0) + 1);
+				};
+				tokens.forEach(add);
+				for (let n = 2; n <= spec.ngrams; n++) for (let i = 0; i + n <= tokens.length; i++) add(tokens.slice(i, i + n).join(' '));
+				let unknown = 0;
+				for (const t of tokens) if (!column.has(t)) unknown++;
+				let sum = 0;
+				for (const [c, count] of counts) {
+					const w = (spec.sublinear ? 1 + Math.log(count) : count) * spec.idf[c];
+					counts.set(c, w);
+					sum += w * w;
+				}
+				const x = new Float32Array(spec.terms.length);
+				const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+				for (const [c, w] of counts) x[c] = w * scale;
+				unknownWarning(unknown, tokens.length, warnings);
+				return { x, warnings, tokens, unknown };
+			};
+		}
+		const spec = front;
+		const ids = new Map<string, number>();
+		spec.vocabulary.forEach((word, i) => {
+			if (!ids.has(word)) ids.set(word, i);
+		});
+		const t = spec.embedding;
+		const table = t.dtype === 'float32' ? t.values : Float32Array.from(t.values, (q, i) => q * t.scales[i % spec.dim]);
+		return (raw) => {
+			const { tokens, warnings } = tokensOf(raw, spec.rules);
+			const x = new Float32Array(spec.dim);
+			let unknown = 0;
+			const read = Math.min(tokens.length, spec.maxLength);
+			const sum = new Float64Array(spec.dim);
+			for (let i = 0; i < tokens.length; i++) {
+				const found = ids.get(tokens[i]);
+				// Ids 0 and 1 are [PAD] and [UNK]: a word spelled like them is still unknown.
+				const id = found === undefined || found < 2 ? 1 : found;
+				if (id === 1) unknown++;
+				if (i >= read) continue;
+				for (let d = 0; d < spec.dim; d++) sum[d] += table[id * spec.dim + d];
+			}
+			for (let d = 0; d < spec.dim; d++) x[d] = read > 0 ? sum[d] / read : 0;
+			if (tokens.length > spec.maxLength) warnings.push(`The text has ${tokens.length} tokens; the model reads only the first ${spec.maxLength}.`);
+			unknownWarning(unknown, tokens.length, warnings);
+			return { x, warnings, tokens, unknown };
+		};
+	}
+
+	return { createTextFeatures, tokensOf };
+}
+
+export type KilnTextRuntime = ReturnType<typeof kilnTextRuntime>;
+export const textRuntime: KilnTextRuntime = kilnTextRuntime();
