@@ -17,6 +17,8 @@ import type { ShareRequest, ShipDataApi } from '../protocol';
 import { fromBundle, toBundleData } from './bundle-records';
 import { refuseTextRun } from '../lib/text/text-run';
 import { sharedWeights } from './ship-variant';
+import { mediaPredictorOf, mediaSharePayload, mediaView, predictMedia } from './ship-media';
+import { payloadParameters } from '../lib/share/media-payload';
 
 /** Example rows are drawn from the first rows only, so a huge dataset is never read whole for three of them. */
 const EXAMPLE_POOL = 10_000;
@@ -42,6 +44,8 @@ async function payloadFor(request: ShareRequest): Promise<SharePayload> {
 
 async function sharePayload({ runId, title, description, variantId }: ShareRequest): Promise<{ payload: SharePayload; variant?: { id: string; label: string } }> {
 	const { run, model } = await finishedRun(runId);
+	const media = await mediaSharePayload(run, model, title, description, variantId);
+	if (media) return media;
 	if (run.config.classic) throw new KilnError('ExportError', `Share links and standalone pages carry networks (MLP or linear layer) only; this run is a ${familyLabel(run.config.classic.family, run.config.task)}. Export the project bundle to move it to another browser.`);
 	const preprocessing = builtInEncoding(model);
 	const dataset = await datasetOf(run);
@@ -76,11 +80,11 @@ function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord |
 }
 
 /** The decoded link the share page works with; one at a time is plenty. */
-let shared: { code: string; payload: SharePayload; predictor: Predictor } | null = null;
+let shared: { code: string; payload: SharePayload; predictor: Predictor; media: ReturnType<typeof mediaPredictorOf> } | null = null;
 function openShared(code: string) {
 	if (shared?.code !== code) {
 		const payload = decodeShareLink(code);
-		shared = { code, payload, predictor: createPredictor(payload.model, payload.preprocessing) };
+		shared = { code, payload, predictor: createPredictor(payload.model, payload.preprocessing), media: mediaPredictorOf(payload) };
 	}
 	return shared;
 }
@@ -89,7 +93,7 @@ export const shipHandlers: ShipDataApi = {
 	async createShareLink({ baseLength, ...request }) {
 		const { payload, variant } = await sharePayload(request);
 		const size = measureShareLink(payload, baseLength);
-		return { ...size, parameters: parameterCount(payload.model), examples: payload.demo.examples.length, ...(variant ? { variant } : {}) };
+		return { ...size, parameters: payloadParameters(payload), examples: payload.demo.examples.length, ...(variant ? { variant } : {}) };
 	},
 
 	async buildStandalonePage(request) {
@@ -160,12 +164,18 @@ export const shipHandlers: ShipDataApi = {
 			target: { name: prep.target.name, task: prep.target.task, classes, labelNames: demo.labelNames ?? classes },
 			features: prep.features,
 			examples: demo.examples,
-			parameters: parameterCount(model),
-			shape: [model.inputSize, ...model.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []))].join(' → ')
+			shape: [model.inputSize, ...model.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []))].join(' → '),
+			parameters: payloadParameters(payload),
+			...mediaView(payload)
 		};
 	},
 
 	async predictShared(code, row) {
 		return openShared(code).predictor.predict(row);
+	},
+
+	async predictSharedMedia(code, input) {
+		const { media, payload } = openShared(code);
+		return predictMedia(media, payload, input);
 	}
 };

@@ -1,4 +1,5 @@
 import { storeProjectRecords } from '$lib/db';
+import { KilnError } from '$shared/errors';
 import { newId } from '$lib/db/open';
 import { decodeShareLink } from '../lib/share/share-link';
 import { artifactsFromDescription } from '../lib/share/to-artifacts';
@@ -10,6 +11,7 @@ export const shareImportHandlers: ShareImportApi = {
 	async importSharedModel(code) {
 		// Decoded again here, never trusted from the page: the link is the only input.
 		const payload = decodeShareLink(code);
+		if (payload.media) throw new KilnError('ImportError', `This link carries ${payload.media.kind === 'image' ? 'an image' : 'a text'} model; importing those into the studio is not supported yet. Use the demo on this page, or ask for the project bundle to keep the model.`);
 		await ensureBackend();
 		const artifacts = await artifactsFromDescription(payload.model);
 		const records = sharedProjectRecords(payload, artifacts, newId, Date.now());

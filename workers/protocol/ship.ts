@@ -1,4 +1,5 @@
 import type { DemoConfig, ModelCard, RowPrediction, ShareLinkSize } from '../lib/share/types';
+import type { MediaPrediction } from '../lib/share/page-media';
 import type { FeatureTransform, Task } from './training';
 
 /** Shipping a trained model: share links, demo pages, model cards, project bundles. */
@@ -78,7 +79,11 @@ export interface SharedModelView {
 	parameters: number;
 	/** e.g. "4 → 16 → 3" */
 	shape: string;
+	/** Image and text links: what the demo takes instead of table features. */
+	media?: SharedMediaInput;
 }
+
+export type SharedMediaInput = { kind: 'image'; height: number; width: number; channels: number } | { kind: 'text'; front: 'tfidf' | 'embedding-bag'; vocabulary: number };
 
 export interface SharedImportResult {
 	projectId: string;
@@ -96,6 +101,8 @@ export interface ShipDataApi {
 	/** Decode a link (a ShareLinkError for anything that is not a sound Kiln link). */
 	openShareLink(code: string): Promise<SharedModelView>;
 	predictShared(code: string, row: Record<string, string>): Promise<RowPrediction>;
+	/** Image links: the file decoded as Kiln's image import does; text links: the typed text. */
+	predictSharedMedia(code: string, input: { text: string } | { image: Blob; name: string }): Promise<MediaPrediction>;
 }
 
 /** In the ML worker: turning a link's compact model into tfjs artifacts needs tfjs. */

@@ -12,6 +12,7 @@ import type {
 	StandaloneResult
 } from '$workers/protocol';
 import type { ModelCard, RowPrediction } from '$workers/lib/share/types';
+import type { MediaPrediction } from '$workers/lib/share/page-media';
 import { mlPool, shipper } from './workers';
 
 export function createShareLink(request: ShareRequest & { baseLength: number }, signal?: AbortSignal): Promise<ShareLinkResult> {
@@ -41,6 +42,11 @@ export function openShareLink(code: string): Promise<SharedModelView> {
 
 export function predictShared(code: string, row: Record<string, string>): Promise<RowPrediction> {
 	return shipper.call((api) => api.predictShared(code, row));
+}
+
+/** Image and text links: the image is decoded in the worker, as Kiln's image import decodes it. */
+export function predictSharedMedia(code: string, input: { text: string } | { image: Blob; name: string }): Promise<MediaPrediction> {
+	return shipper.call((api) => api.predictSharedMedia(code, input));
 }
 
 /** tfjs is needed to turn the link's model into a studio model, so this runs in an ML worker. */

@@ -1,6 +1,7 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import type { RowPrediction } from '$workers/lib/share/types';
+import type { MediaPrediction } from '$workers/lib/share/page-media';
 import type { SharedImportResult, SharedModelView } from '$workers/protocol';
 import { codeFromHash } from '../ship/files';
 
@@ -17,6 +18,9 @@ export class SharedDemo {
 	predictError = $state<UiError | null>(null);
 	busy = $state<string | null>(null);
 	imported = $state.raw<SharedImportResult | null>(null);
+	/** Image and text links: the typed text and the last top-k answer. */
+	text = $state('');
+	mediaResult = $state.raw<MediaPrediction | null>(null);
 	#opened = 0;
 
 	async open(hash: string): Promise<void> {
@@ -34,6 +38,11 @@ export class SharedDemo {
 			const view = await bridge.openShareLink(code);
 			if (ticket !== this.#opened) return;
 			this.view = view;
+			this.mediaResult = null;
+			if (view.media?.kind === 'text' && view.examples.length > 0) {
+				this.text = view.examples[0].text ?? '';
+				await this.predictMedia({ text: this.text });
+			}
 			this.values = Object.fromEntries(view.features.map((f) => [f.name, '']));
 			if (view.examples.length > 0) await this.useExample(0);
 		} catch (e) {
@@ -46,6 +55,10 @@ export class SharedDemo {
 	async useExample(index: number): Promise<void> {
 		const example = this.view?.examples[index];
 		if (!example || !this.view) return;
+		if (this.view.media) {
+			this.text = example.text ?? '';
+			return this.predictMedia({ text: this.text });
+		}
 		this.values = Object.fromEntries(this.view.features.map((f) => [f.name, Object.prototype.hasOwnProperty.call(example, f.name) ? example[f.name] : '']));
 		await this.predict();
 	}
@@ -58,6 +71,21 @@ export class SharedDemo {
 		} catch (e) {
 			this.result = null;
 			this.predictError = toUiError(e);
+		}
+	}
+
+	/** A typed text or a picked / dropped image, predicted in the worker. */
+	async predictMedia(input: { text: string } | { image: Blob; name: string }): Promise<void> {
+		if (!this.view) return;
+		this.predictError = null;
+		this.busy = 'image' in input ? `Reading ${input.name}…` : null;
+		try {
+			this.mediaResult = await bridge.predictSharedMedia(this.code, input);
+		} catch (e) {
+			this.mediaResult = null;
+			this.predictError = toUiError(e);
+		} finally {
+			this.busy = null;
 		}
 	}
 
