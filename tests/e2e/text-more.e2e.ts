@@ -19,7 +19,7 @@ async function predictTyped(page: Page, text: string): Promise<string> {
 	return result.innerText();
 }
 
-test('a text run gets its evaluation, Ship refuses what cannot carry it, and its bundle imports and predicts the same', async ({ page }, testInfo) => {
+test('a text run gets its evaluation, shares as a link that predicts typed text, and its bundle imports and predicts the same', async ({ page }, testInfo) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
 	const found: string[] = [];
@@ -41,7 +41,11 @@ test('a text run gets its evaluation, Ship refuses what cannot carry it, and its
 
 	await page.getByTestId('section-ship').click();
 	await expect(page.getByTestId('ship-text-note')).toContainText('text classifier');
-	await expect(page.getByTestId('share-title')).toHaveCount(0);
+	// The share link carries the TF-IDF terms and the tokeniser rules; it is long, so the standalone file is offered.
+	await page.getByTestId('share-title').fill('Reviews');
+	await page.getByTestId('create-link').click();
+	await expect(page.getByTestId('link-fit')).toHaveAttribute('data-fit', /fits|long/);
+	const shareUrl = await page.getByTestId('share-url').inputValue();
 	found.push(...(await audit(page, 'ship: text run')));
 	await page.getByTestId('export-bundle').click();
 	await expect(page.getByTestId('bundle-ready')).toContainText('1 run, 1 model');
@@ -56,6 +60,15 @@ test('a text run gets its evaluation, Ship refuses what cannot carry it, and its
 	await expect(page.getByTestId('dataset-summary')).toContainText('2,983 rows');
 	// Same vocabulary, same weights: the same words and the same probabilities to the tenth of a percent.
 	expect(await predictTyped(page, 'The food was excellent and the staff were wonderful')).toBe(before);
+
+	// The link predicts typed text in the share page, with the same answer, and counts unseen words.
+	await page.goto(shareUrl);
+	await expect(page.getByTestId('shared-title')).toHaveText('Reviews');
+	await page.getByTestId('shared-text').fill('The food was excellent and the staff were wonderful qqzxv');
+	await page.getByTestId('shared-predict').click();
+	await expect(page.getByTestId('shared-label')).toHaveText('positive');
+	await expect(page.getByTestId('shared-warning').first()).toContainText('not in the training vocabulary');
+	found.push(...(await audit(page, 'share page: text link')));
 
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { audit } from './axe';
 import { createProject, openSection, waitForCompression, waitForJob, watchForeignRequests } from './browser';
@@ -30,6 +31,49 @@ test('vision ship: a tiny CNN exports to ONNX (checked on the holdout images), g
 	await page.getByTestId('section-ship').click();
 	await expect(page.getByTestId('ship-images')).toContainText('exports to ONNX');
 	expect(await audit(page, 'ship: image run')).toEqual([]);
+
+	// A share link and a standalone page classify a picked picture (drawn here by the browser itself).
+	const picture = Buffer.from(
+		await page.evaluate(() => {
+			const c = document.createElement('canvas');
+			c.width = c.height = 40;
+			const g = c.getContext('2d')!;
+			g.fillStyle = '#000';
+			g.fillRect(0, 0, 40, 40);
+			g.fillStyle = '#fff';
+			g.fillRect(17, 6, 6, 28);
+			return c.toDataURL('image/png').split(',')[1];
+		}),
+		'base64'
+	);
+	await page.getByTestId('share-title').fill('Digits');
+	await page.getByTestId('create-link').click();
+	await expect(page.getByTestId('link-fit')).toHaveAttribute('data-fit', /fits|long/);
+	const shared = await context.newPage();
+	await shared.goto(await page.getByTestId('share-url').inputValue());
+	await shared.getByTestId('shared-image').setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: picture });
+	await expect(shared.getByTestId('shared-prediction').locator('li')).toHaveCount(5);
+	const linkLabel = await shared.getByTestId('shared-label').innerText();
+	expect(await audit(shared, 'share page: image link')).toEqual([]);
+	await shared.close();
+	await page.getByTestId('build-page').click();
+	const [pageDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-page').click()]);
+	const htmlPath = testInfo.outputPath('digits-demo.html');
+	await pageDownload.saveAs(htmlPath);
+	const offline = await browser.newContext();
+	const requests: string[] = [];
+	offline.on('request', (r) => requests.push(r.url()));
+	const demo = await offline.newPage();
+	const problems: string[] = [];
+	demo.on('pageerror', (e) => problems.push(e.message));
+	demo.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+	await demo.goto(pathToFileURL(htmlPath).href);
+	await demo.locator('#kiln-image').setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: picture });
+	// Same decoding, same weights: the page gives the link's answer.
+	await expect(demo.locator('#kiln-answer')).toHaveText(linkLabel);
+	expect(requests.filter((r) => !r.startsWith('file:'))).toEqual([]);
+	expect(problems).toEqual([]);
+	await offline.close();
 
 	await page.getByTestId('export-onnx').click();
 	const check = page.getByTestId('onnx-check');

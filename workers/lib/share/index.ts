@@ -11,3 +11,11 @@ export { BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, BUNDLE_LIMITS, UPGRADES, writeBun
 export { modelCard } from './model-card';
 export { exportTrainingRecipe, recipeSplit, RECIPE_FORMAT_VERSION, SPLIT_COLUMN, type RecipeManifest, type TrainingRecipe } from './recipe/recipe';
 export { importTorchWeights, type ImportedWeights } from './recipe/import-weights';
+export type * from './media-types';
+export { kilnConvRuntime, convRuntime } from './runtime-conv';
+export { kilnTextRuntime, textRuntime } from './runtime-text';
+export { describeImageModel } from './convert-image';
+export { describeTextModel } from './convert-text';
+export { makeImageSharePayload, makeTextSharePayload, payloadParameters } from './media-payload';
+export { mediaPredictor, type MediaPrediction } from './page-media';
+export { MEDIA_LIMITS } from './share-media';

@@ -15,6 +15,8 @@ import { textRuntime } from './runtime-text';
 import { jsonValue } from './share-arbitraries.spec-support';
 import { decodeShareLink, encodeShareLink, packPayload } from './share-link';
 import { useCpu } from './share.spec-support';
+import { parsePage, runPage } from './fake-dom.spec-support';
+import { buildStandalonePage } from './standalone-page';
 import type { SharePayload } from './types';
 
 beforeAll(useCpu);
@@ -64,9 +66,19 @@ beforeAll(async () => {
 });
 
 describe('hostile image and text links', () => {
-	it('round-trips both kinds', () => {
+	it('round-trips both kinds; the image page predicts like the library under a CSP that allows no image source', () => {
 		expect(decodeShareLink(encodeShareLink(image))).toEqual(image);
 		expect(decodeShareLink(encodeShareLink(text))).toEqual(text);
+		const parsed = parsePage(buildStandalonePage(image).html);
+		expect(parsed.csp).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src 'none'; base-uri 'none'; form-action 'none'$/);
+		expect(parsed.scriptTags).toBe(2);
+		const { api, doc } = runPage(parsed) as unknown as { api: { predictPixels(p: Uint8Array): unknown }; doc: ReturnType<typeof runPage>['doc'] };
+		const library = mediaPredictor(runtime, convRuntime, textRuntime, image.model, image.preprocessing, image.media!);
+		for (let seed = 0; seed < 5; seed++) {
+			const pixels = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + seed * 101) % 256);
+			expect(JSON.stringify(api.predictPixels(pixels))).toBe(JSON.stringify(library.predictPixels(pixels)));
+		}
+		expect(doc.app.find((e) => e.tagName === 'input')!.attributes.get('accept')).toBe('image/*');
 	});
 
 	it('gives ShareLinkError, never a crash or hang, for 6,000 mutated image and text headers and flipped bytes', () => {
