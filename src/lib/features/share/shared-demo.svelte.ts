@@ -39,10 +39,7 @@ export class SharedDemo {
 			if (ticket !== this.#opened) return;
 			this.view = view;
 			this.mediaResult = null;
-			if (view.media?.kind === 'text' && view.examples.length > 0) {
-				this.text = view.examples[0].text ?? '';
-				await this.predictMedia({ text: this.text });
-			}
+			this.text = '';
 			this.values = Object.fromEntries(view.features.map((f) => [f.name, '']));
 			if (view.examples.length > 0) await this.useExample(0);
 		} catch (e) {
