@@ -83,7 +83,7 @@ export interface SharedModelView {
 	media?: SharedMediaInput;
 }
 
-export type SharedMediaInput = { kind: 'image'; height: number; width: number; channels: number } | { kind: 'text'; front: 'tfidf' | 'embedding-bag'; vocabulary: number };
+export type SharedMediaInput = { kind: 'image'; height: number; width: number; channels: number } | { kind: 'text'; front: 'tfidf' | 'embedding-bag' | 'cnn'; vocabulary: number };
 
 export interface SharedImportResult {
 	projectId: string;

@@ -44,7 +44,7 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 	const config = obj(network.config, 'network settings');
 	const tokenizer = obj(topology.tokenizer, 'tokeniser');
 	if (config.task !== 'sequence') fail('Share links carry text classifiers; this run is a token tagger.');
-	if (config.family !== 'embedding-bag') fail(`Share links carry the embedding-bag text network (and TF-IDF models); this run is a ${config.family === 'rnn' ? 'recurrent (LSTM/GRU)' : String(config.family)} network, which the share runtime cannot run yet. Export the project bundle to move it to another browser.`);
+	if (config.family !== 'embedding-bag' && config.family !== 'cnn') fail(`Share links carry the embedding-bag and 1-D CNN text networks (and TF-IDF models); this run is a ${config.family === 'rnn' ? 'recurrent (LSTM/GRU)' : String(config.family)} network, which the share runtime cannot run yet. Export the project bundle to move it to another browser.`);
 	if (tokenizer.kind !== 'word') fail('Share links replay the word tokeniser; this run uses BPE sub-words, which the share runtime cannot replay yet. Train it with the word tokeniser to share it.');
 	const table = new Map<string, Float32Array>();
 	let offset = 0;
@@ -63,15 +63,26 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 	const hidden = config.hidden as number;
 	const classes = config.classes as number;
 	const embedding = take('embedding', vocabulary.length * dim);
-	const front: TextFront = {
-		kind: 'embedding-bag',
+	const common = {
 		rules: rulesOf(tokenizer.options),
 		vocabulary,
 		maxLength: config.maxLength as number,
 		dim,
-		embedding: weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(embedding, dim) } : { dtype: 'float32', values: embedding }
+		embedding: (weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(embedding, dim) } : { dtype: 'float32', values: embedding }) as WeightTensor
 	};
 	const layers: DenseSpec[] = [];
+	if (config.family === 'cnn') {
+		const filters = config.filters as number;
+		const sizes = config.kernelSizes as number[];
+		const convs = sizes.map((k) => {
+			const kernel = take(`conv${k}/w`, k * dim * filters);
+			return { k, filters, kernel: (weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(kernel, filters) } : { dtype: 'float32', values: kernel }) as WeightTensor, bias: take(`conv${k}/b`, filters) };
+		});
+		const width = filters * sizes.length;
+		layers.push(dense(width, classes, take('head/w', width * classes), take('head/b', classes), 'linear', weights));
+		return { front: { kind: 'cnn', ...common, convs }, head: { inputSize: width, outputSize: classes, layers } };
+	}
+	const front: TextFront = { kind: 'embedding-bag', ...common };
 	let width = dim;
 	if (hidden > 0) {
 		layers.push(dense(dim, hidden, take('hidden/w', dim * hidden), take('hidden/b', hidden), 'relu', weights));

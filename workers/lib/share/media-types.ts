@@ -98,7 +98,19 @@ export interface EmbeddingBagFront {
 	embedding: WeightTensor;
 }
 
-export type TextFront = TfidfFront | EmbeddingBagFront;
+/** Kim-style 1-D CNN: padded to maxLength, 'same' convs of several widths, ReLU, max over the real tokens. */
+export interface TextCnnFront {
+	kind: 'cnn';
+	rules: WordRules;
+	vocabulary: string[];
+	maxLength: number;
+	dim: number;
+	embedding: WeightTensor;
+	/** Kernel [k × dim × filters] row-major (int8 scales per filter), bias [filters]; outputs concatenated in this order. */
+	convs: { k: number; filters: number; kernel: WeightTensor; bias: Float32Array }[];
+}
+
+export type TextFront = TfidfFront | EmbeddingBagFront | TextCnnFront;
 export type MediaFront = ImageFront | TextFront;
 
 /** Features of one image or text, and what the person should know about them. */

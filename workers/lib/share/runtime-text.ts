@@ -70,6 +70,55 @@ export function kilnTextRuntime() {
 		if (unknown > 0) warnings.push(`${unknown} of ${total} token${total === 1 ? '' : 's'} ${unknown === 1 ? 'was' : 'were'} not in the training vocabulary; the model ${unknown === 1 ? 'ignores it' : 'ignores them'} or reads ${unknown === 1 ? 'it' : 'them'} as unknown.`);
 	}
 
+	/**
+	 * The text CNN on one text: embeddings of the first maxLength tokens, zeros at the padding up to
+	 * maxLength, 'same' 1-D convs (pad ⌊(k−1)/2⌋ before, as TensorFlow), ReLU, max over the real tokens
+	 * (0 for an empty text, as Kiln's masked max). `read` tokens are the real ones.
+	 */
+	function convolve(front: { maxLength: number; dim: number; vocabulary: string[]; convs: { k: number; filters: number; bias: Float32Array }[] }, kernels: Float32Array[], read: string[], table: Float32Array): Float32Array {
+		const ids = new Map<string, number>();
+		front.vocabulary.forEach((word, i) => {
+			if (!ids.has(word)) ids.set(word, i);
+		});
+		const T = front.maxLength;
+		const d = front.dim;
+		const e = new Float32Array(T * d);
+		read.forEach((token, t) => {
+			const found = ids.get(token);
+			const id = found === undefined || found < 2 ? 1 : found;
+			e.set(table.subarray(id * d, (id + 1) * d), t * d);
+		});
+		const out = new Float32Array(front.convs.reduce((n, c) => n + c.filters, 0));
+		let at = 0;
+		front.convs.forEach((conv, i) => {
+			const w = kernels[i];
+			const before = Math.floor((conv.k - 1) / 2);
+			const acc = new Float64Array(conv.filters);
+			for (let t = 0; t < read.length; t++) {
+				for (let f = 0; f < conv.filters; f++) acc[f] = conv.bias[f];
+				for (let j = 0; j < conv.k; j++) {
+					const s = t + j - before;
+					if (s < 0 || s >= T) continue;
+					for (let c = 0; c < d; c++) {
+						const v = e[s * d + c];
+						if (v === 0) continue;
+						const base = (j * d + c) * conv.filters;
+						for (let f = 0; f < conv.filters; f++) acc[f] += v * w[base + f];
+					}
+				}
+				for (let f = 0; f < conv.filters; f++) if (acc[f] > out[at + f]) out[at + f] = acc[f];
+			}
+			at += conv.filters;
+		});
+		return out;
+	}
+
+	function finishWarnings(tokens: string[], unknown: number, warnings: string[], maxLength?: number): string[] {
+		if (maxLength !== undefined && tokens.length > maxLength) warnings.push(`The text has ${tokens.length} tokens; the model reads only the first ${maxLength}.`);
+		unknownWarning(unknown, tokens.length, warnings);
+		return warnings;
+	}
+
 	/** A function from a text to the head's input; weights are dequantised once here. */
 	function createTextFeatures(front: TextFront): (text: string) => FrontResult {
 		if (front.kind === 'tfidf') {
@@ -100,6 +149,8 @@ export function kilnTextRuntime() {
 			};
 		}
 		const spec = front;
+		const cnn = front.kind === 'cnn' ? front : null;
+		const kernels = cnn ? cnn.convs.map((c) => (c.kernel.dtype === 'float32' ? c.kernel.values : Float32Array.from(c.kernel.values, (q, i) => q * (c.kernel as { scales: Float32Array }).scales[i % c.filters]))) : [];
 		const ids = new Map<string, number>();
 		spec.vocabulary.forEach((word, i) => {
 			if (!ids.has(word)) ids.set(word, i);
@@ -120,6 +171,7 @@ export function kilnTextRuntime() {
 				if (i >= read) continue;
 				for (let d = 0; d < spec.dim; d++) sum[d] += table[id * spec.dim + d];
 			}
+			if (cnn) return { x: convolve(cnn, kernels, tokens.slice(0, read), table), warnings: finishWarnings(tokens, unknown, warnings, spec.maxLength), tokens, unknown };
 			for (let d = 0; d < spec.dim; d++) x[d] = read > 0 ? sum[d] / read : 0;
 			if (tokens.length > spec.maxLength) warnings.push(`The text has ${tokens.length} tokens; the model reads only the first ${spec.maxLength}.`);
 			unknownWarning(unknown, tokens.length, warnings);

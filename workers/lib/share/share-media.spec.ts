@@ -108,6 +108,28 @@ describe('text share links against Kiln', () => {
 		expect(doc.getElementById('kiln-answer')!.textContent).toBe(library.predictText(SENTENCES[1]).label);
 	}, 60_000);
 
+	it('1-D CNN network (seeded weights, kernels 2, 3 and 5): same top-1 and probabilities within 1e-4 (float32), through the int8 link too', async () => {
+		const tokenizer = fitTokenizer({ kind: 'word', options: DEFAULT_WORD_OPTIONS, maxVocabulary: 800, minCount: 1 }, train);
+		const network = new TextModel({ task: 'sequence', family: 'cnn', vocabularySize: tokenizer.vocabulary.length, classes: 2, maxLength: 10, embeddingDim: 16, trainEmbedding: true, dropout: 0, seed: 9, filters: 6, kernelSizes: [2, 3, 5] });
+		const saved = await serialiseTextModel(network);
+		const artifacts: ModelArtifacts = { modelTopology: { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer, network: saved.modelTopology }, weightSpecs: saved.weightSpecs, weightData: saved.weightData };
+		const long = Array.from({ length: 14 }, (_, i) => (i % 2 ? 'battery' : 'great')).join(' ');
+		const sentences = [...SENTENCES, long, 'ok'];
+		const kiln = await predictTextModel(network, createTokenizer(tokenizer), sentences);
+		network.dispose();
+		const p = predictorOf(makeTextSharePayload(artifacts, prep, demo, 'float32'));
+		sentences.forEach((s, i) => {
+			const ours = p.predictText(s);
+			expect(maxDiff(ours.probabilities, kiln.probabilities.subarray(i * 2, i * 2 + 2))).toBeLessThan(1e-4);
+			expect(ours.label).toBe(classes[kiln.predicted[i]]);
+		});
+		expect(p.predictText(long).warnings.join(' ')).toMatch(/reads only the first 10/);
+		const int8 = makeTextSharePayload(artifacts, prep, demo);
+		const decoded = decodeShareLink(encodeShareLink(int8));
+		expect(decoded).toEqual(int8);
+		expect(decoded.media?.kind).toBe('cnn');
+	});
+
 	it('refuses networks the runtime cannot run, by name', () => {
 		const topology = { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer: { kind: 'word', options: DEFAULT_WORD_OPTIONS, vocabulary: ['[PAD]', '[UNK]', 'a'] }, network: { format: 'kiln-text-model', version: 1, config: { task: 'sequence', family: 'transformer' } } };
 		expect(() => makeTextSharePayload({ modelTopology: topology, weightSpecs: [], weightData: new ArrayBuffer(0) }, prep, demo)).toThrow(/transformer/);

@@ -47,7 +47,9 @@ function imageLayerHeader(l: ImageLayer): Record<string, unknown> {
 export function frontHeader(front: MediaFront): Record<string, unknown> {
 	if (front.kind === 'image') return { kind: 'image', height: front.height, width: front.width, channels: front.channels, layers: front.layers.map(imageLayerHeader) };
 	if (front.kind === 'tfidf') return { kind: 'tfidf', rules: front.rules, ngrams: front.ngrams, sublinear: front.sublinear, terms: front.terms };
-	return { kind: 'embedding-bag', rules: front.rules, vocabulary: front.vocabulary, maxLength: front.maxLength, dim: front.dim, embedding: front.embedding.dtype };
+	const common = { rules: front.rules, vocabulary: front.vocabulary, maxLength: front.maxLength, dim: front.dim, embedding: front.embedding.dtype };
+	if (front.kind === 'cnn') return { kind: 'cnn', ...common, convs: front.convs.map((c) => ({ k: c.k, filters: c.filters, kernel: c.kernel.dtype })) };
+	return { kind: 'embedding-bag', ...common };
 }
 
 function writeTensor(t: WeightTensor, w: TensorWriter): void {
@@ -66,7 +68,15 @@ export function writeFrontTensors(front: MediaFront, w: TensorWriter): void {
 			} else if (l.type === 'batchnorm') for (const t of [l.gamma, l.beta, l.mean, l.variance]) if (t) w.float32(t);
 		}
 	} else if (front.kind === 'tfidf') w.float32(front.idf);
-	else writeTensor(front.embedding, w);
+	else {
+		writeTensor(front.embedding, w);
+		if (front.kind === 'cnn') {
+			for (const c of front.convs) {
+				writeTensor(c.kernel, w);
+				w.float32(c.bias);
+			}
+		}
+	}
 }
 
 // ---- checking -------------------------------------------------------------------------------
@@ -169,21 +179,33 @@ function textFront(c: Checker, o: Record<string, unknown>, path: string, r: Tens
 	}
 	const vocabulary = tokens(c, o.vocabulary, `${path}.vocabulary`, 3);
 	const dim = c.integer(o.dim, `${path}.dim`, 1, MEDIA_LIMITS.embeddingDim);
-	return {
-		kind: 'embedding-bag',
+	const common = {
 		rules: rules(c, o.rules, `${path}.rules`),
 		vocabulary,
 		maxLength: c.integer(o.maxLength, `${path}.maxLength`, 1, MEDIA_LIMITS.maxLength),
-		dim,
-		embedding: readTensor(c, o.embedding, `${path}.embedding`, vocabulary.length * dim, dim, r)
+		dim
+	};
+	if (o.kind === 'embedding-bag') return { kind: 'embedding-bag', ...common, embedding: readTensor(c, o.embedding, `${path}.embedding`, vocabulary.length * dim, dim, r) };
+	// Headers of every conv are checked (and their cost bounded) before any weight is read.
+	const convs = c.array(o.convs, `${path}.convs`, 8, 1).map((v, i) => {
+		const conv = c.object(v, `${path}.convs[${i}]`, ['k', 'filters', 'kernel']);
+		return { k: c.integer(conv.k, `${path}.convs[${i}].k`, 1, 64), filters: c.integer(conv.filters, `${path}.convs[${i}].filters`, 1, MEDIA_LIMITS.filters), dtype: conv.kernel };
+	});
+	if (convs.reduce((n, v) => n + common.maxLength * v.k * dim * v.filters, 0) > MEDIA_LIMITS.macs) c.fail(`${path}.convs`, `need more than ${MEDIA_LIMITS.macs.toLocaleString('en-US')} multiply-adds per text`);
+	const embedding = readTensor(c, o.embedding, `${path}.embedding`, vocabulary.length * dim, dim, r);
+	return {
+		kind: 'cnn',
+		...common,
+		embedding,
+		convs: convs.map((v, i) => ({ k: v.k, filters: v.filters, kernel: readTensor(c, v.dtype, `${path}.convs[${i}].kernel`, v.k * dim * v.filters, v.filters, r), bias: r.float32(v.filters, `${path}.convs[${i}].bias`) }))
 	};
 }
 
 /** The front of a format-2 model of `kind` 'image' or 'text', its tensors read first. */
 export function checkFront(c: Checker, kind: 'image' | 'text', value: unknown, r: TensorReader, path = 'model.front'): MediaFront {
 	if (kind === 'image') return imageFront(c, c.object(value, path, ['kind', 'height', 'width', 'channels', 'layers']), path, r);
-	const k = c.oneOf(c.object(value, path, ['kind'], ['rules', 'ngrams', 'sublinear', 'terms', 'vocabulary', 'maxLength', 'dim', 'embedding']).kind, `${path}.kind`, ['tfidf', 'embedding-bag'] as const);
-	const o = k === 'tfidf' ? c.object(value, path, ['kind', 'rules', 'ngrams', 'sublinear', 'terms']) : c.object(value, path, ['kind', 'rules', 'vocabulary', 'maxLength', 'dim', 'embedding']);
+	const k = c.oneOf(c.object(value, path, ['kind'], ['rules', 'ngrams', 'sublinear', 'terms', 'vocabulary', 'maxLength', 'dim', 'embedding', 'convs']).kind, `${path}.kind`, ['tfidf', 'embedding-bag', 'cnn'] as const);
+	const o = k === 'tfidf' ? c.object(value, path, ['kind', 'rules', 'ngrams', 'sublinear', 'terms']) : c.object(value, path, ['kind', 'rules', 'vocabulary', 'maxLength', 'dim', 'embedding', ...(k === 'cnn' ? ['convs'] : [])]);
 	return textFront(c, o, path, r);
 }
 
@@ -191,6 +213,7 @@ export function checkFront(c: Checker, kind: 'image' | 'text', value: unknown, r
 export function frontWidth(front: MediaFront): number {
 	if (front.kind === 'tfidf') return front.terms.length;
 	if (front.kind === 'embedding-bag') return front.dim;
+	if (front.kind === 'cnn') return front.convs.reduce((n, v) => n + v.filters, 0);
 	const { shapes } = imageShapes(front);
 	const [h, w, ch] = shapes[shapes.length - 1];
 	return h * w * ch;
