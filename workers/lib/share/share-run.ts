@@ -40,10 +40,10 @@ export function shareParameterCount(model: SharePayload['model']): number {
 	return model.trees.reduce((n, t) => n + t.feature.length + t.leaves.length, model.baseline.length);
 }
 
-/** A short description of the model, e.g. "4 → 16 → 3" or "100 trees, 2,345 nodes". */
+/** The model in a few words, e.g. "a 4 → 16 → 3 network" or "a forest of 100 trees (2,345 nodes)". */
 export function shareModelShape(model: SharePayload['model']): string {
-	if (model.kind !== 'trees') return [model.inputSize, ...model.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []))].join(' → ');
-	const nodes = model.trees.reduce((n, t) => n + t.feature.length, 0);
-	const what = model.combine === 'sum' ? 'boosted trees' : model.trees.length === 1 ? 'tree' : 'trees';
-	return `${model.trees.length.toLocaleString('en-US')} ${what}, ${nodes.toLocaleString('en-US')} nodes`;
+	if (model.kind !== 'trees') return `a ${[model.inputSize, ...model.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []))].join(' → ')} network`;
+	const nodes = `${model.trees.reduce((n, t) => n + t.feature.length, 0).toLocaleString('en-US')} nodes`;
+	if (model.combine === 'sum') return `${model.trees.length.toLocaleString('en-US')} boosted trees (${nodes})`;
+	return model.trees.length === 1 ? `a decision tree (${nodes})` : `a forest of ${model.trees.length.toLocaleString('en-US')} trees (${nodes})`;
 }
