@@ -7,7 +7,7 @@ import { defaultDemoConfig } from '../lib/share/demo-config';
 import { modelCard } from '../lib/share/model-card';
 import { trustCardSections } from '../lib/share/card-trust';
 import { createSharePredictor, type SharePredictor } from '../lib/share/runtime-share';
-import { runSharePayload, shareModelShape, shareParameterCount } from '../lib/share/share-run';
+import { notImportable, runSharePayload, shareModelShape, shareParameterCount } from '../lib/share/share-run';
 import { decodeShareLink } from '../lib/share/share-link';
 import { measureShareLink } from '../lib/share/share-size';
 import { buildStandalonePage } from '../lib/share/standalone-page';
@@ -160,7 +160,8 @@ export const shipHandlers: ShipDataApi = {
 			features: prep.features,
 			examples: demo.examples,
 			parameters: shareParameterCount(model),
-			shape: shareModelShape(model)
+			shape: shareModelShape(model),
+			...(notImportable(payload) ? { notImportable: notImportable(payload)! } : {})
 		};
 	},
 
