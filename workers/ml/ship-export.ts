@@ -15,6 +15,7 @@ import { refuseTextRun } from '../lib/text/text-run';
 import { exportPipelineRun, pipelineModel, refuseUnexportable } from './ship-pipeline';
 import { predictFileOnnx } from './ship-predict-file';
 import { imageShip } from './ship-image';
+import { textShip } from './ship-text';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
@@ -84,7 +85,9 @@ export const shipExportHandlers: ShipExportApi = {
 	},
 
 	async exportOnnx({ runId, variantId = 'float32' }, onProgress) {
-		if (imageShip.isImageRun(await getRun(runId))) return imageShip.exportOnnx({ runId, variantId }, onProgress);
+		const shipped = await getRun(runId);
+		if (imageShip.isImageRun(shipped)) return imageShip.exportOnnx({ runId, variantId }, onProgress);
+		if (textShip.isTextRun(shipped)) return textShip.exportOnnx(shipped, variantId, onProgress);
 		onProgress?.({ fraction: 0.05, label: 'Reading the model' });
 		const piped = await pipelineRun(runId);
 		if (piped) return exportPipelineRun(piped.run, piped.model, variantId, onProgress);
