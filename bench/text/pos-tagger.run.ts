@@ -1,6 +1,7 @@
 // One-off: the part-of-speech bar of issue 13 (≥ 0.90 held-out token accuracy) measured with the
 // studio's own tagger defaults (taggerFields) through the ML worker's train and evaluate handlers,
-// on the whole shipped Brown sample (4,000 sentences), seeded. Accuracy only: no timing asserted.
+// on the whole shipped Brown sample (4,000 sentences), seeded; fails below the bar. Accuracy only:
+// no timing asserted, so no heavy lock. Measured 2026-11-26, seed 42: 0.9199 on 7,519 held-out tokens.
 //   npx vitest run --config bench/text/vitest.config.ts bench/text/pos-tagger.run.ts
 //   SEEDS=42,7 to repeat with other seeds (each changes the split and the initial weights).
 import 'fake-indexeddb/auto';
@@ -36,6 +37,7 @@ it('POS tagging with the studio defaults on the whole shipped Brown sample', asy
 		const evaluation = await evaluateHandlers.evaluateRun({ runId: done.id, datasetId: dataset.id, modelId: done.modelId!, config });
 		const report = evaluation.report as ClassificationReport;
 		const majority = evaluation.baselines.find((b) => b.strategy === 'majority')!.report as ClassificationReport;
+		expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
 		console.log(`POS seed ${seed}: held-out token accuracy ${report.accuracy.toFixed(4)} on ${report.rows} tokens (${result.holdoutRows} sentences; train ${result.trainRows}, validation ${result.validationRows}); majority tag ${majority.accuracy.toFixed(4)}; ${result.history.length} epochs, best ${result.bestEpoch}; ${((performance.now() - started) / 1000).toFixed(0)} s [wasm]`);
 	}
 });

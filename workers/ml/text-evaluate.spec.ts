@@ -24,8 +24,8 @@ const { conllTable } = await import('../lib/text/tagging');
 beforeAll(useWasm);
 
 const SLICE = 1000;
-/** Measured 0.000 with seed 42 (2026-11-26); the bar leaves room for floating-point drift only. */
-const SLICE_BAR = 0.8;
+/** Measured 0.834 on 1,871 held-out tokens, seed 42 (2026-11-26); majority tag 0.235. */
+const SLICE_BAR = 0.82;
 const staticFile = (path: string) => readFileSync(fileURLToPath(new URL(`../../static/${path}`, import.meta.url)));
 
 async function trainAndEvaluate(projectId: string, datasetId: string, config: TrainConfig) {
