@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { strFromU8, unzipSync } from 'fflate';
 import { fileURLToPath } from 'node:url';
 import { createProject, createRun, finishRun, getModel, saveDataset } from '$lib/db';
 import { parseCsv } from '$workers/lib/csv';
@@ -9,6 +10,8 @@ import type { ClassificationReport, TrainConfig } from '$workers/protocol';
 import { useWasm } from '../../tests/unit-support';
 
 vi.mock('./backend', () => ({ ensureBackend: async () => ({ backend: 'wasm', note: '' }) }));
+// ONNX Runtime Web's wasm asset URL is a Vite import; onnxruntime-node has the same API here.
+vi.mock('./ort', async () => ({ loadOrt: async () => await import('onnxruntime-node'), ORT_LABEL: 'onnxruntime-node' }));
 // The worker fetches the shipped GloVe files from the site; here they are read from static/.
 vi.mock('./text-vectors', async () => {
 	const { shippedVectors } = await import('../lib/text/text.spec-support');
@@ -17,6 +20,7 @@ vi.mock('./text-vectors', async () => {
 const { evaluateHandlers } = await import('./evaluate');
 const { textHandlers } = await import('./text');
 const { trainHandlers } = await import('./train');
+const { shipExportHandlers } = await import('./ship-export');
 const { parseTextFields, defaultFields, taggerFields } = await import('../../src/lib/features/text/settings');
 const { parseConll } = await import('../lib/text/conll');
 const { conllTable } = await import('../lib/text/tagging');
@@ -61,6 +65,14 @@ describe('text runs in the evaluation suite (stored run → replayed holdout)', 
 		expect(Number(file.preview[0][4])).toBeCloseTo(typed.probabilities[1], 4);
 		expect(file.warnings.join(' ')).toMatch(/empty/);
 		expect(await file.csv.text()).toContain('p(positive)');
+
+		// ONNX: Gemm on the TF-IDF vector, checked on every holdout text; text.json carries the terms.
+		const onnx = await shipExportHandlers.exportOnnx({ runId: done.id, variantId: 'float32' });
+		expect(onnx).toMatchObject({ sidecar: 'text', inputs: ['tfidf'], outputs: ['logits', 'probabilities'] });
+		expect(onnx.check).toMatchObject({ rows: done.split!.holdout, agreed: done.split!.holdout });
+		expect(onnx.check.maxAbsDiff).toBeLessThan(1e-4);
+		const sidecar = JSON.parse(strFromU8(unzipSync(new Uint8Array(await onnx.file.arrayBuffer()))['text.json']));
+		expect(sidecar).toMatchObject({ format: 'kiln-text-onnx', kind: 'tfidf', column: 'text', classes: ['negative', 'positive'] });
 		await expect(textHandlers.predictTextFile(done.modelId!, new Blob(['id,review\n1,good\n']), 'other.csv')).rejects.toThrow(/other\.csv has no column “text”/);
 	});
 
@@ -91,6 +103,11 @@ describe('text runs in the evaluation suite (stored run → replayed holdout)', 
 		expect(out.tags!.map((t) => t.token)).toEqual(['the', 'jury', 'said', 'the', 'city', 'was', 'happy', '.']);
 		expect(out.tags![0].tag).toBe('DET');
 		expect(out.tags![7].tag).toBe('.');
+		// ONNX of the tagger: every held-out token's tag probabilities against Kiln's.
+		const onnx = await shipExportHandlers.exportOnnx({ runId: done.id, variantId: 'float32' });
+		expect(onnx.inputs).toEqual(['ids']);
+		expect(onnx.check).toMatchObject({ rows: report.rows, agreed: report.rows });
+		expect(onnx.check.maxAbsDiff).toBeLessThan(1e-4);
 		console.log(`Brown ${SLICE}-sentence tagger (default CNN, 3 epochs): holdout token accuracy ${report.accuracy.toFixed(3)}, majority ${majority.accuracy.toFixed(3)}, ${report.rows} tokens`);
 	});
 });
