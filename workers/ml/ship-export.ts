@@ -19,7 +19,7 @@ import { textShip } from './ship-text';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
-	refuseTextRun(stored.artifacts.modelTopology, 'ONNX / tfjs export and compression');
+	refuseTextRun(stored.artifacts.modelTopology, 'TensorFlow.js export and compression');
 	if (!stored.preprocessing) throw new KilnError('ExportError', 'This run was trained through a recorded pipeline, which ONNX and tfjs exports and compression cannot carry yet. Train a run with the built-in encoding to export it.');
 	return stored.preprocessing;
 }
