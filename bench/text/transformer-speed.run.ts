@@ -45,7 +45,11 @@ function torchTokensPerSecond(threads: number): { tokensPerSecond: number; matmu
 	return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+function median(values: number[]): number {
+	const v = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(v.length / 2);
+	return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 it('transformer encoder training tokens/s: Kiln (tfjs-wasm) vs PyTorch CPU', async () => {
@@ -62,7 +66,7 @@ it('transformer encoder training tokens/s: Kiln (tfjs-wasm) vs PyTorch CPU', asy
 		if (r % 2 === 0) (await measureKiln(), measureTorch());
 		else (measureTorch(), await measureKiln());
 		rows.push({ kiln, torch1: t1.tokensPerSecond, torch2: t2.tokensPerSecond, gflops: t1.matmulGflops });
-		console.log(`round ${r + 1} (load ${load()}): Kiln tfjs-wasm ${kiln.toFixed(0)} tok/s · PyTorch 1 thread ${t1.tokensPerSecond.toFixed(0)} · 2 threads ${t2.tokensPerSecond.toFixed(0)} · matmul ${t1.matmulGflops.toFixed(1)} GFLOP/s (torch ${t1.torch}, BLAS ${t1.blas})`);
+		console.log(`round ${r + 1} (load ${load()}): Kiln tfjs-wasm ${kiln.toFixed(0)} tok/s · PyTorch 1 thread ${t1.tokensPerSecond.toFixed(0)} · 2 threads ${t2.tokensPerSecond.toFixed(0)} · this round's ratio ${(kiln / Math.max(t1.tokensPerSecond, t2.tokensPerSecond)).toFixed(2)}× · matmul ${t1.matmulGflops.toFixed(1)} GFLOP/s (torch ${t1.torch}, BLAS ${t1.blas})`);
 	}
 	const kiln = median(rows.map((r) => r.kiln));
 	const t1 = median(rows.map((r) => r.torch1));
