@@ -3,6 +3,7 @@ import type { TrainCheckpoint, TrainConfig, TrialRequest } from '../protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { loadDataset, useCpu } from '../../tests/unit-support';
 import { runTrial, trialScore } from './trial';
+import { trainModel } from './train';
 
 beforeAll(useCpu);
 
@@ -59,6 +60,22 @@ describe('runTrial', () => {
 		expect(outcome.started).toBe('scratch');
 		expect(outcome.history).toHaveLength(4);
 		expect(logs.some((l) => l.includes('no checkpoint after epoch 2'))).toBe(true);
+	});
+
+	it('trains a searched cosine schedule as such, and a promoted cosine trial from the start', async () => {
+		const cosine: TrainConfig = { ...config, mlp: { schedule: 'cosine' } };
+		const ask = (budget: number, resumeFrom: TrialRequest['resumeFrom'] = null): TrialRequest => ({ ...request(budget, resumeFrom), config: cosine });
+		let stored: TrainCheckpoint | null = null;
+		const first = await runTrial(table, ask(3), { checkpoint: null, saveCheckpoint: async (c) => void (stored = c) });
+		const direct = await trainModel(table, { ...cosine, epochs: 3 });
+		const constant = await runTrial(table, request(3), { checkpoint: null, saveCheckpoint: async () => {} });
+		expect(first.history).toEqual(direct.history);
+		expect(first.history[2].trainLoss).not.toBeCloseTo(constant.history[2].trainLoss, 4);
+		const logs: string[] = [];
+		const promoted = await runTrial(table, ask(6, { rung: 0, budget: 3 }), { checkpoint: stored, saveCheckpoint: async () => {}, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+		expect(promoted.started).toBe('scratch');
+		expect(logs.join(' ')).toMatch(/cosine schedule anneals/);
+		expect(promoted.history).toEqual((await trainModel(table, { ...cosine, epochs: 6 })).history);
 	});
 
 	it('scores by the chosen figure and gives null for a non-finite one', () => {

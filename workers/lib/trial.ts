@@ -1,4 +1,5 @@
-import type { EpochRecord, JobEvent, Table, TrainCheckpoint, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
+import type { EpochRecord, JobEvent, Table, TrainCheckpoint, TrainConfig, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
+import { resolveMlpOptions } from '$shared/mlp-options';
 import { trainModel } from './train';
 import { trainClassic } from './model-lab/train-classic';
 
@@ -16,6 +17,18 @@ export function trialScore(history: EpochRecord[], metric: TrialMetric): number 
 	const last = history.at(-1);
 	const value = last ? last[metric] : NaN;
 	return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * Why a promotion cannot continue from the lower rung's checkpoint and give what training
+ * straight to the new budget gives (null: it can). A cosine schedule anneals towards the run's
+ * last epoch, so the lower rung's epochs ran at other rates; a k-fold run's folds were trained to
+ * the lower budget and are not trained again on resume.
+ */
+export function notResumable(config: TrainConfig): string | null {
+	if (config.split?.kind === 'kfold' || config.split?.kind === 'group-kfold') return 'its k-fold models must each train to the new budget.';
+	if (config.model === 'mlp' && resolveMlpOptions(config.mlp).schedule === 'cosine') return 'a cosine schedule anneals towards the last epoch, so the lower rung ran at other rates.';
+	return null;
 }
 
 /**
@@ -38,8 +51,10 @@ export async function runTrial(table: Table, request: TrialRequest, options: Tri
 		return { score: trialScore(stored.history, request.metric), history: stored.history, started: 'stored', backend: null, durationMs: performance.now() - started };
 	}
 	const from = request.resumeFrom;
-	const resume = from && stored && stored.epoch === from.budget ? stored : undefined;
-	if (from && !resume) emit({ type: 'log', message: `Trial ${request.trialId} has no checkpoint after epoch ${from.budget}; it trains from the start to epoch ${request.budget} (same seed, same result).` });
+	const unresumable = from ? notResumable(request.config) : null;
+	if (unresumable) emit({ type: 'log', message: `Trial ${request.trialId} trains from the start to epoch ${request.budget}: ${unresumable}` });
+	const resume = from && !unresumable && stored && stored.epoch === from.budget ? stored : undefined;
+	if (from && !resume && !unresumable) emit({ type: 'log', message: `Trial ${request.trialId} has no checkpoint after epoch ${from.budget}; it trains from the start to epoch ${request.budget} (same seed, same result).` });
 	const result = await trainModel(table, { ...request.config, epochs: request.budget }, {
 		onEvent: emit,
 		signal: options.signal,

@@ -18,6 +18,11 @@ export interface FamilyDefaults {
 	 * (workers/lib/models/types.ts); what a space leaves out keeps the family's default.
 	 */
 	budget: { unit: 'epochs' | 'rounds'; min: number; max: number } | null;
+	/**
+	 * Further dimensions the editor offers switched off (a trial keeps the base config's value
+	 * until a person ticks them): searching everything at once needs many more trials.
+	 */
+	optional?: SearchSpace;
 }
 
 export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
@@ -40,7 +45,20 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 			activation: { type: 'categorical', choices: ['relu', 'tanh', 'elu'] },
 			dropout: { type: 'float', low: 0, high: 0.5 }
 		},
-		budget: { unit: 'epochs', min: 3, max: 81 }
+		budget: { unit: 'epochs', min: 3, max: 81 },
+		/**
+		 * The MLP's optimiser and rate schedule (config.mlp). "nesterov" is SGD with Nesterov
+		 * momentum; weight decay is AdamW's (unused by the others); warm-up is capped below a
+		 * trial's epochs.
+		 */
+		optional: {
+			optimizer: { type: 'categorical', choices: ['adam', 'adamw', 'sgd', 'nesterov'] },
+			schedule: { type: 'categorical', choices: ['constant', 'step', 'cosine'] },
+			warmupEpochs: { type: 'int', low: 0, high: 3 },
+			weightDecay: { type: 'float', low: 1e-4, high: 0.1, log: true },
+			momentum: { type: 'float', low: 0.5, high: 0.99 },
+			batchNorm: { type: 'categorical', choices: [false, true] }
+		}
 	},
 	'classic-linear': {
 		space: {

@@ -31,7 +31,7 @@ export function defaultForm(family: TuneFamily, task: TrainConfig['task'], slots
 	const top = defaults.budget?.unit === 'rounds' ? budget.min * 9 : 27;
 	return {
 		family,
-		rows: rowsFromSpace(defaults.space),
+		rows: [...rowsFromSpace(defaults.space), ...rowsFromSpace(defaults.optional ?? {}, false)],
 		sampler: 'tpe',
 		gridPoints: '3',
 		asha: defaults.budget !== null,

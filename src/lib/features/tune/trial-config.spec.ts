@@ -28,9 +28,20 @@ describe('trial configs', () => {
 		expect(baseValue(base, 'l2')).toBe('0.001');
 	});
 
+	it('put searched optimisers and rate schedules into the MLP options the trainer reads', () => {
+		const cosine = trialConfig(base, 'mlp', { schedule: 'cosine', optimizer: 'nesterov', momentum: 0.8, warmupEpochs: 3, batchNorm: true }, 3);
+		expect(cosine.mlp).toEqual({ schedule: 'cosine', optimizer: 'sgd', nesterov: true, momentum: 0.8, warmupEpochs: 2, batchNorm: true });
+		expect(configProblems(cosine)).toEqual({});
+		expect(cosine).not.toHaveProperty('schedule');
+		const adamw = trialConfig({ ...base, mlp: { optimizer: 'sgd', nesterov: true } }, 'mlp', { optimizer: 'adamw', weightDecay: 0.05, schedule: 'step' }, 9);
+		expect(adamw.mlp).toMatchObject({ optimizer: 'adamw', weightDecay: 0.05, schedule: 'step' });
+		expect(baseValue({ ...base, mlp: { optimizer: 'sgd', nesterov: true } }, 'optimizer')).toBe('nesterov');
+		expect(baseValue(base, 'schedule')).toBe('constant');
+	});
+
 	it('every default space of a tunable family gives valid training configs at its bounds', () => {
 		for (const family of tunableFamilies()) {
-			const space = DEFAULT_SPACES[family].space;
+			const space = { ...DEFAULT_SPACES[family].space, ...DEFAULT_SPACES[family].optional };
 			const low = Object.fromEntries(Object.entries(space).map(([k, s]) => [k, s.type === 'categorical' ? s.choices[0] : s.low]));
 			const high = Object.fromEntries(Object.entries(space).map(([k, s]) => [k, s.type === 'categorical' ? s.choices.at(-1)! : s.high]));
 			for (const params of [low, high]) expect(configProblems(trialConfig(base, family, params, 3))).toEqual({});
@@ -74,6 +85,9 @@ describe('the search form', () => {
 		expect(problems).toEqual({});
 		expect(plan).toMatchObject({ family: 'mlp', metric: 'valLoss', parallel: 2, search: { sampler: { kind: 'tpe' }, scheduler: { kind: 'asha', eta: 3, minBudget: 3, maxBudget: 27 }, direction: 'minimize', maxTrials: 16 } });
 		expect(Object.keys(plan!.search.space)).toEqual(['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize', 'activation', 'dropout']);
+		// The optimiser and schedule are offered switched off; ticked, they are searched like the rest.
+		form.rows.find((r) => r.name === 'schedule')!.enabled = true;
+		expect(planFromForm(form, 2).plan!.search.space.schedule).toEqual({ type: 'categorical', choices: ['constant', 'step', 'cosine'] });
 	});
 
 	it('names each field to fix, and refuses a grid too large to run', async () => {

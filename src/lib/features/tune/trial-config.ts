@@ -2,7 +2,8 @@ import type { ClassicFamily, ClassicSpec, ModelKind, TrainConfig, TrialMetric, T
 import { defaultParams } from '$workers/lib/models/params';
 import { classicConfig } from '$workers/lib/model-lab/config';
 import { DEFAULT_SPACES } from '$workers/lib/tune/default-spaces';
-import { dropoutAt, resolveMlpOptions, type MlpActivation } from '$shared/mlp-options';
+import { dropoutAt, resolveMlpOptions } from '$shared/mlp-options';
+import { MLP_OPTION_PARAMS, mlpOptionsFrom, mlpOptionValue } from './mlp-params';
 
 /**
  * How a search's parameters become a training config, per model family. Parameters named after
@@ -12,7 +13,7 @@ import { dropoutAt, resolveMlpOptions, type MlpActivation } from '$shared/mlp-op
  */
 interface FamilyTuning {
 	label: string;
-	apply?: (params: TrialParams, base: TrainConfig) => Partial<TrainConfig>;
+	apply?: (params: TrialParams, base: TrainConfig, epochs: number) => Partial<TrainConfig>;
 	/** Parameters `apply` consumes (not copied into the config). */
 	consumes?: string[];
 }
@@ -21,11 +22,11 @@ export const FAMILIES: Partial<Record<ModelKind, FamilyTuning>> = {
 	linear: { label: 'Linear / logistic regression' },
 	mlp: {
 		label: 'Neural network (MLP)',
-		consumes: ['hiddenLayerCount', 'hiddenUnits', 'activation', 'dropout'],
-		apply: (params, base) => {
+		consumes: ['hiddenLayerCount', 'hiddenUnits', ...MLP_OPTION_PARAMS],
+		apply: (params, base, epochs) => {
 			const count = Number(params.hiddenLayerCount ?? base.hiddenLayers.length) || 1;
 			const units = Number(params.hiddenUnits ?? base.hiddenLayers[0] ?? 32);
-			const mlp = { ...base.mlp, ...(params.activation !== undefined ? { activation: String(params.activation) as MlpActivation } : {}), ...(params.dropout !== undefined ? { dropout: [Number(params.dropout)] } : {}) };
+			const mlp = mlpOptionsFrom(params, base.mlp, epochs);
 			return { hiddenLayers: Array.from({ length: count }, () => units), ...(Object.keys(mlp).length > 0 ? { mlp } : {}) };
 		}
 	}
@@ -61,6 +62,12 @@ export const PARAM_LABELS: Record<string, { label: string; help: string }> = {
 	hiddenUnits: { label: 'Units per layer', help: 'Width of each hidden layer; a log range.' },
 	activation: { label: 'Activation', help: 'The hidden layers’ non-linearity.' },
 	dropout: { label: 'Dropout', help: 'Share of hidden units switched off in each training step (same for every hidden layer).' },
+	optimizer: { label: 'Optimiser', help: 'adam, adamw (decoupled weight decay), sgd (with momentum) or nesterov (SGD with Nesterov momentum).' },
+	schedule: { label: 'Rate schedule', help: 'constant, step (× the step factor every few epochs) or cosine (annealed to 0 at the trial’s last epoch).' },
+	warmupEpochs: { label: 'Warm-up epochs', help: 'Epochs over which the rate climbs from near 0; kept below each trial’s epochs.' },
+	weightDecay: { label: 'Weight decay', help: 'AdamW’s decoupled decay per step (used with adamw only); a log range.' },
+	momentum: { label: 'Momentum', help: 'SGD’s momentum (used with sgd and nesterov only).' },
+	batchNorm: { label: 'Batch-norm', help: 'Normalise each hidden layer’s inputs over the batch (true / false).' },
 	penalty: { label: 'Penalty', help: 'L2 (ridge), L1 (lasso: sets weak coefficients to 0) or a mix of both.' },
 	alpha: { label: 'Penalty strength α', help: 'Larger is simpler (α = 1/(C·rows) in scikit-learn’s terms); a log range.' },
 	l1Ratio: { label: 'L1 share', help: 'The elastic net’s share of L1 (used by that penalty only).' },
@@ -86,8 +93,9 @@ export function baseValue(base: TrainConfig, name: string): string {
 	}
 	if (name === 'hiddenLayerCount') return String(base.hiddenLayers.length);
 	if (name === 'hiddenUnits') return String(base.hiddenLayers[0] ?? '—');
-	if (name === 'activation') return resolveMlpOptions(base.mlp).activation;
 	if (name === 'dropout') return String(dropoutAt(resolveMlpOptions(base.mlp), 0));
+	const option = mlpOptionValue(base.mlp, name);
+	if (option !== undefined) return option;
 	const value = (base as unknown as Record<string, unknown>)[name];
 	return value === undefined ? '—' : String(value);
 }
@@ -107,7 +115,7 @@ export function trialConfig(base: TrainConfig, family: TuneFamily, params: Trial
 	}
 	const tuning = FAMILIES[family as ModelKind] ?? { label: family };
 	const copied = Object.fromEntries(Object.entries(params).filter(([name]) => !tuning.consumes?.includes(name)));
-	return { ...base, model: family as ModelKind, ...copied, ...(tuning.apply?.(params, base) ?? {}), epochs, patience: 0 };
+	return { ...base, model: family as ModelKind, ...copied, ...(tuning.apply?.(params, base, epochs) ?? {}), epochs, patience: 0 };
 }
 
 export interface MetricChoice {
