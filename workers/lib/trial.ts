@@ -1,4 +1,4 @@
-import type { EpochRecord, JobEvent, Table, TrainCheckpoint, TrainConfig, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
+import type { EpochRecord, FoldResult, JobEvent, Table, TrainCheckpoint, TrainConfig, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
 import { resolveMlpOptions } from '$shared/mlp-options';
 import { trainModel } from './train';
 import { trainClassic } from './model-lab/train-classic';
@@ -17,6 +17,25 @@ export function trialScore(history: EpochRecord[], metric: TrialMetric): number 
 	const last = history.at(-1);
 	const value = last ? last[metric] : NaN;
 	return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * A k-fold trial's score: the mean over its folds' models of the chosen figure, each on its own
+ * fold's held-out rows, with the sample std; null when the folds carry no such figure.
+ */
+export function foldScore(folds: FoldResult[] | undefined, metric: TrialMetric): { score: number | null; spread: { std: number; folds: number } } | null {
+	const values = (folds ?? []).map((f) => f[metric]).filter((v): v is number => typeof v === 'number');
+	if (values.length === 0 || values.length !== folds!.length) return null;
+	if (!values.every(Number.isFinite)) return { score: null, spread: { std: NaN, folds: values.length } };
+	const mean = values.reduce((a, b) => a + b, 0) / values.length;
+	const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+	return { score: mean, spread: { std, folds: values.length } };
+}
+
+/** The outcome's score: the folds' mean for a k-fold run, else the last epoch's validation figure. */
+function scored(history: EpochRecord[], folds: FoldResult[] | undefined, metric: TrialMetric): Pick<TrialOutcome, 'score' | 'spread'> {
+	const cv = foldScore(folds, metric);
+	return cv ? { score: cv.score, spread: cv.spread } : { score: trialScore(history, metric) };
 }
 
 /**
@@ -43,12 +62,12 @@ export async function runTrial(table: Table, request: TrialRequest, options: Tri
 	if (request.config.classic) {
 		// A classic trial is one fit (boosting's rounds are in its config); a promotion refits with the same seed.
 		const result = await trainClassic(table, request.config, { onEvent: emit, signal: options.signal, progressInterval: 250 });
-		return { score: trialScore(result.history, request.metric), history: result.history, started: 'scratch', backend: result.backend, durationMs: performance.now() - started };
+		return { ...scored(result.history, result.crossValidation?.folds, request.metric), history: result.history, started: 'scratch', backend: result.backend, durationMs: performance.now() - started };
 	}
 	const stored = options.checkpoint;
 	if (stored && stored.epoch === request.budget) {
 		emit({ type: 'log', message: `Trial ${request.trialId} had already trained ${request.budget} epochs before the page was reloaded; its stored result is used.` });
-		return { score: trialScore(stored.history, request.metric), history: stored.history, started: 'stored', backend: null, durationMs: performance.now() - started };
+		return { ...scored(stored.history, stored.folds, request.metric), history: stored.history, started: 'stored', backend: null, durationMs: performance.now() - started };
 	}
 	const from = request.resumeFrom;
 	const unresumable = from ? notResumable(request.config) : null;
@@ -63,5 +82,5 @@ export async function runTrial(table: Table, request: TrialRequest, options: Tri
 		checkpointAtEnd: true,
 		onCheckpoint: options.saveCheckpoint
 	});
-	return { score: trialScore(result.history, request.metric), history: result.history, started: resume ? 'checkpoint' : 'scratch', backend: result.backend, durationMs: performance.now() - started };
+	return { ...scored(result.history, result.crossValidation?.folds, request.metric), history: result.history, started: resume ? 'checkpoint' : 'scratch', backend: result.backend, durationMs: performance.now() - started };
 }

@@ -37,8 +37,10 @@ export interface TrialRequest {
 }
 
 export interface TrialOutcome {
-	/** The metric at the last epoch, or null when it is not a finite number. */
+	/** The metric at the last epoch (k-fold: its mean over the folds), or null when it is not a finite number. */
 	score: number | null;
+	/** k-fold trials: the sample std of the figure over the folds. */
+	spread?: { std: number; folds: number };
 	history: EpochRecord[];
 	/**
 	 * scratch: trained from epoch 1; checkpoint: continued from the stored rung checkpoint;

@@ -99,7 +99,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 			signal
 		);
 		if (outcome.started === 'stored') ls.note(`Trial ${tj.trialId} had finished ${tj.budget} epochs before the reload: its stored result was kept, not trained again.`);
-		return { score: outcome.score, history: outcome.history };
+		return { score: outcome.score, history: outcome.history, ...(outcome.spread ? { spread: outcome.spread } : {}) };
 	};
 	const lock = (body: () => Promise<void>) => (navigator.locks ? (navigator.locks.request(`${LOCK_PREFIX}${search.id}`, body) as Promise<void>) : body());
 	void lock(async () => {
