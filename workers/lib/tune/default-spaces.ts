@@ -104,6 +104,34 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 		},
 		budget: null
 	},
+	/**
+	 * An image run (a CNN preset or transfer on the shipped backbone, TrainConfig.vision): dropout
+	 * sets every dropout layer of a scratch preset; augmentation is on (the run's own mix, or mild
+	 * rotation, shift, brightness and contrast) or off. Epochs cost seconds to minutes each.
+	 */
+	image: {
+		space: {
+			learningRate: { type: 'float', low: 3e-4, high: 1e-2, log: true },
+			batchSize: { type: 'categorical', choices: [16, 32, 64] },
+			dropout: { type: 'float', low: 0, high: 0.5 },
+			augment: { type: 'categorical', choices: [false, true] }
+		},
+		budget: { unit: 'epochs', min: 1, max: 9 },
+		optional: { preset: { type: 'categorical', choices: ['tiny', 'small', 'medium'] } }
+	},
+	/** A neural text classifier (TrainConfig.text): which network, its embedding size and rate. */
+	text: {
+		space: {
+			textModel: { type: 'categorical', choices: ['embedding-bag', 'cnn', 'rnn', 'transformer'] },
+			embeddingDim: { type: 'categorical', choices: [16, 32, 64, 128] },
+			learningRate: { type: 'float', low: 1e-3, high: 3e-2, log: true }
+		},
+		budget: { unit: 'epochs', min: 1, max: 9 },
+		optional: {
+			dropout: { type: 'float', low: 0, high: 0.5 },
+			batchSize: { type: 'categorical', choices: [16, 32, 64] }
+		}
+	},
 	'naive-bayes': {
 		space: {
 			/** Gaussian NB: share of the largest variance added to every variance (scikit-learn's var_smoothing). */

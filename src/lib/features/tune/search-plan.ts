@@ -29,6 +29,8 @@ export function defaultForm(family: TuneFamily, task: TrainConfig['task'], slots
 	const budget = defaults.budget ?? { min: 3, max: 27 };
 	// Boosting rounds are cheap next to epochs: its top rung stays at 3 × 3 × its minimum.
 	const top = defaults.budget?.unit === 'rounds' ? budget.min * 9 : 27;
+	// Image and text epochs are slow: fewer, shorter trials by default.
+	const media = family === 'image' || family === 'text';
 	return {
 		family,
 		rows: [...rowsFromSpace(defaults.space), ...rowsFromSpace(defaults.optional ?? {}, false)],
@@ -38,8 +40,8 @@ export function defaultForm(family: TuneFamily, task: TrainConfig['task'], slots
 		eta: '3',
 		minEpochs: String(budget.min),
 		maxEpochs: String(Math.min(budget.max, top)),
-		epochs: defaults.budget?.unit === 'rounds' ? '100' : '30',
-		trials: '16',
+		epochs: defaults.budget?.unit === 'rounds' ? '100' : media ? '3' : '30',
+		trials: media ? '8' : '16',
 		metric: 'valLoss',
 		direction: metricChoices(task)[0].direction,
 		parallel: String(slots),
