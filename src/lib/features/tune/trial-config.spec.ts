@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPACES } from '$workers/lib/tune';
-import type { TrainConfig } from '$workers/protocol';
+import type { TextNeuralSettings, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { configProblems } from '$shared/train-config';
 import { rowsFromSpace, spaceFromRows } from './space-form';
@@ -37,6 +37,32 @@ describe('trial configs', () => {
 		expect(adamw.mlp).toMatchObject({ optimizer: 'adamw', weightDecay: 0.05, schedule: 'step' });
 		expect(baseValue({ ...base, mlp: { optimizer: 'sgd', nesterov: true } }, 'optimizer')).toBe('nesterov');
 		expect(baseValue(base, 'schedule')).toBe('constant');
+	});
+
+	it('turn image and text trials into the run settings their own training reads', async () => {
+		const { imageBase, textBase } = await import('./media-base');
+		const image = imageBase(undefined);
+		const on = trialConfig(image, 'image', { learningRate: 0.001, batchSize: 16, dropout: 0.3, augment: true, preset: 'medium' }, 4);
+		expect(on).toMatchObject({ learningRate: 0.001, batchSize: 16, epochs: 4, patience: 0, vision: { preset: 'medium', dropout: 0.3, augment: { rotate: 10, shift: 0.1, flip: 0 } } });
+		expect(on).not.toHaveProperty('augment');
+		// A run that had its own augmentation keeps it when "on"; "off" clears it.
+		const own = { ...image, vision: { ...image.vision!, augment: { ...image.vision!.augment, flip: 0.5 } } };
+		expect(trialConfig(own, 'image', { augment: true }, 2).vision!.augment.flip).toBe(0.5);
+		expect(Object.values(trialConfig(own, 'image', { augment: false }, 2).vision!.augment).every((v) => v === 0)).toBe(true);
+		expect(baseValue(image, 'augment')).toBe('false');
+		expect(tunableFamilies('classification', 'images')).toEqual(['image']);
+
+		const text = textBase(undefined, 'review', 'label');
+		expect(text.validationFraction).toBeGreaterThan(0);
+		const cnn = trialConfig(text, 'text', { textModel: 'cnn', embeddingDim: 32, learningRate: 0.005 }, 3);
+		expect(cnn.text!.model).toMatchObject({ family: 'cnn', embeddingDim: 32, width: 64 });
+		expect(cnn).toMatchObject({ learningRate: 0.005, epochs: 3, patience: 0 });
+		expect(cnn).not.toHaveProperty('textModel');
+		// A transformer keeps as many heads as divide the embedding size; other sizes drop the 100-d shipped vectors.
+		const glove = { ...text, text: { ...text.text!, model: { ...(text.text!.model as TextNeuralSettings), heads: 3, embeddingDim: 100, pretrained: { url: '/v/', fineTune: false } } } };
+		const t = trialConfig(glove, 'text', { textModel: 'transformer', embeddingDim: 64 }, 3).text!.model as TextNeuralSettings;
+		expect([t.family, t.heads, t.pretrained]).toEqual(['transformer', 2, undefined]);
+		expect(tunableFamilies('classification', 'text')).toEqual(['text']);
 	});
 
 	it('every default space of a tunable family gives valid training configs at its bounds', () => {
