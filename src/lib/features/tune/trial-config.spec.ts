@@ -116,6 +116,16 @@ describe('the search form', () => {
 		expect(planFromForm(form, 2).plan!.search.space.schedule).toEqual({ type: 'categorical', choices: ['constant', 'step', 'cosine'] });
 	});
 
+	it('gives image and text searches short trials, and transfer runs head epochs', async () => {
+		const { defaultForm } = await import('./search-plan');
+		const { imageBase } = await import('./media-base');
+		expect(defaultForm('image', 'classification', 2)).toMatchObject({ minEpochs: '1', maxEpochs: '9', epochs: '3', trials: '8' });
+		expect(defaultForm('text', 'classification', 2)).toMatchObject({ minEpochs: '1', maxEpochs: '9' });
+		const transfer = { ...imageBase(undefined), vision: { ...imageBase(undefined).vision!, mode: 'transfer' as const } };
+		expect(defaultForm('image', 'classification', 2, transfer)).toMatchObject({ minEpochs: '10', maxEpochs: '90', epochs: '10' });
+		expect(defaultForm('mlp', 'classification', 2)).toMatchObject({ minEpochs: '3', maxEpochs: '27', epochs: '30' });
+	});
+
 	it('names each field to fix, and refuses a grid too large to run', async () => {
 		const { defaultForm, planFromForm } = await import('./search-plan');
 		const form = { ...defaultForm('linear', 'regression', 2), trials: '0', parallel: '5', maxEpochs: '4' };
