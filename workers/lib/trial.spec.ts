@@ -78,6 +78,21 @@ describe('runTrial', () => {
 		expect(promoted.history).toEqual((await trainModel(table, { ...cosine, epochs: 6 })).history);
 	});
 
+	it('scores a k-fold trial by its folds\' mean with their spread, and promotes it from the start', async () => {
+		const kfold: TrainConfig = { ...config, split: { kind: 'kfold', folds: 3, stratify: true } };
+		const ask = (budget: number, resumeFrom: TrialRequest['resumeFrom'] = null): TrialRequest => ({ ...request(budget, resumeFrom), config: kfold, metric: 'valMetric' });
+		const run = await trainModel(table, { ...kfold, epochs: 2 });
+		const outcome = await runTrial(table, ask(2), { checkpoint: null, saveCheckpoint: async () => {} });
+		const accuracies = run.crossValidation!.folds.map((f) => f.valMetric!);
+		expect(outcome.score).toBeCloseTo(accuracies.reduce((a, b) => a + b) / 3, 12);
+		expect(outcome.spread!.folds).toBe(3);
+		expect(outcome.spread!.std).toBeGreaterThanOrEqual(0);
+		const logs: string[] = [];
+		const promoted = await runTrial(table, ask(3, { rung: 0, budget: 2 }), { checkpoint: null, saveCheckpoint: async () => {}, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+		expect(logs.join(' ')).toMatch(/k-fold models must each train/);
+		expect(promoted.spread!.folds).toBe(3);
+	});
+
 	it('scores by the chosen figure and gives null for a non-finite one', () => {
 		const history = [{ epoch: 1, trainLoss: 1, valLoss: 0.5, valMetric: 0.9 }];
 		expect(trialScore(history, 'valMetric')).toBe(0.9);
