@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 vi.mock('./backend', () => ({ ensureBackend: async () => ({ backend: 'wasm', note: '' }) }));
 const { tuneHandlers } = await import('./tune');
 const { trainHandlers } = await import('./train');
+const { visionHandlers } = await import('./vision');
 const { trialConfig } = await import('../../src/lib/features/tune/trial-config');
 const { imageBase, textBase } = await import('../../src/lib/features/tune/media-base');
 const { imageSplit, validationRows } = await import('./vision-split');
@@ -66,5 +67,11 @@ describe('image and text search trials in the ML worker', () => {
 		expect([...parts.validation].some((r) => holdout.includes(r))).toBe(false);
 		expect([...parts.validation].some((r) => parts.train.includes(r))).toBe(false);
 		expect(parts.train.length + parts.validation.length).toBe(train.length);
+		// The final image run with that config trains the same preset with the searched dropout, scored on the holdout.
+		const final = await visionHandlers.trainImages({ runId: 'final', datasetId: record.id, config, resume: false }, () => {});
+		expect(final.history).toHaveLength(2);
+		expect(final.holdoutRows).toBe(holdout.length);
+		const rates = JSON.stringify(final.model.modelTopology).match(/"rate":[\d.]+/g);
+		expect(rates).toEqual(['"rate":0.1']);
 	}, 120_000);
 });
