@@ -19,7 +19,7 @@ async function predictTyped(page: Page, text: string): Promise<string> {
 	return result.innerText();
 }
 
-test('a text run gets its evaluation, shares as a link that predicts typed text, and its bundle imports and predicts the same', async ({ page }, testInfo) => {
+test('a text run gets its evaluation, shares as a link that predicts typed text, exports to ONNX with its vocabulary, and its bundle imports and predicts the same', async ({ page }, testInfo) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
 	const found: string[] = [];
@@ -47,6 +47,12 @@ test('a text run gets its evaluation, shares as a link that predicts typed text,
 	await expect(page.getByTestId('link-fit')).toHaveAttribute('data-fit', /fits|long/);
 	const shareUrl = await page.getByTestId('share-url').inputValue();
 	found.push(...(await audit(page, 'ship: text run')));
+	// ONNX: model.onnx + text.json, run in ONNX Runtime Web against Kiln on every holdout text.
+	await page.getByTestId('export-onnx').click();
+	await expect(page.getByTestId('onnx-check')).toHaveAttribute('data-passed', 'true', { timeout: 120_000 });
+	await expect(page.getByTestId('onnx-text-note')).toContainText('“tfidf”');
+	await expect(page.getByTestId('download-onnx')).toHaveAttribute('download', /-onnx\.zip$/);
+	found.push(...(await audit(page, 'ship: text run exported to ONNX')));
 	await page.getByTestId('export-bundle').click();
 	await expect(page.getByTestId('bundle-ready')).toContainText('1 run, 1 model');
 	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);

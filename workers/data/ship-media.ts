@@ -1,7 +1,7 @@
 import { getDataset, readRows, type ModelRecord, type RunRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { cellText, findColumn } from '$shared/table';
-import { makeImageSharePayload, makeTextSharePayload } from '../lib/share/media-payload';
+import { frontParameters, headOf, makeImageSharePayload, makeTextSharePayload } from '../lib/share/media-payload';
 import { DEMO_LIMITS } from '../lib/share/share-schema';
 import type { DemoConfig, SharePayload } from '../lib/share/types';
 import { sharedWeights } from './ship-variant';
@@ -64,8 +64,13 @@ export function mediaView(payload: SharePayload): { media?: SharedMediaInput } {
 	return { media: { kind: 'text', front: m.kind, vocabulary: m.kind === 'tfidf' ? m.terms.length : m.vocabulary.length } };
 }
 
+/** Weights of an image or text link's front (the head is counted like any network's). */
+export function mediaParameters(payload: SharePayload): number {
+	return payload.media ? frontParameters(payload.media) : 0;
+}
+
 export function mediaPredictorOf(payload: SharePayload): MediaPredictor | null {
-	return payload.media ? mediaPredictor(runtime, convRuntime, textRuntime, payload.model, payload.preprocessing, payload.media, payload.demo.labelNames) : null;
+	return payload.media ? mediaPredictor(runtime, convRuntime, textRuntime, headOf(payload), payload.preprocessing, payload.media, payload.demo.labelNames) : null;
 }
 
 /** One prediction on a shared image or text model; an image is decoded exactly as Kiln's import decodes it. */

@@ -5,7 +5,7 @@ import { describeTextModel } from './convert-text';
 import { parameterCount, type WeightFormat } from './convert';
 import type { MediaFront } from './media-types';
 import { SHARE_FORMAT_VERSION } from './share-link';
-import type { DemoConfig, SharePayload } from './types';
+import type { DemoConfig, ModelDescription, SharePayload } from './types';
 
 /** An image run's share payload: conv front + dense head, int8 per-channel kernels by default. */
 export function makeImageSharePayload(artifacts: ModelArtifacts, stored: Preprocessing, demo: DemoConfig, weights: WeightFormat = 'int8'): SharePayload {
@@ -30,6 +30,12 @@ export function frontParameters(front: MediaFront): number {
 	return front.layers.reduce((n, l) => n + (l.type === 'conv' || l.type === 'depthwise' ? l.kernel.values.length + (l.bias?.length ?? 0) : l.type === 'batchnorm' ? 4 * l.mean.length : 0), 0);
 }
 
+/** The dense head of an image or text payload (those never carry trees). */
+export function headOf(payload: SharePayload): ModelDescription {
+	if (payload.model.kind === 'trees') throw new KilnError('ShareLinkError', 'An image or text link must carry a network after its front, not trees.');
+	return payload.model;
+}
+
 export function payloadParameters(payload: SharePayload): number {
-	return parameterCount(payload.model) + (payload.media ? frontParameters(payload.media) : 0);
+	return parameterCount(headOf(payload)) + (payload.media ? frontParameters(payload.media) : 0);
 }

@@ -6,10 +6,16 @@ import { inflateCapped } from './inflate';
 import { runtime } from './runtime';
 import { TensorReader, TensorWriter, checkDemo, checkModel, checkPreprocessing, layerHeader, writeLayerTensors } from './share-schema';
 import type { DemoConfig, SharePayload } from './types';
-import { checkFront, checkMediaPreprocessing, frontHeader, writeFrontTensors } from './share-media';
 import { Checker } from './validate';
+import type { TreesDescription } from './kinds';
+import { checkTrees, treesHeader, writeTreesTensors } from './share-schema-trees';
+import { checkPipeline } from './share-schema-pipeline';
+import { checkFront, checkMediaPreprocessing, frontHeader, writeFrontTensors } from './share-media';
 
-/** 2: `model.kind` ('layers' when absent, as in format 1) with image and text fronts. */
+/**
+ * 2: the header's model has a `kind` ('layers' when absent, as in format 1: 'trees', or 'image' /
+ * 'text' with a `front` before the dense head) and may carry a `pipeline`.
+ */
 export const SHARE_FORMAT_VERSION = 2;
 
 /**
@@ -47,18 +53,17 @@ export function packPayload(payload: SharePayload): Uint8Array {
 	const header = new TextEncoder().encode(
 		JSON.stringify({
 			preprocessing: payload.preprocessing,
-			model: {
-				...(payload.media ? { kind: payload.media.kind === 'image' ? 'image' : 'text', front: frontHeader(payload.media) } : {}),
-				inputSize: payload.model.inputSize,
-				outputSize: payload.model.outputSize,
-				layers: payload.model.layers.map(layerHeader)
-			},
-			demo: payload.demo
+			model: isTrees(payload.model)
+				? treesHeader(payload.model)
+				: { ...(payload.media ? { kind: payload.media.kind === 'image' ? 'image' : 'text', front: frontHeader(payload.media) } : {}), inputSize: payload.model.inputSize, outputSize: payload.model.outputSize, layers: payload.model.layers.map(layerHeader) },
+			demo: payload.demo,
+			...(payload.pipeline ? { pipeline: payload.pipeline } : {})
 		})
 	);
 	const tensors = new TensorWriter();
 	if (payload.media) writeFrontTensors(payload.media, tensors);
-	payload.model.layers.forEach((l) => writeLayerTensors(l, tensors));
+	if (isTrees(payload.model)) writeTreesTensors(payload.model, tensors);
+	else payload.model.layers.forEach((l) => writeLayerTensors(l, tensors));
 	const body = tensors.bytes();
 	const out = new Uint8Array(PREAMBLE + header.length + body.length);
 	out.set(MAGIC, 0);
@@ -84,19 +89,44 @@ export function unpackPayload(bytes: Uint8Array): SharePayload {
 		linkError('This share link is damaged: its model description is not valid JSON text.');
 	}
 	const c = new Checker('ShareLinkError', 'This share link is damaged or was not made by Kiln');
-	const root = c.object(header, 'the link', ['preprocessing', 'model', 'demo']);
-	const reader = new TensorReader(bytes.subarray(PREAMBLE + headerLength), c);
-	const { kind, front, ...dense } = c.object(root.model, 'model', ['inputSize', 'outputSize', 'layers'], version >= 2 ? ['kind', 'front'] : []);
-	if (kind === undefined || c.oneOf(kind, 'model.kind', ['layers', 'image', 'text'] as const) === 'layers') {
-		if (front !== undefined) c.fail('model.front', 'only applies to image and text models');
-		const preprocessing = checkPreprocessing(c, root.preprocessing);
-		const model = checkModel(c, dense, preprocessing, reader);
-		return { formatVersion: version, model, preprocessing, demo: checkDemo(c, root.demo, preprocessing) };
-	}
-	const media = checkFront(c, kind as 'image' | 'text', front, reader);
+	const root = c.object(header, 'the link', ['preprocessing', 'model', 'demo'], version >= 2 ? ['pipeline'] : []);
+	const media = version >= 2 ? unpackMedia(c, root, bytes.subarray(PREAMBLE + headerLength), version) : null;
+	if (media) return media;
+	const preprocessing = checkPreprocessing(c, root.preprocessing);
+	const pipeline = root.pipeline === undefined ? undefined : checkPipeline(c, root.pipeline, preprocessing);
+	const tensors = new TensorReader(bytes.subarray(PREAMBLE + headerLength), c);
+	const kind = version >= 2 && typeof root.model === 'object' && root.model !== null && 'kind' in root.model ? c.oneOf((root.model as { kind: unknown }).kind, 'model.kind', ['layers', 'trees'] as const) : 'layers';
+	// With a pipeline, the model reads what the pipeline encodes, not the form fields.
+	const encoded = pipeline ? { ...preprocessing, inputSize: pipeline.inputSize } : preprocessing;
+	const model = kind === 'trees' ? checkTrees(c, root.model, preprocessing, encoded.inputSize, tensors) : checkModel(c, stripKind(root.model), encoded, tensors);
+	const demo = checkDemo(c, root.demo, preprocessing);
+	return { formatVersion: version, model, preprocessing, demo, ...(pipeline ? { pipeline } : {}) };
+}
+
+/** Image and text models (kind 'image' / 'text'): front tensors first, then the dense head's. */
+function unpackMedia(c: Checker, root: Record<string, unknown>, bytes: Uint8Array, version: number): SharePayload | null {
+	const m = root.model;
+	const kind = typeof m === 'object' && m !== null && 'kind' in m ? (m as { kind: unknown }).kind : undefined;
+	if (kind !== 'image' && kind !== 'text') return null;
+	if (root.pipeline !== undefined) c.fail('pipeline', 'only applies to table models');
+	const { front, ...dense } = c.object(m, 'model', ['kind', 'front', 'inputSize', 'outputSize', 'layers']);
+	delete dense.kind;
+	const tensors = new TensorReader(bytes, c);
+	const media = checkFront(c, kind, front, tensors);
 	const preprocessing = checkMediaPreprocessing(c, root.preprocessing, media);
-	const model = checkModel(c, dense, preprocessing, reader);
+	const model = checkModel(c, dense, preprocessing, tensors);
 	return { formatVersion: version, model, preprocessing, demo: checkDemo(c, root.demo, preprocessing, 'demo', media.kind === 'image' ? [] : [TEXT_INPUT]), media };
+}
+
+function isTrees(model: SharePayload['model']): model is TreesDescription {
+	return model.kind === 'trees';
+}
+
+/** A format-2 layers model says kind 'layers'; the format-1 checker knows no such field. */
+function stripKind(model: unknown): unknown {
+	if (typeof model !== 'object' || model === null || !('kind' in model)) return model;
+	const { kind: _kind, ...rest } = model as Record<string, unknown>;
+	return rest;
 }
 
 /** The URL fragment (without '#') carrying the payload: container → deflate → base64url. */

@@ -7,7 +7,7 @@ import { buildCnn } from '$workers/lib/vision/cnn';
 import { trainTextLinear } from '$workers/lib/text/linear-text';
 import { TEXT_RUN_FORMAT } from '$workers/lib/text/text-run';
 import { DEFAULT_WORD_OPTIONS } from '$workers/lib/text/word-tokenizer';
-import { makeImageSharePayload, makeTextSharePayload } from './media-payload';
+import { headOf, makeImageSharePayload, makeTextSharePayload } from './media-payload';
 import { mediaPredictor } from './page-media';
 import { runtime } from './runtime';
 import { convRuntime } from './runtime-conv';
@@ -26,7 +26,7 @@ function decodeOrShareError(code: string): boolean {
 	try {
 		const p = decodeShareLink(code);
 		if (p.media) {
-			const predictor = mediaPredictor(runtime, convRuntime, textRuntime, p.model, p.preprocessing, p.media);
+			const predictor = mediaPredictor(runtime, convRuntime, textRuntime, headOf(p), p.preprocessing, p.media);
 			const out = p.media.kind === 'image' ? predictor.predictPixels(new Uint8Array(p.media.height * p.media.width * p.media.channels).fill(128)) : predictor.predictText('great phone, bad battery');
 			if (out.probabilities.some((v) => !Number.isFinite(v)) && out.probabilities.length > 0) return true;
 		}
@@ -73,7 +73,7 @@ describe('hostile image and text links', () => {
 		expect(parsed.csp).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src 'none'; base-uri 'none'; form-action 'none'$/);
 		expect(parsed.scriptTags).toBe(2);
 		const { api, doc } = runPage(parsed) as unknown as { api: { predictPixels(p: Uint8Array): unknown }; doc: ReturnType<typeof runPage>['doc'] };
-		const library = mediaPredictor(runtime, convRuntime, textRuntime, image.model, image.preprocessing, image.media!);
+		const library = mediaPredictor(runtime, convRuntime, textRuntime, headOf(image), image.preprocessing, image.media!);
 		for (let seed = 0; seed < 5; seed++) {
 			const pixels = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + seed * 101) % 256);
 			expect(JSON.stringify(api.predictPixels(pixels))).toBe(JSON.stringify(library.predictPixels(pixels)));
@@ -131,7 +131,7 @@ describe('hostile image and text links', () => {
 		expect(edit((h) => (h.model.front.layers = h.model.front.layers.slice(0, 1)))).toThrow(/must flatten or globally pool/);
 		expect(edit((h) => (h.model.kind = 'sound'))).toThrow(/model\.kind must be one of/);
 		// A format-1 container knows no kinds.
-		expect(() => decodeShareLink(linkOf(header, tensors, 1))).toThrow(/unexpected field "kind"/);
+		expect(() => decodeShareLink(linkOf(header, tensors, 1))).toThrow(/unexpected field "(kind|front)"/);
 		const t = split(text);
 		const big = structuredClone(t.header) as { model: { front: { terms: string[]; rules: { maxChars: number } } } };
 		big.model.front.terms[0] = 'x'.repeat(201);

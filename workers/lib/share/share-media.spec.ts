@@ -10,7 +10,7 @@ import { TEXT_RUN_FORMAT, type TextRunTopology } from '$workers/lib/text/text-ru
 import { textsAndLabels } from '$workers/lib/text/text.spec-support';
 import { DEFAULT_WORD_OPTIONS } from '$workers/lib/text/word-tokenizer';
 import type { ModelArtifacts, Preprocessing } from '$workers/protocol';
-import { makeTextSharePayload } from './media-payload';
+import { headOf, makeTextSharePayload } from './media-payload';
 import { mediaPredictor } from './page-media';
 import { parsePage, runPage } from './fake-dom.spec-support';
 import { createPredictor, runtime } from './runtime';
@@ -19,14 +19,14 @@ import { textRuntime } from './runtime-text';
 import { decodeShareLink, encodeShareLink } from './share-link';
 import { buildStandalonePage } from './standalone-page';
 import { useCpu } from './share.spec-support';
-import type { SharePayload } from './types';
+import type { ModelDescription, SharePayload } from './types';
 
 beforeAll(useCpu);
 
 const SENTENCES = ['The battery lasts all day and the screen is great!', 'Terrible. It broke after two days, a waste of money.', 'Not bad for the price, 10/10 would buy again 🙂', 'zzqx blorf qqwv', ''];
 
 function predictorOf(p: SharePayload) {
-	return mediaPredictor(runtime, convRuntime, textRuntime, p.model, p.preprocessing, p.media!, p.demo.labelNames);
+	return mediaPredictor(runtime, convRuntime, textRuntime, headOf(p), p.preprocessing, p.media!, p.demo.labelNames);
 }
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -142,7 +142,7 @@ describe('format 1 links keep decoding', () => {
 		const payload = decodeShareLink(code);
 		expect(payload.formatVersion).toBe(1);
 		expect(payload.media).toBeUndefined();
-		const prediction = createPredictor(payload.model, payload.preprocessing).predict(payload.demo.examples[0]);
+		const prediction = createPredictor(payload.model as ModelDescription, payload.preprocessing).predict(payload.demo.examples[0] ?? {});
 		expect(payload.preprocessing.target.task === 'classification' && payload.preprocessing.target.classes).toContain(prediction.label);
 	});
 

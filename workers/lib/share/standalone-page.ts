@@ -4,6 +4,10 @@ import { demoApp, type DemoData } from './page-app';
 import { mediaScript } from './standalone-media';
 import { kilnRuntime, runtime } from './runtime';
 import { sha256 } from './sha256';
+import { kilnTreesRuntime } from './runtime-trees';
+import { kilnPipelineRuntime } from './runtime-pipeline';
+import { kilnShareRuntime } from './runtime-share';
+import { treesToPortable } from './portable-trees';
 import { packPayload, unpackPayload } from './share-link';
 import type { LayerSpec, ModelDescription, PortableLayer, PortableModel, SharePayload } from './types';
 
@@ -73,14 +77,18 @@ export function buildStandalonePage(payload: SharePayload): StandalonePage {
 	} catch (error) {
 		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
 	}
-	const media = checked.media ? mediaScript({ ...checked, media: checked.media }, modelToPortable(checked.model)) : null;
-	const data: object = media ? media.data : ({ model: modelToPortable(checked.model), preprocessing: checked.preprocessing, demo: checked.demo } satisfies DemoData);
+	const model = checked.model.kind === 'trees' ? treesToPortable(checked.model) : modelToPortable(checked.model);
+	const media = checked.media && checked.model.kind !== 'trees' ? mediaScript({ ...checked, media: checked.media }, modelToPortable(checked.model)) : null;
+	const data: object = media ? media.data : ({ model, preprocessing: checked.preprocessing, demo: checked.demo, ...(checked.pipeline ? { pipeline: checked.pipeline } : {}) } satisfies DemoData);
 	const script = media ? media.script : `"use strict";
 (() => {
 const kilnRuntime = ${kilnRuntime.toString()};
+const kilnTreesRuntime = ${kilnTreesRuntime.toString()};
+const kilnPipelineRuntime = ${kilnPipelineRuntime.toString()};
+const kilnShareRuntime = ${kilnShareRuntime.toString()};
 const demoApp = ${demoApp.toString()};
 const data = JSON.parse(document.getElementById("kiln-data").textContent);
-window.kilnDemo = demoApp(kilnRuntime(), document, data);
+window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime()), document, data);
 })();
 `;
 	if (/<\/script|<!--/i.test(script)) throw new KilnError('ExportError', 'The page script contains a sequence that would end the script element early; the demo page was not written.');
