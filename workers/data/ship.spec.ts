@@ -29,7 +29,7 @@ describe('the data worker ship handlers on a stored iris run', () => {
 		expect(link.code).toMatch(/^[A-Za-z0-9_-]+$/);
 		expect(link.examples).toBe(3);
 		const view = await shipHandlers.openShareLink(link.code!);
-		expect(view).toMatchObject({ title: 'Iris', description: 'Three species.', target: { name: 'species', classes: ['setosa', 'versicolor', 'virginica'] }, shape: '4 → 32 → 16 → 3' });
+		expect(view).toMatchObject({ title: 'Iris', description: 'Three species.', target: { name: 'species', classes: ['setosa', 'versicolor', 'virginica'] }, shape: 'a 4 → 32 → 16 → 3 network' });
 		expect(view.examples.map((e) => Object.keys(e).sort())).toEqual(Array(3).fill(['petal_length', 'petal_width', 'sepal_length', 'sepal_width']));
 		const p = await shipHandlers.predictShared(link.code!, { sepal_length: '5.1', sepal_width: '3.5', petal_length: '1.4', petal_width: '0.2' });
 		expect(p.label).toBe('setosa');
