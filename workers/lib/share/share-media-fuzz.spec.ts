@@ -15,6 +15,9 @@ import { textRuntime } from './runtime-text';
 import { jsonValue } from './share-arbitraries.spec-support';
 import { decodeShareLink, encodeShareLink, packPayload } from './share-link';
 import { useCpu } from './share.spec-support';
+import { serialiseTextModel } from '$workers/lib/text/nn/serialise';
+import { TextModel } from '$workers/lib/text/nn/text-model';
+import { fitTokenizer } from '$workers/lib/text/tokenizer';
 import { parsePage, runPage } from './fake-dom.spec-support';
 import { buildStandalonePage } from './standalone-page';
 import type { SharePayload } from './types';
@@ -139,5 +142,24 @@ describe('hostile image and text links', () => {
 		const nan = t.tensors.slice();
 		new DataView(nan.buffer).setFloat32(0, NaN, true);
 		expect(() => decodeShareLink(linkOf(t.header, nan))).toThrow(/model\.front\.idf\[0\]/);
+	});
+
+	it('bounds a text CNN header: kernel widths, filters and the cost per text', async () => {
+		const tokenizer = fitTokenizer({ kind: 'word', options: DEFAULT_WORD_OPTIONS, maxVocabulary: 50, minCount: 1 }, ['great phone', 'bad battery', 'great screen']);
+		const network = new TextModel({ task: 'sequence', family: 'cnn', vocabularySize: tokenizer.vocabulary.length, classes: 2, maxLength: 6, embeddingDim: 4, trainEmbedding: true, dropout: 0, seed: 1, filters: 3, kernelSizes: [2, 3] });
+		const saved = await serialiseTextModel(network);
+		network.dispose();
+		const cnn = makeTextSharePayload({ modelTopology: { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer, network: saved.modelTopology }, weightSpecs: saved.weightSpecs, weightData: saved.weightData }, { features: [], target: { name: 'label', task: 'classification', classes: ['neg', 'pos'] }, inputSize: 0 }, demo);
+		expect(decodeShareLink(encodeShareLink(cnn))).toEqual(cnn);
+		const { header, tensors } = split(cnn);
+		const edit = (f: (h: { model: { front: { maxLength: number; dim: number; convs: { k: number; filters: number; kernel?: string }[] } } }) => void) => {
+			const copy = structuredClone(header) as Parameters<typeof f>[0];
+			f(copy);
+			return () => decodeShareLink(linkOf(copy, tensors));
+		};
+		expect(edit((h) => (h.model.front.convs[0].k = 65))).toThrow(/convs\[0\]\.k must be at most 64/);
+		expect(edit((h) => (h.model.front.convs[1].filters = 5000))).toThrow(/filters must be at most 1024/);
+		expect(edit((h) => ((h.model.front.maxLength = 4096), (h.model.front.dim = 1024), (h.model.front.convs = [{ k: 64, filters: 1024, kernel: 'int8' }])))).toThrow(/multiply-adds per text/);
+		expect(edit((h) => (h.model.front.convs = Array.from({ length: 9 }, () => ({ k: 2, filters: 3, kernel: 'int8' }))))).toThrow(/has more than 8 items/);
 	});
 });
