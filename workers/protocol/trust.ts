@@ -205,11 +205,15 @@ export interface PrivacySweepRequest {
 	clipNorm: number;
 	delta: number;
 	/** One seeded DP-SGD run per σ. */
-	noiseMultipliers: number[];
+	noiseMultipliers?: number[];
+	/** Instead of σ: one run per target ε, its σ solved with the RDP accountant for this δ, epochs, batch and sampling rate. */
+	targetEpsilons?: number[];
 }
 
 export interface PrivacySweepPoint {
 	noiseMultiplier: number;
+	/** The ε this point's σ was solved for (a sweep by target ε). */
+	targetEpsilon?: number;
 	/** Spent at the request's δ. */
 	epsilon: number;
 	/** Holdout accuracy (classification) or RMSE (regression). */
@@ -227,6 +231,11 @@ export interface PrivacySweepResult {
 	seed: number;
 	trainRows: number;
 	holdoutRows: number;
+	/** 'epsilon' when the points were asked for by target ε (absent on older sweeps: by σ). */
+	by?: 'sigma' | 'epsilon';
+	/** Poisson sampling rate q and DP-SGD steps of every point (absent on older sweeps). */
+	sampleRate?: number;
+	steps?: number;
 	/** The same config trained without privacy. */
 	baseline: { metric: number; samplesPerSecond: number };
 	points: PrivacySweepPoint[];
