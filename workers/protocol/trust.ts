@@ -141,12 +141,27 @@ export interface RobustnessExample {
 	features: ExampleFeature[];
 }
 
+/** An image run's attacked examples: originals and their perturbed versions as uint8 pixels (NHWC), in the same order. */
+export interface ImageAttackExamples {
+	height: number;
+	width: number;
+	channels: number;
+	examples: { row: number; label: string; predictedBefore: string; predictedAfter: string; /** Measured perturbation on the [0, 1] pixel scale. */ linf: number; l2: number }[];
+	before: Uint8Array;
+	after: Uint8Array;
+}
+
 export interface RobustnessResult {
 	norm: AttackNorm;
 	attack: AttackKind;
 	steps: number;
 	clean: number;
-	points: { epsilon: number; accuracy: number }[];
+	/** maxLinf / maxL2: the largest perturbation measured over the attacked rows at that ε (image runs). */
+	points: { epsilon: number; accuracy: number; maxLinf?: number; maxL2?: number }[];
+	/** Image runs: ε is in pixels on the [0, 1] scale and the examples are images. */
+	images?: ImageAttackExamples;
+	/** Image runs: the holdout had more images than were attacked (the first ones of the seeded holdout were). */
+	sampledFrom?: number;
 	/** The ε the examples were made at (the smallest that changed a prediction, else the largest). */
 	exampleEpsilon: number;
 	examples: RobustnessExample[];
