@@ -11,6 +11,7 @@ import type { TrainConfig, TrustApi } from '../protocol';
 import type { DatasetRecord, ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { ensureBackend } from './backend';
+import { imageRobustnessOfRun } from './trust-images';
 
 async function announceBackend(onEvent: Parameters<TrustApi['trainVariant']>[1]) {
 	const { backend, note } = await ensureBackend();
@@ -57,6 +58,7 @@ export const trustHandlers: TrustApi = {
 		return auditRunFairness(await auditTable(dataset, config.target, model), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
 	},
 	async robustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
+		if (config.vision) return imageRobustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress);
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
 		return robustnessOfRun(await auditTable(dataset, config.target, model), config, auditableModel(model, config, 'robustness test'), request, { onProgress });

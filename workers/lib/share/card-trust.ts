@@ -60,7 +60,11 @@ export function fairnessSection(result: FairnessResult & { at?: number }): Fairn
 export function robustnessSection(result: RobustnessResult & { at?: number }, trust?: TrustSummary, variant?: RunVariant): RobustnessSection {
 	const name = `${result.attack.toUpperCase()}${result.attack === 'pgd' ? `-${result.steps}` : ''} ${normName(result.norm)}`;
 	const results = result.points.map((p) => ({ perturbation: p.epsilon === 0 ? 'none (clean)' : `${name} ε = ${p.epsilon}`, metric: 'accuracy', value: p.accuracy }));
-	const facts: [string, string][] = [['Attack', `${name}, ε in standardised units, inside the range of the training rows`], ['Holdout rows attacked', String(result.holdoutRows)]];
+	const image = result.images !== undefined;
+	const facts: [string, string][] = [
+		['Attack', `${name}, ${image ? 'ε on the [0, 1] pixel scale, attacked images clipped to [0, 1]' : 'ε in standardised units, inside the range of the training rows'}`],
+		[image ? 'Held-out images attacked' : 'Holdout rows attacked', `${result.holdoutRows}${result.sampledFrom ? ` (a seeded sample of ${result.sampledFrom})` : ''}`]
+	];
 	if (variant?.kind === 'adversarial') facts.push(['Adversarial training', `${Math.round(variant.ratio * 100)} % of each batch replaced by PGD-${variant.steps} ${normName(variant.norm)} examples at ε = ${variant.epsilon}`]);
 	const c = trust?.adversarial;
 	if (c) {
