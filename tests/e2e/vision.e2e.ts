@@ -100,7 +100,8 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expectClean(page, 'image run report');
 
 	// Trust: PGD L∞ on the scratch CNN's held-out images (ε on the [0, 1] pixel scale), attacked images beside the originals.
-	await openSection(page, 'trust');
+	await page.getByTestId('section-trust').click();
+	await expect(page.getByTestId('section-trust')).toHaveAttribute('aria-current', 'page');
 	await expect(page.getByTestId('trust-images-note')).toBeVisible();
 	await expect(page.getByTestId('robustness-image-note')).toBeVisible();
 	await expect(page.getByTestId('robustness-run')).toContainText('CNN tiny');
