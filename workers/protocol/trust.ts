@@ -1,5 +1,5 @@
 import type { AttackNorm, DpEpochRecord, FairnessAudit, FairnessObjective, LabelSuspect, ThresholdResult } from '../lib/trust/types';
-import type { JobEvent, MetricName, TrainConfig, TrainResult } from './training';
+import type { JobEvent, MetricName, RunResult, TrainConfig } from './training';
 
 /** The Trust section's contract: private, reweighed and adversarial runs, audits, locking. */
 
@@ -46,9 +46,11 @@ export interface PrivateTrainRequest {
 	datasetId: string;
 	config: TrainConfig;
 	privacy: PrivacySettings;
+	/** The Prepare pipeline version to fit (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
-export type PrivateTrainResult = TrainResult & { privacy: PrivacyRecord };
+export type PrivateTrainResult = RunResult & { privacy: PrivacyRecord };
 
 /** Reweighed (Kamiran–Calders sample weights) or adversarially trained run. */
 export interface VariantTrainRequest {
@@ -56,6 +58,8 @@ export interface VariantTrainRequest {
 	datasetId: string;
 	config: TrainConfig;
 	variant: Extract<RunVariant, { kind: 'reweighed' | 'adversarial' }>;
+	/** The pipeline version of the run it retrains (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
 // ---- audits of a finished run --------------------------------------------------------------
@@ -172,6 +176,8 @@ export interface RobustnessResult {
 export interface LabelCheckRequest {
 	datasetId: string;
 	config: TrainConfig;
+	/** Encode the rows with this Prepare pipeline version (absent: the built-in encoding). */
+	pipelineId?: string;
 	folds?: number;
 	seed?: number;
 }
@@ -259,7 +265,7 @@ export interface PrivacySweepResult {
 
 export interface TrustApi {
 	trainPrivate(request: PrivateTrainRequest, onEvent: (event: JobEvent) => void, onPrivacy: (record: PrivacyEpoch) => void): Promise<PrivateTrainResult>;
-	trainVariant(request: VariantTrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	trainVariant(request: VariantTrainRequest, onEvent: (event: JobEvent) => void): Promise<RunResult>;
 	auditRunFairness(request: FairnessRequest, onProgress: (p: TrustProgress) => void): Promise<FairnessResult>;
 	robustnessOfRun(request: RobustnessRequest, onProgress: (p: TrustProgress) => void): Promise<RobustnessResult>;
 	checkLabels(request: LabelCheckRequest, onProgress: (p: TrustProgress) => void): Promise<LabelCheckResult>;
