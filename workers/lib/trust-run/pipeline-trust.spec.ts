@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassificationMetrics, Table, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import type { Pipeline } from '$workers/lib/data/pipeline';
+import { classicConfig } from '$workers/lib/model-lab/config';
+import { defaultParams } from '$workers/lib/models';
 import { trainModel } from '$workers/lib/train';
 import { prepareTraining } from '$workers/lib/train-data';
 import { trainPrivateModel } from '$workers/lib/trust/private-training';
@@ -85,7 +87,7 @@ describe('trust tools on runs with a Prepare pipeline', () => {
 
 	it('reweighing and adversarial training through the pipeline: the same rows and encoding as a plain pipeline run', async () => {
 		const wages = loadDataset('cps-wages-1985.csv');
-		const config: TrainConfig = { ...DEFAULT_CONFIG, target: 'wage_above_median', task: 'classification', features: ['education', 'experience', 'occupation', 'union', 'gender'], epochs: 8, seed: 3 };
+		const config: TrainConfig = { ...DEFAULT_CONFIG, target: 'wage_above_median', task: 'classification', features: ['education', 'experience', 'occupation', 'union', 'gender'], epochs: 5, seed: 3 };
 		const plain = await trainModel(wages, config, { pipeline: wagesPipeline });
 		const reweighed = await trainVariant(wages, config, { kind: 'reweighed', sensitive: ['gender', 'race'], positiveClass: 'yes' }, { pipeline: wagesPipeline });
 		expect(reweighed.preprocessing).toBeUndefined();
@@ -98,5 +100,12 @@ describe('trust tools on runs with a Prepare pipeline', () => {
 		const adversarial = await trainVariant(iris, { ...irisConfig(iris), epochs: 10 }, { kind: 'adversarial', norm: 'linf', epsilon: 0.1, ratio: 0.5, steps: 3 }, { pipeline: irisPipeline });
 		expect(adversarial.pipeline!.inputSize).toBe(3);
 		expect((adversarial.metrics as ClassificationMetrics).accuracy).toBeGreaterThan(0.6);
+	});
+
+	it('refuses both variants on a classic run, naming why', async () => {
+		const wages = loadDataset('cps-wages-1985.csv');
+		const tree = classicConfig({ ...DEFAULT_CONFIG, target: 'wage_above_median', task: 'classification', features: ['education', 'gender'] }, { family: 'tree', params: defaultParams('tree', 'classification') });
+		await expect(trainVariant(wages, tree, { kind: 'reweighed', sensitive: ['gender'], positiveClass: 'yes' })).rejects.toThrow(/Reweighing retrains a network through its loss; this run is a tree model/);
+		await expect(trainVariant(wages, tree, { kind: 'adversarial', norm: 'linf', epsilon: 0.1, ratio: 0.5, steps: 3 })).rejects.toThrow(/Adversarial training retrains a network/);
 	});
 });

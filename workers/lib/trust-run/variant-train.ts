@@ -35,6 +35,8 @@ type Variant = VariantTrainRequest['variant'];
  */
 export async function trainVariant(table: Table, rawConfig: TrainConfig, variant: Variant, options: VariantOptions = {}): Promise<RunResult> {
 	const config = withConfigDefaults(rawConfig);
+	// Both variants change how a network's loss sees each row; a classic family has no such loss to change.
+	if (config.classic) throw new KilnError('ValidationError', `${variant.kind === 'reweighed' ? 'Reweighing' : 'Adversarial training'} retrains a network through its loss; this run is a ${config.classic.family} model. Pick a neural-network or linear-layer run.`);
 	validateConfig(table, config, options.pipeline);
 	const emit = options.onEvent ?? (() => {});
 	const started = performance.now();
