@@ -53,6 +53,7 @@ describe('privacySweep on breast cancer', () => {
 			expect(p.epsilon).toBeLessThanOrEqual(p.targetEpsilon! * (1 + 1e-9));
 			expect(epsilon(q, p.noiseMultiplier, steps, 1e-5)).toBeCloseTo(p.epsilon, 9);
 		}
+		console.log(`sweep by target ε on breast cancer (2 epochs, batch 32, δ 1e-5, q ${q.toFixed(4)}, ${steps} steps): ${result.points.map((p) => `target ${p.targetEpsilon} → σ ${p.noiseMultiplier.toFixed(4)}, ε ${p.epsilon.toFixed(5)}, accuracy ${p.metric.toFixed(3)}`).join('; ')}; without privacy ${result.baseline.metric.toFixed(3)}`);
 		// A smaller ε needs more noise.
 		expect(result.points[0].noiseMultiplier).toBeGreaterThan(result.points[1].noiseMultiplier);
 		expect(result.points[1].noiseMultiplier).toBeGreaterThan(result.points[2].noiseMultiplier);
