@@ -121,6 +121,8 @@ test('a private run on CPS 1985 wages spends the ε the accountant showed, then 
 	// The audited run's model card lists the second column's and the intersectional groups with their metrics.
 	await page.getByTestId('section-ship').click();
 	const picker = page.getByTestId('ship-run');
+	// The private run and the reweighed one.
+	await expect(picker.locator('option')).toHaveCount(2);
 	const values = await picker.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
 	const audited: string[] = [];
 	for (const value of values) {
