@@ -117,6 +117,27 @@ test('a private run on CPS 1985 wages spends the ε the accountant showed, then 
 	await page.reload();
 	await expect(page.getByTestId('fairness-result')).toBeVisible();
 	await expect(page.getByTestId('robustness-result')).toBeVisible();
+
+	// The audited run's model card lists the second column's and the intersectional groups with their metrics.
+	await page.getByTestId('section-ship').click();
+	const picker = page.getByTestId('ship-run');
+	// The private run and the reweighed one.
+	await expect(picker.locator('option')).toHaveCount(2);
+	const values = await picker.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+	const audited: string[] = [];
+	for (const value of values) {
+		await picker.selectOption(value);
+		await page.getByTestId('make-card').click();
+		await expect(page.getByTestId('card-preview')).toContainText('## Fairness');
+		const text = (await page.getByTestId('card-preview').textContent())!;
+		if (!text.includes('No fairness audit was run')) audited.push(text);
+	}
+	expect(audited).toHaveLength(1);
+	expect(audited[0]).toContain('Metrics by "race" (one row per group');
+	expect(audited[0]).toContain('Metrics by "gender × race" (one row per group');
+	expect(audited[0]).toMatch(/\| Group \| count \| selection rate \| true positive rate \| false positive rate \| precision \| error rate \|/);
+	expect(audited[0]).toMatch(/\| female · white \| \d+ \|/);
+	found.push(...(await audit(page, 'model card with intersectional fairness tables')));
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);
 });

@@ -99,6 +99,24 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(page.getByTestId('confused-pairs')).toContainText(/taken for|No mistakes/);
 	await expectClean(page, 'image run report');
 
+	// Trust: PGD L∞ on the scratch CNN's held-out images (ε on the [0, 1] pixel scale), attacked images beside the originals.
+	await page.getByTestId('section-trust').click();
+	await expect(page.getByTestId('section-trust')).toHaveAttribute('aria-current', 'page');
+	await expect(page.getByTestId('trust-images-note')).toBeVisible();
+	await expect(page.getByTestId('robustness-image-note')).toBeVisible();
+	await expect(page.getByTestId('robustness-run')).toContainText('CNN tiny');
+	await page.getByTestId('robustness-epsilons').fill('0.05, 0.2');
+	await page.getByLabel('PGD steps').fill('2');
+	await page.getByTestId('robustness-button').click();
+	await expect(page.getByTestId('robustness-result')).toBeVisible({ timeout: 300_000 });
+	const curve = (await page.getByTestId('robustness-plot').getByRole('img').getAttribute('aria-label'))!;
+	const accuracies = [...curve.matchAll(/ε [\d.]+: ([\d.]+) %/g)].map((m) => Number(m[1]));
+	expect(accuracies).toHaveLength(3);
+	expect(accuracies[2]).toBeLessThanOrEqual(accuracies[0]);
+	await expect(page.getByTestId('robustness-images').locator('tbody tr').first()).toContainText('→');
+	await expect(page.getByTestId('robustness-images').getByRole('img').first()).toBeVisible();
+	await expectClean(page, 'image robustness curve with attacked images');
+
 	// The first finished run (the scratch CNN) is the model in use.
 	await openSection(page, 'predict');
 	await expect(page.getByTestId('model-in-use')).toContainText('CNN tiny');

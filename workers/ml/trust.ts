@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import { getDataset, getModel, loadTable } from '$lib/db';
+import { getDataset, getModel, getPipeline, loadTable } from '$lib/db';
+import { parsePipeline } from '../lib/data/pipeline';
 import { trainPrivateModel } from '../lib/trust/private-training';
 import { auditRunFairness } from '../lib/trust-run/fairness-run';
 import { robustnessOfRun } from '../lib/trust-run/robustness-run';
@@ -11,6 +12,7 @@ import type { TrainConfig, TrustApi } from '../protocol';
 import type { DatasetRecord, ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { ensureBackend } from './backend';
+import { imageRobustnessOfRun } from './trust-images';
 
 async function announceBackend(onEvent: Parameters<TrustApi['trainVariant']>[1]) {
 	const { backend, note } = await ensureBackend();
@@ -22,6 +24,11 @@ async function announceBackend(onEvent: Parameters<TrustApi['trainVariant']>[1])
 function auditableModel(model: ModelRecord, config: TrainConfig, audit: 'fairness audit' | 'robustness test'): ModelRecord {
 	if (audit === 'robustness test' && config.classic) throw new KilnError('ValidationError', `The robustness test attacks a network through its gradients (FGSM, PGD); this run is a ${config.classic.family} model, which has none. Pick a neural-network or linear-layer run.`);
 	return model;
+}
+
+/** A stored Prepare pipeline version, as training reads it (absent: the built-in encoding). */
+async function pipelineOf(pipelineId: string | undefined) {
+	return pipelineId ? parsePipeline((await getPipeline(pipelineId)).pipeline) : undefined;
 }
 
 /** The dataset's table with its target read as ordinary training reads it (a yes/no column as two classes). */
@@ -38,17 +45,17 @@ async function auditTable(dataset: DatasetRecord, target: string, model: ModelRe
 
 /** The Trust section's jobs: private and variant runs, and audits of a finished run's model. */
 export const trustHandlers: TrustApi = {
-	async trainPrivate({ datasetId, config, privacy }, onEvent, onPrivacy) {
+	async trainPrivate({ datasetId, config, privacy, pipelineId }, onEvent, onPrivacy) {
 		await announceBackend(onEvent);
 		const table = await trainingTable(datasetId, config.target);
 		const { budgetEpsilon, ...rest } = privacy;
-		const result = await trainPrivateModel(table, config, { ...rest, ...(budgetEpsilon ? { budgetEpsilon } : {}) }, { onEvent, onPrivacy });
+		const result = await trainPrivateModel(table, config, { ...rest, ...(budgetEpsilon ? { budgetEpsilon } : {}) }, { onEvent, onPrivacy, pipeline: await pipelineOf(pipelineId) });
 		return Comlink.transfer(result, [result.model.weightData]);
 	},
-	async trainVariant({ datasetId, config, variant }, onEvent) {
+	async trainVariant({ datasetId, config, variant, pipelineId }, onEvent) {
 		await announceBackend(onEvent);
 		const table = await trainingTable(datasetId, config.target);
-		const result = await trainVariant(table, config, variant, { onEvent });
+		const result = await trainVariant(table, config, variant, { onEvent, pipeline: await pipelineOf(pipelineId) });
 		return Comlink.transfer(result, [result.model.weightData]);
 	},
 	async auditRunFairness({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
@@ -57,14 +64,15 @@ export const trustHandlers: TrustApi = {
 		return auditRunFairness(await auditTable(dataset, config.target, model), config, auditableModel(model, config, 'fairness audit'), request, { onProgress });
 	},
 	async robustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress) {
+		if (config.vision) return imageRobustnessOfRun({ runId: _run, datasetId, modelId, config, ...request }, onProgress);
 		const [model, dataset] = await Promise.all([getModel(modelId), getDataset(datasetId)]);
 		await ensureBackend();
 		return robustnessOfRun(await auditTable(dataset, config.target, model), config, auditableModel(model, config, 'robustness test'), request, { onProgress });
 	},
-	async checkLabels({ datasetId, config, folds, seed }, onProgress) {
+	async checkLabels({ datasetId, config, folds, seed, pipelineId }, onProgress) {
 		const table = await trainingTable(datasetId, config.target);
 		await ensureBackend();
-		return checkLabels(table, config, { folds, seed, onProgress });
+		return checkLabels(table, config, { folds, seed, onProgress, pipeline: await pipelineOf(pipelineId) });
 	},
 	async privacySweep({ datasetId, config, ...request }, onProgress) {
 		const table = await trainingTable(datasetId, config.target);

@@ -1,5 +1,5 @@
 import type { AttackNorm, DpEpochRecord, FairnessAudit, FairnessObjective, LabelSuspect, ThresholdResult } from '../lib/trust/types';
-import type { JobEvent, MetricName, TrainConfig, TrainResult } from './training';
+import type { JobEvent, MetricName, RunResult, TrainConfig } from './training';
 
 /** The Trust section's contract: private, reweighed and adversarial runs, audits, locking. */
 
@@ -46,9 +46,11 @@ export interface PrivateTrainRequest {
 	datasetId: string;
 	config: TrainConfig;
 	privacy: PrivacySettings;
+	/** The Prepare pipeline version to fit (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
-export type PrivateTrainResult = TrainResult & { privacy: PrivacyRecord };
+export type PrivateTrainResult = RunResult & { privacy: PrivacyRecord };
 
 /** Reweighed (Kamiran–Calders sample weights) or adversarially trained run. */
 export interface VariantTrainRequest {
@@ -56,6 +58,8 @@ export interface VariantTrainRequest {
 	datasetId: string;
 	config: TrainConfig;
 	variant: Extract<RunVariant, { kind: 'reweighed' | 'adversarial' }>;
+	/** The pipeline version of the run it retrains (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
 // ---- audits of a finished run --------------------------------------------------------------
@@ -141,12 +145,27 @@ export interface RobustnessExample {
 	features: ExampleFeature[];
 }
 
+/** An image run's attacked examples: originals and their perturbed versions as uint8 pixels (NHWC), in the same order. */
+export interface ImageAttackExamples {
+	height: number;
+	width: number;
+	channels: number;
+	examples: { row: number; label: string; predictedBefore: string; predictedAfter: string; /** Measured perturbation on the [0, 1] pixel scale. */ linf: number; l2: number }[];
+	before: Uint8Array;
+	after: Uint8Array;
+}
+
 export interface RobustnessResult {
 	norm: AttackNorm;
 	attack: AttackKind;
 	steps: number;
 	clean: number;
-	points: { epsilon: number; accuracy: number }[];
+	/** maxLinf / maxL2: the largest perturbation measured over the attacked rows at that ε (image runs). */
+	points: { epsilon: number; accuracy: number; maxLinf?: number; maxL2?: number }[];
+	/** Image runs: ε is in pixels on the [0, 1] scale and the examples are images. */
+	images?: ImageAttackExamples;
+	/** Image runs: the holdout had more images than were attacked (the first ones of the seeded holdout were). */
+	sampledFrom?: number;
 	/** The ε the examples were made at (the smallest that changed a prediction, else the largest). */
 	exampleEpsilon: number;
 	examples: RobustnessExample[];
@@ -157,6 +176,8 @@ export interface RobustnessResult {
 export interface LabelCheckRequest {
 	datasetId: string;
 	config: TrainConfig;
+	/** Encode the rows with this Prepare pipeline version (absent: the built-in encoding). */
+	pipelineId?: string;
 	folds?: number;
 	seed?: number;
 }
@@ -205,11 +226,15 @@ export interface PrivacySweepRequest {
 	clipNorm: number;
 	delta: number;
 	/** One seeded DP-SGD run per σ. */
-	noiseMultipliers: number[];
+	noiseMultipliers?: number[];
+	/** Instead of σ: one run per target ε, its σ solved with the RDP accountant for this δ, epochs, batch and sampling rate. */
+	targetEpsilons?: number[];
 }
 
 export interface PrivacySweepPoint {
 	noiseMultiplier: number;
+	/** The ε this point's σ was solved for (a sweep by target ε). */
+	targetEpsilon?: number;
 	/** Spent at the request's δ. */
 	epsilon: number;
 	/** Holdout accuracy (classification) or RMSE (regression). */
@@ -227,6 +252,11 @@ export interface PrivacySweepResult {
 	seed: number;
 	trainRows: number;
 	holdoutRows: number;
+	/** 'epsilon' when the points were asked for by target ε (absent on older sweeps: by σ). */
+	by?: 'sigma' | 'epsilon';
+	/** Poisson sampling rate q and DP-SGD steps of every point (absent on older sweeps). */
+	sampleRate?: number;
+	steps?: number;
 	/** The same config trained without privacy. */
 	baseline: { metric: number; samplesPerSecond: number };
 	points: PrivacySweepPoint[];
@@ -235,7 +265,7 @@ export interface PrivacySweepResult {
 
 export interface TrustApi {
 	trainPrivate(request: PrivateTrainRequest, onEvent: (event: JobEvent) => void, onPrivacy: (record: PrivacyEpoch) => void): Promise<PrivateTrainResult>;
-	trainVariant(request: VariantTrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
+	trainVariant(request: VariantTrainRequest, onEvent: (event: JobEvent) => void): Promise<RunResult>;
 	auditRunFairness(request: FairnessRequest, onProgress: (p: TrustProgress) => void): Promise<FairnessResult>;
 	robustnessOfRun(request: RobustnessRequest, onProgress: (p: TrustProgress) => void): Promise<RobustnessResult>;
 	checkLabels(request: LabelCheckRequest, onProgress: (p: TrustProgress) => void): Promise<LabelCheckResult>;

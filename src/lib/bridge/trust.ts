@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { TrainResult, VariantTrainRequest, BackendChoice, LabelCheckRequest, LabelCheckResult, FairnessRequest, FairnessResult, JobEvent, LockProgress, PrivacyEpoch, PrivateTrainRequest, PrivateTrainResult, RobustnessRequest, RobustnessResult, TrustProgress, PrivacySweepRequest, PrivacySweepResult } from '$workers/protocol';
+import type { RunResult, VariantTrainRequest, BackendChoice, LabelCheckRequest, LabelCheckResult, FairnessRequest, FairnessResult, JobEvent, LockProgress, PrivacyEpoch, PrivateTrainRequest, PrivateTrainResult, RobustnessRequest, RobustnessResult, TrustProgress, PrivacySweepRequest, PrivacySweepResult } from '$workers/protocol';
 import { data, mlPool } from './workers';
 
 /** A DP-SGD run: a training job like any other, in a worker of the ML pool. */
@@ -11,7 +11,7 @@ export function trainPrivate(request: PrivateTrainRequest, backend: () => Promis
 }
 
 /** A reweighed or adversarially trained run, in a worker of the ML pool. */
-export function trainVariant(request: VariantTrainRequest, backend: () => Promise<BackendChoice>, onEvent: (event: JobEvent) => void, signal?: AbortSignal, onStart?: () => void): Promise<TrainResult> {
+export function trainVariant(request: VariantTrainRequest, backend: () => Promise<BackendChoice>, onEvent: (event: JobEvent) => void, signal?: AbortSignal, onStart?: () => void): Promise<RunResult> {
 	return mlPool.run(async (api) => {
 		await api.useBackend(await backend());
 		return api.trainVariant(request, Comlink.proxy(onEvent));

@@ -56,6 +56,17 @@ describe('trust sections of the model card', () => {
 		expect(fair).toMatch(new RegExp(`\\| count \\| ${female.count} \\| \\d+ \\|`));
 		expect(fair).toContain('| selection rate |');
 		expect(fair).toContain('Audited on 2026-11-26');
+		// The second column and every intersectional group get a table of their own, with their disparities.
+		const cross = fairness.audit.intersectional!;
+		expect(cross.groups.length).toBeGreaterThan(2);
+		expect(fair).toContain('Metrics by "race" (one row per group');
+		expect(fair).toContain('Metrics by "gender × race" (one row per group');
+		expect(fair).toContain('| Group | count | selection rate | true positive rate | false positive rate | precision | error rate |');
+		for (const g of cross.groups) {
+			const cells = [g.count, g.selectionRate.value, g.truePositiveRate.value, g.falsePositiveRate.value, g.precision.value, g.errorRate.value].map((v) => (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '–'));
+			expect(fair).toContain(`| ${g.group}${g.small ? ' \\*' : ''} | ${cells.join(' | ')} |`);
+		}
+		expect(fair).toContain(`- **Disparities by gender × race:** demographic-parity difference ${Number(cross.disparities.demographicParityDifference.toFixed(3))}`);
 		const robust = markdown.split('## Robustness')[1].split('## Privacy')[0];
 		expect(robust).toContain(`| none (clean) | accuracy | ${Number(robustness.clean.toPrecision(4))} |`);
 		expect(robust).toContain(`| FGSM L∞ ε = 0.5 | accuracy | ${Number(robustness.points.at(-1)!.accuracy.toPrecision(4))} |`);

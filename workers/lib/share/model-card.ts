@@ -1,7 +1,7 @@
 import type { Metrics, Preprocessing, TrainConfig } from '$workers/protocol';
 import { classicCardText, familyLabel } from '$workers/lib/model-lab/describe';
 import { escapeHtml } from './html';
-import type { ModelCard, ModelCardInput } from './types';
+import type { FairnessGroupTable, ModelCard, ModelCardInput } from './types';
 
 /** The card as plain text blocks; the Markdown and HTML renderers escape every string. */
 type Block = { kind: 'p'; text: string } | { kind: 'facts'; items: [string, string][] } | { kind: 'bullets'; items: string[] } | { kind: 'table'; head: string[]; rows: string[][] };
@@ -50,6 +50,14 @@ function metricBlocks(metrics: Metrics | undefined): Block[] {
 		p('Confusion matrix (rows: true class, columns: predicted class):'),
 		{ kind: 'table', head: ['', ...metrics.classes], rows: metrics.confusion.map((row, i) => [metrics.classes[i], ...row.map(String)]) }
 	];
+}
+
+/** The other sensitive columns and their intersection: one row per group (an intersection has many). */
+function groupTables(tables: FairnessGroupTable[] | undefined): Block[] {
+	return (tables ?? []).flatMap((t) => [
+		p(`Metrics by "${t.attribute}" (one row per group${t.rows.some((r) => r.small) ? '; * too few rows to enter the disparities' : ''}):`),
+		{ kind: 'table', head: ['Group', ...t.metrics], rows: t.rows.map((r) => [`${r.group}${r.small ? ' *' : ''}`, ...r.values.map((v) => (Number.isFinite(v) ? num(v, 4) : '–'))]) } as Block
+	]);
 }
 
 function historyBlocks(input: ModelCardInput): Block[] {
@@ -144,7 +152,7 @@ function sections(input: ModelCardInput): Section[] {
 	out.push({
 		title: 'Fairness',
 		blocks: f
-			? [...factsOf(f.facts), p(`Metrics by "${f.sensitiveAttribute}":`), { kind: 'table', head: ['Metric', ...groups], rows: Object.entries(f.byGroup).map(([metric, g]) => [metric, ...groups.map((k) => (g[k] === undefined ? '–' : num(g[k], 4)))]) }, ...(f.notes ? [p(f.notes)] : [])]
+			? [...factsOf(f.facts), p(`Metrics by "${f.sensitiveAttribute}":`), { kind: 'table', head: ['Metric', ...groups], rows: Object.entries(f.byGroup).map(([metric, g]) => [metric, ...groups.map((k) => (g[k] === undefined ? '–' : num(g[k], 4)))]) }, ...groupTables(f.tables), ...(f.notes ? [p(f.notes)] : [])]
 			: [p('No fairness audit was run for this model.')]
 	});
 	const r = input.robustness;

@@ -232,7 +232,15 @@ export interface FairnessSection {
 	byGroup: Record<string, Record<string, number>>;
 	/** Key figures shown before the table, e.g. ['Demographic-parity difference', '0.12']. */
 	facts?: [string, string][];
+	/** Further group tables, one row per group: the other sensitive columns and their intersection. */
+	tables?: FairnessGroupTable[];
 	notes?: string;
+}
+export interface FairnessGroupTable {
+	/** e.g. "race" or "gender × race". */
+	attribute: string;
+	metrics: string[];
+	rows: { group: string; values: number[]; /** Left out of the disparities (too few rows). */ small?: boolean }[];
 }
 export interface RobustnessSection {
 	/** e.g. [{ perturbation: 'gaussian noise σ=0.1', metric: 'accuracy', value: 0.88 }] */

@@ -3,6 +3,7 @@ import { withConfigDefaults } from '$shared/train-config';
 import type { LabelCheckResult, Table, TrainConfig, TrustProgress } from '$workers/protocol';
 import { prepareTraining } from '$workers/lib/train-data';
 import { findSuspectLabels } from '$workers/lib/trust/poisoning';
+import type { Pipeline } from '$workers/lib/data/pipeline';
 
 /** Most rows listed for review: the check is a worklist, not a verdict. */
 const MAX_LISTED = 200;
@@ -12,12 +13,12 @@ const MAX_LISTED = 200;
  * folds (encoded as the run would encode them), and listed when that model prefers another class or
  * the row's loss is an outlier. Row numbers count data rows from 1, as the Data page shows them.
  */
-export async function checkLabels(table: Table, rawConfig: TrainConfig, options: { folds?: number; seed?: number; onProgress?: (p: TrustProgress) => void; signal?: AbortSignal } = {}): Promise<LabelCheckResult> {
+export async function checkLabels(table: Table, rawConfig: TrainConfig, options: { folds?: number; seed?: number; onProgress?: (p: TrustProgress) => void; signal?: AbortSignal; /** A recorded Prepare pipeline: rows are encoded (and filtered) as a run with it would see them. */ pipeline?: Pipeline } = {}): Promise<LabelCheckResult> {
 	const started = performance.now();
 	const config = withConfigDefaults(rawConfig);
 	if (config.task !== 'classification') throw new KilnError('ValidationError', 'The label check looks for rows whose class looks wrong, so it needs a classification target.');
-	const data = prepareTraining(table, config);
-	const target = data.prep.target;
+	const data = prepareTraining(table, config, undefined, options.pipeline);
+	const target = data.target;
 	if (target.task !== 'classification') throw new KilnError('ValidationError', 'The label check needs a classification target.');
 	const folds = Math.min(options.folds ?? 5, data.train.rows.length);
 	options.onProgress?.({ fraction: 0.1, label: `Fitting ${folds} out-of-fold models on ${data.train.rows.length} training rows` });

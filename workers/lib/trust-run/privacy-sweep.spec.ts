@@ -37,6 +37,30 @@ describe('privacySweep on breast cancer', () => {
 		expect(again.baseline.metric).toBe(result.baseline.metric);
 	});
 
+	it('solves σ for each target ε with the accountant: the achieved ε is within 1 % of the target, never above it', async () => {
+		const labels: string[] = [];
+		const quick = { ...config, epochs: 2 };
+		const result = await privacySweep(table, quick, { clipNorm: 1, delta: 1e-5, targetEpsilons: [8, 1, 3] }, { onProgress: (p) => labels.push(p.label) });
+		expect(result.by).toBe('epsilon');
+		expect(result.points.map((p) => p.targetEpsilon)).toEqual([1, 3, 8]);
+		const q = quick.batchSize / result.trainRows;
+		const steps = 2 * Math.max(1, Math.round(result.trainRows / quick.batchSize));
+		expect(result.sampleRate).toBeCloseTo(q, 12);
+		expect(result.steps).toBe(steps);
+		for (const p of result.points) {
+			// The trained run's own accountant, and a fresh one at the solved σ, both land on the target.
+			expect(Math.abs(p.epsilon - p.targetEpsilon!) / p.targetEpsilon!).toBeLessThan(0.01);
+			expect(p.epsilon).toBeLessThanOrEqual(p.targetEpsilon! * (1 + 1e-9));
+			expect(epsilon(q, p.noiseMultiplier, steps, 1e-5)).toBeCloseTo(p.epsilon, 9);
+		}
+		console.log(`sweep by target ε on breast cancer (2 epochs, batch 32, δ 1e-5, q ${q.toFixed(4)}, ${steps} steps): ${result.points.map((p) => `target ${p.targetEpsilon} → σ ${p.noiseMultiplier.toFixed(4)}, ε ${p.epsilon.toFixed(5)}, accuracy ${p.metric.toFixed(3)}`).join('; ')}; without privacy ${result.baseline.metric.toFixed(3)}`);
+		// A smaller ε needs more noise.
+		expect(result.points[0].noiseMultiplier).toBeGreaterThan(result.points[1].noiseMultiplier);
+		expect(result.points[1].noiseMultiplier).toBeGreaterThan(result.points[2].noiseMultiplier);
+		expect(labels[0]).toMatch(/ε = 1, σ = [\d.]+ \(1 of 3\)/);
+		await expect(privacySweep(table, quick, { clipNorm: 1, delta: 1e-5, targetEpsilons: [0] })).rejects.toThrow(/target ε must be a number above 0/);
+	});
+
 	it('refuses bad settings with a message', async () => {
 		await expect(privacySweep(table, config, { clipNorm: 1, delta: 1e-5, noiseMultipliers: [] })).rejects.toThrow(/at least one/);
 		await expect(privacySweep(table, config, { clipNorm: 1, delta: 1e-5, noiseMultipliers: [0] })).rejects.toThrow(/above 0/);

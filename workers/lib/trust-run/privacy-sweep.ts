@@ -1,10 +1,30 @@
 import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import { metricNameFor, type Metrics, type PrivacySweepPoint, type PrivacySweepRequest, type PrivacySweepResult, type Table, type TrainConfig, type TrustProgress } from '$workers/protocol';
-import { trainModel } from '$workers/lib/train';
+import { trainModel, validateConfig } from '$workers/lib/train';
 import { trainPrivateModel } from '$workers/lib/trust/private-training';
+import { sigmaFor } from '$workers/lib/trust/rdp';
+import { prepareTraining } from '$workers/lib/train-data';
 
 export const MAX_SWEEP_POINTS = 8;
+
+/** q and the step count DP-SGD will use for this config: q = batch / training rows, round(1/q) steps an epoch (as trainDpSgd counts them). */
+export function samplingOf(table: Table, config: TrainConfig): { q: number; steps: number; trainRows: number } {
+	validateConfig(table, config);
+	const trainRows = prepareTraining(table, config).train.rows.length;
+	if (config.batchSize > trainRows) throw new KilnError('PrivacyError', `The batch size (${config.batchSize}) is larger than the ${trainRows} training rows; lower it.`);
+	const q = config.batchSize / trainRows;
+	return { q, steps: config.epochs * Math.max(1, Math.round(1 / q)), trainRows };
+}
+
+/** σ for a target ε by the accountant's bisection, with the message a person can act on when no σ reaches it. */
+export function solveSigma(target: number, { q, steps }: { q: number; steps: number }, delta: number): number {
+	try {
+		return sigmaFor(target, q, steps, delta);
+	} catch (e) {
+		throw new KilnError('PrivacyError', `No noise multiplier reaches ε = ${target} at δ = ${delta} over ${steps} steps at sampling rate ${q.toPrecision(3)}: ${e instanceof Error ? e.message : String(e)}`);
+	}
+}
 
 /** The one holdout figure the plot shows: accuracy for classifiers, RMSE (original units) otherwise. */
 export function headlineMetric(metrics: Metrics): number {
@@ -22,12 +42,18 @@ export async function privacySweep(table: Table, rawConfig: TrainConfig, request
 	const progress = options.onProgress ?? (() => {});
 	// DP-SGD trains every epoch it is given, so the reference does too: same epochs, no early stop.
 	const config = { ...withConfigDefaults(rawConfig), patience: 0 };
-	const sigmas = [...new Set(request.noiseMultipliers)].sort((a, b) => a - b);
-	if (sigmas.length === 0) throw new KilnError('ValidationError', 'Give at least one noise multiplier σ.');
-	if (sigmas.length > MAX_SWEEP_POINTS) throw new KilnError('ValidationError', `At most ${MAX_SWEEP_POINTS} noise multipliers at once (each is a full training run).`);
-	if (sigmas.some((s) => !(s > 0) || !Number.isFinite(s))) throw new KilnError('ValidationError', 'Every noise multiplier σ must be a number above 0.');
 	if (!(request.clipNorm > 0)) throw new KilnError('ValidationError', 'The clip norm C must be a number above 0.');
 	if (!(request.delta > 0 && request.delta < 1)) throw new KilnError('ValidationError', 'δ must be between 0 and 1 (1e-5 is usual).');
+	const byEpsilon = request.targetEpsilons !== undefined;
+	const asked = [...new Set(byEpsilon ? request.targetEpsilons : (request.noiseMultipliers ?? []))].sort((a, b) => a - b);
+	const what = byEpsilon ? 'target ε' : 'noise multiplier σ';
+	if (asked.length === 0) throw new KilnError('ValidationError', `Give at least one ${what}.`);
+	if (asked.length > MAX_SWEEP_POINTS) throw new KilnError('ValidationError', `At most ${MAX_SWEEP_POINTS} values of ${what} at once (each is a full training run).`);
+	if (asked.some((s) => !(s > 0) || !Number.isFinite(s))) throw new KilnError('ValidationError', `Every ${what} must be a number above 0.`);
+	const mechanism = samplingOf(table, config);
+	// A target ε becomes the smallest σ whose ε after exactly these steps is at most the target.
+	const plan = asked.map((value) => (byEpsilon ? { target: value, sigma: solveSigma(value, mechanism, request.delta) } : { sigma: value }));
+	const sigmas = plan.map((p) => p.sigma);
 	const total = sigmas.length + 1;
 	const part = (i: number, label: string) => (fraction: number) => progress({ fraction: (i + Math.min(1, Math.max(0, fraction))) / total, label });
 	const aborted = () => {
@@ -35,12 +61,12 @@ export async function privacySweep(table: Table, rawConfig: TrainConfig, request
 	};
 
 	const points: PrivacySweepPoint[] = [];
-	for (const [i, sigma] of sigmas.entries()) {
+	for (const [i, { sigma, target }] of plan.entries()) {
 		aborted();
-		const onPoint = part(i, `DP-SGD at σ = ${sigma} (${i + 1} of ${sigmas.length})`);
+		const onPoint = part(i, `DP-SGD at ${target === undefined ? '' : `ε = ${target}, `}σ = ${Number(sigma.toPrecision(4))} (${i + 1} of ${sigmas.length})`);
 		onPoint(0);
 		const run = await trainPrivateModel(table, config, { clipNorm: request.clipNorm, noiseMultiplier: sigma, delta: request.delta, secureNoise: false }, { signal: options.signal, onEvent: (e) => e.type === 'progress' && onPoint(e.fraction) });
-		points.push({ noiseMultiplier: sigma, epsilon: run.privacy.epsilon, metric: headlineMetric(run.metrics), samplesPerSecond: run.samplesPerSecond });
+		points.push({ noiseMultiplier: sigma, ...(target === undefined ? {} : { targetEpsilon: target }), epsilon: run.privacy.epsilon, metric: headlineMetric(run.metrics), samplesPerSecond: run.samplesPerSecond });
 	}
 	// The reference trains last, once the backend is warm, so the speed ratio does not flatter DP-SGD.
 	aborted();
@@ -58,6 +84,9 @@ export async function privacySweep(table: Table, rawConfig: TrainConfig, request
 		seed: config.seed,
 		trainRows: plain.trainRows,
 		holdoutRows: plain.holdoutRows,
+		by: byEpsilon ? 'epsilon' : 'sigma',
+		sampleRate: mechanism.q,
+		steps: mechanism.steps,
 		baseline: { metric: headlineMetric(plain.metrics), samplesPerSecond: plain.samplesPerSecond },
 		points,
 		durationMs: performance.now() - started

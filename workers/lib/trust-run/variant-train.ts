@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
-import { metricNameFor, type BackendName, type EpochRecord, type JobEvent, type Table, type TrainConfig, type TrainResult, type VariantTrainRequest } from '$workers/protocol';
+import { metricNameFor, type BackendName, type EpochRecord, type JobEvent, type RunResult, type Table, type TrainConfig, type VariantTrainRequest } from '$workers/protocol';
+import type { Pipeline } from '$workers/lib/data/pipeline';
 import { BestWeightsTracker, divergence, trivialLoss } from '$workers/lib/early-stopping';
 import { buildModel, forward, serializeModel } from '$workers/lib/model';
 import { ignoredMlpOptions } from '$shared/mlp-options';
@@ -20,6 +21,8 @@ import { sensitiveValues } from './run-data';
 export interface VariantOptions {
 	onEvent?: (event: JobEvent) => void;
 	signal?: AbortSignal;
+	/** A recorded Prepare pipeline, fitted on the training rows as a plain run would fit it (absent: the built-in encoding). */
+	pipeline?: Pipeline;
 }
 
 type Variant = VariantTrainRequest['variant'];
@@ -30,12 +33,14 @@ type Variant = VariantTrainRequest['variant'];
  * or adversarially trained (PGD examples mixed into each batch). Validation curves every epoch;
  * the holdout is scored once. No checkpoints: a run cut off by a closed tab is stored as cancelled.
  */
-export async function trainVariant(table: Table, rawConfig: TrainConfig, variant: Variant, options: VariantOptions = {}): Promise<TrainResult> {
+export async function trainVariant(table: Table, rawConfig: TrainConfig, variant: Variant, options: VariantOptions = {}): Promise<RunResult> {
 	const config = withConfigDefaults(rawConfig);
-	validateConfig(table, config);
+	// Both variants change how a network's loss sees each row; a classic family has no such loss to change.
+	if (config.classic) throw new KilnError('ValidationError', `${variant.kind === 'reweighed' ? 'Reweighing' : 'Adversarial training'} retrains a network through its loss; this run is a ${config.classic.family} model. Pick a neural-network or linear-layer run.`);
+	validateConfig(table, config, options.pipeline);
 	const emit = options.onEvent ?? (() => {});
 	const started = performance.now();
-	const data = prepareTraining(table, config);
+	const data = prepareTraining(table, config, undefined, options.pipeline);
 	if (variant.kind === 'adversarial' && config.task !== 'classification') throw new KilnError('ValidationError', 'Adversarial training is for classifiers; this run predicts a number.');
 	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
 	// The variants keep the MLP's activation and train with Adam at a constant rate.
@@ -45,10 +50,11 @@ export async function trainVariant(table: Table, rawConfig: TrainConfig, variant
 	try {
 		const { history, trainingMs, bestEpoch, stoppedEarly } = variant.kind === 'reweighed' ? await reweighed(model, table, config, data, variant.sensitive, emit, options.signal) : await adversarial(model, config, data, variant, emit, options.signal);
 		const out = await forward(model, data.holdout.x, data.holdout.rows.length, data.width);
-		const result: TrainResult = {
+		const result: RunResult = {
 			model: await serializeModel(model),
-			preprocessing: data.prep,
-			metrics: finalMetrics(out, data.holdout.y, data.prep),
+			...(data.prep ? { preprocessing: data.prep } : {}),
+			pipeline: data.fitted,
+			metrics: finalMetrics(out, data.holdout.y, data),
 			history,
 			backend: tf.getBackend() as BackendName,
 			trainRows: data.train.rows.length,
@@ -130,7 +136,7 @@ async function reweighed(model: tfl.LayersModel, table: Table, config: TrainConf
 async function adversarial(model: tfl.LayersModel, config: TrainConfig, data: TrainingData, variant: Extract<Variant, { kind: 'adversarial' }>, emit: (e: JobEvent) => void, signal?: AbortSignal) {
 	const history: EpochRecord[] = [];
 	const started = performance.now();
-	emit({ type: 'log', message: `Adversarial training: ${Math.round(variant.ratio * 100)} % of each batch replaced by PGD-${variant.steps} examples at ${variant.norm === 'linf' ? 'L∞' : 'L2'} ε = ${variant.epsilon} (standardised units).` });
+	emit({ type: 'log', message: `Adversarial training: ${Math.round(variant.ratio * 100)} % of each batch replaced by PGD-${variant.steps} examples at ${variant.norm === 'linf' ? 'L∞' : 'L2'} ε = ${variant.epsilon} (${data.prep ? 'standardised units' : "the pipeline's encoded units"}).` });
 	// Adversarial epochs always run to the end: early stopping would pick by clean validation loss, which is not what this trades for.
 	await trainAdversarial(model, data.train.x, data.train.y, data.classes, {
 		epochs: config.epochs,

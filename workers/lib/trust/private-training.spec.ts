@@ -34,7 +34,7 @@ describe('trainPrivateModel', () => {
 		expect(events.find((e) => e.type === 'progress' && e.fraction === 1)).toMatchObject({ epoch: 6, batch: steps, batches: steps });
 		expect(events.at(-1)).toEqual({ type: 'done' });
 		// The saved model predicts like any other Kiln model.
-		const predicted = await predictTable(result.model, result.preprocessing, table);
+		const predicted = await predictTable(result.model, result.preprocessing!, table);
 		expect(predicted.predictions).toHaveLength(569);
 	});
 

@@ -6,13 +6,14 @@ import type { LabelCheckResult, TrainConfig } from '$workers/protocol';
 /** The latest label check of each project in this tab (it is quick to run again, so not stored). */
 export const labelChecks = $state<Record<string, { job: Job; result: LabelCheckResult | null; datasetId: string }>>({});
 
-export function startLabelCheck(projectId: string, datasetId: string, config: TrainConfig): Job {
+/** `pipelineId`: encode the rows with this Prepare pipeline version (absent: the built-in encoding). */
+export function startLabelCheck(projectId: string, datasetId: string, config: TrainConfig, pipelineId?: string): Job {
 	const job = jobs.add('audit', projectId, `Label check on “${config.target}”`);
 	labelChecks[projectId] = { job, result: null, datasetId };
 	void (async () => {
 		try {
 			const result = await bridge.checkLabels(
-				{ datasetId, config },
+				{ datasetId, config, ...(pipelineId ? { pipelineId } : {}) },
 				(p) => {
 					job.progress = p.fraction;
 					job.label = p.label;

@@ -6,7 +6,7 @@ import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import type { PrivacySweepRequest } from '$workers/protocol';
 import { describeModel } from '../evaluate/format';
 
-export { parseSigmas, speedRatio } from './trust-figures';
+export { parseSigmas, parseTargetEpsilons, speedRatio } from './trust-figures';
 
 export const SWEEP_TITLE = 'Privacy trade-off';
 
@@ -15,7 +15,7 @@ export const SWEEP_TITLE = 'Privacy trade-off';
  * plain run and one seeded DP-SGD run per σ. The project keeps the latest one.
  */
 export function startPrivacySweep(projectId: string, request: PrivacySweepRequest): Job {
-	const job = jobs.add('audit', projectId, `${SWEEP_TITLE}: ${describeModel(request.config)} on “${request.config.target}” at σ = ${request.noiseMultipliers.join(', ')}`);
+	const job = jobs.add('audit', projectId, `${SWEEP_TITLE}: ${describeModel(request.config)} on “${request.config.target}” ${request.targetEpsilons ? ` for ε = ${request.targetEpsilons.join(', ')}` : ` at σ = ${(request.noiseMultipliers ?? []).join(', ')}`}`);
 	void (async () => {
 		try {
 			const result = await bridge.privacySweep(

@@ -16,18 +16,19 @@ export const liveEpsilon = $state<Record<string, number>>({});
  * A DP-SGD run as a training job like any other (same registry, pool, run record, evaluation),
  * stored with its guarantee: the ε it spent at δ, with the settings that give it.
  */
-export function startPrivateTraining(projectId: string, datasetId: string, config: TrainConfig, privacy: PrivacySettings): Job {
+/** `pipelineId`: the Prepare pipeline version it fits (absent: the built-in encoding). */
+export function startPrivateTraining(projectId: string, datasetId: string, config: TrainConfig, privacy: PrivacySettings, pipelineId?: string): Job {
 	const job = jobs.add('train', projectId, `Private ${describeModel(config)} on “${config.target}”`);
 	const runId = newId('run');
 	job.metricName = metricNameFor(config.task);
 	void holdRunLock(runId, async () => {
 		let run: RunRecord | null = null;
 		try {
-			run = { ...(await createRun({ id: runId, projectId, datasetId, config })), variant: { kind: 'private' } };
+			run = { ...(await createRun({ id: runId, projectId, datasetId, config, pipelineId })), variant: { kind: 'private' } };
 			job.runId = run.id;
 			jobs.stored();
 			const result = await bridge.trainPrivate(
-				{ runId, datasetId, config, privacy },
+				{ runId, datasetId, config, privacy, ...(pipelineId ? { pipelineId } : {}) },
 				() => getSetting('backend'),
 				(event) => onEvent(job, event),
 				(record) => {

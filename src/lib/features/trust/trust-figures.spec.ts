@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCurveEpsilons, parseSigmas, speedRatio } from './trust-figures';
+import { defaultCurveEpsilons, parseSigmas, parseTargetEpsilons, speedRatio } from './trust-figures';
 
 describe('trust figures', () => {
 	it('reads σ values, sorted and without repeats, and names a bad one', () => {
@@ -8,6 +8,11 @@ describe('trust figures', () => {
 		expect(parseSigmas('1, x')).toEqual({ error: 'σ values: "x" is not a number above 0.' });
 		expect(parseSigmas('1, 0')).toEqual({ error: 'σ values: "0" is not a number above 0.' });
 		expect(parseSigmas('1 2 3 4 5 6 7 8 9')).toEqual({ error: 'σ values: at most 8 (each is a full training run).' });
+	});
+
+	it('reads target ε values the same way, naming them', () => {
+		expect(parseTargetEpsilons('8, 1 3')).toEqual({ sigmas: [1, 3, 8] });
+		expect(parseTargetEpsilons('1, -2')).toEqual({ error: 'Target ε values: "-2" is not a number above 0.' });
 	});
 
 	it('gives DP-SGD speed as the median private rate over the plain rate', () => {

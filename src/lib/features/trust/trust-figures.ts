@@ -26,3 +26,9 @@ export function parseSigmas(text: string): { sigmas: number[] } | { error: strin
 	if (new Set(sigmas).size > 8) return { error: 'σ values: at most 8 (each is a full training run).' };
 	return { sigmas: [...new Set(sigmas)].sort((a, b) => a - b) };
 }
+
+/** "1, 3 8" → [1, 3, 8] as target ε values, or a message naming what is wrong. */
+export function parseTargetEpsilons(text: string): { sigmas: number[] } | { error: string } {
+	const parsed = parseSigmas(text);
+	return 'error' in parsed ? { error: parsed.error.replace('σ values', 'Target ε values') } : parsed;
+}

@@ -10,7 +10,7 @@ import { endFailedRun, onEvent } from '../train/training';
 import { holdRunLock } from '../train/run-locks';
 
 /**
- * A run like `from`, on the same data, split and settings, trained as a fairness or robustness
+ * A run like `from`, on the same data, split, settings and Prepare pipeline version, trained as a fairness or robustness
  * variant (Kamiran–Calders weights, or PGD examples mixed in); stored with its variant.
  */
 export function startVariantTraining(from: RunRecord, variant: VariantTrainRequest['variant']): Job {
@@ -22,10 +22,10 @@ export function startVariantTraining(from: RunRecord, variant: VariantTrainReque
 	void holdRunLock(runId, async () => {
 		let run: RunRecord | null = null;
 		try {
-			run = { ...(await createRun({ id: runId, projectId: from.projectId, datasetId: from.datasetId, config })), variant };
+			run = { ...(await createRun({ id: runId, projectId: from.projectId, datasetId: from.datasetId, config, pipelineId: from.pipelineId })), variant };
 			job.runId = run.id;
 			jobs.stored();
-			const result = await bridge.trainVariant({ runId, datasetId: from.datasetId, config, variant }, () => getSetting('backend'), (event) => onEvent(job, event), job.controller.signal, () => {
+			const result = await bridge.trainVariant({ runId, datasetId: from.datasetId, config, variant, ...(from.pipelineId ? { pipelineId: from.pipelineId } : {}) }, () => getSetting('backend'), (event) => onEvent(job, event), job.controller.signal, () => {
 				job.status = 'running';
 				job.label = 'Starting the training worker…';
 			});
