@@ -1,4 +1,7 @@
-import type { ClassicSpec, TrainConfig } from '$workers/protocol';
+import type { ClassicFamily, ClassicSpec, TrainConfig } from '$workers/protocol';
+
+/** Families whose fit weighs rows (tree impurity, boosting gradients and hessians, the linear solver's loss); the others balance by resampling. */
+export const WEIGHTED_FAMILIES: readonly ClassicFamily[] = ['tree', 'forest', 'boosting', 'linear'];
 
 /**
  * A run config for a classic family. The network-only settings get neutral values that pass the

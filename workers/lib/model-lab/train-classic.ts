@@ -9,6 +9,7 @@ import { finalMetrics } from '$workers/lib/scores';
 import { prepareParts, prepareTraining, type TrainingData } from '$workers/lib/train-data';
 import { summariseFolds, validateConfig } from '$workers/lib/train';
 import { classicToArtifacts } from './artifacts';
+import { WEIGHTED_FAMILIES } from './config';
 import { learningCurve } from './classic-curve';
 import { classicRawOutputs, columnImportances } from './outputs';
 
@@ -21,8 +22,6 @@ export interface ClassicTrainOptions {
 	pipeline?: Pipeline;
 }
 
-/** Families whose fit weighs rows (tree impurity, boosting gradients and hessians); the others balance by resampling. */
-const WEIGHTED: readonly ClassicFamily[] = ['tree', 'forest', 'boosting'];
 
 /**
  * Class weights for a family that takes no row weights become random oversampling to the largest
@@ -30,7 +29,7 @@ const WEIGHTED: readonly ClassicFamily[] = ['tree', 'forest', 'boosting'];
  * n/k, oversampling to the majority count), so "class weights" means the same for every family.
  */
 export function classicBalanceConfig(config: TrainConfig, family: ClassicFamily): { config: TrainConfig; note: string | null } {
-	if (config.balance !== 'class-weights' || WEIGHTED.includes(family)) return { config, note: null };
+	if (config.balance !== 'class-weights' || WEIGHTED_FAMILIES.includes(family)) return { config, note: null };
 	return { config: { ...config, balance: 'oversample' }, note: `Class weights: this family takes no row weights, so the minority classes' training rows are oversampled to the largest class instead (the same share of the fit per class).` };
 }
 
