@@ -4,6 +4,16 @@ import type { ClassicFamily, ClassicSpec, TrainConfig } from '$workers/protocol'
 export const WEIGHTED_FAMILIES: readonly ClassicFamily[] = ['tree', 'forest', 'boosting', 'linear'];
 
 /**
+ * Class weights for a family that takes no row weights become random oversampling to the largest
+ * class: both give every class the same total say in the fit (the weights scale each class to
+ * n/k, oversampling to the majority count), so "class weights" means the same for every family.
+ */
+export function classicBalanceConfig(config: TrainConfig, family: ClassicFamily): { config: TrainConfig; note: string | null } {
+	if (config.balance !== 'class-weights' || WEIGHTED_FAMILIES.includes(family)) return { config, note: null };
+	return { config: { ...config, balance: 'oversample' }, note: `Class weights: this family takes no row weights, so the minority classes' training rows are oversampled to the largest class instead (the same share of the fit per class).` };
+}
+
+/**
  * A run config for a classic family. The network-only settings get neutral values that pass the
  * shared checks (one "epoch", no early stopping) and are not used; the split, balancing and seed
  * are the ones an MLP run would use, so the two compare on the same rows.
