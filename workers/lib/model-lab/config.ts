@@ -38,3 +38,31 @@ export function classicConfig(base: Pick<TrainConfig, 'target' | 'task' | 'featu
 		classic
 	};
 }
+
+/**
+ * The MLP "Find a model" cross-validates, and trains when kept: the studio's default network
+ * (two hidden layers 32-16, ReLU, Adam 0.01, L2 0.001, batch 32) on a small budget of 30 epochs, and
+ * no early stopping (in a fold the scored rows must not choose the epoch).
+ */
+export function findMlpConfig(base: Pick<TrainConfig, 'target' | 'task' | 'features' | 'seed' | 'holdoutFraction' | 'validationFraction' | 'split' | 'balance'>): TrainConfig {
+	return {
+		...(base.split ? { split: base.split } : {}),
+		...(base.balance && base.balance !== 'none' ? { balance: base.balance } : {}),
+		target: base.target,
+		task: base.task,
+		features: base.features,
+		seed: base.seed,
+		holdoutFraction: base.holdoutFraction,
+		validationFraction: base.validationFraction,
+		model: 'mlp',
+		hiddenLayers: [32, 16],
+		epochs: FIND_MLP_EPOCHS,
+		learningRate: 0.01,
+		l2: 0.001,
+		batchSize: 32,
+		patience: 0
+	};
+}
+
+/** The MLP's budget in "Find a model". */
+export const FIND_MLP_EPOCHS = 30;

@@ -7,18 +7,9 @@ import type { ForestModel, ForestParams, Targets } from '$workers/lib/models/typ
 import { prepareParts, prepareTraining, type TrainingData } from '$workers/lib/train-data';
 import { validateConfig } from '$workers/lib/train';
 import { classicBalanceConfig } from './config';
+import type { ForestShare } from './forest-shares';
 
-/**
- * Trees [from, to) of a forest run, fitted by one pool worker for every fit the run makes (one per
- * fold of a k-fold split, then the final model), in that order. Each tree depends only on the
- * rows and its own seed from the forest's seed stream, so shares fitted in any number of workers
- * join into exactly the forest one worker fits.
- */
-export interface ForestShare {
-	from: number;
-	to: number;
-	fits: ForestPart[];
-}
+export { treeShares, shareBuffers, type ForestShare } from './forest-shares';
 
 export interface ForestShareOptions {
 	pipeline?: Pipeline;
@@ -34,12 +25,6 @@ export function forestParams(config: TrainConfig): ForestParams {
 	const spec = config.classic;
 	if (spec?.family !== 'forest') throw new KilnError('TrainingError', 'Only a random forest run can be split into shares of trees.');
 	return spec.params;
-}
-
-/** Contiguous tree ranges, one per worker, sizes differing by at most one. */
-export function treeShares(nTrees: number, workers: number): { from: number; to: number }[] {
-	const k = Math.max(1, Math.min(Math.floor(workers), nTrees));
-	return Array.from({ length: k }, (_, i) => ({ from: Math.floor((i * nTrees) / k), to: Math.floor(((i + 1) * nTrees) / k) }));
 }
 
 /** The config trainClassic fits with (defaults filled in, class weights as it applies them). */
