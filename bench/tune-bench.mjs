@@ -62,7 +62,7 @@ const readSearch = () =>
 			tx.oncomplete = () => {
 				db.close();
 				const search = searches.result[0];
-				resolve({ status: search?.status, createdAt: search?.createdAt, finishedAt: search?.finishedAt, trials: trials.result.map((t) => ({ id: t.trialId, results: t.record?.results ?? [] })) });
+				resolve({ status: search?.status, createdAt: search?.createdAt, finishedAt: search?.finishedAt, trials: trials.result.map((t) => ({ id: t.trialId, config: t.record?.config, results: t.record?.results ?? [] })) });
 			};
 		};
 	});
@@ -160,7 +160,10 @@ async function main() {
 			ashaSeconds: halving.seconds,
 			ashaBest: halving.timeline.at(-1).best,
 			ashaReachedGridBestAt: reached ? reached.at / 1000 : null,
-			ratio: reached ? reached.at / 1000 / full.seconds : null
+			ratio: reached ? reached.at / 1000 / full.seconds : null,
+			// Each trial's config and rung scores, to see which configs ASHA promoted against the grid's ranking.
+			gridTrials: full.trials,
+			ashaTrials: halving.trials
 		};
 		log(`full grid: ${full.seconds.toFixed(1)} s, best validation loss ${target.toFixed(4)} (found at ${fullReached.toFixed(1)} s)`);
 		log(
