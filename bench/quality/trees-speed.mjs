@@ -114,11 +114,18 @@ async function timedPool(params) {
 	return best;
 }
 
+// FOREST_ONLY=1: only the forest, one thread against the worker threads (no scikit-learn), for a short locked run.
+const FOREST_ONLY = process.env.FOREST_ONLY === '1';
 const kiln = {
 	forest: timed({ family: 'forest', params: m.defaultParams('forest', 'classification') }),
 	forestPool: await timedPool(m.defaultParams('forest', 'classification')),
-	boosting: timed({ family: 'boosting', params: { ...m.defaultParams('boosting', 'classification'), earlyStopping: 'off' } })
+	...(FOREST_ONLY ? {} : { boosting: timed({ family: 'boosting', params: { ...m.defaultParams('boosting', 'classification'), earlyStopping: 'off' } }) })
 };
+if (FOREST_ONLY) {
+	const { forest, forestPool } = kiln;
+	console.log(`${ROWS.toLocaleString('en-US')} rows × ${D}; forest 100 trees fit: one thread ${forest.fit.toFixed(2)} s wall (${forest.fitCpu.toFixed(2)} s CPU), ${WORKERS} worker threads ${forestPool.fit.toFixed(2)} s wall: speed-up ${(forest.fit / forestPool.fit).toFixed(2)}×; ${forestPool.nodes === forest.nodes && forestPool.accuracy === forest.accuracy ? 'same forest' : 'DIFFERENT forest'}; 1-minute load at the end ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+	process.exit(0);
+}
 const python = '/usr/bin/python3';
 const script = fileURLToPath(new URL('./trees_speed.py', import.meta.url));
 const sklearn = (jobs, env) => JSON.parse(execFileSync(python, [script, csv, String(ROWS), String(REPEATS), String(jobs)], { encoding: 'utf8', env: { ...process.env, ...env } }));
