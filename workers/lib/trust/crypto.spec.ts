@@ -100,6 +100,14 @@ describe('envelope', () => {
 		);
 	});
 
+	it('keeps a field named __proto__ as a field (the counterexample fast-check found)', () => {
+		const value = JSON.parse('{"__proto__":[1],"a":{"__proto__":"x"}}') as unknown;
+		const back = decodeValue(encodeValue(value)) as Record<string, unknown>;
+		expect(back).toEqual(value);
+		expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+		expect(Object.keys(back)).toEqual(['__proto__', 'a']);
+	});
+
 	it('refuses values it cannot store faithfully', () => {
 		const loop: Record<string, unknown> = {};
 		loop.self = loop;

@@ -37,6 +37,14 @@ interface BinaryPart {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
+/**
+ * An own data property even for the key `__proto__`, which plain assignment would turn into a
+ * prototype change — the record would lose that field (found by the property test).
+ */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+	Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function encodeValue(value: unknown): ArrayBuffer {
 	const parts: { kind: BinaryPart['kind']; bytes: Uint8Array }[] = [];
 	const seen = new Set<object>();
@@ -61,7 +69,7 @@ export function encodeValue(value: unknown): ArrayBuffer {
 			const proto = Object.getPrototypeOf(v);
 			if (proto !== Object.prototype && proto !== null) throw new KilnError('CryptoError', `Cannot store a ${(v as object).constructor?.name ?? 'class instance'} at ${path}: only plain objects, arrays and typed arrays can be encrypted.`);
 			const obj: Record<string, unknown> = {};
-			for (const [key, item] of Object.entries(v)) obj[key.startsWith('\u0000') ? `\u0000${key}` : key] = walk(item, `${path}.${key}`);
+			for (const [key, item] of Object.entries(v)) setOwn(obj, key.startsWith('\u0000') ? `\u0000${key}` : key, walk(item, `${path}.${key}`));
 			out = obj;
 		}
 		seen.delete(v);
@@ -128,7 +136,7 @@ export function decodeValue(buffer: ArrayBuffer): unknown {
 			}
 		}
 		const out: Record<string, unknown> = {};
-		for (const key of keys) out[key.startsWith('\u0000') ? key.slice(1) : key] = walk(obj[key]);
+		for (const key of keys) setOwn(out, key.startsWith('\u0000') ? key.slice(1) : key, walk(obj[key]));
 		return out;
 	};
 	return walk(tree);
