@@ -4,7 +4,7 @@ import { withConfigDefaults } from '$shared/train-config';
 import type { Pipeline } from '$workers/lib/data/pipeline';
 import { leakageCheck } from '$workers/lib/data/split';
 import { fitClassic, modelBytes, unsuitableReason } from '$workers/lib/models';
-import type { ClassicFamily, ClassicModel, ClassicSpec } from '$workers/lib/models/types';
+import type { ClassicModel, ClassicSpec } from '$workers/lib/models/types';
 import { finalMetrics } from '$workers/lib/scores';
 import { prepareParts, prepareTraining, type TrainingData } from '$workers/lib/train-data';
 import { summariseFolds, validateConfig } from '$workers/lib/train';
