@@ -42,12 +42,13 @@ test.afterAll(async () => {
 	await context.close();
 });
 
-test('a gradient-boosting run exports to ONNX (TreeEnsemble) checked in ONNX Runtime Web, and predicts a file through it', async ({}, testInfo) => {
+test('a gradient-boosting run exports to ONNX (TreeEnsemble) checked in ONNX Runtime Web, shares as a link that predicts, and predicts a file through ONNX', async ({}, testInfo) => {
 	await openSection(page, 'train');
 	await page.getByTestId('model-select').selectOption('boosting');
 	await trainAndOpenRun(page);
 	await shipRun(page, 'gradient boosting');
 	await expect(page.getByTestId('ship-classic-note')).toContainText('exports to ONNX');
+	await expect(page.getByTestId('share-carries')).toContainText('every split and leaf');
 	await expect(page.getByTestId('export-card')).toBeVisible();
 	await expect(page.getByTestId('export-tfjs')).toHaveCount(0);
 	await expect(page.getByTestId('tradeoff-card')).toHaveCount(0);
@@ -72,6 +73,22 @@ test('a gradient-boosting run exports to ONNX (TreeEnsemble) checked in ONNX Run
 	expect(Array.from(out.label.data as string[])).toEqual(['setosa', 'virginica']);
 	await session.release();
 	console.log(`boosting ONNX: ${readFileSync(path).length} bytes; ONNX Runtime Web vs Kiln on 30 holdout rows, max |Δp| ${diff}`);
+
+	// The same tree run as a share link: its trees travel in the link and predict on the demo page.
+	await page.getByTestId('share-title').fill('Iris trees');
+	await page.getByTestId('create-link').click();
+	await expect(page.getByTestId('link-fit')).toHaveAttribute('data-fit', 'fits');
+	const url = await page.getByTestId('share-url').inputValue();
+	const shared = await context.newPage();
+	shared.on('pageerror', (e) => errors.push(e.message));
+	await shared.goto(url);
+	await expect(shared.getByTestId('shared-title')).toHaveText('Iris trees');
+	for (const [name, value] of Object.entries(SETOSA)) await shared.getByTestId('shared-form').getByLabel(name, { exact: true }).fill(value);
+	await shared.getByTestId('shared-predict').click();
+	await expect(shared.getByTestId('shared-label')).toHaveText('setosa');
+	await expect(shared.getByTestId('shared-not-importable')).toContainText('tree model');
+	expect(await audit(shared, 'share page for a tree model')).toEqual([]);
+	await shared.close();
 
 	await openSection(page, 'predict');
 	await expect(page.getByTestId('model-in-use')).toContainText('gradient boosting');

@@ -2,18 +2,17 @@ import { version as kilnVersion } from '../../package.json';
 import { getDataset, getModel, getRun, readProjectRecords, readRows, storeProjectRecords, type DatasetRecord, type ModelRecord, type RunRecord } from '$lib/db';
 import { newId } from '$lib/db/open';
 import { KilnError } from '$shared/errors';
-import { familyLabel } from '../lib/model-lab/describe';
 import { BUNDLE_LIMITS, readBundle, writeBundle } from '../lib/share/bundle';
-import { parameterCount } from '../lib/share/convert';
 import { defaultDemoConfig } from '../lib/share/demo-config';
 import { modelCard } from '../lib/share/model-card';
 import { trustCardSections } from '../lib/share/card-trust';
-import { createPredictor, type Predictor } from '../lib/share/runtime';
-import { decodeShareLink, makeSharePayload } from '../lib/share/share-link';
+import { createSharePredictor, type SharePredictor } from '../lib/share/runtime-share';
+import { notImportable, runSharePayload, shareModelShape, shareParameterCount } from '../lib/share/share-run';
+import { decodeShareLink } from '../lib/share/share-link';
 import { measureShareLink } from '../lib/share/share-size';
 import { buildStandalonePage } from '../lib/share/standalone-page';
 import type { ModelCardInput, SharePayload } from '../lib/share/types';
-import type { ShareRequest, ShipDataApi } from '../protocol';
+import type { Preprocessing, ShareRequest, ShipDataApi } from '../protocol';
 import { fromBundle, toBundleData } from './bundle-records';
 import { refuseTextRun } from '../lib/text/text-run';
 import { sharedWeights } from './ship-variant';
@@ -27,13 +26,6 @@ async function finishedRun(runId: string): Promise<{ run: RunRecord; model: Mode
 	return { run, model: await getModel(run.modelId) };
 }
 
-/** Share links and demo pages replay the built-in encoding; a recorded pipeline is not carried (yet). */
-function builtInEncoding(model: ModelRecord): NonNullable<ModelRecord['preprocessing']> {
-	refuseTextRun(model.artifacts.modelTopology, 'Share links and standalone pages');
-	if (!model.preprocessing) throw new KilnError('ExportError', 'This run was trained through a recorded pipeline, which share links and demo pages cannot carry yet. Train a run with the built-in encoding to share it.');
-	return model.preprocessing;
-}
-
 const datasetOf = (run: RunRecord): Promise<DatasetRecord | null> => getDataset(run.datasetId).catch(() => null);
 
 async function payloadFor(request: ShareRequest): Promise<SharePayload> {
@@ -42,13 +34,20 @@ async function payloadFor(request: ShareRequest): Promise<SharePayload> {
 
 async function sharePayload({ runId, title, description, variantId }: ShareRequest): Promise<{ payload: SharePayload; variant?: { id: string; label: string } }> {
 	const { run, model } = await finishedRun(runId);
-	if (run.config.classic) throw new KilnError('ExportError', `Share links and standalone pages carry networks (MLP or linear layer) only; this run is a ${familyLabel(run.config.classic.family, run.config.task)}. Export the project bundle to move it to another browser.`);
-	const preprocessing = builtInEncoding(model);
+	refuseTextRun(model.artifacts.modelTopology, 'Share links and standalone pages');
 	const dataset = await datasetOf(run);
 	const sample = dataset ? await readRows(dataset, 0, Math.min(dataset.rowCount, EXAMPLE_POOL)) : null;
-	const demo = sample && sample.rowCount > 0 ? defaultDemoConfig(sample, preprocessing, { title, description }) : { title, description, examples: [] };
+	// Examples are raw rows of the form's fields; a target renamed by the pipeline has no raw column to pick classes by.
+	const demo = (form: Preprocessing) => {
+		try {
+			return sample && sample.rowCount > 0 ? defaultDemoConfig(sample, form, { title, description }) : { title, description, examples: [] };
+		} catch {
+			return { title, description, examples: [] };
+		}
+	};
 	const shared = await sharedWeights(runId, model, variantId);
-	return { payload: makeSharePayload(shared.artifacts, preprocessing, demo, shared.weights), variant: shared.variant };
+	const payload = runSharePayload({ artifacts: shared.artifacts, preprocessing: model.preprocessing, pipeline: model.pipeline }, demo, shared.weights, sample ?? undefined);
+	return { payload, variant: shared.variant };
 }
 
 function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord | null, model: ModelRecord | null): ModelCardInput {
@@ -76,11 +75,11 @@ function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord |
 }
 
 /** The decoded link the share page works with; one at a time is plenty. */
-let shared: { code: string; payload: SharePayload; predictor: Predictor } | null = null;
+let shared: { code: string; payload: SharePayload; predictor: SharePredictor } | null = null;
 function openShared(code: string) {
 	if (shared?.code !== code) {
 		const payload = decodeShareLink(code);
-		shared = { code, payload, predictor: createPredictor(payload.model, payload.preprocessing) };
+		shared = { code, payload, predictor: createSharePredictor(payload) };
 	}
 	return shared;
 }
@@ -89,7 +88,7 @@ export const shipHandlers: ShipDataApi = {
 	async createShareLink({ baseLength, ...request }) {
 		const { payload, variant } = await sharePayload(request);
 		const size = measureShareLink(payload, baseLength);
-		return { ...size, parameters: parameterCount(payload.model), examples: payload.demo.examples.length, ...(variant ? { variant } : {}) };
+		return { ...size, parameters: shareParameterCount(payload.model), examples: payload.demo.examples.length, ...(variant ? { variant } : {}) };
 	},
 
 	async buildStandalonePage(request) {
@@ -160,8 +159,9 @@ export const shipHandlers: ShipDataApi = {
 			target: { name: prep.target.name, task: prep.target.task, classes, labelNames: demo.labelNames ?? classes },
 			features: prep.features,
 			examples: demo.examples,
-			parameters: parameterCount(model),
-			shape: [model.inputSize, ...model.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []))].join(' → ')
+			parameters: shareParameterCount(model),
+			shape: shareModelShape(model),
+			...(notImportable(payload) ? { notImportable: notImportable(payload)! } : {})
 		};
 	},
 

@@ -15,7 +15,7 @@ import type { Column, ModelArtifacts, Table, TrainConfig } from '$workers/protoc
  */
 export function configFromShare(payload: SharePayload): TrainConfig {
 	const prep = payload.preprocessing;
-	const dense = payload.model.layers.filter((l) => l.type === 'dense');
+	const dense = payload.model.kind === 'trees' ? [] : payload.model.layers.filter((l) => l.type === 'dense');
 	const hidden = dense.slice(0, -1).map((l) => l.units);
 	return {
 		...DEFAULT_CONFIG,

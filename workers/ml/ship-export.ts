@@ -15,6 +15,7 @@ import { refuseTextRun } from '../lib/text/text-run';
 import { exportPipelineRun, pipelineModel, refuseUnexportable } from './ship-pipeline';
 import { predictFileOnnx } from './ship-predict-file';
 import { imageShip } from './ship-image';
+import { tfjsPipelineZip } from '../lib/ship-run/pipeline-tfjs';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
@@ -117,6 +118,12 @@ export const shipExportHandlers: ShipExportApi = {
 	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 		const stored = await getModel(run.modelId);
 		const artifacts = variantId === 'float32' ? stored.artifacts : (await getVariant(runId, variantId)).artifacts;
+		const piped = pipelineModel(stored);
+		if (piped) {
+			refuseTextRun(stored.artifacts.modelTopology, 'ONNX / tfjs export and compression');
+			const zip = tfjsPipelineZip(artifacts, piped.pipeline);
+			return { file: new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }), bytes: zip.length, variantId };
+		}
 		const note = [
 			'A TensorFlow.js layers model exported by Kiln.',
 			'Load: tf.loadLayersModel(tf.io.browserFiles([modelJsonFile, weightsBinFile])) or from a URL serving model.json beside weights.bin.',
@@ -139,7 +146,9 @@ export const shipExportHandlers: ShipExportApi = {
 		onProgress?.({ fraction: 0, label: 'Starting ONNX Runtime Web' });
 		const ort = await loadOrt();
 		const table = await loadTable(await getDataset(run.datasetId));
-		const model: RunModel = { artifacts: stored.artifacts, preprocessing: builtIn(stored) };
+		refuseTextRun(stored.artifacts.modelTopology, 'ONNX / tfjs export and compression');
+		// The built-in encoding, or the run's fitted Prepare pipeline (the network part is compressed; the pipeline stays as it is).
+		const model = pipelineModel(stored) ?? { artifacts: stored.artifacts, preprocessing: builtIn(stored) };
 		const split = runSplit(table, run.config, model);
 		await clearVariants(run);
 		const rows = await compressRun(model, run.config, split, request, {

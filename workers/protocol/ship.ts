@@ -76,8 +76,10 @@ export interface SharedModelView {
 	features: FeatureTransform[];
 	examples: DemoConfig['examples'];
 	parameters: number;
-	/** e.g. "4 → 16 → 3" */
+	/** e.g. "a 4 → 16 → 3 network", "a forest of 100 trees (2,345 nodes)" */
 	shape: string;
+	/** Why "Import into my studio" cannot copy this link's model (tree and pipeline links); absent when it can. */
+	notImportable?: string;
 }
 
 export interface SharedImportResult {

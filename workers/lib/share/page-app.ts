@@ -1,6 +1,6 @@
 import type { Preprocessing } from '$workers/protocol';
-import type { KilnRuntime } from './runtime';
-import type { DemoConfig, PortableModel, RowPrediction } from './types';
+import type { KilnShareRuntime, PortableShareModel } from './runtime-share';
+import type { DemoConfig, RowPrediction, SharePipeline } from './types';
 
 /** The few DOM features the demo page uses, so this file needs no DOM typings. */
 export interface DemoNode {
@@ -18,9 +18,11 @@ export interface DemoDocument {
 
 /** What the page embeds as JSON beside its script. */
 export interface DemoData {
-	model: PortableModel;
+	model: PortableShareModel;
 	preprocessing: Preprocessing;
 	demo: DemoConfig;
+	/** Format 2: the fitted Prepare steps a raw row goes through first. */
+	pipeline?: SharePipeline;
 }
 
 export interface DemoApi {
@@ -35,9 +37,9 @@ export interface DemoApi {
  * Every string from the payload reaches the page through textContent or an attribute value,
  * never as markup.
  */
-export function demoApp(rt: KilnRuntime, doc: DemoDocument, data: DemoData): DemoApi {
+export function demoApp(rt: KilnShareRuntime, doc: DemoDocument, data: DemoData): DemoApi {
 	const prep = data.preprocessing;
-	const predictor = rt.createPredictor(rt.modelFromPortable(data.model), prep);
+	const predictor = rt.createPredictor(rt.modelFromPortable(data.model), prep, data.pipeline);
 	const target = prep.target;
 	const classNames = target.task === 'classification' ? (data.demo.labelNames ?? target.classes) : [];
 	const root = doc.getElementById('app')!;

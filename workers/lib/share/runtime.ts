@@ -241,7 +241,7 @@ export function kilnRuntime() {
 		};
 	}
 
-	return { encodeBase64, decodeBase64, modelFromPortable, dequantize, createPredictor };
+	return { encodeBase64, decodeBase64, modelFromPortable, dequantize, createPredictor, rowEncoder };
 }
 
 export type KilnRuntime = ReturnType<typeof kilnRuntime>;

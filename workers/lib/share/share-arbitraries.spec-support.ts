@@ -74,7 +74,7 @@ export function payloadFor(prep: Preprocessing): fc.Arbitrary<SharePayload> {
 			});
 		})
 		.map(({ layers, title, description, examples, labelNames }) => ({
-			formatVersion: 1,
+			formatVersion: 2,
 			model: { inputSize: prep.inputSize, outputSize: out, layers },
 			preprocessing: prep,
 			demo: { title, description, examples, ...(labelNames ? { labelNames } : {}) }

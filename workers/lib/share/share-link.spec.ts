@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { deflateSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KilnError } from '$shared/errors';
-import { createPredictor } from './runtime';
+import { createSharePredictor } from './runtime-share';
 import { SHARE_LIMITS, decodeShareLink, encodeShareLink, makeSharePayload, packPayload } from './share-link';
 import { measureShareLink, shareLinkFit } from './share-size';
 import { jsonValue, payload } from './share-arbitraries.spec-support';
@@ -16,7 +16,7 @@ function decodeOrShareError(code: string): SharePayload | null {
 	try {
 		const decoded = decodeShareLink(code);
 		// A payload that decodes must also run.
-		const prediction = createPredictor(decoded.model, decoded.preprocessing).predict({});
+		const prediction = createSharePredictor(decoded).predict({});
 		if (typeof prediction.label !== 'string') throw new Error('a decoded payload did not predict a label');
 		return decoded;
 	} catch (error) {
@@ -60,8 +60,8 @@ describe('share link round trip', () => {
 		expect(code).toMatch(/^[A-Za-z0-9_-]+$/);
 		const decoded = decodeShareLink(`https://kiln.example/share#${code}`);
 		expect(decoded).toEqual(irisPayload);
-		const before = createPredictor(irisPayload.model, irisPayload.preprocessing);
-		const after = createPredictor(decoded.model, decoded.preprocessing);
+		const before = createSharePredictor(irisPayload);
+		const after = createSharePredictor(decoded);
 		for (const row of iris.rows) expect(after.predict(row)).toEqual(before.predict(row));
 		console.log(`iris 4-32-16-3 int8 share link: ${code.length} characters`);
 		expect(measureShareLink(irisPayload)).toMatchObject({ fit: 'fits', chars: code.length, code, suggestStandalone: false });

@@ -7,8 +7,12 @@ import { runtime } from './runtime';
 import { TensorReader, TensorWriter, checkDemo, checkModel, checkPreprocessing, layerHeader, writeLayerTensors } from './share-schema';
 import type { DemoConfig, SharePayload } from './types';
 import { Checker } from './validate';
+import type { TreesDescription } from './kinds';
+import { checkTrees, treesHeader, writeTreesTensors } from './share-schema-trees';
+import { checkPipeline } from './share-schema-pipeline';
 
-export const SHARE_FORMAT_VERSION = 1;
+/** 2: the header's model has a `kind` ('layers' when absent, as in format 1) and may carry a `pipeline`. */
+export const SHARE_FORMAT_VERSION = 2;
 
 /**
  * Link limits (RECIPES.md §5): above ~32 KB a link stops fitting the address bar and most copy
@@ -42,12 +46,14 @@ export function packPayload(payload: SharePayload): Uint8Array {
 	const header = new TextEncoder().encode(
 		JSON.stringify({
 			preprocessing: payload.preprocessing,
-			model: { inputSize: payload.model.inputSize, outputSize: payload.model.outputSize, layers: payload.model.layers.map(layerHeader) },
-			demo: payload.demo
+			model: isTrees(payload.model) ? treesHeader(payload.model) : { inputSize: payload.model.inputSize, outputSize: payload.model.outputSize, layers: payload.model.layers.map(layerHeader) },
+			demo: payload.demo,
+			...(payload.pipeline ? { pipeline: payload.pipeline } : {})
 		})
 	);
 	const tensors = new TensorWriter();
-	payload.model.layers.forEach((l) => writeLayerTensors(l, tensors));
+	if (isTrees(payload.model)) writeTreesTensors(payload.model, tensors);
+	else payload.model.layers.forEach((l) => writeLayerTensors(l, tensors));
 	const body = tensors.bytes();
 	const out = new Uint8Array(PREAMBLE + header.length + body.length);
 	out.set(MAGIC, 0);
@@ -73,11 +79,27 @@ export function unpackPayload(bytes: Uint8Array): SharePayload {
 		linkError('This share link is damaged: its model description is not valid JSON text.');
 	}
 	const c = new Checker('ShareLinkError', 'This share link is damaged or was not made by Kiln');
-	const root = c.object(header, 'the link', ['preprocessing', 'model', 'demo']);
+	const root = c.object(header, 'the link', ['preprocessing', 'model', 'demo'], version >= 2 ? ['pipeline'] : []);
 	const preprocessing = checkPreprocessing(c, root.preprocessing);
-	const model = checkModel(c, root.model, preprocessing, new TensorReader(bytes.subarray(PREAMBLE + headerLength), c));
+	const pipeline = root.pipeline === undefined ? undefined : checkPipeline(c, root.pipeline, preprocessing);
+	const tensors = new TensorReader(bytes.subarray(PREAMBLE + headerLength), c);
+	const kind = version >= 2 && typeof root.model === 'object' && root.model !== null && 'kind' in root.model ? c.oneOf((root.model as { kind: unknown }).kind, 'model.kind', ['layers', 'trees'] as const) : 'layers';
+	// With a pipeline, the model reads what the pipeline encodes, not the form fields.
+	const encoded = pipeline ? { ...preprocessing, inputSize: pipeline.inputSize } : preprocessing;
+	const model = kind === 'trees' ? checkTrees(c, root.model, preprocessing, encoded.inputSize, tensors) : checkModel(c, stripKind(root.model), encoded, tensors);
 	const demo = checkDemo(c, root.demo, preprocessing);
-	return { formatVersion: version, model, preprocessing, demo };
+	return { formatVersion: version, model, preprocessing, demo, ...(pipeline ? { pipeline } : {}) };
+}
+
+function isTrees(model: SharePayload['model']): model is TreesDescription {
+	return model.kind === 'trees';
+}
+
+/** A format-2 layers model says kind 'layers'; the format-1 checker knows no such field. */
+function stripKind(model: unknown): unknown {
+	if (typeof model !== 'object' || model === null || !('kind' in model)) return model;
+	const { kind: _kind, ...rest } = model as Record<string, unknown>;
+	return rest;
 }
 
 /** The URL fragment (without '#') carrying the payload: container → deflate → base64url. */

@@ -37,6 +37,22 @@ export class TensorReader {
 		const start = this.claim(count, path);
 		return new Int8Array(this.bytes.slice(start, start + count).buffer);
 	}
+	/** Whole numbers in [min, max] (tree node fields). */
+	int32(count: number, path: string, min: number, max: number): Int32Array {
+		const start = this.claim(count * 4, path);
+		const out = new Int32Array(count);
+		for (let i = 0; i < count; i++) {
+			out[i] = this.view.getInt32(start + 4 * i, true);
+			if (out[i] < min || out[i] > max) this.c.fail(`${path}[${i}]`, `must be between ${min} and ${max}`);
+		}
+		return out;
+	}
+	uint8(count: number, path: string, max: number): Uint8Array {
+		const start = this.claim(count, path);
+		const out = this.bytes.slice(start, start + count);
+		for (let i = 0; i < count; i++) if (out[i] > max) this.c.fail(`${path}[${i}]`, `must be at most ${max}`);
+		return out;
+	}
 	end(): void {
 		if (this.offset !== this.bytes.length) this.c.fail('the weights', `have ${this.bytes.length - this.offset} bytes left over after the last layer`);
 	}
@@ -49,6 +65,15 @@ export class TensorWriter {
 		const view = new DataView(out.buffer);
 		values.forEach((v, i) => view.setFloat32(4 * i, v, true));
 		this.parts.push(out);
+	}
+	int32(values: Int32Array): void {
+		const out = new Uint8Array(values.length * 4);
+		const view = new DataView(out.buffer);
+		values.forEach((v, i) => view.setInt32(4 * i, v, true));
+		this.parts.push(out);
+	}
+	uint8(values: Uint8Array): void {
+		this.parts.push(values.slice());
 	}
 	int8(values: Int8Array): void {
 		this.parts.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));

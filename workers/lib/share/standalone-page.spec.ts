@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeModel } from './convert';
 import { parsePage, runPage } from './fake-dom.spec-support';
-import { createPredictor } from './runtime';
+import { createSharePredictor } from './runtime-share';
 import { makeSharePayload } from './share-link';
 import { buildStandalonePage } from './standalone-page';
 import { trainBriefly, useCpu } from './share.spec-support';
@@ -27,7 +27,7 @@ describe('standalone demo page', () => {
 		const parsed = parsePage(page.html);
 		expect(parsed.scriptTags).toBe(2);
 		const { api, doc } = runPage(parsed);
-		const library = createPredictor(payload.model, payload.preprocessing);
+		const library = createSharePredictor(payload);
 		for (const row of trained.rows) expect(JSON.stringify(api.predict(row))).toBe(JSON.stringify(library.predict(row)));
 		// The UI path: an example button fills the form and shows the library's answer.
 		const example = doc.app.find((e) => e.tagName === 'button' && e.textContent === 'Example 2')!;

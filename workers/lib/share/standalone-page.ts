@@ -3,6 +3,10 @@ import { scriptSafeJson, escapeHtml } from './html';
 import { demoApp, type DemoData } from './page-app';
 import { kilnRuntime, runtime } from './runtime';
 import { sha256 } from './sha256';
+import { kilnTreesRuntime } from './runtime-trees';
+import { kilnPipelineRuntime } from './runtime-pipeline';
+import { kilnShareRuntime } from './runtime-share';
+import { treesToPortable } from './portable-trees';
 import { packPayload, unpackPayload } from './share-link';
 import type { LayerSpec, ModelDescription, PortableLayer, PortableModel, SharePayload } from './types';
 
@@ -69,13 +73,17 @@ export function buildStandalonePage(payload: SharePayload): StandalonePage {
 	} catch (error) {
 		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
 	}
-	const data: DemoData = { model: modelToPortable(checked.model), preprocessing: checked.preprocessing, demo: checked.demo };
+	const model = checked.model.kind === 'trees' ? treesToPortable(checked.model) : modelToPortable(checked.model);
+	const data: DemoData = { model, preprocessing: checked.preprocessing, demo: checked.demo, ...(checked.pipeline ? { pipeline: checked.pipeline } : {}) };
 	const script = `"use strict";
 (() => {
 const kilnRuntime = ${kilnRuntime.toString()};
+const kilnTreesRuntime = ${kilnTreesRuntime.toString()};
+const kilnPipelineRuntime = ${kilnPipelineRuntime.toString()};
+const kilnShareRuntime = ${kilnShareRuntime.toString()};
 const demoApp = ${demoApp.toString()};
 const data = JSON.parse(document.getElementById("kiln-data").textContent);
-window.kilnDemo = demoApp(kilnRuntime(), document, data);
+window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime()), document, data);
 })();
 `;
 	if (/<\/script|<!--/i.test(script)) throw new KilnError('ExportError', 'The page script contains a sequence that would end the script element early; the demo page was not written.');

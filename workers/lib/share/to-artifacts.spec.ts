@@ -2,10 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { predictTable } from '$workers/lib/predict';
 import { describeModel } from './convert';
 import { createPredictor } from './runtime';
+import { createSharePredictor } from './runtime-share';
+import type { ModelDescription } from './types';
 import { decodeShareLink, encodeShareLink, makeSharePayload } from './share-link';
 import { artifactsFromDescription } from './to-artifacts';
 import { trainBriefly, useCpu } from './share.spec-support';
-import type { ModelDescription } from './types';
 import { defaultDemoConfig } from './demo-config';
 import { cellText } from '$shared/table';
 
@@ -15,9 +16,9 @@ describe('compact model → tfjs artifacts', () => {
 	it('imports a shared int8 model into a tfjs model that predicts like the runtime', async () => {
 		const { table, result, prep, rows } = await trainBriefly('penguins.csv', 'species');
 		const shared = decodeShareLink(encodeShareLink(makeSharePayload(result.model, prep, { title: 't', description: '', examples: [] })));
-		const artifacts = await artifactsFromDescription(shared.model);
+		const artifacts = await artifactsFromDescription(shared.model as ModelDescription);
 		const tfjs = await predictTable(artifacts, shared.preprocessing, table);
-		const compact = createPredictor(shared.model, shared.preprocessing);
+		const compact = createSharePredictor(shared);
 		let worst = 0;
 		rows.forEach((row, r) => compact.predict(row).probabilities!.forEach((p, c) => (worst = Math.max(worst, Math.abs(p - tfjs.probabilities![r][c])))));
 		expect(worst).toBeLessThan(1e-5);

@@ -1,3 +1,5 @@
+import type { SharePipeline, TreesDescription } from './kinds';
+export type * from './kinds';
 import type { EpochRecord, ImageDatasetMeta, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
 import type { ColumnKind, ColumnProfile } from '$workers/protocol';
 
@@ -41,6 +43,8 @@ export interface ActivationSpec {
 export type LayerSpec = DenseSpec | BatchNormSpec | ActivationSpec;
 
 export interface ModelDescription {
+	/** 'layers' when absent (format-1 links have no kind). */
+	kind?: 'layers';
 	inputSize: number;
 	outputSize: number;
 	layers: LayerSpec[];
@@ -86,9 +90,12 @@ export interface DemoConfig {
 
 export interface SharePayload {
 	formatVersion: number;
-	model: ModelDescription;
+	model: ModelDescription | TreesDescription;
+	/** The target, and the encoding when there is no pipeline; with one, the raw form fields only. */
 	preprocessing: Preprocessing;
 	demo: DemoConfig;
+	/** The fitted Prepare pipeline a raw row goes through before the model (format 2). */
+	pipeline?: SharePipeline;
 }
 
 export type ShareFit = 'fits' | 'long' | 'too-large';

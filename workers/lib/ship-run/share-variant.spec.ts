@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelArtifacts } from '$workers/protocol';
 import { predictTable } from '$workers/lib/predict';
-import { createPredictor } from '$workers/lib/share/runtime';
+import { createSharePredictor } from '$workers/lib/share/runtime-share';
 import { decodeShareLink, encodeShareLink, makeSharePayload } from '$workers/lib/share/share-link';
 import { pruneMagnitude, quantizeTfjs } from '$workers/lib/ship';
 import { trainBriefly, useCpu } from '$workers/lib/share/share.spec-support';
@@ -30,7 +30,7 @@ describe('sharing a picked variant', () => {
 			const code = encodeShareLink(makeSharePayload(shared.artifacts, prep, demo, shared.weights));
 			lengths[id] = code.length;
 			const decoded = decodeShareLink(code);
-			const predictor = createPredictor(decoded.model, decoded.preprocessing);
+			const predictor = createSharePredictor(decoded);
 			const reference = await predictTable(artifacts, prep, table);
 			let worst = 0;
 			let agree = 0;

@@ -1,4 +1,5 @@
-import type { CompressRequest, ModelArtifacts, Table, TrainConfig, VariantRow } from '$workers/protocol';
+import type { CompressRequest, ModelArtifacts, Preprocessing, Table, TargetTransform, TrainConfig, VariantRow } from '$workers/protocol';
+import type { FittedPipeline } from '$workers/lib/data/pipeline';
 import { isKind, KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import { modelInputs } from '$workers/lib/model-input';
@@ -32,12 +33,21 @@ export interface EncodedPart {
 	shape?: number[];
 }
 
-/** The run's training and holdout rows, encoded with its fitted preprocessing (split replayed from the seed). */
-export function runSplit(table: Table, rawConfig: TrainConfig, model: RunModel): { train: EncodedPart; holdout: EncodedPart } {
+/** A network run's model with its built-in preprocessing or its fitted Prepare pipeline (as a ModelRecord holds them). */
+export type CompressModel = Pick<RunModel, 'artifacts'> & { preprocessing?: Preprocessing; pipeline?: FittedPipeline };
+
+function targetOf(model: CompressModel): TargetTransform {
+	const target = model.pipeline && (model.pipeline.steps.length > 0 || !model.preprocessing) ? model.pipeline.target : model.preprocessing?.target;
+	if (!target) throw new KilnError('ExportError', 'This run has neither a built-in encoding nor a pipeline with a target; it cannot be compressed.');
+	return target;
+}
+
+/** The run's training and holdout rows, encoded with its fitted preprocessing or pipeline (split replayed from the seed). */
+export function runSplit(table: Table, rawConfig: TrainConfig, model: CompressModel): { train: EncodedPart; holdout: EncodedPart } {
 	const config = withConfigDefaults(rawConfig);
 	const { split } = splitFor(table, config);
 	const part = (rows: Int32Array): EncodedPart => {
-		const { x, y } = modelInputs({ preprocessing: model.preprocessing }, table, rows);
+		const { x, y } = modelInputs({ preprocessing: model.preprocessing, pipeline: model.pipeline }, table, rows);
 		return { rows, x, y: y! };
 	};
 	return { train: part(Int32Array.from(split.train)), holdout: part(Int32Array.from(split.holdout)) };
@@ -66,10 +76,10 @@ export interface CompressOptions {
 }
 
 /** Build and measure every variant, in table order. */
-export async function compressRun(model: RunModel, config: TrainConfig, split: { train: EncodedPart; holdout: EncodedPart }, request: CompressRequest, options: CompressOptions): Promise<VariantRow[]> {
+export async function compressRun(model: CompressModel, config: TrainConfig, split: { train: EncodedPart; holdout: EncodedPart }, request: CompressRequest, options: CompressOptions): Promise<VariantRow[]> {
 	checkCompressRequest(request);
 	if (split.holdout.rows.length === 0) throw new KilnError('ValidationError', 'This run has no holdout rows to measure the variants on.');
-	const target = model.preprocessing.target;
+	const target = targetOf(model);
 	const task = target.task;
 	const sparsities = [...new Set(request.sparsities)].sort((a, b) => a - b);
 	const structured = [...new Set(request.structured ?? [])].sort((a, b) => a - b);
