@@ -4,6 +4,7 @@
 // writes bench/out/results.json. Never part of the tests.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowserSide } from './browser-side.mjs';
@@ -118,12 +119,26 @@ async function main() {
 		}
 	}
 	facts.longTasksS = seconds(longStart);
+
+	// Issue 13: transformer training tokens/s, Kiln vs PyTorch's faster thread setting (bench/text).
+	let textBench = null;
+	if (process.env.BENCH_SKIP_TEXT !== '1' && process.env.BENCH_NO_TORCH !== '1') {
+		try {
+			const out = execFileSync('npx', ['vitest', 'run', '--config', 'bench/text/vitest.config.ts', 'bench/text/transformer-speed.run.ts'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ROUNDS: process.env.ROUNDS_TEXT ?? '3' } });
+			textBench = JSON.parse(out.split('\n').find((l) => l.includes('TEXT_BENCH ')).split('TEXT_BENCH ')[1]);
+			log(`text transformer: Kiln ${Math.round(textBench.kilnTokensPerSecond)} tokens/s, PyTorch (${textBench.torchThreads} thread${textBench.torchThreads > 1 ? 's' : ''}) ${Math.round(Math.max(textBench.torch1, textBench.torch2))}: ${textBench.ratio.toFixed(2)}×`);
+		} catch (error) {
+			log(`text transformer bench not measured: ${error.message.split('\n')[0]}`);
+		}
+	}
+	facts.textBench = textBench;
 	facts.loadAfter = load();
 	facts.totalS = seconds(started);
 
 	const { text, verdict } = report({ data, probe, nativeRuns, browserRuns, plan, browserInfo: browserSide, longTasks, facts, floor: GFLOPS_FLOOR, rounds: ROUNDS });
 	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), facts, data, probe, verdict, nativeRuns, browserRuns, longTasks, table: text }, null, 2));
 	console.log(text);
+	if (textBench) console.log(`\nText (issue 13): transformer encoder (2 layers, d=64, 4 heads, sequence 64) training ${Math.round(textBench.kilnTokensPerSecond)} tokens/s in Kiln (tfjs-${textBench.backend}, Node) vs ${Math.round(Math.max(textBench.torch1, textBench.torch2))} in PyTorch (${textBench.torchThreads} thread${textBench.torchThreads > 1 ? 's' : ''}): ${textBench.ratio.toFixed(2)}× (aim ≥ 0.3×), load ${textBench.loadBefore} → ${textBench.loadAfter}.`);
 	if (Object.values(browserRuns).flat().every((r) => !r.ok)) process.exitCode = 1;
 }
 

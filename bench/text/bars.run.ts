@@ -1,7 +1,7 @@
 // One-off: the neural-model bars of issue 13 on the shipped data, held-out parts, fixed seeds.
 //   npx vitest run --config bench/text/vitest.config.ts bench/text/bars.run.ts
 //   BARS=sentiment|pos to run one part. Prints accuracies; asserts nothing (the fast bars live in specs).
-// Runs on tfjs-wasm (single thread) with the bench-only UnsortedSegmentSum stand-in; the CNN needs
+// Runs on tfjs-wasm (single thread) with the studio's wasm kernels (workers/lib/kernels); the CNN needs
 // Conv2DBackpropFilter, which wasm 4.22 lacks, so it runs on tfjs-cpu.
 import { readFileSync } from 'node:fs';
 import { it } from 'vitest';
@@ -19,7 +19,7 @@ import { createTokenizer, fitTokenizer, fitWordsTokenizer } from '$workers/lib/t
 import { embeddingMatrix } from '$workers/lib/text/word-vectors';
 import { DEFAULT_WORD_OPTIONS } from '$workers/lib/text/word-tokenizer';
 import { shippedVectors, textsAndLabels } from '$workers/lib/text/text.spec-support';
-import { registerWasmSegmentSum } from './wasm-segment-sum';
+import { registerWasmKernels } from '$workers/lib/kernels/register';
 
 const only = process.env.BARS;
 
@@ -49,7 +49,7 @@ it.runIf(!only || only === 'sentiment')('sentiment: neural models on the shipped
 		if (process.env.MODEL && !run.name.startsWith(process.env.MODEL)) continue;
 		if (run.backend === 'wasm') {
 			await useWasm();
-			registerWasmSegmentSum();
+			registerWasmKernels();
 		} else await useCpu();
 		const model = new TextModel(run.config, run.glove ? init.matrix : undefined);
 		const started = performance.now();
@@ -75,7 +75,7 @@ it.runIf(!only || only === 'pos')('POS tagging on a held-out 10 % of the shipped
 	const holdoutTokens = Array.from(holdout).reduce((n, i) => n + sentences[i].tokens.length, 0);
 	console.log(`POS: ${sentences.length} sentences, ${tags.length} tags, vocabulary ${state.vocabulary.length} (GloVe vectors for ${init.covered}); held out ${holdout.length} sentences / ${holdoutTokens} tokens`);
 	await useWasm();
-	registerWasmSegmentSum();
+	registerWasmKernels();
 	const base = { task: 'token' as const, vocabularySize: state.vocabulary.length, classes: tags.length, maxLength: T, embeddingDim: 100, seed: 3, trainEmbedding: false };
 	const runs: { name: string; config: TextModelConfig; lr: number; epochs: number }[] = [
 		{ name: 'BiLSTM 64 tagger, GloVe frozen', config: { ...base, family: 'rnn', cell: 'lstm', units: 64, bidirectional: true, dropout: 0.2 }, lr: 5e-3, epochs: 12 },

@@ -21,6 +21,7 @@ parser.add_argument("--repeats", type=int, default=5)
 parser.add_argument("--vocab", type=int, default=8000)
 parser.add_argument("--batch", type=int, default=32)
 parser.add_argument("--seq", type=int, default=64)
+parser.add_argument("--clip", type=float, default=0, help="clip the gradient norm (Kiln's studio trains with 1)")
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(1)
@@ -57,6 +58,8 @@ def run():
         opt.zero_grad()
         loss = loss_fn(model(ids[i]), y[i])
         loss.backward()
+        if args.clip > 0:
+            nn.utils.clip_grad_norm_(model.parameters(), args.clip)
         opt.step()
         return loss.item()
 

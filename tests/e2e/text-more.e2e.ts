@@ -19,7 +19,7 @@ async function predictTyped(page: Page, text: string): Promise<string> {
 	return result.innerText();
 }
 
-test('a text run gets its evaluation, Ship refuses what cannot carry it, and its bundle imports and predicts the same', async ({ page }, testInfo) => {
+test('a text run gets its evaluation, exports to ONNX with its vocabulary, and its bundle imports and predicts the same', async ({ page }, testInfo) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
 	const found: string[] = [];
@@ -43,6 +43,12 @@ test('a text run gets its evaluation, Ship refuses what cannot carry it, and its
 	await expect(page.getByTestId('ship-text-note')).toContainText('text classifier');
 	await expect(page.getByTestId('share-title')).toHaveCount(0);
 	found.push(...(await audit(page, 'ship: text run')));
+	// ONNX: model.onnx + text.json, run in ONNX Runtime Web against Kiln on every holdout text.
+	await page.getByTestId('export-onnx').click();
+	await expect(page.getByTestId('onnx-check')).toHaveAttribute('data-passed', 'true', { timeout: 120_000 });
+	await expect(page.getByTestId('onnx-text-note')).toContainText('“tfidf”');
+	await expect(page.getByTestId('download-onnx')).toHaveAttribute('download', /-onnx\.zip$/);
+	found.push(...(await audit(page, 'ship: text run exported to ONNX')));
 	await page.getByTestId('export-bundle').click();
 	await expect(page.getByTestId('bundle-ready')).toContainText('1 run, 1 model');
 	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);

@@ -106,6 +106,24 @@ test('a TPE search with ASHA on wine: reload mid-search resumes without repeatin
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.8);
 	expect(best).toContain('Learning rate');
 
+	// A searched rate schedule: a 2-trial grid over constant and cosine, each trained as such.
+	await openSection(page, 'tune');
+	for (const name of ['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize', 'activation', 'dropout']) await page.getByTestId(`search-${name}`).uncheck();
+	await page.getByTestId('search-schedule').check();
+	await page.getByTestId('choices-schedule').fill('constant, cosine');
+	await page.getByTestId('strategy-select').selectOption('grid');
+	await page.getByTestId('trials-input').fill('2');
+	await page.getByTestId('asha-toggle').uncheck();
+	await page.getByTestId('epochs-per-trial').fill('3');
+	await page.getByTestId('start-search').click();
+	await expect(view).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+	const scheduled = page.getByTestId('trial-table').locator('tbody tr');
+	await expect(scheduled).toHaveCount(2);
+	await expect(scheduled.filter({ hasText: 'cosine' })).toHaveCount(1);
+	await expect(scheduled.filter({ hasText: 'constant' })).toHaveCount(1);
+	expect(new Set(await page.getByTestId('trial-score').allTextContents()).size).toBe(2);
+	found.push(...(await audit(page, 'tune, schedule search done')));
+
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);
 });

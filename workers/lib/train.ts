@@ -7,6 +7,8 @@ import type { FittedPipeline, Pipeline } from './data/pipeline';
 import { leakageCheck } from './data/split';
 import { forward, serializeModel } from './model';
 import { finalMetrics } from './scores';
+import { foldFigures } from './fold-figures';
+import { aggregateFolds } from './evaluate/folds';
 import { resumeEncoding } from './resume';
 import { prepareParts, prepareTraining } from './train-data';
 import { trainLoop } from './train-loop';
@@ -58,7 +60,8 @@ export function summariseFolds(folds: FoldResult[]): CrossValidation {
 		const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
 		return { name, mean, std };
 	});
-	return { folds, summary };
+	const figures = folds.length > 0 && folds.every((f) => f.figures) ? aggregateFolds(folds.map((f) => f.figures!), 1) : undefined;
+	return { folds, summary, ...(figures ? { figures } : {}) };
 }
 
 type BuiltIn = TrainResult & { pipeline: FittedPipeline };
@@ -102,7 +105,7 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 			try {
 				const out = await forward(run.model, part.validation.x, part.validation.rows.length, part.width);
 				const metrics = finalMetrics(out, part.validation.y, part);
-				folds.push({ fold: f + 1, trainRows: part.train.rows.length, validationRows: part.validation.rows.length, metrics, bestEpoch: run.bestEpoch });
+				folds.push({ fold: f + 1, trainRows: part.train.rows.length, validationRows: part.validation.rows.length, metrics, bestEpoch: run.bestEpoch, ...foldFigures(out, part.validation.y, part, config.seed) });
 				emit({ type: 'log', message: `Fold ${f + 1}: ${headline(metrics).map(([n, v]) => `${n} ${v.toFixed(3)}`).join(', ')} (best epoch ${run.bestEpoch}).` });
 			} finally {
 				run.model.dispose();

@@ -3,6 +3,7 @@ import type { TrainCheckpoint, TrainConfig, TrialRequest } from '../protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { loadDataset, useCpu } from '../../tests/unit-support';
 import { runTrial, trialScore } from './trial';
+import { trainModel } from './train';
 
 beforeAll(useCpu);
 
@@ -59,6 +60,37 @@ describe('runTrial', () => {
 		expect(outcome.started).toBe('scratch');
 		expect(outcome.history).toHaveLength(4);
 		expect(logs.some((l) => l.includes('no checkpoint after epoch 2'))).toBe(true);
+	});
+
+	it('trains a searched cosine schedule as such, and a promoted cosine trial from the start', async () => {
+		const cosine: TrainConfig = { ...config, mlp: { schedule: 'cosine' } };
+		const ask = (budget: number, resumeFrom: TrialRequest['resumeFrom'] = null): TrialRequest => ({ ...request(budget, resumeFrom), config: cosine });
+		let stored: TrainCheckpoint | null = null;
+		const first = await runTrial(table, ask(3), { checkpoint: null, saveCheckpoint: async (c) => void (stored = c) });
+		const direct = await trainModel(table, { ...cosine, epochs: 3 });
+		const constant = await runTrial(table, request(3), { checkpoint: null, saveCheckpoint: async () => {} });
+		expect(first.history).toEqual(direct.history);
+		expect(first.history[2].trainLoss).not.toBeCloseTo(constant.history[2].trainLoss, 4);
+		const logs: string[] = [];
+		const promoted = await runTrial(table, ask(6, { rung: 0, budget: 3 }), { checkpoint: stored, saveCheckpoint: async () => {}, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+		expect(promoted.started).toBe('scratch');
+		expect(logs.join(' ')).toMatch(/cosine schedule anneals/);
+		expect(promoted.history).toEqual((await trainModel(table, { ...cosine, epochs: 6 })).history);
+	});
+
+	it('scores a k-fold trial by its folds\' mean with their spread, and promotes it from the start', async () => {
+		const kfold: TrainConfig = { ...config, split: { kind: 'kfold', folds: 3, stratify: true } };
+		const ask = (budget: number, resumeFrom: TrialRequest['resumeFrom'] = null): TrialRequest => ({ ...request(budget, resumeFrom), config: kfold, metric: 'valMetric' });
+		const run = await trainModel(table, { ...kfold, epochs: 2 });
+		const outcome = await runTrial(table, ask(2), { checkpoint: null, saveCheckpoint: async () => {} });
+		const accuracies = run.crossValidation!.folds.map((f) => f.valMetric!);
+		expect(outcome.score).toBeCloseTo(accuracies.reduce((a, b) => a + b) / 3, 12);
+		expect(outcome.spread!.folds).toBe(3);
+		expect(outcome.spread!.std).toBeGreaterThanOrEqual(0);
+		const logs: string[] = [];
+		const promoted = await runTrial(table, ask(3, { rung: 0, budget: 2 }), { checkpoint: null, saveCheckpoint: async () => {}, onEvent: (e) => e.type === 'log' && logs.push(e.message) });
+		expect(logs.join(' ')).toMatch(/k-fold models must each train/);
+		expect(promoted.spread!.folds).toBe(3);
 	});
 
 	it('scores by the chosen figure and gives null for a non-finite one', () => {

@@ -1,4 +1,5 @@
-import type { EpochRecord, JobEvent, Table, TrainCheckpoint, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
+import type { EpochRecord, FoldResult, JobEvent, Table, TrainCheckpoint, TrainConfig, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
+import { resolveMlpOptions } from '$shared/mlp-options';
 import { trainModel } from './train';
 import { trainClassic } from './model-lab/train-classic';
 
@@ -19,6 +20,37 @@ export function trialScore(history: EpochRecord[], metric: TrialMetric): number 
 }
 
 /**
+ * A k-fold trial's score: the mean over its folds' models of the chosen figure, each on its own
+ * fold's held-out rows, with the sample std; null when the folds carry no such figure.
+ */
+export function foldScore(folds: FoldResult[] | undefined, metric: TrialMetric): { score: number | null; spread: { std: number; folds: number } } | null {
+	const values = (folds ?? []).map((f) => f[metric]).filter((v): v is number => typeof v === 'number');
+	if (values.length === 0 || values.length !== folds!.length) return null;
+	if (!values.every(Number.isFinite)) return { score: null, spread: { std: NaN, folds: values.length } };
+	const mean = values.reduce((a, b) => a + b, 0) / values.length;
+	const std = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : 0;
+	return { score: mean, spread: { std, folds: values.length } };
+}
+
+/** The outcome's score: the folds' mean for a k-fold run, else the last epoch's validation figure. */
+function scored(history: EpochRecord[], folds: FoldResult[] | undefined, metric: TrialMetric): Pick<TrialOutcome, 'score' | 'spread'> {
+	const cv = foldScore(folds, metric);
+	return cv ? { score: cv.score, spread: cv.spread } : { score: trialScore(history, metric) };
+}
+
+/**
+ * Why a promotion cannot continue from the lower rung's checkpoint and give what training
+ * straight to the new budget gives (null: it can). A cosine schedule anneals towards the run's
+ * last epoch, so the lower rung's epochs ran at other rates; a k-fold run's folds were trained to
+ * the lower budget and are not trained again on resume.
+ */
+export function notResumable(config: TrainConfig): string | null {
+	if (config.split?.kind === 'kfold' || config.split?.kind === 'group-kfold') return 'its k-fold models must each train to the new budget.';
+	if (config.model === 'mlp' && resolveMlpOptions(config.mlp).schedule === 'cosine') return 'a cosine schedule anneals towards the last epoch, so the lower rung ran at other rates.';
+	return null;
+}
+
+/**
  * Train one search trial up to its rung's budget with Kiln's own training loop. A promotion
  * continues from the checkpoint its previous rung stored (same seed, so the split and batch order
  * replay exactly); a job whose checkpoint already reached its budget had finished before a
@@ -30,16 +62,18 @@ export async function runTrial(table: Table, request: TrialRequest, options: Tri
 	if (request.config.classic) {
 		// A classic trial is one fit (boosting's rounds are in its config); a promotion refits with the same seed.
 		const result = await trainClassic(table, request.config, { onEvent: emit, signal: options.signal, progressInterval: 250 });
-		return { score: trialScore(result.history, request.metric), history: result.history, started: 'scratch', backend: result.backend, durationMs: performance.now() - started };
+		return { ...scored(result.history, result.crossValidation?.folds, request.metric), history: result.history, started: 'scratch', backend: result.backend, durationMs: performance.now() - started };
 	}
 	const stored = options.checkpoint;
 	if (stored && stored.epoch === request.budget) {
 		emit({ type: 'log', message: `Trial ${request.trialId} had already trained ${request.budget} epochs before the page was reloaded; its stored result is used.` });
-		return { score: trialScore(stored.history, request.metric), history: stored.history, started: 'stored', backend: null, durationMs: performance.now() - started };
+		return { ...scored(stored.history, stored.folds, request.metric), history: stored.history, started: 'stored', backend: null, durationMs: performance.now() - started };
 	}
 	const from = request.resumeFrom;
-	const resume = from && stored && stored.epoch === from.budget ? stored : undefined;
-	if (from && !resume) emit({ type: 'log', message: `Trial ${request.trialId} has no checkpoint after epoch ${from.budget}; it trains from the start to epoch ${request.budget} (same seed, same result).` });
+	const unresumable = from ? notResumable(request.config) : null;
+	if (unresumable) emit({ type: 'log', message: `Trial ${request.trialId} trains from the start to epoch ${request.budget}: ${unresumable}` });
+	const resume = from && !unresumable && stored && stored.epoch === from.budget ? stored : undefined;
+	if (from && !resume && !unresumable) emit({ type: 'log', message: `Trial ${request.trialId} has no checkpoint after epoch ${from.budget}; it trains from the start to epoch ${request.budget} (same seed, same result).` });
 	const result = await trainModel(table, { ...request.config, epochs: request.budget }, {
 		onEvent: emit,
 		signal: options.signal,
@@ -48,5 +82,5 @@ export async function runTrial(table: Table, request: TrialRequest, options: Tri
 		checkpointAtEnd: true,
 		onCheckpoint: options.saveCheckpoint
 	});
-	return { score: trialScore(result.history, request.metric), history: result.history, started: resume ? 'checkpoint' : 'scratch', backend: result.backend, durationMs: performance.now() - started };
+	return { ...scored(result.history, result.crossValidation?.folds, request.metric), history: result.history, started: resume ? 'checkpoint' : 'scratch', backend: result.backend, durationMs: performance.now() - started };
 }

@@ -16,10 +16,11 @@ import { exportPipelineRun, pipelineModel, refuseUnexportable } from './ship-pip
 import { predictFileOnnx } from './ship-predict-file';
 import { imageShip } from './ship-image';
 import { tfjsPipelineZip } from '../lib/ship-run/pipeline-tfjs';
+import { textShip } from './ship-text';
 
 /** Exports carry the built-in encoding; a model trained through a recorded pipeline has none (yet). */
 function builtIn(stored: ModelRecord): Preprocessing {
-	refuseTextRun(stored.artifacts.modelTopology, 'ONNX / tfjs export and compression');
+	refuseTextRun(stored.artifacts.modelTopology, 'TensorFlow.js export and compression');
 	if (!stored.preprocessing) throw new KilnError('ExportError', 'This run was trained through a recorded pipeline, which ONNX and tfjs exports and compression cannot carry yet. Train a run with the built-in encoding to export it.');
 	return stored.preprocessing;
 }
@@ -85,7 +86,9 @@ export const shipExportHandlers: ShipExportApi = {
 	},
 
 	async exportOnnx({ runId, variantId = 'float32' }, onProgress) {
-		if (imageShip.isImageRun(await getRun(runId))) return imageShip.exportOnnx({ runId, variantId }, onProgress);
+		const shipped = await getRun(runId);
+		if (imageShip.isImageRun(shipped)) return imageShip.exportOnnx({ runId, variantId }, onProgress);
+		if (textShip.isTextRun(shipped)) return textShip.exportOnnx(shipped, variantId, onProgress);
 		onProgress?.({ fraction: 0.05, label: 'Reading the model' });
 		const piped = await pipelineRun(runId);
 		if (piped) return exportPipelineRun(piped.run, piped.model, variantId, onProgress);

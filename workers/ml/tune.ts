@@ -4,12 +4,16 @@ import { errorMessage } from '$shared/errors';
 import { runTrial } from '../lib/trial';
 import type { Table, TuneApi } from '../protocol';
 import { ensureBackend } from './backend';
+import { imageTrial, textTrial } from './tune-media';
 
 /** A warm worker keeps the last table it read: consecutive trials of a search reuse it. */
 let cached: { datasetId: string; target: string; table: Table } | null = null;
 
 export const tuneHandlers: TuneApi = {
 	async trainTrial(request, onEvent) {
+		// Image and text trials train through their own run code (workers/ml/tune-media.ts).
+		if (request.config.vision) return imageTrial(request, onEvent);
+		if (request.config.text) return textTrial(request, onEvent);
 		const { backend, note } = await ensureBackend();
 		onEvent({ type: 'backend', backend, note });
 		if (cached?.datasetId !== request.datasetId || cached.target !== request.config.target) {

@@ -36,3 +36,26 @@ export function imageSplit(labels: Int32Array, classes: number, options: { seed:
 	if (train.length === 0 || holdout.length === 0) throw new KilnError('TrainingError', `There are too few images (${labels.length}) to train and hold some out for scoring; add images to each class.`);
 	return { train: Int32Array.from(train.sort((a, b) => a - b)), holdout: Int32Array.from(holdout) };
 }
+
+/**
+ * A search trial's validation rows: `fraction` of each class of the training rows, seeded, so
+ * trials are scored without touching the holdout; every class with two or more rows gives one.
+ */
+export function validationRows(train: Int32Array, labels: Int32Array, classes: number, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
+	const rng = createRng(seed + 1);
+	const byClass: number[][] = Array.from({ length: classes }, () => []);
+	for (const r of train) byClass[labels[r]].push(r);
+	const kept: number[] = [];
+	const held: number[] = [];
+	for (const rows of byClass) {
+		for (let i = rows.length - 1; i > 0; i--) {
+			const j = Math.floor(rng() * (i + 1));
+			[rows[i], rows[j]] = [rows[j], rows[i]];
+		}
+		const n = rows.length < 2 ? 0 : Math.max(1, Math.round(rows.length * fraction));
+		held.push(...rows.slice(0, n));
+		kept.push(...rows.slice(n));
+	}
+	if (held.length === 0 || kept.length === 0) throw new KilnError('SearchError', `There are too few training images (${train.length}) to keep some apart for scoring trials; add images to each class.`);
+	return { train: Int32Array.from(kept.sort((a, b) => a - b)), validation: Int32Array.from(held.sort((a, b) => a - b)) };
+}

@@ -1,26 +1,20 @@
 import * as Comlink from 'comlink';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageChunk, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
+import { getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
 import { errorMessage, KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { deserializeModel } from '../lib/model';
-import { loadBackbone } from '../lib/vision/backbone';
 import { predictProbabilities, topK } from '../lib/vision/evaluate';
 import { confusedPairs, gradCam, saliency } from '../lib/vision/explain';
-import { cnnPreset } from '../lib/vision/presets';
-import { chunkedSource } from '../lib/vision/source';
-import { trainCnn } from '../lib/vision/train-cnn';
-import { trainTransfer } from '../lib/vision/transfer';
 import type { CnnTrainResult } from '../lib/vision/types';
 import type { BackendName, ConfusedExamples, ImagePrediction, TrainResult, VisionMlApi } from '../protocol';
 import { decodeImage } from '../data/decode-image';
 import { ensureBackend } from './backend';
 import { imageSplit } from './vision-split';
+import { fitImages, imageData } from './image-fit';
 
 /** A closed tab loses at most this much training. */
 const CHECKPOINT_MS = 2000;
-/** Head epochs on the frozen features are cheap: the images are embedded once. */
-const HEAD_EPOCHS_MAX = 500;
 
 async function start(onEvent: Parameters<VisionMlApi['trainImages']>[1]): Promise<BackendName> {
 	const { backend, note } = await ensureBackend();
@@ -29,16 +23,6 @@ async function start(onEvent: Parameters<VisionMlApi['trainImages']>[1]): Promis
 	onEvent({ type: 'backend', backend, note });
 	if (note) onEvent({ type: 'log', message: note });
 	return backend;
-}
-
-async function fetchBackbone(url: string) {
-	const get = async (name: string) => {
-		const response = await fetch(new URL(name, url));
-		if (!response.ok) throw new KilnError('ModelFormatError', `The shipped backbone file ${name} could not be loaded (HTTP ${response.status}).`);
-		return response;
-	};
-	const json = await (await get('model.json')).json();
-	return loadBackbone(json, await (await get('weights.bin')).arrayBuffer());
 }
 
 let cached: { modelId: string; model: tfl.LayersModel } | null = null;
@@ -57,32 +41,20 @@ export const visionHandlers: VisionMlApi = {
 		if (!vision) throw new KilnError('TrainingError', 'This run has no image settings.');
 		const backend = await start(onEvent);
 		const record = await getDataset(datasetId);
-		const meta = imageMeta(record);
+		const { meta, labels } = await imageData(record);
 		const shape = { height: meta.height, width: meta.width, channels: meta.channels };
-		const labels = await readImageLabels(record);
 		const { train, holdout } = imageSplit(labels, meta.classes.length, { seed: config.seed, holdoutFraction: config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
-		// Batches are read from IndexedDB chunks through a bounded cache: memory stays flat however many images.
-		const source = chunkedSource({ shape, count: record.rowCount, chunkSize: record.chunkRows, cacheBytes: 64 * 2 ** 20, readChunk: async (i) => (await readImageChunk(record, i)).pixels });
-		const augment = Object.fromEntries(Object.entries(vision.augment).filter(([, v]) => v > 0));
-		const common = { batchSize: config.batchSize, lr: config.learningRate, seed: config.seed, train, validation: holdout, classNames: meta.classes, onEvent };
-		let result: CnnTrainResult;
-		if (vision.mode === 'transfer') {
-			if (shape.height !== 28 || shape.width !== 28 || shape.channels !== 1) throw new KilnError('TrainingError', `The shipped backbone takes 28×28 grayscale images; these are ${shape.height}×${shape.width}×${shape.channels}. Import them at 28 px grayscale, or train from scratch.`);
-			if (!backboneUrl) throw new KilnError('TrainingError', 'The backbone’s address is missing.');
-			if (config.epochs > HEAD_EPOCHS_MAX) throw new KilnError('TrainingError', `Head epochs must be at most ${HEAD_EPOCHS_MAX}.`);
-			const backbone = await fetchBackbone(backboneUrl);
-			try {
-				result = await trainTransfer(backbone.model, source, labels, meta.classes.length, { ...common, epochs: 1, headEpochs: config.epochs, fineTuneEpochs: vision.fineTuneEpochs, augment });
-			} finally {
-				backbone.model.dispose();
-			}
-		} else {
-			const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
-			result = await trainCnn(cnnPreset(vision.preset, shape, meta.classes.length), source, labels, {
-				...common,
-				epochs: config.epochs,
-				lrSchedule: 'cosine',
-				augment,
+		const checkpoint = resume && vision.mode !== 'transfer' ? (await getCheckpoint(runId)).checkpoint : undefined;
+		const result: CnnTrainResult = await fitImages({
+			record,
+			meta,
+			labels,
+			config,
+			train,
+			validation: holdout,
+			backboneUrl,
+			onEvent,
+			checkpoints: {
 				resume: checkpoint,
 				checkpointInterval: CHECKPOINT_MS,
 				onCheckpoint: async (c) => {
@@ -93,8 +65,8 @@ export const visionHandlers: VisionMlApi = {
 						onEvent({ type: 'checkpoint', epoch: c.epoch, problem: errorMessage(error) });
 					}
 				}
-			});
-		}
+			}
+		});
 		const m = result.metrics!;
 		const trained: TrainResult = {
 			model: result.model,

@@ -2,6 +2,7 @@ import type { DateOrder, FormatInfo, ImportWarning, PhysicalKind, SemanticType }
 import type { FittedPipeline, PreviewFeature, PreviewStage } from '$workers/lib/data/pipeline';
 import type { ColumnKind } from './tables';
 import type { Metrics } from './training';
+import type { FoldStat } from '$workers/lib/evaluate/types';
 
 /** The data workbench's contract: import choices and previews, pipeline previews, splits and balance. */
 
@@ -85,12 +86,19 @@ export interface FoldResult {
 	/** Scored on the fold's own validation rows with the fold's model. */
 	metrics: Metrics;
 	bestEpoch: number;
+	/** Every scalar figure of the evaluation suite on the fold's own held-out rows (keys as evaluate's scalarMetrics). */
+	figures?: Record<string, number | null>;
+	/** The fold model's data loss and curve metric on those rows (as a run's valLoss / valMetric). */
+	valLoss?: number;
+	valMetric?: number;
 }
 
 export interface CrossValidation {
 	folds: FoldResult[];
 	/** Mean and (sample) standard deviation over the folds of each headline metric. */
 	summary: { name: string; mean: number; std: number }[];
+	/** Mean ± sample std over the folds of every figure in `figures` (runs trained before it existed have none). */
+	figures?: Record<string, FoldStat>;
 }
 
 /** Holdout rows whose feature cells all equal a training row's. */

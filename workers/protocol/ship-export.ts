@@ -34,7 +34,7 @@ export interface OnnxExportResult {
 	inputs: string[];
 	outputs: string[];
 	/** 'pipeline': a run trained through a recorded pipeline; the file is a zip of model.onnx (encoded features in) and pipeline.json. */
-	sidecar?: 'pipeline';
+	sidecar?: 'pipeline' | 'text';
 	/** Image runs: how a picture becomes the graph's uint8 input (size, channels, scaling), as JSON. */
 	imageSidecar?: Blob;
 }

@@ -10,7 +10,7 @@ export type { SearchSettings, SearchSpace, ParamSpec, ParamValue, Config as Tria
 export type TrialMetric = 'valLoss' | 'valMetric';
 
 /** What a search tunes: a network (linear layer, MLP) or a classic family, named as the Train form names them. */
-export type TuneFamily = ModelKind | 'classic-linear' | 'tree' | 'forest' | 'boosting' | 'knn' | 'naive-bayes';
+export type TuneFamily = ModelKind | 'classic-linear' | 'tree' | 'forest' | 'boosting' | 'knn' | 'naive-bayes' | 'image' | 'text';
 
 /** Everything a search needs besides the base training config; stored with the search. */
 export interface SearchPlan {
@@ -34,11 +34,15 @@ export interface TrialRequest {
 	/** The base config with the trial's parameters, epochs = budget. */
 	config: TrainConfig;
 	metric: TrialMetric;
+	/** Image trials in transfer mode: where the worker fetches the shipped backbone (as VisionTrainRequest). */
+	backboneUrl?: string;
 }
 
 export interface TrialOutcome {
-	/** The metric at the last epoch, or null when it is not a finite number. */
+	/** The metric at the last epoch (k-fold: its mean over the folds), or null when it is not a finite number. */
 	score: number | null;
+	/** k-fold trials: the sample std of the figure over the folds. */
+	spread?: { std: number; folds: number };
 	history: EpochRecord[];
 	/**
 	 * scratch: trained from epoch 1; checkpoint: continued from the stored rung checkpoint;

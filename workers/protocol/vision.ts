@@ -82,6 +82,8 @@ export interface VisionConfig {
 	maxTrainImages: number;
 	/** Transfer: epochs fine-tuning the last block (0 = head only). */
 	fineTuneEpochs: number;
+	/** Every dropout layer of a scratch preset at this rate (0: none); absent: the preset's own rates. */
+	dropout?: number;
 }
 
 export interface VisionTrainRequest {

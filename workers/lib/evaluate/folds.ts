@@ -47,8 +47,11 @@ export function scalarMetrics(report: EvaluationReport): Record<string, number |
 	return out;
 }
 
-/** mean ± std (ddof 0), min and max of each key over the folds where it is defined. */
-export function aggregateFolds(folds: Record<string, number | null>[]): Record<string, FoldStat> {
+/**
+ * mean ± std, min and max of each key over the folds where it is defined. std is ddof 0 (numpy's
+ * default) unless `ddof` 1 asks for the sample std (a run's cross-validation summary uses that).
+ */
+export function aggregateFolds(folds: Record<string, number | null>[], ddof: 0 | 1 = 0): Record<string, FoldStat> {
 	if (folds.length === 0) throw new KilnError('ValidationError', 'There are no folds to aggregate.');
 	const keys = [...new Set(folds.flatMap((f) => Object.keys(f)))];
 	const out: Record<string, FoldStat> = {};
@@ -56,7 +59,7 @@ export function aggregateFolds(folds: Record<string, number | null>[]): Record<s
 		const values = folds.map((f) => f[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 		if (values.length === 0) continue;
 		const mean = values.reduce((a, b) => a + b, 0) / values.length;
-		const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
+		const variance = values.length > ddof ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - ddof) : 0;
 		out[key] = { mean, std: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values), folds: values.length };
 	}
 	return out;

@@ -199,7 +199,7 @@ export type EvaluationReport = ClassificationReport | RegressionReport;
 /** mean ± std of one scalar over folds. */
 export interface FoldStat {
 	mean: number;
-	/** Population standard deviation (ddof 0, as numpy's default and cross_val_score(...).std()). */
+	/** Population standard deviation (ddof 0, as numpy's default and cross_val_score(...).std()), or the sample one where the caller says so. */
 	std: number;
 	min: number;
 	max: number;

@@ -12,10 +12,12 @@ describe('BatchMatMul on wasm', () => {
 		// A batch times one shared matrix (Dense on a sequence): folded into the rows.
 		{ a: [4, 32, 48], b: [48, 40], ta: false, tb: false },
 		{ a: [2, 3, 32, 48], b: [40, 48], ta: false, tb: true },
-		// A batch of independent products (attention): split into 2-D products.
+		// A batch of large independent products: split into 2-D products.
+		{ a: [3, 80, 64], b: [3, 64, 64], ta: false, tb: false },
+		{ a: [3, 64, 80], b: [3, 64, 64], ta: true, tb: true },
+		// Attention-sized items (and smaller) stay on tfjs's own loop.
 		{ a: [6, 40, 48], b: [6, 48, 40], ta: false, tb: false },
 		{ a: [6, 48, 40], b: [6, 40, 48], ta: true, tb: true },
-		// Small batch items stay on tfjs's own loop.
 		{ a: [8, 4, 6], b: [8, 6, 5], ta: false, tb: false },
 		// Broadcast of a's batch against b's keeps tfjs's own kernel.
 		{ a: [1, 40, 48], b: [3, 48, 40], ta: false, tb: false }

@@ -6,7 +6,14 @@ import type { BatchMatMulAttrs, KernelConfig, KernelFunc, Tensor } from '@tensor
  * (a Transpose, or a Slice per batch item) that take a product onto XNNPACK.
  */
 export const MIN_TRANSPOSE_WORK = 1 << 15;
-export const MIN_BATCH_ITEM_WORK = 1 << 15;
+/*
+ * Splitting a batch costs an unstack, a product and a stack per item. At 1 << 15 the text
+ * transformer's attention products (B·heads items of 64×16·16×64, 65,536 multiply-adds each, and
+ * their transposed gradients) were all split, and its training ran at about 200 tokens/s against
+ * about 1,700 with the plain loop (bench/text/transformer-speed.run.ts shapes, tfjs-wasm in Node,
+ * 2026-11-26, busy machine). Only items eight times larger are split now.
+ */
+export const MIN_BATCH_ITEM_WORK = 1 << 18;
 
 function swapLastTwo(t: Tensor): Tensor {
 	const perm = t.shape.map((_, i) => i);

@@ -6,6 +6,7 @@ import { leakageCheck } from '$workers/lib/data/split';
 import { fitClassic, modelBytes, unsuitableReason } from '$workers/lib/models';
 import type { ClassicModel, ClassicSpec } from '$workers/lib/models/types';
 import { finalMetrics } from '$workers/lib/scores';
+import { foldFigures } from '$workers/lib/fold-figures';
 import { prepareParts, prepareTraining, type TrainingData } from '$workers/lib/train-data';
 import { summariseFolds, validateConfig } from '$workers/lib/train';
 import { classicToArtifacts } from './artifacts';
@@ -84,8 +85,9 @@ export async function trainClassic(table: Table, rawConfig: TrainConfig, options
 	for (const [f, rows] of data.folds.entries()) {
 		const part = prepareParts(table, config, { ...rows, holdout: new Int32Array(0) }, undefined, options.pipeline);
 		const model = fitOn(spec, part, config, options.signal, progress(f), shared(f));
-		const metrics = finalMetrics(classicRawOutputs(model, part.validation.x, part.validation.rows.length), part.validation.y, part);
-		folds.push({ fold: f + 1, trainRows: part.train.rows.length, validationRows: part.validation.rows.length, metrics, bestEpoch: 1 });
+		const raw = classicRawOutputs(model, part.validation.x, part.validation.rows.length);
+		const metrics = finalMetrics(raw, part.validation.y, part);
+		folds.push({ fold: f + 1, trainRows: part.train.rows.length, validationRows: part.validation.rows.length, metrics, bestEpoch: 1, ...foldFigures(raw, part.validation.y, part, config.seed) });
 		emit({ type: 'log', message: `Fold ${f + 1} of ${data.folds.length}: fitted on ${part.train.rows.length} rows, ${headline(metrics)} on its ${part.validation.rows.length}.` });
 	}
 	const crossValidation = folds.length > 0 ? summariseFolds(folds) : undefined;

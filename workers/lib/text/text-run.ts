@@ -130,5 +130,5 @@ export function checkTextRunModel(c: Checker, topology: unknown, preprocessing: 
 /** Refuses a text run on a path made for table models, by name, so no such path writes a broken file. */
 export function refuseTextRun(topology: unknown, what: string): void {
 	if (!isTextRunTopology(topology)) return;
-	throw new KilnError('ExportError', `${what} cover table models; this run is a text classifier, whose tokeniser or TF-IDF vocabulary ${what.includes('ONNX') ? 'an ONNX graph or tfjs files cannot carry' : 'it cannot carry'} yet. Export the project bundle to move it (it carries the vocabulary and predicts the same after import), or predict typed text on the Predict page.`);
+	throw new KilnError('ExportError', `${what} cover table models; this run is a text classifier, whose tokeniser or TF-IDF vocabulary ${what.includes('ONNX') ? 'an ONNX graph or tfjs files cannot carry' : 'it cannot carry'} yet. Export it to ONNX (with its vocabulary in text.json) or the project bundle to move it (it carries the vocabulary and predicts the same after import), or predict typed text on the Predict page.`);
 }

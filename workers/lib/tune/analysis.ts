@@ -14,6 +14,8 @@ export interface TrialSummary {
 	/** Score at the highest rung that produced one. */
 	score: number | null;
 	scoreRung: number | null;
+	/** k-fold trials: the score's std over the folds. */
+	spread?: { std: number; folds: number };
 	message?: string;
 }
 
@@ -30,6 +32,7 @@ export function trialSummaries(state: SearchState): TrialSummary[] {
 		else status = last.status as 'failed' | 'pruned';
 		const summary: TrialSummary = { trialId: t.trialId, config: t.config, status, rung: last.rung, budget: last.budget, score: withScore?.score ?? null, scoreRung: withScore?.rung ?? null };
 		if (last.message !== undefined) summary.message = last.message;
+		if (withScore?.spread) summary.spread = withScore.spread;
 		return summary;
 	});
 }

@@ -18,6 +18,11 @@ export interface FamilyDefaults {
 	 * (workers/lib/models/types.ts); what a space leaves out keeps the family's default.
 	 */
 	budget: { unit: 'epochs' | 'rounds'; min: number; max: number } | null;
+	/**
+	 * Further dimensions the editor offers switched off (a trial keeps the base config's value
+	 * until a person ticks them): searching everything at once needs many more trials.
+	 */
+	optional?: SearchSpace;
 }
 
 export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
@@ -40,7 +45,20 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 			activation: { type: 'categorical', choices: ['relu', 'tanh', 'elu'] },
 			dropout: { type: 'float', low: 0, high: 0.5 }
 		},
-		budget: { unit: 'epochs', min: 3, max: 81 }
+		budget: { unit: 'epochs', min: 3, max: 81 },
+		/**
+		 * The MLP's optimiser and rate schedule (config.mlp). "nesterov" is SGD with Nesterov
+		 * momentum; weight decay is AdamW's (unused by the others); warm-up is capped below a
+		 * trial's epochs.
+		 */
+		optional: {
+			optimizer: { type: 'categorical', choices: ['adam', 'adamw', 'sgd', 'nesterov'] },
+			schedule: { type: 'categorical', choices: ['constant', 'step', 'cosine'] },
+			warmupEpochs: { type: 'int', low: 0, high: 3 },
+			weightDecay: { type: 'float', low: 1e-4, high: 0.1, log: true },
+			momentum: { type: 'float', low: 0.5, high: 0.99 },
+			batchNorm: { type: 'categorical', choices: [false, true] }
+		}
 	},
 	'classic-linear': {
 		space: {
@@ -85,6 +103,34 @@ export const DEFAULT_SPACES: Record<string, FamilyDefaults> = {
 			weights: { type: 'categorical', choices: ['uniform', 'distance'] }
 		},
 		budget: null
+	},
+	/**
+	 * An image run (a CNN preset or transfer on the shipped backbone, TrainConfig.vision): dropout
+	 * sets every dropout layer of a scratch preset; augmentation is on (the run's own mix, or mild
+	 * rotation, shift, brightness and contrast) or off. Epochs cost seconds to minutes each.
+	 */
+	image: {
+		space: {
+			learningRate: { type: 'float', low: 3e-4, high: 1e-2, log: true },
+			batchSize: { type: 'categorical', choices: [16, 32, 64] },
+			dropout: { type: 'float', low: 0, high: 0.5 },
+			augment: { type: 'categorical', choices: [false, true] }
+		},
+		budget: { unit: 'epochs', min: 1, max: 9 },
+		optional: { preset: { type: 'categorical', choices: ['tiny', 'small', 'medium'] } }
+	},
+	/** A neural text classifier (TrainConfig.text): which network, its embedding size and rate. */
+	text: {
+		space: {
+			textModel: { type: 'categorical', choices: ['embedding-bag', 'cnn', 'rnn', 'transformer'] },
+			embeddingDim: { type: 'categorical', choices: [16, 32, 64, 128] },
+			learningRate: { type: 'float', low: 1e-3, high: 3e-2, log: true }
+		},
+		budget: { unit: 'epochs', min: 1, max: 9 },
+		optional: {
+			dropout: { type: 'float', low: 0, high: 0.5 },
+			batchSize: { type: 'categorical', choices: [16, 32, 64] }
+		}
 	},
 	'naive-bayes': {
 		space: {

@@ -138,7 +138,7 @@ export function nextJob(state: SearchState): Job | null {
  * Record how a job ended. A 'done' job without a finite score is recorded as failed; a failed
  * trial stays in the list and the search goes on. Returns the changed trial record to store.
  */
-export function report(state: SearchState, trialId: number, rung: number, score: number | null, status: Exclude<JobStatus, 'queued' | 'running'>, message?: string): TrialRecord {
+export function report(state: SearchState, trialId: number, rung: number, score: number | null, status: Exclude<JobStatus, 'queued' | 'running'>, message?: string, spread?: RungResult['spread']): TrialRecord {
 	const trial = state.trials[trialId];
 	const result = trial?.results.find((r) => r.rung === rung);
 	if (!trial || !result) fail(`Trial ${trialId} was never sent to rung ${rung}.`);
@@ -154,6 +154,7 @@ export function report(state: SearchState, trialId: number, rung: number, score:
 	result!.score = finalStatus === 'failed' || !finite ? null : score;
 	result!.order = 1 + state.trials.reduce((m, t) => Math.max(m, ...t.results.map((r) => r.order ?? -1)), -1);
 	if (note !== undefined) result!.message = note;
+	if (spread && result!.score !== null) result!.spread = spread;
 	return trial;
 }
 

@@ -63,6 +63,8 @@ export interface RungResult {
 	/** Position among finished jobs (0, 1, 2, ...), null while unfinished: the time axis of the curves. */
 	order: number | null;
 	message?: string;
+	/** Set when the score is a mean over cross-validation folds: their (sample) std. */
+	spread?: { std: number; folds: number };
 }
 
 export interface TrialRecord {

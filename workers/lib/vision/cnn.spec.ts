@@ -92,3 +92,19 @@ describe('summarizeCnn', () => {
 		expect(weights(4)).not.toEqual(weights(5));
 	});
 });
+
+describe('withDropout', () => {
+	it('sets every dropout layer of a preset, removes them at 0, and adds one to a preset without', async () => {
+		const { withDropout } = await import('./presets');
+		const medium = cnnPreset('medium', { height: 28, width: 28, channels: 1 }, 10);
+		const rates = (s: CnnSpec) => s.layers.filter((l): l is Extract<LayerSpec, { type: 'dropout' }> => l.type === 'dropout').map((l) => l.rate);
+		expect(rates(medium).length).toBeGreaterThan(1);
+		expect(rates(withDropout(medium, 0.1)).every((r) => r === 0.1)).toBe(true);
+		expect(rates(withDropout(medium, 0.1))).toHaveLength(rates(medium).length);
+		expect(rates(withDropout(medium, 0))).toEqual([]);
+		expect(withDropout(medium, undefined)).toBe(medium);
+		const bare = spec([{ type: 'conv2d', filters: 4, kernel: 3 }, { type: 'flatten' }]);
+		expect(withDropout(bare, 0.2).layers.at(-1)).toEqual({ type: 'dropout', rate: 0.2 });
+		expect(() => validateCnnSpec(withDropout(medium, 0.3))).not.toThrow();
+	});
+});

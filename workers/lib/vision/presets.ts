@@ -111,3 +111,14 @@ export function cnnPreset(name: PresetName, input: ImageShape, classes: number):
 	const make = { tiny, small, medium, mobilenet: (i: ImageShape) => mobilenetLayers(i) }[name];
 	return { input: { ...input }, classes, layers: make(input) };
 }
+
+/**
+ * The spec with every dropout layer at `rate` (a searched or chosen dropout): 0 removes them, and
+ * a preset without dropout gets one before its classifier. Undefined keeps the preset's own rates.
+ */
+export function withDropout(spec: CnnSpec, rate: number | undefined): CnnSpec {
+	if (rate === undefined) return spec;
+	const has = spec.layers.some((l) => l.type === 'dropout');
+	const layers = spec.layers.flatMap((l): LayerSpec[] => (l.type !== 'dropout' ? [l] : rate > 0 ? [{ type: 'dropout', rate }] : []));
+	return { ...spec, layers: !has && rate > 0 ? [...layers, { type: 'dropout', rate }] : layers };
+}

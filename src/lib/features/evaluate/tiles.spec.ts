@@ -15,6 +15,15 @@ function evaluation(): RunEvaluation {
 }
 
 describe('metric tiles', () => {
+	it('carry a k-fold run\'s mean ± std of each figure, matched by its key', () => {
+		const stat = (mean: number) => ({ mean, std: 0.01, min: mean - 0.01, max: mean + 0.01, folds: 5 });
+		const tiles = tilesFor(evaluation(), null, { accuracy: stat(0.9), 'macro.f1': stat(0.8), logLoss: stat(0.3) });
+		expect(tiles.find((t) => t.key === 'accuracy')!.folds!.mean).toBe(0.9);
+		expect(tiles.find((t) => t.key === 'macroF1')!.folds!.mean).toBe(0.8);
+		expect(tiles.find((t) => t.key === 'auc')!.folds).toBeUndefined();
+		expect(tilesFor(evaluation()).some((t) => t.folds)).toBe(false);
+	});
+
 	it('put every classification figure beside both baselines and a compared run', () => {
 		const e = evaluation();
 		const tiles = tilesFor(e, e);

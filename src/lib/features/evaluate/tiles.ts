@@ -1,4 +1,5 @@
 import type { ClassificationReport, RegressionReport, RunEvaluation, ThresholdPoint } from '$workers/protocol';
+import type { FoldStat } from '$workers/lib/evaluate/types';
 
 /** One headline figure of a run beside what knowing nothing scores, and another run to compare. */
 export interface Tile {
@@ -12,7 +13,12 @@ export interface Tile {
 	/** Shown as a percentage. */
 	percent?: boolean;
 	help: string;
+	/** A k-fold run: the figure's mean ± std over the folds' models, each on its own held-out fold. */
+	folds?: FoldStat;
 }
+
+/** A tile's key as the fold figures name it (evaluate's scalarMetrics keys). */
+const FOLD_KEYS: Record<string, string> = { macroF1: 'macro.f1', weightedF1: 'weighted.f1' };
 
 type Pick<R> = (r: R) => number | null;
 const CLASSIFICATION: { key: string; label: string; pick: Pick<ClassificationReport>; higher: boolean; help: string }[] = [
@@ -36,12 +42,14 @@ const REGRESSION: { key: string; label: string; pick: Pick<RegressionReport>; hi
 
 export const BASELINE_NAMES: Record<string, string> = { majority: 'majority class', stratified: 'random by class share', mean: 'the mean', median: 'the median' };
 
-export function tilesFor(evaluation: RunEvaluation, compare?: RunEvaluation | null): Tile[] {
+export function tilesFor(evaluation: RunEvaluation, compare?: RunEvaluation | null, folds?: Record<string, FoldStat>): Tile[] {
 	const other = compare && compare.report.task === evaluation.report.task ? compare : null;
 	const specs = evaluation.report.task === 'classification' ? CLASSIFICATION : REGRESSION;
 	return specs.map((spec) => {
 		const pick = spec.pick as (r: RunEvaluation['report']) => number | null;
+		const stat = folds?.[FOLD_KEYS[spec.key] ?? spec.key];
 		return {
+			...(stat ? { folds: stat } : {}),
 			key: spec.key,
 			label: spec.label,
 			value: pick(evaluation.report),

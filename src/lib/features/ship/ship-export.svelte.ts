@@ -106,7 +106,7 @@ export class ShipExportState {
 		this.#controller = null;
 		if (!result) return;
 		this.onnx = result;
-		this.onnxFile.set(result.file, `${this.fileBase()}${variantId === 'float32' ? '' : `-${variantId}`}${result.sidecar === 'pipeline' ? '-onnx.zip' : '.onnx'}`, result.bytes);
+		this.onnxFile.set(result.file, `${this.fileBase()}${variantId === 'float32' ? '' : `-${variantId}`}${result.sidecar ? '-onnx.zip' : '.onnx'}`, result.bytes);
 		if (result.imageSidecar) this.sidecarFile.set(result.imageSidecar, `${this.fileBase()}.preprocessing.json`);
 	}
 

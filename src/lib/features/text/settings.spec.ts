@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFields, fieldsFromConfig, parseTextFields, switchFamily } from './settings';
+import { defaultFields, fieldsFromConfig, parseTextFields, switchFamily, taggerFields } from './settings';
 
 describe('text training form', () => {
 	it('turns every family’s defaults into a config that round-trips through the form', () => {
@@ -24,6 +24,15 @@ describe('text training form', () => {
 		}
 		expect(parseTextFields({ ...defaultFields('cnn'), vectors: 'frozen' }, 't', url).problems.embeddingDim).toMatch(/set the embedding size to 100/);
 		expect(parseTextFields({ ...defaultFields('cnn'), vectors: 'frozen', embeddingDim: '100', tokenizer: 'bpe', vocabularySize: '500' }, 't', url).problems.vectors).toMatch(/word tokeniser/);
+	});
+
+	it('gives a tagger the settings that reach the POS bar: a width-3 CNN on frozen GloVe with its whole vocabulary', () => {
+		const url = 'https://example.test/models/';
+		const { config, problems } = parseTextFields(taggerFields(), 'token', url);
+		expect(problems).toEqual({});
+		expect(config!.text!.model).toMatchObject({ family: 'cnn', kernelSizes: [3], width: 128, embeddingDim: 100, tokenizer: 'word', vocabularySize: 30000, maxLength: 40, pretrained: { url, fineTune: false } });
+		expect(config).toMatchObject({ epochs: 6, learningRate: 0.005, patience: 2, holdoutFraction: 0.1, validationFraction: 0.1 });
+		expect(parseTextFields(fieldsFromConfig({ ...config!, target: 'tag', task: 'classification' })!, 'token', url).config).toEqual(config);
 	});
 
 	it('names each bad field with what it accepts', () => {

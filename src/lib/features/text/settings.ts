@@ -42,6 +42,16 @@ export function defaultFields(family: TextFamilyChoice = 'tfidf'): TextFields {
 	return { ...COMMON, ...BY_FAMILY[family], family } as TextFields;
 }
 
+/**
+ * A tagger's defaults: a CNN over each word's 3-word window on the shipped GloVe vectors, frozen,
+ * with every vector's word in the vocabulary (so most words unseen in training still have one).
+ * On the shipped Brown sample these reach 0.92 held-out token accuracy (docs/decisions.md,
+ * bench/text/pos-tagger.run.ts); the recurrent and transformer taggers are slower and no better there.
+ */
+export function taggerFields(): TextFields {
+	return { ...defaultFields('cnn'), kernelSizes: '3', width: '128', embeddingDim: String(VECTOR_DIMENSIONS), vectors: 'frozen', vocabularySize: '30000', maxLength: '40', dropout: '0.2', epochs: '6', learningRate: '0.005', patience: '2', holdoutFraction: '0.1', validationFraction: '0.1' };
+}
+
 /** Switching family takes that family's sensible width, epochs and learning rate; the rest stays. */
 export function switchFamily(fields: TextFields, family: TextFamilyChoice): TextFields {
 	return { ...fields, ...BY_FAMILY[family], family };

@@ -1,3 +1,4 @@
+import { asset } from '$app/paths';
 import * as bridge from '$lib/bridge';
 import { toUiError } from '$lib/components/ui-error';
 import { dropTrialCheckpoints, getSetting, saveTrial, updateSearch, type Search } from '$lib/db';
@@ -83,10 +84,12 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	if (note) ls.note(note);
 	ls.sync();
 	const plan = search.settings;
+	// Image trials in transfer mode fetch the shipped backbone from this site, as image runs do.
+	const backbone = search.base.vision ? { backboneUrl: new URL(asset('/models/fashion-backbone/'), location.href).href } : {};
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
 		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.histories[tj.trialId] ?? [])].slice(0, tj.resumeFrom.budget) : [];
 		const outcome = await bridge.trainTrial(
-			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric },
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, ...backbone },
 			() => getSetting('backend'),
 			(event) => {
 				if (event.type === 'metric') {
@@ -99,7 +102,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 			signal
 		);
 		if (outcome.started === 'stored') ls.note(`Trial ${tj.trialId} had finished ${tj.budget} epochs before the reload: its stored result was kept, not trained again.`);
-		return { score: outcome.score, history: outcome.history };
+		return { score: outcome.score, history: outcome.history, ...(outcome.spread ? { spread: outcome.spread } : {}) };
 	};
 	const lock = (body: () => Promise<void>) => (navigator.locks ? (navigator.locks.request(`${LOCK_PREFIX}${search.id}`, body) as Promise<void>) : body());
 	void lock(async () => {

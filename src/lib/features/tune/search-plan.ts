@@ -24,22 +24,27 @@ export interface SearchForm {
 }
 
 /** A family's default space and budgets; ASHA's top rung is kept short enough for a browser tab. */
-export function defaultForm(family: TuneFamily, task: TrainConfig['task'], slots: number): SearchForm {
+export function defaultForm(family: TuneFamily, task: TrainConfig['task'], slots: number, base?: TrainConfig): SearchForm {
 	const defaults = familyDefaults(family);
+	// A transfer run's epochs are head epochs on cached features: cheap, and 100 by default.
+	const transfer = family === 'image' && base?.vision?.mode === 'transfer';
+	if (transfer) defaults.budget = { unit: 'epochs', min: 10, max: 90 };
 	const budget = defaults.budget ?? { min: 3, max: 27 };
 	// Boosting rounds are cheap next to epochs: its top rung stays at 3 × 3 × its minimum.
-	const top = defaults.budget?.unit === 'rounds' ? budget.min * 9 : 27;
+	const top = defaults.budget?.unit === 'rounds' ? budget.min * 9 : transfer ? budget.max : 27;
+	// Image and text epochs are slow: fewer, shorter trials by default.
+	const media = family === 'image' || family === 'text';
 	return {
 		family,
-		rows: rowsFromSpace(defaults.space),
+		rows: [...rowsFromSpace(defaults.space), ...rowsFromSpace(defaults.optional ?? {}, false)],
 		sampler: 'tpe',
 		gridPoints: '3',
 		asha: defaults.budget !== null,
 		eta: '3',
 		minEpochs: String(budget.min),
 		maxEpochs: String(Math.min(budget.max, top)),
-		epochs: defaults.budget?.unit === 'rounds' ? '100' : '30',
-		trials: '16',
+		epochs: defaults.budget?.unit === 'rounds' ? '100' : media ? String(Math.min(30, Math.max(3, defaults.budget?.min ?? 3))) : '30',
+		trials: media ? '8' : '16',
 		metric: 'valLoss',
 		direction: metricChoices(task)[0].direction,
 		parallel: String(slots),

@@ -106,6 +106,16 @@ describe('runSearch', () => {
 		expect(strip(resumed)).toEqual(strip(straight));
 	});
 
+	it('stores a k-fold trial\'s spread with its score, and the trial table reads it', async () => {
+		const { trialSummaries } = await import('$workers/lib/tune');
+		const state = createSearch({ ...SETTINGS, scheduler: { kind: 'plain', budget: 2 }, maxTrials: 3 });
+		const store = memoryStore();
+		const runJob = async (job: TrialJob): Promise<JobResult> => ({ score: loss(job.config, 2), history: curve(job.config, 2), spread: { std: 0.01 * (job.trialId + 1), folds: 5 } });
+		expect(await runSearch(state, { slots: 2, runJob, save: store.save }, new AbortController().signal)).toBe('done');
+		for (const record of store.records()) expect(record.results[0].spread).toEqual({ std: 0.01 * (record.trialId + 1), folds: 5 });
+		expect(trialSummaries(restoreSearch(state.settings, store.records())).map((t) => t.spread?.std)).toEqual([0.01, 0.02, 0.03]);
+	});
+
 	it('stops when a trial cannot be stored (the search was deleted)', async () => {
 		const state = createSearch(SETTINGS);
 		let saves = 0;

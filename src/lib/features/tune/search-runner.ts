@@ -4,6 +4,8 @@ import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
 /** What one job of a trial came to; a thrown error becomes a failed (or, diverged, pruned) result. */
 export interface JobResult {
 	score: number | null;
+	/** k-fold trials: the std of the score over the folds. */
+	spread?: { std: number; folds: number };
 	history: EpochRecord[];
 }
 
@@ -35,16 +37,16 @@ export async function runSearch(state: SearchState, deps: SearchDeps, signal: Ab
 	let fatal: unknown = null;
 
 	const execute = async (job: TrialJob) => {
-		let result: { score: number | null; status: 'done' | 'failed' | 'pruned'; message?: string; history?: EpochRecord[] };
+		let result: { score: number | null; status: 'done' | 'failed' | 'pruned'; message?: string; history?: EpochRecord[]; spread?: JobResult['spread'] };
 		try {
 			const outcome = await deps.runJob(job, signal);
-			result = { score: outcome.score, status: 'done', history: outcome.history };
+			result = { score: outcome.score, status: 'done', history: outcome.history, ...(outcome.spread ? { spread: outcome.spread } : {}) };
 		} catch (e) {
 			if (isAbort(e) || signal.aborted) return;
 			const diverged = (e as { name?: string }).name === 'DivergedError';
 			result = { score: null, status: diverged ? 'pruned' : 'failed', message: messageOf(e) };
 		}
-		const trial = report(state, job.trialId, job.rung, result.score, result.status, result.message);
+		const trial = report(state, job.trialId, job.rung, result.score, result.status, result.message, result.spread);
 		deps.onChange?.(state, { type: 'ended', job, history: result.history });
 		await deps.save(trial, result.history);
 	};

@@ -15,10 +15,11 @@ export interface ParamRow {
 	choices: string;
 }
 
-export function rowsFromSpace(space: SearchSpace): ParamRow[] {
+/** Rows for a space; `enabled` false offers the parameters switched off (a family's optional dimensions). */
+export function rowsFromSpace(space: SearchSpace, enabled = true): ParamRow[] {
 	return Object.entries(space).map(([name, spec]) => ({
 		name,
-		enabled: true,
+		enabled,
 		type: spec.type,
 		low: spec.type === 'categorical' ? '' : String(spec.low),
 		high: spec.type === 'categorical' ? '' : String(spec.high),

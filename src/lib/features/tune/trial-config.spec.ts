@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SPACES } from '$workers/lib/tune';
-import type { TrainConfig } from '$workers/protocol';
+import type { TextNeuralSettings, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { configProblems } from '$shared/train-config';
 import { rowsFromSpace, spaceFromRows } from './space-form';
@@ -28,9 +28,46 @@ describe('trial configs', () => {
 		expect(baseValue(base, 'l2')).toBe('0.001');
 	});
 
+	it('put searched optimisers and rate schedules into the MLP options the trainer reads', () => {
+		const cosine = trialConfig(base, 'mlp', { schedule: 'cosine', optimizer: 'nesterov', momentum: 0.8, warmupEpochs: 3, batchNorm: true }, 3);
+		expect(cosine.mlp).toEqual({ schedule: 'cosine', optimizer: 'sgd', nesterov: true, momentum: 0.8, warmupEpochs: 2, batchNorm: true });
+		expect(configProblems(cosine)).toEqual({});
+		expect(cosine).not.toHaveProperty('schedule');
+		const adamw = trialConfig({ ...base, mlp: { optimizer: 'sgd', nesterov: true } }, 'mlp', { optimizer: 'adamw', weightDecay: 0.05, schedule: 'step' }, 9);
+		expect(adamw.mlp).toMatchObject({ optimizer: 'adamw', weightDecay: 0.05, schedule: 'step' });
+		expect(baseValue({ ...base, mlp: { optimizer: 'sgd', nesterov: true } }, 'optimizer')).toBe('nesterov');
+		expect(baseValue(base, 'schedule')).toBe('constant');
+	});
+
+	it('turn image and text trials into the run settings their own training reads', async () => {
+		const { imageBase, textBase } = await import('./media-base');
+		const image = imageBase(undefined);
+		const on = trialConfig(image, 'image', { learningRate: 0.001, batchSize: 16, dropout: 0.3, augment: true, preset: 'medium' }, 4);
+		expect(on).toMatchObject({ learningRate: 0.001, batchSize: 16, epochs: 4, patience: 0, vision: { preset: 'medium', dropout: 0.3, augment: { rotate: 10, shift: 0.1, flip: 0 } } });
+		expect(on).not.toHaveProperty('augment');
+		// A run that had its own augmentation keeps it when "on"; "off" clears it.
+		const own = { ...image, vision: { ...image.vision!, augment: { ...image.vision!.augment, flip: 0.5 } } };
+		expect(trialConfig(own, 'image', { augment: true }, 2).vision!.augment.flip).toBe(0.5);
+		expect(Object.values(trialConfig(own, 'image', { augment: false }, 2).vision!.augment).every((v) => v === 0)).toBe(true);
+		expect(baseValue(image, 'augment')).toBe('false');
+		expect(tunableFamilies('classification', 'images')).toEqual(['image']);
+
+		const text = textBase(undefined, 'review', 'label');
+		expect(text.validationFraction).toBeGreaterThan(0);
+		const cnn = trialConfig(text, 'text', { textModel: 'cnn', embeddingDim: 32, learningRate: 0.005 }, 3);
+		expect(cnn.text!.model).toMatchObject({ family: 'cnn', embeddingDim: 32, width: 64 });
+		expect(cnn).toMatchObject({ learningRate: 0.005, epochs: 3, patience: 0 });
+		expect(cnn).not.toHaveProperty('textModel');
+		// A transformer keeps as many heads as divide the embedding size; other sizes drop the 100-d shipped vectors.
+		const glove = { ...text, text: { ...text.text!, model: { ...(text.text!.model as TextNeuralSettings), heads: 3, embeddingDim: 100, pretrained: { url: '/v/', fineTune: false } } } };
+		const t = trialConfig(glove, 'text', { textModel: 'transformer', embeddingDim: 64 }, 3).text!.model as TextNeuralSettings;
+		expect([t.family, t.heads, t.pretrained]).toEqual(['transformer', 2, undefined]);
+		expect(tunableFamilies('classification', 'text')).toEqual(['text']);
+	});
+
 	it('every default space of a tunable family gives valid training configs at its bounds', () => {
 		for (const family of tunableFamilies()) {
-			const space = DEFAULT_SPACES[family].space;
+			const space = { ...DEFAULT_SPACES[family].space, ...DEFAULT_SPACES[family].optional };
 			const low = Object.fromEntries(Object.entries(space).map(([k, s]) => [k, s.type === 'categorical' ? s.choices[0] : s.low]));
 			const high = Object.fromEntries(Object.entries(space).map(([k, s]) => [k, s.type === 'categorical' ? s.choices.at(-1)! : s.high]));
 			for (const params of [low, high]) expect(configProblems(trialConfig(base, family, params, 3))).toEqual({});
@@ -74,6 +111,19 @@ describe('the search form', () => {
 		expect(problems).toEqual({});
 		expect(plan).toMatchObject({ family: 'mlp', metric: 'valLoss', parallel: 2, search: { sampler: { kind: 'tpe' }, scheduler: { kind: 'asha', eta: 3, minBudget: 3, maxBudget: 27 }, direction: 'minimize', maxTrials: 16 } });
 		expect(Object.keys(plan!.search.space)).toEqual(['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize', 'activation', 'dropout']);
+		// The optimiser and schedule are offered switched off; ticked, they are searched like the rest.
+		form.rows.find((r) => r.name === 'schedule')!.enabled = true;
+		expect(planFromForm(form, 2).plan!.search.space.schedule).toEqual({ type: 'categorical', choices: ['constant', 'step', 'cosine'] });
+	});
+
+	it('gives image and text searches short trials, and transfer runs head epochs', async () => {
+		const { defaultForm } = await import('./search-plan');
+		const { imageBase } = await import('./media-base');
+		expect(defaultForm('image', 'classification', 2)).toMatchObject({ minEpochs: '1', maxEpochs: '9', epochs: '3', trials: '8' });
+		expect(defaultForm('text', 'classification', 2)).toMatchObject({ minEpochs: '1', maxEpochs: '9' });
+		const transfer = { ...imageBase(undefined), vision: { ...imageBase(undefined).vision!, mode: 'transfer' as const } };
+		expect(defaultForm('image', 'classification', 2, transfer)).toMatchObject({ minEpochs: '10', maxEpochs: '90', epochs: '10' });
+		expect(defaultForm('mlp', 'classification', 2)).toMatchObject({ minEpochs: '3', maxEpochs: '27', epochs: '30' });
 	});
 
 	it('names each field to fix, and refuses a grid too large to run', async () => {

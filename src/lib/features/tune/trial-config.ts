@@ -2,7 +2,20 @@ import type { ClassicFamily, ClassicSpec, ModelKind, TrainConfig, TrialMetric, T
 import { defaultParams } from '$workers/lib/models/params';
 import { classicConfig } from '$workers/lib/model-lab/config';
 import { DEFAULT_SPACES } from '$workers/lib/tune/default-spaces';
-import { dropoutAt, resolveMlpOptions, type MlpActivation } from '$shared/mlp-options';
+import { dropoutAt, resolveMlpOptions } from '$shared/mlp-options';
+import { MLP_OPTION_PARAMS, mlpOptionsFrom, mlpOptionValue } from './mlp-params';
+import { MEDIA_PARAMS, mediaValue, textModelFrom, visionFrom } from './media-params';
+import { KilnError } from '$shared/errors';
+import type { TextNeuralSettings } from '$workers/protocol';
+
+const missing = (kind: string): never => {
+	throw new KilnError('SearchError', `A search over ${kind === 'image' ? 'images' : 'texts'} needs a base ${kind} run config; start it from the Tune page of such a dataset.`);
+};
+function neural(base: TrainConfig): TextNeuralSettings {
+	const model = base.text?.model;
+	if (!model || model.family === 'tfidf') throw new KilnError('SearchError', 'A text search tunes the neural text classifiers; its base config must be one.');
+	return model;
+}
 
 /**
  * How a search's parameters become a training config, per model family. Parameters named after
@@ -12,7 +25,7 @@ import { dropoutAt, resolveMlpOptions, type MlpActivation } from '$shared/mlp-op
  */
 interface FamilyTuning {
 	label: string;
-	apply?: (params: TrialParams, base: TrainConfig) => Partial<TrainConfig>;
+	apply?: (params: TrialParams, base: TrainConfig, epochs: number) => Partial<TrainConfig>;
 	/** Parameters `apply` consumes (not copied into the config). */
 	consumes?: string[];
 }
@@ -21,11 +34,11 @@ export const FAMILIES: Partial<Record<ModelKind, FamilyTuning>> = {
 	linear: { label: 'Linear / logistic regression' },
 	mlp: {
 		label: 'Neural network (MLP)',
-		consumes: ['hiddenLayerCount', 'hiddenUnits', 'activation', 'dropout'],
-		apply: (params, base) => {
+		consumes: ['hiddenLayerCount', 'hiddenUnits', ...MLP_OPTION_PARAMS],
+		apply: (params, base, epochs) => {
 			const count = Number(params.hiddenLayerCount ?? base.hiddenLayers.length) || 1;
 			const units = Number(params.hiddenUnits ?? base.hiddenLayers[0] ?? 32);
-			const mlp = { ...base.mlp, ...(params.activation !== undefined ? { activation: String(params.activation) as MlpActivation } : {}), ...(params.dropout !== undefined ? { dropout: [Number(params.dropout)] } : {}) };
+			const mlp = mlpOptionsFrom(params, base.mlp, epochs);
 			return { hiddenLayers: Array.from({ length: count }, () => units), ...(Object.keys(mlp).length > 0 ? { mlp } : {}) };
 		}
 	}
@@ -44,13 +57,20 @@ export const CLASSIC_TUNING: Partial<Record<TuneFamily, { label: string; family:
 	'naive-bayes': { label: 'Gaussian naive Bayes', family: 'gaussian-nb' }
 };
 
-export const tunableFamilies = (task: TrainConfig['task'] = 'classification'): TuneFamily[] => [
-	...(Object.keys(FAMILIES) as ModelKind[]),
-	...(Object.keys(CLASSIC_TUNING) as TuneFamily[]).filter((f) => task === 'classification' || f !== 'naive-bayes')
-];
+/** Image and text runs: searched through their own run code; the dataset decides which one applies. */
+export const MEDIA_TUNING: Partial<Record<TuneFamily, { label: string }>> = {
+	image: { label: 'Image model (CNN preset or transfer)' },
+	text: { label: 'Neural text classifier' }
+};
+
+/** What a project's dataset is: a table, images, or texts (a text column beside the target). */
+export type DataKind = 'table' | 'images' | 'text';
+
+export const tunableFamilies = (task: TrainConfig['task'] = 'classification', kind: DataKind = 'table'): TuneFamily[] =>
+	kind === 'images' ? ['image'] : kind === 'text' ? ['text'] : [...(Object.keys(FAMILIES) as ModelKind[]), ...(Object.keys(CLASSIC_TUNING) as TuneFamily[]).filter((f) => task === 'classification' || f !== 'naive-bayes')];
 /** What a family's trial budget counts (null: fitted in one go). */
 export const familyBudgetUnit = (family: TuneFamily): 'epochs' | 'rounds' | null => (Object.hasOwn(DEFAULT_SPACES, family) ? DEFAULT_SPACES[family].budget?.unit ?? null : 'epochs');
-export const familyLabel = (family: TuneFamily): string => FAMILIES[family as ModelKind]?.label ?? CLASSIC_TUNING[family]?.label ?? family;
+export const familyLabel = (family: TuneFamily): string => FAMILIES[family as ModelKind]?.label ?? CLASSIC_TUNING[family]?.label ?? MEDIA_TUNING[family]?.label ?? family;
 
 /** Labels and help for the parameters of every family's default space. */
 export const PARAM_LABELS: Record<string, { label: string; help: string }> = {
@@ -61,6 +81,16 @@ export const PARAM_LABELS: Record<string, { label: string; help: string }> = {
 	hiddenUnits: { label: 'Units per layer', help: 'Width of each hidden layer; a log range.' },
 	activation: { label: 'Activation', help: 'The hidden layers’ non-linearity.' },
 	dropout: { label: 'Dropout', help: 'Share of hidden units switched off in each training step (same for every hidden layer).' },
+	optimizer: { label: 'Optimiser', help: 'adam, adamw (decoupled weight decay), sgd (with momentum) or nesterov (SGD with Nesterov momentum).' },
+	schedule: { label: 'Rate schedule', help: 'constant, step (× the step factor every few epochs) or cosine (annealed to 0 at the trial’s last epoch).' },
+	warmupEpochs: { label: 'Warm-up epochs', help: 'Epochs over which the rate climbs from near 0; kept below each trial’s epochs.' },
+	weightDecay: { label: 'Weight decay', help: 'AdamW’s decoupled decay per step (used with adamw only); a log range.' },
+	momentum: { label: 'Momentum', help: 'SGD’s momentum (used with sgd and nesterov only).' },
+	batchNorm: { label: 'Batch-norm', help: 'Normalise each hidden layer’s inputs over the batch (true / false).' },
+	augment: { label: 'Augmentation', help: 'true: the run’s own augmentation (or mild rotation, shift, brightness and contrast); false: none.' },
+	preset: { label: 'CNN preset', help: 'tiny, small or medium (scratch runs; transfer runs keep the backbone).' },
+	textModel: { label: 'Text network', help: 'embedding-bag, cnn, rnn (LSTM/GRU) or transformer, each at its usual width.' },
+	embeddingDim: { label: 'Embedding size', help: 'Numbers per token; sizes other than 100 learn their own vectors.' },
 	penalty: { label: 'Penalty', help: 'L2 (ridge), L1 (lasso: sets weak coefficients to 0) or a mix of both.' },
 	alpha: { label: 'Penalty strength α', help: 'Larger is simpler (α = 1/(C·rows) in scikit-learn’s terms); a log range.' },
 	l1Ratio: { label: 'L1 share', help: 'The elastic net’s share of L1 (used by that penalty only).' },
@@ -80,14 +110,17 @@ export const paramLabel = (name: string) => PARAM_LABELS[name]?.label ?? name;
 
 /** The base config's value of a parameter, shown when it is not searched. */
 export function baseValue(base: TrainConfig, name: string): string {
+	const media = mediaValue(base, name);
+	if (media !== undefined) return media;
 	if (base.classic) {
 		const value = (base.classic.params as unknown as Record<string, unknown>)[name];
 		return value === undefined ? '—' : value === null ? 'no limit' : String(value);
 	}
 	if (name === 'hiddenLayerCount') return String(base.hiddenLayers.length);
 	if (name === 'hiddenUnits') return String(base.hiddenLayers[0] ?? '—');
-	if (name === 'activation') return resolveMlpOptions(base.mlp).activation;
 	if (name === 'dropout') return String(dropoutAt(resolveMlpOptions(base.mlp), 0));
+	const option = mlpOptionValue(base.mlp, name);
+	if (option !== undefined) return option;
 	const value = (base as unknown as Record<string, unknown>)[name];
 	return value === undefined ? '—' : String(value);
 }
@@ -98,6 +131,11 @@ export function baseValue(base: TrainConfig, name: string): string {
  * is the model after exactly that many epochs and the final run can reproduce it.
  */
 export function trialConfig(base: TrainConfig, family: TuneFamily, params: TrialParams, epochs: number): TrainConfig {
+	if (family === 'image' || family === 'text') {
+		const copied = Object.fromEntries(Object.entries(params).filter(([name]) => !(MEDIA_PARAMS as readonly string[]).includes(name)));
+		const own = family === 'image' ? { vision: visionFrom(params, base.vision ?? missing('image')) } : { text: { ...(base.text ?? missing('text')), model: textModelFrom(params, neural(base)) } };
+		return { ...base, ...copied, ...own, epochs, patience: 0 };
+	}
 	const classic = CLASSIC_TUNING[family];
 	if (classic) {
 		// Boosting's budget is its rounds (ASHA cuts weak trials short); other families fit in one go.
@@ -107,7 +145,7 @@ export function trialConfig(base: TrainConfig, family: TuneFamily, params: Trial
 	}
 	const tuning = FAMILIES[family as ModelKind] ?? { label: family };
 	const copied = Object.fromEntries(Object.entries(params).filter(([name]) => !tuning.consumes?.includes(name)));
-	return { ...base, model: family as ModelKind, ...copied, ...(tuning.apply?.(params, base) ?? {}), epochs, patience: 0 };
+	return { ...base, model: family as ModelKind, ...copied, ...(tuning.apply?.(params, base, epochs) ?? {}), epochs, patience: 0 };
 }
 
 export interface MetricChoice {
