@@ -11,11 +11,12 @@ import { modelSearchHandlers } from './ml/model-search';
 import { visionHandlers } from './ml/vision';
 import { trustHandlers } from './ml/trust';
 import { textHandlers } from './ml/text';
+import { forestHandlers } from './ml/forest';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers, ...textHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers, ...textHandlers, ...forestHandlers };
 
 Comlink.expose(api);

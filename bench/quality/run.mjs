@@ -14,7 +14,7 @@ import { importTs, ROOT } from './import-ts.mjs';
 const SEEDS = Array.from({ length: Number(process.env.QUALITY_SEEDS ?? 5) }, (_, i) => i + 1);
 const SKIP_MLP = process.env.QUALITY_SKIP_MLP === '1';
 const ONLY = process.env.QUALITY_ONLY?.split(',');
-const OUT = '/tmp/kiln-quality';
+const OUT = process.env.QUALITY_OUT ?? '/tmp/kiln-quality';
 const SKLEARN_DATA = '/usr/lib/python3/dist-packages/sklearn/datasets/data';
 
 const models = await importTs('workers/lib/models/index.ts');

@@ -2,7 +2,12 @@
 // Kiln (one thread, this process) against scikit-learn (n_jobs=-1 / OpenMP on all cores) on
 // the same CSV. Prints fit and batch-predict times and Kiln's speed as a share of scikit-learn's.
 // Run: node bench/quality/trees-speed.mjs   (ROWS=100000 REPEATS=1 to change the size / repeats)
+// The forest is also fitted split over FOREST_WORKERS worker threads (default: the core count), one
+// share of the trees each with its own seeds, as the studio's ML pool does; the threads are started
+// and have loaded Kiln's code before the clock starts (the pool keeps warm workers).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { importTs } from './import-ts.mjs';
@@ -79,10 +84,48 @@ function timed(spec) {
 	}
 	return best;
 }
+const WORKERS = Number(process.env.FOREST_WORKERS ?? cpus().length);
+/** The forest fitted in WORKERS threads (shares of the trees), joined; predicted in this thread as a studio worker does. */
+async function timedPool(params) {
+	const threads = await Promise.all(
+		Array.from({ length: WORKERS }, () => new Promise((resolve) => {
+			const w = new Worker(new URL('./forest-thread.mjs', import.meta.url));
+			w.once('message', () => resolve(w));
+		}))
+	);
+	const best = { fit: Infinity, predict: Infinity, accuracy: 0 };
+	const seeds = m.forestTreeSeeds(1, params.nTrees);
+	for (let r = 0; r < REPEATS; r++) {
+		const wall = performance.now();
+		const parts = await Promise.all(
+			threads.map((w, i) => new Promise((resolve) => {
+				const from = Math.floor((i * params.nTrees) / WORKERS);
+				const to = Math.floor(((i + 1) * params.nTrees) / WORKERS);
+				w.once('message', resolve);
+				w.postMessage({ params, x: xt, n: ROWS, d: D, y: yt, seeds: seeds.slice(from, to), seed: 1 });
+			}))
+		);
+		const model = m.combineForest(parts, yt);
+		const fit = (performance.now() - wall) / 1000;
+		const [, predict] = clock(() => m.predictClassic(model, xt, ROWS));
+		Object.assign(best, { fit: Math.min(best.fit, fit), predict: Math.min(best.predict, predict), accuracy: accuracy(m.predictClassic(model, xv, TEST), yv), nodes: model.trees.reduce((s, t) => s + t.feature.length, 0) });
+	}
+	await Promise.all(threads.map((w) => w.terminate()));
+	return best;
+}
+
+// FOREST_ONLY=1: only the forest, one thread against the worker threads (no scikit-learn), for a short locked run.
+const FOREST_ONLY = process.env.FOREST_ONLY === '1';
 const kiln = {
 	forest: timed({ family: 'forest', params: m.defaultParams('forest', 'classification') }),
-	boosting: timed({ family: 'boosting', params: { ...m.defaultParams('boosting', 'classification'), earlyStopping: 'off' } })
+	forestPool: await timedPool(m.defaultParams('forest', 'classification')),
+	...(FOREST_ONLY ? {} : { boosting: timed({ family: 'boosting', params: { ...m.defaultParams('boosting', 'classification'), earlyStopping: 'off' } }) })
 };
+if (FOREST_ONLY) {
+	const { forest, forestPool } = kiln;
+	console.log(`${ROWS.toLocaleString('en-US')} rows × ${D}; forest 100 trees fit: one thread ${forest.fit.toFixed(2)} s wall (${forest.fitCpu.toFixed(2)} s CPU), ${WORKERS} worker threads ${forestPool.fit.toFixed(2)} s wall: speed-up ${(forest.fit / forestPool.fit).toFixed(2)}×; ${forestPool.nodes === forest.nodes && forestPool.accuracy === forest.accuracy ? 'same forest' : 'DIFFERENT forest'}; 1-minute load at the end ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+	process.exit(0);
+}
 const python = '/usr/bin/python3';
 const script = fileURLToPath(new URL('./trees_speed.py', import.meta.url));
 const sklearn = (jobs, env) => JSON.parse(execFileSync(python, [script, csv, String(ROWS), String(REPEATS), String(jobs)], { encoding: 'utf8', env: { ...process.env, ...env } }));
@@ -103,3 +146,5 @@ for (const name of ['forest', 'boosting']) {
 	console.log(row(`${label} predict`, kiln[name], sk[name], sk1[name], 'predict'));
 	console.log(`${label} holdout accuracy: Kiln ${kiln[name].accuracy.toFixed(4)}, scikit-learn ${sk[name].accuracy.toFixed(4)}${kiln[name].nodes ? `; Kiln forest ${kiln[name].nodes.toLocaleString('en-US')} nodes, scikit-learn ${sk[name].nodes.toLocaleString('en-US')}` : ''}`);
 }
+const pool = kiln.forestPool;
+console.log(`random forest 100 trees fit in ${WORKERS} worker threads (shares of the trees, joined): ${pool.fit.toFixed(2)} s wall, ratio to scikit-learn all cores ${(sk.forest.fit / pool.fit).toFixed(2)}, speed-up over one thread ${(kiln.forest.fit / pool.fit).toFixed(2)}×; predict ${pool.predict.toFixed(2)} s; accuracy ${pool.accuracy.toFixed(4)}, ${pool.nodes.toLocaleString('en-US')} nodes (${pool.nodes === kiln.forest.nodes && pool.accuracy === kiln.forest.accuracy ? 'the same forest as one thread' : 'DIFFERENT from the one-thread forest'})`);

@@ -24,6 +24,9 @@ test('train a random forest on iris, see its importances, reload, predict', asyn
 
 	await page.getByTestId('train-button').click();
 	await waitForJob(page);
+	// The forest's trees grew in the ML pool's workers side by side (one share each), then were joined.
+	const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+	if (cores > 1) await expect(page.getByTestId('train-job').first()).toContainText(`40 trees were fitted in ${Math.min(cores, 40)} workers side by side`);
 	await page.getByTestId('open-run').first().click();
 	await expect(page.getByTestId('run-report')).toContainText('random forest');
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.85);
@@ -53,7 +56,7 @@ test('train a random forest on iris, see its importances, reload, predict', asyn
 	expect(errors).toEqual([]);
 });
 
-test('find a model on iris: a live leaderboard of every family, keep the two best as runs and compare them', async ({ page }) => {
+test('find a model on iris: a live leaderboard of every family and the MLP, keep the two best as runs and compare them', async ({ page }) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
 	const found: string[] = [];
@@ -63,10 +66,12 @@ test('find a model on iris: a live leaderboard of every family, keep the two bes
 	await page.getByTestId('find-folds').selectOption('3');
 	await page.getByTestId('find-start').click();
 	await expect(page.getByTestId('find-reasons')).toContainText('few rows');
+	await expect(page.getByTestId('find-reasons')).toContainText('The neural network (MLP) last, on a small budget');
 	// Waits on the search's own progress: each family's row fills in as its folds finish.
 	await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
 	const rows = page.getByTestId('leaderboard').locator('tbody tr');
-	await expect(rows).toHaveCount(6);
+	await expect(rows).toHaveCount(7);
+	await expect(page.getByTestId('leaderboard')).toContainText('neural network (MLP)');
 	const best = Number((await rows.first().locator('td').nth(1).textContent())!.split('±')[0]);
 	expect(best).toBeGreaterThanOrEqual(0.9);
 	found.push(...(await audit(page, 'find a model: leaderboard')));

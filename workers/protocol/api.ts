@@ -7,7 +7,7 @@ import type { SemanticType } from '$workers/lib/data/import/types';
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
-import type { ModelSearchApi } from './models';
+import type { ForestApi, ModelSearchApi } from './models';
 import type { VisionDataApi, VisionMlApi } from './vision';
 import type { TextDataApi, TextMlApi } from './text';
 import type { ShipExportApi } from './ship-export';
@@ -103,4 +103,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi & ForestApi;

@@ -1,5 +1,9 @@
 import type { ClassicFamily, ClassicSpec } from '../lib/models/types';
-import type { TrainConfig } from './training';
+import type { JobEvent, RunResult, TrainConfig } from './training';
+import type { ForestShare } from '../lib/model-lab/forest-shares';
+import type { TrainRequest } from './api';
+
+export type { ForestShare } from '../lib/model-lab/forest-shares';
 
 /** The classic model families (workers/lib/models) as the page and workers exchange them. */
 
@@ -24,13 +28,18 @@ export interface ClassicRunInfo {
 /** One family's k-fold cross-validation in "Find a model". */
 export interface CandidateRequest {
 	datasetId: string;
-	/** A classic run config (its holdout is left out of the folds). */
+	/** A classic run config, or an MLP config (its holdout is left out of the folds). */
 	config: TrainConfig;
 	folds: number;
+	/** The Prepare pipeline version every fold fits (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
+/** A family "Find a model" tries: a classic one or the neural network. */
+export type CandidateFamily = ClassicFamily | 'mlp';
+
 export interface CandidateResult {
-	family: ClassicFamily;
+	family: CandidateFamily;
 	/** accuracy (classification) or R² (regression): higher is better. */
 	metric: 'accuracy' | 'r2';
 	scores: number[];
@@ -45,4 +54,20 @@ export interface CandidateResult {
 
 export interface ModelSearchApi {
 	crossValidate(request: CandidateRequest, onProgress: (fraction: number, label: string) => void): Promise<CandidateResult>;
+}
+
+/** Trees [from, to) of a forest run, fitted by one ML pool worker for every fit of the run. */
+export interface ForestShareRequest {
+	train: TrainRequest;
+	from: number;
+	to: number;
+}
+
+/**
+ * A random forest run spread over the ML pool: each worker fits a share of the trees (its own
+ * seeds from the forest's seed stream), then one worker joins the shares, scores and stores.
+ */
+export interface ForestApi {
+	fitForestShare(request: ForestShareRequest, onProgress: (fraction: number) => void): Promise<ForestShare>;
+	trainForest(request: TrainRequest, shares: ForestShare[], onEvent: (event: JobEvent) => void): Promise<RunResult>;
 }

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { ActiveBackend, BackendChoice, EnvironmentReport, FilePrediction, JobEvent, PredictResult, TrainRequest, RunResult } from '$workers/protocol';
 import { mlPool, predictor, prober } from './workers';
+import { sharesForest, trainForestInPool } from './forest';
 
 export const trainingSlots = mlPool.size;
 
@@ -13,7 +14,10 @@ export interface TrainJob {
 	signal?: AbortSignal;
 }
 
-export function train({ request, backend, onEvent, onStart, signal }: TrainJob): Promise<RunResult> {
+export function train(job: TrainJob): Promise<RunResult> {
+	// A random forest's trees grow side by side in the pool's workers.
+	if (sharesForest(job, mlPool)) return trainForestInPool(job, mlPool);
+	const { request, backend, onEvent, onStart, signal } = job;
 	return mlPool.run(async (api) => {
 		await api.useBackend(await backend());
 		return api.train(request, Comlink.proxy(onEvent));

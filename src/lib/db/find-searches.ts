@@ -1,4 +1,4 @@
-import type { CandidateResult, ClassicFamily, TrainConfig } from '$workers/protocol';
+import type { CandidateFamily, CandidateResult, TrainConfig } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { SearchRecord, TrialRecordRow } from './schema';
@@ -18,7 +18,7 @@ export interface FindSettings {
 
 export interface StoredCandidate {
 	kind: 'find-model-candidate';
-	family: ClassicFamily;
+	family: CandidateFamily;
 	status: 'done' | 'failed';
 	result: CandidateResult | null;
 	error: string | null;

@@ -112,7 +112,8 @@ describe('class balancing for classic families', () => {
 		['forest', { family: 'forest' as const, params: { ...defaultParams('forest', 'classification'), nTrees: 30, minSamplesLeaf: 10 } }, 'class-weights'],
 		['boosting', { family: 'boosting' as const, params: { ...defaultParams('boosting', 'classification'), maxIter: 30, minSamplesLeaf: 30 } }, 'class-weights'],
 		['logistic regression', { family: 'linear' as const, params: defaultParams('linear', 'classification') }, 'class-weights'],
-		['kNN', { family: 'knn' as const, params: { ...defaultParams('knn', 'classification'), k: 15 } }, 'undersample']
+		['kNN', { family: 'knn' as const, params: { ...defaultParams('knn', 'classification'), k: 15 } }, 'undersample'],
+		['kNN, class weights as oversampling', { family: 'knn' as const, params: { ...defaultParams('knn', 'classification'), k: 15 } }, 'class-weights']
 	] as const)('%s: balancing raises the rare class\'s holdout recall, on the same holdout rows', async (_, spec, method) => {
 		const table = imbalanced();
 		const plain = await trainClassic(table, classicConfig(base('none'), spec));
@@ -121,11 +122,18 @@ describe('class balancing for classic families', () => {
 		expect(b.support).toBe(p.support);
 		expect(recall(b, 1)).toBeGreaterThan(recall(p, 1) + 0.15);
 		expect(balanced.balance!.before).toEqual(plain.balance?.before ?? balanced.balance!.before);
-		if (spec.family === 'forest' || spec.family === 'boosting') expect(balanced.balance!.weights).toHaveLength(2);
-		if (spec.family === 'linear') {
-			// The solver takes no row weights: class weights become oversampling, and the run says so.
+		if (spec.family === 'knn' && method === 'class-weights') {
+			// kNN takes no row weights: class weights become oversampling, and the run says so.
 			expect(balanced.balance!.method).toBe('oversample');
 			expect(balanced.notes!.join(' ')).toMatch(/oversampled to the largest class/);
+			return;
+		}
+		if (method === 'class-weights') {
+			// Forest, boosting and the linear solver weigh rows: no resampling, no note about it.
+			expect(balanced.balance!.method).toBe('class-weights');
+			expect(balanced.balance!.weights).toHaveLength(2);
+			expect(balanced.trainRows).toBe(plain.trainRows);
+			expect(balanced.notes?.join(' ') ?? '').not.toMatch(/oversampled/);
 		}
 	});
 });

@@ -5,12 +5,51 @@ import { withConfigDefaults } from '$shared/train-config';
 import { foldRows, kFold, stratifiedKFold } from '$workers/lib/data/split';
 import { fitClassic, modelBytes, predictClassic, unsuitableReason } from '$workers/lib/models';
 import { classLabels, encodeFeatures, encodeTarget, fitPreprocessing } from '$workers/lib/preprocess';
-import { splitFor } from '$workers/lib/train-data';
+import { prepareParts, splitFor } from '$workers/lib/train-data';
+import type { Pipeline } from '$workers/lib/data/pipeline';
 import { validateConfig } from '$workers/lib/train';
 
 export interface CrossValidateOptions {
 	signal?: AbortSignal;
 	onProgress?: (fraction: number, label: string) => void;
+	/** A recorded Prepare pipeline, fitted on each fold's training rows (absent: the built-in encoding). */
+	pipeline?: Pipeline;
+}
+
+/** One fold's rows encoded with an encoding fitted on its training rows only. */
+export interface EncodedFold {
+	x: Float32Array;
+	y: Int32Array | Float32Array;
+	rows: number;
+	xTest: Float32Array;
+	yTest: Int32Array | Float32Array;
+	testRows: number;
+	width: number;
+	classes: number;
+}
+
+/**
+ * The folds a candidate is scored on: the rows a run with this config trains and validates on
+ * (its holdout stays out), stratified by class for classification.
+ */
+export function candidateFolds(table: Table, config: TrainConfig, k: number): { rows: Int32Array; folds: ReturnType<typeof kFold> } {
+	const { split } = splitFor(table, config);
+	const rows = Int32Array.from([...split.train, ...split.validation]).sort();
+	if (config.task !== 'classification') return { rows, folds: kFold(rows, k, config.seed) };
+	const classes = classLabels(findColumn(table, config.target), rows);
+	const labels = encodeTarget(table, { features: [], inputSize: 0, target: { name: config.target, task: 'classification', classes } }, rows);
+	return { rows, folds: stratifiedKFold(rows, labels, k, config.seed, classes) };
+}
+
+/** Encode fold f: through the pipeline when there is one, else Kiln's built-in encoding. */
+export function encodeFold(table: Table, config: TrainConfig, train: Int32Array, test: Int32Array, pipeline?: Pipeline): EncodedFold {
+	if (pipeline) {
+		const part = prepareParts(table, config, { train, validation: test, holdout: new Int32Array(0) }, undefined, pipeline);
+		return { x: part.train.x, y: part.train.y, rows: part.train.rows.length, xTest: part.validation.x, yTest: part.validation.y, testRows: part.validation.rows.length, width: part.width, classes: part.classes };
+	}
+	const prep = fitPreprocessing(table, config.features, config.target, config.task, train);
+	const classes = prep.target.task === 'classification' ? prep.target.classes.length : 1;
+	return { x: encodeFeatures(table, prep, train).x, y: encodeTarget(table, prep, train), rows: train.length, xTest: encodeFeatures(table, prep, test).x, yTest: encodeTarget(table, prep, test), testRows: test.length, width: prep.inputSize, classes };
 }
 
 /**
@@ -23,16 +62,9 @@ export function crossValidate(table: Table, rawConfig: TrainConfig, k: number, o
 	const config = withConfigDefaults(rawConfig);
 	const spec = config.classic;
 	if (!spec) throw new KilnError('TrainingError', 'Find a model cross-validates classic families only.');
-	validateConfig(table, config);
-	const { split } = splitFor(table, config);
-	const rows = Int32Array.from([...split.train, ...split.validation]).sort();
+	validateConfig(table, config, options.pipeline);
 	const classification = config.task === 'classification';
-	let folds;
-	if (classification) {
-		const classes = classLabels(findColumn(table, config.target), rows);
-		const labels = encodeTarget(table, { features: [], inputSize: 0, target: { name: config.target, task: 'classification', classes } }, rows);
-		folds = stratifiedKFold(rows, labels, k, config.seed, classes);
-	} else folds = kFold(rows, k, config.seed);
+	const { rows, folds } = candidateFolds(table, config, k);
 	const scores: number[] = [];
 	let fitMs = 0;
 	let predictMs = 0;
@@ -42,29 +74,28 @@ export function crossValidate(table: Table, rawConfig: TrainConfig, k: number, o
 		if (options.signal?.aborted) throw new KilnError('AbortError', 'Cancelled.');
 		options.onProgress?.(f / k, `Fold ${f + 1} of ${k}`);
 		const { train, test } = foldRows(rows, folds, f);
-		const prep = fitPreprocessing(table, config.features, config.target, config.task, train);
-		const width = prep.inputSize;
-		const classes = prep.target.task === 'classification' ? prep.target.classes.length : 1;
-		const reason = unsuitableReason(spec.family, { rows: train.length, inputSize: width, task: config.task, classes, hasMissing: false });
+		const fold = encodeFold(table, config, train, test, options.pipeline);
+		const reason = unsuitableReason(spec.family, { rows: fold.rows, inputSize: fold.width, task: config.task, classes: fold.classes, hasMissing: false });
 		if (reason) throw new KilnError('TrainingError', reason);
-		const x = encodeFeatures(table, prep, train).x;
-		const y = encodeTarget(table, prep, train);
 		const started = performance.now();
-		const model = fitClassic(spec, x, train.length, width, y, config.task, classes, { seed: config.seed + f, signal: options.signal });
+		const model = fitClassic(spec, fold.x, fold.rows, fold.width, fold.y, config.task, fold.classes, { seed: config.seed + f, signal: options.signal });
 		fitMs += performance.now() - started;
 		bytes += modelBytes(model);
-		const xt = encodeFeatures(table, prep, test).x;
-		const yt = encodeTarget(table, prep, test);
 		const t0 = performance.now();
-		const out = predictClassic(model, xt, test.length);
+		const out = predictClassic(model, fold.xTest, fold.testRows);
 		predictMs += performance.now() - t0;
-		predicted += test.length;
-		scores.push(classification ? accuracy(out, yt, classes) : r2(out, yt));
+		predicted += fold.testRows;
+		scores.push(foldScore(classification, out, fold));
 	}
 	options.onProgress?.(1, 'Done');
 	const mean = scores.reduce((a, b) => a + b, 0) / k;
 	const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / k);
 	return { family: spec.family, metric: classification ? 'accuracy' : 'r2', scores, mean, std, fitMs: fitMs / k, modelBytes: bytes / k, predictMicrosPerRow: predicted > 0 ? (predictMs * 1000) / predicted : 0, notes: folds.notes };
+}
+
+/** Accuracy or R² of one fold's predictions on its encoded test rows. */
+export function foldScore(classification: boolean, out: Float32Array, fold: EncodedFold): number {
+	return classification ? accuracy(out, fold.yTest, fold.classes) : r2(out, fold.yTest);
 }
 
 /** Rows whose class the fold's training rows never had (label −1) count as wrong. */

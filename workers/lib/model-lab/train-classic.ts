@@ -4,12 +4,14 @@ import { withConfigDefaults } from '$shared/train-config';
 import type { Pipeline } from '$workers/lib/data/pipeline';
 import { leakageCheck } from '$workers/lib/data/split';
 import { fitClassic, modelBytes, unsuitableReason } from '$workers/lib/models';
-import type { ClassicFamily, ClassicModel, ClassicSpec } from '$workers/lib/models/types';
+import type { ClassicModel, ClassicSpec } from '$workers/lib/models/types';
 import { finalMetrics } from '$workers/lib/scores';
 import { foldFigures } from '$workers/lib/fold-figures';
 import { prepareParts, prepareTraining, type TrainingData } from '$workers/lib/train-data';
 import { summariseFolds, validateConfig } from '$workers/lib/train';
 import { classicToArtifacts } from './artifacts';
+import { classicBalanceConfig } from './config';
+import { joinForestShares, type ForestShare } from './forest-share';
 import { learningCurve } from './classic-curve';
 import { classicRawOutputs, columnImportances } from './outputs';
 
@@ -20,27 +22,18 @@ export interface ClassicTrainOptions {
 	progressInterval?: number;
 	/** A recorded pipeline to fit on the training rows (absent: the built-in encoding). */
 	pipeline?: Pipeline;
+	/** A forest's trees already fitted in shares by pool workers (fitForestShare): joined, not fitted again. */
+	forestShares?: ForestShare[];
 }
 
-/** Families whose fit weighs rows (tree impurity, boosting gradients and hessians); the others balance by resampling. */
-const WEIGHTED: readonly ClassicFamily[] = ['tree', 'forest', 'boosting'];
-
-/**
- * Class weights for a family that takes no row weights become random oversampling to the largest
- * class: both give every class the same total say in the fit (the weights scale each class to
- * n/k, oversampling to the majority count), so "class weights" means the same for every family.
- */
-export function classicBalanceConfig(config: TrainConfig, family: ClassicFamily): { config: TrainConfig; note: string | null } {
-	if (config.balance !== 'class-weights' || WEIGHTED.includes(family)) return { config, note: null };
-	return { config: { ...config, balance: 'oversample' }, note: `Class weights: this family takes no row weights, so the minority classes' training rows are oversampled to the largest class instead (the same share of the fit per class).` };
-}
 
 type Fit = Pick<TrainingData, 'train' | 'width' | 'classes' | 'target'>;
 
-function fitOn(spec: ClassicSpec, part: Fit, config: TrainConfig, signal: AbortSignal | undefined, onProgress?: (fraction: number, message?: string) => void): ClassicModel {
+function fitOn(spec: ClassicSpec, part: Fit, config: TrainConfig, signal: AbortSignal | undefined, onProgress?: (fraction: number, message?: string) => void, shares?: { shares: ForestShare[]; fit: number }): ClassicModel {
 	const { train, width, classes } = part;
 	const reason = unsuitableReason(spec.family, { rows: train.rows.length, inputSize: width, task: config.task, classes, hasMissing: false });
 	if (reason) throw new KilnError('TrainingError', reason);
+	if (shares && spec.family === 'forest') return joinForestShares(shares.shares, shares.fit, spec.params.nTrees, train.rows.length, train.y);
 	// Fitting is synchronous; the signal is checked between trees / iterations inside it.
 	const model = fitClassic(spec, train.x, train.rows.length, width, train.y, config.task, classes, { seed: config.seed, signal, onProgress, ...(train.weights ? { sampleWeight: train.weights } : {}) });
 	if (signal?.aborted) throw new KilnError('AbortError', 'Training was cancelled.');
@@ -86,10 +79,12 @@ export async function trainClassic(table: Table, rawConfig: TrainConfig, options
 		emit({ type: 'stage', fraction: (0.9 * (phase + fraction)) / phases, label: `${phases > 1 ? (phase < phases - 1 ? `Fold ${phase + 1} of ${phases - 1}: ` : 'Final model: ') : ''}${message ?? `fitting ${Math.round(fraction * 100)} %`}` });
 	};
 
+	const shared = (fit: number) => (options.forestShares ? { shares: options.forestShares, fit } : undefined);
+	if (options.forestShares) emit({ type: 'log', message: `The forest's ${spec.family === 'forest' ? spec.params.nTrees : 0} trees were fitted in ${options.forestShares.length} worker${options.forestShares.length === 1 ? '' : 's'} side by side (trees ${options.forestShares.map((s) => `${s.from + 1}–${s.to}`).join(', ')}), each tree from its own seed, so the forest is the one a single worker fits.` });
 	const folds: FoldResult[] = [];
 	for (const [f, rows] of data.folds.entries()) {
 		const part = prepareParts(table, config, { ...rows, holdout: new Int32Array(0) }, undefined, options.pipeline);
-		const model = fitOn(spec, part, config, options.signal, progress(f));
+		const model = fitOn(spec, part, config, options.signal, progress(f), shared(f));
 		const raw = classicRawOutputs(model, part.validation.x, part.validation.rows.length);
 		const metrics = finalMetrics(raw, part.validation.y, part);
 		folds.push({ fold: f + 1, trainRows: part.train.rows.length, validationRows: part.validation.rows.length, metrics, bestEpoch: 1, ...foldFigures(raw, part.validation.y, part, config.seed) });
@@ -100,7 +95,7 @@ export async function trainClassic(table: Table, rawConfig: TrainConfig, options
 
 	emit({ type: 'log', message: `Fitting on ${train.rows.length} rows, validating on ${validation.rows.length}, holding out ${holdout.rows.length} for the final score; ${width} inputs after ${options.pipeline ? 'the pipeline' : 'encoding'}. Classic models run in plain JavaScript on typed arrays, whatever the compute backend.` });
 	const fitStart = performance.now();
-	const model = fitOn(spec, data, config, options.signal, progress(phases - 1));
+	const model = fitOn(spec, data, config, options.signal, progress(phases - 1), shared(phases - 1));
 	const fitMs = performance.now() - fitStart;
 	for (const note of model.notes) emit({ type: 'log', message: note });
 	emit({ type: 'stage', fraction: 0.92, label: 'Scoring the validation and holdout rows' });

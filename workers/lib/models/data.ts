@@ -49,8 +49,11 @@ export function hasMissing(x: Float32Array): boolean {
 	return false;
 }
 
-/** Mean and population standard deviation per column, ignoring NaN; constant columns get scale 1. */
-export function fitStandardiser(x: Float32Array, n: number, d: number): Standardiser {
+/**
+ * Mean and population standard deviation per column, ignoring NaN; constant columns get scale 1.
+ * With row weights a row of weight 2 counts as that row twice.
+ */
+export function fitStandardiser(x: Float32Array, n: number, d: number, weights?: Float32Array): Standardiser {
 	const mean = new Float64Array(d);
 	const scale = new Float64Array(d);
 	const count = new Float64Array(d);
@@ -58,8 +61,9 @@ export function fitStandardiser(x: Float32Array, n: number, d: number): Standard
 		for (let j = 0; j < d; j++) {
 			const v = x[i * d + j];
 			if (v === v) {
-				mean[j] += v;
-				count[j]++;
+				const w = weights ? weights[i] : 1;
+				mean[j] += w * v;
+				count[j] += w;
 			}
 		}
 	}
@@ -67,7 +71,7 @@ export function fitStandardiser(x: Float32Array, n: number, d: number): Standard
 	for (let i = 0; i < n; i++) {
 		for (let j = 0; j < d; j++) {
 			const v = x[i * d + j];
-			if (v === v) scale[j] += (v - mean[j]) ** 2;
+			if (v === v) scale[j] += (weights ? weights[i] : 1) * (v - mean[j]) ** 2;
 		}
 	}
 	for (let j = 0; j < d; j++) {
@@ -93,4 +97,20 @@ export function checkPredictInput(x: Float32Array, n: number, inputSize: number)
 	if (x.length !== n * inputSize) {
 		throw new KilnError('SchemaMismatchError', `The model expects ${inputSize} inputs per row, but ${x.length} numbers were given for ${n} rows.`);
 	}
+}
+
+/** Row weights checked (finite, ≥ 0, one per row, some positive); absent means every row weighs 1. */
+export function rowWeights(weights: Float32Array | undefined, n: number): Float64Array {
+	const out = new Float64Array(n).fill(1);
+	if (!weights) return out;
+	if (weights.length !== n) throw new KilnError('ValidationError', `There are ${weights.length} row weights for ${n} rows.`);
+	let total = 0;
+	for (let i = 0; i < n; i++) {
+		const w = weights[i];
+		if (!(w >= 0) || w === Infinity) throw new KilnError('ValidationError', `Training row ${i + 1} has weight ${w}; row weights must be finite and not negative.`);
+		out[i] = w;
+		total += w;
+	}
+	if (total <= 0) throw new KilnError('ValidationError', 'Every row weight is 0, so there is nothing to fit.');
+	return out;
 }

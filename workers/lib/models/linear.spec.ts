@@ -127,3 +127,64 @@ describe('logistic and softmax regression', () => {
 		expect(Array.from(predictClassic(model, row, 1))).toEqual(Array.from(predictClassic(model, atMean, 1)));
 	});
 });
+
+describe('row weights in the linear solver', () => {
+	/** The set with row `row` given twice, to compare with weight 2 on it. */
+	function duplicated(x: Float32Array, y: ArrayLike<number>, d: number, row: number) {
+		return { x: Float32Array.from([...x, ...x.subarray(row * d, row * d + d)]), y: [...Array.from(y), y[row]] };
+	}
+	const coefficients = (m: LinearModel) => [...rawCoefficients(m).coef, ...rawCoefficients(m).intercept];
+
+	it('fits the hand-checked weighted least squares: weight 2 on (1, 1) of (0, 0), (1, 1), (2, 0)', () => {
+		// Weighted means x̄ = 1, ȳ = 0.5; Σw(x − x̄)(y − ȳ) = 0.5 + 0 − 0.5 = 0, so slope 0 and intercept 0.5
+		// (unweighted: intercept 1/3).
+		const x = Float32Array.of(0, 1, 2);
+		const y = Float64Array.of(0, 1, 0);
+		const exact = params({ penalty: 'none', tol: 1e-12, maxIter: 10_000 });
+		const weighted = fitClassic({ family: 'linear', params: exact }, x, 3, 1, y, 'regression', 0, { seed: 1, sampleWeight: Float32Array.of(1, 2, 1) }) as LinearModel;
+		expect(rawCoefficients(weighted).coef[0]).toBeCloseTo(0, 8);
+		expect(rawCoefficients(weighted).intercept[0]).toBeCloseTo(0.5, 8);
+		const plain = fitClassic({ family: 'linear', params: exact }, x, 3, 1, y, 'regression', 0, { seed: 1 }) as LinearModel;
+		expect(rawCoefficients(plain).intercept[0]).toBeCloseTo(1 / 3, 8);
+	});
+
+	it('weight 2 on a row equals that row duplicated: ridge, elastic net, logistic and softmax', () => {
+		const reg = regressionSet(120, 9);
+		const iris = datasetHoldout('iris.csv', 'species', 'classification', 2);
+		const cases = [
+			{ task: 'regression' as const, classes: 0, p: params({ penalty: 'l2', alpha: 'auto', tol: 1e-12, maxIter: 20_000 }), x: reg.x, y: reg.y, n: reg.n, d: reg.d },
+			{ task: 'regression' as const, classes: 0, p: params({ penalty: 'elasticnet', alpha: 0.05, l1Ratio: 0.5, tol: 1e-12, maxIter: 20_000 }), x: reg.x, y: reg.y, n: reg.n, d: reg.d },
+			{ task: 'classification' as const, classes: 3, p: { ...defaultParams('linear', 'classification'), tol: 1e-9, maxIter: 2000 }, x: iris.xTrain, y: iris.yTrain, n: iris.nTrain, d: iris.d }
+		];
+		for (const c of cases) {
+			const row = 7;
+			const w = new Float32Array(c.n).fill(1);
+			w[row] = 2;
+			const weighted = fitClassic({ family: 'linear', params: c.p }, c.x, c.n, c.d, c.y, c.task, c.classes, { seed: 1, sampleWeight: w }) as LinearModel;
+			const twice = duplicated(c.x, c.y, c.d, row);
+			const y = c.task === 'regression' ? Float64Array.from(twice.y) : Int32Array.from(twice.y);
+			const copy = fitClassic({ family: 'linear', params: c.p }, twice.x, c.n + 1, c.d, y, c.task, c.classes, { seed: 1 }) as LinearModel;
+			const a = coefficients(weighted);
+			const b = coefficients(copy);
+			for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i], 4);
+			const unweighted = coefficients(fitClassic({ family: 'linear', params: c.p }, c.x, c.n, c.d, c.y, c.task, c.classes, { seed: 1 }) as LinearModel);
+			expect(Math.max(...unweighted.map((v, i) => Math.abs(v - b[i])))).toBeGreaterThan(1e-3);
+		}
+		// Binary logistic on breast cancer, a heavier weight on one row.
+		const cancer = datasetHoldout('breast-cancer.csv', 'diagnosis', 'classification', 4);
+		const w = new Float32Array(cancer.nTrain).fill(1);
+		w[3] = 2;
+		const p = { ...defaultParams('linear', 'classification'), tol: 1e-9, maxIter: 3000 };
+		const weighted = coefficients(fitClassic({ family: 'linear', params: p }, cancer.xTrain, cancer.nTrain, cancer.d, cancer.yTrain, 'classification', 2, { seed: 1, sampleWeight: w }) as LinearModel);
+		const twice = duplicated(cancer.xTrain, cancer.yTrain, cancer.d, 3);
+		const copy = coefficients(fitClassic({ family: 'linear', params: p }, twice.x, cancer.nTrain + 1, cancer.d, Int32Array.from(twice.y), 'classification', 2, { seed: 1 }) as LinearModel);
+		for (let i = 0; i < weighted.length; i++) expect(weighted[i]).toBeCloseTo(copy[i], 3);
+	});
+
+	it('refuses negative or missing row weights by row', () => {
+		const x = Float32Array.of(0, 1, 2);
+		const y = Float64Array.of(0, 1, 0);
+		expect(() => fitClassic({ family: 'linear', params: params({}) }, x, 3, 1, y, 'regression', 0, { seed: 1, sampleWeight: Float32Array.of(1, -1, 1) })).toThrow(/Training row 2 has weight -1/);
+		expect(() => fitClassic({ family: 'linear', params: params({}) }, x, 3, 1, y, 'regression', 0, { seed: 1, sampleWeight: Float32Array.of(1, NaN, 1) })).toThrow(/Training row 2 has weight NaN/);
+	});
+});

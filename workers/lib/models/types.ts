@@ -102,7 +102,7 @@ export interface FitOptions {
 	signal?: AbortSignal;
 	/** fraction in [0, 1]; called between trees / iterations / passes. */
 	onProgress?: (fraction: number, message?: string) => void;
-	/** Per-row weights (class balancing): the tree and the forest weigh impurity by row, boosting scales gradients and hessians. */
+	/** Per-row weights (class balancing): the tree and the forest weigh impurity by row, boosting scales gradients and hessians, linear models weigh each row's loss. */
 	sampleWeight?: Float32Array;
 }
 

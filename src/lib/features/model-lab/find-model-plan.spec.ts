@@ -4,15 +4,25 @@ import { planSearch } from './find-model-plan';
 describe('planSearch', () => {
 	it('tries every classic family on a small classification set, simplest first, and says why', () => {
 		const plan = planSearch({ rows: 150, numericColumns: 4, categoricalColumns: 0, classes: 3, task: 'classification' });
-		expect(plan.families).toEqual(['linear', 'gaussian-nb', 'tree', 'knn', 'forest', 'boosting']);
+		expect(plan.families).toEqual(['linear', 'gaussian-nb', 'tree', 'knn', 'forest', 'boosting', 'mlp']);
 		expect(plan.reasons[0]).toMatch(/150 rows × 4 columns: few rows/);
-		expect(plan.skipped.map((s) => s.family)).toEqual(['mlp']);
+		expect(plan.reasons.join(' ')).toMatch(/MLP\) last, on a small budget: 32-16 ReLU, Adam, 30 epochs/);
+		expect(plan.reasons.join(' ')).toMatch(/built-in encoding/);
+		expect(plan.skipped).toEqual([]);
+		expect(plan.pipelineId).toBeUndefined();
+	});
+
+	it('runs on the Prepare pipeline when there is one, and says so', () => {
+		const plan = planSearch({ rows: 150, numericColumns: 4, categoricalColumns: 0, classes: 3, task: 'classification' }, 3, { id: 'pipe-1', name: 'Clean', version: 2 });
+		expect(plan.pipelineId).toBe('pipe-1');
+		expect(plan.reasons.join(' ')).toMatch(/through the Prepare pipeline “Clean” version 2, fitted on each fold's training rows/);
 	});
 
 	it('leaves out naive Bayes for numbers, kNN on large data and boosting with too many classes', () => {
-		expect(planSearch({ rows: 500, numericColumns: 3, categoricalColumns: 1, classes: 0, task: 'regression' }).families).toEqual(['linear', 'tree', 'knn', 'forest', 'boosting']);
+		expect(planSearch({ rows: 500, numericColumns: 3, categoricalColumns: 1, classes: 0, task: 'regression' }).families).toEqual(['linear', 'tree', 'knn', 'forest', 'boosting', 'mlp']);
 		const big = planSearch({ rows: 200_000, numericColumns: 2, categoricalColumns: 5, classes: 150, task: 'classification' });
 		expect(big.families).toEqual(['linear', 'categorical-nb', 'tree', 'forest']);
+		expect(big.skipped.find((s) => s.family === 'mlp')!.why).toMatch(/Above 50,000 rows 5 folds of epochs/);
 		expect(big.skipped.find((s) => s.family === 'knn')!.why).toMatch(/Above 20,000 rows/);
 		expect(big.skipped.find((s) => s.family === 'boosting')!.why).toMatch(/150 classes/);
 	});

@@ -1,4 +1,5 @@
-import type { ClassicFamily, Task } from '$workers/protocol';
+import type { CandidateFamily, ClassicFamily, Task } from '$workers/protocol';
+import { FIND_MLP_EPOCHS } from '$workers/lib/model-lab/config';
 import { MAX_BOOSTING_CLASSES } from '$workers/lib/models/params';
 import { familyLabel } from '$workers/lib/model-lab/describe';
 
@@ -13,22 +14,34 @@ export interface FindFacts {
 
 export interface FindPlan {
 	folds: number;
-	families: ClassicFamily[];
-	skipped: { family: ClassicFamily | 'mlp'; why: string }[];
+	families: CandidateFamily[];
+	skipped: { family: CandidateFamily; why: string }[];
 	reasons: string[];
+	/** The Prepare pipeline version every candidate reads the data through (absent: the built-in encoding). */
+	pipelineId?: string;
+}
+
+/** The Prepare pipeline a search runs on: the newest version saved for the dataset. */
+export interface FindPipeline {
+	id: string;
+	name: string;
+	version: number;
 }
 
 /** Above this many rows kNN is left out: each fold compares every test row with every training row. */
 export const KNN_FIND_LIMIT = 20_000;
+/** Above this many rows the MLP is left out: k folds of epochs would take long in a browser. */
+export const MLP_FIND_LIMIT = 50_000;
 
 /**
- * Which families to cross-validate and why, cheapest first so the leaderboard fills early.
- * The MLP is left out: it trains epoch by epoch and is tuned on the Tune page instead.
+ * Which families to cross-validate and why, cheapest first so the leaderboard fills early; the
+ * MLP last, on a small budget (it trains epoch by epoch). With a Prepare pipeline every family
+ * reads the data through it, fitted on each fold's training rows, as a run with it would.
  */
-export function planSearch(facts: FindFacts, folds = 5): FindPlan {
+export function planSearch(facts: FindFacts, folds = 5, pipeline: FindPipeline | null = null): FindPlan {
 	const reasons: string[] = [];
 	const skipped: FindPlan['skipped'] = [];
-	const families: ClassicFamily[] = ['linear'];
+	const families: CandidateFamily[] = ['linear'];
 	const classification = facts.task === 'classification';
 	const columns = facts.numericColumns + facts.categoricalColumns;
 	const size = `${facts.rows.toLocaleString('en-US')} rows × ${columns} column${columns === 1 ? '' : 's'}`;
@@ -46,9 +59,17 @@ export function planSearch(facts: FindFacts, folds = 5): FindPlan {
 	families.push('forest');
 	if (classification && facts.classes > MAX_BOOSTING_CLASSES) skipped.push({ family: 'boosting', why: `${facts.classes} classes: boosting grows a tree per class per round, and allows at most ${MAX_BOOSTING_CLASSES}.` });
 	else families.push('boosting');
-	skipped.push({ family: 'mlp', why: 'The neural network trains epoch by epoch; train it on this page or tune it on the Tune page and compare in Runs.' });
+	if (facts.rows <= MLP_FIND_LIMIT) {
+		families.push('mlp');
+		reasons.push(`The neural network (MLP) last, on a small budget: 32-16 ReLU, Adam, ${FIND_MLP_EPOCHS} epochs, no early stopping (the scored fold must not pick the epoch); tune it on the Tune page for more.`);
+	} else skipped.push({ family: 'mlp', why: `Above ${MLP_FIND_LIMIT.toLocaleString('en-US')} rows ${folds} folds of epochs take long in a browser; train it on this page or tune it on the Tune page and compare in Runs.` });
+	reasons.push(
+		pipeline
+			? `Every family reads the data through the Prepare pipeline “${pipeline.name}” version ${pipeline.version}, fitted on each fold's training rows only, as a run with it is.`
+			: 'Every family reads the built-in encoding (numbers standardised, categories one-hot); save a Prepare pipeline to search through your own.'
+	);
 	reasons.push(`Each family uses its defaults under ${folds}-fold cross-validation${classification ? ' (stratified by class)' : ''} on the training and validation rows; the holdout stays out, so the run you keep is scored on rows the choice never saw.`);
-	return { folds, families, skipped, reasons };
+	return { folds, families, skipped, reasons, ...(pipeline ? { pipelineId: pipeline.id } : {}) };
 }
 
-export const candidateName = (family: ClassicFamily | 'mlp', task: Task): string => (family === 'mlp' ? 'neural network (MLP)' : familyLabel(family, task));
+export const candidateName = (family: CandidateFamily, task: Task): string => (family === 'mlp' ? 'neural network (MLP)' : familyLabel(family, task));

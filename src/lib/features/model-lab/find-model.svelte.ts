@@ -1,16 +1,17 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
+import { getSetting } from '$lib/db';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { defaultParams } from '$workers/lib/models/params';
-import { classicConfig } from '$workers/lib/model-lab/config';
-import type { CandidateResult, ClassicFamily, ClassicSpec, Task, TrainConfig } from '$workers/protocol';
+import { classicConfig, findMlpConfig } from '$workers/lib/model-lab/config';
+import type { CandidateFamily, CandidateResult, ClassicSpec, Task, TrainConfig } from '$workers/protocol';
 import { startTraining } from '../train/training';
 import { createFindSearch, latestFindSearch, saveCandidate, setFindStatus, type StoredCandidate } from '$lib/db/find-searches';
-import { candidateName, planSearch, type FindFacts, type FindPlan } from './find-model-plan';
+import { candidateName, planSearch, type FindFacts, type FindPipeline, type FindPlan } from './find-model-plan';
 
 export interface Candidate {
-	family: ClassicFamily;
+	family: CandidateFamily;
 	status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 	progress: number;
 	label: string;
@@ -51,8 +52,9 @@ export class FindModelSearch {
 		return this.candidates.filter((c) => c.result).sort((a, b) => b.result!.mean - a.result!.mean);
 	}
 
-	start(facts: FindFacts, base: Pick<TrainConfig, 'target' | 'task' | 'features'>, folds: number): void {
-		const plan = planSearch(facts, folds);
+	/** `pipeline`: the Prepare pipeline every candidate reads the data through (base.features are then its inputs). */
+	start(facts: FindFacts, base: Pick<TrainConfig, 'target' | 'task' | 'features'>, folds: number, pipeline: FindPipeline | null = null): void {
+		const plan = planSearch(facts, folds, pipeline);
 		this.plan = plan;
 		const config = { ...DEFAULT_CONFIG, ...base };
 		this.base = config;
@@ -126,10 +128,9 @@ export class FindModelSearch {
 
 	async #runCandidate(i: number, config: TrainConfig, folds: number, task: Task, job: Job, update: () => void): Promise<void> {
 		const family = this.candidates[i].family;
-		const spec = { family, params: defaultParams(family, task) } as ClassicSpec;
 		try {
 			const result = await bridge.crossValidateCandidate(
-				{ datasetId: this.datasetId, config: classicConfig(config, spec), folds },
+				{ datasetId: this.datasetId, config: candidateConfig(config, family, task), folds, ...(this.plan?.pipelineId ? { pipelineId: this.plan.pipelineId } : {}) },
 				(fraction, label) => {
 					this.candidates[i].progress = fraction;
 					this.candidates[i].label = label;
@@ -139,7 +140,8 @@ export class FindModelSearch {
 				() => {
 					this.candidates[i].status = 'running';
 					this.candidates[i].label = 'Starting…';
-				}
+				},
+				() => getSetting('backend')
 			);
 			this.candidates[i].result = result;
 			this.candidates[i].status = 'done';
@@ -171,17 +173,23 @@ export class FindModelSearch {
 		this.job?.cancel();
 	}
 
-	/** Train the candidate as a normal run (same defaults and seed, the usual split), which then shows in Runs. */
+	/** Train the candidate as a normal run (same defaults, seed and pipeline, the usual split), which then shows in Runs. */
 	keep(candidate: Candidate): Job | null {
 		if (!this.base) return null;
-		const spec = { family: candidate.family, params: defaultParams(candidate.family, this.base.task) } as ClassicSpec;
-		candidate.keptJob = startTraining(this.projectId, this.datasetId, classicConfig(this.base, spec));
+		const pipelineId = this.plan?.pipelineId;
+		candidate.keptJob = startTraining(this.projectId, this.datasetId, candidateConfig(this.base, candidate.family, this.base.task), pipelineId ? { pipelineId } : {});
 		return candidate.keptJob;
 	}
 
-	name(family: ClassicFamily): string {
+	name(family: CandidateFamily): string {
 		return candidateName(family, this.base?.task ?? 'classification');
 	}
+}
+
+/** The run config of a candidate: a classic family with its defaults, or the small-budget MLP. */
+function candidateConfig(base: TrainConfig, family: CandidateFamily, task: Task): TrainConfig {
+	if (family === 'mlp') return findMlpConfig(base);
+	return classicConfig(base, { family, params: defaultParams(family, task) } as ClassicSpec);
 }
 
 async function setStatus(stored: Promise<string | null>, status: 'running' | 'done' | 'cancelled'): Promise<void> {

@@ -1,0 +1,64 @@
+// "Find a model" against Kiln's best, as the studio runs it (accuracy only, no timing):
+// for each set and seed, every family Find plans (classic defaults + the small-budget MLP) is
+// cross-validated on the run's non-holdout rows (5 folds), the best mean is "Find's pick", and every
+// family is also trained as a normal run (studio defaults: 20 % holdout, 20 % validation) to get its
+// holdout score. Gap = holdout of Find's pick − best holdout of any family on that split (the oracle).
+// Target (issue #9): Find within 1 point of Kiln's best. Run: node bench/quality/find-model.mjs
+// (FIND_SEEDS=3, FIND_FOLDS=5, QUALITY_ONLY=iris,wine).
+import { readFileSync } from 'node:fs';
+import { importTs, ROOT } from './import-ts.mjs';
+
+const SEEDS = Array.from({ length: Number(process.env.FIND_SEEDS ?? 3) }, (_, i) => i + 1);
+const FOLDS = Number(process.env.FIND_FOLDS ?? 5);
+const ONLY = process.env.QUALITY_ONLY?.split(',');
+const { parseCsv } = await importTs('workers/lib/csv.ts');
+const { defaultParams } = await importTs('workers/lib/models/index.ts');
+const { classicConfig, findMlpConfig } = await importTs('workers/lib/model-lab/config.ts');
+const { crossValidate } = await importTs('workers/lib/model-lab/cross-validate.ts');
+const { crossValidateMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
+const { trainClassic } = await importTs('workers/lib/model-lab/train-classic.ts');
+const { trainModel, DEFAULT_CONFIG } = await importTs('workers/lib/train.ts');
+const { planSearch } = await importTs('src/lib/features/model-lab/find-model-plan.ts');
+const { useCpu } = await importTs('tests/unit-support.ts');
+await useCpu();
+
+const shipped = (file) => parseCsv(new TextEncoder().encode(readFileSync(`${ROOT}static/datasets/${file}`, 'utf8')).buffer, file).table;
+const SETS = [
+	{ id: 'iris', file: 'iris.csv', target: 'species', task: 'classification' },
+	{ id: 'wine', file: 'wine.csv', target: 'cultivar', task: 'classification' },
+	{ id: 'breast-cancer', file: 'breast-cancer.csv', target: 'diagnosis', task: 'classification' },
+	{ id: 'penguins', file: 'penguins.csv', target: 'species', task: 'classification' },
+	{ id: 'penguins-mass', file: 'penguins.csv', target: 'body_mass_g', task: 'regression' },
+	{ id: 'digits', file: 'digits.csv', target: 'digit', task: 'classification' }
+].filter((s) => !ONLY || ONLY.includes(s.id));
+
+const headline = (m) => (m.task === 'classification' ? m.accuracy : m.r2);
+console.log(`Find a model vs Kiln's best holdout (seeds ${SEEDS.join(',')}, ${FOLDS}-fold CV, studio defaults: seeded 20 % holdout, 20 % validation)`);
+console.log('set | seed | Find picks (CV mean) | its holdout | best family on holdout | best holdout | gap');
+const gaps = {};
+for (const set of SETS) {
+	const table = shipped(set.file);
+	const features = table.columns.map((c) => c.name).filter((n) => n !== set.target);
+	const facts = { rows: table.rowCount, numericColumns: 0, categoricalColumns: 0, classes: 3, task: set.task };
+	for (const c of table.columns) if (c.name !== set.target) facts[c.kind === 'numeric' ? 'numericColumns' : 'categoricalColumns']++;
+	facts.classes = set.task === 'classification' ? table.columns.find((c) => c.name === set.target).categories?.length ?? 10 : 0;
+	const families = planSearch(facts, FOLDS).families;
+	for (const seed of SEEDS) {
+		const base = { ...DEFAULT_CONFIG, target: set.target, task: set.task, features, seed };
+		const configOf = (family) => (family === 'mlp' ? findMlpConfig(base) : classicConfig(base, { family, params: defaultParams(family, set.task) }));
+		const cv = {};
+		const holdout = {};
+		for (const family of families) {
+			const config = configOf(family);
+			cv[family] = family === 'mlp' ? (await crossValidateMlp(table, config, FOLDS)).mean : crossValidate(table, config, FOLDS).mean;
+			holdout[family] = headline((family === 'mlp' ? await trainModel(table, config) : await trainClassic(table, config)).metrics);
+		}
+		const pick = families.reduce((b, f) => (cv[f] > cv[b] ? f : b));
+		const best = families.reduce((b, f) => (holdout[f] > holdout[b] ? f : b));
+		const gap = holdout[pick] - holdout[best];
+		(gaps[set.id] ??= []).push(gap);
+		console.log(`${set.id} | ${seed} | ${pick} (${cv[pick].toFixed(3)}) | ${holdout[pick].toFixed(3)} | ${best} | ${holdout[best].toFixed(3)} | ${gap.toFixed(3)}`);
+	}
+}
+const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
+console.log(`\nMean gap per set: ${Object.entries(gaps).map(([id, g]) => `${id} ${mean(g).toFixed(3)}`).join(', ')}. Target: within 0.01 of Kiln's best.`);
