@@ -96,9 +96,11 @@ async function runSearch(browser, url, label, setup) {
 	return { label, seconds: (state.finishedAt - state.createdAt) / 1000, timeline, trials: state.trials };
 }
 
+/** Search only the named dimensions: every other dimension's box in the space editor is unticked. */
 const only = (params) => async (page) => {
-	for (const name of ['learningRate', 'l2', 'hiddenLayerCount', 'hiddenUnits', 'batchSize']) {
-		const box = page.getByTestId(`search-${name}`);
+	const boxes = page.locator('[data-testid="search-form"] input[type="checkbox"][data-testid^="search-"]');
+	for (const box of await boxes.all()) {
+		const name = (await box.getAttribute('data-testid')).slice('search-'.length);
 		if (params.includes(name)) await box.check();
 		else await box.uncheck();
 	}
