@@ -4,8 +4,23 @@ import type { EpochRecord, TrainCheckpoint } from '../protocol';
 import { KilnError } from '$shared/errors';
 import { serializeModel } from './model';
 
+/**
+ * Adam keeps β₁ᵗ and β₂ᵗ as running products, and tfjs recomputes them with pow() when its
+ * state is restored; the two differ in the last bits, which a high learning rate grows over later
+ * epochs (a resumed tune trial drifted from the same config trained straight). The products
+ * travel with the checkpoint so a resume is bit for bit.
+ */
+type AdamPowers = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+async function adamPowers(optimizer: tf.Optimizer): Promise<[number, number] | undefined> {
+	const { accBeta1, accBeta2 } = optimizer as unknown as AdamPowers;
+	if (!(accBeta1 instanceof tf.Variable) || !(accBeta2 instanceof tf.Variable)) return undefined;
+	return [(await accBeta1.data())[0], (await accBeta2.data())[0]];
+}
+
 export async function captureCheckpoint(model: tfl.LayersModel, optimizer: tf.Optimizer, epoch: number, history: EpochRecord[], trainingMs: number): Promise<TrainCheckpoint> {
 	const state = await optimizer.getWeights();
+	const powers = await adamPowers(optimizer);
 	try {
 		const { data, specs } = await tf.io.encodeWeights(state);
 		return {
@@ -13,7 +28,8 @@ export async function captureCheckpoint(model: tfl.LayersModel, optimizer: tf.Op
 			model: await serializeModel(model),
 			optimizer: { data, specs: specs.map(({ name, shape, dtype }) => ({ name, shape, dtype })) },
 			history: [...history],
-			trainingMs
+			trainingMs,
+			...(powers ? { adamPowers: powers } : {})
 		};
 	} finally {
 		// The first entry is a fresh step-count scalar; the rest are the optimiser's live variables.
@@ -33,6 +49,13 @@ export async function restoreCheckpoint(model: tfl.LayersModel, optimizer: tf.Op
 	try {
 		model.setWeights(specs.map((s) => weights[s.name]));
 		await optimizer.setWeights(checkpoint.optimizer.specs.map((s) => ({ name: s.name, tensor: state[s.name] })));
+		const { accBeta1, accBeta2 } = optimizer as unknown as AdamPowers;
+		if (checkpoint.adamPowers && accBeta1 instanceof tf.Variable && accBeta2 instanceof tf.Variable) {
+			tf.tidy(() => {
+				accBeta1.assign(tf.scalar(checkpoint.adamPowers![0]));
+				accBeta2.assign(tf.scalar(checkpoint.adamPowers![1]));
+			});
+		}
 	} finally {
 		tf.dispose([...Object.values(weights), ...Object.values(state)]);
 	}

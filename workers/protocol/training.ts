@@ -160,6 +160,8 @@ export interface TrainCheckpoint {
 	pipeline?: FittedPipeline;
 	/** Cross-validation folds finished before the final model started. */
 	folds?: FoldResult[];
+	/** Adam's running β₁ᵗ and β₂ᵗ (absent for other optimisers and in older checkpoints). */
+	adamPowers?: [number, number];
 }
 
 /** Progress stream of a long job, tagged by `type` so any UI can render it generically. */
