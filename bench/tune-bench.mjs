@@ -99,6 +99,8 @@ async function runSearch(browser, url, label, setup) {
 /** Search only the named dimensions: every other dimension's box in the space editor is unticked. */
 const only = (params) => async (page) => {
 	const boxes = page.locator('[data-testid="search-form"] input[type="checkbox"][data-testid^="search-"]');
+	// The space editor renders after the section: collecting its boxes earlier finds none.
+	await page.getByTestId('search-learningRate').waitFor();
 	for (const box of await boxes.all()) {
 		const name = (await box.getAttribute('data-testid')).slice('search-'.length);
 		if (params.includes(name)) await box.check();
