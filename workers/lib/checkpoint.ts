@@ -12,10 +12,15 @@ import { serializeModel } from './model';
  */
 type AdamPowers = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
 
-async function adamPowers(optimizer: tf.Optimizer): Promise<[number, number] | undefined> {
+/** Adam's β-power variables, or undefined for an optimiser without them. */
+function powerVariables(optimizer: tf.Optimizer): [tf.Variable, tf.Variable] | undefined {
 	const { accBeta1, accBeta2 } = optimizer as unknown as AdamPowers;
-	if (!(accBeta1 instanceof tf.Variable) || !(accBeta2 instanceof tf.Variable)) return undefined;
-	return [(await accBeta1.data())[0], (await accBeta2.data())[0]];
+	return accBeta1 instanceof tf.Variable && accBeta2 instanceof tf.Variable ? [accBeta1, accBeta2] : undefined;
+}
+
+async function adamPowers(optimizer: tf.Optimizer): Promise<[number, number] | undefined> {
+	const vars = powerVariables(optimizer);
+	return vars && [(await vars[0].data())[0], (await vars[1].data())[0]];
 }
 
 export async function captureCheckpoint(model: tfl.LayersModel, optimizer: tf.Optimizer, epoch: number, history: EpochRecord[], trainingMs: number): Promise<TrainCheckpoint> {
@@ -49,13 +54,9 @@ export async function restoreCheckpoint(model: tfl.LayersModel, optimizer: tf.Op
 	try {
 		model.setWeights(specs.map((s) => weights[s.name]));
 		await optimizer.setWeights(checkpoint.optimizer.specs.map((s) => ({ name: s.name, tensor: state[s.name] })));
-		const { accBeta1, accBeta2 } = optimizer as unknown as AdamPowers;
-		if (checkpoint.adamPowers && accBeta1 instanceof tf.Variable && accBeta2 instanceof tf.Variable) {
-			tf.tidy(() => {
-				accBeta1.assign(tf.scalar(checkpoint.adamPowers![0]));
-				accBeta2.assign(tf.scalar(checkpoint.adamPowers![1]));
-			});
-		}
+		const vars = powerVariables(optimizer);
+		const powers = checkpoint.adamPowers;
+		if (vars && powers) tf.tidy(() => vars.forEach((v, i) => v.assign(tf.scalar(powers[i]))));
 	} finally {
 		tf.dispose([...Object.values(weights), ...Object.values(state)]);
 	}
