@@ -16,6 +16,8 @@ export interface NewDataset {
 	/** Target and task to set with it, in the same transaction. */
 	target?: string;
 	task?: Task;
+	/** Shown with the dataset, e.g. the files a folder import skipped. */
+	warnings?: DatasetRecord['warnings'];
 }
 
 /**
@@ -38,7 +40,8 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 		chunkRows: CHUNK_ROWS,
 		chunkCount: chunks.length,
 		bytes: tableBytes(input.table),
-		createdAt: Date.now()
+		createdAt: Date.now(),
+		...(input.warnings?.length ? { warnings: input.warnings } : {})
 	};
 	const db = await openKilnDb();
 	return write(`the dataset "${input.fileName}"`, () =>
