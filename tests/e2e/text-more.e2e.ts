@@ -3,7 +3,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit } from './axe';
-import { createProject, loadDemo, openSection, waitForJob } from './browser';
+import { createProject, loadDemo, openSection, waitForCompression, waitForJob } from './browser';
 
 async function openFinishedRun(page: Page): Promise<void> {
 	await page.getByTestId('open-run').first().click();
@@ -54,6 +54,18 @@ test('a text run gets its evaluation, shares as a link that predicts typed text,
 	await expect(page.getByTestId('onnx-text-note')).toContainText('“tfidf”');
 	await expect(page.getByTestId('download-onnx')).toHaveAttribute('download', /-onnx\.zip$/);
 	found.push(...(await audit(page, 'ship: text run exported to ONNX')));
+	// The trade-off table on the replayed holdout texts (one sparsity), then the tfjs files with text.json.
+	await page.getByTestId('sparsity-80').uncheck();
+	await page.getByTestId('compress-button').click();
+	await waitForCompression(page);
+	await expect(page.getByTestId('tradeoff-row')).toHaveCount(5);
+	await expect(page.getByTestId('tradeoff-skipped')).toContainText('Pruning with fine-tuning');
+	console.log((await page.getByTestId('tradeoff-table').innerText()).replace(/\t/g, ' | '));
+	await page.locator('[data-testid="tradeoff-row"][data-variant="int8"]').getByTestId('pick-variant').click();
+	await page.getByTestId('export-tfjs').click();
+	await expect(page.getByTestId('download-tfjs')).toHaveAttribute('download', /-int8-tfjs\.zip$/);
+	found.push(...(await audit(page, 'ship: text trade-off table and tfjs files')));
+	await page.locator('[data-testid="tradeoff-row"][data-variant="float32"]').getByTestId('pick-variant').click();
 	await page.getByTestId('export-bundle').click();
 	await expect(page.getByTestId('bundle-ready')).toContainText('1 run, 1 model');
 	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);
