@@ -23,9 +23,9 @@ function dense(inputs: number, units: number, kernel: Float32Array, bias: Float3
 
 /**
  * A stored text run (workers/lib/text/text-run.ts: TF-IDF + logistic / naive Bayes, or a neural
- * classifier) → the text front and dense head of a share link. Networks: the embedding-bag family
- * with the word tokeniser; the others are refused by name (the share runtime has no 1-D conv,
- * recurrent or attention kernels yet).
+ * classifier) → the text front and dense head of a share link. Networks: embedding-bag, 1-D CNN and
+ * LSTM/GRU with the word tokeniser; the transformer is refused by name (the share runtime has no
+ * attention kernel yet).
  */
 export function describeTextModel(artifacts: ModelArtifacts, weights: WeightFormat = 'int8'): { front: TextFront; head: ModelDescription } {
 	const topology = obj(artifacts.modelTopology, 'topology');
