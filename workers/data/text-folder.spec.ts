@@ -6,6 +6,7 @@ import { isKind } from '$shared/errors';
 import { cellText } from '$shared/table';
 import type { ImageFileEntry } from '../protocol';
 import { MAX_TEXT_FILE_BYTES } from '../lib/text/text-files';
+import { textColumns } from '../lib/text/column';
 import { importTextFolder, readTextFolder } from './text-folder';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -80,6 +81,9 @@ describe('text datasets from class folders', () => {
 		expect(progress.at(-1)).toBe(1);
 		const stored = await getDataset(summary.datasetId);
 		expect(stored.columns.map((c) => c.name)).toEqual(['text', 'label']);
+		// Four short texts would not look like free text to the CSV rule; the folder import says they are.
+		expect(stored.columns.map((c) => c.text)).toEqual([true, undefined]);
+		expect(textColumns(stored.columns, stored.rowCount, 'label')).toEqual(['text']);
 		expect(stored.warnings?.length).toBe(5);
 		expect(stored.warnings?.[0].message).toMatch(/^Skipped /);
 		expect((await loadTable(stored)).rowCount).toBe(4);

@@ -62,7 +62,7 @@ export async function readTextFolder(files: ImageFileEntry[], onProgress?: (done
 /** Reads the folder, then stores it in one transaction as the project's dataset (label as target). */
 export async function importTextFolder({ projectId, name, files }: TextFolderImportRequest, onProgress?: (p: { done: number; total: number }) => void): Promise<TextFolderImportSummary> {
 	const read = await readTextFolder(files, (done, total) => onProgress?.({ done, total }));
-	const stored = await saveDataset({ projectId, name, fileName: name, source: 'upload', table: read.table, profile: profileTable(read.table), target: TEXT_FOLDER_COLUMNS.label, task: 'classification', warnings: skippedWarnings(read.skipped) });
+	const stored = await saveDataset({ projectId, name, fileName: name, source: 'upload', table: read.table, profile: profileTable(read.table), target: TEXT_FOLDER_COLUMNS.label, task: 'classification', warnings: skippedWarnings(read.skipped), textColumns: [TEXT_FOLDER_COLUMNS.text] });
 	return { datasetId: stored.id, imported: read.table.rowCount, classes: read.classes, counts: read.counts, skipped: read.skipped, encodings: read.encodings };
 }
 

@@ -18,6 +18,8 @@ export interface NewDataset {
 	task?: Task;
 	/** Shown with the dataset, e.g. the files a folder import skipped. */
 	warnings?: DatasetRecord['warnings'];
+	/** Columns known to hold free text (a folder of .txt files), marked so the studio treats them as text. */
+	textColumns?: string[];
 }
 
 /**
@@ -35,7 +37,7 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 		fileName: input.fileName,
 		source: input.source,
 		rowCount: input.table.rowCount,
-		columns: describeColumns(input.table),
+		columns: describeColumns(input.table).map((c) => (input.textColumns?.includes(c.name) ? { ...c, text: true as const } : c)),
 		profile: input.profile,
 		chunkRows: CHUNK_ROWS,
 		chunkCount: chunks.length,
