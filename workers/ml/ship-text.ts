@@ -102,7 +102,7 @@ export const textShip = {
 		const ort = await loadOrt();
 		const table = await loadTable(await getDataset(run.datasetId));
 		const classes = stored.preprocessing?.target?.task === 'classification' ? stored.preprocessing.target.classes : [];
-		const { texts, y } = holdoutTexts(table, topology, config, classes);
+		const { texts, y, train } = holdoutTexts(table, topology, config, classes);
 		await clearVariants(run);
 		const skipped: { label: string; reason: string }[] = [];
 		const rows = await compressTextRun(topology, stored.artifacts, texts, y, request, {
@@ -111,7 +111,7 @@ export const textShip = {
 			onProgress: (fraction, label) => onProgress?.({ fraction, label: `${label} (tfjs on ${backend})` }),
 			onVariant: (variant, row) => saveVariant(run, variant, row),
 			onSkip: (label, reason) => skipped.push({ label, reason })
-		});
+		}, { ...train, batchSize: config.batchSize, learningRate: config.learningRate, seed: config.seed });
 		const result = { runId: run.id, createdAt: Date.now(), holdoutRows: y.length, settings: request, rows, durationMs: performance.now() - started, ...(skipped.length ? { skipped } : {}) };
 		await saveTradeoff(run, result);
 		return result;
@@ -119,13 +119,15 @@ export const textShip = {
 };
 
 /** The run's holdout texts and labels, split replayed from its seed exactly as training and evaluation did. */
-function holdoutTexts(table: Table, topology: TextRunTopology, config: ReturnType<typeof withConfigDefaults>, classes: readonly string[] = []): { texts: (string | null)[]; y: Int32Array } {
+function holdoutTexts(table: Table, topology: TextRunTopology, config: ReturnType<typeof withConfigDefaults>, classes: readonly string[] = []): { texts: (string | null)[]; y: Int32Array; train: { texts: (string | null)[]; y: Int32Array } } {
 	const texts = columnStrings(table, topology.column, 'text column');
 	const labels = columnStrings(table, config.target, 'target');
 	const { y, rows } = encodeLabels(labels, config.target);
-	const { holdout } = threeWaySplit(rows, config.holdoutFraction, topology.kind === 'linear' ? 0 : config.validationFraction, config.seed, y);
-	// Indices in the model's own class order (a class it never saw would be −1: counted wrong).
-	return { texts: Array.from(holdout, (r) => texts[r]), y: labelIndices(labels, classes, holdout) };
+	const { holdout, train } = threeWaySplit(rows, config.holdoutFraction, topology.kind === 'linear' ? 0 : config.validationFraction, config.seed, y);
+	// Indices in the model's own class order (a class it never saw would be −1: counted wrong, never trained on).
+	const trainY = labelIndices(labels, classes, train);
+	const known = Array.from(train).filter((_, i) => trainY[i] >= 0);
+	return { texts: Array.from(holdout, (r) => texts[r]), y: labelIndices(labels, classes, holdout), train: { texts: known.map((r) => texts[r]), y: labelIndices(labels, classes, known) } };
 }
 
 /** A variant's tfjs-form weights back in the run's form (topology + artifacts) for the ONNX check. */

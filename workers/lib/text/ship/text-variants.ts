@@ -12,14 +12,16 @@ import { textFeeds } from '../onnx/text-export';
 import type { TextRunTopology } from '../text-run';
 import { measureTextOnnx, measureTextTfjs, type TextHoldout } from './text-measure';
 import { dequantised, linearLayersArtifacts, linearWithWeights, networkArtifacts, pruneWeights } from './text-weights';
+import { fineTunePruned } from './text-prune';
 
 /**
  * The trade-off table for a text run: the original, float16 and int8 weights, and magnitude
  * pruning at each asked sparsity (alone and with int8), each measured on the run's replayed
  * holdout texts in tfjs and ONNX Runtime. A variant's `artifacts` are what its tfjs files hold:
- * the network's weights (a TF-IDF model: a Dense + softmax layers model). Pruning here is one
- * shot, without fine-tuning: fine-tuning a text model needs the text training loop, which the
- * compression job does not run; the table says so in its skipped list.
+ * the network's weights (a TF-IDF model: a Dense + softmax layers model). Pruning is one shot for
+ * every text model and, for a network given its training texts, also with fine-tuning (the text
+ * training loop with the zeros put back after each step); a TF-IDF model is fitted by a solver,
+ * so the table lists its fine-tuned pruning as not measured.
  */
 
 const percent = (s: number) => `${Math.round(s * 100)}%`;
@@ -34,13 +36,23 @@ export function variantOnnx(topology: TextRunTopology, weights: ModelArtifacts):
 	return topology.kind === 'linear' ? textLinearOnnx(linearWithWeights(topology.linear, dequantised(weights))) : textNetworkOnnx(dequantised(weights));
 }
 
-export async function compressTextRun(topology: TextRunTopology, artifacts: ModelArtifacts, holdoutTexts: readonly (string | null)[], y: Int32Array, request: CompressRequest, options: CompressOptions): Promise<VariantRow[]> {
+/** The run's training texts and settings, for pruning with fine-tuning (networks only). */
+export interface TextFineTune {
+	texts: readonly (string | null)[];
+	y: Int32Array;
+	batchSize: number;
+	learningRate: number;
+	seed: number;
+}
+
+export async function compressTextRun(topology: TextRunTopology, artifacts: ModelArtifacts, holdoutTexts: readonly (string | null)[], y: Int32Array, request: CompressRequest, options: CompressOptions, fineTune?: TextFineTune): Promise<VariantRow[]> {
 	checkCompressRequest(request);
 	if (y.length === 0 || y.length !== holdoutTexts.length) throw new KilnError('ValidationError', 'This run has no holdout texts to measure the variants on.');
 	const repeats = request.repeats ?? 20;
 	const measureOptions = { ort: options.ort, ortBackend: options.ortBackend, repeats, warmup: 3 };
 	const sparsities = [...new Set(request.sparsities)].sort((a, b) => a - b);
-	const total = 3 + 2 * sparsities.length;
+	const tuned = topology.kind === 'neural' && fineTune && fineTune.y.length > 0 ? fineTune : null;
+	const total = 3 + (tuned ? 4 : 2) * sparsities.length;
 	const rows: VariantRow[] = [];
 	let done = 0;
 	// The holdout as the graph takes it: the TF-IDF matrix, or token ids.
@@ -76,8 +88,18 @@ export async function compressTextRun(topology: TextRunTopology, artifacts: Mode
 		const id = `pruned-${Math.round(sparsity * 100)}-once`;
 		await measure({ id, label: `${percent(sparsity)} pruned, no fine-tuning`, artifacts: pruned, onnx: prunedOnnx });
 		await measure({ id: `${id}-int8`, label: `${percent(sparsity)} pruned, no fine-tuning + int8`, artifacts: quantizeTfjs(pruned, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(prunedOnnx) });
+		if (tuned && topology.kind === 'neural') {
+			options.onProgress?.(Math.min(0.99, done / total), `Pruning to ${percent(sparsity)} zeros while fine-tuning for ${request.fineTuneEpochs} epochs`);
+			const t = (topology.network as TextModelTopology).config.maxLength;
+			const ids = encodeTexts(createTokenizer(topology.tokenizer), tuned.texts, t).ids;
+			const network = await fineTunePruned(float, sparsity, { ids, labels: tuned.y, maxLength: t }, { epochs: request.fineTuneEpochs, batchSize: tuned.batchSize, learningRate: tuned.learningRate, seed: tuned.seed });
+			const tunedOnnx = variantOnnx(topology, network);
+			const key = `pruned-${Math.round(sparsity * 100)}`;
+			await measure({ id: key, label: `${percent(sparsity)} pruned`, artifacts: network, onnx: tunedOnnx });
+			await measure({ id: `${key}-int8`, label: `${percent(sparsity)} pruned + int8`, artifacts: quantizeTfjs(network, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(tunedOnnx) });
+		}
 	}
-	if (sparsities.length > 0) options.onSkip?.('Pruning with fine-tuning', 'text models are pruned in one shot here; fine-tuning a pruned text model needs the text training loop, which compression does not run yet.');
+	if (sparsities.length > 0 && !tuned) options.onSkip?.('Pruning with fine-tuning', topology.kind === 'linear' ? 'a TF-IDF model is fitted by its solver, not trained by steps, so it is pruned in one shot only.' : 'no training texts were given to fine-tune on.');
 	options.onProgress?.(1, 'Done');
 	return rows;
 }
