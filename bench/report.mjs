@@ -115,10 +115,12 @@ function cnnBars({ nativeRuns, browserRuns, verdict }) {
 	const train = sps(wasm) / sps(fast.runs);
 	const latency = p50(quick.runs) / p50(wasm);
 	const plain = (browserRuns['wasm plain (RECIPES §3 kernel only)'] ?? []).filter((r) => r.ok);
+	const cores = settings.map((s) => `${s.threads}t ${median(s.runs.map((r) => (r.trainCpuMs ?? NaN) / r.trainMs)).toFixed(2)}`).join(', ');
 	const note = verdict.fit ? '' : ' — RATIOS REFUSED (see above): not a comparison';
 	return [
 		`CNN training, wasm vs PyTorch at its faster thread setting (${fast.threads} thread${fast.threads === '1' ? '' : 's'}): ${int(sps(wasm))} vs ${int(sps(fast.runs))} samples/s = ${verdict.fit ? ratio(train) : '—'} (target ≥ 0.3×; per-round ${perRound ? `${ratio(perRound.min)}–${ratio(perRound.max)}` : '—'})${note}`,
 		plain.length ? `  plain tfjs-wasm (RECIPES §3 kernel only) in the same rounds: ${int(sps(plain))} samples/s = ${verdict.fit ? ratio(sps(plain) / sps(fast.runs)) : '—'}; Kiln's kernels make wasm ${(sps(wasm) / sps(plain)).toFixed(1)}× faster.` : null,
+		`  PyTorch CPU-seconds per wall-second while training (median): ${cores} (torch.set_num_threads does not bound OpenBLAS's own threads).`,
 		`CNN batch-1 image prediction (uint8 pixels → /255 → model → softmax, read back), wasm vs PyTorch's faster setting (${quick.threads} thread${quick.threads === '1' ? '' : 's'}): p50 ${ms(p50(wasm))} vs ${ms(p50(quick.runs))} ms = ${verdict.fit ? ratio(latency) : '—'} (higher is better)${note}`
 	].filter((l) => l !== null);
 }
