@@ -42,7 +42,9 @@ for (const set of SETS) {
 	const facts = { rows: table.rowCount, numericColumns: 0, categoricalColumns: 0, classes: 3, task: set.task };
 	for (const c of table.columns) if (c.name !== set.target) facts[c.kind === 'numeric' ? 'numericColumns' : 'categoricalColumns']++;
 	facts.classes = set.task === 'classification' ? table.columns.find((c) => c.name === set.target).categories?.length ?? 10 : 0;
-	const families = planSearch(facts, FOLDS).families;
+	const plan = planSearch(facts, FOLDS);
+	const families = plan.families;
+	const repeats = process.env.FIND_REPEATS ? Number(process.env.FIND_REPEATS) : plan.repeats ?? 1;
 	for (const seed of SEEDS) {
 		const base = { ...DEFAULT_CONFIG, target: set.target, task: set.task, features, seed };
 		const configOf = (family) => (family === 'mlp' ? findMlpConfig(base) : classicConfig(base, { family, params: defaultParams(family, set.task) }));
@@ -50,13 +52,14 @@ for (const set of SETS) {
 		const holdout = {};
 		for (const family of families) {
 			const config = configOf(family);
-			cv[family] = family === 'mlp' ? (await crossValidateMlp(table, config, FOLDS)).mean : crossValidate(table, config, FOLDS).mean;
+			cv[family] = family === 'mlp' ? (await crossValidateMlp(table, config, FOLDS, { repeats })).mean : crossValidate(table, config, FOLDS, { repeats }).mean;
 			holdout[family] = headline((family === 'mlp' ? await trainModel(table, config) : await trainClassic(table, config)).metrics);
 		}
 		const pick = families.reduce((b, f) => (cv[f] > cv[b] ? f : b));
 		const best = families.reduce((b, f) => (holdout[f] > holdout[b] ? f : b));
 		const gap = holdout[pick] - holdout[best];
 		(gaps[set.id] ??= []).push(gap);
+		if (process.env.FIND_VERBOSE) console.log(`  ${families.map((f) => `${f} cv ${cv[f].toFixed(3)} ho ${holdout[f].toFixed(3)}`).join('; ')}`);
 		console.log(`${set.id} | ${seed} | ${pick} (${cv[pick].toFixed(3)}) | ${holdout[pick].toFixed(3)} | ${best} | ${holdout[best].toFixed(3)} | ${gap.toFixed(3)}`);
 	}
 }

@@ -10,6 +10,9 @@ describe('planSearch', () => {
 		expect(plan.reasons.join(' ')).toMatch(/built-in encoding/);
 		expect(plan.skipped).toEqual([]);
 		expect(plan.pipelineId).toBeUndefined();
+		// Few rows: the folds are dealt three times, and the reasons say so.
+		expect(plan.repeats).toBe(3);
+		expect(plan.reasons.join(' ')).toMatch(/Under 1,000 rows the 5 folds are dealt 3 times \(15 fits per family\)/);
 	});
 
 	it('runs on the Prepare pipeline when there is one, and says so', () => {
@@ -22,6 +25,8 @@ describe('planSearch', () => {
 		expect(planSearch({ rows: 500, numericColumns: 3, categoricalColumns: 1, classes: 0, task: 'regression' }).families).toEqual(['linear', 'tree', 'knn', 'forest', 'boosting', 'mlp']);
 		const big = planSearch({ rows: 200_000, numericColumns: 2, categoricalColumns: 5, classes: 150, task: 'classification' });
 		expect(big.families).toEqual(['linear', 'categorical-nb', 'tree', 'forest']);
+		expect(big.repeats).toBe(1);
+		expect(big.reasons.join(' ')).not.toMatch(/dealt/);
 		expect(big.skipped.find((s) => s.family === 'mlp')!.why).toMatch(/Above 50,000 rows 5 folds of epochs/);
 		expect(big.skipped.find((s) => s.family === 'knn')!.why).toMatch(/Above 20,000 rows/);
 		expect(big.skipped.find((s) => s.family === 'boosting')!.why).toMatch(/150 classes/);

@@ -14,6 +14,8 @@ export interface FindFacts {
 
 export interface FindPlan {
 	folds: number;
+	/** Times the folds are dealt anew (absent in searches stored before repeats: once). */
+	repeats?: number;
 	families: CandidateFamily[];
 	skipped: { family: CandidateFamily; why: string }[];
 	reasons: string[];
@@ -30,6 +32,13 @@ export interface FindPipeline {
 
 /** Above this many rows kNN is left out: each fold compares every test row with every training row. */
 export const KNN_FIND_LIMIT = 20_000;
+/**
+ * Below this many rows the folds are dealt three times: one fold's score there moves by a row's
+ * worth (about 4 points on iris), so a single deal ranks near-equal families by luck.
+ */
+export const REPEAT_FIND_BELOW = 1000;
+export const SMALL_DATA_REPEATS = 3;
+
 /** Above this many rows the MLP is left out: k folds of epochs would take long in a browser. */
 export const MLP_FIND_LIMIT = 50_000;
 
@@ -44,6 +53,7 @@ export function planSearch(facts: FindFacts, folds = 5, pipeline: FindPipeline |
 	const families: CandidateFamily[] = ['linear'];
 	const classification = facts.task === 'classification';
 	const columns = facts.numericColumns + facts.categoricalColumns;
+	const repeats = facts.rows < REPEAT_FIND_BELOW ? SMALL_DATA_REPEATS : 1;
 	const size = `${facts.rows.toLocaleString('en-US')} rows × ${columns} column${columns === 1 ? '' : 's'}`;
 	if (facts.rows < 1000) reasons.push(`${size}: few rows, so simple models (linear, naive Bayes, one tree) can match ensembles; every family is quick here, so all are tried, simplest first.`);
 	else if (facts.rows <= 50_000) reasons.push(`${size}: enough rows for forests and boosting to pay off; simple models run first as a baseline.`);
@@ -69,7 +79,8 @@ export function planSearch(facts: FindFacts, folds = 5, pipeline: FindPipeline |
 			: 'Every family reads the built-in encoding (numbers standardised, categories one-hot); save a Prepare pipeline to search through your own.'
 	);
 	reasons.push(`Each family uses its defaults under ${folds}-fold cross-validation${classification ? ' (stratified by class)' : ''} on the training and validation rows; the holdout stays out, so the run you keep is scored on rows the choice never saw.`);
-	return { folds, families, skipped, reasons, ...(pipeline ? { pipelineId: pipeline.id } : {}) };
+	if (repeats > 1) reasons.push(`Under ${REPEAT_FIND_BELOW.toLocaleString('en-US')} rows the ${folds} folds are dealt ${repeats} times (${folds * repeats} fits per family): one fold's score moves by a row's worth here, and one deal alone would rank near-equal families by luck.`);
+	return { folds, repeats, families, skipped, reasons, ...(pipeline ? { pipelineId: pipeline.id } : {}) };
 }
 
 export const candidateName = (family: CandidateFamily, task: Task): string => (family === 'mlp' ? 'neural network (MLP)' : familyLabel(family, task));

@@ -130,7 +130,7 @@ export class FindModelSearch {
 		const family = this.candidates[i].family;
 		try {
 			const result = await bridge.crossValidateCandidate(
-				{ datasetId: this.datasetId, config: candidateConfig(config, family, task), folds, ...(this.plan?.pipelineId ? { pipelineId: this.plan.pipelineId } : {}) },
+				{ datasetId: this.datasetId, config: candidateConfig(config, family, task), folds, ...(this.plan?.pipelineId ? { pipelineId: this.plan.pipelineId } : {}), ...(this.plan?.repeats && this.plan.repeats > 1 ? { repeats: this.plan.repeats } : {}) },
 				(fraction, label) => {
 					this.candidates[i].progress = fraction;
 					this.candidates[i].label = label;
