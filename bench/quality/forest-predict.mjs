@@ -1,0 +1,80 @@
+// Batch prediction of a forest (and a boosting model) in one thread: the tree walk on main before
+// this change (`git show BASE:workers/lib/models/tree-arrays.ts`, BASE=93ceb67) against the
+// worktree's, interleaved in one process so both see the same load. Prints CPU seconds (steadier
+// than wall time on a shared machine), wall seconds, `uptime`, and checks both give the same
+// numbers bit for bit. The fitted models are cached in /tmp/kiln-forest-predict (fit is not timed).
+// Run: flock /tmp/kiln-heavy.lock node bench/quality/forest-predict.mjs
+//      (ROWS=100000 TREES=100 REPEATS=3 BASE=93ceb67; SKLEARN=1 adds scikit-learn's predict on the same rows)
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { importTs, ROOT } from './import-ts.mjs';
+import { makeTable } from './synthetic.mjs';
+
+const ROWS = Number(process.env.ROWS ?? 100_000);
+const TREES = Number(process.env.TREES ?? 100);
+const REPEATS = Number(process.env.REPEATS ?? 3);
+const BASE = process.env.BASE ?? '93ceb67';
+const D = 20;
+const dir = '/tmp/kiln-forest-predict';
+mkdirSync(dir, { recursive: true });
+// The old walk, loaded through the same module runner as the new one (it imports only types).
+const oldFile = `${ROOT}workers/lib/models/tree-arrays.before-${BASE}.ts`;
+writeFileSync(oldFile, execSync(`git -C ${ROOT} show ${BASE}:workers/lib/models/tree-arrays.ts`));
+const before = await importTs(oldFile.slice(ROOT.length));
+execSync(`rm -f ${oldFile}`);
+const m = await importTs('workers/lib/models/index.ts');
+const after = await importTs('workers/lib/models/tree-predict.ts');
+
+const { x, y } = makeTable(ROWS, D);
+function cached(name, fit) {
+	const file = `${dir}/${name}-${ROWS}-${TREES}.json`;
+	if (existsSync(file)) return m.deserialiseClassic(readFileSync(file, 'utf8'));
+	const model = fit();
+	writeFileSync(file, m.serialiseClassic(model));
+	return model;
+}
+const forest = cached('forest', () => m.fitClassic({ family: 'forest', params: { ...m.defaultParams('forest', 'classification'), nTrees: TREES } }, x, ROWS, D, y, 'classification', 2, { seed: 1 }));
+const boosting = cached('boosting', () => m.fitClassic({ family: 'boosting', params: { ...m.defaultParams('boosting', 'classification'), maxIter: TREES, earlyStopping: 'off' } }, x, ROWS, D, y, 'classification', 2, { seed: 1 }));
+
+function clock(f) {
+	const wall = performance.now();
+	const cpu = process.cpuUsage();
+	const out = f();
+	const used = process.cpuUsage(cpu);
+	return { out, wall: (performance.now() - wall) / 1000, cpu: (used.user + used.system) / 1e6 };
+}
+// Exactly what predictForest / boostingRaw do, with the walk of either version.
+const walks = {
+	forest: (lib) => {
+		const out = new Float64Array(ROWS * 2);
+		lib.addTreesOutputs(forest.trees, x, ROWS, D, 1 / forest.trees.length, out);
+		return out;
+	},
+	boosting: (lib) => {
+		const out = new Float64Array(ROWS);
+		lib.addTreesOutputs(boosting.trees, x, ROWS, D, 1, out, 0, 1, 1, 0);
+		return out;
+	}
+};
+const uptime = () => execSync('uptime').toString().trim();
+console.log(`${ROWS.toLocaleString('en-US')} rows × ${D}; forest ${forest.trees.length} trees (${forest.trees.reduce((s, t) => s + t.feature.length, 0).toLocaleString('en-US')} nodes), boosting ${boosting.trees.length} trees; best of ${REPEATS}, before/after interleaved`);
+console.log(`start: ${uptime()}`);
+for (const [name, walk] of Object.entries(walks)) {
+	const best = { before: { cpu: Infinity, wall: Infinity }, after: { cpu: Infinity, wall: Infinity } };
+	let same = true;
+	for (let r = 0; r < REPEATS; r++) {
+		const a = clock(() => walk(before));
+		const b = clock(() => walk(after));
+		for (const [key, t] of [['before', a], ['after', b]]) best[key] = { cpu: Math.min(best[key].cpu, t.cpu), wall: Math.min(best[key].wall, t.wall) };
+		same &&= a.out.length === b.out.length && a.out.every((v, i) => Object.is(v, b.out[i]));
+	}
+	console.log(`${name.padEnd(8)} predict: before ${best.before.cpu.toFixed(3)} s CPU (${best.before.wall.toFixed(3)} s wall), after ${best.after.cpu.toFixed(3)} s CPU (${best.after.wall.toFixed(3)} s wall): ${(best.before.cpu / best.after.cpu).toFixed(2)}× less CPU; outputs ${same ? 'identical bit for bit' : 'DIFFERENT'}`);
+}
+if (process.env.SKLEARN === '1') {
+	const csv = `${dir}/data-${ROWS}.csv`;
+	if (!existsSync(csv)) writeFileSync(csv, [[...Array.from({ length: D }, (_, j) => `x${j}`), 'y'].join(','), ...Array.from({ length: ROWS }, (_, i) => [...x.subarray(i * D, i * D + D), y[i]].join(','))].join('\n') + '\n');
+	const script = fileURLToPath(new URL('./forest_predict.py', import.meta.url));
+	console.log(execFileSync('/usr/bin/python3', [script, csv, String(TREES), String(REPEATS)], { encoding: 'utf8' }).trim());
+}
+console.log(`end: ${uptime()}`);
