@@ -3,8 +3,9 @@
 // worktree's, interleaved in one process so both see the same load. Prints CPU seconds (steadier
 // than wall time on a shared machine), wall seconds, `uptime`, and checks both give the same
 // numbers bit for bit. The fitted models are cached in /tmp/kiln-forest-predict (fit is not timed).
-// Run: flock /tmp/kiln-heavy.lock node bench/quality/forest-predict.mjs
-//      (ROWS=100000 TREES=100 REPEATS=3 BASE=93ceb67; SKLEARN=1 adds scikit-learn's predict on the same rows)
+// Run: PREPARE=1 node bench/quality/forest-predict.mjs   (fits and caches both sides' models, no timing,
+//      so it needs no lock), then: flock /tmp/kiln-heavy.lock node bench/quality/forest-predict.mjs
+//      (ROWS=100000 TREES=100 REPEATS=3 BASE=93ceb67; SKLEARN=0 leaves out scikit-learn's predict on the same rows)
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +16,14 @@ const ROWS = Number(process.env.ROWS ?? 100_000);
 const TREES = Number(process.env.TREES ?? 100);
 const REPEATS = Number(process.env.REPEATS ?? 3);
 const BASE = process.env.BASE ?? '93ceb67';
+// Where BASE keeps addTreesOutputs (tree-predict.ts after this change, to compare two later versions).
+const BASE_FILE = process.env.BASE_FILE ?? 'tree-arrays';
 const D = 20;
 const dir = '/tmp/kiln-forest-predict';
 mkdirSync(dir, { recursive: true });
 // The old walk, loaded through the same module runner as the new one (it imports only types).
-const oldFile = `${ROOT}workers/lib/models/tree-arrays.before-${BASE}.ts`;
-writeFileSync(oldFile, execSync(`git -C ${ROOT} show ${BASE}:workers/lib/models/tree-arrays.ts`));
+const oldFile = `${ROOT}workers/lib/models/${BASE_FILE}.before-${BASE}.ts`;
+writeFileSync(oldFile, execSync(`git -C ${ROOT} show ${BASE}:workers/lib/models/${BASE_FILE}.ts`));
 const before = await importTs(oldFile.slice(ROOT.length));
 execSync(`rm -f ${oldFile}`);
 const m = await importTs('workers/lib/models/index.ts');
@@ -57,6 +60,19 @@ const walks = {
 		return out;
 	}
 };
+const PREPARE = process.env.PREPARE === '1';
+const SKLEARN = process.env.SKLEARN !== '0';
+const csv = `${dir}/data-${ROWS}.csv`;
+const sklearn = () => {
+	if (!existsSync(csv)) writeFileSync(csv, [[...Array.from({ length: D }, (_, j) => `x${j}`), 'y'].join(','), ...Array.from({ length: ROWS }, (_, i) => [...x.subarray(i * D, i * D + D), y[i]].join(','))].join('\n') + '\n');
+	const script = fileURLToPath(new URL('./forest_predict.py', import.meta.url));
+	return execFileSync('/usr/bin/python3', [script, csv, String(TREES), String(REPEATS), PREPARE ? 'prepare' : 'time'], { encoding: 'utf8' }).trim();
+};
+if (PREPARE) {
+	if (SKLEARN) console.log(sklearn());
+	console.log(`Models cached in ${dir}; now time them under the lock.`);
+	process.exit(0);
+}
 const uptime = () => execSync('uptime').toString().trim();
 console.log(`${ROWS.toLocaleString('en-US')} rows × ${D}; forest ${forest.trees.length} trees (${forest.trees.reduce((s, t) => s + t.feature.length, 0).toLocaleString('en-US')} nodes), boosting ${boosting.trees.length} trees; best of ${REPEATS}, before/after interleaved`);
 console.log(`start: ${uptime()}`);
@@ -71,10 +87,5 @@ for (const [name, walk] of Object.entries(walks)) {
 	}
 	console.log(`${name.padEnd(8)} predict: before ${best.before.cpu.toFixed(3)} s CPU (${best.before.wall.toFixed(3)} s wall), after ${best.after.cpu.toFixed(3)} s CPU (${best.after.wall.toFixed(3)} s wall): ${(best.before.cpu / best.after.cpu).toFixed(2)}× less CPU; outputs ${same ? 'identical bit for bit' : 'DIFFERENT'}`);
 }
-if (process.env.SKLEARN === '1') {
-	const csv = `${dir}/data-${ROWS}.csv`;
-	if (!existsSync(csv)) writeFileSync(csv, [[...Array.from({ length: D }, (_, j) => `x${j}`), 'y'].join(','), ...Array.from({ length: ROWS }, (_, i) => [...x.subarray(i * D, i * D + D), y[i]].join(','))].join('\n') + '\n');
-	const script = fileURLToPath(new URL('./forest_predict.py', import.meta.url));
-	console.log(execFileSync('/usr/bin/python3', [script, csv, String(TREES), String(REPEATS)], { encoding: 'utf8' }).trim());
-}
+if (SKLEARN) console.log(sklearn());
 console.log(`end: ${uptime()}`);
