@@ -55,6 +55,6 @@ describe('recommend', () => {
 	});
 
 	it('says what it does in the reasons', () => {
-		expect(planSearch({ rows: 150, numericColumns: 4, categoricalColumns: 0, classes: 3, task: 'classification' }).reasons.join(' ')).toMatch(/recommends the simplest family \(in the order above\) whose mean is within one standard error of the best mean/);
+		expect(planSearch({ rows: 150, numericColumns: 4, categoricalColumns: 0, classes: 3, task: 'classification' }).reasons.join(' ')).toMatch(/recommends the simplest family \(the earliest in the order they are tried: logistic regression, Gaussian naive Bayes, decision tree, k-nearest neighbours, random forest, gradient boosting, neural network \(MLP\)\) whose mean is within one standard error of the best mean/);
 	});
 });

@@ -79,7 +79,7 @@ export function planSearch(facts: FindFacts, folds = 5, pipeline: FindPipeline |
 			: 'Every family reads the built-in encoding (numbers standardised, categories one-hot); save a Prepare pipeline to search through your own.'
 	);
 	reasons.push(`Each family uses its defaults under ${folds}-fold cross-validation${classification ? ' (stratified by class)' : ''} on the training and validation rows; the holdout stays out, so the run you keep is scored on rows the choice never saw.`);
-	reasons.push('It recommends the simplest family (in the order above) whose mean is within one standard error of the best mean: a lead smaller than the folds\' own spread is a row or two, and the simpler model is then the steadier choice.');
+	reasons.push(`It recommends the simplest family (the earliest in the order they are tried: ${families.map((f) => candidateName(f, facts.task)).join(', ')}) whose mean is within one standard error of the best mean: a smaller lead is a row or two of the folds, and the simpler model is then the steadier choice.`);
 	if (repeats > 1) reasons.push(`Under ${REPEAT_FIND_BELOW.toLocaleString('en-US')} rows the ${folds} folds are dealt ${repeats} times (${folds * repeats} fits per family): one fold's score moves by a row's worth here, and one deal alone would rank near-equal families by luck.`);
 	return { folds, repeats, families, skipped, reasons, ...(pipeline ? { pipelineId: pipeline.id } : {}) };
 }
