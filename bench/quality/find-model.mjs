@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { importTs, ROOT } from './import-ts.mjs';
 
-const SEEDS = Array.from({ length: Number(process.env.FIND_SEEDS ?? 5) }, (_, i) => i + 1);
+// FIND_SEED_LIST=3,4 runs only those seeds (to split a long run over processes).
+const SEEDS = process.env.FIND_SEED_LIST ? process.env.FIND_SEED_LIST.split(',').map(Number) : Array.from({ length: Number(process.env.FIND_SEEDS ?? 5) }, (_, i) => i + 1);
 const FOLDS = Number(process.env.FIND_FOLDS ?? 5);
 const ONLY = process.env.QUALITY_ONLY?.split(',');
 const { parseCsv } = await importTs('workers/lib/csv.ts');
