@@ -5,7 +5,7 @@
 // numbers bit for bit. The fitted models are cached in /tmp/kiln-forest-predict (fit is not timed).
 // Run: PREPARE=1 node bench/quality/forest-predict.mjs   (fits and caches both sides' models, no timing,
 //      so it needs no lock), then: flock /tmp/kiln-heavy.lock node bench/quality/forest-predict.mjs
-//      (ROWS=100000 TREES=100 REPEATS=3 BASE=93ceb67; SKLEARN=0 leaves out scikit-learn's predict on the same rows)
+//      (ROWS=100000 TREES=100 REPEATS=5 BASE=93ceb67; SKLEARN=0 leaves out scikit-learn's predict on the same rows)
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { makeTable } from './synthetic.mjs';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const TREES = Number(process.env.TREES ?? 100);
-const REPEATS = Number(process.env.REPEATS ?? 3);
+const REPEATS = Number(process.env.REPEATS ?? 5);
 const BASE = process.env.BASE ?? '93ceb67';
 // Where BASE keeps addTreesOutputs (tree-predict.ts after this change, to compare two later versions).
 const BASE_FILE = process.env.BASE_FILE ?? 'tree-arrays';
@@ -79,13 +79,24 @@ console.log(`start: ${uptime()}`);
 for (const [name, walk] of Object.entries(walks)) {
 	const best = { before: { cpu: Infinity, wall: Infinity }, after: { cpu: Infinity, wall: Infinity } };
 	let same = true;
+	const cpu = { before: [], after: [] };
+	// Warm both (packing, JIT), then alternate which goes first so neither always runs in the other's wake.
+	walk(before);
+	walk(after);
 	for (let r = 0; r < REPEATS; r++) {
-		const a = clock(() => walk(before));
-		const b = clock(() => walk(after));
-		for (const [key, t] of [['before', a], ['after', b]]) best[key] = { cpu: Math.min(best[key].cpu, t.cpu), wall: Math.min(best[key].wall, t.wall) };
+		const [first, second] = r % 2 === 0 ? ['before', 'after'] : ['after', 'before'];
+		const t1 = clock(() => walk(first === 'before' ? before : after));
+		const t2 = clock(() => walk(second === 'before' ? before : after));
+		const a = first === 'before' ? t1 : t2;
+		const b = first === 'before' ? t2 : t1;
+		for (const [key, t] of [['before', a], ['after', b]]) {
+			best[key] = { cpu: Math.min(best[key].cpu, t.cpu), wall: Math.min(best[key].wall, t.wall) };
+			cpu[key].push(t.cpu);
+		}
 		same &&= a.out.length === b.out.length && a.out.every((v, i) => Object.is(v, b.out[i]));
 	}
-	console.log(`${name.padEnd(8)} predict: before ${best.before.cpu.toFixed(3)} s CPU (${best.before.wall.toFixed(3)} s wall), after ${best.after.cpu.toFixed(3)} s CPU (${best.after.wall.toFixed(3)} s wall): ${(best.before.cpu / best.after.cpu).toFixed(2)}× less CPU; outputs ${same ? 'identical bit for bit' : 'DIFFERENT'}`);
+	const median = (v) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+	console.log(`${name.padEnd(8)} predict: before ${best.before.cpu.toFixed(3)} s CPU best, ${median(cpu.before).toFixed(3)} median (${best.before.wall.toFixed(3)} s wall best); after ${best.after.cpu.toFixed(3)} s CPU best, ${median(cpu.after).toFixed(3)} median (${best.after.wall.toFixed(3)} s wall best): ${(best.before.cpu / best.after.cpu).toFixed(2)}× less CPU (best), ${(median(cpu.before) / median(cpu.after)).toFixed(2)}× (median); outputs ${same ? 'identical bit for bit' : 'DIFFERENT'}`);
 }
 if (SKLEARN) console.log(sklearn());
 console.log(`end: ${uptime()}`);
