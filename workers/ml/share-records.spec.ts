@@ -3,6 +3,7 @@ import { chunksToTable } from '$lib/db/columnar';
 import { readBundle, writeBundle, type SharePayload } from '$workers/lib/share';
 import { cellText } from '$shared/table';
 import { toBundleData } from '../data/bundle-records';
+import type { ImportedModel } from '$workers/lib/share/import-link';
 import { configFromShare, examplesTable, sharedProjectRecords } from './share-records';
 
 const dense = (inputs: number, units: number, activation: 'relu' | 'softmax') => ({ type: 'dense' as const, inputs, units, activation, kernel: { dtype: 'float32' as const, values: new Float32Array(inputs * units).fill(0.1) }, bias: new Float32Array(units) });
@@ -21,6 +22,7 @@ const payload: SharePayload = {
 	demo: { title: 'Pets', description: 'Guess the pet.', examples: [{ size: '1.5', colour: 'red' }, { size: 'big', colour: 'blue' }, { size: '', colour: 'NA' }] }
 };
 const artifacts = { modelTopology: { class_name: 'Sequential' }, weightSpecs: [{ name: 'w', shape: [2], dtype: 'float32' }], weightData: new Float32Array([1, 2]).buffer };
+const imported: ImportedModel = { kind: 'network', artifacts, preprocessing: payload.preprocessing, hidden: [8, 4] };
 
 describe('a share link imported as a project', () => {
 	it('reconstructs the architecture, target and features; other settings are the defaults', () => {
@@ -40,7 +42,7 @@ describe('a share link imported as a project', () => {
 
 	it('makes a project whose model in use is a done run marked as from a share link, and it exports as a bundle', () => {
 		let n = 0;
-		const records = sharedProjectRecords(payload, artifacts, (p) => `${p}-${++n}`, 1000);
+		const records = sharedProjectRecords(payload, imported, (p) => `${p}-${++n}`, 1000);
 		const [run] = records.runs;
 		expect(records.project).toMatchObject({ name: 'Pets', modelRunId: run.id, datasetId: records.datasets[0].id, target: 'kind', task: 'classification' });
 		expect(run).toMatchObject({ status: 'done', modelId: records.models[0].id, source: { kind: 'share-link', title: 'Pets', importedAt: 1000 }, history: [] });
@@ -51,7 +53,7 @@ describe('a share link imported as a project', () => {
 	});
 
 	it('works for a link without example rows', () => {
-		const records = sharedProjectRecords({ ...payload, demo: { ...payload.demo, examples: [] } }, artifacts, (p) => `${p}-x`, 1);
+		const records = sharedProjectRecords({ ...payload, demo: { ...payload.demo, examples: [] } }, imported, (p) => `${p}-x`, 1);
 		expect(records.datasets[0].rowCount).toBe(0);
 		expect(() => readBundle(writeBundle(toBundleData(records).data, { kilnVersion: 'test' }))).not.toThrow();
 	});

@@ -17,6 +17,7 @@ import { predictTextLinear, trainTextLinear } from '$workers/lib/text/linear-tex
 import { predictTextModel } from '$workers/lib/text/nn/predict';
 import { loadTextModel, serialiseTextModel } from '$workers/lib/text/nn/serialise';
 import { TextModel } from '$workers/lib/text/nn/text-model';
+import type { TextModelConfig } from '$workers/lib/text/nn/config';
 import { TEXT_RUN_FORMAT, type TextRunTopology } from '$workers/lib/text/text-run';
 import { textsAndLabels } from '$workers/lib/text/text.spec-support';
 import { createTokenizer, fitTokenizer } from '$workers/lib/text/tokenizer';
@@ -221,9 +222,9 @@ describe('"Import into my studio" for text links (int8): Kiln predicts with the 
 	it.each([
 		['embedding-bag', { family: 'embedding-bag', hidden: 12 }],
 		['1-D CNN', { family: 'cnn', filters: 5, kernelSizes: [2, 3] }]
-	] as const)('%s network (seeded weights)', async (name, family) => {
+	] as [string, { family: 'embedding-bag'; hidden: number } | { family: 'cnn'; filters: number; kernelSizes: number[] }][])('%s network (seeded weights)', async (name, family) => {
 		const tok = tokenizer();
-		const network = new TextModel({ task: 'sequence', vocabularySize: tok.vocabulary.length, classes: classes.length, maxLength: 10, embeddingDim: 16, trainEmbedding: true, dropout: 0, seed: 4, ...family });
+		const network = new TextModel({ task: 'sequence', vocabularySize: tok.vocabulary.length, classes: classes.length, maxLength: 10, embeddingDim: 16, trainEmbedding: true, dropout: 0, seed: 4, ...family } as TextModelConfig);
 		const saved = await serialiseTextModel(network);
 		network.dispose();
 		await check({ modelTopology: { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer: tok, network: saved.modelTopology }, weightSpecs: saved.weightSpecs, weightData: saved.weightData }, name);

@@ -47,10 +47,3 @@ export function shareModelShape(model: SharePayload['model']): string {
 	if (model.combine === 'sum') return `${model.trees.length.toLocaleString('en-US')} boosted trees (${nodes})`;
 	return model.trees.length === 1 ? `a decision tree (${nodes})` : `a forest of ${model.trees.length.toLocaleString('en-US')} trees (${nodes})`;
 }
-
-/** Why "Import into my studio" cannot copy a link's model, or null when it can (dense networks on the built-in encoding). */
-export function notImportable(payload: Pick<SharePayload, 'model' | 'pipeline'>): string | null {
-	if (!payload.pipeline && payload.model.kind !== 'trees') return null;
-	const what = payload.pipeline ? 'a model trained through a Prepare pipeline' : 'a tree model (a tree, forest or gradient boosting)';
-	return `This link carries ${what}. Its demo predicts here, but "Import into my studio" copies network links only for now; ask the sender for the project bundle (Ship → Project bundle) to get the run itself.`;
-}
