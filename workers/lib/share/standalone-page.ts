@@ -53,7 +53,7 @@ function floats(values: Float32Array): string {
 function portableLayer(l: LayerSpec): PortableLayer {
 	if (l.type === 'dense') {
 		const k = l.kernel;
-		const kernel = k.dtype === 'int8' ? { dtype: k.dtype, values: runtime.encodeBase64(new Uint8Array(k.values.buffer, k.values.byteOffset, k.values.length), false), scales: floats(k.scales) } : { dtype: k.dtype, values: floats(k.values) };
+		const kernel = k.dtype === 'int8' ? { dtype: k.dtype, values: runtime.encodeBase64(new Uint8Array(k.values.buffer, k.values.byteOffset, k.values.length), false), scales: floats(k.scales) } : { dtype: 'float32' as const, values: floats(k.values) };
 		return { ...l, kernel, bias: l.bias && floats(l.bias) };
 	}
 	if (l.type === 'batchnorm') return { ...l, gamma: l.gamma && floats(l.gamma), beta: l.beta && floats(l.beta), mean: floats(l.mean), variance: floats(l.variance) };

@@ -8,8 +8,11 @@ import type { MediaFront } from './media-types';
 
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'leakyRelu' | 'gelu';
 
-/** A weight tensor, float or int8 with one float scale per output channel (value = q · scale). */
-export type WeightTensor = { dtype: 'float32'; values: Float32Array } | { dtype: 'int8'; values: Int8Array; scales: Float32Array };
+/**
+ * A weight tensor: float32, float16 (values held as float32 numbers, each exactly a float16; a
+ * link stores their 2-byte halves) or int8 with one float scale per output channel (value = q · scale).
+ */
+export type WeightTensor = { dtype: 'float32'; values: Float32Array } | { dtype: 'float16'; values: Float32Array } | { dtype: 'int8'; values: Int8Array; scales: Float32Array };
 
 /** `kernel` is [inputs × units], row-major, as tfjs stores a Dense kernel. */
 export interface DenseSpec {
