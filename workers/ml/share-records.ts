@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG } from '$shared/train-config';
 import { isMissing } from '$workers/lib/csv';
 import type { SharePayload } from '$workers/lib/share';
 import type { ImportedModel } from '$workers/lib/share/import-link';
+import { isLayers } from '$workers/lib/share/kinds-lazy';
 import type { Column, Table, TrainConfig } from '$workers/protocol';
 
 /**
@@ -17,7 +18,7 @@ import type { Column, Table, TrainConfig } from '$workers/protocol';
  */
 export function configFromShare(payload: SharePayload, imported?: Pick<ImportedModel, 'kind' | 'classic' | 'text' | 'hidden'>): TrainConfig {
 	const prep = payload.preprocessing;
-	const dense = payload.model.kind === 'trees' ? [] : payload.model.layers.filter((l) => l.type === 'dense');
+	const dense = isLayers(payload.model) ? payload.model.layers.filter((l) => l.type === 'dense') : [];
 	const hidden = imported?.hidden ?? dense.slice(0, -1).map((l) => l.units);
 	const common = { ...DEFAULT_CONFIG, target: prep.target.name, task: prep.target.task, features: prep.features.map((f) => f.name) };
 	switch (imported?.kind) {

@@ -7,7 +7,8 @@ import type { ClassicSpec } from '$workers/lib/models/types';
 import { imageArtifactsFromShare } from './import-image';
 import { fittedFromShare } from './import-pipeline';
 import { textRunFromShare } from './import-text';
-import { classicFromTrees } from './import-trees';
+import { classicFromLazy, classicFromTrees } from './import-trees';
+import { isLayers, isLazy } from './kinds-lazy';
 import { artifactsFromDescription } from './to-artifacts';
 import type { ModelDescription, SharePayload } from './types';
 
@@ -41,7 +42,7 @@ export async function importedModel(payload: SharePayload): Promise<ImportedMode
 	const prep = payload.preprocessing;
 	const media = payload.media;
 	if (media) {
-		if (payload.model.kind === 'trees') throw new KilnError('ImportError', 'An image or text link must carry a network after its front.');
+		if (!isLayers(payload.model)) throw new KilnError('ImportError', 'An image or text link must carry a network after its front.');
 		if (prep.target.task !== 'classification') throw new KilnError('ImportError', 'Image and text links classify; this one has no classes.');
 		if (media.kind === 'image') return { kind: 'image', artifacts: await imageArtifactsFromShare(media, payload.model), preprocessing: prep, hidden: [] };
 		const column = prep.target.name === SHARED_TEXT_COLUMN ? `${SHARED_TEXT_COLUMN}_input` : SHARED_TEXT_COLUMN;
@@ -50,6 +51,11 @@ export async function importedModel(payload: SharePayload): Promise<ImportedMode
 	}
 	const pipeline = payload.pipeline ? fittedFromShare(payload.pipeline, prep.target) : undefined;
 	const encoding = pipeline ? { pipeline, inputs: pipeline.inputs } : { preprocessing: prep };
+	if (isLazy(payload.model)) {
+		const model = classicFromLazy(payload.model);
+		const classic = { family: model.family, params: { ...defaultParams(model.family, model.task), ...(model.family === 'knn' ? { k: model.k, weights: model.weights } : {}) } } as ClassicSpec;
+		return { kind: 'classic', artifacts: classicToArtifacts(model), ...encoding, classic, hidden: [] };
+	}
 	if (payload.model.kind === 'trees') {
 		const model = classicFromTrees(payload.model);
 		const family = model.family as 'tree' | 'forest' | 'boosting';

@@ -1,5 +1,6 @@
 import { KilnError } from '$shared/errors';
-import type { BoostingModel, ClassicModel, ForestModel, TreeArrays, TreeModel } from '$workers/lib/models/types';
+import type { BoostingModel, CategoricalNbModel, ClassicModel, ForestModel, GaussianNbModel, KnnModel, TreeArrays, TreeModel } from '$workers/lib/models/types';
+import type { LazyDescription } from './kinds-lazy';
 import type { ShareTree, TreesDescription } from './kinds';
 
 /**
@@ -60,4 +61,15 @@ function treeArrays(tree: ShareTree, width: number): TreeArrays {
 		value,
 		outputs: width
 	};
+}
+
+/** A kNN or naive Bayes link back as Kiln's classic model: the link carries Kiln's own float64 numbers, so nothing is lost. */
+export function classicFromLazy(m: LazyDescription): KnnModel | GaussianNbModel | CategoricalNbModel {
+	const notes = ['Imported from a share link.'];
+	if (m.kind === 'knn') {
+		return { family: 'knn', task: m.task, inputSize: m.inputSize, outputs: m.outputSize, notes, standardiser: { mean: Float64Array.from(m.mean), scale: Float64Array.from(m.scale) }, k: m.k, weights: m.weights, x: Float32Array.from(m.x), y: m.y instanceof Int32Array ? Int32Array.from(m.y) : Float32Array.from(m.y), rows: m.rows };
+	}
+	const logPrior = Float64Array.from(m.logPrior);
+	if (m.kind === 'gaussian-nb') return { family: 'gaussian-nb', task: 'classification', inputSize: m.inputSize, outputs: m.outputSize, notes, logPrior, mean: Float64Array.from(m.mean), variance: Float64Array.from(m.variance) };
+	return { family: 'categorical-nb', task: 'classification', inputSize: m.inputSize, outputs: m.outputSize, notes, logPrior, edges: m.edges.map((e) => Float64Array.from(e)), logProb: m.logProb.map((p) => Float64Array.from(p)) };
 }

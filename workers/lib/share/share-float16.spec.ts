@@ -11,6 +11,7 @@ import { modelOnnx } from '$workers/lib/ship-run/export-run';
 import { float16Onnx } from '$workers/lib/ship-run/float16-onnx';
 import { variantShareModel } from '$workers/lib/ship-run/share-variant';
 import { roundToFloat16 } from './half';
+import { isLayers } from './kinds-lazy';
 import { createSharePredictor } from './runtime-share';
 import { decodeShareLink, encodeShareLink, makeSharePayload, packPayload } from './share-link';
 import { rawRows, trainBriefly, useCpu } from './share.spec-support';
@@ -46,7 +47,7 @@ describe('float16 weights inside share links (format 2)', () => {
 		expect(shared.weights).toBe('float16');
 		const code = encodeShareLink(makeSharePayload(shared.artifacts, prep, demo, shared.weights));
 		const decoded = decodeShareLink(code);
-		expect(decoded.model.kind !== 'trees' && decoded.model.layers.filter((l): l is DenseSpec => l.type === 'dense').every((l) => l.kernel.dtype === 'float16')).toBe(true);
+		expect(isLayers(decoded.model) && decoded.model.layers.filter((l): l is DenseSpec => l.type === 'dense').every((l) => l.kernel.dtype === 'float16')).toBe(true);
 		const link = createSharePredictor(decoded);
 		const predictions = rows.map((row) => link.predict(row));
 

@@ -34,6 +34,13 @@ export class TensorReader {
 		this.c.finite(out, path, min);
 		return out;
 	}
+	float64(count: number, path: string, min = -Infinity): Float64Array {
+		const start = this.claim(count * 8, path);
+		const out = new Float64Array(count);
+		for (let i = 0; i < count; i++) out[i] = this.view.getFloat64(start + 8 * i, true);
+		this.c.finite(out, path, min);
+		return out;
+	}
 	/** IEEE halves (little-endian) as float32 numbers; infinities and NaN are refused. */
 	float16(count: number, path: string): Float32Array {
 		const start = this.claim(count * 2, path);
@@ -73,6 +80,12 @@ export class TensorWriter {
 		const out = new Uint8Array(values.length * 4);
 		const view = new DataView(out.buffer);
 		values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+		this.parts.push(out);
+	}
+	float64(values: Float64Array): void {
+		const out = new Uint8Array(values.length * 8);
+		const view = new DataView(out.buffer);
+		values.forEach((v, i) => view.setFloat64(8 * i, v, true));
 		this.parts.push(out);
 	}
 	/** Values that are float16 already (roundToFloat16): stored as their 2-byte halves. */

@@ -1,4 +1,6 @@
 import type { SharePipeline, TreesDescription } from './kinds';
+import type { LazyDescription } from './kinds-lazy';
+export type * from './kinds-lazy';
 export type * from './kinds';
 import type { EpochRecord, ImageDatasetMeta, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
 import type { ColumnKind, ColumnProfile } from '$workers/protocol';
@@ -94,7 +96,7 @@ export interface DemoConfig {
 
 export interface SharePayload {
 	formatVersion: number;
-	model: ModelDescription | TreesDescription;
+	model: ModelDescription | TreesDescription | LazyDescription;
 	/** The target, and the encoding when there is no pipeline; with one, the raw form fields only. */
 	preprocessing: Preprocessing;
 	demo: DemoConfig;
