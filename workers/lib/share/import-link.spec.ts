@@ -24,6 +24,7 @@ import { createTokenizer, fitTokenizer } from '$workers/lib/text/tokenizer';
 import { DEFAULT_WORD_OPTIONS } from '$workers/lib/text/word-tokenizer';
 import { buildCnn } from '$workers/lib/vision/cnn';
 import { predictProbabilities } from '$workers/lib/vision/evaluate';
+import { gradCam } from '$workers/lib/vision/explain';
 import { cnnPreset } from '$workers/lib/vision/presets';
 import { loadImageSet, slice } from '$workers/lib/vision/vision.spec-support';
 import { serializeModel } from '$workers/lib/model';
@@ -262,6 +263,10 @@ describe('"Import into my studio" for image links (int8): the rebuilt tfjs CNN p
 		const set = slice(loadImageSet('digits-28.kimg.gz'), 1000, 1012);
 		const images = await set.source.getBatch(Int32Array.from({ length: 12 }, (_, i) => i));
 		const kiln = await predictProbabilities(model, images, 12);
+		// Predict's explanation of an image runs on the rebuilt model too.
+		const maps = gradCam(model, images.subarray(0, 784), 1);
+		expect(maps.maps.length).toBe(maps.height * maps.width);
+		expect(maps.maps.every((v) => Number.isFinite(v))).toBe(true);
 		model.dispose();
 		const p = mediaPredictor(runtime, convRuntime, textRuntime, headOf(decoded), decoded.preprocessing, decoded.media!);
 		let worst = 0;
