@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
+import { deflateSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelArtifacts, Preprocessing, Table, TrainConfig } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
@@ -35,7 +36,7 @@ import { runtime } from './runtime';
 import { convRuntime } from './runtime-conv';
 import { createSharePredictor } from './runtime-share';
 import { textRuntime } from './runtime-text';
-import { decodeShareLink, encodeShareLink } from './share-link';
+import { decodeShareLink, encodeShareLink, packPayload } from './share-link';
 import { treesPayload, pipelinePayload } from './share-kinds-arbitraries.spec-support';
 import { payload as densePayload } from './share-arbitraries.spec-support';
 import { runSharePayload } from './share-run';
@@ -297,5 +298,44 @@ describe('"Import into my studio" never crashes on what a link decodes to', () =
 			}),
 			{ numRuns: 300, seed: 11 }
 		);
+	}, 60_000);
+});
+
+describe('"Import into my studio" on damaged image and text links', () => {
+	it('byte flips anywhere in image and text links (600 cases): decoding fails with ShareLinkError, or the import succeeds or is refused with a Kiln error', async () => {
+		const built = buildCnn({ input: { height: 8, width: 8, channels: 1 }, classes: 3, layers: [{ type: 'conv2d', filters: 2, kernel: 3, activation: 'relu' }, { type: 'maxPool', size: 2 }, { type: 'flatten' }] }, 1);
+		const cnn = await serializeModel(built);
+		built.dispose();
+		const classes = ['a', 'b', 'c'];
+		const image = makeImageSharePayload(cnn, { features: [], target: { name: 'label', task: 'classification', classes }, inputSize: 0, image: { height: 8, width: 8, channels: 1 } }, demo());
+		const { texts } = textsAndLabels('sentiment.csv', 'text', 'sentiment');
+		const tok = fitTokenizer({ kind: 'word', options: DEFAULT_WORD_OPTIONS, maxVocabulary: 40, minCount: 1 }, texts.slice(0, 50));
+		const network = new TextModel({ task: 'sequence', family: 'cnn', vocabularySize: tok.vocabulary.length, classes: 3, maxLength: 6, embeddingDim: 4, trainEmbedding: true, dropout: 0, seed: 2, filters: 2, kernelSizes: [2, 3] });
+		const saved = await serialiseTextModel(network);
+		network.dispose();
+		const text = makeTextSharePayload({ modelTopology: { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer: tok, network: saved.modelTopology }, weightSpecs: saved.weightSpecs, weightData: saved.weightData }, { features: [], target: { name: 'y', task: 'classification', classes }, inputSize: 0 }, demo());
+		const packed = [packPayload(image), packPayload(text)];
+		let imported = 0;
+		await fc.assert(
+			fc.asyncProperty(fc.nat(1), fc.array(fc.tuple(fc.nat(1 << 20), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }), async (which, flips) => {
+				const bytes = packed[which].slice();
+				for (const [i, v] of flips) bytes[i % bytes.length] = v;
+				let decoded: SharePayload;
+				try {
+					decoded = decodeShareLink(Buffer.from(deflateSync(bytes)).toString('base64url'));
+				} catch (e) {
+					expect((e as Error).name).toBe('ShareLinkError');
+					return;
+				}
+				try {
+					await importedModel(decoded);
+					imported++;
+				} catch (e) {
+					expect(e).toBeInstanceOf(KilnError);
+				}
+			}),
+			{ numRuns: 600, seed: 5 }
+		);
+		console.log(`damaged media links: ${imported} of 600 still decoded and imported`);
 	}, 60_000);
 });
