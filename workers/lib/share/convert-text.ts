@@ -86,7 +86,7 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 		const cell = config.cell === 'gru' ? 'gru' : 'lstm';
 		const units = config.units as number;
 		const g = (cell === 'lstm' ? 4 : 3) * units;
-		const tensor = (values: Float32Array): WeightTensor => (weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(values, g) } : { dtype: 'float32', values });
+		const tensor = (values: Float32Array): WeightTensor => weightTensor(values, g, weights);
 		const directions = (config.bidirectional ? ['fw', 'bw'] : ['fw']).map((dir) => ({
 			w: tensor(take(`${dir}/w`, dim * g)),
 			u: tensor(take(`${dir}/u`, units * g)),

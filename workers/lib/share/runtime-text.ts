@@ -1,4 +1,4 @@
-import type { FrontResult, TextFront, WordRules } from './media-types';
+import type { FrontResult, TextFront, TextRnnFront, WordRules } from './media-types';
 
 /**
  * The text front of the share runtime: a typed text → Kiln's normalisation and word tokeniser
@@ -205,7 +205,7 @@ export function kilnTextRuntime() {
 			if (!ids.has(word)) ids.set(word, i);
 		});
 		const rnn = front.kind === 'rnn' ? front : null;
-		const deq = (x: { dtype: 'int8' | 'float32'; values: Float32Array | Int8Array; scales?: Float32Array }, columns: number): Float32Array => (x.dtype === 'float32' ? (x.values as Float32Array) : Float32Array.from(x.values, (q, i) => q * x.scales![i % columns]));
+		const deq = (x: TextRnnFront['directions'][number]['w'], columns: number): Float32Array => (x.dtype !== 'int8' ? x.values : Float32Array.from(x.values, (q, i) => q * x.scales[i % columns]));
 		const dirs = rnn ? rnn.directions.map((dir) => {
 			const g = (rnn.cell === 'lstm' ? 4 : 3) * rnn.units;
 			return { w: deq(dir.w, g), u: deq(dir.u, g), b: dir.b, ...(dir.bu ? { bu: dir.bu } : {}) };
