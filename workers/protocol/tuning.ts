@@ -51,4 +51,13 @@ export interface TrialOutcome {
 	started: 'scratch' | 'checkpoint' | 'stored';
 	backend: BackendName | null;
 	durationMs: number;
+	/** Where the job's time went in the worker (epoch milliseconds), for the page's performance timeline. */
+	phases?: TrialPhase[];
+}
+
+/** One timed stretch of a trial job in its worker: backend, dataset, checkpoint read, setup, epochs, checkpoint write, finish. */
+export interface TrialPhase {
+	name: string;
+	start: number;
+	end: number;
 }
