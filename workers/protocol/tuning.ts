@@ -36,6 +36,8 @@ export interface TrialRequest {
 	metric: TrialMetric;
 	/** Image trials in transfer mode: where the worker fetches the shipped backbone (as VisionTrainRequest). */
 	backboneUrl?: string;
+	/** The search's last rung: nothing continues from this job, so it stores no checkpoint at its end. */
+	lastRung?: boolean;
 }
 
 export interface TrialOutcome {

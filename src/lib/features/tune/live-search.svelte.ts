@@ -3,7 +3,7 @@ import * as bridge from '$lib/bridge';
 import { toUiError } from '$lib/components/ui-error';
 import { dropTrialCheckpoints, getSetting, saveTrial, updateSearch, type Search } from '$lib/db';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
-import type { SearchState } from '$workers/lib/tune';
+import { rungBudgets, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
 import { runSearch } from './search-runner';
 import { familyLabel, trialConfig } from './trial-config';
@@ -122,6 +122,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	const plan = search.settings;
 	// Image trials in transfer mode fetch the shipped backbone from this site, as image runs do.
 	const backbone = search.base.vision ? { backboneUrl: new URL(asset('/models/fashion-backbone/'), location.href).href } : {};
+	const lastRung = rungBudgets(plan.search.scheduler).length - 1;
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
 		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.historyOf(tj.trialId) ?? [])].slice(0, tj.resumeFrom.budget) : [];
 		const asked = performance.now();
@@ -130,7 +131,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		let events = 0;
 		const detail = { trialId: tj.trialId, rung: tj.rung };
 		const outcome = await bridge.trainTrial(
-			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, ...backbone },
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone },
 			() => getSetting('backend'),
 			(event) => {
 				const t = performance.now();
