@@ -33,7 +33,9 @@ export const tuneHandlers: TuneApi = {
 			cached = { datasetId: request.datasetId, target: request.config.target, table: booleanTargetAsClasses(await loadTable(dataset), request.config.target, dataset.columns) };
 		}
 		phase('dataset');
-		const checkpoint = await getTrialCheckpoint(request.searchId, request.trialId);
+		// A last-rung job that continues from nothing cannot use a checkpoint (last rungs store none):
+		// not reading saves a transaction that queues behind the page's trial writes.
+		const checkpoint = request.lastRung && !request.resumeFrom ? null : await getTrialCheckpoint(request.searchId, request.trialId);
 		phase('checkpoint-read');
 		// The loop's own events mark its stretches: the first batch ends the setup (encoding, model
 		// build, checkpoint restore), the last epoch's metric ends the epochs, `done` the finish.
