@@ -45,17 +45,25 @@ const freePort = () =>
 
 async function preview() {
 	const port = await freePort();
-	const child = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: REPO, stdio: 'ignore' });
+	// Its own process group: `npx` starts vite as a child, and killing npx alone left vite serving.
+	const child = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: REPO, stdio: 'ignore', detached: true });
+	const stop = () => {
+		try {
+			process.kill(-child.pid);
+		} catch {
+			// already gone
+		}
+	};
 	const url = `http://127.0.0.1:${port}`;
 	for (let i = 0; i < 240; i++) {
 		try {
-			if ((await fetch(url)).ok) return { url, close: () => child.kill() };
+			if ((await fetch(url)).ok) return { url, close: stop };
 		} catch {
 			// not up yet
 		}
 		await new Promise((r) => setTimeout(r, 500));
 	}
-	child.kill();
+	stop();
 	throw new Error('vite preview did not start; run `vite build` first');
 }
 
