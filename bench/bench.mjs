@@ -1,7 +1,9 @@
 // `npm run bench`: Kiln's real tfjs training path in Chromium (per backend) vs PyTorch CPU on
-// identical data and work, in interleaved rounds so both sides see the same machine; then the
-// main-thread long tasks of the studio page during a digits training run. Prints a report and
-// writes bench/out/results.json. Never part of the tests.
+// identical data and work, in interleaved rounds so both sides see the same machine — the MLP
+// (tabular path) and issue 10's small CNN (image path, Kiln's wasm kernels); then the
+// main-thread long tasks of the studio page during a digits training run, and the text bench.
+// Prints a report and writes bench/out/results.json. Never part of the tests.
+// BENCH_PARTS=cnn (or any of mlp,cnn,longtasks,text, comma-separated) runs only those parts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -21,21 +23,49 @@ const LATENCY_RUNS = 300;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // A reference BLAS measured 5.7 GFLOP/s here and OpenBLAS 139.5: below this, ratios would flatter.
 const GFLOPS_FLOOR = Number(process.env.BENCH_GFLOPS_FLOOR ?? 30);
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'mlp,cnn,longtasks,text').split(',').map((p) => p.trim()));
+// The CNN trains ~50× slower per row than the MLP: fewer rows keep a round short (per-row rates still compare).
+const CNN_ROWS = Number(process.env.BENCH_CNN_ROWS ?? 2048);
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
 const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
 
+const onlyBackends = (plan) => plan.filter((p) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(p.label.split(' ')[0]));
+
 function browserPlan(n) {
-	const full = { epochs: EPOCHS, samples: n, isolate: true, latencyRuns: LATENCY_RUNS };
+	const full = { model: 'mlp', epochs: EPOCHS, samples: n, isolate: true, latencyRuns: LATENCY_RUNS };
 	// The GPU backends run on SwiftShader here and the cpu backend is plain JS: fewer rows keep
 	// a round short, and samples/s stays a per-row rate.
-	return [
+	return onlyBackends([
 		{ label: 'wasm', backend: 'wasm', ...full },
 		{ label: 'webgl', backend: 'webgl', ...full, epochs: 1 },
 		{ label: 'webgpu', backend: 'webgpu', ...full, epochs: 1, samples: 2048, latencyRuns: 50 },
 		{ label: 'cpu', backend: 'cpu', ...full, epochs: 1, samples: 2048 },
 		{ label: 'wasm (no COOP/COEP)', backend: 'wasm', ...full, isolate: false }
-	].filter((p) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(p.label.split(' ')[0]));
+	]);
+}
+
+/**
+ * Issue 10's CNN: the same rows on PyTorch (part.work) and on wasm, as the studio trains it and
+ * as plain tfjs-wasm. The GPU backends (SwiftShader here) and cpu made 2–8 samples/s, so one
+ * round of them takes minutes: only with BENCH_CNN_ALL=1, on one batch.
+ */
+function cnnPlan(n) {
+	const full = { model: 'cnn', epochs: 1, samples: Math.min(CNN_ROWS, n), isolate: true, latencyRuns: LATENCY_RUNS };
+	const slow = { ...full, samples: 128, latencyRuns: 20 };
+	return onlyBackends([
+		{ label: 'wasm', backend: 'wasm', ...full, kernels: 'kiln' },
+		// Plain tfjs-wasm: what the issue measured at ~0.05× before Kiln's kernels.
+		{ label: 'wasm plain (RECIPES §3 kernel only)', backend: 'wasm', ...full, kernels: 'recipe', samples: 256, latencyRuns: 100 },
+		...(process.env.BENCH_CNN_ALL === '1'
+			? [
+					{ label: 'webgl', backend: 'webgl', ...slow },
+					{ label: 'webgpu', backend: 'webgpu', ...slow },
+					{ label: 'cpu', backend: 'cpu', ...slow }
+				]
+			: []),
+		{ label: 'wasm (no COOP/COEP)', backend: 'wasm', ...full, kernels: 'kiln', isolate: false }
+	]);
 }
 
 async function startNativeSide(headerPath) {
@@ -69,47 +99,54 @@ async function main() {
 	if (probe?.loadedBlas) log(`native BLAS: ${probe.loadedBlas.join(', ')}${probe.reference ? ' (REFERENCE BLAS)' : ''}`);
 	else if (probe?.error) log(`native side unavailable: ${probe.error}`);
 	const threadSettings = probe?.cpuCount > 1 ? [probe.cpuCount, 1] : probe ? [1] : [];
-	const nativeRuns = Object.fromEntries(threadSettings.map((t) => [t, []]));
 
-	const plan = browserPlan(data.n);
-	const browserRuns = Object.fromEntries(plan.map((p) => [p.label, []]));
-	const browserSide = await openBrowserSide({ repo: REPO, root: join(OUT, 'browser'), dataDir: OUT, log });
+	// One entry per model part: its browser plan, the native work that matches it, and the runs.
+	const parts = [];
+	if (PARTS.has('mlp')) parts.push({ name: 'mlp', plan: browserPlan(data.n), work: {} });
+	if (PARTS.has('cnn')) parts.push({ name: 'cnn', plan: cnnPlan(data.n), work: { model: 'cnn', samples: Math.min(CNN_ROWS, data.n), epochs: 1 } });
+	for (const part of parts) {
+		part.nativeRuns = Object.fromEntries(threadSettings.map((t) => [t, []]));
+		part.browserRuns = Object.fromEntries(part.plan.map((p) => [p.label, []]));
+	}
+	const browserSide = parts.length ? await openBrowserSide({ repo: REPO, root: join(OUT, 'browser'), dataDir: OUT, log }) : null;
 	const roundsStart = performance.now();
 	try {
-		const browserPass = async (round) => {
-			for (const item of plan) {
+		const browserPass = async (part, round) => {
+			for (const item of part.plan) {
 				const r = await browserSide.measure(item, LATENCY_RUNS);
-				browserRuns[item.label].push({ round, ...r });
-				log(`round ${round + 1} ${item.label}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s, batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms` : `skipped (${r.reason})`}`);
+				part.browserRuns[item.label].push({ round, ...r });
+				log(`round ${round + 1} ${part.name} ${item.label}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s, batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms` : `skipped (${r.reason})`}`);
 			}
 		};
-		const nativePass = async (round) => {
+		const nativePass = async (part, round) => {
 			for (const threads of threadSettings) {
 				try {
-					const r = await native.run(threads);
-					nativeRuns[threads].push({ round, ...r });
-					log(`round ${round + 1} pytorch ${threads}t: ${Math.round(r.samplesPerSecond)} samples/s, matmul ${r.matmulGflops.toFixed(1)} GFLOP/s, batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms`);
+					const r = await native.run(threads, part.work);
+					part.nativeRuns[threads].push({ round, ...r });
+					log(`round ${round + 1} ${part.name} pytorch ${threads}t: ${Math.round(r.samplesPerSecond)} samples/s, matmul ${r.matmulGflops.toFixed(1)} GFLOP/s, batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms`);
 				} catch (error) {
-					nativeRuns[threads].push({ round, ok: false, reason: error.message });
-					log(`round ${round + 1} pytorch ${threads}t failed: ${error.message}`);
+					part.nativeRuns[threads].push({ round, ok: false, reason: error.message });
+					log(`round ${round + 1} ${part.name} pytorch ${threads}t failed: ${error.message}`);
 				}
 			}
 		};
-		for (let round = 0; round < ROUNDS; round++) {
+		for (let round = 0; round < (parts.length ? ROUNDS : 0); round++) {
 			facts.roundLoads.push(loadavg()[0].toFixed(2));
-			// Alternate which side goes first, so neither always inherits the other's leftovers.
-			const passes = round % 2 === 0 ? [browserPass, nativePass] : [nativePass, browserPass];
-			for (const pass of passes) await pass(round);
+			for (const part of parts) {
+				// Alternate which side goes first, so neither always inherits the other's leftovers.
+				const passes = round % 2 === 0 ? [browserPass, nativePass] : [nativePass, browserPass];
+				for (const pass of passes) await pass(part, round);
+			}
 		}
 	} finally {
-		await browserSide.close();
+		await browserSide?.close();
 		await native?.close();
 	}
 	facts.roundsS = seconds(roundsStart);
 
 	const longStart = performance.now();
 	let longTasks = null;
-	if (process.env.BENCH_SKIP_LONGTASKS !== '1') {
+	if (PARTS.has('longtasks') && process.env.BENCH_SKIP_LONGTASKS !== '1') {
 		try {
 			longTasks = await measureLongTasks({ repo: REPO, out: OUT, log, build: process.env.BENCH_SKIP_BUILD !== '1' });
 		} catch (error) {
@@ -122,7 +159,7 @@ async function main() {
 
 	// Issue 13: transformer training tokens/s, Kiln vs PyTorch's faster thread setting (bench/text).
 	let textBench = null;
-	if (process.env.BENCH_SKIP_TEXT !== '1' && process.env.BENCH_NO_TORCH !== '1') {
+	if (PARTS.has('text') && process.env.BENCH_SKIP_TEXT !== '1' && process.env.BENCH_NO_TORCH !== '1') {
 		try {
 			const out = execFileSync('npx', ['vitest', 'run', '--config', 'bench/text/vitest.config.ts', 'bench/text/transformer-speed.run.ts'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, ROUNDS: process.env.ROUNDS_TEXT ?? '3' } });
 			textBench = JSON.parse(out.split('\n').find((l) => l.includes('TEXT_BENCH ')).split('TEXT_BENCH ')[1]);
@@ -135,11 +172,12 @@ async function main() {
 	facts.loadAfter = load();
 	facts.totalS = seconds(started);
 
-	const { text, verdict } = report({ data, probe, nativeRuns, browserRuns, plan, browserInfo: browserSide, longTasks, facts, floor: GFLOPS_FLOOR, rounds: ROUNDS });
-	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), facts, data, probe, verdict, nativeRuns, browserRuns, longTasks, table: text }, null, 2));
+	const { text, verdict } = report({ data, probe, parts, browserInfo: browserSide, longTasks, facts, floor: GFLOPS_FLOOR, rounds: ROUNDS });
+	const results = Object.fromEntries(parts.map((p) => [p.name, { plan: p.plan, nativeRuns: p.nativeRuns, browserRuns: p.browserRuns }]));
+	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), facts, data, probe, verdict, ...results, longTasks, table: text }, null, 2));
 	console.log(text);
 	if (textBench) console.log(`\nText (issue 13): transformer encoder (2 layers, d=64, 4 heads, sequence 64) training ${Math.round(textBench.kilnTokensPerSecond)} tokens/s in Kiln (tfjs-${textBench.backend}, Node) vs ${Math.round(Math.max(textBench.torch1, textBench.torch2))} in PyTorch (${textBench.torchThreads} thread${textBench.torchThreads > 1 ? 's' : ''}): ${textBench.ratio.toFixed(2)}× (aim ≥ 0.3×), load ${textBench.loadBefore} → ${textBench.loadAfter}.`);
-	if (Object.values(browserRuns).flat().every((r) => !r.ok)) process.exitCode = 1;
+	if (parts.length && parts.every((p) => Object.values(p.browserRuns).flat().every((r) => !r.ok))) process.exitCode = 1;
 }
 
 main().catch((error) => {

@@ -14,7 +14,7 @@ import { analyseTrace, END_MARK, START_MARK, TRACE_CATEGORIES } from './trace.mj
 const NO_PROGRESS_MS = 120_000;
 
 /** Runs in the page before any of its own scripts, so no task is missed. */
-function observeLongTasks() {
+export function observeLongTasks() {
 	const store = (window.__kilnLongTasks = { longtask: [], loaf: [] });
 	new PerformanceObserver((list) => {
 		for (const e of list.getEntries()) store.longtask.push({ start: e.startTime, duration: e.duration });

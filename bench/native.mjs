@@ -8,7 +8,7 @@ const PYTHON = '/usr/bin/python3';
 // One 2-thread OpenMP run took 60 s instead of 0.5 s on a machine at load 13: generous, not endless.
 const ANSWER_TIMEOUT_MS = 600_000;
 
-/** Starts torch_bench.py; resolves to { probe(), run(threads), close() } or rejects with why not. */
+/** Starts torch_bench.py; resolves to { probe(), run(threads, work), close() } or rejects with why not. */
 export function startNative(script, headerPath, { epochs, latencyRuns }) {
 	const child = spawn(PYTHON, [script, headerPath, '--epochs', String(epochs), '--latency-runs', String(latencyRuns)], { stdio: ['pipe', 'pipe', 'pipe'] });
 	const lines = createInterface({ input: child.stdout });
@@ -48,7 +48,8 @@ export function startNative(script, headerPath, { epochs, latencyRuns }) {
 
 	return {
 		probe: () => ask({ cmd: 'probe' }),
-		run: (threads) => ask({ cmd: 'run', threads }),
+		/** `work` = { model: 'mlp' | 'cnn', samples, epochs }; omitted: the MLP on every row for the set epochs. */
+		run: (threads, work = {}) => ask({ cmd: 'run', threads, ...work }),
 		close: () =>
 			new Promise((resolve) => {
 				if (exited) return resolve();

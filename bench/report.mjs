@@ -40,8 +40,14 @@ function blasLines(probe, nativeRuns, verdict, floor) {
 	return lines;
 }
 
-export function report({ data, probe, nativeRuns, browserRuns, plan, browserInfo, longTasks, facts, floor, rounds }) {
-	const verdict = nativeVerdict(probe, nativeRuns, floor);
+const TITLES = {
+	mlp: (data) => `MLP 784-128(relu)-10, softmax cross-entropy, Adam lr 0.001, batch 128, ${data.n} synthetic 28×28 rows (seed ${data.seed}), fixed order, 1 warm-up batch, loss read back every batch.`,
+	cnn: (data) =>
+		`CNN of issue 10 (conv 32 3×3 relu, max-pool 2, conv 64 3×3 relu, max-pool 2, dense 128 relu, dense 10; 'valid' convs), softmax cross-entropy, Adam lr 0.001, batch 128, the first rows of the same ${data.n} synthetic 28×28 images as 1-channel images, fixed order, 1 warm-up batch, loss read back every batch. Browser: the studio's buildCnn + makeCnnStep (as fitCnn trains) with Kiln's wasm kernels (registerWasmKernels); PyTorch: the same network in NCHW.`
+};
+
+/** The table of one model part: PyTorch rows per thread setting, then one row per browser plan item. */
+function partTable({ nativeRuns, browserRuns, plan, rounds, verdict }) {
 	const nativeKeys = Object.keys(nativeRuns).map(Number).sort((a, b) => b - a);
 	const sps = (runs) => pick(runs, (r) => r.samplesPerSecond);
 	const many = nativeKeys.length ? sps(nativeRuns[nativeKeys[0]]) : null;
@@ -79,33 +85,85 @@ export function report({ data, probe, nativeRuns, browserRuns, plan, browserInfo
 		const latencyRatio = coarse ? manyLatencyMean && latMean && manyLatencyMean.median / latMean.median : manyLatency && lat && manyLatency.median / lat.median;
 		rows.push([label, `${first.epochs} × ${first.samples}`, `${ok.length}/${rounds}`, int(s.median), range(s, int), shown(many && s.median / many.median), shown(one && s.median / one.median), coarse ? 'coarse*' : ms(lat.median), coarse ? `mean ${ms(latMean.median)}` : range(lat, ms), `${shown(latencyRatio)}${coarse ? '*' : ''}`, median(ok.map((r) => r.lastEpochLoss)).toFixed(4), int(median(ok.map((r) => r.initMs)))]);
 		const reference = one ? nativeRuns[1] : nativeRuns[nativeKeys[0]];
-		const same = runs.map((r, i) => (r.ok && reference?.[i] ? r.samplesPerSecond / reference[i].samplesPerSecond : null));
+		const same = runs.map((r) => {
+			const other = reference?.find((n) => n.round === r.round && n.ok !== false);
+			return r.ok && other ? r.samplesPerSecond / other.samplesPerSecond : null;
+		});
 		const spread = summarise(same);
 		if (spread) perRound.push(`${item.label} ${ratio(spread.min)}–${ratio(spread.max)}`);
 	}
-	const refThreads = one ? 1 : nativeKeys[0];
+	return { table: table(rows), perRound, skipped, refThreads: one ? 1 : nativeKeys[0] };
+}
+
+/**
+ * Issue 10's bars in one line each: wasm CNN training against PyTorch at its faster thread
+ * setting (the higher median samples/s), with the ratio taken round by round too, and batch-1
+ * image prediction against PyTorch's faster (lower p50) setting.
+ */
+function cnnBars({ nativeRuns, browserRuns, verdict }) {
+	const wasm = (browserRuns.wasm ?? []).filter((r) => r.ok);
+	const settings = Object.entries(nativeRuns).map(([threads, runs]) => ({ threads, runs: runs.filter((r) => r.ok !== false) })).filter((s) => s.runs.length);
+	if (!wasm.length || !settings.length) return ['CNN bars: not measured (no wasm or no PyTorch runs).'];
+	const sps = (runs) => median(runs.map((r) => r.samplesPerSecond));
+	const p50 = (runs) => median(runs.map((r) => r.latency.medianMs));
+	const fast = settings.reduce((a, b) => (sps(b.runs) > sps(a.runs) ? b : a));
+	const quick = settings.reduce((a, b) => (p50(b.runs) < p50(a.runs) ? b : a));
+	const perRound = summarise(wasm.map((r) => {
+		const best = Math.max(...settings.map((s) => s.runs.find((n) => n.round === r.round)?.samplesPerSecond ?? 0));
+		return best > 0 ? r.samplesPerSecond / best : null;
+	}));
+	const train = sps(wasm) / sps(fast.runs);
+	const latency = p50(quick.runs) / p50(wasm);
+	const plain = (browserRuns['wasm plain (RECIPES §3 kernel only)'] ?? []).filter((r) => r.ok);
+	const cores = settings.map((s) => `${s.threads}t ${median(s.runs.map((r) => (r.trainCpuMs ?? NaN) / r.trainMs)).toFixed(2)}`).join(', ');
+	const note = verdict.fit ? '' : ' — RATIOS REFUSED (see above): not a comparison';
+	return [
+		`CNN training, wasm vs PyTorch at its faster thread setting (${fast.threads} thread${fast.threads === '1' ? '' : 's'}): ${int(sps(wasm))} vs ${int(sps(fast.runs))} samples/s = ${verdict.fit ? ratio(train) : '—'} (target ≥ 0.3×; per-round ${perRound ? `${ratio(perRound.min)}–${ratio(perRound.max)}` : '—'})${note}`,
+		plain.length ? `  plain tfjs-wasm (RECIPES §3 kernel only) in the same rounds: ${int(sps(plain))} samples/s = ${verdict.fit ? ratio(sps(plain) / sps(fast.runs)) : '—'}; Kiln's kernels make wasm ${(sps(wasm) / sps(plain)).toFixed(1)}× faster.` : null,
+		`  PyTorch CPU-seconds per wall-second while training (median): ${cores} (torch.set_num_threads does not bound OpenBLAS's own threads).`,
+		`CNN batch-1 image prediction (uint8 pixels → /255 → model → softmax, read back), wasm vs PyTorch's faster setting (${quick.threads} thread${quick.threads === '1' ? '' : 's'}): p50 ${ms(p50(wasm))} vs ${ms(p50(quick.runs))} ms = ${verdict.fit ? ratio(latency) : '—'} (higher is better)${note}`
+	].filter((l) => l !== null);
+}
+
+export function report({ data, probe, parts, browserInfo, longTasks, facts, floor, rounds }) {
+	// Every native run measures the matmul: the BLAS check pools them over the parts.
+	const allNative = {};
+	for (const part of parts) for (const [threads, runs] of Object.entries(part.nativeRuns)) (allNative[threads] ??= []).push(...runs);
+	const verdict = nativeVerdict(probe, allNative, floor);
+	const sections = [];
+	for (const part of parts) {
+		const { table: text, perRound, skipped, refThreads } = partTable({ ...part, rounds, verdict });
+		sections.push(
+			`== ${TITLES[part.name](data)}`,
+			'',
+			text,
+			'',
+			verdict.fit && perRound.length ? `per-round ratios against PyTorch ${refThreads}t in the same round (min–max): ${perRound.join(' · ')}` : null,
+			...(part.name === 'cnn' ? cnnBars({ ...part, verdict }) : []),
+			...skipped.map((s) => `skipped ${s}`),
+			''
+		);
+	}
+	const plans = parts.flatMap((p) => p.plan);
 	const lines = [
-		`Kiln bench — MLP 784-128(relu)-10, softmax cross-entropy, Adam lr 0.001, batch 128, ${data.n} synthetic 28×28 rows (seed ${data.seed}), fixed order, 1 warm-up batch, loss read back every batch.`,
-		`${rounds} interleaved rounds: each round measures every browser backend once and PyTorch once per thread setting (browser first in odd rounds, native first in even ones); medians are over rounds.`,
+		`Kiln bench — ${parts.map((p) => p.name.toUpperCase()).join(' + ') || 'no model part'} (BENCH_PARTS), browser vs PyTorch on the CPU.`,
+		`${rounds} interleaved rounds: each round measures every browser backend once and PyTorch once per thread setting, part by part (browser first in odd rounds, native first in even ones); medians are over rounds.`,
 		'',
-		...blasLines(probe, nativeRuns, verdict, floor),
+		...blasLines(probe, allNative, verdict, floor),
 		'',
-		table(rows),
-		'',
+		...sections,
 		verdict.fit ? `×PyTorch Nt = median browser samples/s ÷ median PyTorch samples/s with N threads, both over the same rounds (higher is better; 1.00× = native speed).` : 'Ratio columns are empty: see RATIOS REFUSED above.',
-		verdict.fit && perRound.length ? `per-round ratios against PyTorch ${refThreads}t in the same round (min–max): ${perRound.join(' · ')}` : null,
 		'latency ×PyTorch = PyTorch batch-1 p50 ms ÷ browser batch-1 p50 ms (medians over rounds; higher is better).',
-		`batch-1 = model.predict on one row incl. tensor upload and await data(); p50 of ${plan[0]?.latencyRuns ?? 300} runs after 20 warm-up runs${plan.some((p) => p.backend === 'webgpu') ? ` (webgpu: ${plan.find((p) => p.backend === 'webgpu').latencyRuns})` : ''}.`,
+		`batch-1 = one prediction incl. tensor upload and await data() (CNN: from uint8 pixels, with softmax, as the studio's Predict); p50 of ${plans[0]?.latencyRuns ?? 300} runs after 20 warm-up runs (fewer on the slow backends: ${[...new Set(plans.filter((p) => p.latencyRuns !== (plans[0]?.latencyRuns ?? 300)).map((p) => `${p.model} ${p.label.split(' ')[0]} ${p.latencyRuns}`))].join(', ') || 'none'}).`,
 		'Slow backends train fewer rows (see work); samples/s is a per-row rate, so it still compares.',
 		'* not cross-origin isolated (no COOP/COEP): wasm runs single-threaded and performance.now() is coarsened to ~100 µs, so p50 is unusable; its ratio compares means.',
 		'wasm [threaded, N threads]: tfjs-backend-wasm caps its XNNPACK pool at navigator.hardwareConcurrency/2, so 2 cores give 1 thread.',
 		'last-epoch loss: mean batch loss of the last timed epoch (init differs between tfjs and PyTorch).',
-		...skipped.map((s) => `skipped ${s}`),
 		'',
-		longTasks ? formatLongTasks(longTasks) : 'Long tasks: not measured (BENCH_SKIP_LONGTASKS=1).',
+		longTasks ? formatLongTasks(longTasks) : 'Long tasks: not measured (BENCH_PARTS without longtasks, or BENCH_SKIP_LONGTASKS=1).',
 		'',
 		`machine: ${facts.cores} cores (${facts.cpuModel}); load avg (1/5/15 min) before ${facts.loadBefore}, after ${facts.loadAfter}; 1-min load at each round ${facts.roundLoads.join(', ')}; node ${process.version}`,
-		`chromium: ${browserInfo.version} (headless); bench page crossOriginIsolated=${browserInfo.pages.isolated.crossOriginIsolated}, plain page crossOriginIsolated=${browserInfo.pages.plain.crossOriginIsolated}, navigator.hardwareConcurrency=${Object.values(browserRuns).flat().find((r) => r.hardwareConcurrency)?.hardwareConcurrency ?? '—'}`,
+		browserInfo ? `chromium: ${browserInfo.version} (headless); bench page crossOriginIsolated=${browserInfo.pages.isolated.crossOriginIsolated}, plain page crossOriginIsolated=${browserInfo.pages.plain.crossOriginIsolated}, navigator.hardwareConcurrency=${parts.flatMap((p) => Object.values(p.browserRuns).flat()).find((r) => r.hardwareConcurrency)?.hardwareConcurrency ?? '—'}` : null,
 		probe && !probe.error ? `pytorch: ${probe.torch} (Debian python3-torch, /usr/bin/python3), os.cpu_count()=${probe.cpuCount}` : `pytorch: ${probe?.error ?? 'not run'}`,
 		`timings: bench build ${facts.buildS} s, rounds ${facts.roundsS} s, long tasks ${facts.longTasksS} s, total ${facts.totalS} s`
 	];

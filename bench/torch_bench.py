@@ -1,4 +1,5 @@
-"""Native reference for bench/bench.mjs: the same MLP, data bytes and loop as the browser side.
+"""Native reference for bench/bench.mjs: the same models (the MLP, issue 10's small CNN), data
+bytes and loop as the browser side.
 
 Usage: /usr/bin/python3 bench/torch_bench.py bench/out/data.json [--epochs E] [--latency-runs L]
 
@@ -6,6 +7,7 @@ It stays alive and answers one JSON line per command line on stdin, so bench.mjs
 native and browser measurements in rounds without paying for `import torch` each time:
   {"cmd": "probe"}               -> which BLAS library is loaded, torch's build info
   {"cmd": "run", "threads": N}   -> one matmul GFLOP/s figure, one full training run, batch-1 latency
+  optional in "run": "model": "mlp" | "cnn", "samples": rows used (a prefix), "epochs"
 While it waits for a command it uses no CPU, so it does not slow the browser side down.
 """
 import argparse
@@ -37,7 +39,6 @@ x = torch.from_numpy(raw[header["xOffset"]:header["xOffset"] + n * width * 4].vi
 y = torch.from_numpy(raw[header["yOffset"]:header["yOffset"] + n * 4].view("<i4").astype(np.int64))
 
 bs = args.batch_size
-batches = (n + bs - 1) // bs
 loss_fn = nn.CrossEntropyLoss()
 
 
@@ -94,15 +95,35 @@ def matmul_gflops(size, repeats=7):
     return 2 * size ** 3 / statistics.median(times) / 1e9
 
 
-def train_once():
+def make_model(kind):
+    if kind == "mlp":
+        return nn.Sequential(nn.Linear(width, 128), nn.ReLU(), nn.Linear(128, classes))
+    # Issue 10's CNN, as Kiln's BENCH_CNN: conv 32 3x3 relu, max-pool 2, conv 64 3x3 relu,
+    # max-pool 2, dense 128 relu, dense to the classes ('valid' convolutions, bias everywhere).
+    side = header["height"]
+    flat = 64 * (((side - 2) // 2 - 2) // 2) ** 2
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(flat, 128), nn.ReLU(), nn.Linear(128, classes))
+
+
+def inputs(kind, rows):
+    """The same bytes either way; the CNN sees each row as a 1-channel image (NCHW, PyTorch's own layout)."""
+    return x[:rows] if kind == "mlp" else x[:rows].view(rows, 1, header["height"], width // header["height"])
+
+
+def train_once(kind, rows, epochs):
     torch.manual_seed(1)
-    model = nn.Sequential(nn.Linear(width, 128), nn.ReLU(), nn.Linear(128, classes))
+    model = make_model(kind)
+    xs, ys = inputs(kind, rows), y[:rows]
+    n_batches = (rows + bs - 1) // bs
     # eps matches tfjs's Adam default (1e-7); it does not change the amount of work.
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001, eps=1e-7)
 
     def run_batch(b):
         optimizer.zero_grad()
-        loss = loss_fn(model(x[b * bs:(b + 1) * bs]), y[b * bs:(b + 1) * bs])
+        loss = loss_fn(model(xs[b * bs:(b + 1) * bs]), ys[b * bs:(b + 1) * bs])
         loss.backward()
         optimizer.step()
         # The browser reads every batch loss back; .item() is the same per-batch sync point.
@@ -110,19 +131,28 @@ def train_once():
 
     run_batch(0)
     start = time.perf_counter()
-    for _ in range(args.epochs):
-        total = sum(run_batch(b) for b in range(batches))
-    return model, (time.perf_counter() - start) * 1000, total / batches
+    cpu_start = time.process_time()
+    for _ in range(epochs):
+        total = sum(run_batch(b) for b in range(n_batches))
+    # CPU time of every thread of the process: torch.set_num_threads does not bound the threads
+    # OpenBLAS starts itself, so "1 thread" can use more than one core.
+    return model, (time.perf_counter() - start) * 1000, total / n_batches, (time.process_time() - cpu_start) * 1000
 
 
-def latency(model):
+def latency(model, kind):
     row = x[0:1].numpy().copy()
+    # An image is predicted as Kiln's Predict does it: uint8 pixels, /255, the model, softmax.
+    pixels = np.rint(row * 255).astype(np.uint8).reshape(1, 1, header["height"], width // header["height"])
+    if kind == "mlp":
+        once = lambda: model(torch.from_numpy(row)).numpy()
+    else:
+        once = lambda: torch.softmax(model(torch.from_numpy(pixels).float().div_(255)), 1).numpy()
     times = []
     model.eval()
     with torch.no_grad():
         for i in range(20 + args.latency_runs):
             t0 = time.perf_counter()
-            model(torch.from_numpy(row)).numpy()
+            once()
             if i >= 20:
                 times.append((time.perf_counter() - t0) * 1000)
     times.sort()
@@ -135,21 +165,25 @@ def latency(model):
     }
 
 
-def run(threads):
+def run(threads, kind="mlp", rows=None, epochs=None):
+    rows = min(rows or n, n)
+    epochs = epochs or args.epochs
     torch.set_num_threads(threads)
     gflops = matmul_gflops(args.matmul_size)
-    model, train_ms, last_loss = train_once()
+    model, train_ms, last_loss, cpu_ms = train_once(kind, rows, epochs)
     return {
+        "model": kind,
         "threads": torch.get_num_threads(),
         "matmulGflops": gflops,
         "matmulSize": args.matmul_size,
-        "epochs": args.epochs,
-        "samples": n,
-        "batches": batches,
+        "epochs": epochs,
+        "samples": rows,
+        "batches": (rows + bs - 1) // bs,
         "trainMs": train_ms,
-        "samplesPerSecond": args.epochs * n / (train_ms / 1000),
+        "trainCpuMs": cpu_ms,
+        "samplesPerSecond": epochs * rows / (train_ms / 1000),
         "lastEpochLoss": last_loss,
-        "latency": latency(model),
+        "latency": latency(model, kind),
     }
 
 
@@ -158,7 +192,7 @@ for line in sys.stdin:
         continue
     command = json.loads(line)
     try:
-        answer = probe() if command["cmd"] == "probe" else run(int(command["threads"]))
+        answer = probe() if command["cmd"] == "probe" else run(int(command["threads"]), command.get("model", "mlp"), command.get("samples"), command.get("epochs"))
     except Exception as error:  # reported to bench.mjs, which shows it instead of a figure
         answer = {"error": f"{type(error).__name__}: {error}"}
     print(json.dumps(answer), flush=True)

@@ -3,6 +3,12 @@ import { loaders } from '../../workers/backend-loaders';
 import { activateBackend } from '$workers/lib/backend';
 import { buildModel } from '$workers/lib/model';
 import { makeTrainStep } from '$workers/lib/train';
+import { registerWasmKernels } from '$workers/lib/kernels/register';
+import { buildCnn } from '$workers/lib/vision/cnn';
+import { predictProbabilities } from '$workers/lib/vision/evaluate';
+import { BENCH_CNN } from '$workers/lib/vision/presets';
+import { makeCnnStep } from '$workers/lib/vision/train-step';
+import { registerRecipeKernel } from './recipe-kernel';
 import type { BenchRequest, BenchResult, LatencyStats } from './types';
 
 interface DataHeader {
@@ -52,15 +58,26 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		};
 	}
 
-	const model = buildModel({ kind: 'mlp', inputSize: width, outputSize: header.classes, hiddenLayers: [128], seed: 1 });
+	const cnn = request.model === 'cnn';
+	let kernels: string[] | undefined;
+	if (cnn && backend === 'wasm') {
+		// As the studio's ml worker does before any image training (workers/ml/vision.ts).
+		if (request.kernels === 'recipe') registerRecipeKernel();
+		else registerWasmKernels();
+		kernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'KilnReluPoolGrad'].filter((k) => tf.getKernel(k, 'wasm'));
+	}
+	// The CNN is the studio's own (buildCnn + makeCnnStep, as fitCnn trains it); the MLP is the tabular path.
+	const model = cnn ? buildCnn({ ...BENCH_CNN, classes: header.classes }, 1) : buildModel({ kind: 'mlp', inputSize: width, outputSize: header.classes, hiddenLayers: [128], seed: 1 });
 	const optimizer = tf.train.adam(request.learningRate);
-	const step = makeTrainStep(model, optimizer, 'classification', header.classes, 0);
+	const cnnStep = cnn ? makeCnnStep(model, optimizer, header.classes) : null;
+	const mlpStep = cnn ? null : makeTrainStep(model, optimizer, 'classification', header.classes, 0);
+	const step = (xb: Float32Array, yb: Int32Array): tf.Scalar => (cnnStep ? cnnStep(xb, yb) : mlpStep!(xb, Array.from(yb)));
 	const batches = Math.ceil(samples / request.batchSize);
 	// Kiln's loop reads every batch loss back (await data()), which syncs with the device.
 	const runBatch = async (b: number): Promise<number> => {
 		const start = b * request.batchSize;
 		const end = Math.min(start + request.batchSize, samples);
-		const lossTensor = step(x.subarray(start * width, end * width), Array.from(y.subarray(start, end)));
+		const lossTensor = step(x.subarray(start * width, end * width), y.subarray(start, end));
 		const loss = (await lossTensor.data())[0];
 		lossTensor.dispose();
 		return loss;
@@ -77,11 +94,16 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		const trainMs = performance.now() - trainStart;
 
 		const row = x.slice(0, width);
-		const predictOnce = async (): Promise<void> => {
-			const out = tf.tidy(() => model.predict(tf.tensor2d(row, [1, width])) as tf.Tensor);
-			await out.data();
-			out.dispose();
-		};
+		// An image is predicted as the studio's Predict does it: uint8 pixels in, /255, the model,
+		// read back, softmax (workers/ml/vision.ts → predictProbabilities).
+		const pixels = Uint8Array.from(row, (v) => Math.round(v * 255));
+		const predictOnce = cnn
+			? async (): Promise<void> => void (await predictProbabilities(model, pixels, 1))
+			: async (): Promise<void> => {
+					const out = tf.tidy(() => model.predict(tf.tensor2d(row, [1, width])) as tf.Tensor);
+					await out.data();
+					out.dispose();
+				};
 		for (let i = 0; i < 20; i++) await predictOnce();
 		const times: number[] = [];
 		for (let i = 0; i < request.latencyRuns; i++) {
@@ -108,7 +130,8 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 			samplesPerSecond: (request.epochs * samples) / (trainMs / 1000),
 			lastEpochLoss,
 			latency,
-			wasm
+			wasm,
+			kernels
 		};
 	} finally {
 		model.dispose();
@@ -120,6 +143,7 @@ scope.onmessage = (event) => {
 	const request = event.data;
 	const base: BenchResult = {
 		backend: request.backend,
+		model: request.model ?? 'mlp',
 		ok: false,
 		crossOriginIsolated: self.crossOriginIsolated === true,
 		hardwareConcurrency: navigator.hardwareConcurrency ?? 1

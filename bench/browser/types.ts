@@ -3,6 +3,13 @@ import type { BackendName } from '$workers/protocol';
 /** What the page asks one fresh worker to measure. */
 export interface BenchRequest {
 	backend: BackendName;
+	/** 'mlp' (784-128-10, the default) or 'cnn' (issue 10's small CNN, BENCH_CNN). */
+	model?: 'mlp' | 'cnn';
+	/**
+	 * wasm CNN only: 'kiln' registers Kiln's kernels as the studio's workers do; 'recipe' only the
+	 * RECIPES.md §3 filter gradient (plain tfjs-wasm, the issue's ~0.05× starting point).
+	 */
+	kernels?: 'kiln' | 'recipe';
 	epochs: number;
 	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
 	samples: number;
@@ -21,6 +28,9 @@ export interface LatencyStats {
 
 export interface BenchResult {
 	backend: BackendName;
+	model?: 'mlp' | 'cnn';
+	/** wasm: the kernels registered before training (Kiln's, or the recipe's one). */
+	kernels?: string[];
 	ok: boolean;
 	/** Why the backend was skipped or failed. */
 	reason?: string;

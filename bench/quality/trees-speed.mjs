@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { importTs } from './import-ts.mjs';
+import { makeTable } from './synthetic.mjs';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const TEST = 20_000;
@@ -19,37 +20,8 @@ const REPEATS = Number(process.env.REPEATS ?? 1);
 const dir = '/tmp/kiln-trees-speed';
 const csv = `${dir}/data.csv`;
 
-/** mulberry32, as workers/lib/random.ts. */
-function rng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-/** 20 columns: 8 informative (non-linear interactions), 4 noisy copies, 8 pure noise; 1 % label noise. */
-function makeTable(n) {
-	const r = rng(20261125);
-	const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-	const x = new Float32Array(n * D);
-	const y = new Int32Array(n);
-	for (let i = 0; i < n; i++) {
-		const row = x.subarray(i * D, i * D + D);
-		for (let j = 0; j < D; j++) row[j] = gauss();
-		for (let j = 8; j < 12; j++) row[j] = row[j - 8] + 0.5 * gauss();
-		row[19] = Math.round(row[19] * 2); // a few distinct values, like a coded column
-		const score = Math.sin(row[0] * 1.5) + row[1] * row[2] + 0.8 * Math.abs(row[3]) - 0.6 + 0.5 * row[4] - (row[5] > 0.5 ? 0.7 : 0) + 0.3 * row[6] * row[7];
-		y[i] = (score > 0) !== r() < 0.01 ? 1 : 0;
-	}
-	return { x, y };
-}
-
 const n = ROWS + TEST;
-const { x, y } = makeTable(n);
+const { x, y } = makeTable(n, D);
 mkdirSync(dir, { recursive: true });
 const lines = [[...Array.from({ length: D }, (_, j) => `x${j}`), 'y'].join(',')];
 for (let i = 0; i < n; i++) lines.push([...x.subarray(i * D, i * D + D), y[i]].join(','));

@@ -71,6 +71,8 @@ test('find a model on iris: a live leaderboard of every family and the MLP, keep
 	await expect(page.getByTestId('find-status')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
 	const rows = page.getByTestId('leaderboard').locator('tbody tr');
 	await expect(rows).toHaveCount(7);
+	// One family is marked as Find's recommendation (the simplest within one standard error of the best).
+	await expect(page.getByTestId('find-recommended')).toHaveCount(1);
 	await expect(page.getByTestId('leaderboard')).toContainText('neural network (MLP)');
 	const best = Number((await rows.first().locator('td').nth(1).textContent())!.split('±')[0]);
 	expect(best).toBeGreaterThanOrEqual(0.9);

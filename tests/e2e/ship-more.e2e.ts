@@ -86,8 +86,19 @@ test('a gradient-boosting run exports to ONNX (TreeEnsemble) checked in ONNX Run
 	for (const [name, value] of Object.entries(SETOSA)) await shared.getByTestId('shared-form').getByLabel(name, { exact: true }).fill(value);
 	await shared.getByTestId('shared-predict').click();
 	await expect(shared.getByTestId('shared-label')).toHaveText('setosa');
-	await expect(shared.getByTestId('shared-not-importable')).toContainText('tree model');
 	expect(await audit(shared, 'share page for a tree model')).toEqual([]);
+	// Imported, the trees become a boosting run of a new project that Kiln's own tree code predicts with.
+	await shared.getByTestId('import-shared').click();
+	await expect(shared.getByTestId('shared-imported')).toContainText('Iris trees');
+	expect(await audit(shared, 'tree link imported')).toEqual([]);
+	await shared.getByTestId('open-imported').click();
+	await expect(shared.getByRole('heading', { level: 1, name: 'Iris trees' })).toBeVisible();
+	await openSection(shared, 'predict');
+	await expect(shared.getByTestId('model-in-use')).toContainText('gradient boosting');
+	for (const [name, value] of Object.entries(SETOSA)) await shared.getByTestId('predict-form').getByLabel(name, { exact: true }).fill(value);
+	await shared.getByTestId('predict-button').click();
+	await expect(shared.getByTestId('single-prediction').locator('strong').first()).toHaveText('setosa');
+	expect(await audit(shared, 'imported tree model predicting')).toEqual([]);
 	await shared.close();
 
 	await openSection(page, 'predict');

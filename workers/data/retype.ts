@@ -1,5 +1,6 @@
 import { getDataset, openKilnDb, type StoredColumn } from '$lib/db';
 import { atomically } from '$lib/db/open';
+import { packColumns } from '$lib/db/dictionaries';
 import { KilnError } from '$shared/errors';
 import { formatDate } from '$shared/cell-format';
 import { parseNumber } from '$shared/number';
@@ -121,7 +122,7 @@ export async function retypeColumn(datasetId: string, name: string, semantic: Se
 		if (!current) throw new KilnError('NotFoundError', 'This dataset is no longer stored.');
 		const columns = current.columns.map((c, i) => (i === index ? next : c));
 		const bytes = from.kind === to ? current.bytes : current.bytes + (to === 'numeric' ? 4 : -4) * current.rowCount;
-		await tx.objectStore('datasets').put({ ...current, columns, bytes });
+		await tx.objectStore('datasets').put({ ...current, columns: packColumns(columns), bytes });
 	});
 	return { lost };
 }

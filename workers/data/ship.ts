@@ -7,7 +7,7 @@ import { defaultDemoConfig } from '../lib/share/demo-config';
 import { modelCard } from '../lib/share/model-card';
 import { trustCardSections } from '../lib/share/card-trust';
 import { createSharePredictor, type SharePredictor } from '../lib/share/runtime-share';
-import { notImportable, runSharePayload, shareModelShape, shareParameterCount } from '../lib/share/share-run';
+import { runSharePayload, shareModelShape, shareParameterCount } from '../lib/share/share-run';
 import { decodeShareLink } from '../lib/share/share-link';
 import { measureShareLink } from '../lib/share/share-size';
 import { buildStandalonePage } from '../lib/share/standalone-page';
@@ -164,7 +164,6 @@ export const shipHandlers: ShipDataApi = {
 			examples: demo.examples,
 			parameters: shareParameterCount(model) + mediaParameters(payload),
 			shape: shareModelShape(model),
-			...(notImportable(payload) ? { notImportable: notImportable(payload)! } : {}),
 			...mediaView(payload)
 		};
 	},

@@ -1,9 +1,7 @@
 import { storeProjectRecords } from '$lib/db';
 import { newId } from '$lib/db/open';
-import { KilnError } from '$shared/errors';
 import { decodeShareLink } from '../lib/share/share-link';
-import { artifactsFromDescription } from '../lib/share/to-artifacts';
-import { notImportable } from '../lib/share/share-run';
+import { importedModel } from '../lib/share/import-link';
 import type { ShareImportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { sharedProjectRecords } from './share-records';
@@ -12,12 +10,9 @@ export const shareImportHandlers: ShareImportApi = {
 	async importSharedModel(code) {
 		// Decoded again here, never trusted from the page: the link is the only input.
 		const payload = decodeShareLink(code);
-		if (payload.media) throw new KilnError('ImportError', `This link carries ${payload.media.kind === 'image' ? 'an image' : 'a text'} model; importing those into the studio is not supported yet. Use the demo on this page, or ask for the project bundle to keep the model.`);
-		const refusal = notImportable(payload);
-		if (refusal || payload.model.kind === 'trees') throw new KilnError('ImportError', refusal ?? 'This link cannot be imported.');
 		await ensureBackend();
-		const artifacts = await artifactsFromDescription(payload.model);
-		const records = sharedProjectRecords(payload, artifacts, newId, Date.now());
+		const imported = await importedModel(payload);
+		const records = sharedProjectRecords(payload, imported, newId, Date.now());
 		await storeProjectRecords(records);
 		return { projectId: records.project.id, runId: records.runs[0].id, name: records.project.name };
 	}

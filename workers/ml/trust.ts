@@ -74,9 +74,9 @@ export const trustHandlers: TrustApi = {
 		await ensureBackend();
 		return checkLabels(table, config, { folds, seed, onProgress, pipeline: await pipelineOf(pipelineId) });
 	},
-	async privacySweep({ datasetId, config, ...request }, onProgress) {
+	async privacySweep({ datasetId, config, pipelineId, ...request }, onProgress) {
 		const table = await trainingTable(datasetId, config.target);
 		await ensureBackend();
-		return privacySweep(table, config, request, { onProgress });
+		return privacySweep(table, config, request, { onProgress, pipeline: await pipelineOf(pipelineId) });
 	}
 };

@@ -33,6 +33,8 @@ export interface CandidateRequest {
 	folds: number;
 	/** The Prepare pipeline version every fold fits (absent: the built-in encoding). */
 	pipelineId?: string;
+	/** Times the folds are dealt anew (absent: once); scores then hold folds × repeats fits. */
+	repeats?: number;
 }
 
 /** A family "Find a model" tries: a classic one or the neural network. */

@@ -229,6 +229,8 @@ export interface PrivacySweepRequest {
 	noiseMultipliers?: number[];
 	/** Instead of σ: one run per target ε, its σ solved with the RDP accountant for this δ, epochs, batch and sampling rate. */
 	targetEpsilons?: number[];
+	/** The Prepare pipeline version every run of the sweep fits and reads through (absent: the built-in encoding). */
+	pipelineId?: string;
 }
 
 export interface PrivacySweepPoint {

@@ -5,6 +5,7 @@ import { atomically, newId, openKilnDb, write } from './open';
 import type { DatasetRecord } from './schema';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
 import { columnProfiles } from './imports';
+import { lazyRecord, packRecord, unpackRecord } from './dictionaries';
 
 export interface NewDataset {
 	projectId: string;
@@ -45,7 +46,7 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 		atomically(db.transaction(['datasets', 'chunks', 'projects'], 'readwrite'), async (tx) => {
 			const project = await tx.objectStore('projects').get(input.projectId);
 			if (!project) throw new KilnError('NotFoundError', 'This project does not exist (it may have been deleted).');
-			await tx.objectStore('datasets').put(record);
+			await tx.objectStore('datasets').put(packRecord(record));
 			for (const chunk of chunks) await tx.objectStore('chunks').put(chunk);
 			await tx.objectStore('projects').put({ ...project, datasetId: id, target: input.target, task: input.task, updatedAt: Date.now() });
 			return record;
@@ -56,7 +57,7 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 export async function getDataset(id: string): Promise<DatasetRecord> {
 	const record = await (await openKilnDb()).get('datasets', id);
 	if (!record) throw new KilnError('NotFoundError', 'This dataset is no longer stored.');
-	return record;
+	return unpackRecord(record);
 }
 
 /** The whole table; for workers (the page reads rows with readRows). */
@@ -90,7 +91,7 @@ export async function readRows(record: DatasetRecord, start: number, count: numb
 /** The project's datasets, newest first; imports still streaming in are not among them. */
 export async function listDatasets(projectId: string): Promise<DatasetRecord[]> {
 	const list = await (await openKilnDb()).getAllFromIndex('datasets', 'byProject', projectId);
-	return list.filter((d) => d.status !== 'importing').sort((a, b) => b.createdAt - a.createdAt);
+	return list.filter((d) => d.status !== 'importing').sort((a, b) => b.createdAt - a.createdAt).map(lazyRecord);
 }
 
 /** Replace a dataset's profile (computed again after its target changed). */

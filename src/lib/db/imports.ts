@@ -2,6 +2,7 @@ import type { ColumnProfile, Task } from '$workers/protocol';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
 import { KilnError } from '$shared/errors';
 import { atomically, openKilnDb, write } from './open';
+import { packRecord } from './dictionaries';
 import type { ChunkRecord, DatasetRecord } from './schema';
 
 /**
@@ -76,7 +77,7 @@ export async function commitImport(datasetId: string, commit: ImportCommit): Pro
 			if (current?.status !== 'importing' || !project) throw new KilnError('NotFoundError', 'The import was removed before it finished (was the project deleted?). Nothing was kept.');
 			const stored = await tx.objectStore('chunks').count(IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]));
 			if (stored !== commit.chunkCount) throw new KilnError('StorageError', `Only ${stored} of ${commit.chunkCount} parts of "${record.fileName}" were stored; import it again.`);
-			await tx.objectStore('datasets').put(record);
+			await tx.objectStore('datasets').put(packRecord(record));
 			await tx.objectStore('projects').put({ ...project, datasetId, target: commit.target, task: commit.task, updatedAt: Date.now() });
 			return record;
 		})

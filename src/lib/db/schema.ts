@@ -58,6 +58,8 @@ export interface StoredColumn {
 	kind: ColumnKind;
 	/** Dictionary of a categorical column; chunks hold only the Int32 codes. */
 	categories?: string[];
+	/** A dictionary of at least PACK_AT entries as one NUL-joined string (see dictionaries.ts); only in storage. */
+	packedCategories?: string;
 	/** What the column means (absent on datasets imported before types were inferred). */
 	semantic?: SemanticType;
 	/** Boolean columns (stored 0/1): the file's spelling of [false, true]. */

@@ -1,5 +1,6 @@
 import { KilnError } from '$shared/errors';
 import { atomically, openKilnDb, write } from './open';
+import { packRecord, unpackRecord } from './dictionaries';
 import type { ChunkRecord, DatasetRecord, ModelRecord, ProjectRecord, RunIntendedUse, RunRecord } from './schema';
 
 /** What the person writes for a run's model card. */
@@ -40,7 +41,7 @@ export async function readProjectRecords(projectId: string, includeRows: boolean
 	const tx = db.transaction(['projects', 'datasets', 'chunks', 'runs', 'models'], 'readonly');
 	const project = await tx.objectStore('projects').get(projectId);
 	if (!project) throw new KilnError('NotFoundError', 'This project does not exist (it may have been deleted).');
-	const datasets = await tx.objectStore('datasets').index('byProject').getAll(projectId);
+	const datasets = (await tx.objectStore('datasets').index('byProject').getAll(projectId)).map(unpackRecord);
 	const chunks: ChunkRecord[] = [];
 	if (includeRows) {
 		for (const d of datasets) chunks.push(...(await tx.objectStore('chunks').getAll(IDBKeyRange.bound([d.id, 0], [d.id, Infinity]))));
@@ -64,7 +65,7 @@ export async function storeProjectRecords(records: ProjectRecords): Promise<Proj
 	return write(`the project "${records.project.name}"`, () =>
 		atomically(db.transaction(['projects', 'datasets', 'chunks', 'runs', 'models'], 'readwrite'), async (tx) => {
 			await tx.objectStore('projects').add(records.project);
-			for (const d of records.datasets) await tx.objectStore('datasets').add(d);
+			for (const d of records.datasets) await tx.objectStore('datasets').add(packRecord(d));
 			for (const c of records.chunks) await tx.objectStore('chunks').add(c);
 			for (const r of records.runs) await tx.objectStore('runs').add(r);
 			for (const m of records.models) await tx.objectStore('models').add(m);

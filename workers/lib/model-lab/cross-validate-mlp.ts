@@ -1,12 +1,11 @@
 import type { CandidateResult, Table, TrainConfig } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
-import { foldRows } from '$workers/lib/data/split';
 import { forward } from '$workers/lib/model';
 import { prepareParts } from '$workers/lib/train-data';
 import { validateConfig } from '$workers/lib/train';
 import { trainLoop } from '$workers/lib/train-loop';
-import { candidateFolds, foldScore, type CrossValidateOptions } from './cross-validate';
+import { candidateFits, fitLabel, foldScore, summarise, type CrossValidateOptions } from './cross-validate';
 
 /**
  * k-fold cross-validation of the MLP for "Find a model", on the same folds and encoding (built-in
@@ -18,26 +17,28 @@ export async function crossValidateMlp(table: Table, rawConfig: TrainConfig, k: 
 	if (config.classic || config.model !== 'mlp') throw new KilnError('TrainingError', 'This cross-validation is for the neural network (MLP) only.');
 	validateConfig(table, config, options.pipeline);
 	const classification = config.task === 'classification';
-	const { rows, folds } = candidateFolds(table, config, k);
+	const repeats = options.repeats ?? 1;
 	const scores: number[] = [];
 	let fitMs = 0;
 	let predictMs = 0;
 	let predicted = 0;
 	let bytes = 0;
-	for (let f = 0; f < k; f++) {
+	let notes: string[] = [];
+	for (const fit of candidateFits(table, config, k, repeats)) {
 		if (options.signal?.aborted) throw new KilnError('AbortError', 'Cancelled.');
-		options.onProgress?.(f / k, `Fold ${f + 1} of ${k}`);
-		const { train, test } = foldRows(rows, folds, f);
+		const label = fitLabel(fit, k, repeats);
+		options.onProgress?.(fit.index / fit.total, label);
+		notes = fit.notes;
 		// prepareParts encodes through the pipeline or, without one, Kiln's built-in encoding.
-		const part = prepareParts(table, config, { train, validation: test, holdout: new Int32Array(0) }, undefined, options.pipeline);
+		const part = prepareParts(table, config, { train: fit.train, validation: fit.test, holdout: new Int32Array(0) }, undefined, options.pipeline);
 		const started = performance.now();
 		const run = await trainLoop(part, config, {
 			emit: (event) => {
-				if (event.type === 'progress') options.onProgress?.(event.fraction, `Fold ${f + 1} of ${k}, epoch ${event.epoch} of ${event.epochs}`);
+				if (event.type === 'progress') options.onProgress?.(event.fraction, `${label}, epoch ${event.epoch} of ${event.epochs}`);
 			},
 			signal: options.signal,
 			progressInterval: 200,
-			fraction: (own) => (f + own) / k,
+			fraction: (own) => (fit.index + own) / fit.total,
 			curves: false,
 			checkpointInterval: Infinity
 		});
@@ -55,7 +56,6 @@ export async function crossValidateMlp(table: Table, rawConfig: TrainConfig, k: 
 		}
 	}
 	options.onProgress?.(1, 'Done');
-	const mean = scores.reduce((a, b) => a + b, 0) / k;
-	const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / k);
-	return { family: 'mlp', metric: classification ? 'accuracy' : 'r2', scores, mean, std, fitMs: fitMs / k, modelBytes: bytes / k, predictMicrosPerRow: predicted > 0 ? (predictMs * 1000) / predicted : 0, notes: folds.notes };
+	const fits = scores.length;
+	return { family: 'mlp', metric: classification ? 'accuracy' : 'r2', scores, ...summarise(scores), fitMs: fitMs / fits, modelBytes: bytes / fits, predictMicrosPerRow: predicted > 0 ? (predictMs * 1000) / predicted : 0, notes };
 }

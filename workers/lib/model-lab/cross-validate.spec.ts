@@ -4,7 +4,7 @@ import { splitFor } from '$workers/lib/train-data';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
 import { classicConfig } from './config';
 import type { Pipeline } from '$workers/lib/data/pipeline';
-import { crossValidate } from './cross-validate';
+import { candidateFits, candidateFolds, crossValidate } from './cross-validate';
 import { crossValidateMlp } from './cross-validate-mlp';
 import { findMlpConfig } from './config';
 
@@ -33,6 +33,29 @@ describe('crossValidate', () => {
 		const result = crossValidate(penguins, config, 3);
 		expect(result.metric).toBe('r2');
 		expect(result.mean).toBeGreaterThan(0.6);
+	});
+
+	it('repeats the folds on new deals of the same rows: the first deal is the plain k-fold, the rest differ, seeded', () => {
+		const linear = classicConfig(base, { family: 'linear', params: defaultParams('linear', 'classification') });
+		const once = crossValidate(iris, linear, 5);
+		const labels: string[] = [];
+		const thrice = crossValidate(iris, linear, 5, { repeats: 3, onProgress: (_, label) => labels.push(label) });
+		expect(thrice.scores).toHaveLength(15);
+		expect(thrice.scores.slice(0, 5)).toEqual(once.scores);
+		expect(thrice.mean).toBeCloseTo(thrice.scores.reduce((a, b) => a + b) / 15, 12);
+		expect(thrice.mean).toBeGreaterThanOrEqual(0.9);
+		expect(labels).toContain('Repeat 3 of 3, fold 5 of 5');
+		expect(crossValidate(iris, linear, 5, { repeats: 3 }).scores).toEqual(thrice.scores);
+		// Each deal puts the same 120 rows into folds differently, and every row is tested once per deal.
+		const deals = [0, 1, 2].map((r) => candidateFolds(iris, linear, 5, r));
+		for (const d of deals) expect(d.rows).toEqual(deals[0].rows);
+		expect(deals[1].folds.fold).not.toEqual(deals[0].folds.fold);
+		expect(deals[2].folds.fold).not.toEqual(deals[1].folds.fold);
+		const tested = [...candidateFits(iris, linear, 5, 3)].flatMap((f) => [...f.test]);
+		expect(tested).toHaveLength(360);
+		expect(new Set(tested).size).toBe(120);
+		expect(() => crossValidate(iris, linear, 5, { repeats: 0 })).toThrow(/Repeats .* from 1 to 10 \(got 0\)/);
+		expect(() => crossValidate(iris, linear, 5, { repeats: 1.5 })).toThrow(/whole number/);
 	});
 
 	it('stops when cancelled', () => {
@@ -76,6 +99,8 @@ describe('crossValidate through a Prepare pipeline, and the MLP', () => {
 		expect(a.modelBytes).toBe(4 * (4 * 32 + 32 + 32 * 16 + 16 + 16 * 3 + 3));
 		expect(progress.at(-1)).toBe(1);
 		expect((await crossValidateMlp(iris, { ...mlp, epochs: 8 }, 3)).scores).toEqual(a.scores);
+		const repeated = await crossValidateMlp(iris, { ...mlp, epochs: 2 }, 2, { repeats: 2 });
+		expect(repeated.scores).toHaveLength(4);
 		const throughPipeline = await crossValidateMlp(iris, { ...findMlpConfig(piped), epochs: 8 }, 3, { pipeline });
 		expect(throughPipeline.mean).toBeGreaterThanOrEqual(0.75);
 	});

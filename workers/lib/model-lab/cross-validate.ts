@@ -14,6 +14,23 @@ export interface CrossValidateOptions {
 	onProgress?: (fraction: number, label: string) => void;
 	/** A recorded Prepare pipeline, fitted on each fold's training rows (absent: the built-in encoding). */
 	pipeline?: Pipeline;
+	/**
+	 * Times the k folds are dealt anew (default 1). On a few hundred rows one fold's score moves by
+	 * a row's worth (3–4 points on iris), so one deal can rank near-equal families by luck; each
+	 * repeat deals the same rows into different folds and the mean is over all k × repeats fits.
+	 */
+	repeats?: number;
+}
+
+/** The most repeats a search may ask for (k × repeats fits per family). */
+export const MAX_REPEATS = 10;
+
+/** Fold seed of repeat r: the run's seed for the first deal, so one repeat is the plain k-fold. */
+export const repeatSeed = (seed: number, r: number): number => (r === 0 ? seed : (seed + r * 0x3c6ef372) | 0);
+
+/** Checks the repeats a request asks for. */
+export function checkRepeats(repeats: number): void {
+	if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) throw new KilnError('ValidationError', `Repeats of the cross-validation must be a whole number from 1 to ${MAX_REPEATS} (got ${repeats}).`);
 }
 
 /** One fold's rows encoded with an encoding fitted on its training rows only. */
@@ -32,13 +49,32 @@ export interface EncodedFold {
  * The folds a candidate is scored on: the rows a run with this config trains and validates on
  * (its holdout stays out), stratified by class for classification.
  */
-export function candidateFolds(table: Table, config: TrainConfig, k: number): { rows: Int32Array; folds: ReturnType<typeof kFold> } {
+export function candidateFolds(table: Table, config: TrainConfig, k: number, repeat = 0): { rows: Int32Array; folds: ReturnType<typeof kFold> } {
 	const { split } = splitFor(table, config);
 	const rows = Int32Array.from([...split.train, ...split.validation]).sort();
-	if (config.task !== 'classification') return { rows, folds: kFold(rows, k, config.seed) };
+	const seed = repeatSeed(config.seed, repeat);
+	if (config.task !== 'classification') return { rows, folds: kFold(rows, k, seed) };
 	const classes = classLabels(findColumn(table, config.target), rows);
 	const labels = encodeTarget(table, { features: [], inputSize: 0, target: { name: config.target, task: 'classification', classes } }, rows);
-	return { rows, folds: stratifiedKFold(rows, labels, k, config.seed, classes) };
+	return { rows, folds: stratifiedKFold(rows, labels, k, seed, classes) };
+}
+
+/** Every (repeat, fold) pair of a search in order, with the fold rows of each deal. */
+export function* candidateFits(table: Table, config: TrainConfig, k: number, repeats: number): Generator<{ index: number; total: number; repeat: number; fold: number; train: Int32Array; test: Int32Array; notes: string[] }> {
+	checkRepeats(repeats);
+	for (let r = 0; r < repeats; r++) {
+		const { rows, folds } = candidateFolds(table, config, k, r);
+		for (let f = 0; f < k; f++) yield { index: r * k + f, total: repeats * k, repeat: r, fold: f, ...foldRows(rows, folds, f), notes: folds.notes };
+	}
+}
+
+/** What a fit is called in progress labels. */
+export const fitLabel = (fit: { repeat: number; fold: number }, k: number, repeats: number): string => (repeats > 1 ? `Repeat ${fit.repeat + 1} of ${repeats}, fold ${fit.fold + 1} of ${k}` : `Fold ${fit.fold + 1} of ${k}`);
+
+/** Mean and (population) standard deviation of the fold scores. */
+export function summarise(scores: number[]): { mean: number; std: number } {
+	const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+	return { mean, std: Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length) };
 }
 
 /** Encode fold f: through the pipeline when there is one, else Kiln's built-in encoding. */
@@ -64,21 +100,23 @@ export function crossValidate(table: Table, rawConfig: TrainConfig, k: number, o
 	if (!spec) throw new KilnError('TrainingError', 'Find a model cross-validates classic families only.');
 	validateConfig(table, config, options.pipeline);
 	const classification = config.task === 'classification';
-	const { rows, folds } = candidateFolds(table, config, k);
+	const repeats = options.repeats ?? 1;
 	const scores: number[] = [];
 	let fitMs = 0;
 	let predictMs = 0;
 	let predicted = 0;
 	let bytes = 0;
-	for (let f = 0; f < k; f++) {
+	let notes: string[] = [];
+	for (const fit of candidateFits(table, config, k, repeats)) {
 		if (options.signal?.aborted) throw new KilnError('AbortError', 'Cancelled.');
-		options.onProgress?.(f / k, `Fold ${f + 1} of ${k}`);
-		const { train, test } = foldRows(rows, folds, f);
-		const fold = encodeFold(table, config, train, test, options.pipeline);
+		options.onProgress?.(fit.index / fit.total, fitLabel(fit, k, repeats));
+		notes = fit.notes;
+		const fold = encodeFold(table, config, fit.train, fit.test, options.pipeline);
 		const reason = unsuitableReason(spec.family, { rows: fold.rows, inputSize: fold.width, task: config.task, classes: fold.classes, hasMissing: false });
 		if (reason) throw new KilnError('TrainingError', reason);
 		const started = performance.now();
-		const model = fitClassic(spec, fold.x, fold.rows, fold.width, fold.y, config.task, fold.classes, { seed: config.seed + f, signal: options.signal });
+		// Seeds per fold as before (seed + f): repeat r's fits differ by their rows, not their seed.
+		const model = fitClassic(spec, fold.x, fold.rows, fold.width, fold.y, config.task, fold.classes, { seed: config.seed + fit.fold, signal: options.signal });
 		fitMs += performance.now() - started;
 		bytes += modelBytes(model);
 		const t0 = performance.now();
@@ -88,9 +126,8 @@ export function crossValidate(table: Table, rawConfig: TrainConfig, k: number, o
 		scores.push(foldScore(classification, out, fold));
 	}
 	options.onProgress?.(1, 'Done');
-	const mean = scores.reduce((a, b) => a + b, 0) / k;
-	const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / k);
-	return { family: spec.family, metric: classification ? 'accuracy' : 'r2', scores, mean, std, fitMs: fitMs / k, modelBytes: bytes / k, predictMicrosPerRow: predicted > 0 ? (predictMs * 1000) / predicted : 0, notes: folds.notes };
+	const fits = scores.length;
+	return { family: spec.family, metric: classification ? 'accuracy' : 'r2', scores, ...summarise(scores), fitMs: fitMs / fits, modelBytes: bytes / fits, predictMicrosPerRow: predicted > 0 ? (predictMs * 1000) / predicted : 0, notes };
 }
 
 /** Accuracy or R² of one fold's predictions on its encoded test rows. */

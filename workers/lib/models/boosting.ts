@@ -4,7 +4,8 @@ import { binData } from './binning';
 import { checkMatrix, outputsFor } from './data';
 import { HistGrower } from './hist-grower';
 import { throwIfAborted } from './progress';
-import { addTreesOutputs, leafOf } from './tree-arrays';
+import { leafOf } from './tree-arrays';
+import { addTreesOutputs } from './tree-predict';
 import { cartTargets } from './tree';
 import type { BoostingModel, BoostingParams, FitOptions, Targets, TreeArrays } from './types';
 

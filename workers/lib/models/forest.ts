@@ -5,7 +5,8 @@ import { binData } from './binning';
 import { growCart } from './cart';
 import { checkMatrix, outputsFor } from './data';
 import { throwIfAborted } from './progress';
-import { addTreesOutputs, leafOf } from './tree-arrays';
+import { leafOf } from './tree-arrays';
+import { addTreesOutputs } from './tree-predict';
 import { cartSettings, cartTargets } from './tree';
 import type { FitOptions, ForestModel, ForestParams, Targets, TreeArrays } from './types';
 

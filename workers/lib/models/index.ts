@@ -7,7 +7,8 @@ import { fitKnn, predictKnn } from './knn';
 import { fitLinear, predictLinear } from './linear';
 import { fitCategoricalNb, fitGaussianNb, predictCategoricalNb, predictGaussianNb } from './naive-bayes';
 import { unsuitableReason, validateParams } from './params';
-import { addPathContributions, addTreesOutputs } from './tree-arrays';
+import { addPathContributions } from './tree-arrays';
+import { addTreesOutputs } from './tree-predict';
 import { fitTree } from './tree';
 import type { ClassicModel, ClassicSpec, Contributions, FitOptions, ParamsByFamily, Targets } from './types';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '$workers/lib/random';
 import { applyBins, binData, binOf, fitBinEdges } from './binning';
 import { contributions, defaultParams, fitClassic, importances, predictClassic, type TreeModel, type TreeParams } from './index';
-import { addTreesOutputs, leafOf, treeDepth } from './tree-arrays';
+import { leafOf, treeDepth } from './tree-arrays';
+import { addTreesOutputs } from './tree-predict';
 
 const classifier = (over: Partial<TreeParams> = {}): TreeParams => ({ ...defaultParams('tree', 'classification'), ...over });
 

@@ -1,6 +1,6 @@
 import type { ModelArtifacts } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { describeModel, quantizeInt8, type WeightFormat } from './convert';
+import { describeModel, weightTensor, type WeightFormat } from './convert';
 import type { ConvActivation, ConvPadding, ImageFront, ImageLayer } from './media-types';
 import type { ModelDescription, WeightTensor } from './types';
 
@@ -66,7 +66,7 @@ export function describeImageModel(artifacts: ModelArtifacts, weights: WeightFor
 		const w = table.get(name) ?? fail(`The weights have no "${name}".`);
 		return w.length === size ? w : fail(`Weight "${name}" has ${w.length} values; its layer needs ${size}.`);
 	};
-	const tensor = (values: Float32Array, units: number): WeightTensor => (weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(values, units) } : { dtype: 'float32', values });
+	const tensor = (values: Float32Array, units: number): WeightTensor => weightTensor(values, units, weights);
 
 	const first = specs[0].config as Json;
 	const shape = (first.batch_input_shape ?? first.batchInputShape) as unknown;

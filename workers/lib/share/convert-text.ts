@@ -1,6 +1,6 @@
 import type { ModelArtifacts } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { quantizeInt8, type WeightFormat } from './convert';
+import { weightTensor, type WeightFormat } from './convert';
 import type { TextFront, WordRules } from './media-types';
 import type { DenseSpec, ModelDescription, WeightTensor } from './types';
 
@@ -17,7 +17,7 @@ function rulesOf(value: unknown): WordRules {
 }
 
 function dense(inputs: number, units: number, kernel: Float32Array, bias: Float32Array, activation: DenseSpec['activation'], weights: WeightFormat): DenseSpec {
-	const tensor: WeightTensor = weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(kernel, units) } : { dtype: 'float32', values: kernel };
+	const tensor: WeightTensor = weightTensor(kernel, units, weights);
 	return { type: 'dense', inputs, units, kernel: tensor, bias, activation };
 }
 
@@ -68,7 +68,7 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 		vocabulary,
 		maxLength: config.maxLength as number,
 		dim,
-		embedding: (weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(embedding, dim) } : { dtype: 'float32', values: embedding }) as WeightTensor
+		embedding: weightTensor(embedding, dim, weights)
 	};
 	const layers: DenseSpec[] = [];
 	if (config.family === 'cnn') {
@@ -76,7 +76,7 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 		const sizes = config.kernelSizes as number[];
 		const convs = sizes.map((k) => {
 			const kernel = take(`conv${k}/w`, k * dim * filters);
-			return { k, filters, kernel: (weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(kernel, filters) } : { dtype: 'float32', values: kernel }) as WeightTensor, bias: take(`conv${k}/b`, filters) };
+			return { k, filters, kernel: weightTensor(kernel, filters, weights), bias: take(`conv${k}/b`, filters) };
 		});
 		const width = filters * sizes.length;
 		layers.push(dense(width, classes, take('head/w', width * classes), take('head/b', classes), 'linear', weights));

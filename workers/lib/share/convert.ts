@@ -1,8 +1,16 @@
 import type { ModelArtifacts } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
+import { roundToFloat16 } from './half';
 import type { Activation, LayerSpec, ModelDescription, WeightTensor } from './types';
 
-export type WeightFormat = 'float32' | 'int8';
+/** How a link stores kernels: float32, float16 (half the bytes; a float16 variant's own values) or int8 per output channel. */
+export type WeightFormat = 'float32' | 'float16' | 'int8';
+
+/** A kernel [… × units] (units = its output channels, last) in the asked format. */
+export function weightTensor(values: Float32Array, units: number, format: WeightFormat): WeightTensor {
+	if (format === 'int8') return { dtype: 'int8', ...quantizeInt8(values, units) };
+	return format === 'float16' ? { dtype: 'float16', values: roundToFloat16(values) } : { dtype: 'float32', values };
+}
 
 const ACTIVATIONS: Record<string, Activation> = { linear: 'linear', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', gelu: 'gelu' };
 /** Layers that do nothing at inference time on a [batch × features] input. */
@@ -71,7 +79,7 @@ export function describeModel(artifacts: ModelArtifacts, weights: WeightFormat =
 			const units = Number(c.units);
 			const kernel = take(`${name}/kernel`, width * units);
 			const bias = c.use_bias === false ? undefined : take(`${name}/bias`, units);
-			const kernelTensor: WeightTensor = weights === 'int8' ? { dtype: 'int8', ...quantizeInt8(kernel, units) } : { dtype: 'float32', values: kernel };
+			const kernelTensor = weightTensor(kernel, units, weights);
 			layers.push({ type: 'dense', inputs: width, units, kernel: kernelTensor, ...(bias ? { bias } : {}), activation: activationOf(c.activation, name) });
 			width = units;
 		} else if (kind === 'BatchNormalization') {

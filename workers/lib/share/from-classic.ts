@@ -2,6 +2,7 @@ import { KilnError } from '$shared/errors';
 import { rawCoefficients } from '$workers/lib/models/linear';
 import type { ClassicModel, TreeArrays } from '$workers/lib/models/types';
 import type { ShareTree, TreesDescription } from './kinds';
+import type { LazyDescription } from './kinds-lazy';
 import type { ModelDescription } from './types';
 
 const F32 = new Float32Array(1);
@@ -38,12 +39,15 @@ function shareTree(tree: TreeArrays, leafWidth: number): ShareTree {
 /** Classes, or 1 for regression. */
 const widthOf = (m: ClassicModel) => (m.task === 'classification' ? m.outputs : 1);
 
+/** An empty class's log-prior of −∞ as a finite number that gives it the same zero probability. */
+const finiteLog = (v: Float64Array) => v.map((x) => (x === -Infinity ? -1e300 : x));
+
 /**
  * A classic model in the form a share link carries: linear models as one float32 dense layer
- * (the standardiser folded into the weights), trees, forests and boosting as a tree ensemble.
- * kNN and naive Bayes are refused by name (a kNN link would have to carry its training rows).
+ * (the standardiser folded into the weights), trees, forests and boosting as a tree ensemble,
+ * kNN (with its standardised training rows) and naive Bayes with Kiln's float64 numbers.
  */
-export function classicShareModel(model: ClassicModel): ModelDescription | TreesDescription {
+export function classicShareModel(model: ClassicModel): ModelDescription | TreesDescription | LazyDescription {
 	const classes = widthOf(model);
 	switch (model.family) {
 		case 'linear': {
@@ -68,7 +72,25 @@ export function classicShareModel(model: ClassicModel): ModelDescription | Trees
 			const output = model.task === 'regression' ? 'value' : columns === 1 ? 'logistic' : 'softmax';
 			return { kind: 'trees', inputSize: model.inputSize, outputSize: classes, combine: 'sum', leafWidth: 1, columns, baseline: Float32Array.from(model.baseline), output, trees: model.trees.map((t) => shareTree(t, 1)) };
 		}
+		case 'knn':
+			return {
+				kind: 'knn',
+				inputSize: model.inputSize,
+				outputSize: classes,
+				task: model.task,
+				k: model.k,
+				weights: model.weights,
+				rows: model.rows,
+				mean: Float64Array.from(model.standardiser.mean),
+				scale: Float64Array.from(model.standardiser.scale),
+				x: Float32Array.from(model.x),
+				y: model.task === 'classification' ? Int32Array.from(model.y) : Float32Array.from(model.y)
+			};
+		case 'gaussian-nb':
+			return { kind: 'gaussian-nb', inputSize: model.inputSize, outputSize: classes, logPrior: finiteLog(model.logPrior), mean: Float64Array.from(model.mean), variance: Float64Array.from(model.variance) };
+		case 'categorical-nb':
+			return { kind: 'categorical-nb', inputSize: model.inputSize, outputSize: classes, logPrior: finiteLog(model.logPrior), edges: model.edges.map((e) => Float64Array.from(e)), logProb: model.logProb.map((p) => finiteLog(p)) };
 		default:
-			throw new KilnError('ExportError', `Share links and demo pages carry networks, linear models, trees, forests and boosting; this run is ${model.family === 'knn' ? 'k-nearest neighbours, which would have to carry its training rows' : 'naive Bayes, which the link runtime does not run yet'}. Export the project bundle to move it.`);
+			throw new KilnError('ExportError', 'This classic model family cannot be shared in a link.');
 	}
 }

@@ -5,6 +5,7 @@ import { describeTextModel } from './convert-text';
 import { parameterCount, type WeightFormat } from './convert';
 import type { MediaFront } from './media-types';
 import { SHARE_FORMAT_VERSION } from './share-link';
+import { isLayers } from './kinds-lazy';
 import type { DemoConfig, ModelDescription, SharePayload } from './types';
 
 /** An image run's share payload: conv front + dense head, int8 per-channel kernels by default. */
@@ -32,7 +33,7 @@ export function frontParameters(front: MediaFront): number {
 
 /** The dense head of an image or text payload (those never carry trees). */
 export function headOf(payload: SharePayload): ModelDescription {
-	if (payload.model.kind === 'trees') throw new KilnError('ShareLinkError', 'An image or text link must carry a network after its front, not trees.');
+	if (!isLayers(payload.model)) throw new KilnError('ShareLinkError', 'An image or text link must carry a network after its front.');
 	return payload.model;
 }
 

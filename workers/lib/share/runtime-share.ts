@@ -3,28 +3,37 @@ import type { PortableTrees, SharePipeline, TreesDescription } from './kinds';
 import { kilnRuntime, type KilnRuntime } from './runtime';
 import { kilnPipelineRuntime, type KilnPipelineRuntime } from './runtime-pipeline';
 import { kilnTreesRuntime, type KilnTreesRuntime } from './runtime-trees';
+import { kilnLazyRuntime, type KilnLazyRuntime } from './runtime-lazy';
+import type { LazyDescription, PortableLazy } from './kinds-lazy';
 import type { ModelDescription, PortableModel, RowPrediction, SharePayload } from './types';
 
-export type ShareModel = ModelDescription | TreesDescription;
-export type PortableShareModel = PortableModel | PortableTrees;
+export type ShareModel = ModelDescription | TreesDescription | LazyDescription;
+export type PortableShareModel = PortableModel | PortableTrees | PortableLazy;
 
 /**
  * Any share-link model kind behind one predictor: the dense runtime, the tree runtime, and the
  * pipeline encoder when the link carries a Prepare pipeline. A factory over the other runtimes
  * with no outside references, embedded in the standalone page like them.
  */
-export function kilnShareRuntime(base: KilnRuntime, trees: KilnTreesRuntime, pipe: KilnPipelineRuntime) {
+export function kilnShareRuntime(base: KilnRuntime, trees: KilnTreesRuntime, pipe: KilnPipelineRuntime, lazy?: KilnLazyRuntime) {
 	const isTrees = (m: object) => (m as { kind?: unknown }).kind === 'trees';
+	// kNN and naive Bayes (their runtime is passed only where such links are read).
+	const isLazy = (m: object) => ['knn', 'gaussian-nb', 'categorical-nb'].includes(String((m as { kind?: unknown }).kind));
+	const needLazy = (): KilnLazyRuntime => {
+		if (!lazy) throw new Error('This page cannot run k-nearest-neighbour or naive Bayes models.');
+		return lazy;
+	};
 
 	function modelFromPortable(p: PortableShareModel): ShareModel {
+		if (isLazy(p)) return needLazy().lazyFromPortable(p as PortableLazy, base.decodeBase64);
 		return isTrees(p) ? trees.treesFromPortable(p as PortableTrees, base.decodeBase64) : base.modelFromPortable(p as PortableModel);
 	}
 
 	/** `prep` gives the target (and, without a pipeline, the encoding); the pipeline, when present, encodes. */
 	function createPredictor(model: ShareModel, prep: Preprocessing, pipeline?: SharePipeline) {
 		const encode = pipeline ? pipe.createPipelineEncoder(pipeline) : base.rowEncoder(prep);
-		const layers = isTrees(model) ? null : base.createPredictor(model as ModelDescription, prep);
-		const scoreTrees = isTrees(model) ? trees.createTreesScorer(model as TreesDescription) : null;
+		const layers = isTrees(model) || isLazy(model) ? null : base.createPredictor(model as ModelDescription, prep);
+		const scoreTrees = isLazy(model) ? needLazy().createLazyScorer(model as LazyDescription) : isTrees(model) ? trees.createTreesScorer(model as TreesDescription) : null;
 		if (layers && !pipeline) return layers;
 		const target = prep.target;
 		return {
@@ -61,7 +70,7 @@ export type KilnShareRuntime = ReturnType<typeof kilnShareRuntime>;
 export type SharePredictor = ReturnType<KilnShareRuntime['createPredictor']>;
 
 /** The library's instance: the same code the standalone page embeds. */
-export const shareRuntime: KilnShareRuntime = kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime());
+export const shareRuntime: KilnShareRuntime = kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(), kilnLazyRuntime());
 
 /** A predictor for a decoded payload, whatever its model kind and encoding. */
 export function createSharePredictor(payload: Pick<SharePayload, 'model' | 'preprocessing' | 'pipeline'>): SharePredictor {

@@ -150,13 +150,13 @@ export function kilnTextRuntime() {
 		}
 		const spec = front;
 		const cnn = front.kind === 'cnn' ? front : null;
-		const kernels = cnn ? cnn.convs.map((c) => (c.kernel.dtype === 'float32' ? c.kernel.values : Float32Array.from(c.kernel.values, (q, i) => q * (c.kernel as { scales: Float32Array }).scales[i % c.filters]))) : [];
+		const kernels = cnn ? cnn.convs.map((c) => (c.kernel.dtype !== 'int8' ? c.kernel.values : Float32Array.from(c.kernel.values, (q, i) => q * (c.kernel as { scales: Float32Array }).scales[i % c.filters]))) : [];
 		const ids = new Map<string, number>();
 		spec.vocabulary.forEach((word, i) => {
 			if (!ids.has(word)) ids.set(word, i);
 		});
 		const t = spec.embedding;
-		const table = t.dtype === 'float32' ? t.values : Float32Array.from(t.values, (q, i) => q * t.scales[i % spec.dim]);
+		const table = t.dtype !== 'int8' ? t.values : Float32Array.from(t.values, (q, i) => q * t.scales[i % spec.dim]);
 		return (raw) => {
 			const { tokens, warnings } = tokensOf(raw, spec.rules);
 			const x = new Float32Array(spec.dim);

@@ -94,7 +94,7 @@ export function kilnRuntime() {
 	}
 
 	function dequantize(t: WeightTensor, units: number): Float32Array {
-		if (t.dtype === 'float32') return t.values;
+		if (t.dtype !== 'int8') return t.values;
 		const out = new Float32Array(t.values.length);
 		for (let i = 0; i < out.length; i++) out[i] = t.values[i] * t.scales[i % units];
 		return out;

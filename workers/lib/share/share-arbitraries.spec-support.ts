@@ -1,7 +1,7 @@
 // fast-check generators for share payloads (Node-only test support).
 import fc from 'fast-check';
 import type { FeatureTransform, Preprocessing } from '$workers/protocol';
-import { quantizeInt8 } from './convert';
+import { weightTensor, type WeightFormat } from './convert';
 import type { Activation, LayerSpec, SharePayload } from './types';
 
 const text = (max: number) => fc.string({ maxLength: max, unit: fc.constantFrom('a', 'Z', '0', ' ', '<', '>', '"', "'", '&', 'é', '名', '🙂', '/', '\\') });
@@ -33,12 +33,12 @@ export const preprocessing: fc.Arbitrary<Preprocessing> = fc
 	.map(({ features, target }) => ({ features, target, inputSize: features.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0) }))
 	.filter((p) => p.inputSize > 0);
 
-function dense(inputs: number, units: number, int8: boolean): fc.Arbitrary<LayerSpec> {
+function dense(inputs: number, units: number, format: WeightFormat): fc.Arbitrary<LayerSpec> {
 	return fc.record({ kernel: f32(inputs * units), bias: fc.option(f32(units), { nil: undefined }), activation, alpha: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }) }).map(({ kernel, bias, activation, alpha }) => ({
 		type: 'dense' as const,
 		inputs,
 		units,
-		kernel: int8 ? { dtype: 'int8' as const, ...quantizeInt8(kernel, units) } : { dtype: 'float32' as const, values: kernel },
+		kernel: weightTensor(kernel, units, format),
 		activation,
 		...(bias ? { bias } : {}),
 		...(alpha !== undefined ? { alpha } : {})
@@ -61,10 +61,10 @@ export function payloadFor(prep: Preprocessing): fc.Arbitrary<SharePayload> {
 	const out = prep.target.task === 'classification' ? prep.target.classes.length : 1;
 	const names = prep.features.map((f) => f.name);
 	return fc
-		.record({ hidden: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }), int8: fc.boolean(), withExtra: fc.boolean() })
-		.chain(({ hidden, int8, withExtra }) => {
+		.record({ hidden: fc.array(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }), format: fc.constantFrom<WeightFormat>('float32', 'float16', 'int8'), withExtra: fc.boolean() })
+		.chain(({ hidden, format, withExtra }) => {
 			const widths = [prep.inputSize, ...hidden, out];
-			const layers = widths.slice(1).map((w, i) => dense(widths[i], w, int8));
+			const layers = widths.slice(1).map((w, i) => dense(widths[i], w, format));
 			return fc.record({
 				layers: fc.tuple(...layers, ...(withExtra ? [extra(out)] : [])),
 				title: text(30),

@@ -118,11 +118,7 @@ describe('share links for classic runs: the link predicts as Kiln does on raw ro
 		await parity(await classic(table, 'body_mass_g', { family: 'linear', params: defaultParams('linear', 'regression') }), table, mass.features);
 	});
 
-	it('refuses kNN and naive Bayes by name', async () => {
-		const table = penguins();
-		const knn = await classic(table, 'species', { family: 'knn', params: defaultParams('knn', 'classification') });
-		expect(() => runSharePayload(knn, () => ({ title: '', description: '', examples: [] }))).toThrow(/k-nearest neighbours/);
-	});
+	// kNN and naive Bayes links: share-lazy.spec.ts.
 
 	it('a 100-tree forest on digits is graded and the standalone page predicts as the library', async () => {
 		const table = loadDataset('digits.csv');

@@ -11,6 +11,8 @@ import type { TreesDescription } from './kinds';
 import { checkTrees, treesHeader, writeTreesTensors } from './share-schema-trees';
 import { checkPipeline } from './share-schema-pipeline';
 import { checkFront, checkMediaPreprocessing, frontHeader, writeFrontTensors } from './share-media';
+import { isLazy, LAZY_KINDS } from './kinds-lazy';
+import { checkLazy, lazyHeader, writeLazyTensors } from './share-schema-lazy';
 
 /**
  * 2: the header's model has a `kind` ('layers' when absent, as in format 1: 'trees', or 'image' /
@@ -55,7 +57,9 @@ export function packPayload(payload: SharePayload): Uint8Array {
 			preprocessing: payload.preprocessing,
 			model: isTrees(payload.model)
 				? treesHeader(payload.model)
-				: { ...(payload.media ? { kind: payload.media.kind === 'image' ? 'image' : 'text', front: frontHeader(payload.media) } : {}), inputSize: payload.model.inputSize, outputSize: payload.model.outputSize, layers: payload.model.layers.map(layerHeader) },
+				: isLazy(payload.model)
+					? lazyHeader(payload.model)
+					: { ...(payload.media ? { kind: payload.media.kind === 'image' ? 'image' : 'text', front: frontHeader(payload.media) } : {}), inputSize: payload.model.inputSize, outputSize: payload.model.outputSize, layers: payload.model.layers.map(layerHeader) },
 			demo: payload.demo,
 			...(payload.pipeline ? { pipeline: payload.pipeline } : {})
 		})
@@ -63,6 +67,7 @@ export function packPayload(payload: SharePayload): Uint8Array {
 	const tensors = new TensorWriter();
 	if (payload.media) writeFrontTensors(payload.media, tensors);
 	if (isTrees(payload.model)) writeTreesTensors(payload.model, tensors);
+	else if (isLazy(payload.model)) writeLazyTensors(payload.model, tensors);
 	else payload.model.layers.forEach((l) => writeLayerTensors(l, tensors));
 	const body = tensors.bytes();
 	const out = new Uint8Array(PREAMBLE + header.length + body.length);
@@ -95,10 +100,10 @@ export function unpackPayload(bytes: Uint8Array): SharePayload {
 	const preprocessing = checkPreprocessing(c, root.preprocessing);
 	const pipeline = root.pipeline === undefined ? undefined : checkPipeline(c, root.pipeline, preprocessing);
 	const tensors = new TensorReader(bytes.subarray(PREAMBLE + headerLength), c);
-	const kind = version >= 2 && typeof root.model === 'object' && root.model !== null && 'kind' in root.model ? c.oneOf((root.model as { kind: unknown }).kind, 'model.kind', ['layers', 'trees'] as const) : 'layers';
+	const kind = version >= 2 && typeof root.model === 'object' && root.model !== null && 'kind' in root.model ? c.oneOf((root.model as { kind: unknown }).kind, 'model.kind', ['layers', 'trees', ...LAZY_KINDS] as const) : 'layers';
 	// With a pipeline, the model reads what the pipeline encodes, not the form fields.
 	const encoded = pipeline ? { ...preprocessing, inputSize: pipeline.inputSize } : preprocessing;
-	const model = kind === 'trees' ? checkTrees(c, root.model, preprocessing, encoded.inputSize, tensors) : checkModel(c, stripKind(root.model), encoded, tensors);
+	const model = kind === 'trees' ? checkTrees(c, root.model, preprocessing, encoded.inputSize, tensors) : kind === 'layers' ? checkModel(c, stripKind(root.model), encoded, tensors) : checkLazy(c, root.model, preprocessing, encoded.inputSize, tensors);
 	const demo = checkDemo(c, root.demo, preprocessing);
 	return { formatVersion: version, model, preprocessing, demo, ...(pipeline ? { pipeline } : {}) };
 }

@@ -56,7 +56,8 @@ function writeTensor(t: WeightTensor, w: TensorWriter): void {
 	if (t.dtype === 'int8') {
 		w.int8(t.values);
 		w.float32(t.scales);
-	} else w.float32(t.values);
+	} else if (t.dtype === 'float16') w.float16(t.values);
+	else w.float32(t.values);
 }
 
 export function writeFrontTensors(front: MediaFront, w: TensorWriter): void {
@@ -82,8 +83,9 @@ export function writeFrontTensors(front: MediaFront, w: TensorWriter): void {
 // ---- checking -------------------------------------------------------------------------------
 
 function readTensor(c: Checker, dtype: unknown, path: string, count: number, units: number, r: TensorReader): WeightTensor {
-	const kind = c.oneOf(dtype, path, ['int8', 'float32'] as const);
-	return kind === 'int8' ? { dtype: kind, values: r.int8(count, path), scales: r.float32(units, `${path}.scales`, 0) } : { dtype: kind, values: r.float32(count, path) };
+	const kind = c.oneOf(dtype, path, ['int8', 'float32', 'float16'] as const);
+	if (kind === 'int8') return { dtype: kind, values: r.int8(count, path), scales: r.float32(units, `${path}.scales`, 0) };
+	return kind === 'float16' ? { dtype: kind, values: r.float16(count, path) } : { dtype: kind, values: r.float32(count, path) };
 }
 
 function imageLayer(c: Checker, value: unknown, path: string, channels: number, r: TensorReader): ImageLayer {

@@ -6,7 +6,8 @@ import { describeModel, parameterCount, type WeightFormat } from './convert';
 import { classicShareModel } from './from-classic';
 import { pipelineForm, sharePipeline } from './from-pipeline';
 import { SHARE_FORMAT_VERSION } from './share-link';
-import type { DemoConfig, ModelDescription, SharePayload, TreesDescription } from './types';
+import type { DemoConfig, SharePayload } from './types';
+import { isLayers } from './kinds-lazy';
 
 /** What a stored run gives a share link: its model and how its rows were encoded (as a ModelRecord holds them). */
 export interface ShareableRun {
@@ -23,7 +24,7 @@ export interface ShareableRun {
  * form's fields (for example rows); `sample` offers text values for the form's lists.
  */
 export function runSharePayload(run: ShareableRun, demo: (form: Preprocessing) => DemoConfig, weights: WeightFormat = 'int8', sample?: Table): SharePayload {
-	const model: ModelDescription | TreesDescription = isClassicArtifacts(run.artifacts) ? classicShareModel(classicFromArtifacts(run.artifacts)) : describeModel(run.artifacts, weights);
+	const model: SharePayload['model'] = isClassicArtifacts(run.artifacts) ? classicShareModel(classicFromArtifacts(run.artifacts)) : describeModel(run.artifacts, weights);
 	const piped = run.pipeline && (run.pipeline.steps.length > 0 || !run.preprocessing) ? run.pipeline : null;
 	if (piped) {
 		const pipeline = sharePipeline(piped);
@@ -36,21 +37,19 @@ export function runSharePayload(run: ShareableRun, demo: (form: Preprocessing) =
 
 /** Weights (networks) or nodes + leaf values (trees) a link carries. */
 export function shareParameterCount(model: SharePayload['model']): number {
-	if (model.kind !== 'trees') return parameterCount(model);
+	if (isLayers(model)) return parameterCount(model);
+	if (model.kind === 'knn') return model.x.length + model.y.length + 2 * model.inputSize;
+	if (model.kind === 'gaussian-nb') return model.logPrior.length + model.mean.length + model.variance.length;
+	if (model.kind === 'categorical-nb') return model.logProb.reduce((n, p, j) => n + p.length + model.edges[j].length, model.logPrior.length);
 	return model.trees.reduce((n, t) => n + t.feature.length + t.leaves.length, model.baseline.length);
 }
 
 /** The model in a few words, e.g. "a 4 → 16 → 3 network" or "a forest of 100 trees (2,345 nodes)". */
 export function shareModelShape(model: SharePayload['model']): string {
-	if (model.kind !== 'trees') return `a ${[model.inputSize, ...model.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []))].join(' → ')} network`;
+	if (model.kind === 'knn') return `k-nearest neighbours (k = ${model.k}, ${model.rows.toLocaleString('en-US')} stored rows)`;
+	if (model.kind === 'gaussian-nb' || model.kind === 'categorical-nb') return `${model.kind === 'gaussian-nb' ? 'Gaussian' : 'categorical'} naive Bayes (${model.outputSize} classes)`;
+	if (isLayers(model)) return `a ${[model.inputSize, ...model.layers.flatMap((l) => (l.type === 'dense' ? [l.units] : []))].join(' → ')} network`;
 	const nodes = `${model.trees.reduce((n, t) => n + t.feature.length, 0).toLocaleString('en-US')} nodes`;
 	if (model.combine === 'sum') return `${model.trees.length.toLocaleString('en-US')} boosted trees (${nodes})`;
 	return model.trees.length === 1 ? `a decision tree (${nodes})` : `a forest of ${model.trees.length.toLocaleString('en-US')} trees (${nodes})`;
-}
-
-/** Why "Import into my studio" cannot copy a link's model, or null when it can (dense networks on the built-in encoding). */
-export function notImportable(payload: Pick<SharePayload, 'model' | 'pipeline'>): string | null {
-	if (!payload.pipeline && payload.model.kind !== 'trees') return null;
-	const what = payload.pipeline ? 'a model trained through a Prepare pipeline' : 'a tree model (a tree, forest or gradient boosting)';
-	return `This link carries ${what}. Its demo predicts here, but "Import into my studio" copies network links only for now; ask the sender for the project bundle (Ship → Project bundle) to get the run itself.`;
 }

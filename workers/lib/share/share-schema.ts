@@ -1,5 +1,6 @@
 import type { Preprocessing } from '$workers/protocol';
-import type { Activation, DemoConfig, LayerSpec, ModelDescription } from './types';
+import type { Activation, DemoConfig, LayerSpec, ModelDescription, WeightTensor } from './types';
+import { fromFloat16, toFloat16 } from './half';
 import { LIMITS, checkPreprocessing } from './validate-preprocessing';
 import type { Checker } from './validate';
 
@@ -33,6 +34,21 @@ export class TensorReader {
 		this.c.finite(out, path, min);
 		return out;
 	}
+	float64(count: number, path: string, min = -Infinity): Float64Array {
+		const start = this.claim(count * 8, path);
+		const out = new Float64Array(count);
+		for (let i = 0; i < count; i++) out[i] = this.view.getFloat64(start + 8 * i, true);
+		this.c.finite(out, path, min);
+		return out;
+	}
+	/** IEEE halves (little-endian) as float32 numbers; infinities and NaN are refused. */
+	float16(count: number, path: string): Float32Array {
+		const start = this.claim(count * 2, path);
+		const out = new Float32Array(count);
+		for (let i = 0; i < count; i++) out[i] = fromFloat16(this.view.getUint16(start + 2 * i, true));
+		this.c.finite(out, path, -Infinity);
+		return out;
+	}
 	int8(count: number, path: string): Int8Array {
 		const start = this.claim(count, path);
 		return new Int8Array(this.bytes.slice(start, start + count).buffer);
@@ -64,6 +80,19 @@ export class TensorWriter {
 		const out = new Uint8Array(values.length * 4);
 		const view = new DataView(out.buffer);
 		values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+		this.parts.push(out);
+	}
+	float64(values: Float64Array): void {
+		const out = new Uint8Array(values.length * 8);
+		const view = new DataView(out.buffer);
+		values.forEach((v, i) => view.setFloat64(8 * i, v, true));
+		this.parts.push(out);
+	}
+	/** Values that are float16 already (roundToFloat16): stored as their 2-byte halves. */
+	float16(values: Float32Array): void {
+		const out = new Uint8Array(values.length * 2);
+		const view = new DataView(out.buffer);
+		values.forEach((v, i) => view.setUint16(2 * i, toFloat16(v), true));
 		this.parts.push(out);
 	}
 	int32(values: Int32Array): void {
@@ -103,7 +132,8 @@ export function writeLayerTensors(layer: LayerSpec, w: TensorWriter): void {
 		if (layer.kernel.dtype === 'int8') {
 			w.int8(layer.kernel.values);
 			w.float32(layer.kernel.scales);
-		} else w.float32(layer.kernel.values);
+		} else if (layer.kernel.dtype === 'float16') w.float16(layer.kernel.values);
+		else w.float32(layer.kernel.values);
 		if (layer.bias) w.float32(layer.bias);
 	} else if (layer.type === 'batchnorm') {
 		for (const t of [layer.gamma, layer.beta, layer.mean, layer.variance]) if (t) w.float32(t);
@@ -118,11 +148,13 @@ function layer(c: Checker, value: unknown, path: string, width: number, r: Tenso
 		const units = c.integer(o.units, `${path}.units`, 1, MODEL_LIMITS.units);
 		const activation = c.oneOf(o.activation, `${path}.activation`, ACTIVATIONS);
 		const alpha = o.alpha === undefined ? undefined : c.number(o.alpha, `${path}.alpha`, { min: 0, max: 100 });
-		const dtype = c.oneOf(o.kernel, `${path}.kernel`, ['int8', 'float32'] as const);
-		const kernel =
+		const dtype = c.oneOf(o.kernel, `${path}.kernel`, ['int8', 'float32', 'float16'] as const);
+		const kernel: WeightTensor =
 			dtype === 'int8'
 				? { dtype, values: r.int8(inputs * units, `${path}.kernel`), scales: r.float32(units, `${path}.scales`, 0) }
-				: { dtype, values: r.float32(inputs * units, `${path}.kernel`) };
+				: dtype === 'float16'
+					? { dtype, values: r.float16(inputs * units, `${path}.kernel`) }
+					: { dtype, values: r.float32(inputs * units, `${path}.kernel`) };
 		const bias = c.boolean(o.bias, `${path}.bias`) ? r.float32(units, `${path}.bias`) : undefined;
 		return { type, inputs, units, kernel, activation, ...(bias ? { bias } : {}), ...(alpha !== undefined ? { alpha } : {}) };
 	}

@@ -1,5 +1,6 @@
 import { SHARE_LIMITS, encodeShareLink, packPayload } from './share-link';
 import type { ShareLinkSize, SharePayload } from './types';
+import { LAZY_LIMITS } from './kinds-lazy';
 
 const kb = (chars: number) => `${(chars / 1024).toFixed(chars < 10 * 1024 ? 1 : 0)} KB`;
 
@@ -32,10 +33,22 @@ export function shareLinkFit(chars: number, baseLength = 0): ShareLinkSize {
 
 /** Encode the payload and say whether the link fits; `code` is absent when it cannot be shared. */
 export function measureShareLink(payload: SharePayload, baseLength = 0): ShareLinkSize & { code?: string } {
+	const refusal = knnRefusal(payload);
+	if (refusal) return { ...shareLinkFit(Math.ceil((packPayload(payload).length * 4) / 3), baseLength), fit: 'too-large', suggestStandalone: true, message: refusal };
 	const packed = packPayload(payload).length;
 	// Over the decode ceiling no link can carry it; int8 weights barely compress, so 4/3 chars per byte.
 	if (packed > SHARE_LIMITS.maxInflatedBytes) return shareLinkFit(Math.ceil((packed * 4) / 3), baseLength);
 	const code = encodeShareLink(payload);
 	const size = shareLinkFit(code.length, baseLength);
 	return size.fit === 'too-large' ? size : { ...size, code };
+}
+
+/** A kNN link carries its training rows: above LAZY_LIMITS.linkNumbers it is refused, pointing to the standalone file. */
+export function knnRefusal(payload: SharePayload): string | null {
+	const m = payload.model;
+	if (m.kind !== 'knn') return null;
+	const numbers = m.rows * m.inputSize;
+	if (numbers <= LAZY_LIMITS.linkNumbers) return null;
+	const n = (v: number) => v.toLocaleString('en-US');
+	return `A k-nearest-neighbours link carries its stored training rows: ${n(m.rows)} rows × ${n(m.inputSize)} inputs = ${n(numbers)} numbers, over the ${n(LAZY_LIMITS.linkNumbers)} a link carries. Download the standalone demo file instead (it holds them all), or train kNN with a smaller "max training rows".`;
 }

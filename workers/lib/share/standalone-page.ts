@@ -7,7 +7,9 @@ import { sha256 } from './sha256';
 import { kilnTreesRuntime } from './runtime-trees';
 import { kilnPipelineRuntime } from './runtime-pipeline';
 import { kilnShareRuntime } from './runtime-share';
-import { treesToPortable } from './portable-trees';
+import { lazyToPortable, treesToPortable } from './portable-trees';
+import { kilnLazyRuntime } from './runtime-lazy';
+import { isLazy } from './kinds-lazy';
 import { packPayload, unpackPayload } from './share-link';
 import type { LayerSpec, ModelDescription, PortableLayer, PortableModel, SharePayload } from './types';
 
@@ -53,7 +55,7 @@ function floats(values: Float32Array): string {
 function portableLayer(l: LayerSpec): PortableLayer {
 	if (l.type === 'dense') {
 		const k = l.kernel;
-		const kernel = k.dtype === 'int8' ? { dtype: k.dtype, values: runtime.encodeBase64(new Uint8Array(k.values.buffer, k.values.byteOffset, k.values.length), false), scales: floats(k.scales) } : { dtype: k.dtype, values: floats(k.values) };
+		const kernel = k.dtype === 'int8' ? { dtype: k.dtype, values: runtime.encodeBase64(new Uint8Array(k.values.buffer, k.values.byteOffset, k.values.length), false), scales: floats(k.scales) } : { dtype: 'float32' as const, values: floats(k.values) };
 		return { ...l, kernel, bias: l.bias && floats(l.bias) };
 	}
 	if (l.type === 'batchnorm') return { ...l, gamma: l.gamma && floats(l.gamma), beta: l.beta && floats(l.beta), mean: floats(l.mean), variance: floats(l.variance) };
@@ -77,18 +79,19 @@ export function buildStandalonePage(payload: SharePayload): StandalonePage {
 	} catch (error) {
 		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
 	}
-	const model = checked.model.kind === 'trees' ? treesToPortable(checked.model) : modelToPortable(checked.model);
-	const media = checked.media && checked.model.kind !== 'trees' ? mediaScript({ ...checked, media: checked.media }, modelToPortable(checked.model)) : null;
+	const model = checked.model.kind === 'trees' ? treesToPortable(checked.model) : isLazy(checked.model) ? lazyToPortable(checked.model) : modelToPortable(checked.model);
+	const media = checked.media && checked.model.kind !== 'trees' && !isLazy(checked.model) ? mediaScript({ ...checked, media: checked.media }, modelToPortable(checked.model)) : null;
 	const data: object = media ? media.data : ({ model, preprocessing: checked.preprocessing, demo: checked.demo, ...(checked.pipeline ? { pipeline: checked.pipeline } : {}) } satisfies DemoData);
 	const script = media ? media.script : `"use strict";
 (() => {
 const kilnRuntime = ${kilnRuntime.toString()};
 const kilnTreesRuntime = ${kilnTreesRuntime.toString()};
 const kilnPipelineRuntime = ${kilnPipelineRuntime.toString()};
+const kilnLazyRuntime = ${kilnLazyRuntime.toString()};
 const kilnShareRuntime = ${kilnShareRuntime.toString()};
 const demoApp = ${demoApp.toString()};
 const data = JSON.parse(document.getElementById("kiln-data").textContent);
-window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime()), document, data);
+window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(), kilnLazyRuntime()), document, data);
 })();
 `;
 	if (/<\/script|<!--/i.test(script)) throw new KilnError('ExportError', 'The page script contains a sequence that would end the script element early; the demo page was not written.');

@@ -10,12 +10,16 @@ import type { ModelDescription } from './types';
  * A compact model (e.g. from a share link, int8 kernels dequantised) → tfjs artifacts, so
  * "Import into my studio" gives a model the rest of Kiln (predict, evaluate, export) can use.
  */
-export async function artifactsFromDescription(model: ModelDescription): Promise<ModelArtifacts> {
+export type FrontBuilder = (seq: tfl.Sequential, weights: [tfl.layers.Layer, tf.Tensor[]][]) => void;
+
+/** `front` (image links) adds the layers before the dense head; the head then follows them. */
+export async function artifactsFromDescription(model: ModelDescription, front?: FrontBuilder): Promise<ModelArtifacts> {
 	const seq = tfl.sequential();
 	let width = model.inputSize;
 	const place = () => (seq.layers.length === 0 ? { inputShape: [width] } : {});
 	const weights: [tfl.layers.Layer, tf.Tensor[]][] = [];
 	try {
+		front?.(seq, weights);
 		for (const l of model.layers) {
 			if (l.type === 'dense') {
 				if (l.activation === 'elu' && l.alpha !== undefined && l.alpha !== 1) throw new KilnError('ModelFormatError', 'tfjs runs ELU only with alpha 1; this model cannot become a tfjs model.');

@@ -1,4 +1,6 @@
 import type { SharePipeline, TreesDescription } from './kinds';
+import type { LazyDescription } from './kinds-lazy';
+export type * from './kinds-lazy';
 export type * from './kinds';
 import type { EpochRecord, ImageDatasetMeta, Metrics, ModelArtifacts, Preprocessing, Task, TrainConfig } from '$workers/protocol';
 import type { ColumnKind, ColumnProfile } from '$workers/protocol';
@@ -8,8 +10,11 @@ import type { MediaFront } from './media-types';
 
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'leakyRelu' | 'gelu';
 
-/** A weight tensor, float or int8 with one float scale per output channel (value = q · scale). */
-export type WeightTensor = { dtype: 'float32'; values: Float32Array } | { dtype: 'int8'; values: Int8Array; scales: Float32Array };
+/**
+ * A weight tensor: float32, float16 (values held as float32 numbers, each exactly a float16; a
+ * link stores their 2-byte halves) or int8 with one float scale per output channel (value = q · scale).
+ */
+export type WeightTensor = { dtype: 'float32'; values: Float32Array } | { dtype: 'float16'; values: Float32Array } | { dtype: 'int8'; values: Int8Array; scales: Float32Array };
 
 /** `kernel` is [inputs × units], row-major, as tfjs stores a Dense kernel. */
 export interface DenseSpec {
@@ -91,7 +96,7 @@ export interface DemoConfig {
 
 export interface SharePayload {
 	formatVersion: number;
-	model: ModelDescription | TreesDescription;
+	model: ModelDescription | TreesDescription | LazyDescription;
 	/** The target, and the encoding when there is no pipeline; with one, the raw form fields only. */
 	preprocessing: Preprocessing;
 	demo: DemoConfig;

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '$shared/train-config';
-import type { TrainConfig } from '$workers/protocol';
+import type { ClassificationMetrics, TrainConfig } from '$workers/protocol';
+import type { Pipeline } from '$workers/lib/data/pipeline';
+import { trainModel } from '$workers/lib/train';
+import { prepareTraining } from '$workers/lib/train-data';
+import { trainPrivateModel } from '$workers/lib/trust/private-training';
 import { epsilon } from '$workers/lib/trust/rdp';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
 import { privacySweep } from './privacy-sweep';
@@ -66,5 +70,45 @@ describe('privacySweep on breast cancer', () => {
 		await expect(privacySweep(table, config, { clipNorm: 1, delta: 1e-5, noiseMultipliers: [0] })).rejects.toThrow(/above 0/);
 		await expect(privacySweep(table, config, { clipNorm: 0, delta: 1e-5, noiseMultipliers: [1] })).rejects.toThrow(/clip norm/);
 		await expect(privacySweep(table, config, { clipNorm: 1, delta: 2, noiseMultipliers: [1] })).rejects.toThrow(/δ/);
+	});
+});
+
+describe('privacySweep through a Prepare pipeline', () => {
+	const iris = loadDataset('iris.csv');
+	/** A row filter (fewer training rows: a higher sampling rate q) and min-max / robust scaling instead of the built-in standardising. */
+	const pipeline: Pipeline = {
+		format: 'kiln-pipeline',
+		version: 1,
+		steps: [{ kind: 'filter', expression: 'sepal_width >= 2.6' }],
+		features: [
+			{ kind: 'scale', column: 'petal_length', method: 'min-max' },
+			{ kind: 'scale', column: 'petal_width', method: 'robust' },
+			{ kind: 'scale', column: 'sepal_length', method: 'min-max' }
+		]
+	};
+	const config: TrainConfig = { ...DEFAULT_CONFIG, target: 'species', task: 'classification', model: 'linear', features: ['petal_length', 'petal_width', 'sepal_length'], epochs: 6, batchSize: 16, learningRate: 0.1, seed: 5 };
+
+	it('fits the pipeline in every run: q over the rows its filter keeps, each point equals a private run with the pipeline, the reference a plain run with it', async () => {
+		const dp = { clipNorm: 1, delta: 1e-5 };
+		const result = await privacySweep(iris, config, { ...dp, noiseMultipliers: [1] }, { pipeline });
+		const piped = prepareTraining(iris, config, undefined, pipeline);
+		const builtIn = prepareTraining(iris, config);
+		expect(piped.train.rows.length).toBeLessThan(builtIn.train.rows.length);
+		expect(result.trainRows).toBe(piped.train.rows.length);
+		expect(result.sampleRate).toBeCloseTo(16 / piped.train.rows.length, 12);
+		const privateRun = await trainPrivateModel(iris, { ...config, patience: 0 }, { ...dp, noiseMultiplier: 1, secureNoise: false }, { pipeline });
+		expect(result.points[0].metric).toBe((privateRun.metrics as ClassificationMetrics).accuracy);
+		expect(result.points[0].epsilon).toBe(privateRun.privacy.epsilon);
+		const plain = await trainModel(iris, { ...config, patience: 0 }, { pipeline });
+		expect(result.baseline.metric).toBe((plain.metrics as ClassificationMetrics).accuracy);
+		expect(result.baseline.metric).toBeGreaterThan(0.8);
+		// The pipeline changes what is trained: the built-in sweep's ε differs (another q) on the same settings.
+		const unpiped = await privacySweep(iris, config, { ...dp, noiseMultipliers: [1] });
+		expect(unpiped.points[0].epsilon).not.toBe(result.points[0].epsilon);
+		// Inputs only the pipeline makes are named when it is missing, not crashed on.
+		const derived: Pipeline = { ...pipeline, steps: [{ kind: 'derive', name: 'petal_area', expression: 'petal_length * petal_width' }], features: [{ kind: 'scale', column: 'petal_area', method: 'standard' }] };
+		const needsIt = { ...config, features: ['petal_area'] };
+		await expect(privacySweep(iris, needsIt, { ...dp, noiseMultipliers: [1] })).rejects.toThrow(/petal_area/);
+		expect((await privacySweep(iris, { ...needsIt, epochs: 2 }, { ...dp, noiseMultipliers: [2] }, { pipeline: derived })).points).toHaveLength(1);
 	});
 });

@@ -5,13 +5,15 @@ import { trainModel, validateConfig } from '$workers/lib/train';
 import { trainPrivateModel } from '$workers/lib/trust/private-training';
 import { sigmaFor } from '$workers/lib/trust/rdp';
 import { prepareTraining } from '$workers/lib/train-data';
+import type { Pipeline } from '$workers/lib/data/pipeline';
 
 export const MAX_SWEEP_POINTS = 8;
 
 /** q and the step count DP-SGD will use for this config: q = batch / training rows, round(1/q) steps an epoch (as trainDpSgd counts them). */
-export function samplingOf(table: Table, config: TrainConfig): { q: number; steps: number; trainRows: number } {
-	validateConfig(table, config);
-	const trainRows = prepareTraining(table, config).train.rows.length;
+export function samplingOf(table: Table, config: TrainConfig, pipeline?: Pipeline): { q: number; steps: number; trainRows: number } {
+	validateConfig(table, config, pipeline);
+	// Through a pipeline its filters may drop rows: q is over the rows DP-SGD will actually sample.
+	const trainRows = prepareTraining(table, config, undefined, pipeline).train.rows.length;
 	if (config.batchSize > trainRows) throw new KilnError('PrivacyError', `The batch size (${config.batchSize}) is larger than the ${trainRows} training rows; lower it.`);
 	const q = config.batchSize / trainRows;
 	return { q, steps: config.epochs * Math.max(1, Math.round(1 / q)), trainRows };
@@ -35,9 +37,16 @@ export function headlineMetric(metrics: Metrics): number {
  * The privacy/accuracy trade-off of one config: it is trained without privacy once (the
  * reference) and with DP-SGD at each noise multiplier σ, every run on the same seeded split,
  * initial weights and seeded noise, so the curve is reproducible. Each point is its own full
- * training run scored once on the holdout; ε is what the accountant charged at δ for it.
+ * training run scored once on the holdout; ε is what the accountant charged at δ for it. With a
+ * Prepare pipeline every run (the reference too) fits it on the training rows and reads the data
+ * through it, as a private run with it does.
  */
-export async function privacySweep(table: Table, rawConfig: TrainConfig, request: Omit<PrivacySweepRequest, 'datasetId' | 'config'>, options: { onProgress?: (p: TrustProgress) => void; signal?: AbortSignal } = {}): Promise<PrivacySweepResult> {
+export async function privacySweep(
+	table: Table,
+	rawConfig: TrainConfig,
+	request: Omit<PrivacySweepRequest, 'datasetId' | 'config' | 'pipelineId'>,
+	options: { onProgress?: (p: TrustProgress) => void; signal?: AbortSignal; /** A recorded Prepare pipeline (absent: the built-in encoding). */ pipeline?: Pipeline } = {}
+): Promise<PrivacySweepResult> {
 	const started = performance.now();
 	const progress = options.onProgress ?? (() => {});
 	// DP-SGD trains every epoch it is given, so the reference does too: same epochs, no early stop.
@@ -50,7 +59,8 @@ export async function privacySweep(table: Table, rawConfig: TrainConfig, request
 	if (asked.length === 0) throw new KilnError('ValidationError', `Give at least one ${what}.`);
 	if (asked.length > MAX_SWEEP_POINTS) throw new KilnError('ValidationError', `At most ${MAX_SWEEP_POINTS} values of ${what} at once (each is a full training run).`);
 	if (asked.some((s) => !(s > 0) || !Number.isFinite(s))) throw new KilnError('ValidationError', `Every ${what} must be a number above 0.`);
-	const mechanism = samplingOf(table, config);
+	const { pipeline } = options;
+	const mechanism = samplingOf(table, config, pipeline);
 	// A target ε becomes the smallest σ whose ε after exactly these steps is at most the target.
 	const plan = asked.map((value) => (byEpsilon ? { target: value, sigma: solveSigma(value, mechanism, request.delta) } : { sigma: value }));
 	const sigmas = plan.map((p) => p.sigma);
@@ -65,14 +75,14 @@ export async function privacySweep(table: Table, rawConfig: TrainConfig, request
 		aborted();
 		const onPoint = part(i, `DP-SGD at ${target === undefined ? '' : `ε = ${target}, `}σ = ${Number(sigma.toPrecision(4))} (${i + 1} of ${sigmas.length})`);
 		onPoint(0);
-		const run = await trainPrivateModel(table, config, { clipNorm: request.clipNorm, noiseMultiplier: sigma, delta: request.delta, secureNoise: false }, { signal: options.signal, onEvent: (e) => e.type === 'progress' && onPoint(e.fraction) });
+		const run = await trainPrivateModel(table, config, { clipNorm: request.clipNorm, noiseMultiplier: sigma, delta: request.delta, secureNoise: false }, { signal: options.signal, pipeline, onEvent: (e) => e.type === 'progress' && onPoint(e.fraction) });
 		points.push({ noiseMultiplier: sigma, ...(target === undefined ? {} : { targetEpsilon: target }), epsilon: run.privacy.epsilon, metric: headlineMetric(run.metrics), samplesPerSecond: run.samplesPerSecond });
 	}
 	// The reference trains last, once the backend is warm, so the speed ratio does not flatter DP-SGD.
 	aborted();
 	const onPlain = part(sigmas.length, 'Training without privacy (the reference)');
 	onPlain(0);
-	const plain = await trainModel(table, config, { signal: options.signal, onEvent: (e) => e.type === 'progress' && onPlain(e.fraction) });
+	const plain = await trainModel(table, config, { signal: options.signal, pipeline, onEvent: (e) => e.type === 'progress' && onPlain(e.fraction) });
 	progress({ fraction: 1, label: 'Done' });
 	return {
 		metricName: metricNameFor(config.task),

@@ -14,6 +14,8 @@ export interface FindFacts {
 
 export interface FindPlan {
 	folds: number;
+	/** Times the folds are dealt anew (absent in searches stored before repeats: once). */
+	repeats?: number;
 	families: CandidateFamily[];
 	skipped: { family: CandidateFamily; why: string }[];
 	reasons: string[];
@@ -30,6 +32,13 @@ export interface FindPipeline {
 
 /** Above this many rows kNN is left out: each fold compares every test row with every training row. */
 export const KNN_FIND_LIMIT = 20_000;
+/**
+ * Below this many rows the folds are dealt three times: one fold's score there moves by a row's
+ * worth (about 4 points on iris), so a single deal ranks near-equal families by luck.
+ */
+export const REPEAT_FIND_BELOW = 1000;
+export const SMALL_DATA_REPEATS = 3;
+
 /** Above this many rows the MLP is left out: k folds of epochs would take long in a browser. */
 export const MLP_FIND_LIMIT = 50_000;
 
@@ -44,6 +53,7 @@ export function planSearch(facts: FindFacts, folds = 5, pipeline: FindPipeline |
 	const families: CandidateFamily[] = ['linear'];
 	const classification = facts.task === 'classification';
 	const columns = facts.numericColumns + facts.categoricalColumns;
+	const repeats = facts.rows < REPEAT_FIND_BELOW ? SMALL_DATA_REPEATS : 1;
 	const size = `${facts.rows.toLocaleString('en-US')} rows × ${columns} column${columns === 1 ? '' : 's'}`;
 	if (facts.rows < 1000) reasons.push(`${size}: few rows, so simple models (linear, naive Bayes, one tree) can match ensembles; every family is quick here, so all are tried, simplest first.`);
 	else if (facts.rows <= 50_000) reasons.push(`${size}: enough rows for forests and boosting to pay off; simple models run first as a baseline.`);
@@ -69,7 +79,33 @@ export function planSearch(facts: FindFacts, folds = 5, pipeline: FindPipeline |
 			: 'Every family reads the built-in encoding (numbers standardised, categories one-hot); save a Prepare pipeline to search through your own.'
 	);
 	reasons.push(`Each family uses its defaults under ${folds}-fold cross-validation${classification ? ' (stratified by class)' : ''} on the training and validation rows; the holdout stays out, so the run you keep is scored on rows the choice never saw.`);
-	return { folds, families, skipped, reasons, ...(pipeline ? { pipelineId: pipeline.id } : {}) };
+	reasons.push(`It recommends the simplest family (the earliest in the order they are tried: ${families.map((f) => candidateName(f, facts.task)).join(', ')}) whose mean is within one standard error of the best mean: a smaller lead is a row or two of the folds, and the simpler model is then the steadier choice.`);
+	if (repeats > 1) reasons.push(`Under ${REPEAT_FIND_BELOW.toLocaleString('en-US')} rows the ${folds} folds are dealt ${repeats} times (${folds * repeats} fits per family): one fold's score moves by a row's worth here, and one deal alone would rank near-equal families by luck.`);
+	return { folds, repeats, families, skipped, reasons, ...(pipeline ? { pipelineId: pipeline.id } : {}) };
+}
+
+/** A finished candidate as the recommendation reads it. */
+export interface Scored {
+	family: CandidateFamily;
+	mean: number;
+	std: number;
+}
+
+/**
+ * The family Find recommends: the simplest (earliest in the plan, whose order runs from linear to
+ * the MLP) whose mean is within one standard error of the best mean — the "one-standard-error
+ * rule" (Hastie, Tibshirani and Friedman, The Elements of Statistical Learning, 7.10). The
+ * standard error is the leader's fold-score deviation over √folds (repeated deals reuse the same
+ * rows, so they do not shrink it further). On a few hundred rows the leader's margin is often a
+ * row or two, and the simpler model is then the steadier choice.
+ */
+export function recommend(order: readonly CandidateFamily[], results: readonly Scored[], folds: number): { family: CandidateFamily; leader: CandidateFamily; margin: number } | null {
+	if (results.length === 0) return null;
+	const leader = results.reduce((b, r) => (r.mean > b.mean ? r : b));
+	const margin = leader.std / Math.sqrt(folds);
+	const rank = (f: CandidateFamily) => (order.includes(f) ? order.indexOf(f) : order.length);
+	const within = results.filter((r) => r.mean >= leader.mean - margin - 1e-12).sort((a, b) => rank(a.family) - rank(b.family));
+	return { family: within[0].family, leader: leader.family, margin };
 }
 
 export const candidateName = (family: CandidateFamily, task: Task): string => (family === 'mlp' ? 'neural network (MLP)' : familyLabel(family, task));

@@ -8,7 +8,7 @@ import { classicConfig, findMlpConfig } from '$workers/lib/model-lab/config';
 import type { CandidateFamily, CandidateResult, ClassicSpec, Task, TrainConfig } from '$workers/protocol';
 import { startTraining } from '../train/training';
 import { createFindSearch, latestFindSearch, saveCandidate, setFindStatus, type StoredCandidate } from '$lib/db/find-searches';
-import { candidateName, planSearch, type FindFacts, type FindPipeline, type FindPlan } from './find-model-plan';
+import { candidateName, planSearch, recommend, type FindFacts, type FindPipeline, type FindPlan } from './find-model-plan';
 
 export interface Candidate {
 	family: CandidateFamily;
@@ -66,6 +66,11 @@ export class FindModelSearch {
 			return null;
 		});
 		this.#run(plan.families.map((_, i) => i), `Find a model for “${base.target}”`);
+	}
+
+	/** Find's recommendation among the finished families (the one-standard-error rule). */
+	get recommended(): ReturnType<typeof recommend> {
+		return recommend(this.plan?.families ?? [], this.ranked.map((c) => c.result!), this.folds);
 	}
 
 	/** Families the stored search had not finished when the page went away. */
@@ -130,7 +135,7 @@ export class FindModelSearch {
 		const family = this.candidates[i].family;
 		try {
 			const result = await bridge.crossValidateCandidate(
-				{ datasetId: this.datasetId, config: candidateConfig(config, family, task), folds, ...(this.plan?.pipelineId ? { pipelineId: this.plan.pipelineId } : {}) },
+				{ datasetId: this.datasetId, config: candidateConfig(config, family, task), folds, ...(this.plan?.pipelineId ? { pipelineId: this.plan.pipelineId } : {}), ...(this.plan?.repeats && this.plan.repeats > 1 ? { repeats: this.plan.repeats } : {}) },
 				(fraction, label) => {
 					this.candidates[i].progress = fraction;
 					this.candidates[i].label = label;

@@ -1,0 +1,171 @@
+// The data workbench's import bar in the studio itself: a person picks the seeded 1,000,000-row
+// CSV (`node bench/big-csv.mjs`) in the built site, and this measures
+//   - seconds from picking the file to the stored table with its profile on screen,
+//   - the renderer's peak memory (page and its workers live in one renderer process: the sum of
+//     the RSS of Chromium's renderer processes, sampled every 100 ms from /proc), against the file,
+//   - main-thread long tasks (> 50 ms) over the whole import,
+// and, interleaved with it, pandas read_csv + describe on the same file (bench/pandas-import.py),
+// so the rows/s ratio compares like conditions. Node-only figures of the same import:
+// bench/import-bench.mjs.
+//   node bench/import-browser.mjs [file] [repeats=2]      (IMPORT_SKIP_BUILD=1 reuses build/)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { CHROMIUM_PATH, chromiumArgs } from './browser-side.mjs';
+import { observeLongTasks, serveSite } from './longtasks.mjs';
+import { sourceMapper } from './sourcemap.mjs';
+
+const repo = join(import.meta.dirname, '..');
+const file = process.argv[2] ?? join(repo, 'bench/out/big.csv');
+const repeats = Number(process.argv[3] ?? 2);
+const log = (m) => process.stderr.write(`[import-browser] ${m}\n`);
+if (!existsSync(file)) {
+	console.error(`${file} is missing: run node bench/big-csv.mjs first.`);
+	process.exit(1);
+}
+const fileMb = statSync(file).size / 1048576;
+const NO_PROGRESS_MS = 180_000;
+
+/** Pids of every process below `root` (Chromium's zygote forks the renderers). */
+function descendants(root) {
+	const parent = new Map();
+	for (const name of readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+			parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+		} catch {
+			// gone meanwhile
+		}
+	}
+	const out = [];
+	const queue = [root];
+	while (queue.length) {
+		const pid = queue.pop();
+		for (const [child, ppid] of parent) if (ppid === pid) (out.push(child), queue.push(child));
+	}
+	return out;
+}
+
+function rendererRssMb(browserPid) {
+	let kb = 0;
+	for (const pid of descendants(browserPid)) {
+		try {
+			if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+			kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return kb / 1024;
+}
+
+/** The page's main-thread self time by source line (IMPORT_PROFILE=1; build with --sourcemap hidden). */
+function printProfile(profile) {
+	const map = sourceMapper(join(repo, 'build'));
+	const self = new Map();
+	const dt = new Map();
+	profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
+	for (const node of profile.nodes) {
+		const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+		const path = url.replace(/^https?:\/\/[^/]+\//, '');
+		const at = path.endsWith(".js") ? map(path, lineNumber + 1, columnNumber + 1) : null;
+		const key = `${functionName || '(anon)'} ${at ?? (path ? `${path}:${lineNumber + 1}` : '')}`;
+		self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
+	}
+	for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) log(`  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
+}
+
+async function importOnce(browser, origin, browserPid) {
+	const context = await browser.newContext({ baseURL: origin });
+	await context.addInitScript(observeLongTasks);
+	try {
+		const page = await context.newPage();
+		if (process.env.IMPORT_VERBOSE) page.on('console', (m) => m.text().startsWith('[kiln') && log(m.text()));
+		await page.goto('/');
+		await page.getByLabel('Project name').fill('Import bench');
+		await page.getByRole('button', { name: 'Create project' }).click();
+		await page.getByRole('heading', { level: 1, name: 'Import bench' }).waitFor();
+		await page.waitForTimeout(1000);
+		const baseline = rendererRssMb(browserPid);
+		let peak = baseline;
+		const sampler = setInterval(() => (peak = Math.max(peak, rendererRssMb(browserPid))), 100);
+		try {
+			const cdp = process.env.IMPORT_PROFILE ? await context.newCDPSession(page) : null;
+			if (cdp) (await cdp.send('Profiler.enable'), await cdp.send('Profiler.setSamplingInterval', { interval: 200 }), await cdp.send('Profiler.start'));
+			const start = await page.evaluate(() => performance.now());
+			const wall = Date.now();
+			await page.getByTestId('csv-input').setInputFiles(file);
+			await page.getByTestId('import-button').click({ timeout: NO_PROGRESS_MS });
+			// Waits on progress, not on a budget: fails only when the bar stops moving.
+			let last = '';
+			let since = Date.now();
+			for (;;) {
+				if (await page.getByTestId('profile-summary').filter({ hasText: '1,000,000 rows' }).count()) break;
+				// A short timeout: getAttribute would otherwise wait 30 s for a bar that is gone.
+				const bar = await page.getByRole('progressbar').first().getAttribute('value', { timeout: 100 }).catch(() => 'none');
+				if (bar !== last) {
+					last = bar;
+					since = Date.now();
+					if (process.env.IMPORT_VERBOSE) log(`${((since - wall) / 1000).toFixed(1)} s: bar ${bar}`);
+				}
+				else if (Date.now() - since > NO_PROGRESS_MS) throw new Error(`the import made no progress for ${NO_PROGRESS_MS / 1000} s (bar ${bar})`);
+				await page.waitForTimeout(200);
+			}
+			const seconds = (Date.now() - wall) / 1000;
+			if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
+			const end = await page.evaluate(() => performance.now());
+			const summary = await page.getByTestId('dataset-summary').innerText();
+			const seen = await page.evaluate(() => window.__kilnLongTasks.longtask);
+			if (process.env.IMPORT_VERBOSE) {
+				const loaf = await page.evaluate(() => window.__kilnLongTasks.loaf);
+				for (const f of loaf.filter((f) => f.start >= start)) log(`frame at ${((f.start - start) / 1000).toFixed(1)} s: ${f.duration.toFixed(0)} ms, blocking ${f.blocking.toFixed(0)}; ${f.scripts.map((x) => `${x.invoker} ${x.fn} ${x.duration.toFixed(0)}`).join(' | ')}`);
+			}
+			const inImport = seen.filter((t) => t.start + t.duration >= start && t.start <= end).map((t) => t.duration);
+			return { seconds, summary, baselineMb: baseline, peakMb: peak, longTasks: inImport.length, longestMs: inImport.length ? Math.max(...inImport) : 0 };
+		} finally {
+			clearInterval(sampler);
+		}
+	} finally {
+		await context.close();
+	}
+}
+
+const site = await serveSite({ repo, build: process.env.IMPORT_SKIP_BUILD !== '1', log });
+const { chromium } = await import('@playwright/test');
+// launch (not launchServer + connect): a connected browser would upload the 120 MB file over its
+// socket, where a launched one is handed the path. Its processes are this process's descendants.
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(repo, log), headless: true });
+const browserPid = process.pid;
+const kiln = [];
+const pandas = [];
+try {
+	for (let i = 0; i < repeats; i++) {
+		const load = loadavg()[0].toFixed(2);
+		kiln.push(await importOnce(browser, site.origin, browserPid));
+		pandas.push(JSON.parse(execFileSync('/usr/bin/python3', [join(repo, 'bench/pandas-import.py'), file, '1'], { encoding: 'utf8' }).trim().split('\n').pop()));
+		const k = kiln[i];
+		log(`run ${i + 1} (load ${load}): studio ${k.seconds.toFixed(1)} s, renderer ${k.baselineMb.toFixed(0)} → ${k.peakMb.toFixed(0)} MB, ${k.longTasks} long tasks (longest ${k.longestMs.toFixed(0)} ms); pandas ${pandas[i].median_seconds} s`);
+	}
+} finally {
+	await browser.close();
+	await site.close();
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kilnS = median(kiln.map((r) => r.seconds));
+const pandasS = median(pandas.map((r) => r.median_seconds));
+console.log(JSON.stringify({
+	file,
+	file_mb: +fileMb.toFixed(1),
+	chromium: browser.version(),
+	studio_seconds: kiln.map((r) => +r.seconds.toFixed(1)),
+	pandas_seconds: pandas.map((r) => r.median_seconds),
+	ratio_rows_per_s: +(pandasS / kilnS).toFixed(2),
+	renderer_peak_mb: kiln.map((r) => Math.round(r.peakMb)),
+	renderer_baseline_mb: kiln.map((r) => Math.round(r.baselineMb)),
+	peak_over_file: +(Math.max(...kiln.map((r) => r.peakMb)) / fileMb).toFixed(2),
+	long_tasks: kiln.map((r) => r.longTasks),
+	longest_task_ms: kiln.map((r) => Math.round(r.longestMs)),
+	summary: kiln[0].summary
+}, null, 1));

@@ -1,0 +1,44 @@
+import type { DatasetRecord, StoredColumn } from './schema';
+
+/**
+ * Large dictionaries are stored as one string. IndexedDB clones a record on every read, and a
+ * million-entry dictionary (an ID column of a 1M-row file) as a million strings took the page
+ * 1.3 s on one `listDatasets` (a main-thread task) and tens of MB; one NUL-joined string is
+ * cloned as a single copy. Workers get the array back from `getDataset`; the page, which never
+ * reads a dataset's dictionaries, gets them split only if something asks.
+ */
+export const PACK_AT = 1024;
+const SEPARATOR = '\u0000';
+
+export function packColumns(columns: readonly StoredColumn[]): StoredColumn[] {
+	return columns.map((c) => {
+		const categories = c.categories;
+		if (!categories || categories.length < PACK_AT || categories.some((v) => v.includes(SEPARATOR))) return c;
+		const { categories: _, ...rest } = c;
+		return { ...rest, packedCategories: categories.join(SEPARATOR) };
+	});
+}
+
+export function unpackColumns(columns: readonly StoredColumn[]): StoredColumn[] {
+	return columns.map((c) => {
+		if (c.packedCategories === undefined) return c;
+		const { packedCategories, ...rest } = c;
+		return { ...rest, categories: packedCategories.split(SEPARATOR) };
+	});
+}
+
+/** Columns whose big dictionaries are split on first read of `categories` only. */
+export function lazyColumns(columns: readonly StoredColumn[]): StoredColumn[] {
+	return columns.map((c) => {
+		if (c.packedCategories === undefined) return c;
+		const { packedCategories, ...rest } = c;
+		let split: string[] | null = null;
+		// Enumerable, so a structured clone (to a worker) or a spread still carries the array.
+		return Object.defineProperty(rest, 'categories', { enumerable: true, configurable: true, get: () => (split ??= packedCategories.split(SEPARATOR)) });
+	});
+}
+
+export const packRecord = (record: DatasetRecord): DatasetRecord => (Array.isArray(record.columns) ? { ...record, columns: packColumns(record.columns) } : record);
+const packed = (record: DatasetRecord) => Array.isArray(record.columns) && record.columns.some((c) => c.packedCategories !== undefined);
+export const unpackRecord = (record: DatasetRecord): DatasetRecord => (packed(record) ? { ...record, columns: unpackColumns(record.columns) } : record);
+export const lazyRecord = (record: DatasetRecord): DatasetRecord => (packed(record) ? { ...record, columns: lazyColumns(record.columns) } : record);
