@@ -188,7 +188,7 @@ async function main() {
 				pairs.push(pair);
 			}
 			const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
-			results.pool = { workers: slots, speedups: pairs.map((p) => p.speedup), medianSpeedup: speedups[Math.floor((speedups.length - 1) / 2)], runs: pairs };
+			results.pool = { workers: slots, speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
 		}
 
 		if (ONLY !== 'pool') {
