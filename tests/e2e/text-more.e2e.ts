@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
+import { zipSync, strToU8 } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { audit } from './axe';
-import { createProject, loadDemo, openSection, waitForJob } from './browser';
+import { createProject, loadDemo, openSection, waitForCompression, waitForJob } from './browser';
 
 async function openFinishedRun(page: Page): Promise<void> {
 	await page.getByTestId('open-run').first().click();
@@ -53,6 +54,18 @@ test('a text run gets its evaluation, shares as a link that predicts typed text,
 	await expect(page.getByTestId('onnx-text-note')).toContainText('“tfidf”');
 	await expect(page.getByTestId('download-onnx')).toHaveAttribute('download', /-onnx\.zip$/);
 	found.push(...(await audit(page, 'ship: text run exported to ONNX')));
+	// The trade-off table on the replayed holdout texts (one sparsity), then the tfjs files with text.json.
+	await page.getByTestId('sparsity-80').uncheck();
+	await page.getByTestId('compress-button').click();
+	await waitForCompression(page);
+	await expect(page.getByTestId('tradeoff-row')).toHaveCount(5);
+	await expect(page.getByTestId('tradeoff-skipped')).toContainText('Pruning with fine-tuning');
+	console.log((await page.getByTestId('tradeoff-table').innerText()).replace(/\t/g, ' | '));
+	await page.locator('[data-testid="tradeoff-row"][data-variant="int8"]').getByTestId('pick-variant').click();
+	await page.getByTestId('export-tfjs').click();
+	await expect(page.getByTestId('download-tfjs')).toHaveAttribute('download', /-int8-tfjs\.zip$/);
+	found.push(...(await audit(page, 'ship: text trade-off table and tfjs files')));
+	await page.locator('[data-testid="tradeoff-row"][data-variant="float32"]').getByTestId('pick-variant').click();
 	await page.getByTestId('export-bundle').click();
 	await expect(page.getByTestId('bundle-ready')).toContainText('1 run, 1 model');
 	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-bundle').click()]);
@@ -88,6 +101,18 @@ test('a tagger trains on a CoNLL slice, is scored per tag, and tags typed text t
 	const brown = readFileSync(join(process.cwd(), 'static/datasets/brown-pos.conll'), 'utf8').split(/\n\n/).slice(0, 300).join('\n\n') + '\n';
 	await createProject(page, 'Tags');
 	await openSection(page, 'data');
+	// Texts from class folders in a .zip: one is Windows-1252, one is binary and is listed as skipped.
+	const zip = zipSync({
+		'notes/good/1.txt': strToU8('a lovely bright morning'),
+		'notes/good/2.txt': Uint8Array.from('caf\xe9 was great', (c) => c.charCodeAt(0)),
+		'notes/bad/1.txt': strToU8('a grim wet evening'),
+		'notes/bad/2.txt': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])
+	});
+	await page.getByTestId('text-zip-input').setInputFiles({ name: 'notes.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+	await expect(page.getByTestId('text-folder-note')).toContainText('3 texts stored (bad 1, good 2); read as windows-1252 (1) besides UTF-8; 1 file(s) skipped');
+	await expect(page.getByTestId('import-warnings')).toContainText('Skipped notes/bad/2.txt: a binary file');
+	await expect(page.getByTestId('dataset-summary')).toContainText('3 rows · 2 columns');
+	found.push(...(await audit(page, 'data: texts from class folders')));
 	await page.getByTestId('conll-file').setInputFiles({ name: 'brown-300.conll', mimeType: 'text/plain', buffer: Buffer.from(brown) });
 	await expect(page.getByTestId('conll-note')).toContainText('300 sentences');
 	found.push(...(await audit(page, 'data: tagged corpus imported')));

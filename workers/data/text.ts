@@ -7,6 +7,7 @@ import { columnStrings } from '../ml/text-artifacts';
 import { maskTableColumn } from './text-mask';
 import { parseConll } from '../lib/text/conll';
 import { conllTable, TAGGED_COLUMNS } from '../lib/text/tagging';
+import { importTextFolder } from './text-folder';
 
 export const textDataHandlers: TextDataApi = {
 	async profileTextColumn(datasetId, column, labelColumn) {
@@ -35,7 +36,8 @@ export const textDataHandlers: TextDataApi = {
 		const table = conllTable(parsed);
 		const stored = await saveDataset({ projectId, name: fileName.replace(/\.[^.]+$/, ''), fileName, source: 'upload', table, profile: profileTable(table), target: TAGGED_COLUMNS.tag, task: 'classification' });
 		return { datasetId: stored.id, sentences: parsed.sentences.length, tokens: parsed.tokens, tags: parsed.tags.length };
-	}
+	},
+	importTextFolder
 };
 
 /** A tagged corpus is parsed whole in memory; far above the shipped Brown sample (about 1 MB). */

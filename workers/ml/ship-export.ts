@@ -117,6 +117,7 @@ export const shipExportHandlers: ShipExportApi = {
 	async exportTfjs({ runId, variantId = 'float32' }) {
 		const run = await getRun(runId);
 		if (imageShip.isImageRun(run)) return imageShip.exportTfjs({ runId, variantId });
+		if (textShip.isTextRun(run)) return textShip.exportTfjs(run, variantId);
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be exported.');
 	if (run.config.classic) throw new KilnError('ExportError', 'ONNX / tfjs export and compression cover networks (MLP or linear layer) only; this run is a classic model (tree, forest, boosting, kNN, naive Bayes or solver-fitted linear). Export the project bundle to move it.');
 		const stored = await getModel(run.modelId);
@@ -142,6 +143,7 @@ export const shipExportHandlers: ShipExportApi = {
 		const started = performance.now();
 		const run = await getRun(request.runId);
 		if (imageShip.isImageRun(run)) return imageShip.compressRun(request, onProgress);
+		if (textShip.isTextRun(run)) return textShip.compressRun(run, request, onProgress);
 		if (run.status !== 'done' || !run.modelId) throw new KilnError('NotFoundError', 'Only a finished run with a model can be compressed.');
 		if (run.config.classic) throw new KilnError('ExportError', 'Compression covers networks (MLP or linear layer) only; a classic model is exported to ONNX as it is.');
 		const stored = await getModel(run.modelId);

@@ -85,7 +85,7 @@ export interface SharedModelView {
 	media?: SharedMediaInput;
 }
 
-export type SharedMediaInput = { kind: 'image'; height: number; width: number; channels: number } | { kind: 'text'; front: 'tfidf' | 'embedding-bag' | 'cnn'; vocabulary: number };
+export type SharedMediaInput = { kind: 'image'; height: number; width: number; channels: number } | { kind: 'text'; front: 'tfidf' | 'embedding-bag' | 'cnn' | 'rnn'; vocabulary: number };
 
 export interface SharedImportResult {
 	projectId: string;

@@ -1,6 +1,7 @@
 import type { FilePrediction, TrainRequest } from './api';
 import type { JobEvent, TrainResult } from './training';
 import type { TextProfile } from '$workers/lib/text/profile';
+import type { ImageFileEntry, SkippedFile } from './vision';
 
 /** Text classification in the studio: run settings, the text profile and typed-text predictions. */
 
@@ -76,6 +77,26 @@ export interface TextDataApi {
 	maskTextColumn(datasetId: string, column: string): Promise<{ datasetId: string; masked: number }>;
 	/** Store a CoNLL file as the project's dataset (sentence, token, tag per row), tags as the target. */
 	importConll(projectId: string, file: Blob, fileName: string): Promise<{ datasetId: string; sentences: number; tokens: number; tags: number }>;
+	/** Class folders of .txt files (or a .zip of them) → a text + label dataset, made the project's dataset. */
+	importTextFolder(request: TextFolderImportRequest, onProgress?: (p: { done: number; total: number }) => void): Promise<TextFolderImportSummary>;
+}
+
+export interface TextFolderImportRequest {
+	projectId: string;
+	/** The dataset's name as shown. */
+	name: string;
+	/** Loose files with their paths below the chosen folder, or .zip files of class folders. */
+	files: ImageFileEntry[];
+}
+
+export interface TextFolderImportSummary {
+	datasetId: string;
+	imported: number;
+	classes: string[];
+	counts: number[];
+	skipped: SkippedFile[];
+	/** Files read per encoding. */
+	encodings: Record<string, number>;
 }
 
 export interface TextMlApi {

@@ -1,5 +1,6 @@
-import type { BackendChoice, FilePrediction, TextColumnProfile, TextPrediction } from '$workers/protocol';
-import { predictor, reader } from './workers';
+import * as Comlink from 'comlink';
+import type { BackendChoice, FilePrediction, TextColumnProfile, TextFolderImportRequest, TextFolderImportSummary, TextPrediction } from '$workers/protocol';
+import { data, predictor, reader } from './workers';
 
 /** Text columns: their profile and PII masking run in a data worker; typed-text predictions in the warm ML worker. */
 export function profileTextColumn(datasetId: string, column: string, labelColumn?: string, signal?: AbortSignal): Promise<TextColumnProfile> {
@@ -26,4 +27,9 @@ export function predictTextFile(modelId: string, file: Blob, fileName: string, b
 		await api.useBackend(backend);
 		return api.predictTextFile(modelId, file, fileName);
 	}, signal);
+}
+
+/** Class folders of .txt files (or a .zip) as a job in the data worker: Cancel stops the worker before anything is stored. */
+export function importTextFolder(request: TextFolderImportRequest, onProgress: (p: { done: number; total: number }) => void, signal?: AbortSignal): Promise<TextFolderImportSummary> {
+	return data.call((api) => api.importTextFolder(request, Comlink.proxy(onProgress)), signal);
 }

@@ -17,6 +17,10 @@ export interface NewDataset {
 	/** Target and task to set with it, in the same transaction. */
 	target?: string;
 	task?: Task;
+	/** Shown with the dataset, e.g. the files a folder import skipped. */
+	warnings?: DatasetRecord['warnings'];
+	/** Columns known to hold free text (a folder of .txt files), marked so the studio treats them as text. */
+	textColumns?: string[];
 }
 
 /**
@@ -34,12 +38,13 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 		fileName: input.fileName,
 		source: input.source,
 		rowCount: input.table.rowCount,
-		columns: describeColumns(input.table),
+		columns: describeColumns(input.table).map((c) => (input.textColumns?.includes(c.name) ? { ...c, text: true as const } : c)),
 		profile: input.profile,
 		chunkRows: CHUNK_ROWS,
 		chunkCount: chunks.length,
 		bytes: tableBytes(input.table),
-		createdAt: Date.now()
+		createdAt: Date.now(),
+		...(input.warnings?.length ? { warnings: input.warnings } : {})
 	};
 	const db = await openKilnDb();
 	return write(`the dataset "${input.fileName}"`, () =>

@@ -65,6 +65,8 @@ export interface StoredColumn {
 	/** Boolean columns (stored 0/1): the file's spelling of [false, true]. */
 	booleanLabels?: [string, string];
 	dateOrder?: DateOrder;
+	/** Free text by how it was imported (one .txt file per row), whatever its values look like. */
+	text?: true;
 }
 
 export interface DatasetRecord {

@@ -116,7 +116,7 @@ export function checkDataset(c: Checker, value: unknown, path: string): Omit<Bun
 	const isImages = o.images !== undefined;
 	const columns = c.array(o.columns, `${path}.columns`, isImages ? 0 : LIMITS.features + 1, isImages ? 0 : 1).map((col, i) => {
 		// The importer's column facts (meaning, boolean spelling, date order) travel as they were stored.
-		const e = c.object(col, `${path}.columns[${i}]`, ['name', 'kind'], ['categories', 'semantic', 'booleanLabels', 'dateOrder']);
+		const e = c.object(col, `${path}.columns[${i}]`, ['name', 'kind'], ['categories', 'semantic', 'booleanLabels', 'dateOrder', 'text']);
 		const kind = c.oneOf(e.kind, `${path}.columns[${i}].kind`, ['numeric', 'categorical'] as const);
 		const categories = optional(e.categories, (v) => c.array(v, `${path}.columns[${i}].categories`, 10_000_000).map((s, j) => c.string(s, `${path}.columns[${i}].categories[${j}]`, TEXT)));
 		if (kind === 'categorical' && !categories) c.fail(`${path}.columns[${i}]`, 'is categorical but has no categories');
@@ -126,7 +126,9 @@ export function checkDataset(c: Checker, value: unknown, path: string): Omit<Bun
 			return [pair[0], pair[1]] as [string, string];
 		});
 		const dateOrder = optional(e.dateOrder, (v) => c.oneOf(v, `${path}.columns[${i}].dateOrder`, DATE_ORDERS));
-		return defined({ name: c.string(e.name, `${path}.columns[${i}].name`, LIMITS.nameChars), kind, categories, semantic, booleanLabels, dateOrder });
+		// A folder of .txt files marks its text column (storage's `text: true`).
+		const text = optional(e.text, (v) => (c.boolean(v, `${path}.columns[${i}].text`) ? (true as const) : undefined));
+		return defined({ name: c.string(e.name, `${path}.columns[${i}].name`, LIMITS.nameChars), kind, categories, semantic, booleanLabels, dateOrder, text });
 	});
 	c.unique(columns.map((col) => col.name), `${path}.columns`);
 	return {

@@ -66,6 +66,14 @@ describe('project bundle round trip', () => {
 		expect(back.datasets[0].rowCount).toBe(150);
 	});
 
+	it('keeps a column marked as text (a folder of .txt files) and refuses a mark that is not true/false', () => {
+		const data = bundleOf(iris, { rows: false });
+		const marked = { ...data, datasets: [{ ...data.datasets[0], columns: data.datasets[0].columns.map((c) => (c.kind === 'categorical' ? { ...c, text: true as const } : c)) }] };
+		expect(readBundle(writeBundle(marked, OPTIONS)).datasets[0].columns.find((c) => c.kind === 'categorical')).toMatchObject({ text: true });
+		const bad = { ...data, datasets: [{ ...data.datasets[0], columns: data.datasets[0].columns.map((c) => ({ ...c, text: 'yes' as unknown as true })) }] };
+		expect(() => readBundle(writeBundle(bad, OPTIONS))).toThrow(/columns\[0\]\.text/);
+	});
+
 	it('refuses to write a bundle whose records do not point at each other', () => {
 		const data = bundleOf(iris, { rows: false });
 		expect(() => writeBundle({ ...data, models: [{ ...data.models[0], runId: 'elsewhere' }] }, OPTIONS)).toThrow(/comes from run "elsewhere"/);

@@ -23,9 +23,9 @@ function dense(inputs: number, units: number, kernel: Float32Array, bias: Float3
 
 /**
  * A stored text run (workers/lib/text/text-run.ts: TF-IDF + logistic / naive Bayes, or a neural
- * classifier) → the text front and dense head of a share link. Networks: the embedding-bag family
- * with the word tokeniser; the others are refused by name (the share runtime has no 1-D conv,
- * recurrent or attention kernels yet).
+ * classifier) → the text front and dense head of a share link. Networks: embedding-bag, 1-D CNN and
+ * LSTM/GRU with the word tokeniser; the transformer is refused by name (the share runtime has no
+ * attention kernel yet).
  */
 export function describeTextModel(artifacts: ModelArtifacts, weights: WeightFormat = 'int8'): { front: TextFront; head: ModelDescription } {
 	const topology = obj(artifacts.modelTopology, 'topology');
@@ -44,7 +44,7 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 	const config = obj(network.config, 'network settings');
 	const tokenizer = obj(topology.tokenizer, 'tokeniser');
 	if (config.task !== 'sequence') fail('Share links carry text classifiers; this run is a token tagger.');
-	if (config.family !== 'embedding-bag' && config.family !== 'cnn') fail(`Share links carry the embedding-bag and 1-D CNN text networks (and TF-IDF models); this run is a ${config.family === 'rnn' ? 'recurrent (LSTM/GRU)' : String(config.family)} network, which the share runtime cannot run yet. Export the project bundle to move it to another browser.`);
+	if (config.family !== 'embedding-bag' && config.family !== 'cnn' && config.family !== 'rnn') fail(`Share links carry the embedding-bag, 1-D CNN and LSTM/GRU text networks (and TF-IDF models); this run is a ${String(config.family)} network, which the share runtime cannot run yet. Export the project bundle to move it to another browser.`);
 	if (tokenizer.kind !== 'word') fail('Share links replay the word tokeniser; this run uses BPE sub-words, which the share runtime cannot replay yet. Train it with the word tokeniser to share it.');
 	const table = new Map<string, Float32Array>();
 	let offset = 0;
@@ -81,6 +81,21 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 		const width = filters * sizes.length;
 		layers.push(dense(width, classes, take('head/w', width * classes), take('head/b', classes), 'linear', weights));
 		return { front: { kind: 'cnn', ...common, convs }, head: { inputSize: width, outputSize: classes, layers } };
+	}
+	if (config.family === 'rnn') {
+		const cell = config.cell === 'gru' ? 'gru' : 'lstm';
+		const units = config.units as number;
+		const g = (cell === 'lstm' ? 4 : 3) * units;
+		const tensor = (values: Float32Array): WeightTensor => weightTensor(values, g, weights);
+		const directions = (config.bidirectional ? ['fw', 'bw'] : ['fw']).map((dir) => ({
+			w: tensor(take(`${dir}/w`, dim * g)),
+			u: tensor(take(`${dir}/u`, units * g)),
+			b: take(`${dir}/b`, g),
+			...(cell === 'gru' ? { bu: take(`${dir}/bu`, g) } : {})
+		}));
+		const width = units * directions.length;
+		layers.push(dense(width, classes, take('head/w', width * classes), take('head/b', classes), 'linear', weights));
+		return { front: { kind: 'rnn', ...common, cell, units, directions }, head: { inputSize: width, outputSize: classes, layers } };
 	}
 	const front: TextFront = { kind: 'embedding-bag', ...common };
 	let width = dim;

@@ -223,8 +223,10 @@ describe('"Import into my studio" for text links (int8): Kiln predicts with the 
 
 	it.each([
 		['embedding-bag', { family: 'embedding-bag', hidden: 12 }],
-		['1-D CNN', { family: 'cnn', filters: 5, kernelSizes: [2, 3] }]
-	] as [string, { family: 'embedding-bag'; hidden: number } | { family: 'cnn'; filters: number; kernelSizes: number[] }][])('%s network (seeded weights)', async (name, family) => {
+		['1-D CNN', { family: 'cnn', filters: 5, kernelSizes: [2, 3] }],
+		['LSTM', { family: 'rnn', cell: 'lstm', units: 6, bidirectional: false }],
+		['bidirectional GRU', { family: 'rnn', cell: 'gru', units: 5, bidirectional: true }]
+	] as [string, Partial<TextModelConfig>][])('%s network (seeded weights)', async (name, family) => {
 		const tok = tokenizer();
 		const network = new TextModel({ task: 'sequence', vocabularySize: tok.vocabulary.length, classes: classes.length, maxLength: 10, embeddingDim: 16, trainEmbedding: true, dropout: 0, seed: 4, ...family } as TextModelConfig);
 		const saved = await serialiseTextModel(network);

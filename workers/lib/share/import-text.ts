@@ -68,6 +68,16 @@ export function textRunFromShare(front: TextFront, head: ModelDescription, class
 		if (layers.length !== 1) fail('A 1-D CNN link must carry one output layer after its convolutions.');
 		config = { ...common, family: 'cnn', filters, kernelSizes: front.convs.map((c) => c.k) };
 		width = filters * front.convs.length;
+	} else if (front.kind === 'rnn') {
+		const g = (front.cell === 'lstm' ? 4 : 3) * front.units;
+		front.directions.forEach((dir, i) => {
+			const name = i === 0 ? 'fw' : 'bw';
+			weights.push({ name: `${name}/w`, shape: [d, g], data: runtime.dequantize(dir.w, g) }, { name: `${name}/u`, shape: [front.units, g], data: runtime.dequantize(dir.u, g) }, { name: `${name}/b`, shape: [g], data: dir.b });
+			if (front.cell === 'gru') weights.push({ name: `${name}/bu`, shape: [g], data: dir.bu ?? fail('A GRU link must carry its recurrent bias.') });
+		});
+		if (layers.length !== 1) fail('An LSTM/GRU link must carry one output layer after its recurrence.');
+		config = { ...common, family: 'rnn', cell: front.cell, units: front.units, bidirectional: front.directions.length === 2 };
+		width = front.units * front.directions.length;
 	} else {
 		if (layers.length > 2 || (layers.length === 2 && layers[0].activation !== 'relu')) fail('An embedding-bag link must carry an optional ReLU hidden layer and an output layer.');
 		const hidden = layers.length === 2 ? layers[0].units : 0;
@@ -98,11 +108,11 @@ export function textRunFromShare(front: TextFront, head: ModelDescription, class
 		vocabularySize: front.vocabulary.length,
 		maxLength: front.maxLength,
 		embeddingDim: d,
-		width: front.kind === 'cnn' ? (config as { filters: number }).filters : (config as { hidden: number }).hidden,
+		width: front.kind === 'cnn' ? (config as { filters: number }).filters : front.kind === 'rnn' ? front.units : (config as { hidden: number }).hidden,
 		dropout: 0,
 		kernelSizes: front.kind === 'cnn' ? front.convs.map((c) => c.k) : [3, 4, 5],
-		cell: 'lstm',
-		bidirectional: false,
+		cell: front.kind === 'rnn' ? front.cell : 'lstm',
+		bidirectional: front.kind === 'rnn' && front.directions.length === 2,
 		layers: 1,
 		heads: 1
 	};

@@ -28,6 +28,7 @@ export function frontParameters(front: MediaFront): number {
 	if (front.kind === 'tfidf') return front.idf.length;
 	if (front.kind === 'embedding-bag') return front.embedding.values.length;
 	if (front.kind === 'cnn') return front.convs.reduce((n, c) => n + c.kernel.values.length + c.bias.length, front.embedding.values.length);
+	if (front.kind === 'rnn') return front.directions.reduce((n, d) => n + d.w.values.length + d.u.values.length + d.b.length + (d.bu?.length ?? 0), front.embedding.values.length);
 	return front.layers.reduce((n, l) => n + (l.type === 'conv' || l.type === 'depthwise' ? l.kernel.values.length + (l.bias?.length ?? 0) : l.type === 'batchnorm' ? 4 * l.mean.length : 0), 0);
 }
 

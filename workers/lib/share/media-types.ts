@@ -110,7 +110,32 @@ export interface TextCnnFront {
 	convs: { k: number; filters: number; kernel: WeightTensor; bias: Float32Array }[];
 }
 
-export type TextFront = TfidfFront | EmbeddingBagFront | TextCnnFront;
+/**
+ * LSTM or GRU over the real tokens (at most maxLength; padding keeps the state, so it is never
+ * read), the last state of each direction concatenated (forward, then backward).
+ */
+export interface TextRnnFront {
+	kind: 'rnn';
+	rules: WordRules;
+	vocabulary: string[];
+	maxLength: number;
+	dim: number;
+	embedding: WeightTensor;
+	cell: 'lstm' | 'gru';
+	units: number;
+	/** Forward, then backward when bidirectional. Gates: LSTM i, f, c, o; GRU z, r, n (reset after the recurrent product). */
+	directions: {
+		/** Input kernel [dim × gates·units] row-major, int8 scales per column. */
+		w: WeightTensor;
+		/** Recurrent kernel [units × gates·units], int8 scales per column. */
+		u: WeightTensor;
+		b: Float32Array;
+		/** GRU: the recurrent bias. */
+		bu?: Float32Array;
+	}[];
+}
+
+export type TextFront = TfidfFront | EmbeddingBagFront | TextCnnFront | TextRnnFront;
 export type MediaFront = ImageFront | TextFront;
 
 /** Features of one image or text, and what the person should know about them. */

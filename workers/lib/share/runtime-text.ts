@@ -1,4 +1,4 @@
-import type { FrontResult, TextFront, WordRules } from './media-types';
+import type { FrontResult, TextFront, TextRnnFront, WordRules } from './media-types';
 
 /**
  * The text front of the share runtime: a typed text → Kiln's normalisation and word tokeniser
@@ -113,6 +113,55 @@ export function kilnTextRuntime() {
 		return out;
 	}
 
+	/**
+	 * LSTM / GRU over the real tokens' embeddings (Kiln's masked steps keep the state at padding, so
+	 * only real tokens move it); the backward direction reads them last to first. Gates as Kiln:
+	 * LSTM i, f, c, o; GRU z, r, n with the reset gate applied after the recurrent product.
+	 */
+	function recur(front: { dim: number; units: number; cell: 'lstm' | 'gru' }, dirs: { w: Float32Array; u: Float32Array; b: Float32Array; bu?: Float32Array }[], ids: number[], table: Float32Array): Float32Array {
+		const n = front.units;
+		const d = front.dim;
+		const lstm = front.cell === 'lstm';
+		const g = (lstm ? 4 : 3) * n;
+		const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+		const out = new Float32Array(n * dirs.length);
+		dirs.forEach((dir, k) => {
+			let h = new Float64Array(n);
+			const c = new Float64Array(n);
+			const order = k === 0 ? ids : [...ids].reverse();
+			for (const id of order) {
+				const xw = Float64Array.from(dir.b);
+				for (let i = 0; i < d; i++) {
+					const v = table[id * d + i];
+					if (v === 0) continue;
+					for (let j = 0; j < g; j++) xw[j] += v * dir.w[i * g + j];
+				}
+				const hu = dir.bu ? Float64Array.from(dir.bu) : new Float64Array(g);
+				for (let i = 0; i < n; i++) {
+					const v = h[i];
+					if (v === 0) continue;
+					for (let j = 0; j < g; j++) hu[j] += v * dir.u[i * g + j];
+				}
+				const next = new Float64Array(n);
+				for (let j = 0; j < n; j++) {
+					if (lstm) {
+						const cell = sigmoid(xw[n + j] + hu[n + j]) * c[j] + sigmoid(xw[j] + hu[j]) * Math.tanh(xw[2 * n + j] + hu[2 * n + j]);
+						c[j] = cell;
+						next[j] = sigmoid(xw[3 * n + j] + hu[3 * n + j]) * Math.tanh(cell);
+					} else {
+						const z = sigmoid(xw[j] + hu[j]);
+						const r = sigmoid(xw[n + j] + hu[n + j]);
+						const cand = Math.tanh(xw[2 * n + j] + r * hu[2 * n + j]);
+						next[j] = (1 - z) * cand + z * h[j];
+					}
+				}
+				h = next;
+			}
+			out.set(h, k * n);
+		});
+		return out;
+	}
+
 	function finishWarnings(tokens: string[], unknown: number, warnings: string[], maxLength?: number): string[] {
 		if (maxLength !== undefined && tokens.length > maxLength) warnings.push(`The text has ${tokens.length} tokens; the model reads only the first ${maxLength}.`);
 		unknownWarning(unknown, tokens.length, warnings);
@@ -155,6 +204,12 @@ export function kilnTextRuntime() {
 		spec.vocabulary.forEach((word, i) => {
 			if (!ids.has(word)) ids.set(word, i);
 		});
+		const rnn = front.kind === 'rnn' ? front : null;
+		const deq = (x: TextRnnFront['directions'][number]['w'], columns: number): Float32Array => (x.dtype !== 'int8' ? x.values : Float32Array.from(x.values, (q, i) => q * x.scales[i % columns]));
+		const dirs = rnn ? rnn.directions.map((dir) => {
+			const g = (rnn.cell === 'lstm' ? 4 : 3) * rnn.units;
+			return { w: deq(dir.w, g), u: deq(dir.u, g), b: dir.b, ...(dir.bu ? { bu: dir.bu } : {}) };
+		}) : [];
 		const t = spec.embedding;
 		const table = t.dtype !== 'int8' ? t.values : Float32Array.from(t.values, (q, i) => q * t.scales[i % spec.dim]);
 		return (raw) => {
@@ -172,6 +227,13 @@ export function kilnTextRuntime() {
 				for (let d = 0; d < spec.dim; d++) sum[d] += table[id * spec.dim + d];
 			}
 			if (cnn) return { x: convolve(cnn, kernels, tokens.slice(0, read), table), warnings: finishWarnings(tokens, unknown, warnings, spec.maxLength), tokens, unknown };
+			if (rnn) {
+				const real = tokens.slice(0, read).map((token) => {
+					const found = ids.get(token);
+					return found === undefined || found < 2 ? 1 : found;
+				});
+				return { x: recur(rnn, dirs, real, table), warnings: finishWarnings(tokens, unknown, warnings, spec.maxLength), tokens, unknown };
+			}
 			for (let d = 0; d < spec.dim; d++) x[d] = read > 0 ? sum[d] / read : 0;
 			if (tokens.length > spec.maxLength) warnings.push(`The text has ${tokens.length} tokens; the model reads only the first ${spec.maxLength}.`);
 			unknownWarning(unknown, tokens.length, warnings);

@@ -49,6 +49,7 @@ export function frontHeader(front: MediaFront): Record<string, unknown> {
 	if (front.kind === 'tfidf') return { kind: 'tfidf', rules: front.rules, ngrams: front.ngrams, sublinear: front.sublinear, terms: front.terms };
 	const common = { rules: front.rules, vocabulary: front.vocabulary, maxLength: front.maxLength, dim: front.dim, embedding: front.embedding.dtype };
 	if (front.kind === 'cnn') return { kind: 'cnn', ...common, convs: front.convs.map((c) => ({ k: c.k, filters: c.filters, kernel: c.kernel.dtype })) };
+	if (front.kind === 'rnn') return { kind: 'rnn', ...common, cell: front.cell, units: front.units, directions: front.directions.map((d) => ({ w: d.w.dtype, u: d.u.dtype })) };
 	return { kind: 'embedding-bag', ...common };
 }
 
@@ -75,6 +76,14 @@ export function writeFrontTensors(front: MediaFront, w: TensorWriter): void {
 			for (const c of front.convs) {
 				writeTensor(c.kernel, w);
 				w.float32(c.bias);
+			}
+		}
+		if (front.kind === 'rnn') {
+			for (const d of front.directions) {
+				writeTensor(d.w, w);
+				writeTensor(d.u, w);
+				w.float32(d.b);
+				if (d.bu) w.float32(d.bu);
 			}
 		}
 	}
@@ -188,6 +197,7 @@ function textFront(c: Checker, o: Record<string, unknown>, path: string, r: Tens
 		dim
 	};
 	if (o.kind === 'embedding-bag') return { kind: 'embedding-bag', ...common, embedding: readTensor(c, o.embedding, `${path}.embedding`, vocabulary.length * dim, dim, r) };
+	if (o.kind === 'rnn') return rnnFront(c, o, path, common, r);
 	// Headers of every conv are checked (and their cost bounded) before any weight is read.
 	const convs = c.array(o.convs, `${path}.convs`, 8, 1).map((v, i) => {
 		const conv = c.object(v, `${path}.convs[${i}]`, ['k', 'filters', 'kernel']);
@@ -203,11 +213,29 @@ function textFront(c: Checker, o: Record<string, unknown>, path: string, r: Tens
 	};
 }
 
+function rnnFront(c: Checker, o: Record<string, unknown>, path: string, common: { rules: WordRules; vocabulary: string[]; maxLength: number; dim: number }, r: TensorReader): TextFront {
+	const cell = c.oneOf(o.cell, `${path}.cell`, ['lstm', 'gru'] as const);
+	const units = c.integer(o.units, `${path}.units`, 1, MEDIA_LIMITS.filters);
+	// The header is checked (and the cost per text bounded) before any weight is read.
+	const heads = c.array(o.directions, `${path}.directions`, 2, 1).map((v, i) => c.object(v, `${path}.directions[${i}]`, ['w', 'u']));
+	const g = (cell === 'lstm' ? 4 : 3) * units;
+	if (common.maxLength * (common.dim + units) * g * heads.length > MEDIA_LIMITS.macs) c.fail(`${path}.units`, `need more than ${MEDIA_LIMITS.macs.toLocaleString('en-US')} multiply-adds per text`);
+	const embedding = readTensor(c, o.embedding, `${path}.embedding`, common.vocabulary.length * common.dim, common.dim, r);
+	const directions = heads.map((h, i) => {
+		const at = `${path}.directions[${i}]`;
+		const w = readTensor(c, h.w, `${at}.w`, common.dim * g, g, r);
+		const u = readTensor(c, h.u, `${at}.u`, units * g, g, r);
+		const b = r.float32(g, `${at}.b`);
+		return { w, u, b, ...(cell === 'gru' ? { bu: r.float32(g, `${at}.bu`) } : {}) };
+	});
+	return { kind: 'rnn', ...common, embedding, cell, units, directions };
+}
+
 /** The front of a format-2 model of `kind` 'image' or 'text', its tensors read first. */
 export function checkFront(c: Checker, kind: 'image' | 'text', value: unknown, r: TensorReader, path = 'model.front'): MediaFront {
 	if (kind === 'image') return imageFront(c, c.object(value, path, ['kind', 'height', 'width', 'channels', 'layers']), path, r);
-	const k = c.oneOf(c.object(value, path, ['kind'], ['rules', 'ngrams', 'sublinear', 'terms', 'vocabulary', 'maxLength', 'dim', 'embedding', 'convs']).kind, `${path}.kind`, ['tfidf', 'embedding-bag', 'cnn'] as const);
-	const o = k === 'tfidf' ? c.object(value, path, ['kind', 'rules', 'ngrams', 'sublinear', 'terms']) : c.object(value, path, ['kind', 'rules', 'vocabulary', 'maxLength', 'dim', 'embedding', ...(k === 'cnn' ? ['convs'] : [])]);
+	const k = c.oneOf(c.object(value, path, ['kind'], ['rules', 'ngrams', 'sublinear', 'terms', 'vocabulary', 'maxLength', 'dim', 'embedding', 'convs', 'cell', 'units', 'directions']).kind, `${path}.kind`, ['tfidf', 'embedding-bag', 'cnn', 'rnn'] as const);
+	const o = k === 'tfidf' ? c.object(value, path, ['kind', 'rules', 'ngrams', 'sublinear', 'terms']) : c.object(value, path, ['kind', 'rules', 'vocabulary', 'maxLength', 'dim', 'embedding', ...(k === 'cnn' ? ['convs'] : k === 'rnn' ? ['cell', 'units', 'directions'] : [])]);
 	return textFront(c, o, path, r);
 }
 
@@ -216,6 +244,7 @@ export function frontWidth(front: MediaFront): number {
 	if (front.kind === 'tfidf') return front.terms.length;
 	if (front.kind === 'embedding-bag') return front.dim;
 	if (front.kind === 'cnn') return front.convs.reduce((n, v) => n + v.filters, 0);
+	if (front.kind === 'rnn') return front.units * front.directions.length;
 	const { shapes } = imageShapes(front);
 	const [h, w, ch] = shapes[shapes.length - 1];
 	return h * w * ch;

@@ -25,4 +25,10 @@ describe('text columns', () => {
 		expect(isTextColumn({ name: 'c', kind: 'categorical', categories: many.map((m) => `${m} is a lovely place`) }, 200)).toBe(true);
 		expect(isTextColumn({ name: 'n', kind: 'numeric' }, 200)).toBe(false);
 	});
+
+	it('takes a column imported as text (a folder of .txt files) as text, however few or short its values', () => {
+		expect(isTextColumn({ name: 'text', kind: 'categorical', categories: ['Great', 'Awful'], text: true }, 2)).toBe(true);
+		expect(isTextColumn({ name: 'text', kind: 'categorical', categories: ['Great', 'Awful'] }, 2)).toBe(false);
+		expect(isTextColumn({ name: 'n', kind: 'numeric', text: true }, 2)).toBe(false);
+	});
 });

@@ -10,6 +10,8 @@ export interface ColumnLike {
 	kind: string;
 	/** The dictionary of a string column. */
 	categories?: readonly string[];
+	/** Imported as text (one file per row): text however short or few the values are. */
+	text?: boolean;
 }
 
 /** At least this many distinct values: a 12-level "comment" column is still a category. */
@@ -22,6 +24,7 @@ const MIN_MEAN_WORDS = 3;
 const MIN_LOWER_SHARE = 0.25;
 
 export function isTextColumn(column: ColumnLike, rowCount: number): boolean {
+	if (column.kind === 'categorical' && column.text) return true;
 	const values = column.categories;
 	if (column.kind !== 'categorical' || !values || values.length < MIN_DISTINCT) return false;
 	if (values.length < MIN_DISTINCT_SHARE * Math.min(rowCount, 5000) && values.length < 1000) return false;

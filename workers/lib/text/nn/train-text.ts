@@ -34,6 +34,8 @@ export interface TextTrainOptions {
 	checkpointInterval?: number;
 	onCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void> | void;
 	resume?: TrainCheckpoint;
+	/** Called after each optimiser step (compression re-applies its pruning masks here). */
+	afterStep?: () => void;
 }
 
 export interface TextTrainResult {
@@ -172,6 +174,7 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 					optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i] })));
 					return value;
 				});
+				options.afterStep?.();
 				const loss = (await lossTensor.data())[0];
 				lossTensor.dispose();
 				const diverged = divergence(loss, trivial, 'batch', epoch, config.learningRate);
