@@ -1,7 +1,12 @@
 // Hyperparameter search timings in the built studio (Debian chromium, real ML worker pool):
-//   1. a fixed 16-trial search (same seed, same configs) with 1 worker vs the whole pool;
-//   2. a 4 × 4 grid trained to the full budget vs the same grid with ASHA: time to reach the
-//      full grid's best validation loss.
+//   1. a fixed 16-trial search (same seed, same configs) with 1 worker vs the whole pool,
+//      repeated interleaved (TUNE_REPEATS, default 2; the order alternates);
+//   2. a 3 × 3 × 3 grid (learning rate × units × layers, 27 configs) trained to the full budget
+//      vs the same grid with ASHA (3 / 9 / 27 epochs, η = 3): time to reach the full grid's best
+//      validation loss. TUNE_ONLY=pool or TUNE_ONLY=asha runs one part.
+// Each search also reports where its time went: the studio's `tune:` performance measures per
+// trial job (queue, job, the worker's backend / dataset / checkpoint / setup / epochs / finish
+// stretches, page event handling, trial writes) and CPU seconds per Chromium thread from /proc.
 // Drives the Tune page like a person; reads each trial's result and the clock from IndexedDB.
 // Run after `vite build`, under the heavy-job lock: flock /tmp/kiln-heavy.lock node bench/tune-bench.mjs
 // Not part of the tests. Writes bench/out/tune.json.
@@ -11,12 +16,17 @@ import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuBetween, cpuSnapshot, findBrowserPid, readMeasures, summarise } from './tune-trace.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = join(BENCH, '..');
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DEMO = { id: 'digits', rows: 1797 };
 const log = (message) => process.stderr.write(`[tune-bench] ${message}\n`);
+const MARKER = '--kiln-tune-bench';
+const REPEATS = Number(process.env.TUNE_REPEATS ?? 2);
+const ONLY = process.env.TUNE_ONLY ?? 'all';
+let browserPid = null;
 
 function chromiumArgs() {
 	const source = readFileSync(join(REPO, 'tests/e2e/browser.ts'), 'utf8');
@@ -35,34 +45,51 @@ const freePort = () =>
 
 async function preview() {
 	const port = await freePort();
-	const child = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: REPO, stdio: 'ignore' });
+	// Its own process group: `npx` starts vite as a child, and killing npx alone left vite serving.
+	const child = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: REPO, stdio: 'ignore', detached: true });
+	const stop = () => {
+		try {
+			process.kill(-child.pid);
+		} catch {
+			// already gone
+		}
+	};
 	const url = `http://127.0.0.1:${port}`;
 	for (let i = 0; i < 240; i++) {
 		try {
-			if ((await fetch(url)).ok) return { url, close: () => child.kill() };
+			if ((await fetch(url)).ok) return { url, close: stop };
 		} catch {
 			// not up yet
 		}
 		await new Promise((r) => setTimeout(r, 500));
 	}
-	child.kill();
+	stop();
 	throw new Error('vite preview did not start; run `vite build` first');
 }
 
-/** Every trial row and the search record, straight from IndexedDB. */
-const readSearch = () =>
+/**
+ * The search record and, once it has ended, every trial row, straight from IndexedDB. While it
+ * runs only the search record is read: trial rows carry the trials' checkpoints (weights and
+ * optimiser state), and reading them all every poll cost the page and blocked the workers' writes.
+ */
+const readSearch = (withTrials) =>
 	new Promise((resolve, reject) => {
 		const open = indexedDB.open('kiln');
 		open.onerror = () => reject(open.error);
 		open.onsuccess = () => {
 			const db = open.result;
-			const tx = db.transaction(['searches', 'trials'], 'readonly');
+			const tx = db.transaction(withTrials ? ['searches', 'trials'] : ['searches'], 'readonly');
 			const searches = tx.objectStore('searches').getAll();
-			const trials = tx.objectStore('trials').getAll();
+			const trials = withTrials ? tx.objectStore('trials').getAll() : null;
 			tx.oncomplete = () => {
 				db.close();
 				const search = searches.result[0];
-				resolve({ status: search?.status, createdAt: search?.createdAt, finishedAt: search?.finishedAt, trials: trials.result.map((t) => ({ id: t.trialId, config: t.record?.config, results: t.record?.results ?? [] })) });
+				resolve({
+					status: search?.status,
+					createdAt: search?.createdAt,
+					finishedAt: search?.finishedAt,
+					trials: (trials?.result ?? []).map((t) => ({ id: t.trialId, config: t.record?.config, results: t.record?.results ?? [] }))
+				});
 			};
 		};
 	});
@@ -79,21 +106,34 @@ async function runSearch(browser, url, label, setup) {
 	await page.getByTestId('dataset-summary').filter({ hasText: `${DEMO.rows.toLocaleString('en-US')} rows` }).waitFor({ timeout: 120_000 });
 	await page.getByTestId('section-tune').click();
 	await setup(page);
+	const cpuBefore = cpuSnapshot(browserPid);
 	await page.getByTestId('start-search').click();
-	const timeline = [];
 	let state;
-	const top = (s) => Math.max(...s.trials.flatMap((t) => t.results.map((r) => r.rung)), 0);
 	for (;;) {
-		state = await page.evaluate(readSearch);
-		const rung = top(state);
-		const scores = state.trials.flatMap((t) => t.results.filter((r) => r.rung === rung && r.score !== null).map((r) => r.score));
-		timeline.push({ at: Date.now() - state.createdAt, finishedJobs: state.trials.flatMap((t) => t.results).filter((r) => r.order !== null).length, best: scores.length ? Math.min(...scores) : null });
+		state = await page.evaluate(readSearch, false);
 		if (state.status && state.status !== 'running') break;
 		await page.waitForTimeout(250);
 	}
+	state = await page.evaluate(readSearch, true);
+	const cpuAfter = cpuSnapshot(browserPid);
+	const { origin, measures } = await page.evaluate(readMeasures);
 	await context.close();
 	if (state.status !== 'done') throw new Error(`${label}: the search ended ${state.status}`);
-	return { label, seconds: (state.finishedAt - state.createdAt) / 1000, timeline, trials: state.trials };
+	const seconds = (state.finishedAt - state.createdAt) / 1000;
+	// The best score at the search's full budget over time: each job's result counts from the
+	// moment its worker returned it (its `tune:job` measure's end).
+	const top = Math.max(...state.trials.flatMap((t) => t.results.map((r) => r.rung)), 0);
+	const scoreOf = (trialId, rung) => state.trials.find((t) => t.id === trialId)?.results.find((r) => r.rung === rung)?.score ?? null;
+	let best = null;
+	const timeline = measures
+		.filter((m) => m.name === 'job')
+		.map((m) => ({ at: origin + m.start + m.ms - state.createdAt, rung: m.detail.rung, score: scoreOf(m.detail.trialId, m.detail.rung) }))
+		.sort((a, b) => a.at - b.at)
+		.map((j) => {
+			if (j.rung === top && j.score !== null) best = best === null ? j.score : Math.min(best, j.score);
+			return { at: j.at, best };
+		});
+	return { label, seconds, timeline, trials: state.trials, cpu: cpuBetween(cpuBefore, cpuAfter, seconds), phases: (slots) => summarise(measures, seconds, slots) };
 }
 
 /** Search only the named dimensions: every other dimension's box in the space editor is unticked. */
@@ -111,7 +151,9 @@ const only = (params) => async (page) => {
 async function main() {
 	const server = await preview();
 	const { chromium } = await import('@playwright/test');
-	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(), headless: true });
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(), MARKER], headless: true });
+	browserPid = findBrowserPid(MARKER);
+	if (!browserPid) log('no Chromium process found in /proc: CPU per thread is not reported');
 	const slots = await (async () => {
 		const page = await browser.newPage();
 		await page.goto(server.url);
@@ -122,7 +164,7 @@ async function main() {
 	log(`pool size ${slots}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 	const results = {};
 	try {
-		// 1. Same 16 random trials (seed 42), 10 epochs each, on 1 worker and on the pool.
+		// 1. Same 16 random trials (seed 42), 10 epochs each, on 1 worker and on the pool, interleaved.
 		const fixed = (parallel) => async (page) => {
 			await page.getByTestId('strategy-select').selectOption('random');
 			await page.getByTestId('trials-input').fill('16');
@@ -130,50 +172,69 @@ async function main() {
 			await page.getByTestId('epochs-per-trial').fill('10');
 			await page.getByTestId('parallel-input').fill(String(parallel));
 		};
-		const one = await runSearch(browser, server.url, '16 trials, 1 worker', fixed(1));
-		log(`${one.label}: ${one.seconds.toFixed(1)} s`);
-		const pool = await runSearch(browser, server.url, `16 trials, ${slots} workers`, fixed(slots));
-		log(`${pool.label}: ${pool.seconds.toFixed(1)} s (${(one.seconds / pool.seconds).toFixed(2)}× faster)`);
-		results.pool = { oneWorker: one.seconds, pool: pool.seconds, workers: slots, speedup: one.seconds / pool.seconds };
-
-		// 2. 4 × 4 grid over learning rate and units, 27 epochs each, vs the same grid with ASHA (3, 9, 27).
-		const grid = (asha) => async (page) => {
-			await only(['learningRate', 'hiddenUnits'])(page);
-			await page.getByTestId('strategy-select').selectOption('grid');
-			await page.getByTestId('grid-points').fill('4');
-			await page.getByTestId('trials-input').fill('16');
-			if (asha) {
-				await page.getByTestId('asha-toggle').check();
-				await page.getByTestId('eta-input').fill('3');
-				await page.getByTestId('min-epochs-input').fill('3');
-				await page.getByTestId('max-epochs-input').fill('27');
-			} else {
-				await page.getByTestId('asha-toggle').uncheck();
-				await page.getByTestId('epochs-per-trial').fill('27');
+		const report = (run, slotsUsed) => ({ seconds: run.seconds, phases: run.phases(slotsUsed), cpu: run.cpu });
+		const pairs = [];
+		if (ONLY !== 'asha') {
+			for (let r = 0; r < REPEATS; r++) {
+				const order = r % 2 === 0 ? [1, slots] : [slots, 1];
+				const pair = {};
+				for (const n of order) {
+					const run = await runSearch(browser, server.url, `16 trials, ${n} worker${n === 1 ? '' : 's'} (#${r + 1})`, fixed(n));
+					pair[n === 1 ? 'one' : 'pool'] = report(run, n);
+					log(`${run.label}: ${run.seconds.toFixed(1)} s, load ${loadavg()[0].toFixed(1)}; ${JSON.stringify(pair[n === 1 ? 'one' : 'pool'].phases.meanMsPerJob)}; cores busy ${run.cpu?.coresBusy}`);
+				}
+				pair.speedup = pair.one.seconds / pair.pool.seconds;
+				log(`repeat ${r + 1}: ${pair.speedup.toFixed(2)}× faster on ${slots} workers`);
+				pairs.push(pair);
 			}
-		};
-		const full = await runSearch(browser, server.url, 'grid, 27 epochs each', grid(false));
-		const target = full.timeline.at(-1).best;
-		const fullReached = full.timeline.find((p) => p.best !== null && p.best <= target + 1e-12).at / 1000;
-		const halving = await runSearch(browser, server.url, 'grid with ASHA (3/9/27)', grid(true));
-		const reached = halving.timeline.find((p) => p.best !== null && p.best <= target + 1e-12);
-		results.asha = {
-			gridSeconds: full.seconds,
-			gridBest: target,
-			gridReachedBestAt: fullReached,
-			ashaSeconds: halving.seconds,
-			ashaBest: halving.timeline.at(-1).best,
-			ashaReachedGridBestAt: reached ? reached.at / 1000 : null,
-			ratio: reached ? reached.at / 1000 / full.seconds : null,
-			// Each trial's config and rung scores, to see which configs ASHA promoted against the grid's ranking.
-			gridTrials: full.trials,
-			ashaTrials: halving.trials
-		};
-		log(`full grid: ${full.seconds.toFixed(1)} s, best validation loss ${target.toFixed(4)} (found at ${fullReached.toFixed(1)} s)`);
-		log(
-			`grid + ASHA: ${halving.seconds.toFixed(1)} s, best ${results.asha.ashaBest.toFixed(4)}; ` +
-				(reached ? `reached the grid's best at ${(reached.at / 1000).toFixed(1)} s = ${(results.asha.ratio * 100).toFixed(0)} % of the full grid's time` : 'never reached the full grid’s best')
-		);
+			const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
+			results.pool = { workers: slots, speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
+		}
+
+		if (ONLY !== 'pool') {
+			// 2. 3 × 3 × 3 grid over learning rate, units and layers, 27 epochs each, vs the same grid with ASHA (3, 9, 27).
+			const grid = (asha) => async (page) => {
+				await only(['learningRate', 'hiddenUnits', 'hiddenLayerCount'])(page);
+				await page.getByTestId('strategy-select').selectOption('grid');
+				await page.getByTestId('grid-points').fill('3');
+				await page.getByTestId('trials-input').fill('27');
+				if (asha) {
+					await page.getByTestId('asha-toggle').check();
+					await page.getByTestId('eta-input').fill('3');
+					await page.getByTestId('min-epochs-input').fill('3');
+					await page.getByTestId('max-epochs-input').fill('27');
+				} else {
+					await page.getByTestId('asha-toggle').uncheck();
+					await page.getByTestId('epochs-per-trial').fill('27');
+				}
+			};
+			const full = await runSearch(browser, server.url, 'grid, 27 epochs each', grid(false));
+			const target = full.timeline.at(-1).best;
+			const fullReached = full.timeline.find((p) => p.best !== null && p.best <= target + 1e-12).at / 1000;
+			const halving = await runSearch(browser, server.url, 'grid with ASHA (3/9/27)', grid(true));
+			const reached = halving.timeline.find((p) => p.best !== null && p.best <= target + 1e-12);
+			results.asha = {
+				gridSeconds: full.seconds,
+				gridBest: target,
+				gridReachedBestAt: fullReached,
+				ashaSeconds: halving.seconds,
+				ashaBest: halving.timeline.at(-1).best,
+				ashaReachedGridBestAt: reached ? reached.at / 1000 : null,
+				ratio: reached ? reached.at / 1000 / full.seconds : null,
+				gridJobs: full.phases(slots),
+				ashaJobs: halving.phases(slots),
+				gridCpu: full.cpu,
+				ashaCpu: halving.cpu,
+				// Each trial's config and rung scores, to see which configs ASHA promoted against the grid's ranking.
+				gridTrials: full.trials,
+				ashaTrials: halving.trials
+			};
+			log(`full grid: ${full.seconds.toFixed(1)} s, best validation loss ${target.toFixed(4)} (found at ${fullReached.toFixed(1)} s)`);
+			log(
+				`grid + ASHA: ${halving.seconds.toFixed(1)} s, best ${results.asha.ashaBest.toFixed(4)}; ` +
+					(reached ? `reached the grid's best at ${(reached.at / 1000).toFixed(1)} s = ${(results.asha.ratio * 100).toFixed(0)} % of the full grid's time` : 'never reached the full grid’s best')
+			);
+		}
 	} finally {
 		await browser.close();
 		server.close();

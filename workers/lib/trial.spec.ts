@@ -70,6 +70,15 @@ describe('runTrial', () => {
 		expect(promoted.history).toEqual(straight.history);
 	});
 
+	it('stores no checkpoint for a last-rung job (nothing continues from it), with the same result', async () => {
+		const saved: number[] = [];
+		const last = await runTrial(table, { ...request(3), lastRung: true }, { checkpoint: null, saveCheckpoint: async (c) => void saved.push(c.epoch) });
+		expect(saved).toEqual([]);
+		const kept = await runTrial(table, request(3), { checkpoint: null, saveCheckpoint: async (c) => void saved.push(c.epoch) });
+		expect(saved).toEqual([3]);
+		expect(last.history).toEqual(kept.history);
+	});
+
 	it('trains from the start when a promotion finds no checkpoint', async () => {
 		const logs: string[] = [];
 		const outcome = await runTrial(table, request(4, { rung: 0, budget: 2 }), { checkpoint: null, saveCheckpoint: async () => {}, onEvent: (e) => e.type === 'log' && logs.push(e.message) });

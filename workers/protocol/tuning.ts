@@ -36,6 +36,8 @@ export interface TrialRequest {
 	metric: TrialMetric;
 	/** Image trials in transfer mode: where the worker fetches the shipped backbone (as VisionTrainRequest). */
 	backboneUrl?: string;
+	/** The search's last rung: nothing continues from this job, so it stores no checkpoint at its end. */
+	lastRung?: boolean;
 }
 
 export interface TrialOutcome {
@@ -51,4 +53,13 @@ export interface TrialOutcome {
 	started: 'scratch' | 'checkpoint' | 'stored';
 	backend: BackendName | null;
 	durationMs: number;
+	/** Where the job's time went in the worker (epoch milliseconds), for the page's performance timeline. */
+	phases?: TrialPhase[];
+}
+
+/** One timed stretch of a trial job in its worker: backend, dataset, checkpoint read, setup, epochs, checkpoint write, finish. */
+export interface TrialPhase {
+	name: string;
+	start: number;
+	end: number;
 }

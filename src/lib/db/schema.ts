@@ -222,7 +222,11 @@ export interface TrialRecordRow {
 	trialId: number;
 	/** The tune library's trial record (config, per-rung results), as plain JSON. */
 	record: unknown;
-	/** A checkpoint to promote the trial from (ASHA), if any. */
+	/**
+	 * A checkpoint to promote the trial from (ASHA), if any. Stored in a row of its own, trialId
+	 * −1 − the trial's id and record null, so writing the trial's record never rewrites it; rows
+	 * written before kept it in the trial's row (src/lib/db/searches.ts reads both).
+	 */
 	checkpoint?: TrainCheckpoint;
 	/** Its learning curve over every epoch trained so far (kept after the checkpoint is dropped). */
 	history?: EpochRecord[];

@@ -47,6 +47,26 @@ describe('searches and trials', () => {
 		expect((await listTrials(search.id))[0].history).toHaveLength(1);
 	});
 
+	it('keep a checkpoint out of the trial row the page rewrites, and still read and drop one stored the old way', async () => {
+		const project = await createProject('Checkpoint rows');
+		const search = await createSearch({ projectId: project.id, datasetId: 'd', settings: plan, base });
+		await saveTrial(search.id, trial(0));
+		await saveTrialCheckpoint(search.id, 0, checkpoint(1));
+		const db = await openKilnDb();
+		const row = await db.get('trials', [search.id, 0]);
+		expect(row?.checkpoint).toBeUndefined();
+		expect(row?.history).toHaveLength(1);
+		expect(await listTrials(search.id)).toHaveLength(1);
+		// A trial row from before, with its checkpoint inside.
+		await db.put('trials', { searchId: search.id, trialId: 1, record: trial(1, 'done'), checkpoint: checkpoint(1), history: [], updatedAt: 1 });
+		expect((await getTrialCheckpoint(search.id, 1))!.epoch).toBe(1);
+		expect((await listTrials(search.id)).map((t) => t.hasCheckpoint)).toEqual([true, true]);
+		await dropTrialCheckpoints(search.id);
+		expect(await getTrialCheckpoint(search.id, 0)).toBeNull();
+		expect(await getTrialCheckpoint(search.id, 1)).toBeNull();
+		expect((await listTrials(search.id)).map((t) => [t.record.trialId, t.hasCheckpoint])).toEqual([[0, false], [1, false]]);
+	});
+
 	it('mark a search nobody runs as interrupted, and go with it when deleted', async () => {
 		const project = await createProject('Orphans');
 		const a = await createSearch({ projectId: project.id, datasetId: 'd', settings: plan, base });

@@ -22,6 +22,13 @@ export interface Trial {
 
 const gone = () => new KilnError('NotFoundError', 'This search does not exist any more (it was deleted, perhaps in another tab).');
 const trialRange = (searchId: string) => IDBKeyRange.bound([searchId, -Infinity], [searchId, Infinity]);
+/**
+ * A trial's checkpoint (weights and optimiser state, megabytes for a wide MLP) has a row of its
+ * own in the trials store, keyed −1 − trialId, so the page storing the trial's record never reads
+ * and rewrites it (the tune bench measured 0.7–1.4 s per such write under load). Rows from before
+ * kept it in the trial's row; they are still read and dropped.
+ */
+const checkpointId = (trialId: number) => -1 - trialId;
 
 export async function createSearch(input: { projectId: string; datasetId: string; settings: SearchPlan; base: TrainConfig }): Promise<Search> {
 	const search: Search = { id: newId('search'), createdAt: Date.now(), status: 'running', ...input };
@@ -62,7 +69,11 @@ export async function updateSearch(id: string, change: Partial<Pick<Search, 'sta
 
 export async function listTrials(searchId: string): Promise<Trial[]> {
 	const rows = await (await openKilnDb()).getAll('trials', trialRange(searchId));
-	return rows.filter((row) => row.record).map((row) => ({ record: row.record as TrialRecord, history: row.history ?? [], hasCheckpoint: !!row.checkpoint })).sort((a, b) => a.record.trialId - b.record.trialId);
+	const checkpoints = new Set(rows.filter((row) => row.trialId < 0 && row.checkpoint).map((row) => checkpointId(row.trialId)));
+	return rows
+		.filter((row) => row.record && row.trialId >= 0)
+		.map((row) => ({ record: row.record as TrialRecord, history: row.history ?? [], hasCheckpoint: !!row.checkpoint || checkpoints.has(row.trialId) }))
+		.sort((a, b) => a.record.trialId - b.record.trialId);
 }
 
 /** Write a trial's record (and its curve, when given), keeping the checkpoint the worker stored. */
@@ -85,15 +96,20 @@ export async function saveTrialCheckpoint(searchId: string, trialId: number, che
 	return write('a trial checkpoint', () =>
 		atomically(db.transaction(['searches', 'trials'], 'readwrite'), async (tx) => {
 			if (!(await tx.objectStore('searches').get(searchId))) return false;
-			const current = await tx.objectStore('trials').get([searchId, trialId]);
-			await tx.objectStore('trials').put({ record: null, ...current, searchId, trialId, checkpoint, history: checkpoint.history, updatedAt: Date.now() });
+			const trials = tx.objectStore('trials');
+			const current = await trials.get([searchId, trialId]);
+			// The curve so far goes with the trial's record (a reload shows it); the state in a row of its own.
+			const { checkpoint: _old, ...row } = current ?? { record: null };
+			await trials.put({ ...row, searchId, trialId, history: checkpoint.history, updatedAt: Date.now() });
+			await trials.put({ searchId, trialId: checkpointId(trialId), record: null, checkpoint, updatedAt: Date.now() });
 			return true;
 		})
 	);
 }
 
 export async function getTrialCheckpoint(searchId: string, trialId: number): Promise<TrainCheckpoint | null> {
-	return (await (await openKilnDb()).get('trials', [searchId, trialId]))?.checkpoint ?? null;
+	const db = await openKilnDb();
+	return (await db.get('trials', [searchId, checkpointId(trialId)]))?.checkpoint ?? (await db.get('trials', [searchId, trialId]))?.checkpoint ?? null;
 }
 
 /** A finished search promotes nothing more: its checkpoints (weights and optimiser state) go. */
@@ -102,7 +118,8 @@ export async function dropTrialCheckpoints(searchId: string): Promise<void> {
 	await atomically(db.transaction('trials', 'readwrite'), async (tx) => {
 		let cursor = await tx.store.openCursor(trialRange(searchId));
 		while (cursor) {
-			if (cursor.value.checkpoint) {
+			if (cursor.value.trialId < 0) await cursor.delete();
+			else if (cursor.value.checkpoint) {
 				const { checkpoint: _dropped, ...rest } = cursor.value;
 				await cursor.update(rest);
 			}

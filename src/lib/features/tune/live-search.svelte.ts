@@ -3,10 +3,11 @@ import * as bridge from '$lib/bridge';
 import { toUiError } from '$lib/components/ui-error';
 import { dropTrialCheckpoints, getSetting, saveTrial, updateSearch, type Search } from '$lib/db';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
-import type { SearchState } from '$workers/lib/tune';
+import { rungBudgets, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
 import { runSearch } from './search-runner';
 import { familyLabel, trialConfig } from './trial-config';
+import { span, workerSpans } from './trial-timeline';
 
 const LOCK_PREFIX = 'kiln-search-';
 
@@ -53,10 +54,45 @@ export class LiveSearch {
 		this.job.label = `${this.trials.length} of ${this.maxTrials} trials started, ${running} training now`;
 	}
 
+	/**
+	 * Live curves and progress reach the views at most every LIVE_UPDATE_MS: with every epoch of
+	 * every worker redrawing the charts and table, the page took CPU the trials needed (tune bench).
+	 */
+	#curves: Record<number, EpochRecord[]> = {};
+	#progress: Record<number, number> = {};
+	#timer: ReturnType<typeof setTimeout> | null = null;
+
 	curve(trialId: number, history: EpochRecord[]): void {
-		this.histories = { ...this.histories, [trialId]: history };
+		this.#curves[trialId] = history;
+		this.#schedule();
+	}
+
+	/** A trial's latest curve, shown or not yet. */
+	historyOf(trialId: number): EpochRecord[] | undefined {
+		return this.#curves[trialId] ?? this.histories[trialId];
+	}
+
+	progressOf(trialId: number, fraction: number): void {
+		this.#progress[trialId] = fraction;
+		this.#schedule();
+	}
+
+	#schedule(): void {
+		this.#timer ??= setTimeout(() => this.flush(), LIVE_UPDATE_MS);
+	}
+
+	/** Show the pending curves and progress now. */
+	flush(): void {
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
+		if (Object.keys(this.#curves).length > 0) this.histories = { ...this.histories, ...this.#curves };
+		if (Object.keys(this.#progress).length > 0) this.progress = { ...this.progress, ...this.#progress };
+		this.#curves = {};
+		this.#progress = {};
 	}
 }
+
+const LIVE_UPDATE_MS = 500;
 
 class LiveSearches {
 	searches = $state.raw<LiveSearch[]>([]);
@@ -86,21 +122,38 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	const plan = search.settings;
 	// Image trials in transfer mode fetch the shipped backbone from this site, as image runs do.
 	const backbone = search.base.vision ? { backboneUrl: new URL(asset('/models/fashion-backbone/'), location.href).href } : {};
+	const lastRung = rungBudgets(plan.search.scheduler).length - 1;
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
-		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.histories[tj.trialId] ?? [])].slice(0, tj.resumeFrom.budget) : [];
+		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.historyOf(tj.trialId) ?? [])].slice(0, tj.resumeFrom.budget) : [];
+		const asked = performance.now();
+		let started = asked;
+		let eventsMs = 0;
+		let events = 0;
+		const detail = { trialId: tj.trialId, rung: tj.rung };
 		const outcome = await bridge.trainTrial(
-			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, ...backbone },
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone },
 			() => getSetting('backend'),
 			(event) => {
+				const t = performance.now();
+				events++;
 				if (event.type === 'metric') {
 					const { type: _t, metricName: _m, ...record } = event;
 					history = [...history.filter((h) => h.epoch < record.epoch), record];
 					ls.curve(tj.trialId, history);
-				} else if (event.type === 'progress') ls.progress = { ...ls.progress, [tj.trialId]: event.fraction };
+				} else if (event.type === 'progress') ls.progressOf(tj.trialId, event.fraction);
 				else if (event.type === 'log' && /already trained|no checkpoint/.test(event.message)) ls.note(event.message);
+				eventsMs += performance.now() - t;
 			},
-			signal
+			signal,
+			() => {
+				started = performance.now();
+				span('queue', asked, started, detail);
+			}
 		);
+		const ended = performance.now();
+		span('job', started, ended, detail);
+		span('page-events', started, ended, { ...detail, busyMs: eventsMs, events });
+		workerSpans(outcome.phases, detail);
 		if (outcome.started === 'stored') ls.note(`Trial ${tj.trialId} had finished ${tj.budget} epochs before the reload: its stored result was kept, not trained again.`);
 		return { score: outcome.score, history: outcome.history, ...(outcome.spread ? { spread: outcome.spread } : {}) };
 	};
@@ -114,11 +167,16 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 				{
 					slots: Math.max(1, Math.min(plan.parallel, bridge.searchSlots)),
 					runJob,
-					save: (trial, history) => saveTrial(search.id, trial, history),
+					save: async (trial, history) => {
+						const t = performance.now();
+						await saveTrial(search.id, trial, history);
+						span(history ? 'save-ended' : 'save-started', t, performance.now(), { trialId: trial.trialId });
+					},
 					onChange: (_s, event) => {
 						if (event.history) ls.curve(event.job.trialId, event.history);
+						// Not jobs.stored(): that reads the whole project again, once per trial; the
+						// live views show the trials, and the search's own status changes only at its end.
 						ls.sync();
-						if (event.type === 'ended') jobs.stored();
 					}
 				},
 				job.controller.signal
@@ -138,6 +196,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 			await updateSearch(search.id, { status: 'failed', error: error.message, finishedAt: Date.now() }).catch(() => {});
 			job.finish('failed', error);
 		} finally {
+			ls.flush();
 			ls.sync();
 			jobs.stored();
 		}

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSearch, restoreSearch, type SearchSettings, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialParams, TrialRecord } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
@@ -114,6 +114,29 @@ describe('runSearch', () => {
 		expect(await runSearch(state, { slots: 2, runJob, save: store.save }, new AbortController().signal)).toBe('done');
 		for (const record of store.records()) expect(record.results[0].spread).toEqual({ std: 0.01 * (record.trialId + 1), folds: 5 });
 		expect(trialSummaries(restoreSearch(state.settings, store.records())).map((t) => t.spread?.std)).toEqual([0.01, 0.02, 0.03]);
+	});
+
+	it('gives a free worker its next job while stores are still pending, and stores every change in order', async () => {
+		const state = createSearch(SETTINGS);
+		const trainer = fakeTrainer();
+		const store = memoryStore();
+		const order: string[] = [];
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		// The first store hangs (a slow disk) until three jobs have run; the runner must not wait for it.
+		const save: SearchDeps['save'] = async (trial, history) => {
+			if (order.length === 0) await held;
+			order.push(`${trial.trialId}:${trial.results.map((r) => r.status).join('/')}`);
+			await store.save(trial, history);
+		};
+		const done = runSearch(state, { slots: 1, runJob: trainer.runJob, save }, new AbortController().signal);
+		await vi.waitFor(() => expect(trainer.ran.length).toBeGreaterThanOrEqual(3));
+		expect(order).toEqual([]);
+		release();
+		expect(await done).toBe('done');
+		// Trial 0 stored as running, then done, before anything of trial 1.
+		expect(order.slice(0, 3)).toEqual(['0:running', '0:done', '1:running']);
+		expect(store.records()).toEqual(state.trials);
 	});
 
 	it('stops when a trial cannot be stored (the search was deleted)', async () => {

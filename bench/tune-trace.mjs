@@ -1,0 +1,118 @@
+// Evidence for the tune bench: CPU seconds per Chromium thread (from /proc, Linux only) and the
+// `tune:` measures the studio puts on the page's performance timeline for every trial job.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS = 100; // CLK_TCK on Linux
+
+function stat(path) {
+	try {
+		const text = readFileSync(path, 'utf8');
+		const close = text.lastIndexOf(')');
+		const comm = text.slice(text.indexOf('(') + 1, close);
+		const fields = text.slice(close + 2).split(' ');
+		// After comm: state(0) ppid(1) … utime(11) stime(12)
+		return { comm, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+	} catch {
+		return null;
+	}
+}
+
+/** The pid of the Chromium launched with `marker` among its arguments. */
+export function findBrowserPid(marker) {
+	for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+		try {
+			if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(marker)) return Number(pid);
+		} catch {
+			// gone
+		}
+	}
+	return null;
+}
+
+/** CPU ticks of every thread of the browser and its descendants, keyed by tid. */
+export function cpuSnapshot(rootPid) {
+	if (!rootPid) return null;
+	const procs = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => ({ pid: Number(pid), ...stat(`/proc/${pid}/stat`) }));
+	const tree = new Set([rootPid]);
+	for (let grew = true; grew; ) {
+		grew = false;
+		for (const p of procs) if (!tree.has(p.pid) && tree.has(p.ppid)) (tree.add(p.pid), (grew = true));
+	}
+	const threads = new Map();
+	for (const pid of tree) {
+		let type = 'browser';
+		try {
+			type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '))?.[1] ?? 'browser';
+		} catch {
+			continue;
+		}
+		let tids = [];
+		try {
+			tids = readdirSync(`/proc/${pid}/task`);
+		} catch {
+			continue;
+		}
+		for (const tid of tids) {
+			const s = stat(`/proc/${pid}/task/${tid}/stat`);
+			if (s) threads.set(tid, { process: type, comm: s.comm, ticks: s.ticks });
+		}
+	}
+	return threads;
+}
+
+/** CPU seconds between two snapshots: per process type and thread name, and the busiest worker threads. */
+export function cpuBetween(before, after, wallSeconds) {
+	if (!before || !after) return null;
+	const groups = {};
+	const workers = [];
+	let total = 0;
+	for (const [tid, t] of after) {
+		const seconds = (t.ticks - (before.get(tid)?.ticks ?? 0)) / TICKS;
+		if (seconds <= 0) continue;
+		total += seconds;
+		const key = `${t.process}:${t.comm}`;
+		groups[key] = (groups[key] ?? 0) + seconds;
+		if (t.comm.startsWith('DedicatedWorker')) workers.push(seconds);
+	}
+	const round = (x) => Math.round(x * 100) / 100;
+	return {
+		totalSeconds: round(total),
+		coresBusy: round(total / wallSeconds),
+		byThread: Object.fromEntries(Object.entries(groups).sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 0.05).map(([k, s]) => [k, round(s)])),
+		workerThreads: workers.sort((a, b) => b - a).filter((s) => s >= 0.05).map(round)
+	};
+}
+
+/** The page's `tune:` measures, read before its context closes. */
+export const readMeasures = () => ({
+	origin: performance.timeOrigin,
+	measures: performance
+		.getEntriesByType('measure')
+		.filter((m) => m.name.startsWith('tune:'))
+		.map((m) => ({ name: m.name.slice(5), start: m.startTime, ms: m.duration, detail: m.detail }))
+});
+
+/**
+ * Per-job breakdown of a search: total and mean milliseconds per stretch, how full the slots
+ * were (job time over slots × wall), and the page's share (event handling, trial writes).
+ */
+export function summarise(measures, wallSeconds, slots) {
+	const jobs = measures.filter((m) => m.name === 'job');
+	const totals = {};
+	for (const m of measures) {
+		const ms = m.name === 'page-events' ? m.detail.busyMs : m.ms;
+		totals[m.name] = (totals[m.name] ?? 0) + ms;
+	}
+	const n = jobs.length || 1;
+	const round = (x) => Math.round(x);
+	const jobMs = totals.job ?? 0;
+	const inWorker = Object.entries(totals).filter(([k]) => k.startsWith('worker:')).reduce((a, [, v]) => a + v, 0);
+	return {
+		jobs: jobs.length,
+		meanMsPerJob: Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, round(v / n)])),
+		// Job time not accounted for by the worker's stretches: the RPC, useBackend, structured clones.
+		meanMsPerJobOutsideWorkerPhases: round((jobMs - inWorker) / n),
+		slotOccupancy: Math.round((jobMs / (wallSeconds * 1000 * slots)) * 1000) / 1000,
+		idleSlotSeconds: Math.round((wallSeconds * slots - jobMs / 1000) * 100) / 100
+	};
+}
