@@ -40,7 +40,8 @@ function firstRows(x: Float32Array, width: number, n: number): Float32Array {
 	return out;
 }
 
-async function timeMedian(run: () => Promise<unknown>, warmup: number, repeats: number): Promise<number> {
+/** Median milliseconds of `repeats` runs after `warmup` untimed ones. */
+export async function timeMedian(run: () => Promise<unknown>, warmup: number, repeats: number): Promise<number> {
 	for (let i = 0; i < warmup; i++) await run();
 	const times: number[] = [];
 	for (let i = 0; i < repeats; i++) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { walkEntries, type DroppedEntry } from './drop-folder';
+import { droppedFiles, walkEntries, type DroppedEntry } from './drop-folder';
 
 /** A folder tree as FileSystemEntry-like objects; folders hand out entries `batch` at a time. */
 function tree(name: string, content: Record<string, unknown> | string, batch = 2): DroppedEntry {
@@ -29,5 +29,27 @@ describe('dropped folders', () => {
 		const { files, truncated } = await walkEntries([tree('many', { a: '1', b: '2', c: '3' })], 2);
 		expect(files).toHaveLength(2);
 		expect(truncated).toBe(true);
+	});
+
+	it('takes dropped folders through their entries and loose files by name, reading the lists at once', async () => {
+		const pets = tree('pets', { dog: { '1.png': 'd1' } });
+		const transfer = (items: DroppedEntry[], files: File[]) => {
+			let read = false;
+			const drop = {
+				get items() {
+					read = true;
+					return items.map((entry) => ({ kind: 'file', webkitGetAsEntry: () => entry }));
+				},
+				files
+			} as unknown as DataTransfer;
+			return { drop, read: () => read };
+		};
+		const folder = transfer([pets], []);
+		const pending = droppedFiles(folder.drop);
+		expect(folder.read()).toBe(true);
+		expect((await pending).files.map((f) => f.path)).toEqual(['pets/dog/1.png']);
+		const loose = await droppedFiles(transfer([], [new File(['x'], 'a.png')]).drop);
+		expect(loose).toMatchObject({ truncated: false, files: [{ path: 'a.png' }] });
+		expect(await droppedFiles(null)).toEqual({ files: [], truncated: false });
 	});
 });

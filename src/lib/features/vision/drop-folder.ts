@@ -63,3 +63,15 @@ export function droppedEntries(transfer: DataTransfer | null): DroppedEntry[] {
 	}
 	return entries;
 }
+
+/**
+ * A drop's files with their paths: dropped folders walked, loose files by name. Reads the drop's
+ * lists before it returns, so call it inside the drop handler, before any await.
+ */
+export function droppedFiles(transfer: DataTransfer | null): Promise<{ files: ImageFileEntry[]; truncated: boolean }> {
+	const roots = droppedEntries(transfer);
+	const loose = [...(transfer?.files ?? [])];
+	return roots.length > 0 ? walkEntries(roots) : Promise.resolve({ files: loose.map((f) => ({ path: f.name, file: f })), truncated: false });
+}
+
+export const tooManyDropped = (count: number) => `The dropped folders hold more than ${count.toLocaleString('en-US')} files; drop fewer at a time.`;

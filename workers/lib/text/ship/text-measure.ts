@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelArtifacts } from '$workers/protocol';
 import type { OrtRuntime, RuntimeMeasurement } from '$workers/lib/ship/types';
-import { deflatedSize, median, tfjsFiles } from '$workers/lib/ship/measure';
+import { deflatedSize, tfjsFiles, timeMedian } from '$workers/lib/ship/measure';
 import { loadTextModel } from '../nn/serialise';
 import { dequantised } from './text-weights';
 
@@ -30,17 +30,6 @@ function firstRows(ids: Int32Array, t: number, n: number): Int32Array {
 	const out = new Int32Array(n * t);
 	for (let i = 0; i < n; i++) out.set(ids.subarray((i % rows) * t, ((i % rows) + 1) * t), i * t);
 	return out;
-}
-
-async function timeMedian(run: () => Promise<unknown>, warmup: number, repeats: number): Promise<number> {
-	for (let i = 0; i < warmup; i++) await run();
-	const times: number[] = [];
-	for (let i = 0; i < repeats; i++) {
-		const start = performance.now();
-		await run();
-		times.push(performance.now() - start);
-	}
-	return median(times);
 }
 
 function accuracy(probabilities: Float32Array, y: Int32Array): number {
