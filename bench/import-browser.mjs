@@ -9,11 +9,12 @@
 // bench/import-bench.mjs.
 //   node bench/import-browser.mjs [file] [repeats=2]      (IMPORT_SKIP_BUILD=1 reuses build/)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { CHROMIUM_PATH, chromiumArgs } from './browser-side.mjs';
 import { observeLongTasks, serveSite } from './longtasks.mjs';
+import { rendererRssMb } from './renderer-memory.mjs';
 import { sourceMapper } from './sourcemap.mjs';
 
 const repo = join(import.meta.dirname, '..');
@@ -26,40 +27,6 @@ if (!existsSync(file)) {
 }
 const fileMb = statSync(file).size / 1048576;
 const NO_PROGRESS_MS = 180_000;
-
-/** Pids of every process below `root` (Chromium's zygote forks the renderers). */
-function descendants(root) {
-	const parent = new Map();
-	for (const name of readdirSync('/proc')) {
-		if (!/^\d+$/.test(name)) continue;
-		try {
-			const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-			parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-		} catch {
-			// gone meanwhile
-		}
-	}
-	const out = [];
-	const queue = [root];
-	while (queue.length) {
-		const pid = queue.pop();
-		for (const [child, ppid] of parent) if (ppid === pid) (out.push(child), queue.push(child));
-	}
-	return out;
-}
-
-function rendererRssMb(browserPid) {
-	let kb = 0;
-	for (const pid of descendants(browserPid)) {
-		try {
-			if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
-			kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-		} catch {
-			// gone meanwhile
-		}
-	}
-	return kb / 1024;
-}
 
 /** The page's main-thread self time by source line (IMPORT_PROFILE=1; build with --sourcemap hidden). */
 function printProfile(profile) {
