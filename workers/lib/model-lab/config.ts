@@ -13,12 +13,10 @@ export function classicBalanceConfig(config: TrainConfig, family: ClassicFamily)
 	return { config: { ...config, balance: 'oversample' }, note: `Class weights: this family takes no row weights, so the minority classes' training rows are oversampled to the largest class instead (the same share of the fit per class).` };
 }
 
-/**
- * A run config for a classic family. The network-only settings get neutral values that pass the
- * shared checks (one "epoch", no early stopping) and are not used; the split, balancing and seed
- * are the ones an MLP run would use, so the two compare on the same rows.
- */
-export function classicConfig(base: Pick<TrainConfig, 'target' | 'task' | 'features' | 'seed' | 'holdoutFraction' | 'validationFraction' | 'split' | 'balance'>, classic: ClassicSpec): TrainConfig {
+type RunBase = Pick<TrainConfig, 'target' | 'task' | 'features' | 'seed' | 'holdoutFraction' | 'validationFraction' | 'split' | 'balance'>;
+
+/** What makes every Find candidate train, validate and hold out the same rows for the same target. */
+function rowsAndTarget(base: RunBase): RunBase {
 	return {
 		...(base.split ? { split: base.split } : {}),
 		...(base.balance && base.balance !== 'none' ? { balance: base.balance } : {}),
@@ -27,7 +25,18 @@ export function classicConfig(base: Pick<TrainConfig, 'target' | 'task' | 'featu
 		features: base.features,
 		seed: base.seed,
 		holdoutFraction: base.holdoutFraction,
-		validationFraction: base.validationFraction,
+		validationFraction: base.validationFraction
+	};
+}
+
+/**
+ * A run config for a classic family. The network-only settings get neutral values that pass the
+ * shared checks (one "epoch", no early stopping) and are not used; the split, balancing and seed
+ * are the ones an MLP run would use, so the two compare on the same rows.
+ */
+export function classicConfig(base: RunBase, classic: ClassicSpec): TrainConfig {
+	return {
+		...rowsAndTarget(base),
 		model: 'linear',
 		hiddenLayers: [],
 		epochs: 1,
@@ -44,16 +53,9 @@ export function classicConfig(base: Pick<TrainConfig, 'target' | 'task' | 'featu
  * (two hidden layers 32-16, ReLU, Adam 0.01, L2 0.001, batch 32) on a small budget of 30 epochs, and
  * no early stopping (in a fold the scored rows must not choose the epoch).
  */
-export function findMlpConfig(base: Pick<TrainConfig, 'target' | 'task' | 'features' | 'seed' | 'holdoutFraction' | 'validationFraction' | 'split' | 'balance'>): TrainConfig {
+export function findMlpConfig(base: RunBase): TrainConfig {
 	return {
-		...(base.split ? { split: base.split } : {}),
-		...(base.balance && base.balance !== 'none' ? { balance: base.balance } : {}),
-		target: base.target,
-		task: base.task,
-		features: base.features,
-		seed: base.seed,
-		holdoutFraction: base.holdoutFraction,
-		validationFraction: base.validationFraction,
+		...rowsAndTarget(base),
 		model: 'mlp',
 		hiddenLayers: [32, 16],
 		epochs: FIND_MLP_EPOCHS,
