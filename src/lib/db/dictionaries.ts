@@ -4,11 +4,12 @@ import type { DatasetRecord, StoredColumn } from './schema';
  * Large dictionaries are stored as one string. IndexedDB clones a record on every read, and a
  * million-entry dictionary (an ID column of a 1M-row file) as a million strings took the page
  * 1.3 s on one `listDatasets` (a main-thread task) and tens of MB; one NUL-joined string is
- * cloned as a single copy. Workers get the array back from `getDataset`; the page, which never
- * reads a dataset's dictionaries, gets them split only if something asks.
+ * cloned as a single copy. Workers get the array back from `getDataset`; the page, which reads a
+ * dictionary only to tell text columns apart, gets it split on first read.
  */
 export const PACK_AT = 1024;
 const SEPARATOR = '\u0000';
+const split = (packed: string) => packed.split(SEPARATOR);
 
 export function packColumns(columns: readonly StoredColumn[]): StoredColumn[] {
 	return columns.map((c) => {
@@ -23,7 +24,7 @@ export function unpackColumns(columns: readonly StoredColumn[]): StoredColumn[] 
 	return columns.map((c) => {
 		if (c.packedCategories === undefined) return c;
 		const { packedCategories, ...rest } = c;
-		return { ...rest, categories: packedCategories.split(SEPARATOR) };
+		return { ...rest, categories: split(packedCategories) };
 	});
 }
 
@@ -32,9 +33,9 @@ export function lazyColumns(columns: readonly StoredColumn[]): StoredColumn[] {
 	return columns.map((c) => {
 		if (c.packedCategories === undefined) return c;
 		const { packedCategories, ...rest } = c;
-		let split: string[] | null = null;
+		let categories: string[] | null = null;
 		// Enumerable, so a structured clone (to a worker) or a spread still carries the array.
-		return Object.defineProperty(rest, 'categories', { enumerable: true, configurable: true, get: () => (split ??= packedCategories.split(SEPARATOR)) });
+		return Object.defineProperty(rest, 'categories', { enumerable: true, configurable: true, get: () => (categories ??= split(packedCategories)) });
 	});
 }
 
