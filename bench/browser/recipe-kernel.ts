@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * The RECIPES.md §3 Conv2DBackpropFilter (im2col, then a transposed matMul): the least plain
  * tfjs-backend-wasm 4.22 needs to train a conv layer at all. The bench's "plain tfjs-wasm" CNN
  * row registers only this, so the gain from Kiln's kernels (workers/lib/kernels) is measured in
- * the same run. Same code as scripts/models/bench-cnn.ts.
+ * the same run. scripts/models/bench-cnn.ts registers it too.
  */
 export function registerRecipeKernel(): void {
 	if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
