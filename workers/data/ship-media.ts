@@ -37,6 +37,27 @@ async function exampleTexts(run: RunRecord, column: string, classes: string[]): 
 	return out;
 }
 
+/** A tagger's examples: its first sentences (tokens joined by spaces), as a person would type them. */
+async function exampleSentences(run: RunRecord, tokenColumn: string, sentenceColumn: string): Promise<{ text: string }[]> {
+	const dataset = await getDataset(run.datasetId).catch(() => null);
+	if (!dataset || dataset.rowCount === 0) return [];
+	const table = await readRows(dataset, 0, Math.min(dataset.rowCount, 200));
+	const tokens = findColumn(table, tokenColumn);
+	const sentences = findColumn(table, sentenceColumn);
+	const out: string[][] = [];
+	let current = '';
+	for (let r = 0; r < table.rowCount; r++) {
+		const id = cellText(sentences, r);
+		if (id !== current || out.length === 0) {
+			if (out.length === 3) break;
+			out.push([]);
+			current = id;
+		}
+		out[out.length - 1].push(cellText(tokens, r));
+	}
+	return out.map((words) => ({ text: words.join(' ') })).filter((e) => e.text.length > 0 && e.text.length <= DEMO_LIMITS.cellChars);
+}
+
 /**
  * The share payload of an image or text run, or null for a table run. Image runs carry the
  * variant picked under "Compress" like table runs do; text runs carry their own weights (int8).
@@ -51,8 +72,7 @@ export async function mediaSharePayload(run: RunRecord, model: ModelRecord, titl
 		return { payload: makeImageSharePayload(shared.artifacts, prep, demo, shared.weights), ...(shared.variant ? { variant: shared.variant } : {}) };
 	}
 	const text = run.config.text!;
-	if (text.tagging) throw new KilnError('ExportError', 'Share links carry text classifiers; this run is a token tagger. Export the project bundle to move it to another browser.');
-	demo.examples = await exampleTexts(run, text.column, prep.target.classes).catch(() => []);
+	demo.examples = await (text.tagging ? exampleSentences(run, text.column, text.tagging.sentence) : exampleTexts(run, text.column, prep.target.classes)).catch(() => []);
 	return { payload: makeTextSharePayload(model.artifacts, prep, demo) };
 }
 
@@ -61,7 +81,7 @@ export function mediaView(payload: SharePayload): { media?: SharedMediaInput } {
 	const m = payload.media;
 	if (!m) return {};
 	if (m.kind === 'image') return { media: { kind: 'image', height: m.height, width: m.width, channels: m.channels } };
-	return { media: { kind: 'text', front: m.kind, vocabulary: m.kind === 'tfidf' ? m.terms.length : m.vocabulary.length } };
+	return { media: { kind: 'text', front: m.kind, vocabulary: m.kind === 'tfidf' ? m.terms.length : m.vocabulary.length, ...(m.kind !== 'tfidf' && m.task === 'token' ? { tagger: true } : {}) } };
 }
 
 /** Weights of an image or text link's front (the head is counted like any network's). */

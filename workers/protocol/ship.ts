@@ -85,7 +85,7 @@ export interface SharedModelView {
 	media?: SharedMediaInput;
 }
 
-export type SharedMediaInput = { kind: 'image'; height: number; width: number; channels: number } | { kind: 'text'; front: 'tfidf' | 'embedding-bag' | 'cnn' | 'rnn'; vocabulary: number };
+export type SharedMediaInput = { kind: 'image'; height: number; width: number; channels: number } | { kind: 'text'; front: 'tfidf' | 'embedding-bag' | 'cnn' | 'rnn' | 'transformer'; vocabulary: number; tagger?: boolean };
 
 export interface SharedImportResult {
 	projectId: string;

@@ -1,7 +1,7 @@
 import type { ModelArtifacts } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { weightTensor, type WeightFormat } from './convert';
-import type { TextFront, WordRules } from './media-types';
+import type { BpeRules, TextFront, WordRules } from './media-types';
 import type { DenseSpec, ModelDescription, WeightTensor } from './types';
 
 const fail = (message: string): never => {
@@ -16,6 +16,25 @@ function rulesOf(value: unknown): WordRules {
 	return { form: o.form as WordRules['form'], lowercase: o.lowercase as boolean, punctuation: o.punctuation as WordRules['punctuation'], numbers: o.numbers as WordRules['numbers'], maxChars: o.maxChars as number };
 }
 
+/** BPE options as the front's rules: punctuation and numbers do not apply to sub-words. */
+function bpeRules(value: unknown): WordRules {
+	const o = obj(value, 'tokeniser rules');
+	return { form: o.form as WordRules['form'], lowercase: o.lowercase as boolean, punctuation: 'keep', numbers: 'keep', maxChars: o.maxChars as number };
+}
+
+/** Merges as vocabulary id pairs (each half of a merge is a vocabulary entry, as fitTokenizer builds it). */
+function bpeOf(tokenizer: Json, vocabulary: string[]): BpeRules {
+	const index = new Map(vocabulary.map((t, i) => [t, i]));
+	const merges = tokenizer.merges as [string, string][];
+	const ids = new Int32Array(merges.length * 2);
+	merges.forEach(([a, b], i) => {
+		ids[2 * i] = index.get(a) ?? fail(`The BPE merge "${a}" + "${b}" names a symbol outside the vocabulary.`);
+		ids[2 * i + 1] = index.get(b) ?? fail(`The BPE merge "${a}" + "${b}" names a symbol outside the vocabulary.`);
+	});
+	const options = obj(tokenizer.options, 'tokeniser rules');
+	return { fallback: options.fallback === 'unk' ? 'unk' : 'bytes', merges: ids };
+}
+
 function dense(inputs: number, units: number, kernel: Float32Array, bias: Float32Array, activation: DenseSpec['activation'], weights: WeightFormat): DenseSpec {
 	const tensor: WeightTensor = weightTensor(kernel, units, weights);
 	return { type: 'dense', inputs, units, kernel: tensor, bias, activation };
@@ -23,9 +42,9 @@ function dense(inputs: number, units: number, kernel: Float32Array, bias: Float3
 
 /**
  * A stored text run (workers/lib/text/text-run.ts: TF-IDF + logistic / naive Bayes, or a neural
- * classifier) → the text front and dense head of a share link. Networks: embedding-bag, 1-D CNN and
- * LSTM/GRU with the word tokeniser; the transformer is refused by name (the share runtime has no
- * attention kernel yet).
+ * classifier or tagger) → the text front and dense head of a share link. Networks: embedding-bag,
+ * 1-D CNN, LSTM/GRU and transformer, on the word or the BPE tokeniser; a tagger's front hands the
+ * head one vector per token.
  */
 export function describeTextModel(artifacts: ModelArtifacts, weights: WeightFormat = 'int8'): { front: TextFront; head: ModelDescription } {
 	const topology = obj(artifacts.modelTopology, 'topology');
@@ -43,9 +62,9 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 	const network = obj(topology.network, 'network');
 	const config = obj(network.config, 'network settings');
 	const tokenizer = obj(topology.tokenizer, 'tokeniser');
-	if (config.task !== 'sequence') fail('Share links carry text classifiers; this run is a token tagger.');
-	if (config.family !== 'embedding-bag' && config.family !== 'cnn' && config.family !== 'rnn') fail(`Share links carry the embedding-bag, 1-D CNN and LSTM/GRU text networks (and TF-IDF models); this run is a ${String(config.family)} network, which the share runtime cannot run yet. Export the project bundle to move it to another browser.`);
-	if (tokenizer.kind !== 'word') fail('Share links replay the word tokeniser; this run uses BPE sub-words, which the share runtime cannot replay yet. Train it with the word tokeniser to share it.');
+	if (config.task !== 'sequence' && config.task !== 'token') fail(`The stored network has an unknown task "${String(config.task)}".`);
+	if (!['embedding-bag', 'cnn', 'rnn', 'transformer'].includes(config.family as string)) fail(`Share links carry the embedding-bag, 1-D CNN, LSTM/GRU and transformer text networks (and TF-IDF models); this run is a ${String(config.family)} network.`);
+	if (tokenizer.kind !== 'word' && tokenizer.kind !== 'bpe') fail(`The stored run has an unknown tokeniser "${String(tokenizer.kind)}".`);
 	const table = new Map<string, Float32Array>();
 	let offset = 0;
 	for (const spec of artifacts.weightSpecs) {
@@ -64,13 +83,31 @@ export function describeTextModel(artifacts: ModelArtifacts, weights: WeightForm
 	const classes = config.classes as number;
 	const embedding = take('embedding', vocabulary.length * dim);
 	const common = {
-		rules: rulesOf(tokenizer.options),
+		rules: tokenizer.kind === 'bpe' ? bpeRules(tokenizer.options) : rulesOf(tokenizer.options),
 		vocabulary,
 		maxLength: config.maxLength as number,
 		dim,
-		embedding: weightTensor(embedding, dim, weights)
+		embedding: weightTensor(embedding, dim, weights),
+		...(tokenizer.kind === 'bpe' ? { bpe: bpeOf(tokenizer, vocabulary) } : {}),
+		...(config.task === 'token' ? { task: 'token' as const } : {})
 	};
 	const layers: DenseSpec[] = [];
+	if (config.family === 'transformer') {
+		const heads = config.heads as number;
+		const ffDim = config.ffDim as number;
+		const linear = (name: string, inputs: number, units: number) => ({ w: weightTensor(take(`${name}/w`, inputs * units), units, weights), b: take(`${name}/b`, units) });
+		const norm = (name: string) => ({ gamma: take(`${name}/gamma`, dim), beta: take(`${name}/beta`, dim) });
+		const blocks = Array.from({ length: config.layers as number }, (_, l) => ({
+			ln1: norm(`layer${l}/ln1`),
+			attention: ['q', 'k', 'v', 'o'].map((m) => linear(`layer${l}/attn/${m}`, dim, dim)),
+			ln2: norm(`layer${l}/ln2`),
+			ff1: linear(`layer${l}/ff1`, dim, ffDim),
+			ff2: linear(`layer${l}/ff2`, ffDim, dim)
+		}));
+		const position = weightTensor(take('position', common.maxLength * dim), dim, weights);
+		layers.push(dense(dim, classes, take('head/w', dim * classes), take('head/b', classes), 'linear', weights));
+		return { front: { kind: 'transformer', ...common, heads, ffDim, position, blocks, final: norm('final') }, head: { inputSize: dim, outputSize: classes, layers } };
+	}
 	if (config.family === 'cnn') {
 		const filters = config.filters as number;
 		const sizes = config.kernelSizes as number[];

@@ -47,7 +47,8 @@ export async function importedModel(payload: SharePayload): Promise<ImportedMode
 		if (media.kind === 'image') return { kind: 'image', artifacts: await imageArtifactsFromShare(media, payload.model), preprocessing: prep, hidden: [] };
 		const column = prep.target.name === SHARED_TEXT_COLUMN ? `${SHARED_TEXT_COLUMN}_input` : SHARED_TEXT_COLUMN;
 		const { artifacts, settings } = textRunFromShare(media, payload.model, prep.target.classes, column);
-		return { kind: 'text', artifacts, preprocessing: prep, text: { column, model: settings }, hidden: [] };
+		// A tagger comes back as one (its Predict tags each token); the imported rows are its example sentences.
+		return { kind: 'text', artifacts, preprocessing: prep, text: { column, model: settings, ...(media.kind !== 'tfidf' && media.task === 'token' ? { tagging: { sentence: 'sentence' } } : {}) }, hidden: [] };
 	}
 	const pipeline = payload.pipeline ? fittedFromShare(payload.pipeline, prep.target) : undefined;
 	const encoding = pipeline ? { pipeline, inputs: pipeline.inputs } : { preprocessing: prep };

@@ -7,7 +7,7 @@ import { TEXT_RUN_FORMAT, type TextRunTopology } from '$workers/lib/text/text-ru
 import type { TextModelConfig } from '$workers/lib/text/nn/config';
 import type { TextFront } from './media-types';
 import { runtime } from './runtime';
-import type { DenseSpec, ModelDescription } from './types';
+import type { DenseSpec, ModelDescription, WeightTensor as DenseWeights } from './types';
 
 /** nn/serialise's format, repeated so this file does not pull tfjs into the data worker. */
 const TEXT_MODEL_FORMAT = 'kiln-text-model';
@@ -27,7 +27,8 @@ const bias = (l: DenseSpec) => l.bias ?? new Float32Array(l.units);
 
 /**
  * A text link (its front and dense head) back as the studio's stored text run: TF-IDF + a linear
- * model, or the embedding-bag / 1-D CNN network with its word tokeniser, weights dequantised from
+ * model, or the embedding-bag / 1-D CNN / LSTM-GRU / transformer network (classifier or tagger) with
+ * its word or BPE tokeniser, weights dequantised from
  * int8 where the link carried int8. The link does not say whether a TF-IDF model was logistic or
  * naive Bayes: both predict softmax(x·W + b), so it comes back as 'logistic' with 0 iterations.
  * Also returns the run settings that make the studio treat it as a text run on column `column`.
@@ -58,7 +59,7 @@ export function textRunFromShare(front: TextFront, head: ModelDescription, class
 	}
 	const d = front.dim;
 	const weights: { name: string; shape: number[]; data: Float32Array }[] = [{ name: 'embedding', shape: [front.vocabulary.length, d], data: runtime.dequantize(front.embedding, d) }];
-	const common = { task: 'sequence' as const, vocabularySize: front.vocabulary.length, classes: k, maxLength: front.maxLength, embeddingDim: d, trainEmbedding: true, dropout: 0, seed: 0 };
+	const common = { task: front.task === 'token' ? ('token' as const) : ('sequence' as const), vocabularySize: front.vocabulary.length, classes: k, maxLength: front.maxLength, embeddingDim: d, trainEmbedding: true, dropout: 0, seed: 0 };
 	let config: TextModelConfig;
 	let width: number;
 	if (front.kind === 'cnn') {
@@ -78,6 +79,21 @@ export function textRunFromShare(front: TextFront, head: ModelDescription, class
 		if (layers.length !== 1) fail('An LSTM/GRU link must carry one output layer after its recurrence.');
 		config = { ...common, family: 'rnn', cell: front.cell, units: front.units, bidirectional: front.directions.length === 2 };
 		width = front.units * front.directions.length;
+	} else if (front.kind === 'transformer') {
+		weights.push({ name: 'position', shape: [front.maxLength, d], data: runtime.dequantize(front.position, d) });
+		const norm = (name: string, n: { gamma: Float32Array; beta: Float32Array }) => weights.push({ name: `${name}/gamma`, shape: [d], data: n.gamma }, { name: `${name}/beta`, shape: [d], data: n.beta });
+		const linear = (name: string, m: { w: DenseWeights; b: Float32Array }, inputs: number, units: number) => weights.push({ name: `${name}/w`, shape: [inputs, units], data: runtime.dequantize(m.w, units) }, { name: `${name}/b`, shape: [units], data: m.b });
+		front.blocks.forEach((b, l) => {
+			norm(`layer${l}/ln1`, b.ln1);
+			b.attention.forEach((m, i) => linear(`layer${l}/attn/${'qkvo'[i]}`, m, d, d));
+			norm(`layer${l}/ln2`, b.ln2);
+			linear(`layer${l}/ff1`, b.ff1, d, front.ffDim);
+			linear(`layer${l}/ff2`, b.ff2, front.ffDim, d);
+		});
+		norm('final', front.final);
+		if (layers.length !== 1) fail('A transformer link must carry one output layer after its encoder.');
+		config = { ...common, family: 'transformer', layers: front.blocks.length, heads: front.heads, ffDim: front.ffDim };
+		width = d;
 	} else {
 		if (layers.length > 2 || (layers.length === 2 && layers[0].activation !== 'relu')) fail('An embedding-bag link must carry an optional ReLU hidden layer and an output layer.');
 		const hidden = layers.length === 2 ? layers[0].units : 0;
@@ -99,22 +115,24 @@ export function textRunFromShare(front: TextFront, head: ModelDescription, class
 		version: 1,
 		column,
 		kind: 'neural',
-		tokenizer: { format: TOKENIZER_FORMAT, version: 1, kind: 'word', options: rules, vocabulary: [...front.vocabulary] },
+		tokenizer: front.bpe
+			? { format: TOKENIZER_FORMAT, version: 1, kind: 'bpe', options: { form: rules.form, lowercase: rules.lowercase, fallback: front.bpe.fallback, maxChars: rules.maxChars }, vocabulary: [...front.vocabulary], merges: Array.from({ length: front.bpe.merges.length / 2 }, (_, i) => [front.vocabulary[front.bpe!.merges[2 * i]], front.vocabulary[front.bpe!.merges[2 * i + 1]]] as [string, string]) }
+			: { format: TOKENIZER_FORMAT, version: 1, kind: 'word', options: rules, vocabulary: [...front.vocabulary] },
 		network: { format: TEXT_MODEL_FORMAT, version: 1, config }
 	};
 	const settings: TextModelSettings = {
 		family: front.kind,
-		tokenizer: 'word',
+		tokenizer: front.bpe ? 'bpe' : 'word',
 		vocabularySize: front.vocabulary.length,
 		maxLength: front.maxLength,
 		embeddingDim: d,
-		width: front.kind === 'cnn' ? (config as { filters: number }).filters : front.kind === 'rnn' ? front.units : (config as { hidden: number }).hidden,
+		width: front.kind === 'cnn' ? (config as { filters: number }).filters : front.kind === 'rnn' ? front.units : front.kind === 'transformer' ? front.ffDim : (config as { hidden: number }).hidden,
 		dropout: 0,
 		kernelSizes: front.kind === 'cnn' ? front.convs.map((c) => c.k) : [3, 4, 5],
 		cell: front.kind === 'rnn' ? front.cell : 'lstm',
 		bidirectional: front.kind === 'rnn' && front.directions.length === 2,
-		layers: 1,
-		heads: 1
+		layers: front.kind === 'transformer' ? front.blocks.length : 1,
+		heads: front.kind === 'transformer' ? front.heads : 1
 	};
 	return { artifacts: { modelTopology: topology, weightSpecs: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const })), weightData: data.buffer }, settings };
 }

@@ -14,6 +14,7 @@ export { importTorchWeights, type ImportedWeights } from './recipe/import-weight
 export type * from './media-types';
 export { kilnConvRuntime, convRuntime } from './runtime-conv';
 export { kilnTextRuntime, textRuntime } from './runtime-text';
+export { kilnTextNetRuntime } from './runtime-text-net';
 export { describeImageModel } from './convert-image';
 export { describeTextModel } from './convert-text';
 export { makeImageSharePayload, makeTextSharePayload, payloadParameters } from './media-payload';

@@ -6,6 +6,7 @@ import { parameterCount, type WeightFormat } from './convert';
 import type { MediaFront } from './media-types';
 import { SHARE_FORMAT_VERSION } from './share-link';
 import { isLayers } from './kinds-lazy';
+import { transformerParameters } from './share-media-net';
 import type { DemoConfig, ModelDescription, SharePayload } from './types';
 
 /** An image run's share payload: conv front + dense head, int8 per-channel kernels by default. */
@@ -27,6 +28,7 @@ export function makeTextSharePayload(artifacts: ModelArtifacts, stored: Preproce
 export function frontParameters(front: MediaFront): number {
 	if (front.kind === 'tfidf') return front.idf.length;
 	if (front.kind === 'embedding-bag') return front.embedding.values.length;
+	if (front.kind === 'transformer') return front.embedding.values.length + transformerParameters(front);
 	if (front.kind === 'cnn') return front.convs.reduce((n, c) => n + c.kernel.values.length + c.bias.length, front.embedding.values.length);
 	if (front.kind === 'rnn') return front.directions.reduce((n, d) => n + d.w.values.length + d.u.values.length + d.b.length + (d.bu?.length ?? 0), front.embedding.values.length);
 	return front.layers.reduce((n, l) => n + (l.type === 'conv' || l.type === 'depthwise' ? l.kernel.values.length + (l.bias?.length ?? 0) : l.type === 'batchnorm' ? 4 * l.mean.length : 0), 0);

@@ -135,7 +135,60 @@ export interface TextRnnFront {
 	}[];
 }
 
-export type TextFront = TfidfFront | EmbeddingBagFront | TextCnnFront | TextRnnFront;
+/**
+ * Kiln's BPE replay (workers/lib/text/bpe.ts, tokenizer.ts) for a network front: the front's
+ * `rules` give the Unicode form, lower case and character cap (punctuation and numbers do not
+ * apply), then pieces, merges by rank and the byte or [UNK] fallback. Merges travel as pairs of
+ * vocabulary ids in rank order (every merge's halves are vocabulary entries).
+ */
+export interface BpeRules {
+	fallback: 'bytes' | 'unk';
+	/** [left, right] vocabulary ids per merge, rank order. */
+	merges: Int32Array;
+}
+
+/**
+ * What every network front may add: BPE sub-words instead of the word tokeniser, and `task:
+ * 'token'` for a tagger (the head then reads each real token's vector and tags it).
+ */
+export interface NetworkOptions {
+	bpe?: BpeRules;
+	task?: 'token';
+}
+
+/** One pre-norm encoder block as Kiln trains it (workers/lib/text/nn/text-model.ts). */
+export interface TransformerBlock {
+	ln1: { gamma: Float32Array; beta: Float32Array };
+	/** q, k, v, o: kernel [dim × dim] (int8 scales per column) and bias. */
+	attention: { w: WeightTensor; b: Float32Array }[];
+	ln2: { gamma: Float32Array; beta: Float32Array };
+	/** ff1 [dim × ffDim] with ReLU, ff2 [ffDim × dim]. */
+	ff1: { w: WeightTensor; b: Float32Array };
+	ff2: { w: WeightTensor; b: Float32Array };
+}
+
+/**
+ * Embeddings + learned positions, pre-norm blocks of multi-head self-attention over the real
+ * tokens (padding is never attended) and a ReLU feed-forward, a final layer norm, then the masked
+ * mean over the real tokens (classifier) or each token's vector (tagger).
+ */
+export interface TextTransformerFront {
+	kind: 'transformer';
+	rules: WordRules;
+	vocabulary: string[];
+	maxLength: number;
+	dim: number;
+	embedding: WeightTensor;
+	heads: number;
+	ffDim: number;
+	/** [maxLength × dim], int8 scales per dimension. */
+	position: WeightTensor;
+	blocks: TransformerBlock[];
+	final: { gamma: Float32Array; beta: Float32Array };
+}
+
+export type NetworkFront = (EmbeddingBagFront | TextCnnFront | TextRnnFront | TextTransformerFront) & NetworkOptions;
+export type TextFront = TfidfFront | NetworkFront;
 export type MediaFront = ImageFront | TextFront;
 
 /** Features of one image or text, and what the person should know about them. */
@@ -145,6 +198,8 @@ export interface FrontResult {
 	/** Text fronts: the tokens read, and how many were not in the vocabulary. */
 	tokens?: string[];
 	unknown?: number;
+	/** Taggers: x holds one head input per token read ([rows × width]). */
+	rows?: number;
 }
 
 /** JSON-safe (base64 tensors) form for the standalone page. */

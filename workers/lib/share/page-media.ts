@@ -14,6 +14,8 @@ export interface MediaPrediction {
 	/** Text: the tokens read and how many were unknown to the vocabulary. */
 	tokens?: string[];
 	unknown?: number;
+	/** Taggers: each token read with its most probable tag (as the studio's per-token Predict). */
+	tags?: { token: string; tag: string; probability: number }[];
 }
 
 /**
@@ -48,7 +50,23 @@ export function mediaPredictor(rt: KilnRuntime, conv: KilnConvRuntime, text: Kil
 		predictText(value: string): MediaPrediction {
 			if (!words) throw new Error('This model reads images, not text.');
 			const r = words(value);
-			return finish(r.x, r.warnings, { tokens: r.tokens, unknown: r.unknown });
+			if (r.rows === undefined) return finish(r.x, r.warnings, { tokens: r.tokens, unknown: r.unknown });
+			// A tagger: the head tags every token read; the summary is each tag's share, as the studio shows.
+			const out = predictor.outputs(r.x, r.rows);
+			const k = classes.length;
+			const best = Array.from({ length: r.rows }, (_, t) => {
+				let at = 0;
+				for (let j = 1; j < k; j++) if (out[t * k + j] > out[t * k + at]) at = j;
+				return at;
+			});
+			const tags = best.map((at, t) => {
+				let sum = 0;
+				for (let j = 0; j < k; j++) sum += Math.exp(out[t * k + j] - out[t * k + at]);
+				return { token: r.tokens![t], tag: names[at], probability: 1 / sum };
+			});
+			const probabilities = classes.map((_, i) => best.filter((at) => at === i).length / Math.max(1, best.length));
+			const order = probabilities.map((_, i) => i).sort((a, b) => probabilities[b] - probabilities[a]);
+			return { label: best.length > 0 ? classes[best[0]] : '', probabilities, top: order.slice(0, 5).map((i) => ({ label: names[i], probability: probabilities[i] })), warnings: r.warnings, tokens: r.tokens, unknown: r.unknown, tags };
 		}
 	};
 }
@@ -96,6 +114,11 @@ export function mediaDemoApp(rt: KilnRuntime, conv: KilnConvRuntime, text: KilnT
 			return Float32Array.from({ length: bytes.length >> 2 }, (_, i) => view.getFloat32(4 * i, true));
 		}
 		if (typeof o.i8 === 'string' && Object.keys(o).length === 1) return new Int8Array(rt.decodeBase64(o.i8).buffer);
+		if (typeof o.i32 === 'string' && Object.keys(o).length === 1) {
+			const bytes = rt.decodeBase64(o.i32);
+			const view = new DataView(bytes.buffer);
+			return Int32Array.from({ length: bytes.length >> 2 }, (_, i) => view.getInt32(4 * i, true));
+		}
 		const out: Record<string, unknown> = {};
 		for (const key of Object.keys(o)) out[key] = revive(o[key]);
 		return out;
@@ -119,13 +142,28 @@ export function mediaDemoApp(rt: KilnRuntime, conv: KilnConvRuntime, text: KilnT
 	add(root, el('h1', title));
 	if (data.demo.description.trim()) add(root, el('p', data.demo.description, { class: 'description' }));
 	const image = front.kind === 'image' ? front : null;
-	add(root, el('p', image ? `Classifies a ${image.width}×${image.height} ${image.channels === 1 ? 'grayscale' : 'colour'} image into ${prep.target.task === 'classification' ? prep.target.classes.length : 0} classes. The picture is read inside this page; nothing is sent anywhere.` : 'Classifies a text you type. Everything runs inside this file; nothing is sent anywhere.', { class: 'note' }));
+	add(root, el('p', image ? `Classifies a ${image.width}×${image.height} ${image.channels === 1 ? 'grayscale' : 'colour'} image into ${prep.target.task === 'classification' ? prep.target.classes.length : 0} classes. The picture is read inside this page; nothing is sent anywhere.` : front.kind !== 'tfidf' && front.kind !== 'image' && front.task === 'token' ? 'Tags each word of a text you type. Everything runs inside this file; nothing is sent anywhere.' : 'Classifies a text you type. Everything runs inside this file; nothing is sent anywhere.', { class: 'note' }));
 	const form = add(root, el('form', undefined, { autocomplete: 'off' }));
 	const result = el('section', undefined, { 'aria-live': 'polite', id: 'kiln-result' });
 
 	function show(r: ReturnType<typeof p.predictText>): void {
 		result.textContent = '';
 		add(result, el('h2', 'Prediction'));
+		if (r.tags) {
+			const table = add(result, el('table', undefined, { class: 'tags', id: 'kiln-answer' }));
+			add(add(table, el('caption')), el('span', 'One tag per token'));
+			const head = add(add(table, el('thead')), el('tr'));
+			for (const h of ['Token', 'Tag', 'Probability']) add(head, el('th', h, { scope: 'col' }));
+			const body = add(table, el('tbody'));
+			for (const t of r.tags) {
+				const row = add(body, el('tr'));
+				add(row, el('td', t.token));
+				add(row, el('td', t.tag));
+				add(row, el('td', `${(100 * t.probability).toFixed(1)} %`));
+			}
+			r.warnings.forEach((w) => add(result, el('p', w, { class: 'warning' })));
+			return;
+		}
 		add(result, el('p', r.top[0].label, { class: 'answer', id: 'kiln-answer' }));
 		const list = add(result, el('ul', undefined, { class: 'probabilities' }));
 		for (const t of r.top) {

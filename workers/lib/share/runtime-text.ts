@@ -1,4 +1,5 @@
 import type { FrontResult, TextFront, TextRnnFront, WordRules } from './media-types';
+import { kilnTextNetRuntime, type KilnTextNetRuntime } from './runtime-text-net';
 
 /**
  * The text front of the share runtime: a typed text → Kiln's normalisation and word tokeniser
@@ -6,7 +7,7 @@ import type { FrontResult, TextFront, TextRnnFront, WordRules } from './media-ty
  * the masked mean of embedding rows → the vector the dense head reads. One factory with no
  * outside references, embedded in the standalone page by `kilnTextRuntime.toString()`.
  */
-export function kilnTextRuntime() {
+export function kilnTextRuntime(net?: KilnTextNetRuntime) {
 	const CJK = String.raw`[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]`;
 	const NUMBERS = String.raw`\p{N}+(?:[.,:/]\p{N}+)+(?![\p{L}\p{M}])`;
 	const EMOJI_RUN = String.raw`\p{Extended_Pictographic}(?:[\u{FE0F}\u{1F3FB}-\u{1F3FF}]|\u200D\p{Extended_Pictographic})*`;
@@ -73,22 +74,15 @@ export function kilnTextRuntime() {
 	/**
 	 * The text CNN on one text: embeddings of the first maxLength tokens, zeros at the padding up to
 	 * maxLength, 'same' 1-D convs (pad ⌊(k−1)/2⌋ before, as TensorFlow), ReLU, max over the real tokens
-	 * (0 for an empty text, as Kiln's masked max). `read` tokens are the real ones.
+	 * (0 for an empty text, as Kiln's masked max) — or, for a tagger, each real token's ReLU outputs.
 	 */
-	function convolve(front: { maxLength: number; dim: number; vocabulary: string[]; convs: { k: number; filters: number; bias: Float32Array }[] }, kernels: Float32Array[], read: string[], table: Float32Array): Float32Array {
-		const ids = new Map<string, number>();
-		front.vocabulary.forEach((word, i) => {
-			if (!ids.has(word)) ids.set(word, i);
-		});
+	function convolve(front: { maxLength: number; dim: number; convs: { k: number; filters: number; bias: Float32Array }[] }, kernels: Float32Array[], read: number[], table: Float32Array, perToken: boolean): Float32Array {
 		const T = front.maxLength;
 		const d = front.dim;
 		const e = new Float32Array(T * d);
-		read.forEach((token, t) => {
-			const found = ids.get(token);
-			const id = found === undefined || found < 2 ? 1 : found;
-			e.set(table.subarray(id * d, (id + 1) * d), t * d);
-		});
-		const out = new Float32Array(front.convs.reduce((n, c) => n + c.filters, 0));
+		read.forEach((id, t) => e.set(table.subarray(id * d, (id + 1) * d), t * d));
+		const width = front.convs.reduce((n, c) => n + c.filters, 0);
+		const out = new Float32Array(perToken ? read.length * width : width);
 		let at = 0;
 		front.convs.forEach((conv, i) => {
 			const w = kernels[i];
@@ -106,7 +100,8 @@ export function kilnTextRuntime() {
 						for (let f = 0; f < conv.filters; f++) acc[f] += v * w[base + f];
 					}
 				}
-				for (let f = 0; f < conv.filters; f++) if (acc[f] > out[at + f]) out[at + f] = acc[f];
+				const row = perToken ? t * width + at : at;
+				for (let f = 0; f < conv.filters; f++) if (acc[f] > out[row + f]) out[row + f] = acc[f];
 			}
 			at += conv.filters;
 		});
@@ -116,20 +111,23 @@ export function kilnTextRuntime() {
 	/**
 	 * LSTM / GRU over the real tokens' embeddings (Kiln's masked steps keep the state at padding, so
 	 * only real tokens move it); the backward direction reads them last to first. Gates as Kiln:
-	 * LSTM i, f, c, o; GRU z, r, n with the reset gate applied after the recurrent product.
+	 * LSTM i, f, c, o; GRU z, r, n with the reset gate applied after the recurrent product. A
+	 * tagger gets every step's state (forward, then backward, per token).
 	 */
-	function recur(front: { dim: number; units: number; cell: 'lstm' | 'gru' }, dirs: { w: Float32Array; u: Float32Array; b: Float32Array; bu?: Float32Array }[], ids: number[], table: Float32Array): Float32Array {
+	function recur(front: { dim: number; units: number; cell: 'lstm' | 'gru' }, dirs: { w: Float32Array; u: Float32Array; b: Float32Array; bu?: Float32Array }[], ids: number[], table: Float32Array, perToken: boolean): Float32Array {
 		const n = front.units;
 		const d = front.dim;
 		const lstm = front.cell === 'lstm';
 		const g = (lstm ? 4 : 3) * n;
 		const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-		const out = new Float32Array(n * dirs.length);
+		const width = n * dirs.length;
+		const out = new Float32Array(perToken ? ids.length * width : width);
 		dirs.forEach((dir, k) => {
 			let h = new Float64Array(n);
 			const c = new Float64Array(n);
-			const order = k === 0 ? ids : [...ids].reverse();
-			for (const id of order) {
+			for (let s = 0; s < ids.length; s++) {
+				const at = k === 0 ? s : ids.length - 1 - s;
+				const id = ids[at];
 				const xw = Float64Array.from(dir.b);
 				for (let i = 0; i < d; i++) {
 					const v = table[id * d + i];
@@ -156,8 +154,9 @@ export function kilnTextRuntime() {
 					}
 				}
 				h = next;
+				if (perToken) out.set(h, at * width + k * n);
 			}
-			out.set(h, k * n);
+			if (!perToken) out.set(h, k * n);
 		});
 		return out;
 	}
@@ -198,46 +197,66 @@ export function kilnTextRuntime() {
 			};
 		}
 		const spec = front;
+		const perToken = front.task === 'token';
+		const deq = (x: TextRnnFront['directions'][number]['w'], columns: number): Float32Array => (x.dtype !== 'int8' ? x.values : Float32Array.from(x.values, (q, i) => q * x.scales[i % columns]));
 		const cnn = front.kind === 'cnn' ? front : null;
-		const kernels = cnn ? cnn.convs.map((c) => (c.kernel.dtype !== 'int8' ? c.kernel.values : Float32Array.from(c.kernel.values, (q, i) => q * (c.kernel as { scales: Float32Array }).scales[i % c.filters]))) : [];
+		const kernels = cnn ? cnn.convs.map((c) => deq(c.kernel, c.filters)) : [];
 		const ids = new Map<string, number>();
 		spec.vocabulary.forEach((word, i) => {
 			if (!ids.has(word)) ids.set(word, i);
 		});
 		const rnn = front.kind === 'rnn' ? front : null;
-		const deq = (x: TextRnnFront['directions'][number]['w'], columns: number): Float32Array => (x.dtype !== 'int8' ? x.values : Float32Array.from(x.values, (q, i) => q * x.scales[i % columns]));
 		const dirs = rnn ? rnn.directions.map((dir) => {
 			const g = (rnn.cell === 'lstm' ? 4 : 3) * rnn.units;
 			return { w: deq(dir.w, g), u: deq(dir.u, g), b: dir.b, ...(dir.bu ? { bu: dir.bu } : {}) };
 		}) : [];
 		const t = spec.embedding;
 		const table = t.dtype !== 'int8' ? t.values : Float32Array.from(t.values, (q, i) => q * t.scales[i % spec.dim]);
+		const tf = front.kind === 'transformer' ? front : null;
+		const dense = (m: { w: TextRnnFront['directions'][number]['w']; b: Float32Array }, columns: number) => ({ w: deq(m.w, columns), b: m.b });
+		const encoder = tf && net ? { dim: tf.dim, heads: tf.heads, ffDim: tf.ffDim, embedding: table, position: deq(tf.position, tf.dim), final: tf.final, blocks: tf.blocks.map((b) => ({ ln1: b.ln1, ln2: b.ln2, attention: b.attention.map((m) => dense(m, tf.dim)), ff1: dense(b.ff1, tf.ffDim), ff2: dense(b.ff2, tf.dim) })) } : null;
+		const bpe = front.bpe && net ? net.bpeEncoder(spec.vocabulary, front.bpe.merges, front.bpe.fallback) : null;
+		if ((tf || front.bpe) && !net) throw new Error('This text model needs the transformer / BPE runtime.');
 		return (raw) => {
-			const { tokens, warnings } = tokensOf(raw, spec.rules);
-			const x = new Float32Array(spec.dim);
+			let tokens: string[];
+			let warnings: string[];
+			let all: number[];
 			let unknown = 0;
-			const read = Math.min(tokens.length, spec.maxLength);
-			const sum = new Float64Array(spec.dim);
-			for (let i = 0; i < tokens.length; i++) {
-				const found = ids.get(tokens[i]);
+			if (bpe) {
+				const { text, truncated } = normalise(String(raw ?? ''), spec.rules);
+				warnings = truncated ? [`The text is longer than ${spec.rules.maxChars.toLocaleString('en-US')} characters; the model read only the first ${spec.rules.maxChars.toLocaleString('en-US')}.`] : [];
+				const r = bpe(text);
+				tokens = r.tokens;
+				all = r.ids;
+				unknown = r.unknown;
+				if (tokens.length === 0) warnings.push('The text has no words the model can read, so its prediction is the model’s prior.');
+			} else {
+				({ tokens, warnings } = tokensOf(raw, spec.rules));
 				// Ids 0 and 1 are [PAD] and [UNK]: a word spelled like them is still unknown.
-				const id = found === undefined || found < 2 ? 1 : found;
-				if (id === 1) unknown++;
-				if (i >= read) continue;
-				for (let d = 0; d < spec.dim; d++) sum[d] += table[id * spec.dim + d];
-			}
-			if (cnn) return { x: convolve(cnn, kernels, tokens.slice(0, read), table), warnings: finishWarnings(tokens, unknown, warnings, spec.maxLength), tokens, unknown };
-			if (rnn) {
-				const real = tokens.slice(0, read).map((token) => {
+				all = tokens.map((token) => {
 					const found = ids.get(token);
 					return found === undefined || found < 2 ? 1 : found;
 				});
-				return { x: recur(rnn, dirs, real, table), warnings: finishWarnings(tokens, unknown, warnings, spec.maxLength), tokens, unknown };
+				for (const id of all) if (id === 1) unknown++;
 			}
-			for (let d = 0; d < spec.dim; d++) x[d] = read > 0 ? sum[d] / read : 0;
-			if (tokens.length > spec.maxLength) warnings.push(`The text has ${tokens.length} tokens; the model reads only the first ${spec.maxLength}.`);
-			unknownWarning(unknown, tokens.length, warnings);
-			return { x, warnings, tokens, unknown };
+			const real = all.slice(0, spec.maxLength);
+			const d = spec.dim;
+			let x: Float32Array;
+			if (cnn) x = convolve(cnn, kernels, real, table, perToken);
+			else if (rnn) x = recur(rnn, dirs, real, table, perToken);
+			else {
+				const rows = encoder && net ? net.encode(encoder, real) : Float64Array.from({ length: real.length * d }, (_, i) => table[real[Math.floor(i / d)] * d + (i % d)]);
+				if (perToken) x = Float32Array.from(rows);
+				else {
+					x = new Float32Array(d);
+					for (let c = 0; c < d; c++) {
+						let sum = 0;
+						for (let r = 0; r < real.length; r++) sum += rows[r * d + c];
+						x[c] = real.length > 0 ? sum / real.length : 0;
+					}
+				}
+			}
+			return { x, warnings: finishWarnings(tokens, unknown, warnings, spec.maxLength), tokens, unknown, ...(perToken ? { rows: real.length } : {}) };
 		};
 	}
 
@@ -245,4 +264,4 @@ export function kilnTextRuntime() {
 }
 
 export type KilnTextRuntime = ReturnType<typeof kilnTextRuntime>;
-export const textRuntime: KilnTextRuntime = kilnTextRuntime();
+export const textRuntime: KilnTextRuntime = kilnTextRuntime(kilnTextNetRuntime());

@@ -1,6 +1,7 @@
 import type { Preprocessing } from '$workers/protocol';
 import { imageShapes } from './convert-image';
-import type { ConvActivation, ImageFront, ImageLayer, MediaFront, TextFront, WordRules } from './media-types';
+import type { ConvActivation, ImageFront, ImageLayer, MediaFront, NetworkOptions, TextFront, WordRules } from './media-types';
+import { netHeader, readNetOptions, readTransformer, writeBpe, writeTransformer } from './share-media-net';
 import { TensorReader, TensorWriter } from './share-schema';
 import type { WeightTensor } from './types';
 import { LIMITS, checkTarget } from './validate-preprocessing';
@@ -47,7 +48,8 @@ function imageLayerHeader(l: ImageLayer): Record<string, unknown> {
 export function frontHeader(front: MediaFront): Record<string, unknown> {
 	if (front.kind === 'image') return { kind: 'image', height: front.height, width: front.width, channels: front.channels, layers: front.layers.map(imageLayerHeader) };
 	if (front.kind === 'tfidf') return { kind: 'tfidf', rules: front.rules, ngrams: front.ngrams, sublinear: front.sublinear, terms: front.terms };
-	const common = { rules: front.rules, vocabulary: front.vocabulary, maxLength: front.maxLength, dim: front.dim, embedding: front.embedding.dtype };
+	const common = { rules: front.rules, vocabulary: front.vocabulary, maxLength: front.maxLength, dim: front.dim, embedding: front.embedding.dtype, ...netHeader(front) };
+	if (front.kind === 'transformer') return { kind: 'transformer', ...common };
 	if (front.kind === 'cnn') return { kind: 'cnn', ...common, convs: front.convs.map((c) => ({ k: c.k, filters: c.filters, kernel: c.kernel.dtype })) };
 	if (front.kind === 'rnn') return { kind: 'rnn', ...common, cell: front.cell, units: front.units, directions: front.directions.map((d) => ({ w: d.w.dtype, u: d.u.dtype })) };
 	return { kind: 'embedding-bag', ...common };
@@ -71,7 +73,9 @@ export function writeFrontTensors(front: MediaFront, w: TensorWriter): void {
 		}
 	} else if (front.kind === 'tfidf') w.float32(front.idf);
 	else {
+		writeBpe(front, w);
 		writeTensor(front.embedding, w);
+		if (front.kind === 'transformer') writeTransformer(front, w, (t) => writeTensor(t, w));
 		if (front.kind === 'cnn') {
 			for (const c of front.convs) {
 				writeTensor(c.kernel, w);
@@ -194,8 +198,15 @@ function textFront(c: Checker, o: Record<string, unknown>, path: string, r: Tens
 		rules: rules(c, o.rules, `${path}.rules`),
 		vocabulary,
 		maxLength: c.integer(o.maxLength, `${path}.maxLength`, 1, MEDIA_LIMITS.maxLength),
-		dim
+		dim,
+		...readNetOptions(c, o, path, vocabulary, r)
 	};
+	if (o.kind === 'transformer') {
+		const read = (dtype: unknown, at: string, count: number, units: number) => readTensor(c, dtype, at, count, units, r);
+		if (common.maxLength * dim > MEDIA_LIMITS.mapValues) c.fail(`${path}.maxLength`, `makes a ${common.maxLength}×${dim} position table; share links allow ${MEDIA_LIMITS.mapValues.toLocaleString('en-US')} values`);
+		const embedding = readTensor(c, o.embedding, `${path}.embedding`, vocabulary.length * dim, dim, r);
+		return { kind: 'transformer', ...common, embedding, ...readTransformer(c, o, path, common, r, read) };
+	}
 	if (o.kind === 'embedding-bag') return { kind: 'embedding-bag', ...common, embedding: readTensor(c, o.embedding, `${path}.embedding`, vocabulary.length * dim, dim, r) };
 	if (o.kind === 'rnn') return rnnFront(c, o, path, common, r);
 	// Headers of every conv are checked (and their cost bounded) before any weight is read.
@@ -213,7 +224,7 @@ function textFront(c: Checker, o: Record<string, unknown>, path: string, r: Tens
 	};
 }
 
-function rnnFront(c: Checker, o: Record<string, unknown>, path: string, common: { rules: WordRules; vocabulary: string[]; maxLength: number; dim: number }, r: TensorReader): TextFront {
+function rnnFront(c: Checker, o: Record<string, unknown>, path: string, common: { rules: WordRules; vocabulary: string[]; maxLength: number; dim: number } & NetworkOptions, r: TensorReader): TextFront {
 	const cell = c.oneOf(o.cell, `${path}.cell`, ['lstm', 'gru'] as const);
 	const units = c.integer(o.units, `${path}.units`, 1, MEDIA_LIMITS.filters);
 	// The header is checked (and the cost per text bounded) before any weight is read.
@@ -234,15 +245,16 @@ function rnnFront(c: Checker, o: Record<string, unknown>, path: string, common: 
 /** The front of a format-2 model of `kind` 'image' or 'text', its tensors read first. */
 export function checkFront(c: Checker, kind: 'image' | 'text', value: unknown, r: TensorReader, path = 'model.front'): MediaFront {
 	if (kind === 'image') return imageFront(c, c.object(value, path, ['kind', 'height', 'width', 'channels', 'layers']), path, r);
-	const k = c.oneOf(c.object(value, path, ['kind'], ['rules', 'ngrams', 'sublinear', 'terms', 'vocabulary', 'maxLength', 'dim', 'embedding', 'convs', 'cell', 'units', 'directions']).kind, `${path}.kind`, ['tfidf', 'embedding-bag', 'cnn', 'rnn'] as const);
-	const o = k === 'tfidf' ? c.object(value, path, ['kind', 'rules', 'ngrams', 'sublinear', 'terms']) : c.object(value, path, ['kind', 'rules', 'vocabulary', 'maxLength', 'dim', 'embedding', ...(k === 'cnn' ? ['convs'] : k === 'rnn' ? ['cell', 'units', 'directions'] : [])]);
+	const k = c.oneOf(c.object(value, path, ['kind'], ['rules', 'ngrams', 'sublinear', 'terms', 'vocabulary', 'maxLength', 'dim', 'embedding', 'convs', 'cell', 'units', 'directions', 'bpe', 'task', 'heads', 'ffDim', 'position', 'blocks']).kind, `${path}.kind`, ['tfidf', 'embedding-bag', 'cnn', 'rnn', 'transformer'] as const);
+	const own = k === 'cnn' ? ['convs'] : k === 'rnn' ? ['cell', 'units', 'directions'] : k === 'transformer' ? ['heads', 'ffDim', 'position', 'blocks'] : [];
+	const o = k === 'tfidf' ? c.object(value, path, ['kind', 'rules', 'ngrams', 'sublinear', 'terms']) : c.object(value, path, ['kind', 'rules', 'vocabulary', 'maxLength', 'dim', 'embedding', ...own], ['bpe', 'task']);
 	return textFront(c, o, path, r);
 }
 
 /** Width of the vector a front hands to the dense head. */
 export function frontWidth(front: MediaFront): number {
 	if (front.kind === 'tfidf') return front.terms.length;
-	if (front.kind === 'embedding-bag') return front.dim;
+	if (front.kind === 'embedding-bag' || front.kind === 'transformer') return front.dim;
 	if (front.kind === 'cnn') return front.convs.reduce((n, v) => n + v.filters, 0);
 	if (front.kind === 'rnn') return front.units * front.directions.length;
 	const { shapes } = imageShapes(front);
