@@ -130,9 +130,10 @@ describe('text share links against Kiln', () => {
 		expect(decoded.media?.kind).toBe('cnn');
 	});
 
-	it('refuses networks the runtime cannot run, by name', () => {
-		const topology = { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer: { kind: 'word', options: DEFAULT_WORD_OPTIONS, vocabulary: ['[PAD]', '[UNK]', 'a'] }, network: { format: 'kiln-text-model', version: 1, config: { task: 'sequence', family: 'transformer' } } };
-		expect(() => makeTextSharePayload({ modelTopology: topology, weightSpecs: [], weightData: new ArrayBuffer(0) }, prep, demo)).toThrow(/transformer/);
+	it('refuses networks the runtime cannot run by name, and stored runs missing a weight by its name', () => {
+		const topology = (family: string) => ({ format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer: { kind: 'word', options: DEFAULT_WORD_OPTIONS, vocabulary: ['[PAD]', '[UNK]', 'a'] }, network: { format: 'kiln-text-model', version: 1, config: { task: 'sequence', family, embeddingDim: 2, maxLength: 4, classes: 3, layers: 1, heads: 1, ffDim: 2 } } });
+		expect(() => makeTextSharePayload({ modelTopology: topology('mamba'), weightSpecs: [], weightData: new ArrayBuffer(0) }, prep, demo)).toThrow(/this run is a mamba network/);
+		expect(() => makeTextSharePayload({ modelTopology: topology('transformer'), weightSpecs: [], weightData: new ArrayBuffer(0) }, prep, demo)).toThrow(/no weight "embedding"/);
 	});
 });
 

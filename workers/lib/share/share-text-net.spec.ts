@@ -152,6 +152,7 @@ describe('token taggers in share links (vocabulary and tags from the Brown POS s
 	const parsed = parseConll(shippedText('brown-pos.conll'));
 	const sentences = parsed.sentences.slice(0, 400);
 	const tags = [...new Set(sentences.flatMap((s) => s.tags))].sort();
+	const demo = { title: 'POS', description: '', examples: [{ text: 'The jury said it .' }] };
 	const typed = parsed.sentences.slice(400, 430).map((s) => s.tokens.join(' '));
 	const INPUTS = ['The jury said it did find that many of the voters were unhappy .', 'zzqx blorf went home', '', ...typed];
 
@@ -192,6 +193,10 @@ describe('token taggers in share links (vocabulary and tags from the Brown POS s
 		expect(imported.text!.tagging).toEqual({ sentence: 'sentence' });
 		const back = await check(int8, imported.artifacts, 1e-4);
 		const sentence = predictorOf(int8).predictText(INPUTS[0]).tags!.map((x) => `${x.token}/${x.tag}`).join(' ');
+		// The standalone page tags as the library does and shows the tags as a table of text cells.
+		const page = runPage(parsePage(buildStandalonePage(int8).html)) as unknown as { doc: { getElementById(id: string): { textContent: string | null } | null }; api: { predictText(t: string): unknown } };
+		for (const s of INPUTS.slice(0, 4)) expect(JSON.stringify(page.api.predictText(s))).toBe(JSON.stringify(predictorOf(int8).predictText(s)));
+		expect(page.doc.getElementById('kiln-answer')?.textContent).toContain('One tag per token');
 		console.log(`${name} tagger: float32 |Δp| ${first.worst.toExponential(2)} over ${first.tagged} tokens, import |Δp| ${back.worst.toExponential(2)}; int8 link ${sizeOf(int8)}; "${sentence}"`);
 	});
 });
