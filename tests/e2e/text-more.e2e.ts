@@ -121,6 +121,8 @@ test('a tagger trains on a CoNLL slice, is scored per tag, and tags typed text t
 	await expect(page.getByRole('heading', { name: 'Train a token tagger' })).toBeVisible();
 	await page.getByTestId('text-epochs').fill('3');
 	await page.getByTestId('text-patience').fill('0');
+	// 2,000 words × 100 GloVe dimensions keep the share link under the hard limit (30,000 would not be).
+	await page.getByTestId('text-vocabularySize').fill('2000');
 	found.push(...(await audit(page, 'train: tagger form')));
 	await page.getByTestId('text-train-button').click();
 	await waitForJob(page);
@@ -130,9 +132,24 @@ test('a tagger trains on a CoNLL slice, is scored per tag, and tags typed text t
 	await expect(page.getByTestId('text-top-words')).toContainText('NOUN');
 	found.push(...(await audit(page, 'run report: tagger evaluation')));
 
-	await predictTyped(page, 'The jury said the city was happy .');
+	const sentence = 'The jury said the city was happy .';
+	await predictTyped(page, sentence);
 	await expect(page.getByTestId('token-tags').locator('tbody tr')).toHaveCount(8);
 	found.push(...(await audit(page, 'predict: tags per token')));
+	const studioTags = await page.getByTestId('token-tags-inline').innerText();
+
+	// The tagger shares as a link whose page tags the same sentence token by token, as Predict did.
+	await page.getByTestId('section-ship').click();
+	await expect(page.getByTestId('ship-text-note')).toContainText('tags each word');
+	await page.getByTestId('share-title').fill('Tags');
+	await page.getByTestId('create-link').click();
+	await expect(page.getByTestId('link-fit')).toHaveAttribute('data-fit', /fits|long/);
+	await page.goto(await page.getByTestId('share-url').inputValue());
+	await page.getByTestId('shared-text').fill(sentence);
+	await page.getByTestId('shared-predict').click();
+	await expect(page.getByTestId('shared-prediction').getByTestId('token-tags').locator('tbody tr')).toHaveCount(8);
+	await expect(page.getByTestId('shared-prediction').getByTestId('token-tags-inline')).toHaveText(studioTags);
+	found.push(...(await audit(page, 'share page: tagger link')));
 
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);

@@ -5,6 +5,7 @@ import { frontParameters, headOf, makeImageSharePayload, makeTextSharePayload } 
 import { DEMO_LIMITS } from '../lib/share/share-schema';
 import type { DemoConfig, SharePayload } from '../lib/share/types';
 import { sharedWeights } from './ship-variant';
+import { textRunWithVariant } from '../lib/share/text-variant';
 import { decodeImage } from './decode-image';
 import { mediaPredictor, type MediaPrediction } from '../lib/share/page-media';
 import { runtime } from '../lib/share/runtime';
@@ -60,7 +61,7 @@ async function exampleSentences(run: RunRecord, tokenColumn: string, sentenceCol
 
 /**
  * The share payload of an image or text run, or null for a table run. Image runs carry the
- * variant picked under "Compress" like table runs do; text runs carry their own weights (int8).
+ * variant picked under "Compress" like table runs do; so do text runs (their own weights as int8 otherwise).
  */
 export async function mediaSharePayload(run: RunRecord, model: ModelRecord, title: string, description: string, variantId?: string): Promise<{ payload: SharePayload; variant?: { id: string; label: string } } | null> {
 	if (!run.config.vision && !run.config.text) return null;
@@ -73,7 +74,10 @@ export async function mediaSharePayload(run: RunRecord, model: ModelRecord, titl
 	}
 	const text = run.config.text!;
 	demo.examples = await (text.tagging ? exampleSentences(run, text.column, text.tagging.sentence) : exampleTexts(run, text.column, prep.target.classes)).catch(() => []);
-	return { payload: makeTextSharePayload(model.artifacts, prep, demo) };
+	// A variant picked under "Compress" travels as itself, as for table and image runs.
+	const shared = await sharedWeights(run.id, model, variantId);
+	const artifacts = shared.variant ? textRunWithVariant(model.artifacts, shared.artifacts) : model.artifacts;
+	return { payload: makeTextSharePayload(artifacts, prep, demo, shared.weights), ...(shared.variant ? { variant: shared.variant } : {}) };
 }
 
 /** What the share page needs to know to ask for an image or a text. */

@@ -20,6 +20,8 @@ import { textRuntime } from './runtime-text';
 import { decodeShareLink, encodeShareLink } from './share-link';
 import { measureShareLink } from './share-size';
 import { useCpu } from './share.spec-support';
+import { textRunWithVariant } from './text-variant';
+import { packQuantized, readWeights } from '$workers/lib/ship/tfjs-weights';
 import { buildStandalonePage } from './standalone-page';
 import type { SharePayload } from './types';
 
@@ -137,6 +139,18 @@ describe('transformer and BPE text classifiers in share links (tokenisers fitted
 		});
 		expect(importWorst).toBeLessThan(1e-4);
 		console.log(`${name}: float32 |Δp| ${worst.toExponential(2)}, int8 agrees on ${agree}/${SENTENCES.length}, import |Δp| ${importWorst.toExponential(2)}; int8 link ${sizeOf(int8)}; float16 ${sizeOf(makeTextSharePayload(t.artifacts, t.prep, demo, 'float16'))}`);
+	});
+
+	it('a variant picked in the trade-off table (uint8 storage) travels as itself and predicts as Kiln predicts with it', async () => {
+		const t = await classifier(BPE, TRANSFORMER, 6);
+		const variant = packQuantized(t.artifacts, readWeights(t.artifacts), 'uint8', () => true) as ModelArtifacts;
+		const run = textRunWithVariant(t.artifacts, variant);
+		const worst = await classifierParity({ ...t, artifacts: run }, decodeShareLink(encodeShareLink(makeTextSharePayload(run, t.prep, demo, 'float32'))));
+		expect(worst).toBeLessThan(1e-4);
+		// The variant's weights really differ from the run's: the link is not the original model.
+		const [own, picked] = await Promise.all([kilnPredict(t.artifacts, SENTENCES), kilnPredict(run, SENTENCES)]);
+		expect(maxDiff(own.probabilities, picked.probabilities)).toBeGreaterThan(1e-6);
+		expect(() => textRunWithVariant(t.artifacts, { ...variant, weightSpecs: variant.weightSpecs.slice(1), weightData: variant.weightData.slice(t.artifacts.weightSpecs[0].shape.reduce((a, b) => a * b, 1)) })).toThrow(/do not match the run’s network/);
 	});
 
 	it('the standalone page (both runtimes embedded by toString) predicts as the library does', async () => {
