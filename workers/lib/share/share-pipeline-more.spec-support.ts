@@ -1,5 +1,6 @@
 // Node-only helpers for share-pipeline-more.spec.ts: runs trained through a Prepare pipeline, the
 // link made from each, and Kiln's own predictions beside the link's.
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Column, ModelArtifacts, Preprocessing, Table, TrainConfig } from '$workers/protocol';
 import { findColumn, inferTask } from '$shared/table';
@@ -16,7 +17,8 @@ import { createSharePredictor } from './runtime-share';
 import { decodeShareLink, encodeShareLink } from './share-link';
 import { runSharePayload } from './share-run';
 import { rawRows } from './share.spec-support';
-import type { SharePayload } from './types';
+import type { SharePayload, SharePipeline } from './types';
+import { treesFor } from './share-kinds-arbitraries.spec-support';
 
 export interface Stored {
 	artifacts: ModelArtifacts;
@@ -98,3 +100,44 @@ export async function linkParity(stored: Stored, table: Table, features: string[
 	expect(worstImport).toBeLessThan(1e-6);
 	return { payload: decoded as SharePayload, chars: code.length, worst, worstImport };
 }
+
+/** A pipeline with every step kind of kinds-pipeline.ts over fixed raw fields (the fuzz specs' PIPELINE covers the others). */
+export const PIPELINE_MORE: SharePipeline = {
+	inputs: [
+		{ name: 'a', kind: 'numeric' },
+		{ name: 'c', kind: 'categorical' },
+		{ name: 'f', kind: 'numeric', date: true },
+		{ name: 'g', kind: 'categorical' }
+	],
+	steps: [
+		{ kind: 'date-parts', column: 'f', parts: ['month', 'weekday'], keepSource: true },
+		{ kind: 'anonymise', column: 'f', method: { type: 'month' } },
+		{ kind: 'derive', name: 'ratio', expression: 'a / 2 + f_month' },
+		{ kind: 'anonymise', column: 'a', method: { type: 'range', width: 5 } },
+		{ kind: 'mask-pii', column: 'g', kinds: ['email'] },
+		{ kind: 'anonymise', column: 'c', method: { type: 'mask', keepStart: 1, keepEnd: 0 } }
+	],
+	features: [
+		{ kind: 'scale', column: 'ratio', center: 1, scale: 2, fill: 0 },
+		{ kind: 'one-hot', column: 'f', categories: ['1985-01'], fill: -1, other: true },
+		{ kind: 'one-hot', column: 'a', categories: ['[0, 5)'], fill: 0, other: false },
+		{ kind: 'hashing', column: 'c', buckets: 2 },
+		{ kind: 'tfidf', column: 'g', rules: { form: 'NFKC', lowercase: true, punctuation: 'drop', numbers: 'keep', maxChars: 20_000 }, ngrams: 2, sublinear: false, terms: ['bad', 'good', 'good day'], df: [3, 2, 1], documents: 10 }
+	],
+	inputSize: 9
+};
+
+export const PIPELINE_MORE_FORM: Preprocessing = {
+	features: [
+		{ name: 'a', kind: 'numeric', mean: 1, std: 1 },
+		{ name: 'c', kind: 'categorical', categories: ['x', 'y'], fill: -1 },
+		{ name: 'f', kind: 'numeric', mean: 0, std: 1 },
+		{ name: 'g', kind: 'categorical', categories: [], fill: -1 }
+	],
+	target: { name: 'label', task: 'classification', classes: ['no', 'yes'] },
+	inputSize: 4
+};
+
+export const pipelineMorePayload: fc.Arbitrary<SharePayload> = fc
+	.record({ model: treesFor(PIPELINE_MORE_FORM, PIPELINE_MORE.inputSize), a: fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }).map(String), fc.constantFrom('', 'NA')), f: fc.constantFrom('1985-01-03', '1985-01-03T10:00Z', '473385600000', '', '2024-02-29 1:15 PM'), g: fc.string({ maxLength: 40 }) })
+	.map(({ model, a, f, g }) => ({ formatVersion: 2, model, preprocessing: PIPELINE_MORE_FORM, demo: { title: 'pipeline', description: '', examples: [{ a, c: 'y', f, g: `${g} good day a@b.org` }] }, pipeline: PIPELINE_MORE }));

@@ -15,7 +15,13 @@ import { measureShareLink } from './share-size';
 import { buildStandalonePage } from './standalone-page';
 import { loadDataset, rawRows, useCpu } from './share.spec-support';
 import { parsePage, runPage } from './fake-dom.spec-support';
-import { linearRun, linkParity, mlpRun, subTable } from './share-pipeline-more.spec-support';
+import { linearRun, linkParity, mlpRun, pipelineMorePayload, subTable } from './share-pipeline-more.spec-support';
+import fc from 'fast-check';
+import { kilnPipelineRuntime } from './runtime-pipeline';
+import { studioDeriveEngine } from './derive-engine';
+import { encodeShareLink } from './share-link';
+import { fittedFromShare } from './import-pipeline';
+import { applyPipeline } from '$workers/lib/data/pipeline';
 import type { SharePayload } from './types';
 
 beforeAll(useCpu);
@@ -176,6 +182,36 @@ describe('the runtime replays the studio code it stands in for', () => {
 		const { parseIsoDate } = kilnPipelineMore();
 		const cases = ['2024-03-05', '2024/03/05', '1985-12-31T23:59', '1985-12-31 23:59:59.5', '2000-02-29T12:00:00Z', '2001-02-29', '2024-03-05T14:30+01:00', '2024-03-05T14:30-0530', '2024-03-05 1:45 PM', '2024-03-05 13:45 PM', '2024-13-01', '0001-01-01', '9999-12-31T23:59:59.999999', '2024-3-5', '2024-03-05T24:00', 'soon', '2024.03.05', ' 2024-03-05 '];
 		for (const text of cases) expect(Object.is(parseIsoDate(text), parseDate(text.trim(), 'ymd')) || (Number.isNaN(parseIsoDate(text)) && Number.isNaN(parseDate(text.trim(), 'ymd')))).toBe(true);
+	});
+});
+
+describe('every new step kind in one payload (property)', () => {
+	const encoder = kilnPipelineRuntime(kilnPipelineMore(kilnTextRuntime(), studioDeriveEngine()));
+	it('round-trips, predicts its example as before, and its pipeline imported back encodes the row as the link does (150 cases)', async () => {
+		await fc.assert(
+			fc.asyncProperty(pipelineMorePayload, async (p) => {
+				const decoded = decodeShareLink(encodeShareLink(p));
+				expect(decoded).toEqual(p);
+				const row = p.demo.examples[0];
+				const before = createSharePredictor(p).predict(row);
+				expect(createSharePredictor(decoded).predict(row)).toEqual(before);
+				const imported = { pipeline: fittedFromShare(decoded.pipeline!, decoded.preprocessing.target) };
+				// The imported pipeline, replayed by the workbench on the row as a one-row table, gives the link's matrix.
+				const cells = (name: string) => row[name];
+				const num = (t: string) => (t === '' || t === 'NA' ? NaN : Number(t));
+				const table: Table = {
+					rowCount: 1,
+					columns: [
+						{ name: 'a', kind: 'numeric', values: Float64Array.of(num(cells('a'))) },
+						{ name: 'c', kind: 'categorical', categories: ['y'], codes: Int32Array.of(0) },
+						{ name: 'f', kind: 'numeric', values: Float64Array.of(cells('f') === '' ? NaN : /^\d+$/.test(cells('f')) ? Number(cells('f')) : parseDate(cells('f'), 'ymd')) },
+						{ name: 'g', kind: 'categorical', categories: [cells('g').trim()], codes: Int32Array.of(cells('g').trim() === '' ? -1 : 0) }
+					]
+				};
+				expect(Array.from(applyPipeline(imported.pipeline!, table).x)).toEqual(Array.from(encoder.createPipelineEncoder(decoded.pipeline!)(row).x));
+			}),
+			{ numRuns: 150, seed: 41 }
+		);
 	});
 });
 
