@@ -6,6 +6,7 @@ import { binLabels } from '$workers/lib/data/pipeline/steps/numeric';
 import type { SharePipeline, SharePipelineFeature, SharePipelineStep } from './kinds';
 import { LIMITS } from './validate-preprocessing';
 import { shareStepMore, shareTfidf } from './from-pipeline-more';
+import { tableStepDefinition } from '$workers/lib/data/pipeline/registry';
 
 const refuse = (what: string): never => {
 	throw new KilnError('ExportError', `Share links and demo pages replay drop, rename, cast, impute, clip, log, bin, date-parts, derive, anonymise (not the keyed hash) and mask-PII steps and scale, one-hot, ordinal, hashing and TF-IDF encodings; this run's pipeline has ${what}, which the link runtime does not run yet. Export the ONNX file (it carries pipeline.json) or the project bundle instead.`);
@@ -17,9 +18,22 @@ const refuse = (what: string): never => {
  * as prediction leaves them out) with their fitted numbers, and the feature encodings.
  */
 export function sharePipeline(fitted: FittedPipeline): SharePipeline {
+	// Columns a prediction row has before each step: a drop of a column no prediction row holds
+	// (it was never read, so it is not an input) is left out, as the link's checks would refuse it.
+	const available = new Set(fitted.inputs.map((i) => i.name));
 	const steps = fitted.steps
 		.flatMap((s, index) => {
 			if (s.trainingOnly) return [];
+			const before = new Set(available);
+			for (const e of tableStepDefinition(s.step).effects(s.step, s.params)) {
+				e.removes.forEach((c) => available.delete(c));
+				e.writes.forEach((c) => available.add(c));
+			}
+			if (s.step.kind === 'drop') {
+				const columns = s.step.columns.filter((c) => before.has(c));
+				return columns.length === 0 ? [] : [{ ...s, step: { ...s.step, columns } }];
+			}
+			if (s.step.kind === 'anonymise' && s.step.method.type === 'drop' && !before.has(s.step.column)) return [];
 			const more = shareStepMore(fitted, index);
 			return more === 'skip' ? [] : [more ?? s];
 		})

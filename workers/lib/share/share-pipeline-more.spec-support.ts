@@ -74,7 +74,7 @@ export function subTable(table: Table, rows: number[], edits: Record<string, (r:
  * The link (float32 weights) on every row of `table` as raw text against Kiln's own replay +
  * model (predictTable): same labels, probabilities within 1e-5 (the other pipeline link specs'
  * bar). Then "Import into my studio": the imported run's own prediction equals the link's
- * within 1e-6. Returns the link, its length and both worst differences.
+ * within 1e-6, and shared again it predicts as the first link. Returns the link, its length and both worst differences.
  */
 export async function linkParity(stored: Stored, table: Table, features: string[]) {
 	const payload = runSharePayload(stored, () => ({ title: 'parity', description: '', examples: [] }), 'float32');
@@ -98,6 +98,14 @@ export async function linkParity(stored: Stored, table: Table, features: string[
 	});
 	expect(worst).toBeLessThan(1e-5);
 	expect(worstImport).toBeLessThan(1e-6);
+	// The imported run ships again (float32): its link predicts as the first one.
+	const reshared = createSharePredictor(decodeShareLink(encodeShareLink(runSharePayload({ artifacts: imported.artifacts, preprocessing: imported.preprocessing, pipeline: imported.pipeline }, () => ({ title: 'again', description: '', examples: [] }), 'float32'))));
+	for (const row of rawRows(table, features)) {
+		const x = link.predict(row);
+		const y = reshared.predict(row);
+		expect(y.label).toBe(x.label);
+		x.probabilities!.forEach((v, c) => expect(Math.abs(v - y.probabilities![c])).toBeLessThan(1e-6));
+	}
 	return { payload: decoded as SharePayload, chars: code.length, worst, worstImport };
 }
 

@@ -56,14 +56,15 @@ function cpsWithDates(): Table {
 	const values = Float64Array.from({ length: table.rowCount }, (_, r) => (r % 17 === 0 ? NaN : Date.UTC(1985, 0, 1) + ((r * 7919) % 365) * DAY + ((r * 31) % 24) * 3_600_000 + (r % 60) * 60_000));
 	return { rowCount: table.rowCount, columns: [...table.columns, { name: 'interviewed', kind: 'numeric', values }] };
 }
-const cpsFeatures = ['education', 'experience', 'gender', 'sector', 'interviewed'];
+const cpsFeatures = ['education', 'experience', 'gender', 'sector', 'race', 'region', 'interviewed'];
 const cpsPipeline = pipeline(
 	[
 		{ kind: 'date-parts', column: 'interviewed', parts: ['month', 'weekday', 'hour', 'day', 'year'], keepSource: true },
 		{ kind: 'anonymise', column: 'interviewed', method: { type: 'month' } },
 		{ kind: 'anonymise', column: 'experience', method: { type: 'range', width: 10 } },
 		{ kind: 'anonymise', column: 'gender', method: { type: 'hash', secret: 'a project secret of 32 characters' } },
-		{ kind: 'drop', columns: ['gender'] }
+		{ kind: 'drop', columns: ['gender', 'region'] },
+		{ kind: 'anonymise', column: 'race', method: { type: 'drop' } }
 	],
 	[
 		{ kind: 'scale', column: 'education', method: 'standard' },
@@ -112,6 +113,9 @@ describe('links for pipelines with derive, date-parts, anonymise, mask-PII and T
 		const run = await linearRun(table, 'wage_above_median', cpsFeatures, cpsPipeline);
 		const all = await linkParity(run, table, cpsFeatures);
 		expect(all.payload.pipeline!.steps.map((s) => s.kind)).toEqual(['date-parts', 'anonymise', 'anonymise', 'drop']);
+		// "race" and "region" are only dropped, so no prediction row needs them and the link leaves their drops out.
+		expect(all.payload.pipeline!.inputs.map((i) => i.name)).not.toContain('race');
+		expect(all.payload.pipeline!.steps[3]).toEqual({ kind: 'drop', columns: ['gender'] });
 		expect(JSON.stringify(all.payload)).not.toContain('project secret');
 		expect(all.payload.pipeline!.inputs.find((i) => i.name === 'interviewed')!.date).toBe(true);
 		const odd = subTable(table, [0, 1, 2, 3, 4, 5], { interviewed: (r) => [null, 0, -1e12, 8.64e15, 9e15, 1.5][r], experience: (r) => (r === 2 ? -7 : r === 3 ? null : undefined), sector: (r) => (r === 1 ? 'space' : undefined) });
