@@ -243,6 +243,31 @@ describe('damaged pipeline links give a ShareLinkError naming the step', () => {
 	}
 	const stepAt = (kind: string) => good.pipeline!.steps.findIndex((s) => s.kind === kind);
 
+	it('byte changes in the header of such a link (2,000 cases): a ShareLinkError, or a payload that predicts or says what is wrong with the row', () => {
+		const packed = packPayload(good);
+		const length = new DataView(packed.buffer).getUint32(5, true);
+		const row = rawRows(loadDataset('titanic.csv'), titanicFeatures)[3];
+		fc.assert(
+			fc.property(fc.array(fc.record({ at: fc.integer({ min: 9, max: 8 + length }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 4 }), (changes) => {
+				const bytes = packed.slice();
+				for (const { at, value } of changes) bytes[at] = value;
+				let decoded: SharePayload;
+				try {
+					decoded = decodeShareLink(Buffer.from(deflateSync(bytes)).toString('base64url'));
+				} catch (error) {
+					expect((error as Error).name).toBe('ShareLinkError');
+					return;
+				}
+				try {
+					expect(typeof createSharePredictor(decoded).predict(row).label).toBe('string');
+				} catch (error) {
+					expect(['ValidationError', 'ExpressionError', 'SchemaMismatchError']).toContain((error as Error).name);
+				}
+			}),
+			{ numRuns: 2000, seed: 43 }
+		);
+	});
+
 	it.each([
 		['an expression that does not parse', (h: Parameters<Parameters<typeof relinked>[0]>[0]) => (h.pipeline.steps[0].expression = 'age < < 13'), /steps\[0\] \(derive "child"\) has an expression Kiln cannot use/],
 		['an expression on a column that is not there', (h: Parameters<Parameters<typeof relinked>[0]>[0]) => (h.pipeline.steps[1].expression = "contains(nom, 'Mrs.')"), /steps\[1\] \(derive "title"\)/],
