@@ -136,7 +136,7 @@ test('a tagger trains on a CoNLL slice, is scored per tag, and tags typed text t
 	await predictTyped(page, sentence);
 	await expect(page.getByTestId('token-tags').locator('tbody tr')).toHaveCount(8);
 	found.push(...(await audit(page, 'predict: tags per token')));
-	const studioTags = await page.getByTestId('token-tags-inline').innerText();
+	const studioTags = (await page.getByTestId('token-tags-inline').textContent()) ?? '';
 
 	// The tagger shares as a link whose page tags the same sentence token by token, as Predict did.
 	await page.getByTestId('section-ship').click();
