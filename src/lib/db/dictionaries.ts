@@ -31,8 +31,8 @@ export function packColumns(columns: readonly StoredColumn[]): StoredColumn[] {
 export function unpackColumns(columns: readonly StoredColumn[]): StoredColumn[] {
 	return columns.map((c) => {
 		if (c.packedCategories === undefined) return c;
-		const { packedCategories, ...rest } = plain(c);
-		return { ...rest, categories: split(packedCategories) };
+		const { packedCategories: _, ...rest } = plain(c);
+		return { ...rest, categories: split(c.packedCategories) };
 	});
 }
 
