@@ -6,6 +6,7 @@ import { previewFile } from './data/preview';
 import { profileAgain } from './data/profile-again';
 import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
+import { compactRows } from './data/read-rows';
 import type { DataWorkerApi } from './protocol';
 import { shipHandlers } from './data/ship';
 import { textDataHandlers } from './data/text';
@@ -24,7 +25,7 @@ const api: DataWorkerApi = {
 	previewFile: (file, fileName, choices) => previewFile(file, fileName, choices),
 	importFile: (request, onProgress) => storeImport(request, { onProgress, estimate: () => navigator.storage?.estimate?.() ?? Promise.resolve({}) }),
 	async readRows(datasetId, start, count) {
-		const table = await readRows(await getDataset(datasetId), start, count);
+		const table = compactRows(await readRows(await getDataset(datasetId), start, count));
 		return Comlink.transfer(table, tableBuffers(table));
 	},
 	profileDataset: (datasetId, target, onProgress) => profileAgain(datasetId, target, onProgress),
