@@ -6,6 +6,7 @@ import { profileAgain } from './data/profile-again';
 import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
 import { readPageRows } from './data/read-rows';
+import { pageDatasets } from './data/page-datasets';
 import type { DataWorkerApi } from './protocol';
 import { shipHandlers } from './data/ship';
 import { textDataHandlers } from './data/text';
@@ -27,6 +28,7 @@ const api: DataWorkerApi = {
 		const table = await readPageRows(datasetId, start, count);
 		return Comlink.transfer(table, tableBuffers(table));
 	},
+	listDatasets: (projectId) => pageDatasets(projectId),
 	profileDataset: (datasetId, target, onProgress) => profileAgain(datasetId, target, onProgress),
 	previewPipeline: (datasetId, pipeline) => previewStoredPipeline(datasetId, pipeline),
 	async retypeColumn(datasetId, column, semantic, target) {
