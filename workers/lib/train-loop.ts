@@ -14,6 +14,7 @@ import { makeWeightedTrainStep } from './trust/weighted-step';
 import { isPlainMlp, resolveMlpOptions } from '$shared/mlp-options';
 import { foldForStorage } from './mlp/fold';
 import { makeMlpStep, makeOptimizer } from './mlp/step';
+import { makeFusedDenseStep } from './mlp/fused-step';
 
 /**
  * One optimiser step on a batch (row-major features, class indices or standardised targets);
@@ -26,7 +27,10 @@ import { makeMlpStep, makeOptimizer } from './mlp/step';
  * step took 3–4× as long through tfjs's own gradients (see bench/README.md). Any other model
  * keeps tfjs's autodiff.
  */
-export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number) {
+export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number): (x: Float32Array, y: number[]) => tf.Scalar {
+	// A relu Dense stack with Adam on wasm or cpu: Kiln's fused step (mlp/fused-step.ts).
+	const fused = makeFusedDenseStep(model, optimizer, task, classes, l2);
+	if (fused) return fused;
 	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 	const kernels = variables.filter((v) => v.shape.length === 2);
 	const width = model.inputs[0].shape[1] as number;
