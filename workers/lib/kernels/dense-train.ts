@@ -1,5 +1,6 @@
 import { getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { adamSimdFor } from './adam-simd';
 import { hostKernel } from './host-arrays';
 
 /**
@@ -125,15 +126,21 @@ export const adamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
 	const correct2 = f(1 - a.accBeta2);
 	const epsilon = f(a.epsilon);
 	const step = f(-a.learningRate);
+	const simd = heapMemory(backend, host.inputs[0]);
 	for (let i = 0; i < count; i++) {
 		const [w, g, m, v] = host.inputs.slice(4 * i, 4 * i + 4);
 		const [w2, m2, v2] = host.outputs.slice(3 * i, 3 * i + 3);
 		const l2 = f(a.l2[i]);
 		const shape = ins[4 * i].shape;
+		let done = 0;
+		if (simd && !a.transposed[i]) {
+			done = w.length - (w.length % 4);
+			(l2 !== 0 ? simd.adamL2 : simd.adam)(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, w2.byteOffset, m2.byteOffset, v2.byteOffset, done * 4, beta1, keep1, beta2, keep2, correct1, correct2, epsilon, step, l2);
+		}
 		// A transposed gradient of a [rows, cols] kernel is read at (col, row).
 		const cols = a.transposed[i] ? shape[1] : 1;
 		const rows = a.transposed[i] ? shape[0] : w.length;
-		for (let r = 0, j = 0; r < rows; r++) {
+		for (let r = done, j = done; r < rows; r++) {
 			for (let c = 0; c < cols; c++, j++) {
 				let grad = g[c * rows + r];
 				if (l2 !== 0) grad = f(grad + f(l2 * f(2 * w[j])));
@@ -148,6 +155,25 @@ export const adamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
 	}
 	return host.infos;
 };
+
+function wasmMemory(backend: unknown): WebAssembly.Memory | undefined {
+	const module = (backend as { wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } }).wasm;
+	// The threaded build exports its (shared) memory as wasmMemory, the single-threaded one as asm.memory.
+	return module?.wasmMemory ?? module?.asm?.memory;
+}
+
+/** The SIMD update bound to tfjs-backend-wasm's memory when `view` lies in it; null on cpu or without SIMD. */
+function heapMemory(backend: unknown, view: Float32Array | Int32Array | undefined) {
+	const memory = wasmMemory(backend);
+	if (!memory || !view || view.buffer !== memory.buffer) return null;
+	return adamSimdFor(memory);
+}
+
+/** Whether Adam updates on `backend` take the WebAssembly SIMD pass (for specs and the bench's report). */
+export function adamUsesSimd(backend: unknown): boolean {
+	const memory = wasmMemory(backend);
+	return !!memory && adamSimdFor(memory) !== null;
+}
 
 /** Register the three kernels for the wasm and cpu backends (their host views work on both); a no-op once done. */
 export function registerDenseTrainKernels(): void {

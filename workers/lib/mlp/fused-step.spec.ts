@@ -77,7 +77,7 @@ async function train(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
 }
 
 describe('makeFusedDenseStep', () => {
-	it.each(CASES.map((c) => [c.name, c] as const))('%s: on cpu tfjs autodiff + AdamOptimizer's result to rounding', async (_, c) => {
+	it.each(CASES.map((c) => [c.name, c] as const))('%s: on cpu the result of tfjs autodiff + AdamOptimizer to rounding', async (_, c) => {
 		const ours = await train('cpu', c, true);
 		const theirs = await train('cpu', c, false);
 		expect(ours.names).toEqual(theirs.names);

@@ -30,9 +30,9 @@ export type FusedStep = (x: Float32Array, y: ArrayLike<number>) => tf.Scalar;
  * where tfjs's autodiff and optimiser take about a hundred: the forward as one fused matMul (bias
  * and relu inside) per layer; the loss, its gradient and the output bias's gradient in one host
  * kernel; per hidden layer one host kernel for the relu mask and bias gradient; each weight
- * gradient as dzᵀ·h, whose operands are an untransposed matMul for XNNPACK after transposing only
- * the small dz (not the batch), left transposed for the update to read; and one Adam kernel over
- * every variable. The optimiser's own state (moments, β powers, step count) is read and written
+ * gradient as an untransposed matMul (XNNPACK's fast path on wasm) after an explicit transpose; and
+ * one Adam kernel over every variable (on wasm a WebAssembly SIMD pass over tfjs's heap,
+ * kernels/adam-simd.ts). The optimiser's own state (moments, β powers, step count) is read and written
  * in place, so checkpoints, resume and a later fall back to tfjs's path see the same optimiser.
  *
  * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
@@ -46,6 +46,8 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	const adam = optimizer as unknown as AdamFields;
 	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
 	const width = layers[0].kernel.shape[0];
+	// On wasm the update is a SIMD pass that reads gradients in order; elsewhere transposing the small dz beats transposing the batch.
+	const transposed = tf.getBackend() !== 'wasm';
 	const lossAttrs: DenseLossAttrs = { loss: task === 'classification' ? 'softmax-ce' : 'mse' };
 	const slot = (list: (Slot | undefined)[], i: number, suffix: string): tf.Variable => {
 		// As AdamOptimizer.applyGradients creates them, so getWeights/setWeights see the same names.
@@ -68,7 +70,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			let dz = dOut as tf.Tensor2D;
 			let db = dBias;
 			for (let i = layers.length - 1; i >= 0; i--) {
-				grads[2 * i] = tf.matMul(tf.transpose(dz), inputs[i]);
+				grads[2 * i] = transposed ? tf.matMul(tf.transpose(dz), inputs[i]) : tf.matMul(tf.transpose(inputs[i]), dz);
 				grads[2 * i + 1] = db;
 				if (i === 0) break;
 				const dh = tf.matMul(dz, tf.transpose(layers[i].kernel));
@@ -83,7 +85,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				accBeta1: adam.accBeta1.dataSync()[0],
 				accBeta2: adam.accBeta2.dataSync()[0],
 				l2: variables.map((v) => (v.rank === 2 ? l2 : 0)),
-				transposed: variables.map((v) => v.rank === 2)
+				transposed: variables.map((v) => transposed && v.rank === 2)
 			};
 			const kernelInputs: Record<string, tf.Tensor> = {};
 			variables.forEach((v, i) => {
