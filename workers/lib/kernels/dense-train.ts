@@ -29,31 +29,37 @@ export interface DenseLossAttrs {
 
 /**
  * The loss of a batch with its gradient: outputs [loss (scalar), d loss/d out (n × c), Σ rows of
- * that gradient (the output bias's gradient)]. Softmax cross-entropy is losses.ts' softmaxCrossEntropy
- * (logSumExp as tfjs computes it, mean over rows, gradient (softmax − one-hot) · 1/n; a label
- * outside [0, c) is a row of zeros as tf.oneHot makes it); mse is tf.losses.meanSquaredError
- * (mean over every value, gradient 2 (out − y) / size).
+ * that gradient (the output bias's gradient)]. Softmax cross-entropy is losses.ts'
+ * softmaxCrossEntropy (logSumExp as tfjs computes it, mean over rows, gradient (softmax − one-hot)
+ * · 1/n; a label outside [0, c) is a row of zeros as tf.oneHot makes it); mse is
+ * tf.losses.meanSquaredError (mean over every value, gradient 2 (out − y) / size). With an input
+ * `weights` [n] the loss is the weighted mean Σ wᵣLᵣ / Σ wᵣ of the per-row losses (for mse the
+ * squared errors summed over the row), as trust/weighted-step.ts and mlp/step.ts compute it, and
+ * row r's gradient is scaled by wᵣ / Σ w instead of 1/n.
  */
 export const denseLoss: KernelFunc = ({ inputs, attrs, backend }) => {
-	const { out, target } = inputs as { out: TensorInfo; target: TensorInfo };
+	const { out, target, weights } = inputs as { out: TensorInfo; target: TensorInfo; weights?: TensorInfo };
 	const { loss } = attrs as unknown as DenseLossAttrs;
 	const [n, c] = out.shape;
-	const host = hostKernel(backend, [out, target], [{ shape: [] }, { shape: [n, c] }, { shape: [c] }]);
-	const [x, y] = host.inputs;
+	const host = hostKernel(backend, weights ? [out, target, weights] : [out, target], [{ shape: [] }, { shape: [n, c] }, { shape: [c] }]);
+	const [x, y, w] = host.inputs;
 	const [value, grad, bias] = host.outputs;
+	let weightSum = 0;
+	if (w) for (let r = 0; r < n; r++) weightSum += w[r];
+	const perWeight = f(1 / f(weightSum));
+	// The factor on row r's gradient (the 2 of the squared error comes in below).
+	const rowScale = (r: number) => (w ? f(perWeight * w[r]) : loss === 'mse' ? f(1 / (n * c)) : f(1 / n));
 	let total = 0;
-	if (loss === 'mse') {
-		const size = n * c;
-		const scale = f(2 / size);
-		for (let i = 0; i < size; i++) {
-			const d = f(x[i] - y[i]);
-			total += f(d * d);
-			grad[i] = f(d * scale);
-		}
-		value[0] = f(f(total) / size);
-	} else {
-		const scale = f(1 / n);
-		for (let r = 0, at = 0; r < n; r++, at += c) {
+	for (let r = 0, at = 0; r < n; r++, at += c) {
+		const scale = rowScale(r);
+		let rowLoss = 0;
+		if (loss === 'mse') {
+			for (let k = 0; k < c; k++) {
+				const d = f(x[at + k] - y[at + k]);
+				rowLoss += f(d * d);
+				grad[at + k] = f(f(2 * d) * scale);
+			}
+		} else {
 			let max = x[at];
 			for (let k = 1; k < c; k++) if (x[at + k] > max || Number.isNaN(x[at + k])) max = x[at + k];
 			let sum = 0;
@@ -63,12 +69,13 @@ export const denseLoss: KernelFunc = ({ inputs, attrs, backend }) => {
 			for (let k = 0; k < c; k++) {
 				const logSoftmax = f(x[at + k] - lse);
 				const hot = k === label ? 1 : 0;
-				if (hot) total -= logSoftmax;
+				if (hot) rowLoss -= logSoftmax;
 				grad[at + k] = f(f(f(Math.exp(logSoftmax)) - hot) * scale);
 			}
 		}
-		value[0] = f(f(total) / n);
+		total += w ? f(f(rowLoss) * w[r]) : rowLoss;
 	}
+	value[0] = w ? f(f(total) / f(weightSum)) : f(f(total) / (loss === 'mse' ? n * c : n));
 	columnSums(grad, n, c, bias);
 	return host.infos;
 };

@@ -16,13 +16,17 @@ interface Case {
 	l2: number;
 	/** Rows per batch; the last batch is ragged when rows do not divide. */
 	batches: number[];
+	/** Per-row weights (class weights, reweighing). */
+	weighted?: boolean;
 }
 
 const CASES: Case[] = [
 	{ name: 'two relu layers, 3 classes', task: 'classification', hidden: [16, 8], outputs: 3, l2: 0, batches: [32, 32, 32, 7] },
 	{ name: 'one relu layer with L2', task: 'classification', hidden: [12], outputs: 4, l2: 0.01, batches: [24, 24, 24, 24, 5] },
 	{ name: 'regression', task: 'regression', hidden: [10], outputs: 1, l2: 0.001, batches: [20, 20, 20] },
-	{ name: 'linear (no hidden layer)', task: 'classification', hidden: [], outputs: 2, l2: 0, batches: [16, 16, 16] }
+	{ name: 'linear (no hidden layer)', task: 'classification', hidden: [], outputs: 2, l2: 0, batches: [16, 16, 16] },
+	{ name: 'row weights with L2', task: 'classification', hidden: [12], outputs: 3, l2: 0.01, batches: [24, 24, 9], weighted: true },
+	{ name: 'weighted regression', task: 'regression', hidden: [6, 5], outputs: 1, l2: 0, batches: [20, 20, 20], weighted: true }
 ];
 const WIDTH = 9;
 
@@ -34,14 +38,20 @@ function labelsFor(c: Case, n: number, seed: number): number[] {
 /** tfjs's own path: model.apply under autodiff, tf.losses, tfjs's AdamOptimizer. */
 function referenceStep(model: tfl.LayersModel, optimizer: tf.Optimizer, c: Case) {
 	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-	return (x: Float32Array, y: number[]): number =>
+	return (x: Float32Array, y: number[], weights: Float32Array | null): number =>
 		tf.tidy(() => {
 			const n = y.length;
 			const xs = tf.tensor2d(x, [n, WIDTH]);
 			let data = 0;
 			optimizer.minimize(() => {
 				const out = model.apply(xs, { training: true }) as tf.Tensor2D;
-				const loss = (c.task === 'classification' ? tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(y, 'int32'), c.outputs), out) : tf.losses.meanSquaredError(tf.tensor2d(y, [n, 1]), out)) as tf.Scalar;
+				const ys = c.task === 'classification' ? tf.oneHot(tf.tensor1d(y, 'int32'), c.outputs) : tf.tensor2d(y, [n, 1]);
+				let loss: tf.Scalar;
+				if (weights) {
+					// As trust/weighted-step.ts writes it with tfjs ops.
+					const perRow = c.task === 'classification' ? tf.neg(tf.sum(tf.mul(ys, tf.sub(out, tf.logSumExp(out, 1, true))), 1)) : tf.sum(tf.square(tf.sub(out, ys)), 1);
+					loss = tf.div(tf.sum(tf.mul(perRow, weights)), tf.sum(weights));
+				} else loss = (c.task === 'classification' ? tf.losses.softmaxCrossEntropy(ys, out) : tf.losses.meanSquaredError(ys, out)) as tf.Scalar;
 				data = loss.dataSync()[0];
 				if (c.l2 === 0) return loss;
 				return tf.add(loss, tf.mul(tf.addN(variables.filter((v) => v.rank === 2).map((k) => tf.sum(tf.square(k)))), c.l2)) as tf.Scalar;
@@ -62,11 +72,12 @@ async function train(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
 	for (const [b, n] of c.batches.entries()) {
 		const x = randomValues(n * WIDTH, 100 + b);
 		const y = labelsFor(c, n, 200 + b);
+		const weights = c.weighted ? randomValues(n, 300 + b).map((v) => 0.25 + 2 * Math.abs(v)) : null;
 		if (fusedStep) {
-			const loss = fusedStep(x, y);
+			const loss = fusedStep(x, y, weights);
 			losses.push(loss.dataSync()[0]);
 			loss.dispose();
-		} else losses.push(reference(x, y));
+		} else losses.push(reference(x, y, weights));
 	}
 	const checkpoint = await captureCheckpoint(model, optimizer, 1, [], 0);
 	const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
@@ -106,7 +117,8 @@ describe('makeFusedDenseStep', () => {
 		const before = tf.memory().numTensors;
 		step(x, labelsFor(CASES[0], 10, 2)).dispose();
 		expect(tf.memory().numTensors).toBe(before);
-		expect(tf.profile(() => step(x, labelsFor(CASES[0], 10, 2)).dispose()).then((p) => p.kernelNames)).resolves.toContain('KilnAdamUpdate');
+		const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2)).dispose());
+		expect(profile.kernelNames).toContain('KilnAdamUpdate');
 		const sgd = tf.train.momentum(0.01, 0.9);
 		expect(makeFusedDenseStep(model, sgd, 'classification', 3, 0)).toBeNull();
 		model.dispose();

@@ -22,11 +22,12 @@ interface AdamFields {
 	incrementIterations(): void;
 }
 
-export type FusedStep = (x: Float32Array, y: ArrayLike<number>) => tf.Scalar;
+/** One step on a batch (row-major features, class indices or targets, optional per-row weights); returns the data loss for the caller to read and dispose. */
+export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayLike<number> | null) => tf.Scalar;
 
 /**
  * One Adam step of a relu/linear Dense stack with softmax cross-entropy (classification) or mean
- * squared error (regression), with an optional L2 penalty on the kernels, in about a dozen kernels
+ * squared error (regression), optionally weighted per row, with an optional L2 penalty on the kernels, in about a dozen kernels
  * where tfjs's autodiff and optimiser take about a hundred: the forward as one fused matMul (bias
  * and relu inside) per layer; the loss, its gradient and the output bias's gradient in one host
  * kernel; per hidden layer one host kernel for the relu mask and bias gradient; each weight
@@ -54,7 +55,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
 		return list[i]!.variable;
 	};
-	return (x, y) => {
+	return (x, y, weights) => {
 		const n = y.length;
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
@@ -65,7 +66,8 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				inputs.push(h);
 				h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' });
 			}
-			const [value, dOut, dBias] = tf.engine().runKernel(DENSE_LOSS, { out: h, target }, lossAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+			const lossInputs = weights ? { out: h, target, weights: tf.tensor1d(Float32Array.from(weights)) } : { out: h, target };
+			const [value, dOut, dBias] = tf.engine().runKernel(DENSE_LOSS, lossInputs, lossAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
 			const grads: tf.Tensor[] = [];
 			let dz = dOut as tf.Tensor2D;
 			let db = dBias;
