@@ -3,6 +3,7 @@ import { loaders } from '../../workers/backend-loaders';
 import { activateBackend } from '$workers/lib/backend';
 import { buildModel } from '$workers/lib/model';
 import { makeTrainStep } from '$workers/lib/train';
+import { LOSS_READ_EVERY } from '$workers/lib/train-loop';
 import { registerWasmKernels } from '$workers/lib/kernels/register';
 import { buildCnn } from '$workers/lib/vision/cnn';
 import { predictProbabilities } from '$workers/lib/vision/evaluate';
@@ -73,24 +74,29 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 	const mlpStep = cnn ? null : makeTrainStep(model, optimizer, 'classification', header.classes, 0);
 	const step = (xb: Float32Array, yb: Int32Array): tf.Scalar => (cnnStep ? cnnStep(xb, yb) : mlpStep!(xb, Array.from(yb)));
 	const batches = Math.ceil(samples / request.batchSize);
-	// Kiln's loop reads every batch loss back (await data()), which syncs with the device.
-	const runBatch = async (b: number): Promise<number> => {
-		const start = b * request.batchSize;
-		const end = Math.min(start + request.batchSize, samples);
-		const lossTensor = step(x.subarray(start * width, end * width), y.subarray(start, end));
-		const loss = (await lossTensor.data())[0];
-		lossTensor.dispose();
-		return loss;
+	// Kiln's loop (train-loop.ts) reads the batch losses back LOSS_READ_EVERY at a time, each
+	// read waiting for the device; the CNN's fitCnn reads every batch.
+	const readEvery = cnn ? 1 : LOSS_READ_EVERY;
+	const runEpoch = async (first: number, last: number): Promise<number> => {
+		let sum = 0;
+		let pending: tf.Scalar[] = [];
+		for (let b = first; b < last; b++) {
+			const start = b * request.batchSize;
+			const end = Math.min(start + request.batchSize, samples);
+			pending.push(step(x.subarray(start * width, end * width), y.subarray(start, end)));
+			if (pending.length >= readEvery || b === last - 1) {
+				for (const value of await Promise.all(pending.map((t) => t.data()))) sum += value[0];
+				tf.dispose(pending);
+				pending = [];
+			}
+		}
+		return sum;
 	};
 	try {
-		await runBatch(0);
+		await runEpoch(0, 1);
 		let lastEpochLoss = 0;
 		const trainStart = performance.now();
-		for (let epoch = 0; epoch < request.epochs; epoch++) {
-			let sum = 0;
-			for (let b = 0; b < batches; b++) sum += await runBatch(b);
-			lastEpochLoss = sum / batches;
-		}
+		for (let epoch = 0; epoch < request.epochs; epoch++) lastEpochLoss = (await runEpoch(0, batches)) / batches;
 		const trainMs = performance.now() - trainStart;
 
 		const row = x.slice(0, width);
