@@ -41,6 +41,8 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 	const width = header.width;
 	const samples = Math.min(request.samples, header.n);
 
+	// A row may ask for more XNNPACK threads than tfjs's default; it must be set before wasm starts.
+	if (request.threads && request.backend === 'wasm') (await import('@tensorflow/tfjs-backend-wasm')).setThreadsCount(request.threads);
 	const initStart = performance.now();
 	// activateBackend falls back to another backend when the chosen one fails; that must not
 	// be timed under the wrong name, so the fallback is reported as a skip.

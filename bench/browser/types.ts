@@ -16,6 +16,8 @@ export interface BenchRequest {
 	batchSize: number;
 	learningRate: number;
 	latencyRuns: number;
+	/** wasm only: XNNPACK threads (setThreadsCount before the backend starts); absent: tfjs's default, hardwareConcurrency / 2. */
+	threads?: number;
 }
 
 export interface LatencyStats {

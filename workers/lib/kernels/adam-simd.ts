@@ -65,7 +65,7 @@ function body(withL2: boolean): number[] {
 }
 
 /** The module's bytes; a shared memory (tfjs's threaded build) must be imported as shared, with a maximum. */
-export function adamModuleBytes(shared: boolean): Uint8Array {
+export function adamModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
 	const params = [...Array(8).fill(I32), ...Array(9).fill(F32)];
 	const type = section(1, vec([[0x60, ...vec(params.map((p) => [p])), 0]]));
 	const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
@@ -73,7 +73,7 @@ export function adamModuleBytes(shared: boolean): Uint8Array {
 	const funcs = section(3, vec([[0], [0]]));
 	const exports = section(7, vec([[...name('adam'), 0x00, 0], [...name('adamL2'), 0x00, 1]]));
 	const code = section(10, [...uleb(2), ...body(false), ...body(true)]);
-	return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
+	return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 
 export type AdamSimd = (w: number, g: number, m: number, v: number, w2: number, m2: number, v2: number, bytes: number, b1: number, k1: number, b2: number, k2: number, c1: number, c2: number, eps: number, step: number, l2: number) => void;

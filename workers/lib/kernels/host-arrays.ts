@@ -1,4 +1,4 @@
-import type { DataType, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type Values = Float32Array | Int32Array;
@@ -8,7 +8,7 @@ interface CpuLike {
 	makeTensorInfo(shape: number[], dtype: DataType, values: Values): TensorInfo;
 }
 
-function isWasm(backend: KernelBackend): boolean {
+function isWasm(backend: unknown): boolean {
 	return typeof (backend as Partial<BackendWasm>).typedArrayFromHeap === 'function';
 }
 
@@ -17,7 +17,7 @@ function isWasm(backend: KernelBackend): boolean {
  * heap, no copies) or on the cpu backend (its own typed arrays). Outputs are made first: making
  * one can grow the wasm heap, which detaches every view taken before.
  */
-export function hostKernel(backend: KernelBackend, inputs: TensorInfo[], outputs: { shape: number[]; dtype?: 'float32' | 'int32' }[]): { inputs: Values[]; outputs: Values[]; infos: TensorInfo[] } {
+export function hostKernel(backend: unknown, inputs: TensorInfo[], outputs: { shape: number[]; dtype?: 'float32' | 'int32' }[]): { inputs: Values[]; outputs: Values[]; infos: TensorInfo[] } {
 	if (isWasm(backend)) {
 		const wasm = backend as BackendWasm;
 		const infos = outputs.map((o) => wasm.makeOutput(o.shape, o.dtype ?? 'float32'));

@@ -64,9 +64,9 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			let h = xs;
 			for (const layer of layers) {
 				inputs.push(h);
-				h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' });
+				h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
 			}
-			const lossInputs = weights ? { out: h, target, weights: tf.tensor1d(Float32Array.from(weights)) } : { out: h, target };
+			const lossInputs: tf.NamedTensorMap = weights ? { out: h, target, weights: tf.tensor1d(Float32Array.from(weights)) } : { out: h, target };
 			const [value, dOut, dBias] = tf.engine().runKernel(DENSE_LOSS, lossInputs, lossAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
 			const grads: tf.Tensor[] = [];
 			let dz = dOut as tf.Tensor2D;
@@ -77,7 +77,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				if (i === 0) break;
 				const dh = tf.matMul(dz, tf.transpose(layers[i].kernel));
 				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
-				else [dz, db] = [dh, tf.sum(dh, 0)];
+				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}
 			const attrs: AdamUpdateAttrs = {
 				learningRate: adam.learningRate,
