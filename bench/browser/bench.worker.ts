@@ -5,6 +5,7 @@ import { buildModel } from '$workers/lib/model';
 import { makeTrainStep } from '$workers/lib/train';
 import { LOSS_READ_EVERY } from '$workers/lib/train-loop';
 import { registerWasmKernels } from '$workers/lib/kernels/register';
+import { adamUsesSimd } from '$workers/lib/kernels/dense-train';
 import { buildCnn } from '$workers/lib/vision/cnn';
 import { predictProbabilities } from '$workers/lib/vision/evaluate';
 import { BENCH_CNN } from '$workers/lib/vision/presets';
@@ -57,7 +58,8 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		wasm = {
 			simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
 			threads: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
-			threadsCount: module.getThreadsCount()
+			threadsCount: module.getThreadsCount(),
+			adamSimd: adamUsesSimd(tf.backend())
 		};
 	}
 
