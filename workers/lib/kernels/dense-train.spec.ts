@@ -26,6 +26,29 @@ describe('Kiln dense training kernels', () => {
 		wasm.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(cpu[i])));
 	});
 
+	// A transposed gradient is read by the JS loop (on wasm too: over its heap).
+	it.each([
+		[8, 12, 0],
+		[8, 12, 0.01],
+		[6, 5, 0.01]
+	])('KilnAdamUpdate with a transposed [%i, %i] gradient (l2 %s): the same bits on wasm and cpu', async (rows, cols, l2) => {
+		const compute = () => {
+			const t = (seed: number, scale = 1, shape = [rows, cols]) => tf.tensor2d(randomValues(rows * cols, seed).map((v) => v * scale), shape as [number, number]);
+			const out = tf.engine().runKernel(ADAM_UPDATE, { value0: t(1), grad0: t(2, 1, [cols, rows]), m0: t(3, 0.1), v0: tf.abs(t(4, 0.01)) }, { ...attrs(l2), l2: [l2], transposed: [true] }) as tf.Tensor[];
+			return out;
+		};
+		const cpu = await runOn('cpu', compute);
+		const wasm = await runOn('wasm', compute);
+		wasm.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(cpu[i])));
+		// The transposed read itself, against the plain kernel on the transposed gradient.
+		const plain = await runOn('cpu', () => {
+			const t = (seed: number, scale = 1, shape = [rows, cols]) => tf.tensor2d(randomValues(rows * cols, seed).map((v) => v * scale), shape as [number, number]);
+			const g = tf.transpose(t(2, 1, [cols, rows]));
+			return tf.engine().runKernel(ADAM_UPDATE, { value0: t(1), grad0: g, m0: t(3, 0.1), v0: tf.abs(t(4, 0.01)) }, { ...attrs(l2), l2: [l2], transposed: [false] }) as tf.Tensor[];
+		});
+		plain.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(cpu[i])));
+	});
+
 	it('KilnDenseLoss and KilnReluBackward agree between wasm and cpu', async () => {
 		const compute = () => {
 			const logits = tf.tensor2d(randomValues(40, 9).map((v) => v * 5), [8, 5]);
