@@ -6,7 +6,7 @@
  * IEEE float32 operations, so each lane gives the very bits of the float32 sequence in
  * dense-train.ts' adamUpdate, which is tfjs's.
  *
- * The module is a few hundred bytes, encoded below instead of shipped as a file; its text form:
+ * The module is about 560 bytes, encoded below instead of shipped as a file; its text form:
  *   (func (param $w $g $m $v $w2 $m2 $v2 $bytes i32) (param $b1 $k1 $b2 $k2 $c1 $c2 $eps $step $l2 f32)
  *     loop: g ← g + l2·(w + w) [adamL2 only]; m2 ← m·b1 + g·k1; v2 ← v·b2 + (g·g)·k2;
  *           w2 ← ((m2 / c1) / (√(v2 / c2) + eps))·step + w; 16 bytes a turn until $bytes)
