@@ -27,7 +27,7 @@ export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayL
 
 /**
  * One Adam step of a relu/linear Dense stack with softmax cross-entropy (classification) or mean
- * squared error (regression), optionally weighted per row, with an optional L2 penalty on the kernels, in about a dozen kernels
+ * squared error (regression), optionally weighted per row, with an optional L2 penalty on the kernels, in about twenty kernels
  * where tfjs's autodiff and optimiser take about a hundred: the forward as one fused matMul (bias
  * and relu inside) per layer; the loss, its gradient and the output bias's gradient in one host
  * kernel; per hidden layer one host kernel for the relu mask and bias gradient; each weight
