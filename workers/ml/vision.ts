@@ -5,7 +5,7 @@ import { errorMessage, KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { deserializeModel } from '../lib/model';
 import { predictProbabilities, topK } from '../lib/vision/evaluate';
-import { confusedPairs, gradCam, saliency } from '../lib/vision/explain';
+import { confusedPairs, gradCam, saliency, type HeatMaps } from '../lib/vision/explain';
 import type { CnnTrainResult } from '../lib/vision/types';
 import type { DatasetRecord } from '$lib/db';
 import type { BackendName, BackendProbe, ConfusedExamples, ImageDatasetMeta, TrainConfig, ImagePrediction, TrainResult, VisionMlApi } from '../protocol';
@@ -99,7 +99,7 @@ export const visionHandlers: VisionMlApi = {
 		return Comlink.transfer(trained, [trained.model.weightData]);
 	},
 
-	async predictImage(modelId, file, fileName, k) {
+	async predictImage(modelId, file, fileName, k, explain = true) {
 		const record = await getModel(modelId);
 		const prep = record.preprocessing;
 		const shape = prep?.image;
@@ -117,12 +117,15 @@ export const visionHandlers: VisionMlApi = {
 		const probabilities = await predictProbabilities(model, pixels, 1);
 		const top = topK(probabilities, classes, Math.min(k, classes.length)).map(({ name, probability }) => ({ name, probability }));
 		let method: ImagePrediction['method'] = 'Grad-CAM';
-		let maps;
-		try {
-			maps = gradCam(model, pixels, 1);
-		} catch {
-			method = 'saliency';
-			maps = saliency(model, pixels, 1);
+		let maps: HeatMaps = { maps: new Float32Array(0), count: 0, height: shape.height, width: shape.width, classes: new Int32Array(0) };
+		if (!explain) method = 'none';
+		else {
+			try {
+				maps = gradCam(model, pixels, 1);
+			} catch {
+				method = 'saliency';
+				maps = saliency(model, pixels, 1);
+			}
 		}
 		const result: ImagePrediction = { top, heatMap: maps.maps, height: maps.height, width: maps.width, pixels, channels: shape.channels, method };
 		return Comlink.transfer(result, [result.heatMap.buffer as ArrayBuffer, result.pixels.buffer as ArrayBuffer]);
