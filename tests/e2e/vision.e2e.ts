@@ -152,6 +152,35 @@ test('vision: capture two classes from the webcam (Chromium\'s fake camera) and 
 		await page.getByTestId('webcam-save').click();
 		await expect(page.getByTestId('image-summary')).toContainText(/\d+ images · 2 classes/);
 		await expect(page.getByTestId('image-classes')).toContainText('right');
+
+		// One epoch of the tiny CNN on `auto`: the job first times the model on each backend and logs its pick.
+		await openSection(page, 'train');
+		await page.getByTestId('preset-select').selectOption('tiny');
+		await page.getByTestId('image-epochs').fill('1');
+		await page.getByTestId('image-train-button').click();
+		await waitForJob(page);
+		const job = page.getByTestId('train-job').first();
+		await expect(job).toContainText(/Backend auto picked (wasm|webgl|webgpu) for a CNN on 28×28×1 images .*: wasm [\d.]+ steps\/s/);
+		const picked = (await job.textContent())!.match(/Backend auto picked (\w+)/)![1];
+		await expect(job.getByTestId('active-backend')).toHaveText(`Compute backend: ${picked}`);
+
+		// Predict one camera frame: the top classes with probabilities.
+		await openSection(page, 'predict');
+		await page.getByTestId('camera-start').click();
+		await expect(page.getByTestId('camera-video')).toBeVisible();
+		await page.getByTestId('camera-capture').click();
+		const prediction = page.getByTestId('image-prediction');
+		await expect(prediction).toContainText('Camera frame: Grad-CAM');
+		await expect(prediction.locator('li')).toHaveCount(2);
+		await expect(prediction.locator('li').first()).toContainText(/(left|right)\s*[\d.]+%/);
+		await expectClean(page, 'camera prediction');
+
+		// Settings lists what auto measured, and can forget it.
+		await page.goto('/settings');
+		await expect(page.getByTestId('probe-table')).toContainText(picked);
+		await expectClean(page, 'auto backend measurements');
+		await page.getByTestId('forget-probes').click();
+		await expect(page.getByTestId('no-probes')).toBeVisible();
 	} finally {
 		await browser.close();
 	}

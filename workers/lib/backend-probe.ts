@@ -34,6 +34,8 @@ export interface ProbeOptions {
 	/** Cancellation between steps (a job's signal). */
 	signal?: AbortSignal;
 	now?: () => number;
+	/** Told before each backend is timed (progress for the person waiting). */
+	onBackend?(name: BackendName, index: number, total: number): void;
 }
 
 function checkAborted(signal?: AbortSignal): void {
@@ -91,11 +93,16 @@ export async function timeBackend(name: BackendName, options: ProbeOptions): Pro
  */
 export async function probeBackends(options: ProbeOptions): Promise<{ timings: BackendTiming[]; picked: BackendName }> {
 	const timings: BackendTiming[] = [];
-	for (const name of options.available.filter((b) => b !== 'cpu')) {
+	const names = options.available.filter((b) => b !== 'cpu');
+	for (const [i, name] of names.entries()) {
 		checkAborted(options.signal);
+		options.onBackend?.(name, i, names.length);
 		timings.push(await timeBackend(name, options));
 	}
-	if (pickFastest(timings) === null) timings.push(await timeBackend('cpu', options));
+	if (pickFastest(timings) === null) {
+		options.onBackend?.('cpu', names.length, names.length + 1);
+		timings.push(await timeBackend('cpu', options));
+	}
 	const picked = pickFastest(timings);
 	if (!picked) throw new KilnError('BackendUnavailableError', `No compute backend could train this model. ${timings.map((t) => `${t.backend}: ${t.problem ?? 'no step finished'}`).join('; ')}.`);
 	return { timings, picked };

@@ -51,10 +51,10 @@ async function activate(name: BackendName): Promise<string | null> {
  */
 export async function trainingBackend(subject: ProbeSubject | null, onEvent: (event: JobEvent) => void): Promise<{ backend: BackendName; note: string; probe?: BackendProbe }> {
 	if (chosenBackend() !== 'auto' || !subject) return ensureBackend();
-	onEvent({ type: 'stage', fraction: 0, label: 'Timing this model on each backend (auto)…' });
 	const available = await offeredBackends();
 	const cache = await getSetting('backendProbes').catch(() => undefined);
-	const { probe, fresh } = await autoBackend({ ...subject, available, cache, activate, save: (next) => setSetting('backendProbes', next) });
+	const onBackend = (name: BackendName, i: number, total: number) => onEvent({ type: 'stage', fraction: 0, label: `Timing a few training steps on ${name} to pick the fastest backend (${i + 1} of ${total})…` });
+	const { probe, fresh } = await autoBackend({ ...subject, available, cache, activate, onBackend, save: (next) => setSetting('backendProbes', next) });
 	markActive(probe.picked);
 	onEvent({ type: 'log', message: describeProbe(probe, fresh) });
 	return { backend: probe.picked, note: '', probe };
