@@ -33,8 +33,10 @@ async function start(onEvent: Parameters<VisionMlApi['trainImages']>[1], subject
 async function cnnProbeSubject(record: DatasetRecord, meta: ImageDatasetMeta, train: Int32Array, config: TrainConfig): Promise<ProbeSubject> {
 	const vision = config.vision!;
 	const spec = withDropout(cnnPreset(vision.preset, { height: meta.height, width: meta.width, channels: meta.channels }, meta.classes.length), vision.dropout);
-	const batch = await readImageRows(record, train.subarray(0, config.batchSize));
-	return { ...cnnSignature(spec, config.batchSize), build: () => cnnProbeRunner(spec, batch, { lr: config.learningRate, seed: config.seed }) };
+	// A run with fewer images than a batch trains on smaller batches: time (and key) what it will run.
+	const size = Math.min(config.batchSize, train.length);
+	const batch = await readImageRows(record, train.subarray(0, size));
+	return { ...cnnSignature(spec, size), build: () => cnnProbeRunner(spec, batch, { lr: config.learningRate, seed: config.seed }) };
 }
 
 let cached: { modelId: string; model: tfl.LayersModel } | null = null;
