@@ -70,7 +70,18 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(page.getByTestId('image-summary')).toContainText('1,797 images · 10 classes');
 	await expectClean(page, 'shipped image set');
 
-	// A small CNN from scratch on a 400-image subset, one epoch.
+	// A small CNN from scratch on a 400-image subset, one epoch. On WASM, set as Settings would: this
+	// journey is about training; `auto`'s probe (seconds of software-GPU start-up) is the webcam journey's.
+	await page.evaluate(() => new Promise<void>((resolve, reject) => {
+		const open = indexedDB.open('kiln');
+		open.onerror = () => reject(open.error);
+		open.onsuccess = () => {
+			const tx = open.result.transaction('settings', 'readwrite');
+			tx.objectStore('settings').put({ key: 'backend', value: 'wasm' });
+			tx.oncomplete = () => (open.result.close(), resolve());
+			tx.onerror = () => reject(tx.error);
+		};
+	}));
 	await openSection(page, 'train');
 	await page.getByTestId('preset-select').selectOption('tiny');
 	await page.getByTestId('image-epochs').fill('2');
