@@ -70,7 +70,18 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(page.getByTestId('image-summary')).toContainText('1,797 images · 10 classes');
 	await expectClean(page, 'shipped image set');
 
-	// A small CNN from scratch on a 400-image subset, one epoch.
+	// A small CNN from scratch on a 400-image subset, one epoch. On WASM, set as Settings would: this
+	// journey is about training; `auto`'s probe (seconds of software-GPU start-up) is the webcam journey's.
+	await page.evaluate(() => new Promise<void>((resolve, reject) => {
+		const open = indexedDB.open('kiln');
+		open.onerror = () => reject(open.error);
+		open.onsuccess = () => {
+			const tx = open.result.transaction('settings', 'readwrite');
+			tx.objectStore('settings').put({ key: 'backend', value: 'wasm' });
+			tx.oncomplete = () => (open.result.close(), resolve());
+			tx.onerror = () => reject(tx.error);
+		};
+	}));
 	await openSection(page, 'train');
 	await page.getByTestId('preset-select').selectOption('tiny');
 	await page.getByTestId('image-epochs').fill('2');
@@ -131,7 +142,7 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(page.getByRole('alert')).toContainText('oops.png could not be decoded');
 });
 
-test('vision: capture two classes from the webcam (Chromium\'s fake camera) and store them', async () => {
+test('vision: capture two classes from the webcam (Chromium\'s fake camera), train on auto, predict a camera frame', async () => {
 	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
 	try {
 		const context = await browser.newContext({ baseURL: ORIGIN, permissions: ['camera'] });
@@ -152,6 +163,28 @@ test('vision: capture two classes from the webcam (Chromium\'s fake camera) and 
 		await page.getByTestId('webcam-save').click();
 		await expect(page.getByTestId('image-summary')).toContainText(/\d+ images · 2 classes/);
 		await expect(page.getByTestId('image-classes')).toContainText('right');
+
+		// One epoch of the tiny CNN on `auto`: the job first times the model on each backend and logs its pick.
+		await openSection(page, 'train');
+		await page.getByTestId('preset-select').selectOption('tiny');
+		await page.getByTestId('image-epochs').fill('1');
+		await page.getByTestId('image-train-button').click();
+		await waitForJob(page);
+		const job = page.getByTestId('train-job').first();
+		await expect(job).toContainText(/Backend auto picked (wasm|webgl|webgpu) for a CNN on \d+×\d+×\d images .*: .*wasm [\d.]+ steps\/s/);
+		const picked = (await job.textContent())!.match(/Backend auto picked (\w+)/)![1];
+		await expect(job.getByTestId('active-backend')).toHaveText(`Compute backend: ${picked}`);
+
+		// Predict one camera frame: the top classes with probabilities.
+		await openSection(page, 'predict');
+		await page.getByTestId('camera-start').click();
+		await expect(page.getByTestId('camera-video')).toBeVisible();
+		await page.getByTestId('camera-capture').click();
+		const prediction = page.getByTestId('image-prediction');
+		await expect(prediction).toContainText('Camera frame: Grad-CAM');
+		await expect(prediction.locator('li')).toHaveCount(2);
+		await expect(prediction.locator('li').first()).toContainText(/(left|right)\s*[\d.]+%/);
+		await expectClean(page, 'camera prediction');
 	} finally {
 		await browser.close();
 	}

@@ -9,7 +9,7 @@ export type BackendLoaders = Record<BackendName, () => Promise<unknown>>;
  * tfjs falls back silently when a backend fails to start, and a broken GPU path can return
  * zeros, so a backend only counts once it is active and computes a known product correctly.
  */
-async function tryBackend(name: BackendName, loaders: BackendLoaders): Promise<string | null> {
+export async function tryBackend(name: BackendName, loaders: BackendLoaders): Promise<string | null> {
 	try {
 		await loaders[name]();
 		if (!(await tf.setBackend(name))) return 'it failed to start';

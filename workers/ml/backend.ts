@@ -12,6 +12,16 @@ export function ensureBackend(): Promise<{ backend: BackendName; note: string }>
 	return active;
 }
 
+/** What the person chose in settings for this worker's jobs. */
+export function chosenBackend(): BackendChoice {
+	return chosen;
+}
+
+/** The `auto` probe switched backends: later calls in this worker use its pick. */
+export function markActive(backend: BackendName): void {
+	active = Promise.resolve({ backend, note: '' });
+}
+
 async function wasmFlags(): Promise<{ simd: boolean; threads: boolean }> {
 	await loaders.wasm();
 	const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;

@@ -5,24 +5,38 @@ import { errorMessage, KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { deserializeModel } from '../lib/model';
 import { predictProbabilities, topK } from '../lib/vision/evaluate';
-import { confusedPairs, gradCam, saliency } from '../lib/vision/explain';
+import { confusedPairs, gradCam, saliency, type HeatMaps } from '../lib/vision/explain';
 import type { CnnTrainResult } from '../lib/vision/types';
-import type { BackendName, ConfusedExamples, ImagePrediction, TrainResult, VisionMlApi } from '../protocol';
+import type { DatasetRecord } from '$lib/db';
+import type { BackendName, BackendProbe, ConfusedExamples, ImageDatasetMeta, TrainConfig, ImagePrediction, TrainResult, VisionMlApi } from '../protocol';
 import { decodeImage } from '../data/decode-image';
 import { ensureBackend } from './backend';
+import { trainingBackend, type ProbeSubject } from './auto-backend';
+import { cnnProbeRunner, cnnSignature } from '../lib/vision/probe-cnn';
+import { cnnPreset, withDropout } from '../lib/vision/presets';
 import { imageSplit } from './vision-split';
 import { fitImages, imageData } from './image-fit';
 
 /** A closed tab loses at most this much training. */
 const CHECKPOINT_MS = 2000;
 
-async function start(onEvent: Parameters<VisionMlApi['trainImages']>[1]): Promise<BackendName> {
-	const { backend, note } = await ensureBackend();
+async function start(onEvent: Parameters<VisionMlApi['trainImages']>[1], subject: ProbeSubject | null): Promise<{ backend: BackendName; probe?: BackendProbe }> {
+	const { backend, note, probe } = await trainingBackend(subject, onEvent);
 	// wasm lacks some conv gradients; Kiln's kernels (and fused conv blocks) fill them in.
 	if (backend === 'wasm') registerWasmKernels();
 	onEvent({ type: 'backend', backend, note });
 	if (note) onEvent({ type: 'log', message: note });
-	return backend;
+	return { backend, probe };
+}
+
+/** A scratch CNN as the `auto` probe times it: the run's own network on its first batch of training images. */
+async function cnnProbeSubject(record: DatasetRecord, meta: ImageDatasetMeta, train: Int32Array, config: TrainConfig): Promise<ProbeSubject> {
+	const vision = config.vision!;
+	const spec = withDropout(cnnPreset(vision.preset, { height: meta.height, width: meta.width, channels: meta.channels }, meta.classes.length), vision.dropout);
+	// A run with fewer images than a batch trains on smaller batches: time (and key) what it will run.
+	const size = Math.min(config.batchSize, train.length);
+	const batch = await readImageRows(record, train.subarray(0, size));
+	return { ...cnnSignature(spec, size), build: () => cnnProbeRunner(spec, batch, { lr: config.learningRate, seed: config.seed }) };
 }
 
 let cached: { modelId: string; model: tfl.LayersModel } | null = null;
@@ -39,11 +53,11 @@ export const visionHandlers: VisionMlApi = {
 	async trainImages({ runId, datasetId, config, resume, backboneUrl }, onEvent) {
 		const vision = config.vision;
 		if (!vision) throw new KilnError('TrainingError', 'This run has no image settings.');
-		const backend = await start(onEvent);
 		const record = await getDataset(datasetId);
 		const { meta, labels } = await imageData(record);
 		const shape = { height: meta.height, width: meta.width, channels: meta.channels };
 		const { train, holdout } = imageSplit(labels, meta.classes.length, { seed: config.seed, holdoutFraction: config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
+		const { backend, probe } = await start(onEvent, vision.mode === 'transfer' ? null : await cnnProbeSubject(record, meta, train, config));
 		const checkpoint = resume && vision.mode !== 'transfer' ? (await getCheckpoint(runId)).checkpoint : undefined;
 		const result: CnnTrainResult = await fitImages({
 			record,
@@ -81,12 +95,13 @@ export const visionHandlers: VisionMlApi = {
 			durationMs: result.durationMs,
 			samplesPerSecond: result.samplesPerSecond,
 			bestEpoch: result.history.length,
-			stoppedEarly: false
+			stoppedEarly: false,
+			...(probe ? { backendProbe: probe } : {})
 		};
 		return Comlink.transfer(trained, [trained.model.weightData]);
 	},
 
-	async predictImage(modelId, file, fileName, k) {
+	async predictImage(modelId, file, fileName, k, explain = true) {
 		const record = await getModel(modelId);
 		const prep = record.preprocessing;
 		const shape = prep?.image;
@@ -104,12 +119,15 @@ export const visionHandlers: VisionMlApi = {
 		const probabilities = await predictProbabilities(model, pixels, 1);
 		const top = topK(probabilities, classes, Math.min(k, classes.length)).map(({ name, probability }) => ({ name, probability }));
 		let method: ImagePrediction['method'] = 'Grad-CAM';
-		let maps;
-		try {
-			maps = gradCam(model, pixels, 1);
-		} catch {
-			method = 'saliency';
-			maps = saliency(model, pixels, 1);
+		let maps: HeatMaps = { maps: new Float32Array(0), count: 0, height: shape.height, width: shape.width, classes: new Int32Array(0) };
+		if (!explain) method = 'none';
+		else {
+			try {
+				maps = gradCam(model, pixels, 1);
+			} catch {
+				method = 'saliency';
+				maps = saliency(model, pixels, 1);
+			}
 		}
 		const result: ImagePrediction = { top, heatMap: maps.maps, height: maps.height, width: maps.width, pixels, channels: shape.channels, method };
 		return Comlink.transfer(result, [result.heatMap.buffer as ArrayBuffer, result.pixels.buffer as ArrayBuffer]);

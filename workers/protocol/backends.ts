@@ -34,3 +34,27 @@ export interface EnvironmentReport {
 	hardwareConcurrency: number;
 }
 
+
+/** One backend's share of the `auto` probe: real training steps of the model, timed. */
+export interface BackendTiming {
+	backend: BackendName;
+	/** Timed steps per second (after one untimed warm-up step); null when it could not run. */
+	stepsPerSecond: number | null;
+	steps: number;
+	ms: number;
+	/** Why it could not run (failed to start, threw in a step). */
+	problem?: string;
+}
+
+/** What `auto` measured for one model shape on this device, cached in settings storage. */
+export interface BackendProbe {
+	/** Model shape + batch size, hashed (workers/lib/backend-probe.ts). */
+	signature: string;
+	/** The shape in words, e.g. "CNN tiny 28×28×1 → 10, batch 32". */
+	model: string;
+	/** Backends this browser offered when measured; a change of offer means a fresh probe. */
+	available: BackendName[];
+	timings: BackendTiming[];
+	picked: BackendName;
+	measuredAt: number;
+}

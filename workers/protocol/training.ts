@@ -1,5 +1,5 @@
 import type { ColumnKind, Table } from './tables';
-import type { BackendName } from './backends';
+import type { BackendName, BackendProbe } from './backends';
 import type { ErrorKind } from '$shared/errors';
 import type { MlpOptions } from '$shared/mlp-options';
 import type { ClassicRunInfo, ClassicSpec, ModelImportances } from './models';
@@ -123,6 +123,8 @@ export interface TrainResult extends RunDataReport {
 	/** The model's own per-column importances (classic families that have them). */
 	importances?: ModelImportances;
 	classicInfo?: ClassicRunInfo;
+	/** What `auto` measured to pick `backend` (absent when a backend was chosen by hand). */
+	backendProbe?: BackendProbe;
 }
 
 /**

@@ -97,14 +97,14 @@ export interface VisionTrainRequest {
 
 export interface ImagePrediction {
 	top: { name: string; probability: number }[];
-	/** Grad-CAM (or saliency) map over the model's input, values 0–1, row-major. */
+	/** Grad-CAM (or saliency) map over the model's input, values 0–1, row-major; empty when not asked for. */
 	heatMap: Float32Array;
 	height: number;
 	width: number;
 	/** The image as the model saw it (uint8, model's channels), for drawing under the map. */
 	pixels: Uint8Array;
 	channels: number;
-	method: 'Grad-CAM' | 'saliency';
+	method: 'Grad-CAM' | 'saliency' | 'none';
 }
 
 /** The holdout's most frequent mistakes of a finished image run, with example images. */
@@ -118,5 +118,6 @@ export interface VisionMlApi {
 	/** Recomputed from the stored model and dataset (the holdout replays from the run's seed). */
 	confusedExamples(runId: string): Promise<ConfusedExamples>;
 	trainImages(request: VisionTrainRequest, onEvent: (event: JobEvent) => void): Promise<TrainResult>;
-	predictImage(modelId: string, file: Blob, fileName: string, k: number): Promise<ImagePrediction>;
+	/** `explain` false skips the Grad-CAM map (live camera prediction at a steady rate). */
+	predictImage(modelId: string, file: Blob, fileName: string, k: number, explain?: boolean): Promise<ImagePrediction>;
 }

@@ -22,10 +22,10 @@ export function trainImages(request: VisionTrainRequest, backend: () => Promise<
 	}, signal, onStart);
 }
 
-export function predictImage(modelId: string, file: Blob, fileName: string, backend: BackendChoice, signal?: AbortSignal): Promise<ImagePrediction> {
+export function predictImage(modelId: string, file: Blob, fileName: string, backend: BackendChoice, signal?: AbortSignal, explain = true): Promise<ImagePrediction> {
 	return predictor.call(async (api) => {
 		await api.useBackend(backend);
-		return api.predictImage(modelId, file, fileName, 5);
+		return api.predictImage(modelId, file, fileName, 5, explain);
 	}, signal);
 }
 

@@ -78,6 +78,7 @@ export async function finishRun(run: RunRecord, result: RunResult): Promise<RunR
 		stoppedEarly: result.stoppedEarly,
 		...(result.importances ? { importances: result.importances } : {}),
 		...(result.classicInfo ? { classicInfo: result.classicInfo } : {}),
+		...(result.backendProbe ? { backendProbe: result.backendProbe } : {}),
 		crossValidation: result.crossValidation,
 		leakage: result.leakage,
 		balance: result.balance,

@@ -1,6 +1,7 @@
 import type { DBSchema } from 'idb';
 import type {
 	BackendChoice,
+	BackendProbe,
 	BackendName,
 	ColumnKind,
 	ColumnProfile,
@@ -128,6 +129,8 @@ export interface RunRecord extends Omit<RunDataReport, 'pipeline' | 'inputs' | '
 	metrics?: Metrics;
 	error?: string;
 	backend?: BackendName;
+	/** What `auto` measured to pick `backend`. */
+	backendProbe?: BackendProbe;
 	durationMs?: number;
 	samplesPerSecond?: number;
 	modelId?: string;
@@ -188,6 +191,8 @@ export interface CheckpointRecord {
 
 export interface Settings {
 	backend: BackendChoice;
+	/** What `auto` measured per model shape on this device (workers/lib/backend-probe.ts). */
+	backendProbes?: BackendProbe[];
 }
 
 /**

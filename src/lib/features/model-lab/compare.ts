@@ -128,6 +128,7 @@ export function runManifest(run: RunRecord, dataset: DatasetRecord | null, versi
 		seed: run.config.seed,
 		split: run.split ?? null,
 		backend: run.config.classic ? 'plain JavaScript (classic model; no tfjs backend)' : (run.backend ?? null),
+		...(run.backendProbe ? { backendProbe: { picked: run.backendProbe.picked, measuredAt: new Date(run.backendProbe.measuredAt).toISOString(), stepsPerSecond: Object.fromEntries(run.backendProbe.timings.map((t) => [t.backend, t.stepsPerSecond])) } } : {}),
 		versions,
 		metrics: run.metrics ?? null
 	};

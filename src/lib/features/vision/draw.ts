@@ -18,7 +18,7 @@ export function drawStrip(canvas: HTMLCanvasElement, pixels: Uint8Array, count: 
 	}
 }
 
-/** A heat map (values 0–1) over an image: the image, then the map in the accent colour by its value. */
+/** A heat map (values 0–1) over an image: the image, then the map in the accent colour by its value (an empty map: the image alone). */
 export function drawOverlay(canvas: HTMLCanvasElement, pixels: Uint8Array, map: Float32Array, height: number, width: number, channels: number, colour: [number, number, number]): void {
 	canvas.width = width;
 	canvas.height = height;
@@ -26,7 +26,7 @@ export function drawOverlay(canvas: HTMLCanvasElement, pixels: Uint8Array, map: 
 	if (!ctx) return;
 	const image = ctx.createImageData(width, height);
 	for (let i = 0; i < height * width; i++) {
-		const a = Math.min(1, Math.max(0, map[i])) * 0.7;
+		const a = map.length === 0 ? 0 : Math.min(1, Math.max(0, map[i])) * 0.7;
 		for (let c = 0; c < 3; c++) {
 			const base = pixels[i * channels + (channels === 3 ? c : 0)];
 			image.data[4 * i + c] = Math.round(base * (1 - a) + colour[c] * a);
