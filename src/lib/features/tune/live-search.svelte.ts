@@ -5,6 +5,7 @@ import { dropTrialCheckpoints, getSetting, saveTrial, updateSearch, type Search 
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import { rungBudgets, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
+import { CheckpointMemory } from './checkpoint-memory';
 import { runSearch } from './search-runner';
 import { familyLabel, trialConfig } from './trial-config';
 import { span, workerSpans } from './trial-timeline';
@@ -123,6 +124,8 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	// Image trials in transfer mode fetch the shipped backbone from this site, as image runs do.
 	const backbone = search.base.vision ? { backboneUrl: new URL(asset('/models/fashion-backbone/'), location.href).href } : {};
 	const lastRung = rungBudgets(plan.search.scheduler).length - 1;
+	// Paused trials' states, handed to their promotions in whichever worker is free.
+	const paused = new CheckpointMemory();
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
 		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.historyOf(tj.trialId) ?? [])].slice(0, tj.resumeFrom.budget) : [];
 		const asked = performance.now();
@@ -130,8 +133,9 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		let eventsMs = 0;
 		let events = 0;
 		const detail = { trialId: tj.trialId, rung: tj.rung };
+		const checkpoint = tj.resumeFrom ? paused.take(tj.trialId, tj.resumeFrom.budget) : undefined;
 		const outcome = await bridge.trainTrial(
-			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone },
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone, ...(checkpoint ? { checkpoint } : {}) },
 			() => getSetting('backend'),
 			(event) => {
 				const t = performance.now();
@@ -154,6 +158,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		span('job', started, ended, detail);
 		span('page-events', started, ended, { ...detail, busyMs: eventsMs, events });
 		workerSpans(outcome.phases, detail);
+		if (outcome.checkpoint) paused.keep(tj.trialId, outcome.checkpoint);
 		if (outcome.started === 'stored') ls.note(`Trial ${tj.trialId} had finished ${tj.budget} epochs before the reload: its stored result was kept, not trained again.`);
 		return { score: outcome.score, history: outcome.history, ...(outcome.spread ? { spread: outcome.spread } : {}) };
 	};
@@ -196,6 +201,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 			await updateSearch(search.id, { status: 'failed', error: error.message, finishedAt: Date.now() }).catch(() => {});
 			job.finish('failed', error);
 		} finally {
+			paused.clear();
 			ls.flush();
 			ls.sync();
 			jobs.stored();
