@@ -1,10 +1,8 @@
 import type { TrainCheckpoint } from '$workers/protocol';
 
-/** Bytes a checkpoint holds in typed arrays: its weights and optimiser state. */
+/** Bytes a checkpoint holds in buffers: its weights and optimiser state. */
 export function checkpointBytes(checkpoint: TrainCheckpoint): number {
-	const weights = checkpoint.model.weightData;
-	const model = weights === undefined ? 0 : Array.isArray(weights) ? weights.reduce((sum, b) => sum + b.byteLength, 0) : weights.byteLength;
-	return model + checkpoint.optimizer.data.byteLength;
+	return checkpoint.model.weightData.byteLength + checkpoint.optimizer.data.byteLength;
 }
 
 /**
