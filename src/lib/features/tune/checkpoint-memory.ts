@@ -15,7 +15,7 @@ export class CheckpointMemory {
 	readonly #held = new Map<number, { checkpoint: TrainCheckpoint; bytes: number }>();
 	#bytes = 0;
 
-	constructor(readonly maxBytes = 256 * 1024 * 1024) {}
+	constructor(readonly maxBytes = 128 * 1024 * 1024) {}
 
 	get bytes(): number {
 		return this.#bytes;
