@@ -51,6 +51,26 @@ export class Job {
 		this.logs = [...this.logs, message];
 	}
 
+	/** The progress callback the bridge's calls take. */
+	readonly onProgress = (p: { fraction: number; label: string }): void => {
+		this.progress = p.fraction;
+		this.label = p.label;
+	};
+
+	/** The callback the bridge's calls run once a worker has taken the job. */
+	startedWith(label: string): () => void {
+		return () => {
+			this.status = 'running';
+			this.label = label;
+		};
+	}
+
+	/** Ends the job from what was thrown: a cancel is not a failure and shows no error. */
+	finishWithError(error: UiError): void {
+		const cancelled = error.name === 'AbortError';
+		this.finish(cancelled ? 'cancelled' : 'failed', cancelled ? null : error);
+	}
+
 	finish(status: Exclude<JobStatus, 'queued' | 'running'>, error: UiError | null = null): void {
 		this.status = status;
 		this.error = error;

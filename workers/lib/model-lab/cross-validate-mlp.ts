@@ -5,7 +5,7 @@ import { forward } from '$workers/lib/model';
 import { prepareParts } from '$workers/lib/train-data';
 import { validateConfig } from '$workers/lib/train';
 import { trainLoop } from '$workers/lib/train-loop';
-import { candidateFits, fitLabel, foldScore, summarise, type CrossValidateOptions } from './cross-validate';
+import { candidateFits, fitLabel, FoldTally, foldScore, type CrossValidateOptions } from './cross-validate';
 
 /**
  * k-fold cross-validation of the MLP for "Find a model", on the same folds and encoding (built-in
@@ -18,17 +18,12 @@ export async function crossValidateMlp(table: Table, rawConfig: TrainConfig, k: 
 	validateConfig(table, config, options.pipeline);
 	const classification = config.task === 'classification';
 	const repeats = options.repeats ?? 1;
-	const scores: number[] = [];
-	let fitMs = 0;
-	let predictMs = 0;
-	let predicted = 0;
-	let bytes = 0;
-	let notes: string[] = [];
+	const tally = new FoldTally();
 	for (const fit of candidateFits(table, config, k, repeats)) {
 		if (options.signal?.aborted) throw new KilnError('AbortError', 'Cancelled.');
 		const label = fitLabel(fit, k, repeats);
 		options.onProgress?.(fit.index / fit.total, label);
-		notes = fit.notes;
+		tally.notes = fit.notes;
 		// prepareParts encodes through the pipeline or, without one, Kiln's built-in encoding.
 		const part = prepareParts(table, config, { train: fit.train, validation: fit.test, holdout: new Int32Array(0) }, undefined, options.pipeline);
 		const started = performance.now();
@@ -43,19 +38,17 @@ export async function crossValidateMlp(table: Table, rawConfig: TrainConfig, k: 
 			checkpointInterval: Infinity
 		});
 		try {
-			fitMs += performance.now() - started;
-			bytes += run.model.countParams() * 4;
+			const fitMs = performance.now() - started;
 			const n = part.validation.rows.length;
 			const t0 = performance.now();
 			const out = await forward(run.model, part.validation.x, n, part.width);
-			predictMs += performance.now() - t0;
-			predicted += n;
-			scores.push(foldScore(classification, out, { x: part.train.x, y: part.train.y, rows: part.train.rows.length, xTest: part.validation.x, yTest: part.validation.y, testRows: n, width: part.width, classes: part.classes }));
+			const predictMs = performance.now() - t0;
+			const score = foldScore(classification, out, { x: part.train.x, y: part.train.y, rows: part.train.rows.length, xTest: part.validation.x, yTest: part.validation.y, testRows: n, width: part.width, classes: part.classes });
+			tally.add({ score, fitMs, bytes: run.model.countParams() * 4, predictMs, rows: n });
 		} finally {
 			run.model.dispose();
 		}
 	}
 	options.onProgress?.(1, 'Done');
-	const fits = scores.length;
-	return { family: 'mlp', metric: classification ? 'accuracy' : 'r2', scores, ...summarise(scores), fitMs: fitMs / fits, modelBytes: bytes / fits, predictMicrosPerRow: predicted > 0 ? (predictMs * 1000) / predicted : 0, notes };
+	return tally.result('mlp', classification);
 }

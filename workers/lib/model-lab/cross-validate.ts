@@ -77,6 +77,30 @@ export function summarise(scores: number[]): { mean: number; std: number } {
 	return { mean, std: Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length) };
 }
 
+/** One candidate's folds summed the same way for the classic families and the MLP. */
+export class FoldTally {
+	readonly scores: number[] = [];
+	notes: string[] = [];
+	private fitMs = 0;
+	private predictMs = 0;
+	private predicted = 0;
+	private bytes = 0;
+
+	add(fold: { score: number; fitMs: number; bytes: number; predictMs: number; rows: number }): void {
+		this.scores.push(fold.score);
+		this.fitMs += fold.fitMs;
+		this.bytes += fold.bytes;
+		this.predictMs += fold.predictMs;
+		this.predicted += fold.rows;
+	}
+
+	result(family: CandidateResult['family'], classification: boolean): CandidateResult {
+		const fits = this.scores.length;
+		const predictMicrosPerRow = this.predicted > 0 ? (this.predictMs * 1000) / this.predicted : 0;
+		return { family, metric: classification ? 'accuracy' : 'r2', scores: this.scores, ...summarise(this.scores), fitMs: this.fitMs / fits, modelBytes: this.bytes / fits, predictMicrosPerRow, notes: this.notes };
+	}
+}
+
 /** Encode fold f: through the pipeline when there is one, else Kiln's built-in encoding. */
 export function encodeFold(table: Table, config: TrainConfig, train: Int32Array, test: Int32Array, pipeline?: Pipeline): EncodedFold {
 	if (pipeline) {
@@ -101,33 +125,24 @@ export function crossValidate(table: Table, rawConfig: TrainConfig, k: number, o
 	validateConfig(table, config, options.pipeline);
 	const classification = config.task === 'classification';
 	const repeats = options.repeats ?? 1;
-	const scores: number[] = [];
-	let fitMs = 0;
-	let predictMs = 0;
-	let predicted = 0;
-	let bytes = 0;
-	let notes: string[] = [];
+	const tally = new FoldTally();
 	for (const fit of candidateFits(table, config, k, repeats)) {
 		if (options.signal?.aborted) throw new KilnError('AbortError', 'Cancelled.');
 		options.onProgress?.(fit.index / fit.total, fitLabel(fit, k, repeats));
-		notes = fit.notes;
+		tally.notes = fit.notes;
 		const fold = encodeFold(table, config, fit.train, fit.test, options.pipeline);
 		const reason = unsuitableReason(spec.family, { rows: fold.rows, inputSize: fold.width, task: config.task, classes: fold.classes, hasMissing: false });
 		if (reason) throw new KilnError('TrainingError', reason);
 		const started = performance.now();
 		// Seeds per fold as before (seed + f): repeat r's fits differ by their rows, not their seed.
 		const model = fitClassic(spec, fold.x, fold.rows, fold.width, fold.y, config.task, fold.classes, { seed: config.seed + fit.fold, signal: options.signal });
-		fitMs += performance.now() - started;
-		bytes += modelBytes(model);
+		const fitMs = performance.now() - started;
 		const t0 = performance.now();
 		const out = predictClassic(model, fold.xTest, fold.testRows);
-		predictMs += performance.now() - t0;
-		predicted += fold.testRows;
-		scores.push(foldScore(classification, out, fold));
+		tally.add({ score: foldScore(classification, out, fold), fitMs, bytes: modelBytes(model), predictMs: performance.now() - t0, rows: fold.testRows });
 	}
 	options.onProgress?.(1, 'Done');
-	const fits = scores.length;
-	return { family: spec.family, metric: classification ? 'accuracy' : 'r2', scores, ...summarise(scores), fitMs: fitMs / fits, modelBytes: bytes / fits, predictMicrosPerRow: predicted > 0 ? (predictMs * 1000) / predicted : 0, notes };
+	return tally.result(spec.family, classification);
 }
 
 /** Accuracy or R² of one fold's predictions on its encoded test rows. */

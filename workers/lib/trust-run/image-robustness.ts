@@ -5,6 +5,7 @@ import type { ImageAttackExamples, RobustnessRequest, RobustnessResult } from '$
 import { attack } from '$workers/lib/trust/adversarial';
 import { toFloatImages } from '$workers/lib/vision/evaluate';
 import type { ImageShape } from '$workers/lib/vision/types';
+import { accuracyOverEpsilon, type Attacked, type AttackAt } from './epsilon-curve';
 import type { AuditOptions } from './fairness-run';
 
 /** Most held-out images one curve attacks: PGD costs (steps + 1) forward and backward passes per image and ε. */
@@ -23,12 +24,6 @@ export interface HeldOutImages {
 }
 
 type ImageRequest = Pick<RobustnessRequest, 'norm' | 'attack' | 'epsilons' | 'steps' | 'seed' | 'examples'>;
-
-interface Attacked {
-	epsilon: number;
-	adversarial: Float32Array;
-	predicted: Int32Array;
-}
 
 async function predictClasses(model: tfl.LayersModel, x: Float32Array, shape: ImageShape): Promise<Int32Array> {
 	const size = shape.height * shape.width * shape.channels;
@@ -94,16 +89,8 @@ export async function imageRobustness(model: tfl.LayersModel, images: HeldOutIma
 	const x = toFloatImages(images.pixels);
 	const steps = request.attack === 'fgsm' ? 0 : (request.steps ?? 10);
 	const seed = request.seed ?? 0;
-	const accuracy = (p: Int32Array) => p.reduce((s, c, i) => s + (c === y[i] ? 1 : 0), 0) / n;
 	const clean = await predictClasses(model, x, shape);
-	const points: RobustnessResult['points'] = [];
-	let firstFlip: Attacked | null = null;
-	let last: Attacked | null = null;
-	for (const [i, epsilon] of epsilons.entries()) {
-		if (epsilon === 0) {
-			points.push({ epsilon, accuracy: accuracy(clean), maxLinf: 0, maxL2: 0 });
-			continue;
-		}
+	const attackAt: AttackAt = async (epsilon, i) => {
 		const adversarial = new Float32Array(x.length);
 		for (let start = 0; start < n; start += CHUNK) {
 			if (options.signal?.aborted) throw new KilnError('AbortError', 'The robustness curve was cancelled.');
@@ -112,20 +99,18 @@ export async function imageRobustness(model: tfl.LayersModel, images: HeldOutIma
 			const part = await attack(model, x.subarray(start * size, end * size), y.subarray(start, end), { epsilon, norm: request.norm, steps, seed: seed + start, box: { min: 0, max: 1 }, batchSize: CHUNK, signal: options.signal });
 			adversarial.set(part, start * size);
 		}
-		const predicted = await predictClasses(model, adversarial, shape);
 		const norms = perturbationNorms(x, adversarial, size);
-		points.push({ epsilon, accuracy: accuracy(predicted), maxLinf: Math.max(...norms.linf), maxL2: Math.max(...norms.l2) });
-		last = { epsilon, adversarial, predicted };
-		if (!firstFlip && predicted.some((c, r) => c !== y[r] && clean[r] === y[r])) firstFlip = last;
-	}
-	const example = firstFlip ?? last;
+		return { epsilon, adversarial, predicted: await predictClasses(model, adversarial, shape), extra: { maxLinf: Math.max(...norms.linf), maxL2: Math.max(...norms.l2) } };
+	};
+	const curve = await accuracyOverEpsilon(epsilons, y, clean, attackAt, { signal: options.signal, cleanExtra: { maxLinf: 0, maxL2: 0 } });
+	const example = curve.example;
 	progress({ fraction: 1, label: 'Done' });
 	return {
 		norm: request.norm,
 		attack: request.attack,
 		steps,
-		clean: accuracy(clean),
-		points,
+		clean: curve.clean,
+		points: curve.points,
 		exampleEpsilon: example?.epsilon ?? 0,
 		examples: [],
 		...(example ? { images: pickImages(example, x, images, clean, request.examples ?? 6) } : {}),

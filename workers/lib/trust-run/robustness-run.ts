@@ -6,13 +6,8 @@ import { forward } from '$workers/lib/model';
 import { openRunModel } from '$workers/lib/run-model';
 import { attack, boxFromData } from '$workers/lib/trust/adversarial';
 import { argmaxFlat, classesOf, decodeGroups } from './run-data';
+import { accuracyOverEpsilon, type AttackAt } from './epsilon-curve';
 import type { AuditOptions, StoredModel } from './fairness-run';
-
-interface Attacked {
-	epsilon: number;
-	adversarial: Float32Array;
-	predicted: Int32Array;
-}
 
 export const DEFAULT_EPSILONS = { linf: [0, 0.05, 0.1, 0.2, 0.3, 0.5], l2: [0, 0.25, 0.5, 1, 1.5, 2, 3] } as const;
 
@@ -50,33 +45,22 @@ export async function robustnessOfRun(table: Table, rawConfig: TrainConfig, stor
 		const box = boxFromData(run.parts.train.x, width);
 		const steps = request.attack === 'fgsm' ? 0 : (request.steps ?? 10);
 		const predict = async (v: Float32Array) => argmaxFlat(await forward(model, v, y.length, width), classes.length);
-		const accuracy = (p: Int32Array) => p.reduce((n, c, i) => n + (c === y[i] ? 1 : 0), 0) / y.length;
 		const clean = await predict(x);
-		const points: RobustnessResult['points'] = [];
-		// Examples at the smallest ε that turns a right answer wrong; failing that, at the largest ε.
-		let firstFlip: Attacked | null = null;
-		let last: Attacked | null = null;
-		for (const [i, epsilon] of epsilons.entries()) {
-			if (options.signal?.aborted) throw new KilnError('AbortError', 'The robustness curve was cancelled.');
-			progress({ fraction: i / epsilons.length, label: `${request.attack.toUpperCase()} at ε = ${epsilon}` });
-			if (epsilon === 0) {
-				points.push({ epsilon, accuracy: accuracy(clean) });
-				continue;
-			}
-			const adversarial = await attack(model, x, y, { epsilon, norm: request.norm, steps, seed: request.seed ?? config.seed, box, signal: options.signal });
-			const predicted = await predict(adversarial);
-			points.push({ epsilon, accuracy: accuracy(predicted) });
-			last = { epsilon, adversarial, predicted };
-			if (!firstFlip && predicted.some((c, r) => c !== y[r] && clean[r] === y[r])) firstFlip = last;
-		}
-		const example = firstFlip ?? last;
+		const seed = request.seed ?? config.seed;
+		const attackAt: AttackAt = async (epsilon) => {
+			const adversarial = await attack(model, x, y, { epsilon, norm: request.norm, steps, seed, box, signal: options.signal });
+			return { epsilon, adversarial, predicted: await predict(adversarial) };
+		};
+		const onEpsilon = (i: number, epsilon: number) => progress({ fraction: i / epsilons.length, label: `${request.attack.toUpperCase()} at ε = ${epsilon}` });
+		const curve = await accuracyOverEpsilon(epsilons, y, clean, attackAt, { signal: options.signal, onEpsilon });
+		const example = curve.example;
 		progress({ fraction: 1, label: 'Done' });
 		return {
 			norm: request.norm,
 			attack: request.attack,
 			steps,
-			clean: accuracy(clean),
-			points,
+			clean: curve.clean,
+			points: curve.points,
 			exampleEpsilon: example?.epsilon ?? 0,
 			examples: example ? pickExamples(example, x, y, clean, rows, width, classes, run.groups, request.examples ?? 5) : [],
 			holdoutRows: y.length,

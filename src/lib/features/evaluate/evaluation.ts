@@ -25,15 +25,9 @@ export function startEvaluation(run: RunRecord): Job {
 			const evaluation = await bridge.evaluateRun(
 				{ runId: run.id, datasetId: run.datasetId, modelId: run.modelId, config: withConfigDefaults(run.config) },
 				() => getSetting('backend'),
-				(p) => {
-					job.progress = p.fraction;
-					job.label = p.label;
-				},
+				job.onProgress,
 				job.controller.signal,
-				() => {
-					job.status = 'running';
-					job.label = 'Starting the evaluation worker…';
-				}
+				job.startedWith('Starting the evaluation worker…')
 			);
 			await saveEvaluation(run, evaluation);
 			job.finish('done');

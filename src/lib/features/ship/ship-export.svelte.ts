@@ -143,21 +143,15 @@ export class ShipExportState {
 				const table = await bridge.compressRun(
 					request,
 					() => getSetting('backend'),
-					(p) => {
-						job.progress = p.fraction;
-						job.label = p.label;
-					},
+					job.onProgress,
 					job.controller.signal,
-					() => {
-						job.status = 'running';
-						job.label = 'Starting the worker…';
-					}
+					job.startedWith('Starting the worker…')
 				);
 				if (this.run()?.id === run.id) this.table = table;
 				job.finish('done');
 			} catch (e) {
 				const error = toUiError(e);
-				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+				job.finishWithError(error);
 			} finally {
 				jobs.stored();
 			}

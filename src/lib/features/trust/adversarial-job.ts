@@ -43,10 +43,7 @@ export function startAdversarialTraining(from: RunRecord, settings: AdversarialS
 			run = { ...(await createRun({ id: runId, projectId: from.projectId, datasetId: from.datasetId, config })), variant };
 			job.runId = run.id;
 			jobs.stored();
-			const result = await bridge.trainVariant({ runId, datasetId: from.datasetId, config, variant }, () => getSetting('backend'), (event) => onEvent(job, event.type === 'progress' ? { ...event, fraction: event.fraction * TRAINING_SHARE } : event), job.controller.signal, () => {
-				job.status = 'running';
-				job.label = 'Starting the training worker…';
-			});
+			const result = await bridge.trainVariant({ runId, datasetId: from.datasetId, config, variant }, () => getSetting('backend'), (event) => onEvent(job, event.type === 'progress' ? { ...event, fraction: event.fraction * TRAINING_SHARE } : event), job.controller.signal, job.startedWith('Starting the training worker…'));
 			trained = await finishRun(run, result);
 			jobs.stored();
 			const request = { norm: settings.norm, attack: curve.attack, epsilons: curve.epsilons, steps: curve.steps, seed: config.seed };
@@ -74,7 +71,7 @@ export function startAdversarialTraining(from: RunRecord, settings: AdversarialS
 				// The run itself trained and is stored; only its before/after curve is missing.
 				const error = toUiError(e);
 				if (error.name !== 'AbortError') error.message = `The run was trained and kept, but its before/after curve failed: ${error.message}`;
-				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+				job.finishWithError(error);
 			}
 		} finally {
 			jobs.stored();

@@ -21,15 +21,12 @@ function startAudit(run: RunRecord, title: string, compute: (ref: RunRef, onProg
 	job.runId = run.id;
 	void (async () => {
 		try {
-			const summary = await compute(ref(run), (p) => {
-				job.progress = p.fraction;
-				job.label = p.label;
-			}, job);
+			const summary = await compute(ref(run), job.onProgress, job);
 			await saveRunTrust(run.id, summary);
 			job.finish('done');
 		} catch (e) {
 			const error = toUiError(e);
-			job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+			job.finishWithError(error);
 		} finally {
 			jobs.stored();
 		}
@@ -37,10 +34,7 @@ function startAudit(run: RunRecord, title: string, compute: (ref: RunRef, onProg
 	return job;
 }
 
-const started = (job: Job) => () => {
-	job.status = 'running';
-	job.label = 'Starting the audit worker…';
-};
+const started = (job: Job) => job.startedWith('Starting the audit worker…');
 
 export function startFairnessAudit(run: RunRecord, choice: FairnessChoice): Job {
 	return startAudit(run, 'Fairness audit', async (r, onProgress, job) => ({

@@ -14,21 +14,15 @@ export function startLabelCheck(projectId: string, datasetId: string, config: Tr
 		try {
 			const result = await bridge.checkLabels(
 				{ datasetId, config, ...(pipelineId ? { pipelineId } : {}) },
-				(p) => {
-					job.progress = p.fraction;
-					job.label = p.label;
-				},
+				job.onProgress,
 				job.controller.signal,
-				() => {
-					job.status = 'running';
-					job.label = 'Starting the worker…';
-				}
+				job.startedWith('Starting the worker…')
 			);
 			if (labelChecks[projectId]?.job === job) labelChecks[projectId].result = result;
 			job.finish('done');
 		} catch (e) {
 			const error = toUiError(e);
-			job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+			job.finishWithError(error);
 		}
 	})();
 	return job;

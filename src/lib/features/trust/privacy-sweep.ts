@@ -21,22 +21,16 @@ export function startPrivacySweep(projectId: string, request: PrivacySweepReques
 			const result = await bridge.privacySweep(
 				request,
 				() => getSetting('backend'),
-				(p) => {
-					job.progress = p.fraction;
-					job.label = p.label;
-				},
+				job.onProgress,
 				job.controller.signal,
-				() => {
-					job.status = 'running';
-					job.label = 'Starting the training worker…';
-				}
+				job.startedWith('Starting the training worker…')
 			);
 			const sweep: StoredPrivacySweep = { ...result, at: Date.now(), datasetId: request.datasetId, target: request.config.target };
 			await savePrivacySweep(projectId, sweep);
 			job.finish('done');
 		} catch (e) {
 			const error = toUiError(e);
-			job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+			job.finishWithError(error);
 		} finally {
 			jobs.stored();
 		}
