@@ -41,14 +41,15 @@ export const tuneHandlers: TuneApi = {
 		}
 		phase('dataset');
 		// A promotion continues from the state the page kept from the lower rung's job (no
-		// IndexedDB read); after a reload, or when the page let it go, from the stored copy. A
-		// last-rung job that continues from nothing cannot use a checkpoint (last rungs store none).
+		// IndexedDB read); after a reload, or when the page let it go, from the stored copy. A job
+		// that continues from nothing reads only to find a result it stored before a reload: not
+		// when it never ran before, nor on the last rung (it stores none).
 		const handed = request.checkpoint && request.resumeFrom && request.checkpoint.epoch === request.resumeFrom.budget ? request.checkpoint : null;
 		const stored = async () => {
 			await writes;
 			return getTrialCheckpoint(request.searchId, request.trialId);
 		};
-		const checkpoint = handed ?? (request.lastRung && !request.resumeFrom ? null : await stored());
+		const checkpoint = handed ?? ((request.lastRung || request.fresh) && !request.resumeFrom ? null : await stored());
 		phase('checkpoint-read');
 		// The loop's own events mark its stretches: the first batch ends the setup (encoding, model
 		// build, checkpoint restore), the last epoch's metric ends the epochs, `done` the finish.

@@ -43,6 +43,8 @@ export interface TrialRequest {
 	 * pool can continue it); absent, the worker reads the stored one from IndexedDB.
 	 */
 	checkpoint?: TrainCheckpoint;
+	/** No job of this trial at this rung ran before (not a rerun after a reload): nothing stored can hold its result. */
+	fresh?: boolean;
 }
 
 export interface TrialOutcome {

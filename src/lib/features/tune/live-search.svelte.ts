@@ -136,6 +136,8 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	const lastRung = rungBudgets(plan.search.scheduler).length - 1;
 	// Paused trials' states, handed to their promotions in whichever worker is free.
 	const paused = new CheckpointMemory();
+	// Jobs a resumed search runs again: only they may find their own result stored.
+	const reruns = new Set(state.trials.flatMap((t) => t.results.filter((r) => r.status === 'queued' || r.status === 'running').map((r) => `${t.trialId}:${r.rung}`)));
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
 		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.historyOf(tj.trialId) ?? [])].slice(0, tj.resumeFrom.budget) : [];
 		const asked = performance.now();
@@ -145,7 +147,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		const detail = { trialId: tj.trialId, rung: tj.rung };
 		const checkpoint = tj.resumeFrom ? paused.take(tj.trialId, tj.resumeFrom.budget) : undefined;
 		const outcome = await bridge.trainTrial(
-			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone, ...(checkpoint ? { checkpoint } : {}) },
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone, ...(checkpoint ? { checkpoint } : {}), fresh: !reruns.has(`${tj.trialId}:${tj.rung}`) },
 			() => getSetting('backend'),
 			(event) => {
 				const t = performance.now();
