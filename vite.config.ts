@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, Connect } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -63,6 +64,11 @@ export default defineConfig({
 	test: {
 		environment: 'node',
 		testTimeout: 120_000,
+		// Several specs train a model in beforeAll: on a busy CI machine that outlasts the 10 s default.
+		hookTimeout: 120_000,
+		// Vitest's default is one worker fewer than the cores, i.e. one on a 2-core machine, which
+		// left a core idle for the whole unit stage (418 s of CPU in about 310 s of wall time).
+		maxWorkers: Math.max(2, availableParallelism() - 1),
 		projects: [
 			{
 				// Pure library code (no globals, no IndexedDB, no mocks; each spec picks its tfjs

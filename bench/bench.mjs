@@ -38,6 +38,8 @@ function browserPlan(n) {
 	// a round short, and samples/s stays a per-row rate.
 	return onlyBackends([
 		{ label: 'wasm', backend: 'wasm', ...full },
+		// Not the studio's setting (each ML worker keeps tfjs's default, 1 thread here): what a lone training job would gain.
+		{ label: 'wasm 2 threads', backend: 'wasm', ...full, threads: 2 },
 		{ label: 'webgl', backend: 'webgl', ...full, epochs: 1 },
 		{ label: 'webgpu', backend: 'webgpu', ...full, epochs: 1, samples: 2048, latencyRuns: 50 },
 		{ label: 'cpu', backend: 'cpu', ...full, epochs: 1, samples: 2048 },

@@ -16,6 +16,8 @@ export interface BenchRequest {
 	batchSize: number;
 	learningRate: number;
 	latencyRuns: number;
+	/** wasm only: XNNPACK threads (setThreadsCount before the backend starts); absent: tfjs's default, hardwareConcurrency / 2. */
+	threads?: number;
 }
 
 export interface LatencyStats {
@@ -46,5 +48,6 @@ export interface BenchResult {
 	/** Mean batch loss of the last timed epoch: a sanity check that both sides learn alike. */
 	lastEpochLoss?: number;
 	latency?: LatencyStats;
-	wasm?: { simd: boolean; threads: boolean; threadsCount: number };
+	/** adamSimd: the fused MLP step's Adam runs as Kiln's WebAssembly SIMD pass (false: its JS loop). */
+	wasm?: { simd: boolean; threads: boolean; threadsCount: number; adamSimd: boolean };
 }

@@ -14,6 +14,7 @@ import { makeWeightedTrainStep } from './trust/weighted-step';
 import { isPlainMlp, resolveMlpOptions } from '$shared/mlp-options';
 import { foldForStorage } from './mlp/fold';
 import { makeMlpStep, makeOptimizer } from './mlp/step';
+import { makeFusedDenseStep } from './mlp/fused-step';
 
 /**
  * One optimiser step on a batch (row-major features, class indices or standardised targets);
@@ -26,7 +27,10 @@ import { makeMlpStep, makeOptimizer } from './mlp/step';
  * step took 3–4× as long through tfjs's own gradients (see bench/README.md). Any other model
  * keeps tfjs's autodiff.
  */
-export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number) {
+export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number): (x: Float32Array, y: number[]) => tf.Scalar {
+	// A relu Dense stack with Adam on wasm or cpu: Kiln's fused step (mlp/fused-step.ts).
+	const fused = makeFusedDenseStep(model, optimizer, task, classes, l2);
+	if (fused) return fused;
 	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 	const kernels = variables.filter((v) => v.shape.length === 2);
 	const width = model.inputs[0].shape[1] as number;
@@ -50,6 +54,14 @@ export function makeTrainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, t
 		return dataLoss!;
 	};
 }
+
+/**
+ * Batch losses are read back this many at a time. Reading a loss waits for the device: on webgl
+ * and webgpu that stalls the queue once per batch; on wasm and cpu a read is only a copy. The
+ * epoch's loss is the same sum in the same batch order; a diverged batch stops the run at most
+ * this many batches later, with the same message (it names the epoch).
+ */
+export const LOSS_READ_EVERY = 8;
 
 function gather(x: Float32Array, width: number, rows: ArrayLike<number>, out: Float32Array): void {
 	for (let i = 0; i < rows.length; i++) out.set(x.subarray(rows[i] * width, (rows[i] + 1) * width), i * width);
@@ -137,28 +149,42 @@ export async function trainLoop(data: LoopData, config: TrainConfig, hooks: Loop
 			const epochStart = performance.now();
 			shuffleInPlace(order, rng);
 			let lossSum = 0;
-			for (let b = 0; b < batches; b++) {
-				if (hooks.signal?.aborted) throw new KilnError('AbortError', 'Training was cancelled.');
-				const idx = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, order.length));
-				const n = idx.length;
-				gather(train.x, width, idx, xBatch);
-				const labels = Array.from(idx, (i) => train.y[i]);
-				const rowWeights = weighted ? Array.from(idx, (i) => weighted[i]) : null;
-				const lossTensor = optionsStep
-					? optionsStep(xBatch.subarray(0, n * width), labels, rowWeights, { epoch, batch: b, batchesPerEpoch: batches, epochs: config.epochs })
-					: weightedStep
-						? weightedStep(xBatch.subarray(0, n * width), labels, rowWeights!)
-						: step!(xBatch.subarray(0, n * width), labels);
-				const loss = (await lossTensor.data())[0];
-				lossTensor.dispose();
-				const diverged = divergence(loss, trivial, 'batch', epoch, config.learningRate);
-				if (diverged) throw new KilnError('DivergedError', diverged);
-				lossSum += loss * n;
-				const now = performance.now();
-				if (now - lastProgress >= hooks.progressInterval || b === batches - 1) {
-					lastProgress = now;
-					hooks.emit({ type: 'progress', fraction: hooks.fraction((epoch - 1 + (b + 1) / batches) / config.epochs), epoch, epochs: config.epochs, batch: b + 1, batches });
+			// Batch losses are read back in groups (see LOSS_READ_EVERY), summed in batch order.
+			const pending: { loss: tf.Scalar; rows: number }[] = [];
+			const readLosses = async () => {
+				const values = await Promise.all(pending.map((p) => p.loss.data()));
+				const read = pending.splice(0);
+				tf.dispose(read.map((p) => p.loss));
+				for (const [i, { rows }] of read.entries()) {
+					const loss = values[i][0];
+					const diverged = divergence(loss, trivial, 'batch', epoch, config.learningRate);
+					if (diverged) throw new KilnError('DivergedError', diverged);
+					lossSum += loss * rows;
 				}
+			};
+			try {
+				for (let b = 0; b < batches; b++) {
+					if (hooks.signal?.aborted) throw new KilnError('AbortError', 'Training was cancelled.');
+					const idx = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, order.length));
+					const n = idx.length;
+					gather(train.x, width, idx, xBatch);
+					const labels = Array.from(idx, (i) => train.y[i]);
+					const rowWeights = weighted ? Array.from(idx, (i) => weighted[i]) : null;
+					const lossTensor = optionsStep
+						? optionsStep(xBatch.subarray(0, n * width), labels, rowWeights, { epoch, batch: b, batchesPerEpoch: batches, epochs: config.epochs })
+						: weightedStep
+							? weightedStep(xBatch.subarray(0, n * width), labels, rowWeights!)
+							: step!(xBatch.subarray(0, n * width), labels);
+					pending.push({ loss: lossTensor, rows: n });
+					if (pending.length >= LOSS_READ_EVERY || b === batches - 1) await readLosses();
+					const now = performance.now();
+					if (now - lastProgress >= hooks.progressInterval || b === batches - 1) {
+						lastProgress = now;
+						hooks.emit({ type: 'progress', fraction: hooks.fraction((epoch - 1 + (b + 1) / batches) / config.epochs), epoch, epochs: config.epochs, batch: b + 1, batches });
+					}
+				}
+			} finally {
+				tf.dispose(pending.map((p) => p.loss));
 			}
 			trainingMs += performance.now() - epochStart;
 			const trainLoss = lossSum / order.length;

@@ -6,6 +6,7 @@ import { denseForward, denseLayers } from '$workers/lib/dense';
 import { oneHotTensor, softmaxCrossEntropy } from '$workers/lib/losses';
 import { maskSeedFor, mlpSteps, trainingForward, updateRunningStats, type BatchStats } from './forward';
 import { learningRateAt } from './schedule';
+import { makeFusedDenseStep } from './fused-step';
 
 /** The optimiser an MLP run trains with; AdamW is Adam here, its decay applied by the step. */
 export function makeOptimizer(options: ResolvedMlpOptions, learningRate: number): tf.Optimizer {
@@ -57,13 +58,16 @@ export function makeMlpStep(model: tfl.LayersModel, optimizer: tf.Optimizer, set
 	const kernels = variables.filter((v) => v.shape.length === 2);
 	const width = model.inputs[0].shape[1] as number;
 	const stats: BatchStats[] = [];
+	// Adam or AdamW on a relu Dense stack (any schedule, row weights or not): Kiln's fused step.
+	const fused = makeFusedDenseStep(model, optimizer, task, classes, l2);
 	return (x: Float32Array, y: ArrayLike<number>, weights: ArrayLike<number> | null, at: StepPosition): tf.Scalar => {
 		const rate = learningRateAt(settings.learningRate, options, at);
 		setLearningRate(optimizer, rate);
+		if (options.optimizer === 'adamw' && options.weightDecay > 0) tf.tidy(() => kernels.forEach((k) => k.assign(tf.mul(k, 1 - rate * options.weightDecay))));
+		if (fused) return fused(x, y, weights);
 		let reported: tf.Scalar | null = null;
 		tf.tidy(() => {
 			const n = y.length;
-			if (options.optimizer === 'adamw' && options.weightDecay > 0) for (const k of kernels) k.assign(tf.mul(k, 1 - rate * options.weightDecay));
 			const xs = tf.tensor2d(x, [n, width]);
 			const ys = task === 'classification' ? oneHotTensor(Array.from(y), classes) : tf.tensor2d(Float32Array.from(y), [n, 1]);
 			const w = weights ? tf.tensor1d(Float32Array.from(weights)) : null;

@@ -1,6 +1,7 @@
 import type { TargetTransform } from '$workers/protocol';
 import { FEATURE_STEPS, FITTED_FORMAT, FITTED_VERSION, PIPELINE_FORMAT, PIPELINE_VERSION, type FeatureStep, type FittedFeature, type FittedPipeline, type FittedTableStep, type Params } from '$workers/lib/data/pipeline';
 import type { SharePipeline } from './kinds';
+import { fittedStepMore, fittedTfidf } from './import-pipeline-more';
 
 /**
  * A link's fitted pipeline back as Kiln's own FittedPipeline, so an imported run predicts (and
@@ -29,6 +30,8 @@ export function fittedFromShare(share: SharePipeline, target: TargetTransform): 
 				return [keep({ kind: 'log', columns: [...s.columns], guard: s.guard }, { shifts: [...s.shifts] })];
 			case 'bin':
 				return [keep({ kind: 'bin', column: s.column, method: 'equal-width', bins: s.edges.length + 1, output: s.output }, { edges: [...s.edges] })];
+			default:
+				return [fittedStepMore(s)];
 		}
 	});
 	const features: FittedFeature[] = share.features.map((f) => {
@@ -50,6 +53,9 @@ export function fittedFromShare(share: SharePipeline, target: TargetTransform): 
 			case 'hashing':
 				step = { kind: 'hashing', column: f.column, buckets: f.buckets };
 				params = {};
+				break;
+			case 'tfidf':
+				({ step, params } = fittedTfidf(f));
 				break;
 		}
 		const definition = FEATURE_STEPS[step.kind] as { names: (s: FeatureStep, p: Params) => string[]; block: FittedFeature['block'] };

@@ -1,3 +1,5 @@
+import type { SharePipelineStepMore, ShareTfidfFeature } from './kinds-pipeline';
+
 /**
  * Model kinds beyond dense layers that a share link (format 2) carries: tree ensembles, and the
  * fitted Prepare pipeline a raw row goes through before the model.
@@ -68,18 +70,20 @@ export type SharePipelineStep =
 	| { kind: 'impute'; columns: string[]; fills: (number | string)[]; indicator: boolean }
 	| { kind: 'clip'; columns: string[]; bounds: [number | null, number | null][] }
 	| { kind: 'log'; columns: string[]; guard: 'signed' | 'shift' | 'missing'; shifts: number[] }
-	| { kind: 'bin'; column: string; edges: number[]; labels: string[]; output: string | null };
+	| { kind: 'bin'; column: string; edges: number[]; labels: string[]; output: string | null }
+	| SharePipelineStepMore;
 
 /** Fitted feature encodings, one per model input block, in matrix order. */
 export type SharePipelineFeature =
 	| { kind: 'scale'; column: string; center: number; scale: number; fill: number }
 	| { kind: 'one-hot'; column: string; categories: string[]; fill: number; other: boolean }
 	| { kind: 'ordinal'; column: string; categories: string[]; fill: number }
-	| { kind: 'hashing'; column: string; buckets: number };
+	| { kind: 'hashing'; column: string; buckets: number }
+	| ShareTfidfFeature;
 
 export interface SharePipeline {
 	/** Raw columns a row must give, with how they are read (numbers or text). */
-	inputs: { name: string; kind: 'numeric' | 'categorical' }[];
+	inputs: { name: string; kind: 'numeric' | 'categorical'; /** Epoch ms that the form may also take as an ISO date. */ date?: true }[];
 	steps: SharePipelineStep[];
 	features: SharePipelineFeature[];
 	/** Encoded width = the model's inputSize. */

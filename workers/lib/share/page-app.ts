@@ -68,6 +68,8 @@ export function demoApp(rt: KilnShareRuntime, doc: DemoDocument, data: DemoData)
 		if (f.kind === 'numeric') {
 			return add(field, el('input', undefined, { id: `kiln-f${i}`, type: 'text', inputmode: 'decimal', placeholder: `e.g. ${Number(f.mean.toPrecision(4))}` }));
 		}
+		// A free-text column (TF-IDF, e-mail masking) has no list: a text box.
+		if (f.categories.length === 0) return add(field, el('input', undefined, { id: `kiln-f${i}`, type: 'text' }));
 		const select = add(field, el('select', undefined, { id: `kiln-f${i}` }));
 		add(select, el('option', '(missing)', { value: '' }));
 		f.categories.forEach((c) => add(select, el('option', c, { value: c })));

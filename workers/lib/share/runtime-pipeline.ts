@@ -1,4 +1,5 @@
 import type { SharePipeline } from './kinds';
+import type { KilnPipelineMore, PipelineCell } from './runtime-pipeline-more';
 
 /**
  * The Prepare-pipeline part of the share runtime: a raw row (column → cell text) → the model's
@@ -6,13 +7,18 @@ import type { SharePipeline } from './kinds';
  * (same number syntax and missing words as the importer, same arithmetic in float64, the matrix in
  * float32). One factory with no outside references: the standalone page embeds its source.
  */
-export function kilnPipelineRuntime() {
+export function kilnPipelineRuntime(more?: KilnPipelineMore) {
 	// The importer's missing-value tokens (DEFAULT_MISSING), matched exactly after trimming.
 	const MISSING = ['', 'NA', 'N/A', 'null', 'NULL', 'NaN', 'nan', '?', '-'];
 	const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-	/** A cell: a number (NaN = missing) or text (null = missing). */
-	type Cell = { n: true; v: number } | { n: false; v: string | null };
+	type Cell = PipelineCell;
+	// Date parts, derive, anonymise, mask-PII and TF-IDF (runtime-pipeline-more.ts), passed in so each factory stays self-contained.
+	const extra: KilnPipelineMore = more ?? {
+		parseIsoDate: () => NaN,
+		step: (s) => fail('ValidationError', `This page cannot replay "${s.kind}" steps.`),
+		tfidf: () => fail('ValidationError', 'This page cannot replay TF-IDF encodings.')
+	};
 
 	function fail(kind: string, message: string): never {
 		const error = new Error(message);
@@ -91,7 +97,8 @@ export function kilnPipelineRuntime() {
 				const text = String(raw ?? '').trim();
 				const missing = MISSING.indexOf(text) >= 0;
 				if (input.kind === 'numeric') {
-					const v = missing ? NaN : parseNumber(text);
+					const v = missing ? NaN : input.date && !NUMBER.test(text) ? extra.parseIsoDate(text) : parseNumber(text);
+					if (input.date && !missing && !isFinite(v)) fail('ValidationError', `"${input.name}" must be a date such as 2024-03-05 (or 2024-03-05T14:30, read as UTC), but it is "${text.slice(0, 40)}".`);
 					if (!missing && !isFinite(v)) fail('ValidationError', `"${input.name}" must be a finite number, but it is "${text.slice(0, 40)}". Leave it empty if the value is unknown.`);
 					cells.set(input.name, { n: true, v });
 				} else cells.set(input.name, { n: false, v: missing ? null : text });
@@ -140,7 +147,7 @@ export function kilnPipelineRuntime() {
 				} else if (s.kind === 'bin') {
 					const v = num(s.column);
 					cells.set(s.output ?? s.column, { n: false, v: v !== v ? null : s.labels[binOf(s.edges, v)] });
-				}
+				} else extra.step(s, cells, get, warnings);
 			}
 			const x = new Float32Array(p.inputSize);
 			let offset = 0;
@@ -153,6 +160,11 @@ export function kilnPipelineRuntime() {
 					continue;
 				}
 				if (c.n) fail('ValidationError', `The model expected text in "${f.column}", but it holds numbers here.`);
+				if (f.kind === 'tfidf') {
+					extra.tfidf(f, c.v, x, offset, warnings);
+					offset += f.terms.length;
+					continue;
+				}
 				const text = c.v;
 				if (f.kind === 'hashing') {
 					if (text !== null) x[offset + (Math.abs(murmur3(text)) % f.buckets)] = 1;

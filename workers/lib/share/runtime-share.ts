@@ -4,6 +4,9 @@ import { kilnRuntime, type KilnRuntime } from './runtime';
 import { kilnPipelineRuntime, type KilnPipelineRuntime } from './runtime-pipeline';
 import { kilnTreesRuntime, type KilnTreesRuntime } from './runtime-trees';
 import { kilnLazyRuntime, type KilnLazyRuntime } from './runtime-lazy';
+import { kilnPipelineMore } from './runtime-pipeline-more';
+import { kilnTextRuntime } from './runtime-text';
+import { studioDeriveEngine } from './derive-engine';
 import type { LazyDescription, PortableLazy } from './kinds-lazy';
 import type { ModelDescription, PortableModel, RowPrediction, SharePayload } from './types';
 
@@ -70,7 +73,7 @@ export type KilnShareRuntime = ReturnType<typeof kilnShareRuntime>;
 export type SharePredictor = ReturnType<KilnShareRuntime['createPredictor']>;
 
 /** The library's instance: the same code the standalone page embeds. */
-export const shareRuntime: KilnShareRuntime = kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(), kilnLazyRuntime());
+export const shareRuntime: KilnShareRuntime = kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(kilnPipelineMore(kilnTextRuntime(), studioDeriveEngine())), kilnLazyRuntime());
 
 /** A predictor for a decoded payload, whatever its model kind and encoding. */
 export function createSharePredictor(payload: Pick<SharePayload, 'model' | 'preprocessing' | 'pipeline'>): SharePredictor {

@@ -2,6 +2,7 @@ import type { Preprocessing } from '$workers/protocol';
 import type { SharePipeline, SharePipelineFeature, SharePipelineStep } from './kinds';
 import { LIMITS } from './validate-preprocessing';
 import type { Checker } from './validate';
+import { checkStepMore, checkTfidf, MORE_STEP_KEYS, MORE_STEP_KINDS, TFIDF_KEYS } from './share-schema-pipeline-more';
 
 /** Bounds on a shared pipeline; the Prepare editor's own limits are lower. */
 export const PIPELINE_LIMITS = { steps: 200, columnsPerStep: 2000, edges: 1000, categories: 10_000, buckets: 4096 } as const;
@@ -25,8 +26,12 @@ export function checkPipeline(c: Checker, value: unknown, form: Preprocessing, p
 	const columns = new Map<string, Kind>();
 	const inputs = c.array(o.inputs, `${path}.inputs`, LIMITS.features, 1).map((v, i) => {
 		const at = `${path}.inputs[${i}]`;
-		const input = c.object(v, at, ['name', 'kind']);
+		const input = c.object(v, at, ['name', 'kind'], ['date']);
 		const entry = { name: name(input.name, `${at}.name`), kind: c.oneOf(input.kind, `${at}.kind`, ['numeric', 'categorical'] as const) };
+		if (input.date !== undefined) {
+			if (input.date !== true || entry.kind !== 'numeric') c.fail(`${at}.date`, 'must be true, on a numeric input');
+			Object.assign(entry, { date: true });
+		}
 		if (columns.has(entry.name)) c.fail(at, `names "${entry.name.slice(0, 40)}" twice`);
 		columns.set(entry.name, entry.kind);
 		return entry;
@@ -39,7 +44,8 @@ export function checkPipeline(c: Checker, value: unknown, form: Preprocessing, p
 	};
 	const steps = c.array(o.steps, `${path}.steps`, PIPELINE_LIMITS.steps).map((v, i): SharePipelineStep => {
 		const at = `${path}.steps[${i}]`;
-		const kind = c.oneOf(c.object(v, at, ['kind'], ['columns', 'from', 'to', 'column', 'fills', 'indicator', 'bounds', 'guard', 'shifts', 'edges', 'labels', 'output']).kind, `${at}.kind`, ['drop', 'rename', 'cast', 'impute', 'clip', 'log', 'bin'] as const);
+		const kind = c.oneOf(c.object(v, at, ['kind'], ['columns', 'from', 'to', 'column', 'fills', 'indicator', 'bounds', 'guard', 'shifts', 'edges', 'labels', 'output', ...MORE_STEP_KEYS]).kind, `${at}.kind`, ['drop', 'rename', 'cast', 'impute', 'clip', 'log', 'bin', ...MORE_STEP_KINDS] as const);
+		if (kind === 'date-parts' || kind === 'derive' || kind === 'anonymise' || kind === 'mask-pii') return checkStepMore(c, v, at, kind, { columns, need, name });
 		if (kind === 'drop') {
 			const s = c.object(v, at, ['kind', 'columns']);
 			const list = names(s.columns, `${at}.columns`);
@@ -108,7 +114,12 @@ export function checkPipeline(c: Checker, value: unknown, form: Preprocessing, p
 	let width = 0;
 	const features = c.array(o.features, `${path}.features`, LIMITS.features, 1).map((v, i): SharePipelineFeature => {
 		const at = `${path}.features[${i}]`;
-		const kind = c.oneOf(c.object(v, at, ['kind'], ['column', 'center', 'scale', 'fill', 'categories', 'other', 'buckets']).kind, `${at}.kind`, ['scale', 'one-hot', 'ordinal', 'hashing'] as const);
+		const kind = c.oneOf(c.object(v, at, ['kind'], ['column', 'center', 'scale', 'fill', 'categories', 'other', 'buckets', ...TFIDF_KEYS]).kind, `${at}.kind`, ['scale', 'one-hot', 'ordinal', 'hashing', 'tfidf'] as const);
+		if (kind === 'tfidf') {
+			const f = checkTfidf(c, v, at, { columns, need, name });
+			width += f.terms.length;
+			return f;
+		}
 		if (kind === 'scale') {
 			const f = c.object(v, at, ['kind', 'column', 'center', 'scale', 'fill']);
 			const column = name(f.column, `${at}.column`);

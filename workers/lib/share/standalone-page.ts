@@ -6,6 +6,8 @@ import { kilnRuntime, runtime } from './runtime';
 import { sha256 } from './sha256';
 import { kilnTreesRuntime } from './runtime-trees';
 import { kilnPipelineRuntime } from './runtime-pipeline';
+import { kilnPipelineMore } from './runtime-pipeline-more';
+import { kilnTextRuntime } from './runtime-text';
 import { kilnShareRuntime } from './runtime-share';
 import { lazyToPortable, treesToPortable } from './portable-trees';
 import { kilnLazyRuntime } from './runtime-lazy';
@@ -79,6 +81,8 @@ export function buildStandalonePage(payload: SharePayload): StandalonePage {
 	} catch (error) {
 		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
 	}
+	const derived = checked.pipeline?.steps.find((s) => s.kind === 'derive');
+	if (derived) throw new KilnError('ExportError', `The demo page was not written: its pipeline computes the column "${derived.kind === 'derive' ? derived.name : ''}" from an expression, and a standalone page carries no expression parser (it runs no code but its own). Share the link instead; Kiln opens it with its own parser.`);
 	const model = checked.model.kind === 'trees' ? treesToPortable(checked.model) : isLazy(checked.model) ? lazyToPortable(checked.model) : modelToPortable(checked.model);
 	const media = checked.media && checked.model.kind !== 'trees' && !isLazy(checked.model) ? mediaScript({ ...checked, media: checked.media }, modelToPortable(checked.model)) : null;
 	const data: object = media ? media.data : ({ model, preprocessing: checked.preprocessing, demo: checked.demo, ...(checked.pipeline ? { pipeline: checked.pipeline } : {}) } satisfies DemoData);
@@ -87,11 +91,13 @@ export function buildStandalonePage(payload: SharePayload): StandalonePage {
 const kilnRuntime = ${kilnRuntime.toString()};
 const kilnTreesRuntime = ${kilnTreesRuntime.toString()};
 const kilnPipelineRuntime = ${kilnPipelineRuntime.toString()};
+const kilnPipelineMore = ${kilnPipelineMore.toString()};
+const kilnTextRuntime = ${kilnTextRuntime.toString()};
 const kilnLazyRuntime = ${kilnLazyRuntime.toString()};
 const kilnShareRuntime = ${kilnShareRuntime.toString()};
 const demoApp = ${demoApp.toString()};
 const data = JSON.parse(document.getElementById("kiln-data").textContent);
-window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(), kilnLazyRuntime()), document, data);
+window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(kilnPipelineMore(kilnTextRuntime())), kilnLazyRuntime()), document, data);
 })();
 `;
 	if (/<\/script|<!--/i.test(script)) throw new KilnError('ExportError', 'The page script contains a sequence that would end the script element early; the demo page was not written.');

@@ -1,0 +1,82 @@
+// Times the issue-9 MLP step (784→128 relu→10, batch 128, Adam 0.001) on tfjs-wasm in Node, the
+// same wasm binary the browser runs: the dense step before the fused one (denseForward + tfjs's
+// Adam) against the fused step, alternating, CPU time per step. Not a test; a quick A/B while
+// working: `node scripts/models/run-ts.mjs scripts/models/bench-mlp-step.ts [rounds] [profile]`.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { fileURLToPath } from 'node:url';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { buildModel } from '$workers/lib/model';
+import { denseForward, denseLayers } from '$workers/lib/dense';
+import { oneHotTensor, softmaxCrossEntropy } from '$workers/lib/losses';
+import { makeTrainStep } from '$workers/lib/train';
+import { createRng } from '$workers/lib/random';
+
+type Step = (x: Float32Array, y: number[]) => tf.Scalar;
+
+function denseStep(model: ReturnType<typeof buildModel>, optimizer: tf.Optimizer): Step {
+	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+	const dense = denseLayers(model)!;
+	return (x, y) => {
+		let out: tf.Scalar | null = null;
+		tf.tidy(() => {
+			const xs = tf.tensor2d(x, [y.length, 784]);
+			const ys = oneHotTensor(y, 10);
+			optimizer.minimize(() => {
+				const loss = softmaxCrossEntropy(ys, denseForward(dense, xs));
+				out = tf.keep(loss.clone());
+				return loss;
+			}, false, variables);
+		});
+		return out!;
+	};
+}
+
+export default async function main(args: string[]): Promise<void> {
+	const rounds = Number(args[0] ?? 5);
+	tf.env().set('PROD', true);
+	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+	await tf.setBackend('wasm');
+	await tf.ready();
+	const rng = createRng(1);
+	const rows = 2048;
+	const x = Float32Array.from({ length: rows * 784 }, () => rng());
+	const y = Array.from({ length: rows }, () => Math.floor(rng() * 10));
+	const variants: Record<string, () => { step: Step; dispose: () => void }> = {
+		dense: () => {
+			const model = buildModel({ kind: 'mlp', inputSize: 784, outputSize: 10, hiddenLayers: [128], seed: 1 });
+			const optimizer = tf.train.adam(0.001);
+			return { step: denseStep(model, optimizer), dispose: () => (model.dispose(), optimizer.dispose()) };
+		},
+		fused: () => {
+			const model = buildModel({ kind: 'mlp', inputSize: 784, outputSize: 10, hiddenLayers: [128], seed: 1 });
+			const optimizer = tf.train.adam(0.001);
+			return { step: makeTrainStep(model, optimizer, 'classification', 10, 0), dispose: () => (model.dispose(), optimizer.dispose()) };
+		}
+	};
+	const times: Record<string, number[]> = { dense: [], fused: [] };
+	for (let r = 0; r < rounds; r++) {
+		for (const name of r % 2 ? ['fused', 'dense'] : ['dense', 'fused']) {
+			const { step, dispose } = variants[name]();
+			const run = async (b: number) => {
+				const loss = step(x.subarray(b * 128 * 784, (b + 1) * 128 * 784), y.slice(b * 128, (b + 1) * 128));
+				await loss.data();
+				loss.dispose();
+			};
+			await run(0);
+			const cpu = process.cpuUsage();
+			for (let e = 0; e < 2; e++) for (let b = 0; b < rows / 128; b++) await run(b);
+			const used = process.cpuUsage(cpu);
+			times[name].push((used.user + used.system) / 1000 / (2 * (rows / 128)));
+			if (args[1] === 'profile' && r === 0) {
+				const p = await tf.profile(() => run(1));
+				const byKernel = new Map<string, number>();
+				for (const k of p.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+				console.log(name, p.kernels.length, 'kernels', [...byKernel].map(([k, t]) => `${k} ${t.toFixed(3)}`).join(', '));
+			}
+			dispose();
+		}
+	}
+	const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+	for (const [name, v] of Object.entries(times)) console.log(`${name}: median ${median(v).toFixed(3)} ms CPU/step (${v.map((t) => t.toFixed(2)).join(' ')}) → ${(128000 / median(v)).toFixed(0)} samples/s`);
+}

@@ -1,0 +1,36 @@
+import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type Values = Float32Array | Int32Array;
+
+interface CpuLike {
+	data: { get(dataId: object): { values: unknown } };
+	makeTensorInfo(shape: number[], dtype: DataType, values: Values): TensorInfo;
+}
+
+function isWasm(backend: unknown): boolean {
+	return typeof (backend as Partial<BackendWasm>).typedArrayFromHeap === 'function';
+}
+
+/**
+ * Host views of a kernel's inputs and freshly made outputs, on the wasm backend (views of its
+ * heap, no copies) or on the cpu backend (its own typed arrays). Outputs are made first: making
+ * one can grow the wasm heap, which detaches every view taken before.
+ */
+export function hostKernel(backend: unknown, inputs: TensorInfo[], outputs: { shape: number[]; dtype?: 'float32' | 'int32' }[]): { inputs: Values[]; outputs: Values[]; infos: TensorInfo[] } {
+	if (isWasm(backend)) {
+		const wasm = backend as BackendWasm;
+		const infos = outputs.map((o) => wasm.makeOutput(o.shape, o.dtype ?? 'float32'));
+		return { infos, outputs: infos.map((t) => wasm.typedArrayFromHeap(t) as Values), inputs: inputs.map((t) => wasm.typedArrayFromHeap(t) as Values) };
+	}
+	const cpu = backend as unknown as CpuLike;
+	const arrays = outputs.map((o) => {
+		const size = o.shape.reduce((a, b) => a * b, 1);
+		return o.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+	});
+	return {
+		infos: arrays.map((values, i) => cpu.makeTensorInfo(outputs[i].shape, outputs[i].dtype ?? 'float32', values)),
+		outputs: arrays,
+		inputs: inputs.map((t) => cpu.data.get(t.dataId).values as Values)
+	};
+}

@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Task } from '$workers/protocol';
+import { denseLayers } from '$workers/lib/dense';
+import { ADAM_UPDATE, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
+
+interface Slot {
+	originalName: string;
+	variable: tf.Variable;
+}
+
+/** The fields of tfjs's AdamOptimizer the fused update reads and keeps current (checkpoints save them). */
+interface AdamFields {
+	learningRate: number;
+	beta1: number;
+	beta2: number;
+	epsilon: number;
+	accBeta1: tf.Variable;
+	accBeta2: tf.Variable;
+	accumulatedFirstMoment: (Slot | undefined)[];
+	accumulatedSecondMoment: (Slot | undefined)[];
+	incrementIterations(): void;
+}
+
+/** One step on a batch (row-major features, class indices or targets, optional per-row weights); returns the data loss for the caller to read and dispose. */
+export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayLike<number> | null) => tf.Scalar;
+
+/**
+ * One Adam step of a relu/linear Dense stack with softmax cross-entropy (classification) or mean
+ * squared error (regression), optionally weighted per row, with an optional L2 penalty on the kernels, in about twenty kernels
+ * where tfjs's autodiff and optimiser take about a hundred: the forward as one fused matMul (bias
+ * and relu inside) per layer; the loss, its gradient and the output bias's gradient in one host
+ * kernel; per hidden layer one host kernel for the relu mask and bias gradient; each weight
+ * gradient as an untransposed matMul (XNNPACK's fast path on wasm) after an explicit transpose; and
+ * one Adam kernel over every variable (on wasm a WebAssembly SIMD pass over tfjs's heap,
+ * kernels/adam-simd.ts). The optimiser's own state (moments, β powers, step count) is read and written
+ * in place, so checkpoints, resume and a later fall back to tfjs's path see the same optimiser.
+ *
+ * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
+ * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
+ */
+export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number): FusedStep | null {
+	const layers = denseLayers(model);
+	if (!layers || optimizer.getClassName() !== 'Adam') return null;
+	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
+	registerDenseTrainKernels();
+	const adam = optimizer as unknown as AdamFields;
+	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
+	const width = layers[0].kernel.shape[0];
+	// On wasm the update is a SIMD pass that reads gradients in order; elsewhere transposing the small dz beats transposing the batch.
+	const transposed = tf.getBackend() !== 'wasm';
+	const lossAttrs: DenseLossAttrs = { loss: task === 'classification' ? 'softmax-ce' : 'mse' };
+	const slot = (list: (Slot | undefined)[], i: number, suffix: string): tf.Variable => {
+		// As AdamOptimizer.applyGradients creates them, so getWeights/setWeights see the same names.
+		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
+		return list[i]!.variable;
+	};
+	return (x, y, weights) => {
+		const n = y.length;
+		const loss = tf.tidy(() => {
+			const xs = tf.tensor2d(x, [n, width]);
+			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
+			const inputs: tf.Tensor2D[] = [];
+			let h = xs;
+			for (const layer of layers) {
+				inputs.push(h);
+				h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+			}
+			const lossInputs: tf.NamedTensorMap = weights ? { out: h, target, weights: tf.tensor1d(Float32Array.from(weights)) } : { out: h, target };
+			const [value, dOut, dBias] = tf.engine().runKernel(DENSE_LOSS, lossInputs, lossAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+			const grads: tf.Tensor[] = [];
+			let dz = dOut as tf.Tensor2D;
+			let db = dBias;
+			for (let i = layers.length - 1; i >= 0; i--) {
+				grads[2 * i] = transposed ? tf.matMul(tf.transpose(dz), inputs[i]) : tf.matMul(tf.transpose(inputs[i]), dz);
+				grads[2 * i + 1] = db;
+				if (i === 0) break;
+				const dh = tf.matMul(dz, tf.transpose(layers[i].kernel));
+				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
+				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
+			}
+			const attrs: AdamUpdateAttrs = {
+				learningRate: adam.learningRate,
+				beta1: adam.beta1,
+				beta2: adam.beta2,
+				epsilon: adam.epsilon,
+				accBeta1: adam.accBeta1.dataSync()[0],
+				accBeta2: adam.accBeta2.dataSync()[0],
+				l2: variables.map((v) => (v.rank === 2 ? l2 : 0)),
+				transposed: variables.map((v) => transposed && v.rank === 2)
+			};
+			const kernelInputs: Record<string, tf.Tensor> = {};
+			variables.forEach((v, i) => {
+				kernelInputs[`value${i}`] = v;
+				kernelInputs[`grad${i}`] = grads[i];
+				kernelInputs[`m${i}`] = slot(adam.accumulatedFirstMoment, i, 'm');
+				kernelInputs[`v${i}`] = slot(adam.accumulatedSecondMoment, i, 'v');
+			});
+			const updated = tf.engine().runKernel(ADAM_UPDATE, kernelInputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+			variables.forEach((v, i) => {
+				v.assign(updated[3 * i]);
+				adam.accumulatedFirstMoment[i]!.variable.assign(updated[3 * i + 1]);
+				adam.accumulatedSecondMoment[i]!.variable.assign(updated[3 * i + 2]);
+			});
+			// β powers as tfjs keeps them: float32 running products.
+			adam.accBeta1.assign(tf.scalar(Math.fround(attrs.accBeta1 * Math.fround(adam.beta1))));
+			adam.accBeta2.assign(tf.scalar(Math.fround(attrs.accBeta2 * Math.fround(adam.beta2))));
+			return value as tf.Scalar;
+		});
+		adam.incrementIterations();
+		return loss;
+	};
+}
