@@ -57,7 +57,12 @@ async function importOnce(browser, origin, browserPid) {
 		await page.waitForTimeout(1000);
 		const baseline = rendererRssMb(browserPid);
 		let peak = baseline;
-		const sampler = setInterval(() => (peak = Math.max(peak, rendererRssMb(browserPid))), 100);
+		let peakAt = 0;
+		const sampled = Date.now();
+		const sampler = setInterval(() => {
+			const rss = rendererRssMb(browserPid);
+			if (rss > peak) (peak = rss), (peakAt = Date.now());
+		}, 100);
 		try {
 			const cdp = process.env.IMPORT_PROFILE ? await context.newCDPSession(page) : null;
 			if (cdp) (await cdp.send('Profiler.enable'), await cdp.send('Profiler.setSamplingInterval', { interval: 200 }), await cdp.send('Profiler.start'));
@@ -75,12 +80,17 @@ async function importOnce(browser, origin, browserPid) {
 				if (bar !== last) {
 					last = bar;
 					since = Date.now();
-					if (process.env.IMPORT_VERBOSE) log(`${((since - wall) / 1000).toFixed(1)} s: bar ${bar}`);
+					if (process.env.IMPORT_VERBOSE) log(`${((since - wall) / 1000).toFixed(1)} s: bar ${bar}, renderer ${rendererRssMb(browserPid).toFixed(0)} MB`);
 				}
 				else if (Date.now() - since > NO_PROGRESS_MS) throw new Error(`the import made no progress for ${NO_PROGRESS_MS / 1000} s (bar ${bar})`);
 				await page.waitForTimeout(200);
 			}
 			const seconds = (Date.now() - wall) / 1000;
+			if (process.env.IMPORT_VERBOSE) {
+				// The renderer a while after the profile is on screen (the table's first rows, the GC).
+				await page.waitForTimeout(3000);
+				log(`done at ${seconds.toFixed(1)} s; peak ${peak.toFixed(0)} MB at ${((peakAt - sampled) / 1000 - (wall - sampled) / 1000).toFixed(1)} s; 3 s later ${rendererRssMb(browserPid).toFixed(0)} MB`);
+			}
 			if (cdp) printProfile((await cdp.send('Profiler.stop')).profile);
 			const end = await page.evaluate(() => performance.now());
 			const summary = await page.getByTestId('dataset-summary').innerText();

@@ -1,11 +1,12 @@
 import * as Comlink from 'comlink';
-import { getDataset, readRows } from '$lib/db';
 import { tableBuffers } from '$shared/table';
 import { previewStoredPipeline } from './data/pipeline-preview';
 import { previewFile } from './data/preview';
 import { profileAgain } from './data/profile-again';
 import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
+import { readPageRows } from './data/read-rows';
+import { pageDatasets } from './data/page-datasets';
 import type { DataWorkerApi } from './protocol';
 import { shipHandlers } from './data/ship';
 import { textDataHandlers } from './data/text';
@@ -24,9 +25,10 @@ const api: DataWorkerApi = {
 	previewFile: (file, fileName, choices) => previewFile(file, fileName, choices),
 	importFile: (request, onProgress) => storeImport(request, { onProgress, estimate: () => navigator.storage?.estimate?.() ?? Promise.resolve({}) }),
 	async readRows(datasetId, start, count) {
-		const table = await readRows(await getDataset(datasetId), start, count);
+		const table = await readPageRows(datasetId, start, count);
 		return Comlink.transfer(table, tableBuffers(table));
 	},
+	listDatasets: (projectId) => pageDatasets(projectId),
 	profileDataset: (datasetId, target, onProgress) => profileAgain(datasetId, target, onProgress),
 	previewPipeline: (datasetId, pipeline) => previewStoredPipeline(datasetId, pipeline),
 	async retypeColumn(datasetId, column, semantic, target) {

@@ -1,4 +1,4 @@
-import { beginImport, commitImport, discardImport, putImportChunk, type StoredColumn } from '$lib/db';
+import { beginImport, ChunkWriter, commitImport, discardImport, type StoredColumn } from '$lib/db';
 import type { ImportRequest, ImportSummary, Task } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { guessTargetName } from '$shared/table';
@@ -68,6 +68,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 	let bytesRead = 0;
 	let perRow = 0;
 	let end: ImportEnd | null = null;
+	let writer: ChunkWriter | null = null;
 	const sink: ImportSink = {
 		async onSchema(columns, format) {
 			perRow = rowBytes(columns);
@@ -83,6 +84,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				format,
 				missing: choices?.missing
 			});
+			writer = await ChunkWriter.open(fileName, 1);
 		},
 		async onChunk(chunk) {
 			if (chunk.index === 0 && options.estimate && file.size >= (options.quotaCheckBytes ?? QUOTA_CHECK_BYTES) && bytesRead > 0) {
@@ -90,7 +92,8 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				const problem = quotaProblem(fileName, needed, await options.estimate());
 				if (problem) throw new KilnError('QuotaExceededError', problem);
 			}
-			await putImportChunk(fileName, { datasetId, index: chunk.index, rowCount: chunk.rowCount, columns: chunk.columns });
+			// Stored while the next chunk is built; the writer copies the buffers before it returns.
+			await writer!.add({ datasetId, index: chunk.index, rowCount: chunk.rowCount, columns: chunk.columns });
 			chunkCount++;
 			bytes += chunk.columns.reduce((n, b) => n + b.byteLength, 0);
 		},
@@ -109,6 +112,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				options.onProgress?.(p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : 0);
 			}
 		});
+		await (writer as ChunkWriter | null)?.flush();
 		const done = end as ImportEnd | null;
 		if (!done) throw new KilnError('ImportError', `${fileName} ended before its rows were read.`);
 		const chosen = target ?? guessTargetName(done.columns.map((c) => c.name));
@@ -126,6 +130,8 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 		});
 		return { datasetId, rowCount: done.rowCount, target: chosen, task };
 	} catch (error) {
+		// Let writes still in flight land first, so the cleanup below removes them too.
+		await (writer as ChunkWriter | null)?.flush().catch(() => {});
 		await discardImport(datasetId).catch(() => {});
 		throw error;
 	}

@@ -1,5 +1,6 @@
 import type { ActiveBackend, BackendChoice, EnvironmentReport } from './backends';
 import type { Table } from './tables';
+import type { DatasetRecord } from '$lib/db/schema';
 import type { JobEvent, PredictResult, RunResult, Task, TrainConfig } from './training';
 import type { ImportChoices, ImportPreview, PipelinePreviewResult } from './data';
 import type { Pipeline } from '$workers/lib/data/pipeline';
@@ -41,6 +42,8 @@ export interface DataWorkerApi extends ShipDataApi, VisionDataApi, LockApi, Text
 	importFile(request: ImportRequest, onProgress?: (fraction: number) => void): Promise<ImportSummary>;
 	/** Rows [start, start + count) of a stored dataset: the page never holds a whole table. */
 	readRows(datasetId: string, start: number, count: number): Promise<Table>;
+	/** A project's datasets for the page, big dictionaries left out (workers/data/page-datasets.ts). */
+	listDatasets(projectId: string): Promise<DatasetRecord[]>;
 	/** Profile a stored dataset again over its chunks (after the target changed), and store it. */
 	profileDataset(datasetId: string, target: string | undefined, onProgress?: (fraction: number) => void): Promise<void>;
 	/** Change a stored column's type (chunks rewritten in one transaction), then profile again; returns the cells lost. */

@@ -3,6 +3,8 @@ import type { ImportChoices, ImportPreview, ImportRequest, ImportSummary, Pipeli
 import type { Pipeline } from '$workers/lib/data/pipeline';
 import type { SemanticType } from '$workers/lib/data/import/types';
 import { data, reader } from './workers';
+import type { DatasetRecord } from '$lib/db';
+import { lazyRecord } from '$lib/db/dictionaries';
 
 export function importFile(request: ImportRequest, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<ImportSummary> {
 	return data.call((api) => api.importFile(request, onProgress && Comlink.proxy(onProgress)), signal);
@@ -15,6 +17,11 @@ export function previewFile(file: Blob, fileName: string, choices?: ImportChoice
 
 export function readRows(datasetId: string, start: number, count: number): Promise<Table> {
 	return reader.call((api) => api.readRows(datasetId, start, count));
+}
+
+/** A project's datasets without their big dictionaries, read in the reader worker (never deserialised on the main thread). */
+export async function listDatasets(projectId: string): Promise<DatasetRecord[]> {
+	return (await reader.call((api) => api.listDatasets(projectId))).map(lazyRecord);
 }
 
 export function profileDataset(datasetId: string, target: string | undefined, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<void> {

@@ -7,6 +7,7 @@ import { PACK_AT, packColumns, unpackColumns } from './dictionaries';
 import { openKilnDb } from './open';
 import { createProject } from './projects';
 import { readProjectRecords } from './ship';
+import { isTextColumn, textColumns } from '$workers/lib/text/column';
 
 beforeEach(resetKilnDb);
 
@@ -55,5 +56,27 @@ describe('large dictionaries in storage', () => {
 		// Empty strings survive the join (a category may be the empty string).
 		const blanks = ['', ...ids.slice(1), ''];
 		expect(unpackColumns(packColumns([{ name: 'x', kind: 'categorical', categories: blanks }]))[0].categories).toEqual(blanks);
+	});
+
+	it('tell text columns apart on the page without splitting a packed dictionary, as the worker does on the whole one', async () => {
+		const words = ['the', 'river', 'was', 'quiet', 'and', 'cold', 'Mary', 'walked', 'home', 'slowly'];
+		const notes = Array.from({ length: n }, (_, i) => `${words[i % 10]} ${words[(i * 7) % 10]} ${words[(i * 3 + 1) % 10]} note ${i}`);
+		const texts: Table = { rowCount: n, columns: [...table.columns, { name: 'note', kind: 'categorical', categories: notes, codes: Int32Array.from({ length: n }, (_, i) => i) }] };
+		const project = await createProject('Texts');
+		const saved = await saveDataset({ projectId: project.id, name: 't', fileName: 't.csv', source: 'upload', table: texts, profile: [], target: 'y', task: 'regression' });
+		const [listed] = await listDatasets(project.id);
+		const split: string[] = [];
+		const watched = listed.columns.map((c) => {
+			const d = Object.getOwnPropertyDescriptor(c, 'categories');
+			return d?.get ? Object.defineProperty({ ...c }, 'categories', { get: () => (split.push(c.name), d.get!.call(c)) }) : c;
+		});
+		expect(textColumns(watched, n, 'y')).toEqual(['note']);
+		expect(split).toEqual([]);
+		const whole = await getDataset(saved.id);
+		expect(whole.columns.map((c) => c.categorySample)).toEqual([undefined, undefined, undefined, undefined]);
+		expect(whole.columns.map((c) => isTextColumn(c, n))).toEqual(listed.columns.map((c) => isTextColumn(c, n)));
+		// A dictionary that shrinks below the packing size loses the stale sample.
+		const shrunk = packColumns([{ ...listed.columns[3], categories: notes.slice(0, 30) }]);
+		expect(shrunk[0]).toEqual({ name: 'note', kind: 'categorical', categories: notes.slice(0, 30) });
 	});
 });

@@ -1,3 +1,4 @@
+import { categorySampleOf } from '$workers/lib/text/column';
 import type { DatasetRecord, StoredColumn } from './schema';
 
 /**
@@ -11,20 +12,27 @@ export const PACK_AT = 1024;
 const SEPARATOR = '\u0000';
 const split = (packed: string) => packed.split(SEPARATOR);
 
+/** A column without the fields that only go with a packed dictionary. */
+function plain(column: StoredColumn): StoredColumn {
+	if (column.categoryCount === undefined && column.categorySample === undefined) return column;
+	const { categoryCount: _, categorySample: __, ...rest } = column;
+	return rest;
+}
+
 export function packColumns(columns: readonly StoredColumn[]): StoredColumn[] {
 	return columns.map((c) => {
 		const categories = c.categories;
-		if (!categories || categories.length < PACK_AT || categories.some((v) => v.includes(SEPARATOR))) return c;
-		const { categories: _, ...rest } = c;
-		return { ...rest, packedCategories: categories.join(SEPARATOR) };
+		if (!categories || categories.length < PACK_AT || categories.some((v) => v.includes(SEPARATOR))) return plain(c);
+		const { categories: _, ...rest } = plain(c);
+		return { ...rest, packedCategories: categories.join(SEPARATOR), categoryCount: categories.length, categorySample: categorySampleOf(categories) };
 	});
 }
 
 export function unpackColumns(columns: readonly StoredColumn[]): StoredColumn[] {
 	return columns.map((c) => {
 		if (c.packedCategories === undefined) return c;
-		const { packedCategories, ...rest } = c;
-		return { ...rest, categories: split(packedCategories) };
+		const { packedCategories: _, ...rest } = plain(c);
+		return { ...rest, categories: split(c.packedCategories) };
 	});
 }
 

@@ -1,7 +1,7 @@
 import type { ColumnProfile, Task } from '$workers/protocol';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
 import { KilnError } from '$shared/errors';
-import { atomically, openKilnDb, write } from './open';
+import { atomically, openKilnDb, write, type KilnDb } from './open';
 import { packRecord } from './dictionaries';
 import type { ChunkRecord, DatasetRecord } from './schema';
 
@@ -34,6 +34,47 @@ export async function beginImport(start: ImportStart): Promise<DatasetRecord> {
 export async function putImportChunk(fileName: string, chunk: ChunkRecord): Promise<void> {
 	const db = await openKilnDb();
 	await write(what(fileName), () => db.put('chunks', chunk));
+}
+
+/**
+ * Writes chunks without waiting for each to be stored, so the importer builds the next chunk
+ * while IndexedDB (another process) writes this one. `put` is issued synchronously: IndexedDB
+ * copies the chunk's buffers before `add` returns, so the caller may reuse them at once. At most
+ * `depth` writes are in flight (each holds a serialized copy of its chunk); `add` waits for the
+ * oldest beyond that. A failed write surfaces at the next `add` or at `flush`.
+ */
+export class ChunkWriter {
+	private readonly pending: Promise<void>[] = [];
+	private failure: unknown = null;
+
+	private constructor(
+		private readonly db: KilnDb,
+		private readonly fileName: string,
+		private readonly depth: number
+	) {}
+
+	static async open(fileName: string, depth = 2): Promise<ChunkWriter> {
+		return new ChunkWriter(await openKilnDb(), fileName, Math.max(1, depth));
+	}
+
+	async add(chunk: ChunkRecord): Promise<void> {
+		if (this.failure) throw this.failure;
+		const stored = write(what(this.fileName), () => this.db.put('chunks', chunk)).then(
+			() => {},
+			(error: unknown) => {
+				this.failure ??= error;
+			}
+		);
+		this.pending.push(stored);
+		while (this.pending.length > this.depth) await this.pending.shift();
+		if (this.failure) throw this.failure;
+	}
+
+	/** Waits for every write; throws the first failure. */
+	async flush(): Promise<void> {
+		while (this.pending.length) await this.pending.shift();
+		if (this.failure) throw this.failure;
+	}
 }
 
 export interface ImportCommit {

@@ -60,6 +60,10 @@ export interface StoredColumn {
 	categories?: string[];
 	/** A dictionary of at least PACK_AT entries as one NUL-joined string (see dictionaries.ts); only in storage. */
 	packedCategories?: string;
+	/** With packedCategories: the dictionary's size and the values text-column detection samples
+	 * (`categorySampleOf` in workers/lib/text/column.ts), so the page need not split a million values. */
+	categoryCount?: number;
+	categorySample?: string[];
 	/** What the column means (absent on datasets imported before types were inferred). */
 	semantic?: SemanticType;
 	/** Boolean columns (stored 0/1): the file's spelling of [false, true]. */

@@ -12,6 +12,27 @@ export interface ColumnLike {
 	categories?: readonly string[];
 	/** Imported as text (one file per row): text however short or few the values are. */
 	text?: boolean;
+	/** A big stored dictionary's size and `categorySampleOf` it, read instead of `categories` when present. */
+	categoryCount?: number;
+	categorySample?: readonly string[];
+}
+
+/** Values looked at to tell sentences from labels: a sample is enough, and keeps this cheap for 100k texts. */
+const SAMPLE_VALUES = 500;
+
+/** The values the text checks look at: every `step`-th, so about SAMPLE_VALUES of them. */
+export function categorySampleOf(values: readonly string[]): string[] {
+	const step = Math.max(1, Math.floor(values.length / SAMPLE_VALUES));
+	const sample: string[] = [];
+	for (let i = 0; i < values.length; i += step) sample.push(values[i]);
+	return sample;
+}
+
+/** The dictionary's size and sample, without reading a packed dictionary whole when it came stored with both. */
+function dictionaryOf(column: ColumnLike): { count: number; sample: readonly string[] } | null {
+	if (column.categoryCount !== undefined && column.categorySample) return { count: column.categoryCount, sample: column.categorySample };
+	const values = column.categories;
+	return values ? { count: values.length, sample: categorySampleOf(values) } : null;
 }
 
 /** At least this many distinct values: a 12-level "comment" column is still a category. */
@@ -25,16 +46,15 @@ const MIN_LOWER_SHARE = 0.25;
 
 export function isTextColumn(column: ColumnLike, rowCount: number): boolean {
 	if (column.kind === 'categorical' && column.text) return true;
-	const values = column.categories;
-	if (column.kind !== 'categorical' || !values || values.length < MIN_DISTINCT) return false;
-	if (values.length < MIN_DISTINCT_SHARE * Math.min(rowCount, 5000) && values.length < 1000) return false;
-	// A sample is enough to tell sentences from labels, and keeps this cheap for 100k texts.
-	const step = Math.max(1, Math.floor(values.length / 500));
+	if (column.kind !== 'categorical') return false;
+	const dictionary = dictionaryOf(column);
+	if (!dictionary || dictionary.count < MIN_DISTINCT) return false;
+	if (dictionary.count < MIN_DISTINCT_SHARE * Math.min(rowCount, 5000) && dictionary.count < 1000) return false;
 	let words = 0;
 	let lower = 0;
 	let seen = 0;
-	for (let i = 0; i < values.length; i += step) {
-		const split = values[i].trim().split(/\s+/u).filter(Boolean);
+	for (const value of dictionary.sample) {
+		const split = value.trim().split(/\s+/u).filter(Boolean);
 		words += split.length;
 		lower += split.filter((w) => /^\p{Ll}/u.test(w)).length;
 		seen++;
@@ -47,12 +67,8 @@ export function isTextColumn(column: ColumnLike, rowCount: number): boolean {
 export function textColumns(columns: readonly ColumnLike[], rowCount: number, except?: string): string[] {
 	// Over the same kind of sample as isTextColumn: an ID column's million values need not be summed.
 	const meanLength = (c: ColumnLike) => {
-		const values = c.categories ?? [];
-		const step = Math.max(1, Math.floor(values.length / 500));
-		let sum = 0;
-		let seen = 0;
-		for (let i = 0; i < values.length; i += step, seen++) sum += values[i].length;
-		return sum / Math.max(1, seen);
+		const sample = dictionaryOf(c)?.sample ?? [];
+		return sample.reduce((n, v) => n + v.length, 0) / Math.max(1, sample.length);
 	};
 	return columns
 		.filter((c) => c.name !== except && isTextColumn(c, rowCount))

@@ -1,5 +1,6 @@
+import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
-import { getProject, listDatasets, listPipelines, listRuns, settleOrphanImports, settleOrphanRuns, updateProject, useDataset, useRunModel, type DatasetRecord, type PipelineRecord, type ProjectRecord, type RunRecord } from '$lib/db';
+import { getProject, listPipelines, listRuns, settleOrphanImports, settleOrphanRuns, updateProject, useDataset, useRunModel, type DatasetRecord, type PipelineRecord, type ProjectRecord, type RunRecord } from '$lib/db';
 import { jobs } from '$lib/jobs/registry.svelte';
 import type { Task } from '$workers/protocol';
 import { activeRunIds } from '../train/run-locks';
@@ -40,7 +41,8 @@ export class ProjectState {
 	}
 
 	async refresh(): Promise<void> {
-		const [project, datasets, runs, pipelines] = await Promise.all([getProject(this.id), listDatasets(this.id), listRuns(this.id), listPipelines(this.id)]);
+		// Datasets through the reader worker: a big dataset's record is not deserialised on the main thread.
+		const [project, datasets, runs, pipelines] = await Promise.all([getProject(this.id), bridge.listDatasets(this.id), listRuns(this.id), listPipelines(this.id)]);
 		this.project = project;
 		this.datasets = datasets;
 		this.runs = runs;

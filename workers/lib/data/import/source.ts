@@ -9,8 +9,14 @@ export function fromBlob(blob: Blob, name: string, sliceBytes = SLICE_BYTES): Im
 		name,
 		size: blob.size,
 		async *read() {
-			for (let start = 0; start < blob.size; start += sliceBytes) {
-				yield new Uint8Array(await blob.slice(start, Math.min(blob.size, start + sliceBytes)).arrayBuffer());
+			// One slice read ahead: the browser fetches the next while this one is parsed.
+			const slice = (start: number) => blob.slice(start, Math.min(blob.size, start + sliceBytes)).arrayBuffer();
+			let next = blob.size > 0 ? slice(0) : null;
+			for (let start = 0; next; start += sliceBytes) {
+				const current = await next;
+				next = start + sliceBytes < blob.size ? slice(start + sliceBytes) : null;
+				next?.catch(() => {});
+				yield new Uint8Array(current);
 			}
 		},
 		random: { byteLength: blob.size, slice: (start, end) => blob.slice(start, end).arrayBuffer() }
