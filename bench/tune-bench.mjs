@@ -69,8 +69,9 @@ async function preview() {
 
 /**
  * The search record and, once it has ended, every trial row, straight from IndexedDB. While it
- * runs only the search record is read: trial rows carry the trials' checkpoints (weights and
- * optimiser state), and reading them all every poll cost the page and blocked the workers' writes.
+ * runs only the search record is read, once a second: trial rows carry the trials' checkpoints
+ * (weights and optimiser state), and reading them all every poll cost the page and blocked the
+ * workers' writes; polling every 250 ms cost the page's main thread too.
  */
 const readSearch = (withTrials) =>
 	new Promise((resolve, reject) => {
@@ -112,7 +113,8 @@ async function runSearch(browser, url, label, setup) {
 	for (;;) {
 		state = await page.evaluate(readSearch, false);
 		if (state.status && state.status !== 'running') break;
-		await page.waitForTimeout(250);
+		// The times come from the stored record, so a slower poll only costs the browser less.
+		await page.waitForTimeout(1000);
 	}
 	state = await page.evaluate(readSearch, true);
 	const cpuAfter = cpuSnapshot(browserPid);

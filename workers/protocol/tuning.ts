@@ -1,6 +1,6 @@
 import type { SearchSettings } from '../lib/tune/types';
 import type { BackendName } from './backends';
-import type { EpochRecord, ModelKind, TrainConfig } from './training';
+import type { EpochRecord, ModelKind, TrainCheckpoint, TrainConfig } from './training';
 
 /** A hyperparameter search over Kiln's training configs, and one trial job of it. */
 
@@ -38,6 +38,13 @@ export interface TrialRequest {
 	backboneUrl?: string;
 	/** The search's last rung: nothing continues from this job, so it stores no checkpoint at its end. */
 	lastRung?: boolean;
+	/**
+	 * A promotion's checkpoint as the page kept it from the job that made it (any worker of the
+	 * pool can continue it); absent, the worker reads the stored one from IndexedDB.
+	 */
+	checkpoint?: TrainCheckpoint;
+	/** No job of this trial at this rung ran before (not a rerun after a reload): nothing stored can hold its result. */
+	fresh?: boolean;
 }
 
 export interface TrialOutcome {
@@ -55,6 +62,8 @@ export interface TrialOutcome {
 	durationMs: number;
 	/** Where the job's time went in the worker (epoch milliseconds), for the page's performance timeline. */
 	phases?: TrialPhase[];
+	/** The state at the job's end, for a promotion to continue from (its IndexedDB copy may still be on its way). */
+	checkpoint?: TrainCheckpoint;
 }
 
 /** One timed stretch of a trial job in its worker: backend, dataset, checkpoint read, setup, epochs, checkpoint write, finish. */

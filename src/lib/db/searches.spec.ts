@@ -67,6 +67,24 @@ describe('searches and trials', () => {
 		expect((await listTrials(search.id)).map((t) => [t.record.trialId, t.hasCheckpoint])).toEqual([[0, false], [1, false]]);
 	});
 
+	it('store no late checkpoint: not once a longer one is stored, nor after the search is done', async () => {
+		const project = await createProject('Late writes');
+		const search = await createSearch({ projectId: project.id, datasetId: 'd', settings: plan, base });
+		await saveTrial(search.id, trial(0));
+		// The promotion (another worker) stored epoch 3 before the lower rung's write of epoch 1 landed.
+		expect(await saveTrialCheckpoint(search.id, 0, checkpoint(3))).toBe(true);
+		expect(await saveTrialCheckpoint(search.id, 0, checkpoint(1))).toBe(false);
+		expect((await getTrialCheckpoint(search.id, 0))!.epoch).toBe(3);
+		expect((await listTrials(search.id))[0].history).toHaveLength(3);
+		// A cancelled search keeps taking them (it resumes from them); a done one drops them for good.
+		await updateSearch(search.id, { status: 'cancelled' });
+		expect(await saveTrialCheckpoint(search.id, 1, checkpoint(1))).toBe(true);
+		await updateSearch(search.id, { status: 'done' });
+		await dropTrialCheckpoints(search.id);
+		expect(await saveTrialCheckpoint(search.id, 2, checkpoint(1))).toBe(false);
+		expect(await getTrialCheckpoint(search.id, 2)).toBeNull();
+	});
+
 	it('mark a search nobody runs as interrupted, and go with it when deleted', async () => {
 		const project = await createProject('Orphans');
 		const a = await createSearch({ projectId: project.id, datasetId: 'd', settings: plan, base });

@@ -90,14 +90,20 @@ export async function saveTrial(searchId: string, record: TrialRecord, history?:
 	);
 }
 
-/** The worker keeps a trial's checkpoint at the end of each job; false when the search is gone. */
+/**
+ * The worker keeps a trial's checkpoint at the end of each job, without the job waiting for it;
+ * false when it is not stored: the search is gone or done (its checkpoints were dropped), or the
+ * trial's stored curve is already longer (a promotion in another worker stored its own first).
+ */
 export async function saveTrialCheckpoint(searchId: string, trialId: number, checkpoint: TrainCheckpoint): Promise<boolean> {
 	const db = await openKilnDb();
 	return write('a trial checkpoint', () =>
 		atomically(db.transaction(['searches', 'trials'], 'readwrite'), async (tx) => {
-			if (!(await tx.objectStore('searches').get(searchId))) return false;
+			const search = await tx.objectStore('searches').get(searchId);
+			if (!search || search.status === 'done') return false;
 			const trials = tx.objectStore('trials');
 			const current = await trials.get([searchId, trialId]);
+			if ((current?.history?.length ?? 0) > checkpoint.epoch) return false;
 			// The curve so far goes with the trial's record (a reload shows it); the state in a row of its own.
 			const { checkpoint: _old, ...row } = current ?? { record: null };
 			await trials.put({ ...row, searchId, trialId, history: checkpoint.history, updatedAt: Date.now() });

@@ -5,6 +5,7 @@ import { dropTrialCheckpoints, getSetting, saveTrial, updateSearch, type Search 
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import { rungBudgets, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
+import { CheckpointMemory } from './checkpoint-memory';
 import { runSearch } from './search-runner';
 import { familyLabel, trialConfig } from './trial-config';
 import { span, workerSpans } from './trial-timeline';
@@ -55,8 +56,9 @@ export class LiveSearch {
 	}
 
 	/**
-	 * Live curves and progress reach the views at most every LIVE_UPDATE_MS: with every epoch of
-	 * every worker redrawing the charts and table, the page took CPU the trials needed (tune bench).
+	 * Live curves and progress reach the views at most every LIVE_UPDATE_MS, and not while the tab
+	 * is hidden: with every epoch of every worker redrawing the charts and table, the page took
+	 * CPU the trials needed (tune bench).
 	 */
 	#curves: Record<number, EpochRecord[]> = {};
 	#progress: Record<number, number> = {};
@@ -77,14 +79,22 @@ export class LiveSearch {
 		this.#schedule();
 	}
 
+	#hidden = false;
+
 	#schedule(): void {
-		this.#timer ??= setTimeout(() => this.flush(), LIVE_UPDATE_MS);
+		if (!this.#hidden) this.#timer ??= setTimeout(() => this.flush(), LIVE_UPDATE_MS);
 	}
 
-	/** Show the pending curves and progress now. */
+	/** Show the pending curves and progress now (a hidden tab: when it is shown again). */
 	flush(): void {
 		if (this.#timer) clearTimeout(this.#timer);
 		this.#timer = null;
+		if (this.job.active && typeof document !== 'undefined' && document.visibilityState === 'hidden') {
+			// Waiting for the tab to show: #schedule sets no timer meanwhile.
+			if (!this.#hidden) document.addEventListener('visibilitychange', () => ((this.#hidden = false), this.flush()), { once: true });
+			this.#hidden = true;
+			return;
+		}
 		if (Object.keys(this.#curves).length > 0) this.histories = { ...this.histories, ...this.#curves };
 		if (Object.keys(this.#progress).length > 0) this.progress = { ...this.progress, ...this.#progress };
 		this.#curves = {};
@@ -92,7 +102,8 @@ export class LiveSearch {
 	}
 }
 
-const LIVE_UPDATE_MS = 500;
+// 1 s: at 500 ms the page's share of a search's CPU was still measurable on 2 cores (tune bench).
+const LIVE_UPDATE_MS = 1000;
 
 class LiveSearches {
 	searches = $state.raw<LiveSearch[]>([]);
@@ -123,6 +134,10 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	// Image trials in transfer mode fetch the shipped backbone from this site, as image runs do.
 	const backbone = search.base.vision ? { backboneUrl: new URL(asset('/models/fashion-backbone/'), location.href).href } : {};
 	const lastRung = rungBudgets(plan.search.scheduler).length - 1;
+	// Paused trials' states, handed to their promotions in whichever worker is free.
+	const paused = new CheckpointMemory();
+	// Jobs a resumed search runs again: only they may find their own result stored.
+	const reruns = new Set(state.trials.flatMap((t) => t.results.filter((r) => r.status === 'queued' || r.status === 'running').map((r) => `${t.trialId}:${r.rung}`)));
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
 		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.historyOf(tj.trialId) ?? [])].slice(0, tj.resumeFrom.budget) : [];
 		const asked = performance.now();
@@ -130,8 +145,9 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		let eventsMs = 0;
 		let events = 0;
 		const detail = { trialId: tj.trialId, rung: tj.rung };
+		const checkpoint = tj.resumeFrom ? paused.take(tj.trialId, tj.resumeFrom.budget) : undefined;
 		const outcome = await bridge.trainTrial(
-			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone },
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone, ...(checkpoint ? { checkpoint } : {}), fresh: !reruns.has(`${tj.trialId}:${tj.rung}`) },
 			() => getSetting('backend'),
 			(event) => {
 				const t = performance.now();
@@ -154,6 +170,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		span('job', started, ended, detail);
 		span('page-events', started, ended, { ...detail, busyMs: eventsMs, events });
 		workerSpans(outcome.phases, detail);
+		if (outcome.checkpoint) paused.keep(tj.trialId, outcome.checkpoint);
 		if (outcome.started === 'stored') ls.note(`Trial ${tj.trialId} had finished ${tj.budget} epochs before the reload: its stored result was kept, not trained again.`);
 		return { score: outcome.score, history: outcome.history, ...(outcome.spread ? { spread: outcome.spread } : {}) };
 	};
@@ -196,6 +213,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 			await updateSearch(search.id, { status: 'failed', error: error.message, finishedAt: Date.now() }).catch(() => {});
 			job.finish('failed', error);
 		} finally {
+			paused.clear();
 			ls.flush();
 			ls.sync();
 			jobs.stored();
