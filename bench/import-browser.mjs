@@ -44,9 +44,38 @@ function printProfile(profile) {
 	for (const [key, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) log(`  ${ms.toFixed(0).padStart(6)} ms  ${key}`);
 }
 
+/**
+ * IMPORT_MESSAGES=1: every message a worker sends the page whose deserialization took over 20 ms,
+ * with the shape of what it carried (keys, array lengths, string lengths), to find what crosses.
+ */
+function watchWorkerMessages() {
+	const shape = (v, depth) => {
+		if (typeof v === 'string') return `string(${v.length})`;
+		if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${v.length})`;
+		if (v instanceof ArrayBuffer) return `ArrayBuffer(${v.byteLength})`;
+		if (Array.isArray(v)) return depth > 5 ? `array(${v.length})` : `array(${v.length})[${v.length ? shape(v[0], depth + 1) : ''}]`;
+		if (v && typeof v === 'object') return depth > 5 ? 'object' : `{${Object.keys(v).slice(0, 30).map((k) => `${k}: ${shape(v[k], depth + 1)}`).join(', ')}}`;
+		return typeof v;
+	};
+	window.__kilnMessages = [];
+	const Base = window.Worker;
+	window.Worker = class extends Base {
+		constructor(...args) {
+			super(...args);
+			this.addEventListener('message', (ev) => {
+				const t0 = performance.now();
+				const data = ev.data;
+				const ms = performance.now() - t0;
+				if (ms > 20) window.__kilnMessages.push({ at: t0, ms, shape: shape(data, 0).slice(0, 6000) });
+			});
+		}
+	};
+}
+
 async function importOnce(browser, origin, browserPid) {
 	const context = await browser.newContext({ baseURL: origin });
 	await context.addInitScript(observeLongTasks);
+	if (process.env.IMPORT_MESSAGES) await context.addInitScript(watchWorkerMessages);
 	try {
 		const page = await context.newPage();
 		if (process.env.IMPORT_VERBOSE) page.on('console', (m) => m.text().startsWith('[kiln') && log(m.text()));
@@ -99,6 +128,7 @@ async function importOnce(browser, origin, browserPid) {
 				const loaf = await page.evaluate(() => window.__kilnLongTasks.loaf);
 				for (const f of loaf.filter((f) => f.start >= start)) log(`frame at ${((f.start - start) / 1000).toFixed(1)} s: ${f.duration.toFixed(0)} ms, blocking ${f.blocking.toFixed(0)}; ${f.scripts.map((x) => `${x.invoker} ${x.fn} ${x.duration.toFixed(0)}`).join(' | ')}`);
 			}
+			if (process.env.IMPORT_MESSAGES) for (const m of await page.evaluate(() => window.__kilnMessages)) log(`message at ${((m.at - start) / 1000).toFixed(1)} s read in ${m.ms.toFixed(0)} ms: ${m.shape}`);
 			const inImport = seen.filter((t) => t.start + t.duration >= start && t.start <= end).map((t) => t.duration);
 			return { seconds, summary, baselineMb: baseline, peakMb: peak, longTasks: inImport.length, longestMs: inImport.length ? Math.max(...inImport) : 0 };
 		} finally {

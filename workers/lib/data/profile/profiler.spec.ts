@@ -3,7 +3,7 @@ import { createRng } from '$workers/lib/random';
 import type { SchemaColumn, SemanticType } from '../import/types';
 import { physicalOf } from '../import/types';
 import { cramersV } from './pairs';
-import { createProfiler, type ProfilerOptions } from './profiler';
+import { createProfiler, LISTED_CLASSES, type ProfilerOptions } from './profiler';
 import { quantileSorted } from './summary';
 
 type Data = Float64Array | Int32Array;
@@ -165,6 +165,22 @@ describe('profile', () => {
 		expect(p.target).toMatchObject({ column: 'churn', task: 'classification' });
 		expect(p.target!.classes!.map((c) => c.value)).toEqual(['stay', 'leave']);
 		expect(p.target!.classes!.reduce((a, c) => a + c.count, 0)).toBe(m);
+	});
+
+	it('lists the largest classes of a target with thousands and counts the rest', () => {
+		const m = 3000;
+		// Class k has (k % 7) + 1 rows until the rows run out: 750 classes or so, most of them small.
+		const codes: number[] = [];
+		for (let k = 0; codes.length < m; k++) for (let i = 0; i <= k % 7 && codes.length < m; i++) codes.push(k);
+		const target = Int32Array.from(codes);
+		const dictionary = Array.from({ length: target[m - 1] + 1 }, (_, k) => `id-${k}`);
+		const p = profile(schema([['x', 'numeric'], ['id', 'categorical']]), [Float64Array.from(codes, (c) => c % 5), target], [null, dictionary], { target: 'id' });
+		const listed = p.target!.classes!;
+		expect(listed).toHaveLength(LISTED_CLASSES);
+		expect(p.target!.classCount).toBe(dictionary.length);
+		expect(listed.reduce((a, c) => a + c.count, 0) + p.target!.otherRows!).toBe(m);
+		expect(listed.every((c) => c.count === 7)).toBe(true);
+		expect(p.target!.imbalanceRatio).toBe(7);
 	});
 
 	it('finds a leaking feature for a numeric target (binned R²)', () => {

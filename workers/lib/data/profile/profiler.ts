@@ -207,6 +207,9 @@ function targetTask(s: ColumnState, values: Map<number, number>): 'classificatio
 	return s.column.semantic === 'integer' && values.size <= INTEGER_CLASSES ? 'classification' : 'regression';
 }
 
+/** Classes a target balance lists; the rest are counted. */
+export const LISTED_CLASSES = 100;
+
 function classBalance(s: ColumnState, values: Map<number, number>, dictionary: string[] | null): TargetBalance {
 	let classes: TopValue[];
 	if (s.counts && dictionary) classes = dictionary.map((value, code) => ({ value, count: s.counts![code] ?? 0 })).filter((t) => t.count > 0);
@@ -216,7 +219,12 @@ function classBalance(s: ColumnState, values: Map<number, number>, dictionary: s
 	}
 	classes.sort((a, b) => b.count - a.count);
 	const ratio = classes.length > 0 ? classes[0].count / classes[classes.length - 1].count : undefined;
-	return { column: s.column.name, task: 'classification', classes, ...(ratio !== undefined ? { imbalanceRatio: ratio } : {}) };
+	const balance: TargetBalance = { column: s.column.name, task: 'classification', classes, ...(ratio !== undefined ? { imbalanceRatio: ratio } : {}) };
+	if (classes.length <= LISTED_CLASSES) return balance;
+	// An ID-like target of a million-row file has as many classes as rows: the page shows a dozen,
+	// and listing them all made the stored profile (and the page's copy of it) megabytes.
+	const rest = classes.slice(LISTED_CLASSES);
+	return { ...balance, classes: classes.slice(0, LISTED_CLASSES), classCount: classes.length, otherRows: rest.reduce((n, c) => n + c.count, 0) };
 }
 
 function regressionBalance(s: ColumnState, reservoir: RowReservoir, c: number): TargetBalance {

@@ -91,8 +91,11 @@ export interface PairMatrix {
 export interface TargetBalance {
 	column: string;
 	task: 'classification' | 'regression';
-	/** Classification: rows per class, most frequent first. */
+	/** Classification: rows per class, most frequent first (the first LISTED_CLASSES of them). */
 	classes?: TopValue[];
+	/** Classification with more classes than are listed: how many there are, and the rows of the rest. */
+	classCount?: number;
+	otherRows?: number;
 	/** Classification: rows of the largest class / rows of the smallest. */
 	imbalanceRatio?: number;
 	/** Regression: the target's histogram. */
