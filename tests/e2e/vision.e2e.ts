@@ -128,7 +128,8 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(page.getByTestId('robustness-images').getByRole('img').first()).toBeVisible();
 	await expectClean(page, 'image robustness curve with attacked images');
 
-	// The first finished run (the scratch CNN) is the model in use.
+	// The first finished run (the scratch CNN) is the model in use, and it is still there after a reload.
+	await page.reload();
 	await openSection(page, 'predict');
 	await expect(page.getByTestId('model-in-use')).toContainText('CNN tiny');
 	await page.getByTestId('predict-image-input').setInputFiles({ name: 'three.png', mimeType: 'image/png', buffer: png(28, 28, (x, y) => (Math.abs(x - 14) < 4 && y > 4 && y < 24 ? 255 : 0)) });

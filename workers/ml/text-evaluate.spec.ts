@@ -9,7 +9,8 @@ import { profileTable } from '$shared/table';
 import type { ClassificationReport, TrainConfig } from '$workers/protocol';
 import { useWasm } from '../../tests/unit-support';
 
-vi.mock('./backend', () => ({ ensureBackend: async () => ({ backend: 'wasm', note: '' }) }));
+// The worker's chosen backend is WASM, so image jobs train on it without timing the others.
+vi.mock('./backend', () => ({ ensureBackend: async () => ({ backend: 'wasm', note: '' }), chosenBackend: () => 'wasm', markActive: () => {} }));
 // ONNX Runtime Web's wasm asset URL is a Vite import; onnxruntime-node has the same API here.
 vi.mock('./ort', async () => ({ loadOrt: async () => await import('onnxruntime-node'), ORT_LABEL: 'onnxruntime-node' }));
 // The worker fetches the shipped GloVe files from the site; here they are read from static/.

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // The worker's backend loader imports wasm assets through Vite; in Node the spec loads wasm itself.
-vi.mock('./backend', () => ({ ensureBackend: async () => ({ backend: 'wasm', note: '' }) }));
+// The worker's chosen backend is WASM, so image jobs train on it without timing the others.
+vi.mock('./backend', () => ({ ensureBackend: async () => ({ backend: 'wasm', note: '' }), chosenBackend: () => 'wasm', markActive: () => {} }));
 const { tuneHandlers } = await import('./tune');
 const { trainHandlers } = await import('./train');
 const { visionHandlers } = await import('./vision');
