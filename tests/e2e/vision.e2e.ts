@@ -186,6 +186,20 @@ test('vision: capture two classes from the webcam (Chromium\'s fake camera), tra
 		await expect(prediction.locator('li')).toHaveCount(2);
 		await expect(prediction.locator('li').first()).toContainText(/(left|right)\s*[\d.]+%/);
 		await expectClean(page, 'camera prediction');
+
+		// Loose image files labelled by hand become a dataset of their own.
+		await page.getByTestId('camera-stop').click();
+		await openSection(page, 'data');
+		const pick = (name: string, vertical: boolean) => [0, 1, 2].map((i) => ({ name: `${name}${i}.png`, mimeType: 'image/png', buffer: stripes(vertical, i) }));
+		await page.getByTestId('pick-label').fill('upright');
+		await page.getByTestId('pick-files').setInputFiles(pick('u', true));
+		await page.getByTestId('pick-label').fill('lying');
+		await page.getByTestId('pick-files').setInputFiles(pick('l', false));
+		await expect(page.getByTestId('pick-classes')).toContainText('lying: 3 images');
+		await expectClean(page, 'labelled image files');
+		await page.getByTestId('pick-save').click();
+		await expect(page.getByTestId('image-summary')).toContainText('6 images · 2 classes');
+		await expect(page.getByTestId('image-classes')).toContainText('upright');
 	} finally {
 		await browser.close();
 	}
