@@ -53,7 +53,7 @@ export function importIntoProject(projectId: string, file: Blob, fileName: strin
 			} catch (cleanup) {
 				error.message += ` Part of the file may still be stored: ${toUiError(cleanup).message} It is removed on the next visit.`;
 			}
-			job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+			job.finishWithError(error);
 		} finally {
 			jobs.stored();
 		}
@@ -79,7 +79,7 @@ export function profileForTarget(projectId: string, datasetId: string, target: s
 			() => job.finish('done'),
 			(e) => {
 				const error = toUiError(e);
-				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+				job.finishWithError(error);
 			}
 		)
 		.finally(() => jobs.stored());
@@ -100,7 +100,7 @@ export function changeColumnType(projectId: string, datasetId: string, column: s
 			},
 			(e) => {
 				const error = toUiError(e);
-				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+				job.finishWithError(error);
 			}
 		)
 		.finally(() => jobs.stored());

@@ -37,7 +37,7 @@ export function importTextFolder(projectId: string, files: ImageFileEntry[], onD
 			},
 			(e) => {
 				const error = toUiError(e);
-				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+				job.finishWithError(error);
 			}
 		)
 		.finally(() => jobs.stored());

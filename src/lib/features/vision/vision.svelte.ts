@@ -38,7 +38,7 @@ function importJob(projectId: string, title: string, run: (job: Job) => Promise<
 			},
 			(e) => {
 				const error = toUiError(e);
-				job.finish(error.name === 'AbortError' ? 'cancelled' : 'failed', error.name === 'AbortError' ? null : error);
+				job.finishWithError(error);
 			}
 		)
 		.finally(() => jobs.stored());
