@@ -13,7 +13,8 @@ export function isFittedPipeline(encoding: ModelEncoding): encoding is FittedPip
 	return 'format' in encoding;
 }
 
-function encode(encoding: ModelEncoding, table: Table): { x: Float32Array; width: number; target: TargetTransform; warnings: string[] } {
+/** The table's rows encoded as the model's training encoded its rows, with the target's decoding. */
+export function encodeForModel(encoding: ModelEncoding, table: Table): { x: Float32Array; width: number; target: TargetTransform; warnings: string[] } {
 	if (isFittedPipeline(encoding)) {
 		if (!encoding.target) throw new KilnError('ModelFormatError', 'This model\'s pipeline has no target; it cannot predict.');
 		const applied = applyPipeline(encoding, table);
@@ -28,17 +29,22 @@ function encode(encoding: ModelEncoding, table: Table): { x: Float32Array; width
 /** Predict every row of `table`, encoded exactly as training encoded its rows. */
 export async function predictTable(artifacts: ModelArtifacts, encoding: ModelEncoding, table: Table): Promise<PredictResult> {
 	if (table.rowCount === 0) throw new KilnError('SchemaMismatchError', 'There are no rows to predict.');
-	const { x, width, target, warnings } = encode(encoding, table);
+	const { x, width, target, warnings } = encodeForModel(encoding, table);
 	const model = isClassicArtifacts(artifacts) ? null : await deserializeModel(artifacts);
 	try {
 		const out = model ? await forward(model, x, table.rowCount, width) : classicOutputs(artifacts, x, table.rowCount);
-		if (target.task === 'classification') {
-			const probabilities = softmaxRows(out, target.classes.length);
-			const predictions = probabilities.map((p) => target.classes[p.indexOf(Math.max(...p))]);
-			return { predictions, probabilities, warnings };
-		}
-		return { predictions: Array.from(out, (v) => String(v * target.std + target.mean)), warnings };
+		return decodeOutputs(out, target, warnings);
 	} finally {
 		model?.dispose();
 	}
+}
+
+/** Model outputs (logits, a classic model's scores, or the standardised value) → labels and probabilities, or values in the target's units. */
+export function decodeOutputs(out: Float32Array, target: TargetTransform, warnings: string[]): PredictResult {
+	if (target.task === 'classification') {
+		const probabilities = softmaxRows(out, target.classes.length);
+		const predictions = probabilities.map((p) => target.classes[p.indexOf(Math.max(...p))]);
+		return { predictions, probabilities, warnings };
+	}
+	return { predictions: Array.from(out, (v) => String(v * target.std + target.mean)), warnings };
 }

@@ -60,7 +60,7 @@ async function pipelineRun(runId: string) {
 /** The last pipeline used for predictions, kept warm so each form prediction is one run. */
 let warm: { key: string; session: InferenceSession; preprocessing: Preprocessing; numericType: 'float' | 'double' } | null = null;
 
-async function pipelineSession(runId: string, variantId: string) {
+export async function pipelineSession(runId: string, variantId: string) {
 	const key = `${runId}|${variantId}`;
 	if (warm?.key === key) return warm;
 	const { model, onnx } = await load(runId, variantId);

@@ -18,6 +18,7 @@ import type {
 } from '$workers/protocol';
 import type { PrivacyRecord, RunVariant, TrustSummary } from '$workers/protocol/trust';
 import type { EncryptedRecord, ProjectLock } from '$workers/lib/trust/types';
+import type { RuntimePick } from '$workers/protocol/predict-runtime';
 import type { InputColumn, RunDataReport } from '$workers/protocol';
 import type { DateOrder, FormatInfo, ImportWarning, SemanticType } from '$workers/lib/data/import/types';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
@@ -157,6 +158,8 @@ export interface RunRecord extends Omit<RunDataReport, 'pipeline' | 'inputs' | '
 	classicInfo?: ClassicRunInfo;
 	/** Set when the run was not trained here, e.g. a model imported from a share link. */
 	source?: { kind: 'share-link'; title: string; importedAt: number };
+	/** Which runtime Predict uses for its model, and the timings that chose it (absent until first used). */
+	runtimePick?: RuntimePick;
 }
 
 /** The model card's person-filled fields (the same shape as the share library's IntendedUse). */

@@ -1,8 +1,8 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { getModel, getSetting, getTradeoff, type ModelRecord, type RunRecord } from '$lib/db';
-import type { FilePrediction, PredictResult, RowExplanation } from '$workers/protocol';
-import { classicOnnx } from '../ship/export-format';
+import type { BackendChoice, FilePrediction, PredictResult, PredictRuntime, RowExplanation, RuntimePick } from '$workers/protocol';
+import { runtimeChoices } from './runtime-line';
 
 /** Predictions with the project's model in use: one typed row, or a file of rows. */
 export class Predictor {
@@ -16,12 +16,28 @@ export class Predictor {
 	busy = $state<string | null>(null);
 	error = $state<UiError | null>(null);
 	#controller: AbortController | null = null;
-	/** 'tfjs', or 'onnx:<variant>' to run the form row through the exported ONNX graph in ONNX Runtime Web. */
-	runtime = $state('tfjs');
-	/** Runtimes the form offers: tfjs, the ONNX export, and the run's measured ONNX variants. */
+	/** 'auto' (the measured pick), 'tfjs', 'js', or 'onnx:<variant>' to run the form row through the exported ONNX graph in ONNX Runtime Web. */
+	runtime = $state('auto');
+	/** Runtimes the form offers: the measured pick, tfjs, the ONNX export, and the run's measured ONNX variants. */
 	runtimes = $state.raw<{ value: string; label: string }[]>([]);
-	/** Which runtime gave the single prediction shown. */
+	/** Which runtime gave the single prediction shown, and whether attributions apply to it. */
 	usedRuntime = $state('');
+	attributable = $state(true);
+	/** The measured runtime pick for the model in use (stored with its run); null until measured or when there is one runtime. */
+	pick = $state.raw<RuntimePick | null>(null);
+	#picked = false;
+	#backend: BackendChoice = 'auto';
+	#run: RunRecord | null = null;
+	#variants: { id: string; label: string }[] = [];
+
+	#hasPlainJs(): boolean {
+		return !!this.pick?.timings.some((t) => t.runtime === 'js');
+	}
+
+	/** The plain forward is offered once a measurement showed the model can run it. */
+	#refreshChoices(): void {
+		if (this.#run && this.model) this.runtimes = runtimeChoices(this.#run, this.model, this.#variants, this.#hasPlainJs());
+	}
 
 	async use(run: RunRecord | null): Promise<void> {
 		if (this.model?.runId === run?.id) return;
@@ -29,24 +45,60 @@ export class Predictor {
 		this.explanation = null;
 		this.clearBatch();
 		this.model = null;
-		this.runtime = 'tfjs';
+		this.runtime = 'auto';
 		this.runtimes = [];
+		this.pick = run?.runtimePick?.modelId === run?.modelId ? (run?.runtimePick ?? null) : null;
+		this.#picked = !!this.pick;
+		this.#run = run;
 		if (!run?.modelId) return;
 		try {
+			this.#backend = await getSetting('backend');
 			this.model = await getModel(run.modelId);
-			const variants = (await getTradeoff(run.id))?.rows.filter((r) => r.onnx && r.id !== 'float32') ?? [];
-			// A classic model predicts with Kiln's own code; linear models and trees also export to ONNX. Pipeline runs' ONNX takes encoded features, so no raw-row ONNX choice.
-			const onnxOk = !!this.model.preprocessing;
-			this.runtimes = !onnxOk ? [] : run.config.classic ? (classicOnnx(run.config.classic.family) ? [
-				{ value: 'tfjs', label: 'Kiln (the model as trained)' },
-				{ value: 'onnx:float32', label: 'ONNX Runtime Web (the ONNX export)' }
-			] : []) : [
-				{ value: 'tfjs', label: 'TensorFlow.js (the model as trained)' },
-				{ value: 'onnx:float32', label: 'ONNX Runtime Web (the ONNX export)' },
-				...variants.map((v) => ({ value: `onnx:${v.id}`, label: `ONNX Runtime Web — ${v.label}` }))
-			];
+			this.#variants = (await getTradeoff(run.id))?.rows.filter((r) => r.onnx && r.id !== 'float32').map((v) => ({ id: v.id, label: v.label })) ?? [];
+			this.runtimes = runtimeChoices(run, this.model, this.#variants, this.#hasPlainJs());
 		} catch (e) {
 			this.error = toUiError(e);
+		}
+	}
+
+	/**
+	 * A raw form row → its prediction, on the runtime chosen ('auto': the one measured fastest
+	 * for this model, timed on this row the first time). The whole page↔worker path the bench times.
+	 */
+	async label(row: Record<string, string>): Promise<PredictResult & { runtimeLabel: string; explainable: boolean }> {
+		const model = this.model!;
+		if (this.runtime === 'auto' && !this.#picked) {
+			this.busy = 'Measuring which runtime predicts faster for this model…';
+			this.pick = await bridge.pickPredictRuntime(model.runId, row, this.#backend);
+			this.#picked = true;
+			this.#refreshChoices();
+			this.busy = 'Predicting…';
+		}
+		const chosen: PredictRuntime | string = this.runtime === 'auto' ? (this.pick?.runtime ?? 'tfjs') : this.runtime === 'onnx:float32' ? 'onnx' : this.runtime;
+		if (chosen.startsWith('onnx:')) {
+			// A compressed variant's graph: the manual path, through its own ONNX file.
+			const result = await bridge.predictRowsOnnx({ runId: model.runId, variantId: chosen.slice(5) }, [row]);
+			return { ...result, runtimeLabel: this.runtimes.find((r) => r.value === chosen)?.label ?? result.runtime, explainable: false };
+		}
+		const runtime = chosen as PredictRuntime;
+		const result = await bridge.predictRowWith({ modelId: model.id, runtime, backend: this.#backend }, row);
+		const label = this.runtimes.find((r) => r.value === (runtime === 'onnx' ? 'onnx:float32' : runtime))?.label ?? '';
+		return { ...result, runtimeLabel: label, explainable: true };
+	}
+
+	/** Measure the runtimes again (e.g. after switching the compute backend), then use the new pick. */
+	async remeasure(values: Record<string, string>): Promise<void> {
+		if (!this.model) return;
+		this.error = null;
+		this.busy = 'Measuring which runtime predicts faster for this model…';
+		try {
+			this.pick = await bridge.pickPredictRuntime(this.model.runId, $state.snapshot(values), this.#backend, true);
+			this.#picked = true;
+			this.#refreshChoices();
+		} catch (e) {
+			this.error = toUiError(e);
+		} finally {
+			this.busy = null;
 		}
 	}
 
@@ -57,17 +109,12 @@ export class Predictor {
 		this.explanation = null;
 		this.explainError = null;
 		const row = $state.snapshot(values);
-		const backend = await getSetting('backend');
+		let explainable = false;
 		try {
-			if (this.runtime.startsWith('onnx:')) {
-				const result = await bridge.predictRowsOnnx({ runId: this.model.runId, variantId: this.runtime.slice(5) }, [row]);
-				this.single = result;
-				this.usedRuntime = this.runtimes.find((r) => r.value === this.runtime)?.label ?? result.runtime;
-				// Attributions explain the tfjs model; a variant's graph is not that model.
-				return;
-			}
-			this.single = await bridge.predictRows(this.model.id, [row], backend);
-			this.usedRuntime = '';
+			const result = await this.label(row);
+			this.single = result;
+			this.usedRuntime = result.runtimeLabel;
+			explainable = this.attributable = result.explainable;
 		} catch (e) {
 			this.error = toUiError(e);
 			this.single = null;
@@ -75,9 +122,11 @@ export class Predictor {
 		} finally {
 			this.busy = null;
 		}
+		// Attributions explain the model as trained (its ONNX export computes the same); a variant's graph is not that model.
+		if (!explainable) return;
 		this.explaining = true;
 		try {
-			this.explanation = await bridge.explainPrediction(this.model.id, row, backend);
+			this.explanation = await bridge.explainPrediction(this.model.id, row, this.#backend);
 		} catch (e) {
 			this.explainError = toUiError(e);
 		} finally {
@@ -93,11 +142,13 @@ export class Predictor {
 		this.#controller = new AbortController();
 		try {
 			const signal = this.#controller.signal;
-			const onnx = this.runtime.startsWith('onnx:');
+			// A file is many rows: 'auto' follows the batch-1 pick only to ONNX; the plain forward is for single rows.
+			const choice = this.runtime === 'auto' ? (this.pick?.runtime === 'onnx' ? 'onnx:float32' : 'tfjs') : this.runtime;
+			const onnx = choice.startsWith('onnx:');
 			const result = onnx
-				? await bridge.predictFileOnnx({ runId: this.model.runId, variantId: this.runtime.slice(5) }, file, file.name, signal)
+				? await bridge.predictFileOnnx({ runId: this.model.runId, variantId: choice.slice(5) }, file, file.name, signal)
 				: await bridge.predictFile(this.model.id, file, file.name, await getSetting('backend'), signal);
-			const runtime = onnx ? this.runtimes.find((r) => r.value === this.runtime)?.label : undefined;
+			const runtime = onnx ? this.runtimes.find((r) => r.value === choice)?.label : undefined;
 			this.batch = { ...result, fileName: file.name, url: URL.createObjectURL(result.csv), runtime };
 		} catch (e) {
 			const error = toUiError(e);
