@@ -14,7 +14,7 @@ describe('the runtime line on Predict', () => {
 
 	it('offers the measured pick first, then each runtime by hand', () => {
 		const prep = { preprocessing: { features: [], target: { name: 't', task: 'classification' as const, classes: ['a'] }, inputSize: 1 } };
-		const mlp = { config: DEFAULT_CONFIG };
+		const mlp = { config: { ...DEFAULT_CONFIG, target: 't', task: 'classification' as const, features: [] } };
 		expect(runtimeChoices(mlp, prep, [{ id: 'int8', label: 'int8' }], true).map((c) => c.value)).toEqual(['auto', 'tfjs', 'js', 'onnx:float32', 'onnx:int8']);
 		expect(runtimeChoices(mlp, {}, [], false).map((c) => c.value)).toEqual(['auto', 'tfjs']);
 		const knn = { config: { ...DEFAULT_CONFIG, classic: { family: 'knn' } } } as unknown as typeof mlp;
