@@ -3,7 +3,7 @@
 // (tabular path) and issue 10's small CNN (image path, Kiln's wasm kernels); then the
 // main-thread long tasks of the studio page during a digits training run, and the text bench.
 // Prints a report and writes bench/out/results.json. Never part of the tests.
-// BENCH_PARTS=cnn (or any of mlp,cnn,longtasks,text, comma-separated) runs only those parts.
+// BENCH_PARTS=cnn (or any of mlp,cnn,longtasks,text,predict, comma-separated) runs only those parts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { openBrowserSide } from './browser-side.mjs';
 import { ensureData } from './data.mjs';
 import { measureLongTasks } from './longtasks.mjs';
+import { formatPredictLatency, measurePredictLatency } from './predict-latency.mjs';
 import { startNative } from './native.mjs';
 import { report } from './report.mjs';
 
@@ -23,7 +24,7 @@ const LATENCY_RUNS = 300;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // A reference BLAS measured 5.7 GFLOP/s here and OpenBLAS 139.5: below this, ratios would flatter.
 const GFLOPS_FLOOR = Number(process.env.BENCH_GFLOPS_FLOOR ?? 30);
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'mlp,cnn,longtasks,text').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'mlp,cnn,longtasks,text,predict').split(',').map((p) => p.trim()));
 // The CNN trains ~50× slower per row than the MLP: fewer rows keep a round short (per-row rates still compare).
 const CNN_ROWS = Number(process.env.BENCH_CNN_ROWS ?? 2048);
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
@@ -90,14 +91,16 @@ async function main() {
 	log(`data: ${data.n} rows, ${(data.bytes / 1e6).toFixed(1)} MB (${data.reused ? 'reused' : 'generated'}), sha256 ${data.sha256.slice(0, 12)}…`);
 
 	const buildStart = performance.now();
-	if (process.env.BENCH_SKIP_BUILD !== '1') {
+	// The bench page and PyTorch serve the MLP and CNN parts only.
+	const modelParts = PARTS.has('mlp') || PARTS.has('cnn');
+	if (process.env.BENCH_SKIP_BUILD !== '1' && modelParts) {
 		log('vite build bench/browser…');
 		const { build } = await import('vite');
 		await build({ configFile: join(BENCH, 'browser/vite.config.mjs') });
 	}
 	facts.buildS = seconds(buildStart);
 
-	const { native, probe } = await startNativeSide(join(OUT, 'data.json'));
+	const { native, probe } = modelParts ? await startNativeSide(join(OUT, 'data.json')) : { native: null, probe: null };
 	if (probe?.loadedBlas) log(`native BLAS: ${probe.loadedBlas.join(', ')}${probe.reference ? ' (REFERENCE BLAS)' : ''}`);
 	else if (probe?.error) log(`native side unavailable: ${probe.error}`);
 	const threadSettings = probe?.cpuCount > 1 ? [probe.cpuCount, 1] : probe ? [1] : [];
@@ -159,6 +162,21 @@ async function main() {
 	}
 	facts.longTasksS = seconds(longStart);
 
+	// Issue 7: a raw row → label in the studio (page, worker and back) against onnxruntime-node on the same ONNX.
+	let predictLatency = null;
+	if (PARTS.has('predict')) {
+		const predictStart = performance.now();
+		try {
+			// The long-task part has just built the site; build it here only when it did not run.
+			const build = process.env.BENCH_SKIP_BUILD !== '1' && !(PARTS.has('longtasks') && process.env.BENCH_SKIP_LONGTASKS !== '1' && longTasks);
+			predictLatency = await measurePredictLatency({ repo: REPO, log, build, rounds: ROUNDS });
+		} catch (error) {
+			log(`prediction latency not measured: ${error.message}`);
+			facts.predictError = error.message;
+		}
+		facts.predictS = seconds(predictStart);
+	}
+
 	// Issue 13: transformer training tokens/s, Kiln vs PyTorch's faster thread setting (bench/text).
 	let textBench = null;
 	if (PARTS.has('text') && process.env.BENCH_SKIP_TEXT !== '1' && process.env.BENCH_NO_TORCH !== '1') {
@@ -176,10 +194,12 @@ async function main() {
 
 	const { text, verdict } = report({ data, probe, parts, browserInfo: browserSide, longTasks, facts, floor: GFLOPS_FLOOR, rounds: ROUNDS });
 	const results = Object.fromEntries(parts.map((p) => [p.name, { plan: p.plan, nativeRuns: p.nativeRuns, browserRuns: p.browserRuns }]));
-	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), facts, data, probe, verdict, ...results, longTasks, table: text }, null, 2));
+	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), facts, data, probe, verdict, ...results, longTasks, predictLatency, table: text }, null, 2));
 	console.log(text);
+	if (predictLatency) console.log(`\n${formatPredictLatency(predictLatency)}`);
 	if (textBench) console.log(`\nText (issue 13): transformer encoder (2 layers, d=64, 4 heads, sequence 64) training ${Math.round(textBench.kilnTokensPerSecond)} tokens/s in Kiln (tfjs-${textBench.backend}, Node) vs ${Math.round(Math.max(textBench.torch1, textBench.torch2))} in PyTorch (${textBench.torchThreads} thread${textBench.torchThreads > 1 ? 's' : ''}): ${textBench.ratio.toFixed(2)}× (aim ≥ 0.3×), load ${textBench.loadBefore} → ${textBench.loadAfter}.`);
 	if (parts.length && parts.every((p) => Object.values(p.browserRuns).flat().every((r) => !r.ok))) process.exitCode = 1;
+	if (PARTS.has('predict') && !predictLatency) process.exitCode = 1;
 }
 
 main().catch((error) => {

@@ -13,6 +13,7 @@ import { trustHandlers } from './ml/trust';
 import { textHandlers } from './ml/text';
 import { forestHandlers } from './ml/forest';
 import { predictRuntimeHandlers } from './ml/predict-runtime';
+import { openPredictLane } from './ml/predict-lane';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
@@ -21,3 +22,4 @@ import { predictRuntimeHandlers } from './ml/predict-runtime';
 const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers, ...textHandlers, ...forestHandlers, ...predictRuntimeHandlers };
 
 Comlink.expose(api);
+openPredictLane(self);

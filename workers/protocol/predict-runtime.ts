@@ -35,6 +35,9 @@ export interface RowPredictRequest {
 	backend: BackendChoice;
 }
 
+/** The plain-message lane predictRowWith travels on: `{ lane, n, request, row }` → `{ lane, n, result | error }`. */
+export const PREDICT_LANE = 'kiln-predict-row';
+
 export interface PredictRuntimeApi {
 	/**
 	 * The run's stored pick; if there is none (or `remeasure`), one from the compression table's

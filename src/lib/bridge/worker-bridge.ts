@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { KilnError } from '$shared/errors';
+import { KilnError, type ErrorKind } from '$shared/errors';
 
 /**
  * The whole page↔worker boundary for one kind of worker (after Squoosh's WorkerBridge): the
@@ -35,6 +35,34 @@ export class WorkerBridge<Api extends object> {
 		this.worker?.terminate();
 		this.worker = null;
 		this.api = null;
+	}
+
+	private laneCount = 0;
+
+	/**
+	 * A call outside Comlink, for the few where its bookkeeping costs more than the work (a form
+	 * prediction of a small model): one plain message `{ lane, n, ...payload }` to the worker,
+	 * answered by `{ lane, n, result }` or `{ lane, n, error }`. Comlink ignores both (no `id`,
+	 * no `type`). Queued, aborted and crash-reported like `call`.
+	 */
+	lane<T>(lane: string, payload: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+		return this.call(
+			() =>
+				new Promise<T>((resolve, reject) => {
+					const worker = this.worker!;
+					const n = ++this.laneCount;
+					const onMessage = (event: MessageEvent) => {
+						const data = event.data as { lane?: string; n?: number; result?: T; error?: { name: string; message: string } } | null;
+						if (data?.lane !== lane || data.n !== n) return;
+						worker.removeEventListener('message', onMessage);
+						if (data.error) reject(new KilnError(data.error.name as ErrorKind, data.error.message));
+						else resolve(data.result as T);
+					};
+					worker.addEventListener('message', onMessage);
+					worker.postMessage({ lane, n, ...payload });
+				}),
+			signal
+		);
 	}
 
 	/** Queue `job` after earlier calls; reject with AbortError and kill the worker on abort. */

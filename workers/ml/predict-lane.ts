@@ -1,0 +1,21 @@
+import { PREDICT_LANE, type RowPredictRequest } from '../protocol';
+import { predictRuntimeHandlers } from './predict-runtime';
+
+/**
+ * Form predictions on a plain message lane beside Comlink (src/lib/bridge/worker-bridge.ts
+ * `lane`): Comlink's request ids, wire-value wrapping and proxies cost about as much as a small
+ * model's whole prediction. Comlink's own listener ignores these messages (no `type`).
+ */
+export function openPredictLane(scope: { addEventListener: typeof self.addEventListener; postMessage: (message: unknown) => void }): void {
+	scope.addEventListener('message', (event: MessageEvent) => {
+		const data = event.data as { lane?: string; n?: number; request?: RowPredictRequest; row?: Record<string, string> } | null;
+		if (data?.lane !== PREDICT_LANE || !data.request || !data.row) return;
+		predictRuntimeHandlers.predictRowWith(data.request, data.row).then(
+			(result) => scope.postMessage({ lane: PREDICT_LANE, n: data.n, result }),
+			(error: unknown) => {
+				const { name, message } = error instanceof Error ? error : { name: 'WorkerError', message: String(error) };
+				scope.postMessage({ lane: PREDICT_LANE, n: data.n, error: { name, message } });
+			}
+		);
+	});
+}
