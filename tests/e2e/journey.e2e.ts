@@ -49,6 +49,8 @@ test('train on iris, reopen the browser, and predict', async () => {
 	await expect(page.getByTestId('model-in-use')).toContainText('MLP 32-16');
 	const form = await predictIrisRow(page);
 	await expect(page.getByTestId('single-prediction')).toContainText('virginica');
+	// The first prediction timed each runtime on that row and predicts with the fastest from now on.
+	await expect(page.getByTestId('runtime-pick')).toContainText('median of 30 runs each');
 	// Hex is not a number here, as in files.
 	await form.getByLabel('sepal_width').fill('0x1A');
 	await page.getByTestId('predict-button').click();

@@ -109,6 +109,12 @@ test('Predict runs a form row through the ONNX export or a variant in ONNX Runti
 	await openSection(page, 'predict');
 	const form = page.getByTestId('predict-form');
 	for (const [name, value] of Object.entries({ sepal_length: '5.1', sepal_width: '3.5', petal_length: '1.4', petal_width: '0.2' })) await form.getByLabel(name, { exact: true }).fill(value);
+	// By default the runtime is picked from the compression table's batch-1 latencies (no new timing of tfjs and ONNX).
+	await expect(page.getByTestId('predict-runtime')).toHaveValue('auto');
+	await page.getByTestId('predict-button').click();
+	await expect(page.getByTestId('single-prediction').locator('strong').first()).toHaveText('setosa');
+	await expect(page.getByTestId('runtime-pick')).toContainText("from the compression table's batch-1 latencies");
+	await expect(page.getByTestId('runtime-pick')).toContainText(/ONNX Runtime Web \d|ONNX Runtime Web: \d/);
 	for (const runtime of ['onnx:float32', 'onnx:int8']) {
 		await page.getByTestId('predict-runtime').selectOption(runtime);
 		await page.getByTestId('predict-button').click();
