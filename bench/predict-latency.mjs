@@ -141,7 +141,7 @@ export async function measurePredictLatency({ repo, log, build = true, rounds = 
 			{ short: 'tfjs', label: 'studio, TensorFlow.js by hand', run: studio('tfjs'), optional: !pick?.timings.some((t) => t.runtime === 'tfjs') },
 			{ short: 'js', label: 'studio, plain JavaScript by hand', run: studio('js'), optional: !pick?.timings.some((t) => t.runtime === 'js') },
 			{ short: 'ort-web', label: 'studio, ONNX Runtime Web by hand', run: studio('onnx:float32') },
-			{ short: 'ping', label: 'empty page↔worker round trip', run: async () => page.evaluate(timeInPage, { rows, warmup, runs, runtime: 'auto', what: 'ping' }) },
+			{ short: 'ping', label: 'empty page↔worker round trip (same lane)', run: async () => page.evaluate(timeInPage, { rows, warmup, runs, runtime: 'auto', what: 'ping' }) },
 			{ short: 'ort-node', label: 'onnxruntime-node (same ONNX, same rows)', run: () => timeInNode(session, feeds, rows, warmup, runs), node: true }
 		].filter((p) => !p.optional);
 		const results = Object.fromEntries(plan.map((p) => [p.label, []]));

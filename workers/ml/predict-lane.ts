@@ -1,4 +1,4 @@
-import { PREDICT_LANE, type RowPredictRequest } from '../protocol';
+import { PING_LANE, PREDICT_LANE, type RowPredictRequest } from '../protocol';
 import { predictRuntimeHandlers } from './predict-runtime';
 
 /**
@@ -9,6 +9,7 @@ import { predictRuntimeHandlers } from './predict-runtime';
 export function openPredictLane(scope: { addEventListener: typeof self.addEventListener; postMessage: (message: unknown) => void }): void {
 	scope.addEventListener('message', (event: MessageEvent) => {
 		const data = event.data as { lane?: string; n?: number; request?: RowPredictRequest; row?: Record<string, string> } | null;
+		if (data?.lane === PING_LANE) return scope.postMessage({ lane: PING_LANE, n: data.n, result: 0 });
 		if (data?.lane !== PREDICT_LANE || !data.request || !data.row) return;
 		predictRuntimeHandlers.predictRowWith(data.request, data.row).then(
 			(result) => scope.postMessage({ lane: PREDICT_LANE, n: data.n, result }),

@@ -135,9 +135,5 @@ export const predictRuntimeHandlers: PredictRuntimeApi = {
 	async predictRowWith({ modelId, runtime, backend }, row) {
 		const w = await warmModel(modelId, await useBackend(backend));
 		return { ...(await predictOne(w, runtime, row)), runtime };
-	},
-
-	async ping() {
-		return 0;
 	}
 };

@@ -37,6 +37,8 @@ export interface RowPredictRequest {
 
 /** The plain-message lane predictRowWith travels on: `{ lane, n, request, row }` → `{ lane, n, result | error }`. */
 export const PREDICT_LANE = 'kiln-predict-row';
+/** The same lane answering at once: the floor under a form prediction's round trip. */
+export const PING_LANE = 'kiln-ping';
 
 export interface PredictRuntimeApi {
 	/**
@@ -47,6 +49,4 @@ export interface PredictRuntimeApi {
 	pickRuntime(runId: string, row: Record<string, string>, backend: BackendChoice, remeasure?: boolean): Promise<RuntimePick | null>;
 	/** One form row predicted with a given runtime, the model and its reading kept warm in the worker. */
 	predictRowWith(request: RowPredictRequest, row: Record<string, string>): Promise<PredictResult & { runtime: PredictRuntime }>;
-	/** Answers at once: the bench's empty page↔worker round trip. */
-	ping(): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import type { BackendChoice, PredictResult, PredictRuntime, RowPredictRequest, RuntimePick } from '$workers/protocol';
-import { PREDICT_LANE } from '$workers/protocol';
+import { PING_LANE, PREDICT_LANE } from '$workers/protocol';
 import { predictor } from './workers';
 
 /** The run's prediction runtime: stored, from its compression table, or timed now on `row` (warm prediction worker). */
@@ -15,7 +15,7 @@ export function predictRowWith(request: RowPredictRequest, row: Record<string, s
 	return predictor.lane(PREDICT_LANE, { request, row });
 }
 
-/** An empty round trip to the prediction worker (the floor under any prediction's time). */
+/** An empty round trip to the prediction worker on the lane predictions take (the floor under their time). */
 export function pingPredictor(): Promise<number> {
-	return predictor.call((api) => api.ping());
+	return predictor.lane(PING_LANE, {});
 }
