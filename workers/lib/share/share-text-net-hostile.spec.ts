@@ -18,6 +18,7 @@ import { decodeShareLink, packPayload } from './share-link';
 import { jsonValue } from './share-arbitraries.spec-support';
 import { useCpu } from './share.spec-support';
 import type { SharePayload } from './types';
+import { linkOf, split } from './link-bytes.spec-support';
 
 beforeAll(useCpu);
 
@@ -33,22 +34,6 @@ async function payload(task: 'sequence' | 'token'): Promise<SharePayload> {
 	const saved = await serialiseTextModel(network);
 	network.dispose();
 	return makeTextSharePayload({ modelTopology: { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer, network: saved.modelTopology }, weightSpecs: saved.weightSpecs, weightData: saved.weightData }, prep, demo);
-}
-
-function split(p: SharePayload): { header: Record<string, unknown>; tensors: Uint8Array } {
-	const packed = packPayload(p);
-	const length = new DataView(packed.buffer).getUint32(5, true);
-	return { header: JSON.parse(new TextDecoder().decode(packed.subarray(9, 9 + length))), tensors: packed.slice(9 + length) };
-}
-
-function linkOf(header: unknown, tensors: Uint8Array): string {
-	const json = new TextEncoder().encode(JSON.stringify(header));
-	const bytes = new Uint8Array(9 + json.length + tensors.length);
-	bytes.set([0x4b, 0x4c, 0x4e, 0x53, 2]);
-	new DataView(bytes.buffer).setUint32(5, json.length, true);
-	bytes.set(json, 9);
-	bytes.set(tensors, 9 + json.length);
-	return Buffer.from(deflateSync(bytes)).toString('base64url');
 }
 
 const predictorOf = (p: SharePayload) => mediaPredictor(runtime, convRuntime, textRuntime, headOf(p), p.preprocessing, p.media!, p.demo.labelNames);
