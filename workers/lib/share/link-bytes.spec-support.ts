@@ -1,6 +1,8 @@
 // Node-only helpers for the hostile-link specs: take a payload apart and put any header and
 // tensor bytes back into the link container, so a spec can corrupt one field at a time.
 import { deflateSync } from 'fflate';
+import { expect } from 'vitest';
+import { isKind } from '$shared/errors';
 import { packPayload } from './share-link';
 import type { SharePayload } from './types';
 
@@ -20,4 +22,16 @@ export function split(p: SharePayload): { header: Record<string, unknown>; tenso
 	const packed = packPayload(p);
 	const length = new DataView(packed.buffer).getUint32(5, true);
 	return { header: JSON.parse(new TextDecoder().decode(packed.subarray(9, 9 + length))), tensors: packed.slice(9 + length) };
+}
+
+/** Expects `thunk` to refuse a link with a ShareLinkError whose message matches. */
+export function refused(thunk: () => unknown, message: RegExp): void {
+	try {
+		thunk();
+	} catch (e) {
+		expect(isKind(e, 'ShareLinkError'), String(e)).toBe(true);
+		expect((e as Error).message).toMatch(message);
+		return;
+	}
+	throw new Error('the link was accepted');
 }

@@ -22,7 +22,7 @@ import { buildStandalonePage } from './standalone-page';
 import { useCpu } from './share.spec-support';
 import type { SharePayload } from './types';
 import { jsonValue } from './share-arbitraries.spec-support';
-import { linkOf, split } from './link-bytes.spec-support';
+import { linkOf, refused, split } from './link-bytes.spec-support';
 
 beforeAll(useCpu);
 
@@ -102,16 +102,6 @@ describe('hostile LSTM / GRU links end in a ShareLinkError', () => {
 			const copy = structuredClone(header) as { model: { front: Front } };
 			f(copy.model.front);
 			return () => decodeShareLink(linkOf(copy, bytes));
-		};
-		const refused = (thunk: () => unknown, message: RegExp) => {
-			try {
-				thunk();
-			} catch (e) {
-				expect(isKind(e, 'ShareLinkError'), String(e)).toBe(true);
-				expect((e as Error).message).toMatch(message);
-				return;
-			}
-			throw new Error('the link was accepted');
 		};
 		refused(edit((f) => (f.cell = 'rnn')), /cell must be one of/);
 		refused(edit((f) => (f.units = 5000)), /units must be at most 1024/);

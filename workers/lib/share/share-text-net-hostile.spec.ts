@@ -18,7 +18,7 @@ import { decodeShareLink, packPayload } from './share-link';
 import { jsonValue } from './share-arbitraries.spec-support';
 import { useCpu } from './share.spec-support';
 import type { SharePayload } from './types';
-import { linkOf, split } from './link-bytes.spec-support';
+import { linkOf, refused, split } from './link-bytes.spec-support';
 
 beforeAll(useCpu);
 
@@ -37,17 +37,6 @@ async function payload(task: 'sequence' | 'token'): Promise<SharePayload> {
 }
 
 const predictorOf = (p: SharePayload) => mediaPredictor(runtime, convRuntime, textRuntime, headOf(p), p.preprocessing, p.media!, p.demo.labelNames);
-
-function refused(thunk: () => unknown, message: RegExp): void {
-	try {
-		thunk();
-	} catch (e) {
-		expect(isKind(e, 'ShareLinkError'), String(e)).toBe(true);
-		expect((e as Error).message).toMatch(message);
-		return;
-	}
-	throw new Error('the link was accepted');
-}
 
 type Front = Record<string, unknown> & { bpe: { fallback: string; merges: number }; blocks: Record<string, unknown>[]; vocabulary: string[] };
 
