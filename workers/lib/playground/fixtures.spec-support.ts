@@ -31,7 +31,7 @@ let cached: Promise<IrisFixture> | null = null;
 export function irisFixture(): Promise<IrisFixture> {
 	cached ??= (async () => {
 		const table = loadDataset('iris.csv');
-		const run = await trainModel(table, { ...DEFAULT_CONFIG, target: 'species', task: 'classification', features: IRIS_FEATURES, epochs: 40 });
+		const run = await trainModel(table, { ...DEFAULT_CONFIG, target: 'species', task: 'classification', features: IRIS_FEATURES, epochs: 150 });
 		const rows = Int32Array.from({ length: table.rowCount }, (_, i) => i);
 		const { x } = encodeFeatures(table, run.preprocessing, rows);
 		const y = encodeTarget(table, run.preprocessing, rows);

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { audit } from './axe';
+
+// Kiln's own raw-rows ONNX export of an iris MLP (workers/lib/playground/e2e-fixture.spec.ts checks it).
+const MODEL = fileURLToPath(new URL('./fixtures/iris-mlp.onnx', import.meta.url));
+const CSV = ['sepal_length,sepal_width,petal_length,petal_width', '5.1,3.5,1.4,0.2', '4.9,3,1.4,0.2', '5.5,2.3,4,1.3', '6.5,2.8,4.6,1.5', '6.3,3.3,6,2.5', '5.8,2.7,5.1,1.9'].join('\n');
+
+test('playground: load an ONNX file, see its signature, predict from the form and a CSV, time it', async ({ page }) => {
+	await page.goto('/');
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Playground' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Inference playground' })).toBeVisible();
+	expect(await audit(page, 'playground empty')).toEqual([]);
+
+	// a file that is not a model is refused by name
+	await page.getByTestId('playground-model-input').setInputFiles({ name: 'notes.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
+	await expect(page.getByRole('alert')).toContainText('"notes.onnx" is not a readable ONNX model');
+
+	await page.getByTestId('playground-model-input').setInputFiles(MODEL);
+	const signature = page.getByTestId('playground-signature');
+	await expect(signature.locator('tr[data-role="input"]')).toHaveText(/input\s*numeric\s*float32\s*\[N, 4\]/);
+	await expect(signature.locator('tr[data-role="output"]')).toHaveText([/probabilities\s*float32\s*\[N, 3\]/, /label_index\s*int64\s*\[N\]/, /label\s*string\s*\[N\]/]);
+	expect(await audit(page, 'playground loaded')).toEqual([]);
+
+	// one field per value for a [N, 4] input; an empty field is named
+	await page.getByTestId('playground-predict').click();
+	await expect(page.getByRole('alert')).toContainText('field numeric[0] is empty');
+	for (const [i, v] of ['5.1', '3.5', '1.4', '0.2'].entries()) await page.getByTestId(`playground-field-${i}`).fill(v);
+	await page.getByTestId('playground-predict').click();
+	const label = page.locator('[data-testid="playground-output"][data-output="label"]');
+	await expect(label.locator('tbody tr')).toHaveText([/1\s*setosa/]);
+	await expect(page.getByTestId('playground-topk')).toContainText('class 0');
+
+	await page.getByTestId('playground-csv-input').setInputFiles({ name: 'six.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+	await expect(label.locator('tbody tr')).toHaveCount(6);
+	await expect(label.locator('tbody td')).toHaveText(['setosa', 'setosa', 'versicolor', 'versicolor', 'virginica', 'virginica']);
+
+	// a CSV of the wrong width names the input and its shape
+	await page.getByTestId('playground-csv-input').setInputFiles({ name: 'three.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b,c\n1,2,3') });
+	await expect(page.getByRole('alert')).toContainText('The CSV has 3 columns; input "numeric" expects shape [N, 4]');
+
+	await page.getByTestId('playground-measure').click();
+	await expect(page.getByTestId('playground-latency-line')).toContainText(/ONNX Runtime Web wasm: [\d.]+ ms/);
+	expect(await audit(page, 'playground predicted and timed')).toEqual([]);
+});
