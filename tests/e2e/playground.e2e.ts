@@ -4,6 +4,8 @@ import { audit } from './axe';
 
 // Kiln's own raw-rows ONNX export of an iris MLP (workers/lib/playground/e2e-fixture.spec.ts checks it).
 const MODEL = fileURLToPath(new URL('./fixtures/iris-mlp.onnx', import.meta.url));
+// The same network as TensorFlow.js layers files: standardised features in, logits out.
+const TFJS = ['model.json', 'weights.bin'].map((name) => fileURLToPath(new URL(`./fixtures/iris-tfjs/${name}`, import.meta.url)));
 const CSV = ['sepal_length,sepal_width,petal_length,petal_width', '5.1,3.5,1.4,0.2', '4.9,3,1.4,0.2', '5.5,2.3,4,1.3', '6.5,2.8,4.6,1.5', '6.3,3.3,6,2.5', '5.8,2.7,5.1,1.9'].join('\n');
 
 test('playground: load an ONNX file, see its signature, predict from the form and a CSV, time it', async ({ page }) => {
@@ -42,4 +44,15 @@ test('playground: load an ONNX file, see its signature, predict from the form an
 	await page.getByTestId('playground-measure').click();
 	await expect(page.getByTestId('playground-latency-line')).toContainText(/ONNX Runtime Web wasm: [\d.]+ ms/);
 	expect(await audit(page, 'playground predicted and timed')).toEqual([]);
+
+	// tfjs layers files picked together run in the same worker, timed on each tfjs backend
+	await page.getByTestId('playground-model-input').setInputFiles(TFJS);
+	await expect(page.getByTestId('playground-model')).toContainText('model.json — TensorFlow.js layers model');
+	await expect(signature.locator('tr[data-role="input"]')).toHaveText(/float32\s*\[\?, 4\]/);
+	for (const [i, v] of ['-0.9', '1.0', '-1.3', '-1.3'].entries()) await page.getByTestId(`playground-field-${i}`).fill(v);
+	await page.getByTestId('playground-predict').click();
+	await expect(page.getByTestId('playground-prediction')).toContainText('on TensorFlow.js');
+	await page.getByTestId('playground-measure').click();
+	await expect(page.getByTestId('playground-latency-line')).toContainText(/TensorFlow\.js wasm: [\d.]+ ms/);
+	await expect(page.getByTestId('playground-latency').locator('tr[data-backend="cpu"]')).toContainText(/ms/);
 });

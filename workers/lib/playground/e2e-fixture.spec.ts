@@ -2,7 +2,7 @@
 // raw-rows ONNX export of an MLP trained on iris (seed 42, up to 150 epochs with early stopping). This spec checks the
 // committed file still reads and predicts as the e2e expects; `WRITE_FIXTURE=1 npx vitest run
 // workers/lib/playground/e2e-fixture` writes it again from a fresh training run.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as ortWeb from 'onnxruntime-web';
@@ -11,16 +11,23 @@ import { useCpu } from '../../../tests/unit-support';
 import { csvOf, irisFixture } from './fixtures.spec-support';
 import { csvBatch } from './csv-batch';
 import { feedFromNumbers, feedsFromTexts } from './feeds';
-import { loadOnnx, predict } from './runner';
+import { loadLayers, loadOnnx, predict } from './runner';
+import { sortModelFiles } from './model-files';
 
 const PATH = fileURLToPath(new URL('../../../tests/e2e/fixtures/iris-mlp.onnx', import.meta.url));
+const TFJS = (name: string) => fileURLToPath(new URL(`../../../tests/e2e/fixtures/iris-tfjs/${name}`, import.meta.url));
 ortWeb.env.wasm.numThreads = 1;
 
 describe('the playground e2e fixture', () => {
 	it('is an iris model with raw rows in, reading the rows the e2e feeds as their species', async () => {
 		await useCpu();
 		const iris = await irisFixture();
-		if (process.env.WRITE_FIXTURE === '1' || !existsSync(PATH)) writeFileSync(PATH, iris.pipeline);
+		if (process.env.WRITE_FIXTURE === '1' || !existsSync(PATH)) {
+			writeFileSync(PATH, iris.pipeline);
+			mkdirSync(TFJS(''), { recursive: true });
+			writeFileSync(TFJS('model.json'), iris.json);
+			writeFileSync(TFJS('weights.bin'), iris.weights);
+		}
 		const model = await loadOnnx(ortWeb as unknown as OrtRuntime, new Uint8Array(readFileSync(PATH)), 'iris-mlp.onnx');
 		expect(model.signature.inputs).toEqual([{ name: 'numeric', type: 'float32', dims: ['N', 4] }]);
 		// the e2e types this row (iris row 1) into the form
@@ -33,5 +40,13 @@ describe('the playground e2e fixture', () => {
 		const [, , labels] = await predict(model, [feedFromNumbers(model.signature.inputs[0], batch.values, batch.dims)]);
 		expect(labels.texts).toEqual(['setosa', 'setosa', 'versicolor', 'versicolor', 'virginica', 'virginica']);
 		await model.dispose();
+		// the same network as tfjs layers files (the e2e loads them too): logits for setosa first
+		const layers = sortModelFiles([{ name: 'model.json', bytes: new Uint8Array(readFileSync(TFJS('model.json'))) }, { name: 'weights.bin', bytes: new Uint8Array(readFileSync(TFJS('weights.bin'))) }]);
+		if (layers.kind !== 'tfjs-layers') throw new Error('expected tfjs layers files');
+		const tfjsModel = await loadLayers(layers.artifacts, layers.fileName, layers.bytes);
+		expect(tfjsModel.signature.inputs[0].dims).toEqual(['?', 4]);
+		const [logits] = await predict(tfjsModel, [feedFromNumbers(tfjsModel.signature.inputs[0], iris.x.slice(0, 4), [1, 4])]);
+		expect(Array.from(logits.values).indexOf(Math.max(...logits.values))).toBe(0);
+		await tfjsModel.dispose();
 	}, 60_000);
 });
