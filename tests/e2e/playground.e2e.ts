@@ -43,7 +43,14 @@ test('playground: load an ONNX file, see its signature, predict from the form an
 
 	await page.getByTestId('playground-measure').click();
 	await expect(page.getByTestId('playground-latency-line')).toContainText(/ONNX Runtime Web wasm: [\d.]+ ms/);
+	console.log(`playground, ONNX: ${await page.getByTestId('playground-latency-line').innerText()}`);
 	expect(await audit(page, 'playground predicted and timed')).toEqual([]);
+	// the same state dark at 390 px: axe clean, nothing wider than the screen but the scroll boxes
+	await page.emulateMedia({ colorScheme: 'dark' });
+	await page.setViewportSize({ width: 390, height: 844 });
+	await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+	expect(await audit(page, 'playground predicted and timed (dark, 390 px)')).toEqual([]);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
 	// tfjs layers files picked together run in the same worker, timed on each tfjs backend
 	await page.getByTestId('playground-model-input').setInputFiles(TFJS);
@@ -55,4 +62,5 @@ test('playground: load an ONNX file, see its signature, predict from the form an
 	await page.getByTestId('playground-measure').click();
 	await expect(page.getByTestId('playground-latency-line')).toContainText(/TensorFlow\.js wasm: [\d.]+ ms/);
 	await expect(page.getByTestId('playground-latency').locator('tr[data-backend="cpu"]')).toContainText(/ms/);
+	console.log(`playground, tfjs: ${await page.getByTestId('playground-latency').innerText()}`);
 });

@@ -16,12 +16,13 @@ import { backendHandlers } from './backend';
 import { loadOrt } from './ort';
 
 /** The model this worker holds: the playground's own worker keeps one at a time. */
-let current: { files: ModelFiles; model: LoadedModel; lastFeeds: Feed[] | null } | null = null;
+let current: { files: ModelFiles | null; model: LoadedModel; lastFeeds: Feed[] | null } | null = null;
 
 /** A file's bytes, read in chunks so a big model reports progress (and Cancel can end it). */
 async function readAll(files: { name: string; file: Blob }[], report: (p: PlaygroundProgress) => void): Promise<PickedFile[]> {
 	const total = files.reduce((n, f) => n + f.file.size, 0) || 1;
 	let done = 0;
+	let shown = -1;
 	const out: PickedFile[] = [];
 	for (const { name, file } of files) {
 		const bytes = new Uint8Array(file.size);
@@ -34,7 +35,12 @@ async function readAll(files: { name: string; file: Blob }[], report: (p: Playgr
 				bytes.set(value, at);
 				at += value.length;
 				done += value.length;
-				report({ fraction: 0.7 * (done / total), label: `Reading ${name}` });
+				// One message per percent, not per 64 KB chunk.
+				const percent = Math.floor((100 * done) / total);
+				if (percent !== shown) {
+					shown = percent;
+					report({ fraction: 0.7 * (done / total), label: `Reading ${name}` });
+				}
 			}
 		} catch (error) {
 			throw new KilnError('ImportError', `"${name}" could not be read (${errorMessage(error)}).`);
@@ -110,7 +116,8 @@ export const playgroundHandlers: PlaygroundApi = {
 		report({ fraction: 0.8, label: sorted.kind === 'onnx' ? 'Starting ONNX Runtime (wasm)' : 'Starting TensorFlow.js' });
 		if (sorted.kind === 'tfjs-layers') await backendHandlers.useBackend(backend);
 		const model = await openModel(sorted);
-		current = { files: sorted, model, lastFeeds: null };
+		// tfjs files are kept to load the model on other backends; ONNX bytes are not needed again.
+		current = { files: sorted.kind === 'tfjs-layers' ? sorted : null, model, lastFeeds: null };
 		report({ fraction: 1, label: 'Loaded' });
 		return model.signature;
 	},
@@ -149,7 +156,7 @@ export const playgroundHandlers: PlaygroundApi = {
 			}
 			// Weights live on a backend: the model is loaded again on each one.
 			const files = state.files;
-			if (files.kind !== 'tfjs-layers') continue;
+			if (files?.kind !== 'tfjs-layers') continue;
 			const model = name === start ? state.model : await loadLayers(files.artifacts, files.fileName, files.bytes);
 			try {
 				rows.push({ runtime: 'tfjs', backend: name, batch, ...(await medianLatency(model, feeds)) });
