@@ -77,6 +77,7 @@ export const attention: KernelFunc = ({ inputs, attrs, backend }) => {
 	const gemm = gemmFor(backend, out);
 	const scale = Math.fround(1 / Math.sqrt(dh));
 	const bias = new Float64Array(t);
+	const exps = new Float64Array(t);
 	for (let n = 0; n < b; n++) {
 		for (let j = 0; j < t; j++) bias[j] = Math.fround(Math.fround(ms[n * t + j] - 1) * 1e9);
 		for (let h = 0; h < heads; h++) {
@@ -93,8 +94,8 @@ export const attention: KernelFunc = ({ inputs, attrs, backend }) => {
 					if (s > max) max = s;
 				}
 				let sum = 0;
-				for (let j = 0; j < t; j++) sum += Math.exp(weights[row + j] - max);
-				for (let j = 0; j < t; j++) weights[row + j] = Math.exp(weights[row + j] - max) / sum;
+				for (let j = 0; j < t; j++) sum += exps[j] = Math.exp(weights[row + j] - max);
+				for (let j = 0; j < t; j++) weights[row + j] = exps[j] / sum;
 			}
 			gemm(weights, w, t, 1, vs, head, d, out, head, d, t, t, dh, false);
 		}

@@ -13,6 +13,13 @@ import { ATTENTION, registerAttentionKernels } from '$workers/lib/kernels/attent
 const EXPLICIT_TRANSPOSES = ['wasm', 'cpu'];
 const explicit = () => EXPLICIT_TRANSPOSES.includes(tf.getBackend());
 
+let kernelsOn = true;
+/** Kiln's fused text kernels (attention, layer norm) on wasm and cpu: on by default; off gives tfjs's ops, for specs and before/after benches. */
+export function setFusedTextKernels(on: boolean): void {
+	kernelsOn = on;
+}
+const fusedKernels = () => kernelsOn && explicit();
+
 const matMul2d = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
 	save([a, b]);
 	return {
@@ -76,7 +83,7 @@ export function selfAttention(x: tf.Tensor3D, w: AttentionWeights, heads: number
 	const q = dense(x, w.wq, w.bq) as tf.Tensor3D;
 	const k = dense(x, w.wk, w.bk) as tf.Tensor3D;
 	const v = dense(x, w.wv, w.bv) as tf.Tensor3D;
-	const { mixed, weights } = explicit() ? fusedAttention(q, k, v, mask, heads) : opsAttention(q, k, v, keyBias, heads);
+	const { mixed, weights } = fusedKernels() ? fusedAttention(q, k, v, mask, heads) : opsAttention(q, k, v, keyBias, heads);
 	return { out: dense(mixed, w.wo, w.bo) as tf.Tensor3D, weights };
 }
 
