@@ -9,6 +9,7 @@ import { maxPoolGrad } from './pool-grads';
 import { leadingReduce } from './reduce';
 import { RELU_POOL_GRAD, reluPoolGrad } from './relu-pool-grad';
 import { unsortedSegmentSum } from './segment-sum';
+import { sharedIdentity } from './shared-identity';
 
 const BACKEND = 'wasm';
 
@@ -35,7 +36,8 @@ const SLOW: Record<string, (original: KernelConfig) => KernelConfig> = {
 	Tile: fastTile,
 	StridedSlice: fastStridedSlice,
 	Sum: (original) => leadingReduce(original, false),
-	Mean: (original) => leadingReduce(original, true)
+	Mean: (original) => leadingReduce(original, true),
+	Identity: sharedIdentity
 };
 
 const ours = new WeakSet<KernelFunc>();
