@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ATTENTION, registerAttentionKernels } from '$workers/lib/kernels/attention';
+import { layerNormKernel } from '$workers/lib/kernels/layer-norm';
 
 /** Functional building blocks on tfjs-core tensors; the weights live in a ParamStore. */
 
@@ -19,6 +20,8 @@ export function setFusedTextKernels(on: boolean): void {
 	kernelsOn = on;
 }
 const fusedKernels = () => kernelsOn && explicit();
+/** Whether the fused kernels (and the fused training step, train-step.ts) are switched on. */
+export const fusedTextKernelsOn = (): boolean => kernelsOn;
 
 const matMul2d = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
 	save([a, b]);
@@ -45,7 +48,9 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
 	return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]!]);
 }
 
+/** Over the last axis, population variance; on wasm and cpu Kiln's fused kernel pair (kernels/layer-norm.ts). */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
+	if (fusedKernels()) return layerNormKernel(x, gamma, beta, epsilon);
 	const { mean, variance } = tf.moments(x, -1, true);
 	return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gamma), beta);
 }

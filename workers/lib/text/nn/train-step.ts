@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CLIP_BY_GLOBAL_NORM, registerClipKernel, type ClipAttrs } from '$workers/lib/kernels/clip-norm';
 import { ADAM_UPDATE, registerDenseTrainKernels, type AdamUpdateAttrs } from '$workers/lib/kernels/dense-train';
+import { fusedTextKernelsOn } from './layers';
 import type { TextModel } from './text-model';
 
 /** One optimiser step on a batch; returns the batch loss for the caller to read and dispose. */
@@ -44,7 +45,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 			optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i] })));
 			return value;
 		});
-	if (!(allowFused && ['wasm', 'cpu'].includes(tf.getBackend()) && optimizer.getClassName() === 'Adam')) return plain;
+	if (!(allowFused && fusedTextKernelsOn() && ['wasm', 'cpu'].includes(tf.getBackend()) && optimizer.getClassName() === 'Adam')) return plain;
 	registerClipKernel();
 	registerDenseTrainKernels();
 	const adam = optimizer as unknown as AdamFields;
