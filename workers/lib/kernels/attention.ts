@@ -61,6 +61,35 @@ function transposeHead(x: F32, at: number, t: number, dh: number, d: number, out
 	for (let i = 0; i < t; i++) for (let j = 0; j < dh; j++) out[outAt + j * t + i] = x[at + i * d + j];
 }
 
+/** Each of t rows at `at`: scores · scale + bias, then softmax (float64, rounded once). */
+function softmaxRows(weights: F32, at: number, t: number, scale: number, bias: Float64Array, exps: Float64Array): void {
+	for (let i = 0; i < t; i++) {
+		const row = at + i * t;
+		let max = -Infinity;
+		for (let j = 0; j < t; j++) {
+			const s = Math.fround(Math.fround(weights[row + j] * scale) + bias[j]);
+			weights[row + j] = s;
+			if (s > max) max = s;
+		}
+		let sum = 0;
+		for (let j = 0; j < t; j++) sum += exps[j] = Math.exp(weights[row + j] - max);
+		for (let j = 0; j < t; j++) weights[row + j] = exps[j] / sum;
+	}
+}
+
+function softmaxGradRows(dp: F32, at: number, p: F32, dw: F32, w: number, t: number, scale: number): void {
+	for (let i = 0; i < t; i++) {
+		const row = at + i * t;
+		const pRow = w + i * t;
+		let dot = 0;
+		for (let j = 0; j < t; j++) {
+			dp[row + j] += dw[pRow + j];
+			dot += dp[row + j] * p[pRow + j];
+		}
+		for (let j = 0; j < t; j++) dp[row + j] = Math.fround(p[pRow + j] * (dp[row + j] - dot)) * scale;
+	}
+}
+
 function disposeScratch(backend: unknown, info: TensorInfo): void {
 	(backend as { disposeData(id: object): void }).disposeData(info.dataId);
 }
@@ -85,18 +114,7 @@ export const attention: KernelFunc = ({ inputs, attrs, backend }) => {
 			const w = (n * heads + h) * t * t;
 			transposeHead(ks, head, t, dh, d, kt, 0);
 			gemm(qs, head, d, 1, kt, 0, t, weights, w, t, t, dh, t, false);
-			for (let i = 0; i < t; i++) {
-				const row = w + i * t;
-				let max = -Infinity;
-				for (let j = 0; j < t; j++) {
-					const s = Math.fround(Math.fround(weights[row + j] * scale) + bias[j]);
-					weights[row + j] = s;
-					if (s > max) max = s;
-				}
-				let sum = 0;
-				for (let j = 0; j < t; j++) sum += exps[j] = Math.exp(weights[row + j] - max);
-				for (let j = 0; j < t; j++) weights[row + j] = exps[j] / sum;
-			}
+			softmaxRows(weights, w, t, scale, bias, exps);
 			gemm(weights, w, t, 1, vs, head, d, out, head, d, t, t, dh, false);
 		}
 	}
@@ -124,17 +142,8 @@ export const attentionGrad: KernelFunc = ({ inputs, attrs, backend }) => {
 			// dP = dy·vᵀ (+ dw below); dv = Pᵀ·dy
 			gemm(g, head, d, 1, scratch, 0, t, scratch, ds, t, t, dh, t, false);
 			gemm(p, w, 1, t, g, head, d, dv, head, d, t, t, dh, false);
-			// Softmax's gradient, then the scale's: dS = P ⊙ (dP − Σⱼ dP·P) · scale.
-			for (let i = 0; i < t; i++) {
-				const row = ds + i * t;
-				const pRow = w + i * t;
-				let dot = 0;
-				for (let j = 0; j < t; j++) {
-					scratch[row + j] += gw[pRow + j];
-					dot += scratch[row + j] * p[pRow + j];
-				}
-				for (let j = 0; j < t; j++) scratch[row + j] = Math.fround(p[pRow + j] * (scratch[row + j] - dot)) * scale;
-			}
+			// Softmax's gradient, then the scale's: dS = P ⊙ (dP + dw − Σⱼ (dP + dw)·P) · scale.
+			softmaxGradRows(scratch, ds, p, gw, w, t, scale);
 			// dq = dS·k; dk = dSᵀ·q
 			gemm(scratch, ds, t, 1, ks, head, d, dq, head, d, t, t, dh, false);
 			gemm(scratch, ds, 1, t, qs, head, d, dk, head, d, t, t, dh, false);
