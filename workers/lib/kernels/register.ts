@@ -10,6 +10,7 @@ import { leadingReduce } from './reduce';
 import { RELU_POOL_GRAD, reluPoolGrad } from './relu-pool-grad';
 import { unsortedSegmentSum } from './segment-sum';
 import { sharedIdentity } from './shared-identity';
+import { gatherRows } from './gather-rows';
 
 const BACKEND = 'wasm';
 
@@ -37,7 +38,8 @@ const SLOW: Record<string, (original: KernelConfig) => KernelConfig> = {
 	StridedSlice: fastStridedSlice,
 	Sum: (original) => leadingReduce(original, false),
 	Mean: (original) => leadingReduce(original, true),
-	Identity: sharedIdentity
+	Identity: sharedIdentity,
+	GatherV2: gatherRows
 };
 
 const ours = new WeakSet<KernelFunc>();
