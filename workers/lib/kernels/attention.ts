@@ -72,7 +72,11 @@ function softmaxRows(weights: F32, at: number, t: number, scale: number, bias: F
 			if (s > max) max = s;
 		}
 		let sum = 0;
-		for (let j = 0; j < t; j++) sum += exps[j] = Math.exp(weights[row + j] - max);
+		// Below −746, exp is exactly 0 in float64: padded keys (−1e9) skip the call.
+		for (let j = 0; j < t; j++) {
+			const z = weights[row + j] - max;
+			sum += exps[j] = z < -746 ? 0 : Math.exp(z);
+		}
 		for (let j = 0; j < t; j++) weights[row + j] = exps[j] / sum;
 	}
 }
