@@ -37,7 +37,7 @@ it('profile one transformer training step', async () => {
 		wall += performance.now() - start;
 		kernels += info.kernels.length;
 		for (const k of info.kernels) {
-			const key = k.name === 'BatchMatMul' && process.env.PROFILE_SHAPES ? `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join('')}` : k.name;
+			const key = ['BatchMatMul', 'Multiply', 'Sum', 'Add', 'Transpose'].includes(k.name) && process.env.PROFILE_SHAPES ? `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join('')}` : k.name;
 			const e = byName.get(key) ?? { ms: 0, calls: 0 };
 			e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
 			e.calls++;
