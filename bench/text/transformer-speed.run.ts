@@ -9,7 +9,7 @@
 // reference. Rounds alternate the order so machine load hits both alike; medians are reported with
 // the load average before and after. Not a test: it asserts nothing and no test reads a time.
 // Each round also times Kiln's step as it was before session 7 ("tfjs ops": tfjs autodiff of the
-// op-built attention and layer norm, tfjs's clipping and Adam, wasm's copying Identity) — KILN_BEFORE=0
+// op-built attention and layer norm, tfjs's clipping and Adam, wasm's own Identity and GatherV2) — KILN_BEFORE=0
 // leaves that row out.
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -33,18 +33,26 @@ function data(batches: number, seed: number) {
 	return { ids: Int32Array.from({ length: n * SEQ }, () => 1 + Math.floor(rng() * (VOCAB - 1))), labels: Int32Array.from({ length: n }, () => Math.floor(rng() * 2)), maxLength: SEQ, train: rows, validation: new Int32Array(0) };
 }
 
-/** Kiln's step before session 7's kernels: the op-built text model, tfjs's Adam and wasm's own (copying) Identity. */
-async function beforeTokensPerSecond(originalIdentity: tf.KernelConfig): Promise<number> {
-	const ours = tf.getKernel('Identity', 'wasm')!;
+/** wasm kernels session 7 replaced for every model (register.ts); the "before" row runs wasm's own. */
+const REPLACED = ['Identity', 'GatherV2'];
+
+function swapKernels(configs: tf.KernelConfig[]): void {
+	for (const config of configs) {
+		tf.unregisterKernel(config.kernelName, 'wasm');
+		tf.registerKernel(config);
+	}
+}
+
+/** Kiln's step before session 7's kernels: the op-built text model, tfjs's Adam and clipping, wasm's own Identity (a copy) and GatherV2. */
+async function beforeTokensPerSecond(originals: tf.KernelConfig[]): Promise<number> {
+	const ours = REPLACED.map((name) => tf.getKernel(name, 'wasm')!);
 	setFusedTextKernels(false);
-	tf.unregisterKernel('Identity', 'wasm');
-	tf.registerKernel(originalIdentity);
+	swapKernels(originals);
 	try {
 		return await kilnTokensPerSecond();
 	} finally {
 		setFusedTextKernels(true);
-		tf.unregisterKernel('Identity', 'wasm');
-		tf.registerKernel(ours);
+		swapKernels(ours);
 	}
 }
 
@@ -74,7 +82,7 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 it('transformer encoder training tokens/s: Kiln (tfjs-wasm) vs PyTorch CPU', async () => {
 	await useWasm();
-	const originalIdentity = tf.getKernel('Identity', 'wasm')!;
+	const originals = REPLACED.map((name) => tf.getKernel(name, 'wasm')!);
 	registerWasmKernels();
 	const loadBefore = load();
 	const rows: { kiln: number; before: number; torch1: number; torch2: number; gflops: number }[] = [];
@@ -85,7 +93,7 @@ it('transformer encoder training tokens/s: Kiln (tfjs-wasm) vs PyTorch CPU', asy
 		let t2 = t1;
 		const measureKiln = async () => {
 			kiln = await kilnTokensPerSecond();
-			if (BEFORE) before = await beforeTokensPerSecond(originalIdentity);
+			if (BEFORE) before = await beforeTokensPerSecond(originals);
 		};
 		const measureTorch = () => ((t1 = torchTokensPerSecond(1)), (t2 = torchTokensPerSecond(2)));
 		if (r % 2 === 0) (await measureKiln(), measureTorch());
