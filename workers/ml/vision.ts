@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
+import { assertNotEditedSince, getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
 import { errorMessage, KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { deserializeModel } from '../lib/model';
@@ -140,6 +140,7 @@ export const visionHandlers: VisionMlApi = {
 		const { backend } = await ensureBackend();
 		if (backend === 'wasm') registerWasmKernels();
 		const record = await getDataset(run.datasetId);
+		assertNotEditedSince(record, run.createdAt, 'its most confused classes');
 		const meta = imageMeta(record);
 		const labels = await readImageLabels(record);
 		const { holdout } = imageSplit(labels, meta.classes.length, { seed: run.config.seed, holdoutFraction: run.config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });

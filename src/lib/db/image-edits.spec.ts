@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isKind } from '$shared/errors';
 import { getDataset } from './datasets';
-import { datasetVersion, editImages, readImageClassPage } from './image-edits';
+import { assertNotEditedSince, datasetVersion, editImages, readImageClassPage } from './image-edits';
 import { editImageClasses, readImageChunk, readImageLabels, readImageRows, saveImageDataset } from './images';
 import { resetKilnDb } from './db.spec-support';
 import { createProject } from './projects';
@@ -84,5 +84,8 @@ describe('editing single images', () => {
 		const page = await readImageClassPage(renamed, 2, 0, 2);
 		// Renaming sorts the classes (b, c, x): class 2 is now the old "a".
 		expect(page).toMatchObject({ rows: [0, 3], version: 2 });
+		// A run from before the edit cannot replay its holdout; one from after it can.
+		expect(() => assertNotEditedSince(renamed, renamed.edits![0].at - 1, 'its confused classes')).toThrow(/edited after this run trained \(classes: “a” → “x”\)/);
+		expect(() => assertNotEditedSince(renamed, renamed.edits![0].at, 'its confused classes')).not.toThrow();
 	});
 });

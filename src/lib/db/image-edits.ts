@@ -104,3 +104,13 @@ export async function readImageClassPage(record: DatasetRecord, label: number, s
 	const { rows, total } = classPage(labelCache.labels, label, Math.max(0, start), Math.max(0, Math.min(count, 500)));
 	return { rows, total, pixels: (await readImageRows(record, rows)).pixels, version };
 }
+
+/**
+ * Finished image runs replay their holdout from the seed over today's rows; after an edit those
+ * are other images (some it trained on, labels renumbered by a class edit), so refuse instead.
+ */
+export function assertNotEditedSince(record: DatasetRecord, runCreatedAt: number, purpose: string): void {
+	const later = (Array.isArray(record.edits) ? record.edits : []).filter((e) => e.at > runCreatedAt);
+	if (later.length === 0) return;
+	throw new KilnError('ValidationError', `"${record.fileName}" was edited after this run trained (${later.at(-1)!.what}), so its held-out images are no longer the ones it was scored on and ${purpose} would mislead. Train a new run on the edited images.`);
+}
