@@ -67,7 +67,6 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(page.getByTestId('image-summary')).toContainText('12 images · 2 classes');
 
 	// Single images: one of "flat" removed (click), one of "vertical" moved to "flat" (keyboard); still so after a reload.
-	const t0 = Date.now(); // TIMING
 	const count = (name: string) => page.getByTestId('image-classes').locator('tbody tr', { hasText: name }).locator('td.num');
 	await expect(page.getByTestId('browse-range')).toHaveText('Images 1–6 of 6 in “flat”');
 	// Rows are numbered per dataset version: the grid drops a selection made on the version before the rename.
@@ -91,7 +90,6 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 	await expect(count('vertical')).toHaveText('5');
 	await expect(page.getByTestId('browse-range')).toHaveText('Images 1–6 of 6 in “flat”');
 	await expectClean(page, 'class grid after removing and moving images');
-	console.log(`TIMING image edits ${Date.now() - t0} ms`); // TIMING
 
 	await page.getByTestId('image-demo-digits-28').click();
 	await expect(page.getByTestId('image-summary')).toContainText('1,797 images · 10 classes');
@@ -229,11 +227,9 @@ test('vision: capture two classes from the webcam (Chromium\'s fake camera), tra
 		await expect(page.getByTestId('image-classes')).toContainText('upright');
 
 		// Settings lists what Automatic measured for the CNN above.
-		const t1 = Date.now(); // TIMING
 		// (Settings starts timing every backend when it opens; its axe audit is a11y.e2e.ts's, not repeated here.)
 		await page.getByRole('link', { name: 'Settings', exact: true }).click();
 		await expect(page.getByTestId('probe-table')).toContainText(new RegExp(`a CNN on \\d+×\\d+×\\d images .*${picked}`));
-		console.log(`TIMING settings probe ${Date.now() - t1} ms`); // TIMING
 	} finally {
 		await browser.close();
 	}
