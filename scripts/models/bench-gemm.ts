@@ -49,14 +49,16 @@ export default async function main(args: string[]): Promise<void> {
 		{ name: 'xnnpack fwd (fused matMul+bias+relu)', run: () => tf.tidy(() => void tf.fused.matMul({ a: x, b: w, bias, activation: 'relu' }).dataSync()) },
 		{ name: 'xnnpack grad (transpose + matMul)', run: () => tf.tidy(() => void tf.matMul(tf.transpose(x), dz).dataSync()) }
 	];
+	const scratchT = tf.zeros([4096]);
 	for (const fma of [true, false]) {
 		for (const [mr, nv] of shapes) {
-			for (const kc of kcs) {
+			for (const kc of kcs) for (const packB of [false, true]) {
 				const g = gemmFor(memory, fma, { mr, nv }, kc);
 				if (!g) throw new Error('no gemm');
-				const tag = `kiln ${mr}x${4 * nv} kc${kc} ${g.fma ? 'fma' : 'mul+add'}`;
-				const fwd = () => g.run({ a: addr(x), ars: 4 * 784, aks: 4, b: addr(w), c: addr(out1), m: 128, n: 128, k: 784, bias: addr(bias), relu: true });
-				const grad = () => g.run({ a: addr(x), ars: 4, aks: 4 * 784, b: addr(dz), c: addr(out2), m: 784, n: 128, k: 128, bias: -1, relu: false });
+				const tag = `kiln ${mr}x${4 * nv} kc${kc} ${g.fma ? 'fma' : 'mul+add'}${packB ? ' packB' : ''}`;
+				const scratch = packB ? addr(scratchT) : -1;
+				const fwd = () => g.run({ a: addr(x), ars: 4 * 784, aks: 4, b: addr(w), c: addr(out1), m: 128, n: 128, k: 784, bias: addr(bias), relu: true, scratch });
+				const grad = () => g.run({ a: addr(x), ars: 4, aks: 4 * 784, b: addr(dz), c: addr(out2), m: 784, n: 128, k: 128, bias: -1, relu: false, scratch });
 				fwd();
 				grad();
 				console.log(tag, 'fwd err', err(out1.dataSync(), want1).toExponential(2), 'grad err', err(out2.dataSync(), want2).toExponential(2));

@@ -1,7 +1,7 @@
 import { getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gemmFits, gemmFor, type Gemm } from './gemm-simd';
+import { gemmFits, gemmFor, gemmScratchBytes, type Gemm } from './gemm-simd';
 
 /**
  * KilnGemm: a 2-D float32 product on tfjs-backend-wasm by Kiln's SIMD GEMM (gemm-simd.ts), for
@@ -54,8 +54,9 @@ export const gemmKernel: KernelFunc = ({ inputs, attrs, backend }) => {
 	if (!gemm || !gemmFits(m, n, k) || (transposeA ? a.shape[0] : a.shape[1]) !== k) {
 		throw new Error(`KilnGemm cannot multiply [${a.shape}]${transposeA ? 'ᵀ' : ''} by [${b.shape}] here`);
 	}
-	// The output first: making it can grow the heap, which moves nothing but detaches old views.
+	// The output and scratch first: making them can grow the heap, which detaches views taken before.
 	const out = wasm.makeOutput([m, n], 'float32');
+	const scratch = wasm.makeOutput([gemmScratchBytes() / 4], 'float32');
 	const at = (t: TensorInfo) => wasm.typedArrayFromHeap(t).byteOffset;
 	gemm.run({
 		a: at(a),
@@ -67,8 +68,10 @@ export const gemmKernel: KernelFunc = ({ inputs, attrs, backend }) => {
 		n,
 		k,
 		bias: bias ? at(bias) : -1,
-		relu
+		relu,
+		scratch: at(scratch)
 	});
+	wasm.disposeData(scratch.dataId);
 	return out;
 };
 

@@ -51,7 +51,7 @@ function sleb(value: number): number[] {
 }
 
 const LOAD = (offset: number) => [...simd(0x00), ...memarg(4, offset)];
-const LOAD_SPLAT = [...simd(0x09), ...memarg(2, 0)];
+const LOAD_SPLAT = (offset: number) => [...simd(0x09), ...memarg(2, offset)];
 const STORE = (offset: number) => [...simd(0x0b), ...memarg(4, offset)];
 const F32X4_ADD = simd(0xe4);
 const F32X4_MUL = simd(0xe6);
@@ -63,10 +63,13 @@ const ZERO = [...simd(0x0c), ...Array(16).fill(0)];
 const [A, ARS, AKS, B, BKS, C, LDC, K, INIT, BIAS, RELU] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 const PARAMS = 11;
 
-/** One tile function's body: mr rows, nv vectors of 4 columns. */
-function tileBody(mr: number, nv: number, fma: boolean): number[] {
+/**
+ * One tile function's body: mr rows, nv vectors of 4 columns. `contiguous`: A's rows are 4 bytes
+ * apart (ars is ignored; Aᵀ, or a packed block), so one pointer and constant offsets reach them.
+ */
+function tileBody(mr: number, nv: number, fma: boolean, contiguous: boolean): number[] {
 	// i32 locals: a pointer per row after the first, a row pointer into C; then v128 locals.
-	const rowA = (r: number) => (r === 0 ? A : PARAMS + r - 1);
+	const rowA = (r: number) => (r === 0 || contiguous ? A : PARAMS + r - 1);
 	const CROW = PARAMS + mr - 1;
 	const firstV = CROW + 1;
 	const acc = (r: number, v: number) => firstV + r * nv + v;
@@ -75,7 +78,7 @@ function tileBody(mr: number, nv: number, fma: boolean): number[] {
 	const i32Locals = mr;
 	const v128Locals = mr * nv + nv + 1;
 	const code: number[] = [];
-	for (let r = 1; r < mr; r++) code.push(...get(rowA(r - 1)), ...get(ARS), ADD, ...set(rowA(r)));
+	if (!contiguous) for (let r = 1; r < mr; r++) code.push(...get(rowA(r - 1)), ...get(ARS), ADD, ...set(rowA(r)));
 	const eachAcc = (f: (r: number, v: number) => number[]) => {
 		for (let r = 0; r < mr; r++) for (let v = 0; v < nv; v++) code.push(...f(r, v));
 	};
@@ -95,13 +98,13 @@ function tileBody(mr: number, nv: number, fma: boolean): number[] {
 	const turn: number[] = [];
 	for (let v = 0; v < nv; v++) turn.push(...get(B), ...LOAD(16 * v), ...set(bv(v)));
 	for (let r = 0; r < mr; r++) {
-		turn.push(...get(rowA(r)), ...LOAD_SPLAT, ...set(SPLAT));
+		turn.push(...get(rowA(r)), ...LOAD_SPLAT(contiguous ? 4 * r : 0), ...set(SPLAT));
 		for (let v = 0; v < nv; v++) {
 			if (fma) turn.push(...get(SPLAT), ...get(bv(v)), ...get(acc(r, v)), ...RELAXED_MADD, ...set(acc(r, v)));
 			else turn.push(...get(acc(r, v)), ...get(SPLAT), ...get(bv(v)), ...F32X4_MUL, ...F32X4_ADD, ...set(acc(r, v)));
 		}
 	}
-	for (let r = 0; r < mr; r++) turn.push(...get(rowA(r)), ...get(AKS), ADD, ...set(rowA(r)));
+	for (let r = 0; r < (contiguous ? 1 : mr); r++) turn.push(...get(rowA(r)), ...get(AKS), ADD, ...set(rowA(r)));
 	turn.push(...get(B), ...get(BKS), ADD, ...set(B));
 	turn.push(...get(K), ...i32Const(1), 0x6b, 0x22, ...uleb(K), 0x0d, 0); // k -= 1; again while k ≠ 0
 	code.push(0x03, 0x40, ...turn, 0x0b);
@@ -119,6 +122,17 @@ function tileBody(mr: number, nv: number, fma: boolean): number[] {
 	return [...uleb(body.length), ...body];
 }
 
+/** pack(src, stride, dst, rows): rows of nv vectors from src (stride bytes apart) to dst, back to back. */
+function packBody(nv: number): number[] {
+	const [SRC, STRIDE, DST, ROWS] = [0, 1, 2, 3];
+	const turn: number[] = [];
+	for (let v = 0; v < nv; v++) turn.push(...get(DST), ...get(SRC), ...LOAD(16 * v), ...STORE(16 * v));
+	turn.push(...get(SRC), ...get(STRIDE), ADD, ...set(SRC), ...get(DST), ...i32Const(16 * nv), ADD, ...set(DST));
+	turn.push(...get(ROWS), ...i32Const(1), 0x6b, 0x22, ROWS, 0x0d, 0);
+	const body = [0, 0x03, 0x40, ...turn, 0x0b, 0x0b];
+	return [...uleb(body.length), ...body];
+}
+
 export interface GemmShape {
 	/** Tallest tile (rows of C per call). */
 	mr: number;
@@ -126,8 +140,8 @@ export interface GemmShape {
 	nv: number;
 }
 
-/** Export name of the tile function for `rows` × 4·`vectors`. */
-export const tileName = (rows: number, vectors: number): string => `t${rows}x${vectors}`;
+/** Export name of the tile function for `rows` × 4·`vectors`; `contiguous`: A's rows 4 bytes apart. */
+export const tileName = (rows: number, vectors: number, contiguous: boolean): string => `${contiguous ? 'c' : 't'}${rows}x${vectors}`;
 
 /**
  * The module: tile functions for heights 1..mr at widths nv and 1 (nv = 1 counted once). A
@@ -135,13 +149,14 @@ export const tileName = (rows: number, vectors: number): string => `t${rows}x${v
  */
 export function gemmModuleBytes(shape: GemmShape, fma: boolean, shared: boolean): Uint8Array<ArrayBuffer> {
 	const widths = shape.nv === 1 ? [1] : [shape.nv, 1];
-	const tiles = widths.flatMap((nv) => Array.from({ length: shape.mr }, (_, i) => ({ mr: i + 1, nv })));
-	const type = section(1, vec([[0x60, ...vec(Array.from({ length: PARAMS }, () => [I32])), 0]]));
+	const tiles = [false, true].flatMap((contiguous) => widths.flatMap((nv) => Array.from({ length: shape.mr }, (_, i) => ({ mr: i + 1, nv, contiguous }))));
+	const params = (count: number) => [0x60, ...vec(Array.from({ length: count }, () => [I32])), 0];
+	const type = section(1, vec([params(PARAMS), params(4)]));
 	const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
 	const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]));
-	const funcs = section(3, vec(tiles.map(() => [0])));
-	const exports = section(7, vec(tiles.map((t, i) => [...name(tileName(t.mr, t.nv)), 0x00, ...uleb(i)])));
-	const code = section(10, [...uleb(tiles.length), ...tiles.flatMap((t) => tileBody(t.mr, t.nv, fma))]);
+	const funcs = section(3, vec([...tiles.map(() => [0]), [1]]));
+	const exports = section(7, vec([...tiles.map((t, i) => [...name(tileName(t.mr, t.nv, t.contiguous)), 0x00, ...uleb(i)]), [...name('pack'), 0x00, ...uleb(tiles.length)]]));
+	const code = section(10, [...uleb(tiles.length + 1), ...tiles.flatMap((t) => tileBody(t.mr, t.nv, fma, t.contiguous)), ...packBody(shape.nv)]);
 	return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 

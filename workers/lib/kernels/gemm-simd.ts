@@ -1,5 +1,6 @@
 import { gemmModuleBytes, relaxedSimdAvailable, tileName, type GemmShape } from './gemm-module';
 
+type Pack = (src: number, stride: number, dst: number, rows: number) => void;
 type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number) => void;
 
 /** A product on a wasm heap; every address and stride is in bytes. */
@@ -18,6 +19,8 @@ export interface GemmArgs {
 	/** Address of n floats added to every row, or -1 for none. */
 	bias: number;
 	relu: boolean;
+	/** Address of GEMM_SCRATCH_BYTES free bytes (the packed panel of B), or -1 to read B in place. */
+	scratch: number;
 }
 
 export interface Gemm {
@@ -27,10 +30,13 @@ export interface Gemm {
 	run(args: GemmArgs): void;
 }
 
-/** 4 rows × 8 columns: 8 accumulators, within x86-64's 16 vector registers with the operands. */
-export const GEMM_SHAPE: GemmShape = { mr: 4, nv: 2 };
+/** 6 rows × 8 columns: 12 accumulators + 2 B vectors + 1 splat, within x86-64's 16 vector registers; beat 4×8, 5×8 and 4×12 in bench-gemm.ts. */
+export const GEMM_SHAPE: GemmShape = { mr: 6, nv: 2 };
 /** Terms per pass over k: a 256 × 8 panel of B (8 KB) stays in L1 while the row blocks of A go by. */
 export const GEMM_KC = 256;
+
+/** Bytes of scratch a product needs (one packed kc × 8 panel of B). */
+export const gemmScratchBytes = (shape: GemmShape = GEMM_SHAPE, kc = GEMM_KC): number => kc * 16 * shape.nv;
 
 /** Whether gemm serves this product: columns in vectors of 4, and something to multiply. */
 export const gemmFits = (m: number, n: number, k: number): boolean => m > 0 && k > 0 && n > 0 && n % 4 === 0;
@@ -64,12 +70,14 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 }
 
 /** The loops around the tiles: k in passes of kc, then column panels, then row blocks. */
-function driver(exports: Record<string, Tile>, shape: GemmShape, kc: number): (args: GemmArgs) => void {
+function driver(exports: Record<string, Tile | Pack>, shape: GemmShape, kc: number): (args: GemmArgs) => void {
 	const { mr: MR, nv: NV } = shape;
-	const tiles = (nv: number) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? exports[tileName(rows, nv)] : null));
-	const wide = tiles(NV);
-	const narrow = tiles(1);
-	return ({ a, ars, aks, b, c, m, n, k, bias, relu }) => {
+	const tiles = (nv: number, contiguous: boolean) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[tileName(rows, nv, contiguous)] as Tile) : null));
+	const pack = exports.pack as Pack;
+	const strided = { wide: tiles(NV, false), narrow: tiles(1, false) };
+	const contiguous = { wide: tiles(NV, true), narrow: tiles(1, true) };
+	return ({ a, ars, aks, b, c, m, n, k, bias, relu, scratch }) => {
+		const { wide, narrow } = ars === 4 ? contiguous : strided;
 		const ldc = 4 * n;
 		for (let k0 = 0; k0 < k; k0 += kc) {
 			const terms = Math.min(kc, k - k0);
@@ -81,9 +89,14 @@ function driver(exports: Record<string, Tile>, shape: GemmShape, kc: number): (a
 				const nv = n - j >= 4 * NV ? NV : 1;
 				const row = nv === NV ? wide : narrow;
 				const biasAt = bias + 4 * j;
+				// A full panel is packed (its rows back to back) when there is scratch and more than one row block reads it.
+				const packed = scratch >= 0 && nv === NV && m > MR;
+				if (packed) pack(bStart + 4 * j, ldc, scratch, terms);
+				const panel = packed ? scratch : bStart + 4 * j;
+				const bks = packed ? 16 * NV : ldc;
 				for (let i = 0; i < m; i += MR) {
 					const rows = Math.min(MR, m - i);
-					row[rows]!(aStart + i * ars, ars, aks, bStart + 4 * j, ldc, c + i * ldc + 4 * j, ldc, terms, init, biasAt, relu ? last : 0);
+					row[rows]!(aStart + i * ars, ars, aks, panel, bks, c + i * ldc + 4 * j, ldc, terms, init, biasAt, relu ? last : 0);
 				}
 				j += 4 * nv;
 			}
