@@ -49,5 +49,6 @@ export interface BenchResult {
 	lastEpochLoss?: number;
 	latency?: LatencyStats;
 	/** adamSimd: the fused MLP step's Adam runs as Kiln's WebAssembly SIMD pass (false: its JS loop). */
-	wasm?: { simd: boolean; threads: boolean; threadsCount: number; adamSimd: boolean };
+	/** gemm: the MLP step's big products on Kiln's GEMM with relaxed-SIMD FMA, plain SIMD, or not at all (XNNPACK). */
+	wasm?: { simd: boolean; threads: boolean; threadsCount: number; adamSimd: boolean; gemm?: 'fma' | 'simd' | 'none' };
 }
