@@ -1,0 +1,83 @@
+import './gemm.spec-support';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { relaxedSimdAvailable } from './gemm-module';
+import { GEMM, gemmOn, registerGemmKernel, setGemmMode, type GemmMode } from './gemm-kernel';
+import { randomValues, relativeError, runOn, useWasm } from './wasm.spec-support';
+
+registerGemmKernel();
+afterEach(() => setGemmMode('auto'));
+
+/** relu?(op(A)·B + bias) in float64, the reference. */
+function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: number, transposeA: boolean, bias: Float32Array | null, relu: boolean): Float64Array {
+	const out = new Float64Array(m * n);
+	for (let i = 0; i < m; i++) {
+		for (let j = 0; j < n; j++) {
+			let sum = bias ? bias[j] : 0;
+			for (let t = 0; t < k; t++) sum += (transposeA ? a[t * m + i] : a[i * k + t]) * b[t * n + j];
+			out[i * n + j] = relu ? Math.max(sum, 0) : sum;
+		}
+	}
+	return out;
+}
+
+// Rows not a multiple of the 6-row tile, columns with a 4-wide tail, k over one 256-term pass.
+const SHAPES: [number, number, number][] = [
+	[13, 12, 300],
+	[128, 32, 64],
+	[5, 4, 1],
+	[7, 20, 513]
+];
+
+async function product(mode: GemmMode, m: number, n: number, k: number, transposeA: boolean, withBias: boolean, relu: boolean) {
+	setGemmMode(mode);
+	const a = randomValues(m * k, 1);
+	const b = randomValues(k * n, 2);
+	const bias = withBias ? randomValues(n, 3) : null;
+	const [out] = await runOn('wasm', () => {
+		const inputs: tf.NamedTensorMap = { a: tf.tensor2d(a, transposeA ? [k, m] : [m, k]), b: tf.tensor2d(b, [k, n]) };
+		if (bias) inputs.bias = tf.tensor1d(bias);
+		return tf.engine().runKernel(GEMM, inputs, { transposeA, relu }) as tf.Tensor;
+	});
+	return { out, want: reference(a, b, m, n, k, transposeA, bias, relu) };
+}
+
+describe('Kiln SIMD GEMM (KilnGemm on wasm)', () => {
+	it('finds relaxed SIMD in this engine (Node 20 behind its flag) and builds both tile kinds', async () => {
+		await useWasm();
+		expect(relaxedSimdAvailable()).toBe(true);
+		expect(gemmOn(tf.backend())?.fma).toBe(true);
+		setGemmMode('plain');
+		expect(gemmOn(tf.backend())?.fma).toBe(false);
+		setGemmMode('off');
+		expect(gemmOn(tf.backend())).toBeNull();
+	});
+
+	for (const mode of ['fma', 'plain'] as const) {
+		it.each(SHAPES)(`${mode}: [%i × %i] over k = %i, A and Aᵀ, with and without bias and relu, within float32 rounding of a float64 product`, async (m, n, k) => {
+			for (const [transposeA, withBias, relu] of [
+				[false, true, true],
+				[true, false, false],
+				[false, false, true],
+				[true, true, false]
+			] as const) {
+				const { out, want } = await product(mode, m, n, k, transposeA, withBias, relu);
+				expect(relativeError(out, want)).toBeLessThan(2e-6 * Math.sqrt(k));
+			}
+		});
+	}
+
+	it('gives the same bits every time (same engine, same tiles), and relu leaves no negative', async () => {
+		for (const mode of ['fma', 'plain'] as const) {
+			const first = await product(mode, 37, 24, 300, true, true, true);
+			const again = await product(mode, 37, 24, 300, true, true, true);
+			expect(Array.from(again.out)).toEqual(Array.from(first.out));
+			expect(Math.min(...first.out)).toBe(0);
+		}
+	});
+
+	it('refuses a product it cannot serve (columns not a multiple of 4) instead of computing a wrong one', async () => {
+		await useWasm();
+		expect(() => tf.tidy(() => tf.engine().runKernel(GEMM, { a: tf.ones([4, 3]), b: tf.ones([3, 6]) }, { transposeA: false, relu: false }))).toThrow(/cannot multiply/);
+	});
+});

@@ -1,0 +1,5 @@
+// Node-only: Node 20's V8 validates relaxed SIMD (the GEMM's FMA tiles) only behind a flag, which
+// Chromium no longer needs. Importing this first lets the specs run both tile kinds.
+import v8 from 'node:v8';
+
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
