@@ -10,6 +10,8 @@ export interface BenchRequest {
 	 * RECIPES.md §3 filter gradient (plain tfjs-wasm, the issue's ~0.05× starting point).
 	 */
 	kernels?: 'kiln' | 'recipe';
+	/** wasm MLP only: 'off' keeps the step's products on tfjs's matMul (XNNPACK) instead of Kiln's GEMM, for the A/B row. */
+	gemm?: 'off';
 	epochs: number;
 	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
 	samples: number;

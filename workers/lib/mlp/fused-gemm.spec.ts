@@ -55,7 +55,7 @@ async function train(backend: 'cpu' | 'wasm', fused: boolean, epochs: number, mo
 		}
 	}
 	const predicted = tf.tidy(() => tf.argMax(model.predict(tf.tensor2d(DATA.x, [n, DATA.width])) as tf.Tensor, 1).dataSync());
-	const accuracy = predicted.reduce((hits, p, r) => hits + (p === DATA.y[r] ? 1 : 0), 0) / n;
+	const accuracy = Array.from(predicted).reduce((hits: number, p, r) => hits + (p === DATA.y[r] ? 1 : 0), 0) / n;
 	const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
 	model.dispose();
 	optimizer.dispose();
