@@ -1,6 +1,7 @@
 // Times Kiln's WebAssembly GEMM (workers/lib/kernels/gemm-simd.ts) against tfjs-backend-wasm's
 // XNNPACK matMul on the MLP step's two big products, in one Node process on tfjs's own heap,
-// variants interleaved, CPU time. Not a test: `node scripts/models/run-ts.mjs scripts/models/bench-gemm.ts [rounds]`.
+// variants interleaved, CPU time. Not a test:
+// `node scripts/models/run-ts.mjs scripts/models/bench-gemm.ts [rounds] [tiles, e.g. 4x2,6x2] [kc list] [fma,plain]`.
 // Node 20 validates relaxed SIMD only behind a V8 flag, set here before any module is compiled.
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,8 @@ function memoryOf(backend: BackendWasm): WebAssembly.Memory {
 
 export default async function main(args: string[]): Promise<void> {
 	const rounds = Number(args[0] ?? 5);
-	const shapes = (args[1] ?? '4x2,6x2,4x3,5x2').split(',').map((s) => s.split('x').map(Number));
+	// tiles as rows x vectors of 4 columns (6x2 = 6 × 8); unrolling the k loop 2 or 4 times was slower (15–16 vs 25 GFLOP/s).
+	const shapes = (args[1] ?? '4x2,5x2,6x2').split(',').map((s) => s.split('x').map(Number));
 	const kcs = (args[2] ?? '256').split(',').map(Number);
 	tf.env().set('PROD', true);
 	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
@@ -50,9 +52,9 @@ export default async function main(args: string[]): Promise<void> {
 		{ name: 'xnnpack grad (transpose + matMul)', run: () => tf.tidy(() => void tf.matMul(tf.transpose(x), dz).dataSync()) }
 	];
 	const scratchT = tf.zeros([4096]);
-	for (const fma of [true, false]) {
+	for (const fma of (args[3] ?? 'fma').split(',').map((f) => f === 'fma')) {
 		for (const [mr, nv] of shapes) {
-			for (const kc of kcs) for (const packB of [false, true]) {
+			for (const kc of kcs) for (const packB of [true]) {
 				const g = gemmFor(memory, fma, { mr, nv }, kc);
 				if (!g) throw new Error('no gemm');
 				const tag = `kiln ${mr}x${4 * nv} kc${kc} ${g.fma ? 'fma' : 'mul+add'}${packB ? ' packB' : ''}`;

@@ -87,10 +87,16 @@ export default async function main(args: string[]): Promise<void> {
 			times[name].push((used.user + used.system) / 1000 / (2 * (rows / 128)));
 			if (args[1] === 'profile' && r === 0) {
 				setGemmMode(name === 'xnnpack' ? 'off' : name === 'gemm-plain' ? 'plain' : 'fma');
-				const p = await tf.profile(() => run(1));
-				const byKernel = new Map<string, number>();
-				for (const k of p.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
-				console.log(name, p.kernels.length, 'kernels', [...byKernel].map(([k, t]) => `${k} ${t.toFixed(3)}`).join(', '));
+				// Medians over 15 profiled steps (the first calls compile and tier up, so not the first).
+				const byKernel = new Map<string, number[]>();
+				for (let t = 0; t < 15; t++) {
+					const p = await tf.profile(() => run(1 + (t % 8)));
+					const step = new Map<string, number>();
+					for (const k of p.kernels) step.set(k.name, (step.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+					for (const [k, ms] of step) byKernel.set(k, [...(byKernel.get(k) ?? []), ms]);
+				}
+				const mid = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+				console.log(name, [...byKernel].map(([k, t]) => `${k} ${mid(t).toFixed(3)}`).join(', '));
 			}
 			dispose();
 		}
