@@ -21,12 +21,15 @@ function reference(a: Float32Array, b: Float32Array, m: number, n: number, k: nu
 	return out;
 }
 
-// Rows not a multiple of the 6-row tile, columns with a 4-wide tail, k over one 256-term pass.
+// Rows not a multiple of the 6-row tile, columns with a 4-wide tail and with 1–3 more, k over one 256-term pass.
 const SHAPES: [number, number, number][] = [
 	[13, 12, 300],
 	[128, 32, 64],
 	[5, 4, 1],
-	[7, 20, 513]
+	[7, 20, 513],
+	[128, 10, 128],
+	[9, 3, 300],
+	[6, 1, 7]
 ];
 
 async function product(mode: GemmMode, m: number, n: number, k: number, transposeA: boolean, withBias: boolean, relu: boolean) {
@@ -76,8 +79,8 @@ describe('Kiln SIMD GEMM (KilnGemm on wasm)', () => {
 		}
 	});
 
-	it('refuses a product it cannot serve (columns not a multiple of 4) instead of computing a wrong one', async () => {
+	it('refuses operands whose inner sizes differ instead of reading past them', async () => {
 		await useWasm();
-		expect(() => tf.tidy(() => tf.engine().runKernel(GEMM, { a: tf.ones([4, 3]), b: tf.ones([3, 6]) }, { transposeA: false, relu: false }))).toThrow(/cannot multiply/);
+		expect(() => tf.tidy(() => tf.engine().runKernel(GEMM, { a: tf.ones([4, 3]), b: tf.ones([5, 6]) }, { transposeA: false, relu: false }))).toThrow(/cannot multiply/);
 	});
 });

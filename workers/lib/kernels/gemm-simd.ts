@@ -19,14 +19,14 @@ export interface GemmArgs {
 	/** Address of n floats added to every row, or -1 for none. */
 	bias: number;
 	relu: boolean;
-	/** Address of GEMM_SCRATCH_BYTES free bytes (the packed panel of B), or -1 to read B in place. */
+	/** Address of gemmScratchBytes() free bytes, 16-byte aligned (packed panels of B, the column tail); -1 only when n is a multiple of 4 (B read in place). */
 	scratch: number;
 }
 
 export interface Gemm {
 	/** Whether the tiles use f32x4.relaxed_madd (fused multiply-add) or f32x4 mul then add. */
 	fma: boolean;
-	/** C = A·B (+ bias) (relu). n must be a multiple of 4 (the caller checks gemmFits). */
+	/** C = A·B (+ bias) (relu); the caller checks gemmFits. */
 	run(args: GemmArgs): void;
 }
 
@@ -35,13 +35,21 @@ export const GEMM_SHAPE: GemmShape = { mr: 6, nv: 2 };
 /** Terms per pass over k: a 256 × 8 panel of B (8 KB) stays in L1 while the row blocks of A go by. */
 export const GEMM_KC = 256;
 
-/** Bytes of scratch a product needs (one packed kc × 8 panel of B). */
-export const gemmScratchBytes = (shape: GemmShape = GEMM_SHAPE, kc = GEMM_KC): number => kc * 16 * shape.nv;
+/**
+ * Bytes of scratch a product needs: one packed kc × 4·nv panel of B, and for the last n mod 4
+ * columns a zero-padded kc × 4 panel, an mr × 4 tile and 4 bias values.
+ */
+export const gemmScratchBytes = (shape: GemmShape = GEMM_SHAPE, kc = GEMM_KC): number => 4 * (kc * 4 * shape.nv + kc * 4 + shape.mr * 4 + 4);
 
-/** Whether gemm serves this product: columns in vectors of 4, and something to multiply. */
-export const gemmFits = (m: number, n: number, k: number): boolean => m > 0 && k > 0 && n > 0 && n % 4 === 0;
+/** Whether gemm serves this product: anything non-empty (columns past a multiple of 4 go through scratch). */
+export const gemmFits = (m: number, n: number, k: number): boolean => m > 0 && k > 0 && n > 0;
 
 let relaxed: boolean | undefined;
+
+/** Probe relaxed SIMD again at the next gemmFor (a Node spec that turned V8's flag on after an earlier probe). */
+export function forgetRelaxedSimdProbe(): void {
+	relaxed = undefined;
+}
 const instances = new WeakMap<WebAssembly.Memory, Map<string, Gemm | null>>();
 
 /**
@@ -60,7 +68,7 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 		try {
 			const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
 			const instance = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(shape, useFma, shared)), { env: { memory } });
-			gemm = { fma: useFma, run: driver(instance.exports as Record<string, Tile>, shape, kc) };
+			gemm = { fma: useFma, run: driver(memory, instance.exports as Record<string, Tile>, shape, kc) };
 		} catch {
 			gemm = null;
 		}
@@ -70,7 +78,7 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 }
 
 /** The loops around the tiles: k in passes of kc, then column panels, then row blocks. */
-function driver(exports: Record<string, Tile | Pack>, shape: GemmShape, kc: number): (args: GemmArgs) => void {
+function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>, shape: GemmShape, kc: number): (args: GemmArgs) => void {
 	const { mr: MR, nv: NV } = shape;
 	const tiles = (nv: number, contiguous: boolean) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[tileName(rows, nv, contiguous)] as Tile) : null));
 	const pack = exports.pack as Pack;
@@ -79,14 +87,16 @@ function driver(exports: Record<string, Tile | Pack>, shape: GemmShape, kc: numb
 	return ({ a, ars, aks, b, c, m, n, k, bias, relu, scratch }) => {
 		const { wide, narrow } = ars === 4 ? contiguous : strided;
 		const ldc = 4 * n;
+		const full = n - (n % 4);
 		for (let k0 = 0; k0 < k; k0 += kc) {
 			const terms = Math.min(kc, k - k0);
 			const last = k0 + terms >= k ? 1 : 0;
 			const init = k0 > 0 ? 1 : bias >= 0 ? 2 : 0;
 			const aStart = a + k0 * aks;
 			const bStart = b + k0 * ldc;
-			for (let j = 0; j < n; ) {
-				const nv = n - j >= 4 * NV ? NV : 1;
+			if (full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch }, full, init);
+			for (let j = 0; j < full; ) {
+				const nv = full - j >= 4 * NV ? NV : 1;
 				const row = nv === NV ? wide : narrow;
 				const biasAt = bias + 4 * j;
 				// A full panel is packed (its rows back to back) when there is scratch and more than one row block reads it.
@@ -102,4 +112,24 @@ function driver(exports: Record<string, Tile | Pack>, shape: GemmShape, kc: numb
 			}
 		}
 	};
+
+	/** The last n − from (< 4) columns over one pass: B's columns, C's and the bias padded to 4 in scratch, the tile written there, then copied back. */
+	function tail(p: GemmArgs, from: number, init: number): void {
+		const cols = p.n - from;
+		const heap = new Float32Array(memory.buffer);
+		const panel = (p.scratch >> 2) + kc * 4 * NV;
+		const tile = panel + kc * 4;
+		const biasAt = tile + MR * 4;
+		heap.fill(0, panel, biasAt + 4);
+		for (let t = 0; t < p.k; t++) for (let j = 0; j < cols; j++) heap[panel + 4 * t + j] = heap[(p.b >> 2) + t * p.n + from + j];
+		if (init === 2) for (let j = 0; j < cols; j++) heap[biasAt + j] = heap[(p.bias >> 2) + from + j];
+		const { narrow } = p.ars === 4 ? contiguous : strided;
+		for (let i = 0; i < p.m; i += MR) {
+			const rows = Math.min(MR, p.m - i);
+			const out = (r: number) => (p.c >> 2) + (i + r) * p.n + from;
+			if (init === 1) for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) heap[tile + 4 * r + j] = heap[out(r) + j];
+			narrow[rows]!(p.a + i * p.ars, p.ars, p.aks, 4 * panel, 16, 4 * tile, 16, p.k, init, 4 * biasAt, p.relu ? 1 : 0);
+			for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) heap[out(r) + j] = heap[tile + 4 * r + j];
+		}
+	}
 }

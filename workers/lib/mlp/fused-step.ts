@@ -86,7 +86,8 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				else grads[2 * i] = gemmServes(backend, rows, cols, n) ? gemm(inputs[i], dz, { transposeA: true, relu: false }) : tf.matMul(tf.transpose(inputs[i]), dz);
 				grads[2 * i + 1] = db;
 				if (i === 0) break;
-				const dh = tf.matMul(dz, tf.transpose(layers[i].kernel));
+				const wT = tf.transpose(layers[i].kernel);
+				const dh = gemmServes(backend, n, rows, cols) ? gemm(dz, wT, { transposeA: false, relu: false }) : tf.matMul(dz, wT);
 				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
 				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}
