@@ -36,6 +36,9 @@ export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayL
  * one Adam kernel over every variable (on wasm a WebAssembly SIMD pass over tfjs's heap,
  * kernels/adam-simd.ts). The optimiser's own state (moments, β powers, step count) is read and written
  * in place, so checkpoints, resume and a later fall back to tfjs's path see the same optimiser.
+ * On wasm the products (forward with bias and relu, weight gradients with Aᵀ read in place, dz·Wᵀ)
+ * run on Kiln's own SIMD GEMM (kernels/gemm-kernel.ts; FMA where relaxed SIMD validates), so
+ * there the step is within float tolerance of tfjs rather than bit for bit; on cpu it is tfjs's bits.
  *
  * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
  * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
