@@ -56,11 +56,13 @@ export default async function main(args: string[]): Promise<void> {
 	};
 	const variants: Record<string, () => { step: Step; dispose: () => void }> = {
 		dense: () => {
+			setGemmMode('auto');
 			const model = buildModel({ kind: 'mlp', inputSize: 784, outputSize: 10, hiddenLayers: [128], seed: 1 });
 			const optimizer = tf.train.adam(0.001);
 			return { step: denseStep(model, optimizer), dispose: () => (model.dispose(), optimizer.dispose()) };
 		},
 		fused: () => {
+			setGemmMode('auto');
 			const model = buildModel({ kind: 'mlp', inputSize: 784, outputSize: 10, hiddenLayers: [128], seed: 1 });
 			const optimizer = tf.train.adam(0.001);
 			return { step: makeTrainStep(model, optimizer, 'classification', 10, 0), dispose: () => (model.dispose(), optimizer.dispose()) };
