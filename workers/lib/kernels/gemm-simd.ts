@@ -88,8 +88,10 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 		const { wide, narrow } = ars === 4 ? contiguous : strided;
 		const ldc = 4 * n;
 		const full = n - (n % 4);
-		for (let k0 = 0; k0 < k; k0 += kc) {
-			const terms = Math.min(kc, k - k0);
+		// Passes of equal length (784 = 4 × 196, not 3 × 256 + 16): a short last pass would reload and store all of C for little work.
+		const per = Math.ceil(k / Math.ceil(k / kc));
+		for (let k0 = 0; k0 < k; k0 += per) {
+			const terms = Math.min(per, k - k0);
 			const last = k0 + terms >= k ? 1 : 0;
 			const init = k0 > 0 ? 1 : bias >= 0 ? 2 : 0;
 			const aStart = a + k0 * aks;
