@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { relaxedSimdAvailable } from './gemm-module';
 import { GEMM, gemmOn, registerGemmKernel, setGemmMode, type GemmMode } from './gemm-kernel';
+import { gemmFor, gemmScratchBytes } from './gemm-simd';
 import { randomValues, relativeError, runOn, useWasm } from './wasm.spec-support';
 
 registerGemmKernel();
@@ -76,6 +77,24 @@ describe('Kiln SIMD GEMM (KilnGemm on wasm)', () => {
 			const again = await product(mode, 37, 24, 300, true, true, true);
 			expect(Array.from(again.out)).toEqual(Array.from(first.out));
 			expect(Math.min(...first.out)).toBe(0);
+		}
+	});
+
+	// tfjs's threaded build (cross-origin isolated pages) runs on a shared memory, which the module must import as shared.
+	it.each([true, false])('runs on a shared WebAssembly memory as on a plain one (fma %s)', (fma) => {
+		const [m, n, k] = [10, 7, 40];
+		for (const shared of [true, false]) {
+			const memory = new WebAssembly.Memory({ initial: 2, maximum: 64, shared } as WebAssembly.MemoryDescriptor);
+			const gemm = gemmFor(memory, fma);
+			expect(gemm).not.toBeNull();
+			const heap = new Float32Array(memory.buffer);
+			const a = randomValues(m * k, 4);
+			const b = randomValues(k * n, 5);
+			heap.set(a, 0);
+			heap.set(b, 1024);
+			gemm!.run({ a: 0, ars: 4 * k, aks: 4, b: 4096, c: 8192, m, n, k, bias: -1, relu: false, scratch: 16384 });
+			expect(16384 + gemmScratchBytes()).toBeLessThan(memory.buffer.byteLength);
+			expect(relativeError(heap.slice(2048, 2048 + m * n), reference(a, b, m, n, k, false, null, false))).toBeLessThan(1e-5);
 		}
 	});
 
