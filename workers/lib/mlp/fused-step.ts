@@ -60,12 +60,12 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
 		return list[i]!.variable;
 	};
-	// On wasm the big products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
+	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
 	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor) =>
 		tf.engine().runKernel(GEMM, bias ? { a, b, bias } : { a, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
-	const backend = tf.backend();
 	return (x, y, weights) => {
 		const n = y.length;
+		const backend = tf.backend();
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
 			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
