@@ -14,6 +14,7 @@ import type { TextDataApi, TextMlApi } from './text';
 import type { ShipExportApi } from './ship-export';
 import type { LockApi, TrustApi } from './trust';
 import type { PredictRuntimeApi } from './predict-runtime';
+import type { PlaygroundApi } from './playground';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -107,4 +108,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi & ForestApi & PredictRuntimeApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi & ForestApi & PlaygroundApi & PredictRuntimeApi;

@@ -13,3 +13,4 @@ export * from './vision';
 export * from './ship-export';
 export * from './trust';
 export * from './predict-runtime';
+export * from './playground';

@@ -12,3 +12,4 @@ export * from './ship';
 export * from './images';
 export * from './ship-variants';
 export * from './runtime-pick';
+export * from './image-edits';
