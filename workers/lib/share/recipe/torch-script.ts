@@ -197,7 +197,7 @@ const MAIN_PY = String.raw`def main():
                 best = (epoch, val_loss, copy.deepcopy(module.state_dict()))
             elif epoch - best[0] >= patience:
                 stopped = epoch < args.epochs
-                if rank == 0:
+                if rank == 0 and stopped:
                     print("early stopping after epoch %d; keeping the weights of epoch %d" % (epoch, best[0]), flush=True)
                 break
     if best is not None:
