@@ -34,6 +34,8 @@ export class ShipExportState {
 
 	sparsities = $state<number[]>([0.5, 0.8]);
 	fineTuneEpochs = $state(5);
+	/** Also an int8 variant fine-tuned on the int8 grid (quantisation-aware); tabular and image networks. */
+	qat = $state(false);
 	table = $state.raw<TradeoffTable | null>(null);
 	tableError = $state<string | null>(null);
 	#loadedFor: string | null = null;
@@ -133,7 +135,7 @@ export class ShipExportState {
 		const running = compressJob(run);
 		if (running?.active) return running;
 		// Image runs also get the one-shot (no fine-tuning) and whole-filter rows: CNNs differ most there.
-		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs, ...(run.config.vision ? { oneShot: true, structured: [0.5] } : {}) };
+		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs, ...(run.config.vision ? { oneShot: true, structured: [0.5] } : {}), ...(this.qat && !run.config.text ? { qat: true } : {}) };
 		const job = jobs.add('compress', run.projectId, `Compress ${describeModel(run.config)} on “${run.config.target}”`);
 		job.runId = run.id;
 		this.variantId = 'float32';
