@@ -28,6 +28,7 @@ import json
 import math
 import os
 import struct
+import threading
 
 import numpy as np
 import torch
@@ -235,7 +236,13 @@ const MAIN_PY = String.raw`def main():
         with open(os.path.join(args.out, "kiln-weights.json"), "w", encoding="utf-8") as f:
             json.dump(info, f)
         print("KILN_METRICS " + json.dumps(metrics), flush=True)
-    # No process leaves while another still has a collective in flight (gloo would wait on it).
+    # torch 1.13's gloo sometimes never returns from the last barrier / teardown once the peer has
+    # exited (seen on either rank in 2 of 17 two-process runs here); every result is written
+    # by now, so a process still there a minute later ends with success instead of hanging the job.
+    watchdog = threading.Timer(60, lambda: os._exit(0))
+    watchdog.daemon = True
+    watchdog.start()
+    # No process leaves while another still has a collective in flight.
     dist.barrier()
     dist.destroy_process_group()
 
