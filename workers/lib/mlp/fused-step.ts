@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '$workers/protocol';
 import { denseLayers } from '$workers/lib/dense';
+import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { ADAM_UPDATE, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
 
 interface Slot {
@@ -35,6 +36,9 @@ export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayL
  * one Adam kernel over every variable (on wasm a WebAssembly SIMD pass over tfjs's heap,
  * kernels/adam-simd.ts). The optimiser's own state (moments, β powers, step count) is read and written
  * in place, so checkpoints, resume and a later fall back to tfjs's path see the same optimiser.
+ * On wasm the products (forward with bias and relu, weight gradients with Aᵀ read in place, dz·Wᵀ)
+ * run on Kiln's own SIMD GEMM (kernels/gemm-kernel.ts; FMA where relaxed SIMD validates), so
+ * there the step is within float tolerance of tfjs rather than bit for bit; on cpu it is tfjs's bits.
  *
  * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
  * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
@@ -44,6 +48,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	if (!layers || optimizer.getClassName() !== 'Adam') return null;
 	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
 	registerDenseTrainKernels();
+	registerGemmKernel();
 	const adam = optimizer as unknown as AdamFields;
 	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
 	const width = layers[0].kernel.shape[0];
@@ -55,8 +60,12 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
 		return list[i]!.variable;
 	};
+	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
+	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor) =>
+		tf.engine().runKernel(GEMM, bias ? { a, b, bias } : { a, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 	return (x, y, weights) => {
 		const n = y.length;
+		const backend = tf.backend();
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
 			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
@@ -64,7 +73,10 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			let h = xs;
 			for (const layer of layers) {
 				inputs.push(h);
-				h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+				const [k, cols] = layer.kernel.shape;
+				h = gemmServes(backend, n, cols, k)
+					? gemm(h, layer.kernel, { transposeA: false, relu: layer.relu }, layer.bias)
+					: (tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D);
 			}
 			const lossInputs: tf.NamedTensorMap = weights ? { out: h, target, weights: tf.tensor1d(Float32Array.from(weights)) } : { out: h, target };
 			const [value, dOut, dBias] = tf.engine().runKernel(DENSE_LOSS, lossInputs, lossAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
@@ -72,10 +84,13 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			let dz = dOut as tf.Tensor2D;
 			let db = dBias;
 			for (let i = layers.length - 1; i >= 0; i--) {
-				grads[2 * i] = transposed ? tf.matMul(tf.transpose(dz), inputs[i]) : tf.matMul(tf.transpose(inputs[i]), dz);
+				const [rows, cols] = layers[i].kernel.shape;
+				if (transposed) grads[2 * i] = tf.matMul(tf.transpose(dz), inputs[i]);
+				else grads[2 * i] = gemmServes(backend, rows, cols, n) ? gemm(inputs[i], dz, { transposeA: true, relu: false }) : tf.matMul(tf.transpose(inputs[i]), dz);
 				grads[2 * i + 1] = db;
 				if (i === 0) break;
-				const dh = tf.matMul(dz, tf.transpose(layers[i].kernel));
+				const wT = tf.transpose(layers[i].kernel);
+				const dh = gemmServes(backend, n, rows, cols) ? gemm(dz, wT, { transposeA: false, relu: false }) : tf.matMul(dz, wT);
 				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
 				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}
