@@ -115,7 +115,7 @@ test('a gradient-boosting run exports to ONNX (TreeEnsemble) checked in ONNX Run
 	expect(await audit(page, 'file predicted through ONNX')).toEqual([]);
 });
 
-test('an MLP’s trade-off table has a float16 ONNX row; a picked pruned + int8 variant is what the share link carries', async () => {
+test('an MLP’s trade-off table has a float16 ONNX row and a quantisation-aware int8 row; a picked pruned + int8 variant is what the share link carries', async () => {
 	await openSection(page, 'train');
 	await page.getByTestId('model-select').selectOption('mlp');
 	await page.getByTestId('epochs-input').fill('30');
@@ -123,6 +123,7 @@ test('an MLP’s trade-off table has a float16 ONNX row; a picked pruned + int8 
 	await shipRun(page, 'MLP');
 	await page.getByTestId('sparsity-80').uncheck();
 	await page.getByTestId('prune-epochs').fill('2');
+	await page.getByTestId('qat-variant').check();
 	await page.getByTestId('compress-button').click();
 	await waitForCompression(page);
 	const row = (id: string) => page.locator(`[data-testid="tradeoff-row"][data-variant="${id}"]`);
@@ -130,6 +131,12 @@ test('an MLP’s trade-off table has a float16 ONNX row; a picked pruned + int8 
 	const f32 = Number(await row('float32').getByTestId('onnx-bytes').getAttribute('data-bytes'));
 	expect(f16).toBeGreaterThan(0);
 	expect(f16).toBeLessThan(f32);
+	// The quantisation-aware int8 row is measured like the others and can be picked for export and sharing.
+	const qat = Number(await row('int8-qat').getByTestId('onnx-bytes').getAttribute('data-bytes'));
+	expect(qat).toBeGreaterThan(0);
+	expect(qat).toBeLessThan(f32);
+	await row('int8-qat').getByTestId('pick-variant').click();
+	await expect(page.getByTestId('share-carries')).toHaveAttribute('data-variant', 'int8-qat');
 	console.log((await page.getByTestId('tradeoff-table').innerText()).replace(/\t/g, ' | '));
 	expect(await audit(page, 'trade-off table with float16 ONNX')).toEqual([]);
 

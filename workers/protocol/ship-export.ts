@@ -58,6 +58,8 @@ export interface CompressRequest {
 	structured?: number[];
 	/** Also measure each magnitude sparsity pruned in one shot, without fine-tuning. */
 	oneShot?: boolean;
+	/** Also an int8 variant fine-tuned on the int8 grid (quantisation-aware, fineTuneEpochs epochs). */
+	qat?: boolean;
 }
 
 export interface VariantRow {

@@ -70,10 +70,11 @@ describe('every consumer of a stored MLP runs one trained with the new layers', 
 });
 
 describe('the PyTorch training recipe', () => {
-	it('refuses a run with MLP options it would not reproduce, naming them', async () => {
+	it('carries the MLP options to train.py resolved, and refuses SMOTE by name', async () => {
 		const { exportTrainingRecipe } = await import('$workers/lib/share');
 		const table = loadDataset('penguins.csv');
-		expect(() => exportTrainingRecipe(table, { ...penguins, mlp: { activation: 'tanh', batchNorm: true } }, { kilnVersion: 'test' })).toThrow(/relu layers trained by Adam.*tanh, batch-norm.*ONNX/);
-		expect(exportTrainingRecipe(table, { ...penguins, mlp: { activation: 'relu', optimizer: 'adam' } }, { kilnVersion: 'test' }).manifest.config.model).toBe('mlp');
+		const recipe = exportTrainingRecipe(table, { ...penguins, mlp: { activation: 'tanh', batchNorm: true } }, { kilnVersion: 'test' });
+		expect(recipe.manifest.training.mlp).toMatchObject({ activation: 'tanh', batchNorm: true, optimizer: 'adam', schedule: 'constant' });
+		expect(() => exportTrainingRecipe(table, { ...penguins, balance: 'smote' }, { kilnVersion: 'test' })).toThrow(/cannot reproduce SMOTE/);
 	});
 });

@@ -65,21 +65,21 @@ describe('ONNX export of a run, checked in onnxruntime-web', () => {
 });
 
 describe('compressRun', () => {
-	it('measures the original, float16, int8 and pruned variants on the holdout rows', async () => {
+	it('measures the original, float16, int8 (rounded and quantisation-aware) and pruned variants on the holdout rows', async () => {
 		const { model, config, split, result } = await trained('iris.csv', 'species', 'classification');
 		const seen: string[] = [];
 		const fractions: number[] = [];
-		const rows: VariantRow[] = await compressRun(model, config, split, { runId: 'r', sparsities: [0.5], fineTuneEpochs: 3, repeats: 2 }, {
+		const rows: VariantRow[] = await compressRun(model, config, split, { runId: 'r', sparsities: [0.5], fineTuneEpochs: 3, repeats: 2, qat: true }, {
 			ort,
 			ortBackend: 'wasm',
 			onProgress: (f) => fractions.push(f),
 			onVariant: (v) => void seen.push(v.id)
 		});
-		expect(rows.map((r) => r.id)).toEqual(['float32', 'float16', 'int8', 'pruned-50', 'pruned-50-int8']);
+		expect(rows.map((r) => r.id)).toEqual(['float32', 'float16', 'int8', 'int8-qat', 'pruned-50', 'pruned-50-int8']);
 		expect(seen).toEqual(rows.map((r) => r.id));
 		expect(fractions.at(-1)).toBe(1);
 		expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
-		const [f32, f16, int8, pruned, prunedInt8] = rows;
+		const [f32, f16, int8, qat, pruned, prunedInt8] = rows;
 		const accuracy = (result.metrics as ClassificationMetrics).accuracy;
 		expect(f32.tfjs!.metric).toBeCloseTo(accuracy, 10);
 		expect(f32.onnx!.metric).toBeCloseTo(accuracy, 10);
@@ -89,6 +89,10 @@ describe('compressRun', () => {
 		expect(Math.abs(f16.onnx!.metric - f32.onnx!.metric)).toBeLessThanOrEqual(1 / split.holdout.rows.length + 1e-9);
 		expect(int8.onnx!.fileBytes).toBeLessThan(f32.onnx!.fileBytes);
 		expect(int8.tfjs!.metric).toBeGreaterThanOrEqual(accuracy - 0.1);
+		// Quantisation-aware: the same int8 file size, a holdout score within the int8 bar.
+		expect(qat.onnx!.fileBytes).toBe(int8.onnx!.fileBytes);
+		expect(qat.onnx!.metric).toBeGreaterThanOrEqual(accuracy - 0.1);
+		expect(qat.params).toBe(f32.params);
 		// pruning to 50% of each kernel's weights: at least 40% of all parameters (biases too) are zero
 		expect(pruned.nonZero).toBeLessThan(0.6 * pruned.params);
 		expect(prunedInt8.nonZero).toBeLessThanOrEqual(pruned.nonZero);

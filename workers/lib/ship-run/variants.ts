@@ -4,7 +4,7 @@ import { isKind, KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import { modelInputs } from '$workers/lib/model-input';
 import { splitFor } from '$workers/lib/train-data';
-import { measureModel, pruneMagnitude, pruneStructured, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime } from '$workers/lib/ship';
+import { measureModel, pruneMagnitude, pruneStructured, quantAwareFineTune, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime } from '$workers/lib/ship';
 import { modelOnnx, type RunModel } from './export-run';
 import { float16Onnx } from './float16-onnx';
 import { pruneOneShot } from './prune-one-shot';
@@ -12,8 +12,8 @@ import { pruneOneShot } from './prune-one-shot';
 /**
  * The variants of a run's model for the trade-off table — the original, float16 weights (tfjs
  * storage, and ONNX FLOAT16 initializers cast to float32),
- * int8 weights, and magnitude-pruned models (fine-tuned on the run's training rows) alone and
- * with int8 — each measured on the run's holdout rows in tfjs and onnxruntime.
+ * int8 weights (rounded after training, or also fine-tuned on the int8 grid: quantisation-aware),
+ * and magnitude-pruned models (fine-tuned on the run's training rows) alone and with int8 — each measured on the run's holdout rows in tfjs and onnxruntime.
  */
 
 export interface Variant {
@@ -83,7 +83,7 @@ export async function compressRun(model: CompressModel, config: TrainConfig, spl
 	const task = target.task;
 	const sparsities = [...new Set(request.sparsities)].sort((a, b) => a - b);
 	const structured = [...new Set(request.structured ?? [])].sort((a, b) => a - b);
-	const total = 3 + (request.oneShot ? 3 : 2) * sparsities.length + 2 * structured.length;
+	const total = 3 + (request.qat ? 1 : 0) + (request.oneShot ? 3 : 2) * sparsities.length + 2 * structured.length;
 	let done = 0;
 	const progress = (label: string, within = 0) => options.onProgress?.(Math.min(0.99, (done + within) / total), label);
 	const rows: VariantRow[] = [];
@@ -113,6 +113,20 @@ export async function compressRun(model: CompressModel, config: TrainConfig, spl
 	await measure({ id: 'float32', label: 'Original (float32)', artifacts: model.artifacts, onnx: float });
 	await measure({ id: 'float16', label: 'float16 weights', artifacts: quantizeTfjs(model.artifacts, 'float16') as ModelArtifacts, onnx: float16Onnx(float) });
 	await measure({ id: 'int8', label: 'int8 weights', artifacts: quantizeTfjs(model.artifacts, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(float) });
+	if (request.qat) {
+		progress('Fine-tuning on the int8 grid (quantisation-aware)');
+		const qat = await quantAwareFineTune(model.artifacts, split.train.x, split.train.y, {
+			epochs: request.fineTuneEpochs,
+			batchSize: config.batchSize,
+			learningRate: config.learningRate,
+			l2: config.l2,
+			seed: config.seed,
+			task,
+			onEpoch: (e) => progress(`Quantisation-aware fine-tuning: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
+		});
+		const qatOnnx = await modelOnnx({ artifacts: qat.model });
+		await measure({ id: 'int8-qat', label: 'int8, quantisation-aware fine-tuned', artifacts: quantizeTfjs(qat.model, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(qatOnnx) });
+	}
 	for (const sparsity of sparsities) {
 		const name = `${percent(sparsity)} pruned`;
 		if (request.oneShot) {

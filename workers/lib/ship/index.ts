@@ -19,3 +19,4 @@ export { weightStats } from './prune-stats';
 export { countOnnxParams } from './onnx-params';
 export { measureModel, tfjsFiles } from './measure';
 export * from './types';
+export { fakeQuantize, quantAwareFineTune } from './quantize-aware';

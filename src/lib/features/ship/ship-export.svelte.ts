@@ -34,6 +34,8 @@ export class ShipExportState {
 
 	sparsities = $state<number[]>([0.5, 0.8]);
 	fineTuneEpochs = $state(5);
+	/** Also an int8 variant fine-tuned on the int8 grid (quantisation-aware); tabular and image networks. */
+	qat = $state(false);
 	table = $state.raw<TradeoffTable | null>(null);
 	tableError = $state<string | null>(null);
 	#loadedFor: string | null = null;
@@ -134,7 +136,7 @@ export class ShipExportState {
 		if (running?.active) return running;
 		// Every network gets the whole-filter / whole-unit row (with int8, the only raw file past 4×
 		// smaller); image runs also the one-shot (no fine-tuning) row: CNNs differ most there.
-		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs, structured: [0.5], ...(run.config.vision ? { oneShot: true } : {}) };
+		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs, structured: [0.5], ...(run.config.vision ? { oneShot: true } : {}), ...(this.qat && !run.config.text ? { qat: true } : {}) };
 		const job = jobs.add('compress', run.projectId, `Compress ${describeModel(run.config)} on “${run.config.target}”`);
 		job.runId = run.id;
 		this.variantId = 'float32';

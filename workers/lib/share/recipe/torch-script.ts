@@ -1,9 +1,10 @@
+import { MODEL_PY } from './torch-model';
+import { PARQUET_PY } from './torch-parquet';
 import type { RecipeManifest } from './recipe';
 
 /**
  * The generated train.py. Everything it needs to know comes from recipe.json at run time, so the
- * template is static Python; only the header names the project. The Parquet fallback reads exactly
- * what exportTrainingRecipe writes (plain, uncompressed, required columns, data page v1 or v2).
+ * template is static Python; only the header names the project and the run's options.
  */
 export function torchScript(m: RecipeManifest): string {
 	const oneLine = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ');
@@ -12,145 +13,35 @@ export function torchScript(m: RecipeManifest): string {
 # Trains the model described in recipe.json with PyTorch DistributedDataParallel:
 #   torchrun --nproc_per_node=2 train.py --backend gloo      (CPU processes)
 #   torchrun --nproc_per_node=GPUS train.py --backend nccl    (GPUs)
-${BODY}`;
+${IMPORTS}
+${PARQUET_PY}
+
+${ENCODING_PY}
+${MODEL_PY}
+
+${MAIN_PY}`;
 }
 
-const BODY = String.raw`import argparse
+const IMPORTS = String.raw`import argparse
+import copy
 import json
 import math
 import os
 import struct
+import threading
 
 import numpy as np
 import torch
 import torch.distributed as dist
+import torch.distributed.nn as dist_nn
 import torch.nn as nn
 from torch.nn.parallel import DistributedDataParallel
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MISSING = {"", "na", "n/a", "null", "none", "?"}
+`;
 
-
-class Compact:
-    """Thrift compact protocol, enough for Parquet footers and page headers."""
-
-    def __init__(self, buf, pos=0):
-        self.b, self.p = buf, pos
-
-    def byte(self):
-        self.p += 1
-        return self.b[self.p - 1]
-
-    def varint(self):
-        shift = result = 0
-        while True:
-            b = self.byte()
-            result |= (b & 0x7F) << shift
-            shift += 7
-            if not b & 0x80:
-                return result
-
-    def zigzag(self):
-        n = self.varint()
-        return (n >> 1) ^ -(n & 1)
-
-    def value(self, t):
-        if t in (1, 2):
-            return t == 1
-        if t == 3:
-            return struct.unpack("b", bytes([self.byte()]))[0]
-        if t in (4, 5, 6):
-            return self.zigzag()
-        if t == 7:
-            self.p += 8
-            return struct.unpack_from("<d", self.b, self.p - 8)[0]
-        if t == 8:
-            n = self.varint()
-            self.p += n
-            return bytes(self.b[self.p - n : self.p])
-        if t in (9, 10):
-            head = self.byte()
-            n, kind = head >> 4, head & 15
-            if n == 15:
-                n = self.varint()
-            return [self.byte() == 1 if kind in (1, 2) else self.value(kind) for _ in range(n)]
-        if t == 11:
-            n = self.varint()
-            kinds = self.byte() if n else 0
-            return dict((self.value(kinds >> 4), self.value(kinds & 15)) for _ in range(n))
-        if t == 12:
-            return self.struct()
-        raise ValueError("unknown thrift type %d" % t)
-
-    def struct(self):
-        fields, last = {}, 0
-        while True:
-            head = self.byte()
-            if head == 0:
-                return fields
-            delta = head >> 4
-            last = last + delta if delta else self.zigzag()
-            fields[last] = self.value(head & 15)
-
-
-def read_kiln_parquet(path, columns):
-    """Plain-encoded, uncompressed, required DOUBLE and BYTE_ARRAY columns, as Kiln writes them."""
-    with open(path, "rb") as f:
-        data = f.read()
-    if data[:4] != b"PAR1" or data[-4:] != b"PAR1":
-        raise ValueError("%s is not a Parquet file" % path)
-    length = struct.unpack_from("<I", data, len(data) - 8)[0]
-    meta = Compact(data, len(data) - 8 - length).struct()
-    out = {name: [] for name in columns}
-    for group in meta[4]:
-        for chunk in group[1]:
-            cm = chunk[3]
-            name = cm[3][-1].decode("utf-8")
-            if name not in out:
-                continue
-            if cm[4] != 0:
-                raise ValueError("%s: column %s is compressed; install pyarrow to read it" % (path, name))
-            kind, remaining, pos = cm[1], cm[5], cm[9]
-            while remaining > 0:
-                reader = Compact(data, pos)
-                header = reader.struct()
-                page = data[reader.p : reader.p + header[3]]
-                pos = reader.p + header[3]
-                if header[1] == 3:
-                    h = header[8]
-                    count, encoding, skip = h[1], h[4], h.get(5, 0) + h.get(6, 0)
-                elif header[1] == 0:
-                    h = header[5]
-                    count, encoding, skip = h[1], h[2], 0
-                else:
-                    raise ValueError("%s: column %s has a page type this reader does not know; install pyarrow" % (path, name))
-                if encoding != 0:
-                    raise ValueError("%s: column %s is not plain-encoded; install pyarrow" % (path, name))
-                values = page[skip:]
-                if kind == 5:
-                    out[name].extend(np.frombuffer(values, "<f8", count).tolist())
-                elif kind == 6:
-                    at = 0
-                    for _ in range(count):
-                        n = struct.unpack_from("<I", values, at)[0]
-                        out[name].append(values[at + 4 : at + 4 + n].decode("utf-8"))
-                        at += 4 + n
-                else:
-                    raise ValueError("%s: column %s has Parquet type %d" % (path, name, kind))
-                remaining -= count
-    return out
-
-
-def read_parquet(path, columns):
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        return read_kiln_parquet(path, columns)
-    table = pq.read_table(path, columns=columns)
-    return {name: table.column(name).to_pylist() for name in columns}
-
-
-def js_string(v):
+const ENCODING_PY = String.raw`def js_string(v):
     """A number as JavaScript's String() writes it, for numeric class labels."""
     if isinstance(v, str):
         return v
@@ -187,28 +78,13 @@ def encode_target(cells, target):
         index = {c: i for i, c in enumerate(target["classes"])}
         return np.array([index.get(js_string(v), -1) for v in cells], np.int64)
     return ((np.asarray(cells, np.float64) - target["mean"]) / target["std"]).astype(np.float32)
+`;
 
-
-def build_model(inputs, outputs, config):
-    """Kiln's dense stack: He-normal ReLU hidden layers, Glorot-uniform output, zero biases."""
-    sizes = [inputs] + (list(config["hiddenLayers"]) if config["model"] == "mlp" else []) + [outputs]
-    layers = []
-    for i in range(len(sizes) - 1):
-        linear = nn.Linear(sizes[i], sizes[i + 1])
-        nn.init.zeros_(linear.bias)
-        if i < len(sizes) - 2:
-            nn.init.kaiming_normal_(linear.weight, nonlinearity="relu")
-            layers += [linear, nn.ReLU()]
-        else:
-            nn.init.xavier_uniform_(linear.weight)
-            layers.append(linear)
-    return nn.Sequential(*layers)
-
-
-def main():
+const MAIN_PY = String.raw`def main():
     with open(os.path.join(HERE, "recipe.json"), encoding="utf-8") as f:
         recipe = json.load(f)
-    config, prep = recipe["config"], recipe["preprocessing"]
+    config, prep, training = recipe["config"], recipe["preprocessing"], recipe["training"]
+    mlp = training["mlp"]
     parser = argparse.ArgumentParser(description="Train the Kiln recipe with DistributedDataParallel.")
     parser.add_argument("--backend", default="gloo", choices=["gloo", "nccl"])
     parser.add_argument("--epochs", type=int, default=config["epochs"])
@@ -224,11 +100,13 @@ def main():
         device = torch.device("cpu")
         torch.set_num_threads(1)
     torch.manual_seed(config["seed"])
+    if world > 1 and mlp["batchNorm"] and config["model"] == "mlp":
+        SYNC["group"] = dist.new_group(backend=args.backend)
 
     # Shards round-robin over processes; with fewer shards than processes, rows round-robin instead.
     shards = recipe["shards"]
     mine = shards[rank::world] if len(shards) >= world else shards
-    names = [c["name"] for c in recipe["columns"]] + [recipe["splitColumn"]]
+    names = [c["name"] for c in recipe["columns"]] + [recipe["splitColumn"], training["copiesColumn"]]
     cols = {name: [] for name in names}
     for shard in mine:
         part = read_parquet(os.path.join(HERE, shard), names)
@@ -237,6 +115,7 @@ def main():
     if len(shards) < world:
         cols = {name: values[rank::world] for name, values in cols.items()}
     split = np.array(cols[recipe["splitColumn"]])
+    copies = np.asarray(cols[training["copiesColumn"]], np.float64).astype(np.int64)
     target = prep["target"]
     classification = target["task"] == "classification"
     x = torch.from_numpy(encode_features(cols, prep))
@@ -244,70 +123,109 @@ def main():
     train = np.flatnonzero(split == "train")
     if classification:
         train = train[y.numpy()[train] >= 0]
+    # Kiln's over- or under-sampling: each training row as many times as Kiln's seeded draw took it.
+    train = np.repeat(train, copies[train])
+    validation = np.flatnonzero(split == "validation")
     holdout = np.flatnonzero(split == "holdout")
     outputs = len(target["classes"]) if classification else 1
+    weights = training["classWeights"]
+    class_weights = torch.tensor(weights, dtype=torch.float32, device=device) if weights else None
 
-    model = DistributedDataParallel(build_model(prep["inputSize"], outputs, config).to(device))
-    kernels = [m.weight for m in model.module if isinstance(m, nn.Linear)]
-    optimizer = torch.optim.Adam(model.parameters(), lr=config["learningRate"], eps=1e-7)
+    module = build_model(prep["inputSize"], outputs, config, mlp).to(device)
+    # Batch-norm's running statistics are the same on every process (global batch), so DDP need not broadcast them.
+    model = DistributedDataParallel(module, broadcast_buffers=False)
+    optimizer = make_optimizer(module, config["learningRate"], mlp)
     batch = max(1, math.ceil(config["batchSize"] / world))
     # Every process must take the same number of steps, or DDP's all-reduce waits forever.
     steps = torch.tensor([math.ceil(len(train) / batch)])
     dist.all_reduce(steps, op=dist.ReduceOp.MAX)
     steps = int(steps.item())
     rng = np.random.default_rng(config["seed"] + rank)
+    trivial = math.log(max(outputs, 2)) if classification else 1.0
 
-    def loss_of(out, target_batch):
-        if classification:
-            return nn.functional.cross_entropy(out, target_batch)
-        return nn.functional.mse_loss(out[:, 0], target_batch)
-
-    def evaluate():
-        model.eval()
+    def scores(rows):
+        """Kiln's lossAndMetric over these rows of every process: mean data loss and accuracy or RMSE."""
+        module.eval()
         with torch.no_grad():
-            out = model(x[holdout].to(device)).cpu()
-            truth = y[holdout]
+            out = module(x[rows].to(device)).double().cpu()
+            truth = y[rows]
             if classification:
-                score = (out.argmax(1) == truth).sum().double()
+                known = truth >= 0
+                logp = torch.log_softmax(out, 1)[known, truth[known]]
+                loss = -logp.clamp(min=math.log(1e-12)).sum().item()
+                score = (out.argmax(1) == truth).sum().item()
             else:
-                score = ((out[:, 0] - truth) ** 2).sum().double()
-        model.train()
-        totals = torch.tensor([score.item(), float(len(holdout))], dtype=torch.float64)
+                loss = score = ((out[:, 0] - truth.double()) ** 2).sum().item()
+        module.train()
+        totals = torch.tensor([loss, score, float(len(rows))], dtype=torch.float64)
         dist.all_reduce(totals)
-        if totals[1] == 0:
-            return float("nan")
-        return (totals[0] / totals[1]).item() if classification else math.sqrt(totals[0] / totals[1]) * target["std"]
+        n = totals[2].item()
+        if n == 0:
+            return float("nan"), float("nan")
+        metric = totals[1].item() / n if classification else math.sqrt(totals[1].item() / n) * target["std"]
+        return totals[0].item() / n, metric
 
+    patience = config.get("patience") or 0
+    best = None
+    stopped = False
+    ran = 0
     for epoch in range(1, args.epochs + 1):
+        ran = epoch
         order = rng.permutation(train) if len(train) else train
         total = 0.0
         for step in range(steps):
             idx = np.take(order, np.arange(step * batch, (step + 1) * batch), mode="wrap") if len(order) else order
+            rate = rate_at(config["learningRate"], mlp, epoch, step, steps, args.epochs)
+            for group in optimizer.param_groups:
+                group["lr"] = rate
+            decay_kernels(module, rate, mlp)
             xb, yb = x[idx].to(device), y[idx].to(device)
-            out = model(xb)
-            loss = loss_of(out, yb) + config["l2"] * sum((k ** 2).sum() for k in kernels)
+            loss = data_loss(model(xb), yb, classification, class_weights)
             optimizer.zero_grad()
-            loss.backward()
+            (loss + l2_penalty(module, config["l2"])).backward()
             optimizer.step()
-            total += loss.item()
-        metric = evaluate()
+            value = loss.item()
+            if not math.isfinite(value) or value > 1000 * trivial:
+                raise SystemExit("The training loss rose to %s in epoch %d: training diverged. Lower the learning rate (now %g)." % (value, epoch, config["learningRate"]))
+            total += value
+        val_loss, val_metric = scores(validation)
         if rank == 0 and (epoch == 1 or epoch == args.epochs or epoch % max(1, args.epochs // 10) == 0):
-            print("epoch %d: train loss %.4f, holdout %s %.4f" % (epoch, total / max(steps, 1), "accuracy" if classification else "rmse", metric), flush=True)
+            print("epoch %d: train loss %.4f, validation loss %.4f, validation %s %.4f" % (epoch, total / max(steps, 1), val_loss, "accuracy" if classification else "rmse", val_metric), flush=True)
+        # Keras' EarlyStopping with restore_best_weights, as Kiln's BestWeightsTracker: every process
+        # sees the same all-reduced loss, so all stop at the same epoch.
+        if patience > 0:
+            if best is None or val_loss < best[1]:
+                best = (epoch, val_loss, copy.deepcopy(module.state_dict()))
+            elif epoch - best[0] >= patience:
+                stopped = epoch < args.epochs
+                if rank == 0 and stopped:
+                    print("early stopping after epoch %d; keeping the weights of epoch %d" % (epoch, best[0]), flush=True)
+                break
+    if best is not None:
+        module.load_state_dict(best[2])
 
-    metric = evaluate()
+    _, metric = scores(holdout)
     if rank == 0:
-        linears = [m for m in model.module if isinstance(m, nn.Linear)]
-        blob = b"".join(
-            m.weight.detach().cpu().t().contiguous().numpy().astype("<f4").tobytes() + m.bias.detach().cpu().numpy().astype("<f4").tobytes()
-            for m in linears
-        )
+        mods = list(module)
+        blob, layers = b"", []
+        f32 = lambda t: t.detach().cpu().contiguous().numpy().astype("<f4").tobytes()
+        for i, m in enumerate(mods):
+            if not isinstance(m, nn.Linear):
+                continue
+            blob += f32(m.weight.t()) + f32(m.bias)
+            norm = mods[i + 1] if i + 1 < len(mods) and isinstance(mods[i + 1], KilnBatchNorm) else None
+            if norm is not None:
+                blob += f32(norm.weight) + f32(norm.bias) + f32(norm.running_mean) + f32(norm.running_var)
+            layers.append({"inputs": m.in_features, "units": m.out_features, "batchNorm": norm is not None})
         metrics = {"task": target["task"], ("accuracy" if classification else "rmse"): metric}
         info = {
             "format": "kiln-torch-weights",
-            "formatVersion": 1,
-            "layers": [{"inputs": m.in_features, "units": m.out_features} for m in linears],
+            "formatVersion": 2,
+            "layers": layers,
             "metrics": metrics,
-            "epochs": args.epochs,
+            "epochs": ran,
+            "bestEpoch": best[0] if best is not None else ran,
+            "stoppedEarly": stopped,
             "worldSize": world,
             "backend": args.backend,
             "torch": torch.__version__,
@@ -318,6 +236,14 @@ def main():
         with open(os.path.join(args.out, "kiln-weights.json"), "w", encoding="utf-8") as f:
             json.dump(info, f)
         print("KILN_METRICS " + json.dumps(metrics), flush=True)
+    # torch 1.13's gloo sometimes never returns from the last barrier / teardown once the peer has
+    # exited (seen on either rank in 2 of 17 two-process runs here); every result is written
+    # by now, so a process still there a minute later ends with success instead of hanging the job.
+    watchdog = threading.Timer(60, lambda: os._exit(0))
+    watchdog.daemon = True
+    watchdog.start()
+    # No process leaves while another still has a collective in flight.
+    dist.barrier()
     dist.destroy_process_group()
 
 
