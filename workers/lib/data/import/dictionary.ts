@@ -98,6 +98,12 @@ export class ByteDictionary {
 		this.mask = mask;
 	}
 
+	/** Frees the hash table once the import ended, before the values are decoded; no `code` calls after. */
+	endLookups(): void {
+		this.table = new Int32Array(2);
+		this.mask = 1;
+	}
+
 	bytes(code: number): Uint8Array {
 		return this.arena.subarray(this.starts[code], this.starts[code + 1]);
 	}

@@ -64,10 +64,15 @@ export class Emitter {
 		// Seal the profile first and drop each byte dictionary once decoded, so the strings are
 		// never in memory beside the profile's running state and all the byte arrays.
 		this.profiler?.seal();
+		// One dictionary at a time, its hash table dropped first: an ID column's (8 MB) and arena
+		// are let go before the next is decoded.
 		const packAt = this.options.packDictionariesAt ?? Infinity;
-		const packed: (PackedStrings | null)[] = builder.dictionaries.map((d) => (d && d.size >= packAt ? d.packed(reader) : null));
+		const packed: (PackedStrings | null)[] = [];
 		const dictionaries = builder.dictionaries.map((d, c) => {
+			packed[c] = null;
 			if (!d) return null;
+			d.endLookups();
+			packed[c] = d.size >= packAt ? d.packed(reader) : null;
 			const values = packed[c] ? null : d.values(reader);
 			builder.dictionaries[c] = null;
 			return values;
