@@ -102,6 +102,11 @@ async function importOnce(browser, origin, browserPid) {
 			const start = await page.evaluate((name) => performance.mark(name).startTime, START_MARK);
 			const wall = Date.now();
 			await page.getByTestId('csv-input').setInputFiles(file);
+			if (process.env.IMPORT_VERBOSE) {
+				// The renderer once the preview is drawn, before Import: what the preview costs apart from the import.
+				await page.getByTestId('import-button').and(page.locator(':enabled')).waitFor({ timeout: NO_PROGRESS_MS });
+				log(`${((Date.now() - wall) / 1000).toFixed(1)} s: preview shown, renderer ${rendererRssMb(browserPid).toFixed(0)} MB`);
+			}
 			await page.getByTestId('import-button').click({ timeout: NO_PROGRESS_MS });
 			// Waits on progress, not on a budget: fails only when the bar stops moving.
 			let last = '';
