@@ -16,6 +16,8 @@ import { CHROMIUM_PATH, chromiumArgs } from './browser-side.mjs';
 import { observeLongTasks, serveSite } from './longtasks.mjs';
 import { rendererRssMb } from './renderer-memory.mjs';
 import { sourceMapper } from './sourcemap.mjs';
+import { threadReport } from './import-threads.mjs';
+import { analyseTrace, END_MARK, START_MARK, TRACE_CATEGORIES } from './trace.mjs';
 
 const repo = join(import.meta.dirname, '..');
 const file = process.argv[2] ?? join(repo, 'bench/out/big.csv');
@@ -95,9 +97,16 @@ async function importOnce(browser, origin, browserPid) {
 		try {
 			const cdp = process.env.IMPORT_PROFILE ? await context.newCDPSession(page) : null;
 			if (cdp) (await cdp.send('Profiler.enable'), await cdp.send('Profiler.setSamplingInterval', { interval: 200 }), await cdp.send('Profiler.start'));
-			const start = await page.evaluate(() => performance.now());
+			// IMPORT_TRACE=1: a Chrome trace of the whole browser over the import, read thread by thread.
+			if (process.env.IMPORT_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+			const start = await page.evaluate((name) => performance.mark(name).startTime, START_MARK);
 			const wall = Date.now();
 			await page.getByTestId('csv-input').setInputFiles(file);
+			if (process.env.IMPORT_VERBOSE) {
+				// The renderer once the preview is drawn, before Import: what the preview costs apart from the import.
+				await page.getByTestId('import-button').and(page.locator(':enabled')).waitFor({ timeout: NO_PROGRESS_MS });
+				log(`${((Date.now() - wall) / 1000).toFixed(1)} s: preview shown, renderer ${rendererRssMb(browserPid).toFixed(0)} MB`);
+			}
 			await page.getByTestId('import-button').click({ timeout: NO_PROGRESS_MS });
 			// Waits on progress, not on a budget: fails only when the bar stops moving.
 			let last = '';
@@ -115,6 +124,18 @@ async function importOnce(browser, origin, browserPid) {
 				await page.waitForTimeout(200);
 			}
 			const seconds = (Date.now() - wall) / 1000;
+			if (process.env.IMPORT_TRACE) {
+				await page.evaluate((name) => performance.mark(name), END_MARK);
+				const json = JSON.parse((await browser.stopTracing()).toString('utf8'));
+				const events = json.traceEvents ?? json;
+				const mark = (name) => events.find((e) => e.name === name)?.ts;
+				const mapSource = sourceMapper(join(repo, 'build'));
+				for (const line of threadReport(json, mark(START_MARK), mark(END_MARK), mapSource)) log(line);
+				for (const t of analyseTrace(json, mapSource).longTasks) {
+					log(`long task at +${t.afterTrainMs.toFixed(0)} ms: ${t.durationMs.toFixed(0)} ms wall, ${t.threadCpuMs?.toFixed(0)} ms cpu; self ${t.selfMs.slice(0, 6).map((x) => `${x.name} ${x.ms.toFixed(0)}`).join(' | ')}`);
+					for (const f of t.inclusiveSamples.slice(0, 12)) log(`    ${f.count} samples ${f.frame}`);
+				}
+			}
 			if (process.env.IMPORT_VERBOSE) {
 				// The renderer a while after the profile is on screen (the table's first rows, the GC).
 				await page.waitForTimeout(3000);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PREVIEW_BYTES, previewFile, textCut } from './preview';
+import { PREVIEW_BYTES, PREVIEW_LINES, previewFile, textCut, textLines } from './preview';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -7,6 +7,12 @@ describe('textCut', () => {
 	it('cuts after the last line break outside quotes', () => {
 		expect(textCut(encode('a,b\n1,2\n3,4'))).toBe(8);
 		expect(textCut(encode('a,b\n1,"x\ny"\n3,"open\n'))).toBe(12);
+	});
+
+	it('counts lines outside quotes and stops the cut after the n-th', () => {
+		const head = encode('a,b\n1,"x\ny"\n3,4\n5,');
+		expect(textLines(head)).toEqual({ cut: 16, last: 16, lines: 3, linesToCut: 3 });
+		expect(textLines(head, 2)).toEqual({ cut: 12, last: 16, lines: 3, linesToCut: 2 });
 	});
 
 	it('does not cut what cannot be cut by lines', () => {
@@ -46,6 +52,8 @@ describe('previewFile', () => {
 		expect(preview.columns.map((c) => c.semantic)).toEqual(['datetime', 'integer']);
 		expect(preview.rows[0]).toEqual(['2024-01-01', '0']);
 		expect(preview.rowsRead).toBeLessThan(lines.length - 1);
+		// Only the header and the rows type inference reads (10,000) and one more are parsed.
+		expect(preview.rowsRead).toBe(PREVIEW_LINES - 1);
 		expect(Math.abs(preview.estimatedRows - (lines.length - 1)) / (lines.length - 1)).toBeLessThan(0.02);
 	});
 });

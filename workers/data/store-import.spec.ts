@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { beginImport, closeKilnDb, createProject, getProject, listDatasets, loadTable, openKilnDb, putImportChunk, settleOrphanImports } from '$lib/db';
+import { beginImport, closeKilnDb, createProject, getDataset, getProject, listDatasets, loadTable, openKilnDb, putImportChunk, settleOrphanImports } from '$lib/db';
 import { fromBytes, importToTable } from '$workers/lib/data/import';
+import { categorySampleOf } from '$workers/lib/text/column';
 import { quotaProblem, storeImport, taskFor } from './store-import';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -126,5 +127,27 @@ describe('quota and task rules', () => {
 
 	it('infers the task from the profile', () => {
 		expect(taskFor(null, 'y')).toBe('classification');
+	});
+});
+
+describe('storeImport: big dictionaries packed from the importer bytes', () => {
+	it('stores an ID column as the same packed string, count and sample a join of its values makes, and profiles it the same', async () => {
+		const project = await createProject('Packed');
+		const lines = ['id,city,y'];
+		// 3,000 distinct IDs (some non-ASCII, so UTF-16 lengths differ from bytes), a small city column.
+		for (let i = 0; i < 3000; i++) lines.push(`${i % 7 === 0 ? 'Zü' : 'K'}${String(i).padStart(5, '0')},${['Köln', 'Milan'][i % 2]},${i % 3}`);
+		const bytes = encode(lines.join('\n'));
+		await storeImport({ datasetId: 'packed', file: blob(bytes), fileName: 'ids.csv', projectId: project.id, source: 'upload', preferredTarget: 'y' });
+		const raw = await (await openKilnDb()).get('datasets', 'packed');
+		const ids = lines.slice(1).map((l) => l.split(',')[0]);
+		expect(raw!.columns[0]).toMatchObject({ packedCategories: ids.join('\u0000'), categoryCount: 3000, categorySample: categorySampleOf(ids) });
+		expect(raw!.columns[0].categories).toBeUndefined();
+		expect(raw!.columns[1].categories).toEqual(['Köln', 'Milan']);
+		const record = await getDataset('packed');
+		expect(record.columns[0].categories).toEqual(ids);
+		// The profile made from the packed dictionary equals the one from a string per value.
+		const { end } = await importToTable(fromBytes(bytes, 'ids.csv'), { target: 'y' });
+		expect(record.details).toEqual(end.profile);
+		expect(record.details?.columns[0].categories?.meanLength).toBeCloseTo(ids.reduce((n, v) => n + v.length, 0) / ids.length, 10);
 	});
 });

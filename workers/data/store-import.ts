@@ -1,8 +1,10 @@
 import { beginImport, ChunkWriter, commitImport, discardImport, type StoredColumn } from '$lib/db';
+import { PACK_AT } from '$lib/db/dictionaries';
+import { categorySampleOf } from '$workers/lib/text/column';
 import type { ImportRequest, ImportSummary, Task } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { guessTargetName } from '$shared/table';
-import { chunkRowsFor, fromBlob, importTable, type ImportEnd, type ImportSink, type ImportSource, type SchemaColumn } from '$workers/lib/data/import';
+import { chunkRowsFor, fromBlob, importTable, type ImportEnd, type PackedStrings, type ImportSink, type ImportSource, type SchemaColumn } from '$workers/lib/data/import';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
 import { importOptions, rowBytes } from './preview';
 
@@ -32,12 +34,18 @@ export function taskFor(profile: DatasetProfile | null, target: string): Task {
 	return column.semantic === 'integer' && column.distinct <= 20 ? 'classification' : 'regression';
 }
 
-function storedColumns(columns: readonly SchemaColumn[], dictionaries?: readonly (string[] | null)[]): StoredColumn[] {
+/** A categorical column's dictionary as stored: the array, or already packed (see packDictionariesAt). */
+function dictionaryFields(values: string[] | null | undefined, packed: PackedStrings | null | undefined): Partial<StoredColumn> {
+	if (packed) return { packedCategories: packed.packed, categoryCount: packed.length, categorySample: categorySampleOf(packed) };
+	return { categories: values ?? [] };
+}
+
+function storedColumns(columns: readonly SchemaColumn[], dictionaries?: readonly (string[] | null)[], packed?: readonly (PackedStrings | null)[]): StoredColumn[] {
 	return columns.map((c, i) => ({
 		name: c.name,
 		kind: c.physical,
 		semantic: c.semantic,
-		...(c.physical === 'categorical' ? { categories: dictionaries?.[i] ?? [] } : {}),
+		...(c.physical === 'categorical' ? dictionaryFields(dictionaries?.[i], packed?.[i]) : {}),
 		...(c.booleanLabels ? { booleanLabels: c.booleanLabels } : {}),
 		...(c.dateOrder ? { dateOrder: c.dateOrder } : {})
 	}));
@@ -106,6 +114,8 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 			...importOptions(choices),
 			target: (columns) => (target = preferredTarget && columns.some((c) => c.name === preferredTarget) ? preferredTarget : guessTargetName(columns.map((c) => c.name))),
 			reuseChunkBuffers: true,
+			// Big dictionaries (an ID column's million values) go to IndexedDB as one string, never a string per value.
+			packDictionariesAt: PACK_AT,
 			signal: options.signal,
 			onProgress: (p) => {
 				bytesRead = p.bytesRead;
@@ -121,7 +131,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 			rowCount: done.rowCount,
 			chunkCount,
 			bytes,
-			columns: storedColumns(done.columns, done.dictionaries),
+			columns: storedColumns(done.columns, done.dictionaries, done.packed),
 			details: done.profile,
 			warnings: done.warnings,
 			format: done.format,

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { ImportChoices, ImportPreview, ImportRequest, ImportSummary, PipelinePreviewResult, Table } from '$workers/protocol';
 import type { Pipeline } from '$workers/lib/data/pipeline';
 import type { SemanticType } from '$workers/lib/data/import/types';
-import { data, reader } from './workers';
+import { data, previewer, reader } from './workers';
 import type { DatasetRecord } from '$lib/db';
 import { lazyRecord } from '$lib/db/dictionaries';
 
@@ -10,9 +10,16 @@ export function importFile(request: ImportRequest, onProgress?: (fraction: numbe
 	return data.call((api) => api.importFile(request, onProgress && Comlink.proxy(onProgress)), signal);
 }
 
-/** A file's first rows and detected format; in the reader worker, so it never waits behind an import. */
+/** A file's first rows and detected format; in a worker of its own, ended once the preview is back (its garbage goes with it). */
 export function previewFile(file: Blob, fileName: string, choices?: ImportChoices, signal?: AbortSignal): Promise<ImportPreview> {
-	return reader.call((api) => api.previewFile(file, fileName, choices), signal);
+	return previewer.call(async (api) => {
+		try {
+			return await api.previewFile(file, fileName, choices);
+		} finally {
+			// Inside the queued call, so a preview asked meanwhile starts a fresh worker after this one.
+			previewer.stop();
+		}
+	}, signal);
 }
 
 export function readRows(datasetId: string, start: number, count: number): Promise<Table> {

@@ -10,6 +10,11 @@ const createMlWorker = () => new Worker(new URL('../../../workers/ml.worker.ts',
 export const data = new WorkerBridge<DataWorkerApi>(createDataWorker, 'data');
 /** Reading rows for display never waits behind an import. */
 export const reader = new WorkerBridge<DataWorkerApi>(createDataWorker, 'data');
+/**
+ * File previews: a data worker ended after each preview. Its parse of a big file's first 10,000
+ * rows left ~70 MB in the renderer (measured before Import was pressed) that an idle worker keeps.
+ */
+export const previewer = new WorkerBridge<DataWorkerApi>(createDataWorker, 'data');
 /** Share links, demo pages, model cards and bundles: their own data worker, never behind an import. */
 export const shipper = new WorkerBridge<DataWorkerApi>(createDataWorker, 'ship');
 /**

@@ -22,6 +22,8 @@ function plain(column: StoredColumn): StoredColumn {
 export function packColumns(columns: readonly StoredColumn[]): StoredColumn[] {
 	return columns.map((c) => {
 		const categories = c.categories;
+		// Packed already (the importer packs big dictionaries straight from its bytes).
+		if (!categories && c.packedCategories !== undefined) return c;
 		if (!categories || categories.length < PACK_AT || categories.some((v) => v.includes(SEPARATOR))) return plain(c);
 		const { categories: _, ...rest } = plain(c);
 		return { ...rest, packedCategories: categories.join(SEPARATOR), categoryCount: categories.length, categorySample: categorySampleOf(categories) };

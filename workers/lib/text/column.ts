@@ -21,10 +21,10 @@ export interface ColumnLike {
 const SAMPLE_VALUES = 500;
 
 /** The values the text checks look at: every `step`-th, so about SAMPLE_VALUES of them. */
-export function categorySampleOf(values: readonly string[]): string[] {
+export function categorySampleOf(values: readonly string[] | { readonly length: number; at(i: number): string | undefined }): string[] {
 	const step = Math.max(1, Math.floor(values.length / SAMPLE_VALUES));
 	const sample: string[] = [];
-	for (let i = 0; i < values.length; i += step) sample.push(values[i]);
+	for (let i = 0; i < values.length; i += step) sample.push(values.at(i)!);
 	return sample;
 }
 

@@ -18,6 +18,12 @@ const MAX_FAST_DIGITS = 15;
 
 /** Only spaces and tabs are trimmed, in strings as in bytes, so both paths agree. */
 export function trimSpaces(text: string): string {
+	const n = text.length;
+	if (n === 0) return text;
+	const first = text.charCodeAt(0);
+	const last = text.charCodeAt(n - 1);
+	// Most cells have no space at either end: no regular expression for them (a call per sampled cell).
+	if (first !== SPACE && first !== TAB && last !== SPACE && last !== TAB) return text;
 	return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 

@@ -1,4 +1,5 @@
 import type { TextReader } from './encoding';
+import { PackedStrings } from './packed';
 
 /**
  * A dictionary of byte strings → codes (0, 1, … in order of first appearance). Cells are looked
@@ -97,6 +98,12 @@ export class ByteDictionary {
 		this.mask = mask;
 	}
 
+	/** Frees the hash table once the import ended, before the values are decoded; no `code` calls after. */
+	endLookups(): void {
+		this.table = new Int32Array(2);
+		this.mask = 1;
+	}
+
 	bytes(code: number): Uint8Array {
 		return this.arena.subarray(this.starts[code], this.starts[code + 1]);
 	}
@@ -136,6 +143,28 @@ export class ByteDictionary {
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * Every value in one NUL-joined string (see packed.ts), decoded from the arena in one call:
+	 * no string per value. Null when a value holds a NUL byte, or the arena is not valid in the
+	 * encoding as a whole or too large for one string (then `values` decodes value by value).
+	 */
+	packed(reader: TextReader): PackedStrings | null {
+		const length = this.used + Math.max(0, this.size - 1);
+		if (length > MAX_WHOLE) return null;
+		const arena = this.arena;
+		for (let i = 0; i < this.used; i++) if (arena[i] === 0) return null;
+		const joined = new Uint8Array(length);
+		const starts = this.starts;
+		let at = 0;
+		for (let code = 0; code < this.size; code++) {
+			if (code > 0) joined[at++] = 0;
+			// A byte loop, not a subarray per value (a million short-lived objects for an ID column).
+			for (let i = starts[code], e = starts[code + 1]; i < e; i++) joined[at++] = arena[i];
+		}
+		const text = reader.all(joined);
+		return text === null ? null : new PackedStrings(text, this.size);
 	}
 }
 

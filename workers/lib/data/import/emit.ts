@@ -1,6 +1,7 @@
 import { createProfiler, type Profiler } from '../profile/profiler';
 import type { ChunkBuilder } from './builder';
 import type { TextReader } from './encoding';
+import type { PackedStrings } from './packed';
 import type { FormatInfo, ImportEnd, ImportOptions, ImportSink, ImportWarning, SchemaColumn } from './types';
 import type { WarningLog } from './warnings';
 
@@ -63,15 +64,23 @@ export class Emitter {
 		// Seal the profile first and drop each byte dictionary once decoded, so the strings are
 		// never in memory beside the profile's running state and all the byte arrays.
 		this.profiler?.seal();
+		// One dictionary at a time, its hash table dropped first: an ID column's (8 MB) and arena
+		// are let go before the next is decoded.
+		const packAt = this.options.packDictionariesAt ?? Infinity;
+		const packed: (PackedStrings | null)[] = [];
 		const dictionaries = builder.dictionaries.map((d, c) => {
+			packed[c] = null;
 			if (!d) return null;
-			const values = d.values(reader);
+			d.endLookups();
+			packed[c] = d.size >= packAt ? d.packed(reader) : null;
+			const values = packed[c] ? null : d.values(reader);
 			builder.dictionaries[c] = null;
 			return values;
 		});
 		const warnings: ImportWarning[] = this.warnings.finish(unit);
-		const profile = this.profiler ? this.profiler.finish(dictionaries, warnings) : null;
+		const profile = this.profiler ? this.profiler.finish(dictionaries.map((d, c) => packed[c] ?? d), warnings) : null;
 		const end: ImportEnd = { rowCount: this.rowCount, columns: this.columns, dictionaries, profile, warnings, format };
+		if (packed.some((p) => p)) end.packed = packed;
 		await this.sink.onEnd(end);
 		return end;
 	}

@@ -2,6 +2,7 @@ import type { AsyncBuffer } from 'hyparquet';
 import type { NumberFormat } from '$shared/number';
 import type { DatasetProfile } from '../profile/types';
 import type { DateOrder } from './dates';
+import type { PackedStrings } from './packed';
 
 export type { DateOrder } from './dates';
 
@@ -93,6 +94,8 @@ export interface ImportEnd {
 	columns: SchemaColumn[];
 	/** Per column: the final dictionary (code → text) of a categorical column, null for numeric. */
 	dictionaries: (string[] | null)[];
+	/** With `packDictionariesAt`: the dictionaries that came packed (their `dictionaries` entry is null). */
+	packed?: (PackedStrings | null)[];
 	profile: DatasetProfile | null;
 	warnings: ImportWarning[];
 	format: FormatInfo;
@@ -192,6 +195,11 @@ export interface ImportOptions {
 	 * transfers the buffers.
 	 */
 	reuseChunkBuffers?: boolean;
+	/**
+	 * Dictionaries of at least this many values come back as one NUL-joined string each
+	 * (`ImportEnd.packed`, the form IndexedDB stores them in) instead of a string per value.
+	 */
+	packDictionariesAt?: number;
 	signal?: AbortSignal;
 	onProgress?: (progress: ImportProgress) => void;
 }

@@ -1,4 +1,5 @@
 import type { ImportWarning, SchemaColumn } from '../import/types';
+import { valueAt, type Dictionary } from '../import/packed';
 import { findLeaks } from './leakage';
 import { Associations, Correlations, MAX_ASSOCIATED, MAX_CORRELATED } from './pairs';
 import { RowReservoir, sampleCapacity } from './reservoir';
@@ -28,7 +29,7 @@ export interface Profiler {
 	/** A hint that about `rows` rows will come, so hash tables are sized once. */
 	reserve(rows: number): void;
 	/** The profile, given each categorical column's final dictionary (null for numeric). */
-	finish(dictionaries: readonly (string[] | null)[], importWarnings?: readonly ImportWarning[]): DatasetProfile;
+	finish(dictionaries: readonly (Dictionary | null)[], importWarnings?: readonly ImportWarning[]): DatasetProfile;
 }
 
 const MAX_CLASS_VALUES = 100;
@@ -210,9 +211,15 @@ function targetTask(s: ColumnState, values: Map<number, number>): 'classificatio
 /** Classes a target balance lists; the rest are counted. */
 export const LISTED_CLASSES = 100;
 
-function classBalance(s: ColumnState, values: Map<number, number>, dictionary: string[] | null): TargetBalance {
+function classBalance(s: ColumnState, values: Map<number, number>, dictionary: Dictionary | null): TargetBalance {
 	let classes: TopValue[];
-	if (s.counts && dictionary) classes = dictionary.map((value, code) => ({ value, count: s.counts![code] ?? 0 })).filter((t) => t.count > 0);
+	if (s.counts && dictionary) {
+		classes = [];
+		for (let code = 0; code < dictionary.length; code++) {
+			const count = s.counts[code] ?? 0;
+			if (count > 0) classes.push({ value: valueAt(dictionary, code), count });
+		}
+	}
 	else {
 		const labels = s.column.booleanLabels;
 		classes = [...values].map(([v, count]) => ({ value: labels && (v === 0 || v === 1) ? labels[v] : String(v), count }));

@@ -1,4 +1,5 @@
 import type { ImportWarning, SchemaColumn } from '../import/types';
+import { PackedStrings, lengthAt, valueAt, type Dictionary } from '../import/packed';
 import { detectPii } from './pii';
 import type { RowReservoir } from './reservoir';
 import type { DistinctNumbers } from './sketches';
@@ -32,7 +33,7 @@ const PII_WORDS: Record<PiiKind, string> = {
 	name: "people's names"
 };
 
-function topValues(counts: Int32Array, dictionary: readonly string[]): { top: TopValue[]; total: number; length: number } {
+function topValues(counts: Int32Array, dictionary: Dictionary): { top: TopValue[]; total: number; length: number } {
 	const top: number[] = [];
 	let total = 0;
 	let length = 0;
@@ -40,7 +41,7 @@ function topValues(counts: Int32Array, dictionary: readonly string[]): { top: To
 		const n = counts[code] ?? 0;
 		if (n === 0) continue;
 		total += n;
-		length += n * dictionary[code].length;
+		length += n * lengthAt(dictionary, code);
 		if (top.length < TOP || n > counts[top[top.length - 1]]) {
 			let at = top.length < TOP ? top.length : TOP - 1;
 			top[at] = code;
@@ -50,7 +51,7 @@ function topValues(counts: Int32Array, dictionary: readonly string[]): { top: To
 			}
 		}
 	}
-	return { top: top.map((code) => ({ value: dictionary[code], count: counts[code] })), total, length };
+	return { top: top.map((code) => ({ value: valueAt(dictionary, code), count: counts[code] })), total, length };
 }
 
 /** The parts of a column's summary that need the row sample and running sketches. */
@@ -67,7 +68,7 @@ export function numericPart(s: ColumnState, reservoir: RowReservoir, c: number, 
 }
 
 /** Adds what needs the dictionary's strings (top values, PII) and the column's warnings. */
-export function completeSummary(s: ColumnState, summary: ColumnSummary, dictionary: string[] | null, importWarnings: readonly ImportWarning[]): ColumnSummary {
+export function completeSummary(s: ColumnState, summary: ColumnSummary, dictionary: Dictionary | null, importWarnings: readonly ImportWarning[]): ColumnSummary {
 	const { column } = s;
 	const name = column.name;
 	const warnings = summary.warnings;
@@ -85,7 +86,7 @@ export function completeSummary(s: ColumnState, summary: ColumnSummary, dictiona
 		summary.distinct = distinct;
 		const categories: CategorySummary = { top, otherCount: total - top.reduce((n, t) => n + t.count, 0), meanLength: total > 0 ? length / total : 0 };
 		summary.categories = categories;
-		const pii = detectPii(dictionary);
+		const pii = detectPii(!(dictionary instanceof PackedStrings) ? dictionary : Array.from({ length: Math.min(1000, dictionary.length) }, (_, code) => valueAt(dictionary, code)));
 		if (pii) warnings.push({ kind: 'pii', column: name, pii, message: `Column "${name}" looks like it holds ${PII_WORDS[pii]}. Drop, hash or mask it unless the model truly needs it.` });
 	}
 	const distinct = summary.distinct;
