@@ -91,7 +91,7 @@ const readSearch = (withTrials) =>
 					status: search?.status,
 					createdAt: search?.createdAt,
 					finishedAt: search?.finishedAt,
-					trials: (trials?.result ?? []).map((t) => ({ id: t.trialId, config: t.record?.config, results: t.record?.results ?? [] }))
+					trials: (trials?.result ?? []).filter((t) => t.record).map((t) => ({ id: t.trialId, config: t.record.config, results: t.record.results ?? [], valLoss: (t.history ?? []).map((h) => h.valLoss) }))
 				});
 			};
 		};

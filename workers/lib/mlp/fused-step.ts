@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '$workers/protocol';
-import { denseLayers } from '$workers/lib/dense';
+import { denseLayers, type DenseLayer } from '$workers/lib/dense';
+import { createRng } from '$workers/lib/random';
+import { KilnError } from '$shared/errors';
 import { ADAM_UPDATE, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
 
 interface Slot {
@@ -22,8 +24,42 @@ interface AdamFields {
 	incrementIterations(): void;
 }
 
-/** One step on a batch (row-major features, class indices or targets, optional per-row weights); returns the data loss for the caller to read and dispose. */
-export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayLike<number> | null) => tf.Scalar;
+/**
+ * One step on a batch (row-major features, class indices or targets, optional per-row weights);
+ * returns the data loss for the caller to read and dispose. A model with dropout needs the
+ * step's mask seed (mlp/forward.ts' maskSeedFor).
+ */
+export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayLike<number> | null, maskSeed?: number) => tf.Scalar;
+
+export interface FusedOptions {
+	/**
+	 * Also take a relu Dense stack with Dropout after hidden layers: masks drawn as trainingForward
+	 * draws them (one seeded stream per step, layer by layer, `rng() >= rate ? 1/(1-rate) : 0`), so
+	 * the masks are the autodiff path's. Only callers that pass mask seeds ask for it.
+	 */
+	dropout?: boolean;
+}
+
+/** The Dense layers and the dropout rate after each (0: none), or null when the fused step does not apply. */
+function denseStack(model: tfl.LayersModel, dropout: boolean): { layers: DenseLayer[]; rates: number[] } | null {
+	const plain = denseLayers(model);
+	if (plain) return { layers: plain, rates: plain.map(() => 0) };
+	if (!dropout || !model.layers.some((l) => l.getClassName() === 'Dropout')) return null;
+	// denseLayers' own checks (backend, input, relu/linear Dense with bias) hold for the stack without its Dropout layers.
+	const stack = denseLayers(model, model.layers.filter((l) => l.getClassName() !== 'Dropout'));
+	if (!stack) return null;
+	const rates = stack.map(() => 0);
+	let dense = -1;
+	for (const layer of model.layers) {
+		if (layer.getClassName() === 'Dense') dense++;
+		else if (layer.getClassName() === 'Dropout') {
+			// After a hidden Dense layer only, once.
+			if (dense < 0 || dense >= stack.length - 1 || rates[dense] > 0) return null;
+			rates[dense] = Number(layer.getConfig().rate);
+		}
+	}
+	return { layers: stack, rates };
+}
 
 /**
  * One Adam step of a relu/linear Dense stack with softmax cross-entropy (classification) or mean
@@ -39,9 +75,11 @@ export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayL
  * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
  * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
  */
-export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number): FusedStep | null {
-	const layers = denseLayers(model);
-	if (!layers || optimizer.getClassName() !== 'Adam') return null;
+export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number, fusedOptions: FusedOptions = {}): FusedStep | null {
+	const stack = denseStack(model, !!fusedOptions.dropout);
+	if (!stack || optimizer.getClassName() !== 'Adam') return null;
+	const { layers, rates } = stack;
+	const masked = rates.some((r) => r > 0);
 	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
 	registerDenseTrainKernels();
 	const adam = optimizer as unknown as AdamFields;
@@ -55,16 +93,28 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
 		return list[i]!.variable;
 	};
-	return (x, y, weights) => {
+	return (x, y, weights, maskSeed) => {
 		const n = y.length;
+		if (masked && maskSeed === undefined) throw new KilnError('TrainingError', 'A step of a network with dropout needs its mask seed.');
+		const rng = masked ? createRng(maskSeed!) : null;
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
 			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
 			const inputs: tf.Tensor2D[] = [];
+			const masks: (tf.Tensor2D | null)[] = [];
 			let h = xs;
-			for (const layer of layers) {
+			for (const [i, layer] of layers.entries()) {
 				inputs.push(h);
 				h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+				masks.push(null);
+				if (rates[i] > 0) {
+					const units = h.shape[1];
+					const keep = 1 / (1 - rates[i]);
+					const values = new Float32Array(n * units);
+					for (let j = 0; j < values.length; j++) values[j] = rng!() >= rates[i] ? keep : 0;
+					masks[i] = tf.tensor2d(values, [n, units]);
+					h = tf.mul(h, masks[i]!);
+				}
 			}
 			const lossInputs: tf.NamedTensorMap = weights ? { out: h, target, weights: tf.tensor1d(Float32Array.from(weights)) } : { out: h, target };
 			const [value, dOut, dBias] = tf.engine().runKernel(DENSE_LOSS, lossInputs, lossAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
@@ -75,7 +125,9 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				grads[2 * i] = transposed ? tf.matMul(tf.transpose(dz), inputs[i]) : tf.matMul(tf.transpose(inputs[i]), dz);
 				grads[2 * i + 1] = db;
 				if (i === 0) break;
-				const dh = tf.matMul(dz, tf.transpose(layers[i].kernel));
+				const mask = masks[i - 1];
+				// Through the dropout: the mask's own factor. inputs[i] (relu output × mask) is > 0 exactly where both pass.
+				const dh = mask ? tf.mul(tf.matMul(dz, tf.transpose(layers[i].kernel)), mask) : tf.matMul(dz, tf.transpose(layers[i].kernel));
 				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
 				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}
