@@ -156,13 +156,15 @@ export const shipExportHandlers: ShipExportApi = {
 		const model = pipelineModel(stored) ?? { artifacts: stored.artifacts, preprocessing: builtIn(stored) };
 		const split = runSplit(table, run.config, model);
 		await clearVariants(run);
+		const skipped: { label: string; reason: string }[] = [];
 		const rows = await compressRun(model, run.config, split, request, {
 			ort,
 			ortBackend: 'wasm',
 			onProgress: (fraction, label) => onProgress?.({ fraction, label: `${label} (tfjs on ${backend})` }),
-			onVariant: (variant, row) => saveVariant(run, variant, row)
+			onVariant: (variant, row) => saveVariant(run, variant, row),
+			onSkip: (label, reason) => skipped.push({ label, reason })
 		});
-		const result = { runId: run.id, createdAt: Date.now(), holdoutRows: split.holdout.rows.length, settings: request, rows, durationMs: performance.now() - started };
+		const result = { runId: run.id, createdAt: Date.now(), holdoutRows: split.holdout.rows.length, settings: request, rows, durationMs: performance.now() - started, ...(skipped.length ? { skipped } : {}) };
 		await saveTradeoff(run, result);
 		return result;
 	}

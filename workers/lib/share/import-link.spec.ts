@@ -40,7 +40,7 @@ import { decodeShareLink, encodeShareLink, packPayload } from './share-link';
 import { treesPayload, pipelinePayload } from './share-kinds-arbitraries.spec-support';
 import { payload as densePayload } from './share-arbitraries.spec-support';
 import { runSharePayload } from './share-run';
-import { loadDataset, rawRows, useCpu } from './share.spec-support';
+import { loadDataset, penguinPipeline, pipelineFeatures, rawRows, useCpu } from './share.spec-support';
 import type { SharePayload } from './types';
 
 beforeAll(useCpu);
@@ -100,30 +100,6 @@ async function classic(table: Table, target: string, spec: ClassicSpec, pipeline
 	const result = await trainClassic(table, classicConfig(base(table, target, features), spec), pipeline ? { pipeline } : {});
 	return { artifacts: result.model, preprocessing: result.preprocessing, pipeline: result.pipeline };
 }
-
-const pipelineFeatures = ['island', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex'];
-const penguinPipeline: Pipeline = {
-	format: 'kiln-pipeline',
-	version: 1,
-	steps: [
-		{ kind: 'impute', columns: ['bill_length_mm', 'sex'], strategy: 'mode', value: null, indicator: true },
-		{ kind: 'clip', columns: ['bill_depth_mm', 'flipper_length_mm'], bounds: { type: 'quantile', lower: 0.05, upper: 0.95 } },
-		{ kind: 'log', columns: ['body_mass_g'], guard: 'shift' },
-		{ kind: 'bin', column: 'flipper_length_mm', method: 'quantile', bins: 4, output: 'flipper_bin' },
-		{ kind: 'rename', from: 'island', to: 'where' },
-		{ kind: 'filter', expression: 'body_mass_g > 0' }
-	],
-	features: [
-		{ kind: 'one-hot', column: 'where', maxCategories: 2, other: true, missing: 'mode' },
-		{ kind: 'scale', column: 'bill_length_mm', method: 'standard' },
-		{ kind: 'scale', column: 'bill_length_mm_missing', method: 'none' },
-		{ kind: 'scale', column: 'bill_depth_mm', method: 'robust' },
-		{ kind: 'scale', column: 'body_mass_g', method: 'min-max' },
-		{ kind: 'ordinal', column: 'flipper_bin', order: null },
-		{ kind: 'hashing', column: 'sex', buckets: 4 },
-		{ kind: 'scale', column: 'flipper_length_mm', method: 'standard' }
-	]
-};
 
 describe('"Import into my studio": a table link comes back as a run Kiln predicts with as the link does', () => {
 	const penguins = () => loadDataset('penguins.csv');

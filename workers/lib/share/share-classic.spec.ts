@@ -15,7 +15,7 @@ import { decodeShareLink, encodeShareLink } from './share-link';
 import { runSharePayload, shareModelShape } from './share-run';
 import { measureShareLink } from './share-size';
 import { buildStandalonePage } from './standalone-page';
-import { loadDataset, rawRows, useCpu } from './share.spec-support';
+import { loadDataset, penguinPipeline, pipelineFeatures, rawRows, useCpu } from './share.spec-support';
 import { parsePage, runPage } from './fake-dom.spec-support';
 
 beforeAll(useCpu);
@@ -69,31 +69,6 @@ async function classic(table: Table, target: string, spec: ClassicSpec, pipeline
 	return { artifacts: result.model, preprocessing: result.preprocessing, pipeline: result.pipeline };
 }
 
-const pipelineFeatures = ['island', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex'];
-/** Every step and encoding the link runtime replays, on penguins (which has missing cells). */
-const penguinPipeline: Pipeline = {
-	format: 'kiln-pipeline',
-	version: 1,
-	steps: [
-		{ kind: 'impute', columns: ['bill_length_mm'], strategy: 'median', value: null, indicator: true },
-		{ kind: 'impute', columns: ['sex'], strategy: 'mode', value: null, indicator: false },
-		{ kind: 'clip', columns: ['bill_depth_mm'], bounds: { type: 'quantile', lower: 0.05, upper: 0.95 } },
-		{ kind: 'log', columns: ['body_mass_g'], guard: 'shift' },
-		{ kind: 'bin', column: 'flipper_length_mm', method: 'quantile', bins: 4, output: 'flipper_bin' },
-		{ kind: 'rename', from: 'island', to: 'where' },
-		{ kind: 'filter', expression: 'body_mass_g > 0' }
-	],
-	features: [
-		{ kind: 'one-hot', column: 'where', maxCategories: 2, other: true, missing: 'mode' },
-		{ kind: 'scale', column: 'bill_length_mm', method: 'standard' },
-		{ kind: 'scale', column: 'bill_length_mm_missing', method: 'none' },
-		{ kind: 'scale', column: 'bill_depth_mm', method: 'robust' },
-		{ kind: 'scale', column: 'body_mass_g', method: 'min-max' },
-		{ kind: 'ordinal', column: 'flipper_bin', order: null },
-		{ kind: 'hashing', column: 'sex', buckets: 4 },
-		{ kind: 'scale', column: 'flipper_length_mm', method: 'standard' }
-	]
-};
 
 describe('share links for classic runs: the link predicts as Kiln does on raw rows', () => {
 	const forest = { family: 'forest', params: { ...defaultParams('forest', 'classification'), nTrees: 30 } } as ClassicSpec;

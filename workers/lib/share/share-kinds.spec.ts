@@ -11,6 +11,7 @@ import { decodeShareLink, encodeShareLink, packPayload } from './share-link';
 import { jsonValue } from './share-arbitraries.spec-support';
 import { PIPELINE, pipelinePayload, treesPayload } from './share-kinds-arbitraries.spec-support';
 import type { SharePayload, TreesDescription } from './types';
+import { linkOf, split } from './link-bytes.spec-support';
 
 /**
  * Decoding gives a payload or a ShareLinkError, nothing else; a decoded payload predicts an empty
@@ -35,22 +36,6 @@ function decodeOrShareError(code: string): SharePayload | null {
 		}
 	}
 	return decoded;
-}
-
-function linkOf(header: unknown, tensors: Uint8Array, version = 2): string {
-	const json = new TextEncoder().encode(JSON.stringify(header));
-	const bytes = new Uint8Array(9 + json.length + tensors.length);
-	bytes.set([0x4b, 0x4c, 0x4e, 0x53, version]);
-	new DataView(bytes.buffer).setUint32(5, json.length, true);
-	bytes.set(json, 9);
-	bytes.set(tensors, 9 + json.length);
-	return Buffer.from(deflateSync(bytes)).toString('base64url');
-}
-
-function split(p: SharePayload): { header: Record<string, unknown>; tensors: Uint8Array } {
-	const packed = packPayload(p);
-	const length = new DataView(packed.buffer).getUint32(5, true);
-	return { header: JSON.parse(new TextDecoder().decode(packed.subarray(9, 9 + length))), tensors: packed.slice(9 + length) };
 }
 
 const sample = <T>(arb: fc.Arbitrary<T>, seed: number) => fc.sample(arb, { numRuns: 1, seed })[0];

@@ -8,6 +8,10 @@ import { measureShareLink, shareLinkFit } from './share-size';
 import { jsonValue, payload } from './share-arbitraries.spec-support';
 import { trainBriefly, useCpu, type Trained } from './share.spec-support';
 import type { SharePayload } from './types';
+import { linkOf as containerOf, split } from './link-bytes.spec-support';
+
+// Links here are format 1 unless a case says otherwise.
+const linkOf = (header: unknown, tensors: Uint8Array, version = 1): string => containerOf(header, tensors, version);
 
 beforeAll(useCpu);
 
@@ -23,23 +27,6 @@ function decodeOrShareError(code: string): SharePayload | null {
 		if (!(error instanceof KilnError) || error.name !== 'ShareLinkError') throw new Error(`decode threw something other than a ShareLinkError for ${JSON.stringify(code.slice(0, 80))}: ${String(error)}`);
 		return null;
 	}
-}
-
-/** A container around any JSON header and tensor bytes, deflated into a link. */
-function linkOf(header: unknown, tensors: Uint8Array, version = 1): string {
-	const json = new TextEncoder().encode(JSON.stringify(header));
-	const bytes = new Uint8Array(9 + json.length + tensors.length);
-	bytes.set([0x4b, 0x4c, 0x4e, 0x53, version]);
-	new DataView(bytes.buffer).setUint32(5, json.length, true);
-	bytes.set(json, 9);
-	bytes.set(tensors, 9 + json.length);
-	return Buffer.from(deflateSync(bytes)).toString('base64url');
-}
-
-function split(p: SharePayload): { header: Record<string, unknown>; tensors: Uint8Array } {
-	const packed = packPayload(p);
-	const length = new DataView(packed.buffer).getUint32(5, true);
-	return { header: JSON.parse(new TextDecoder().decode(packed.subarray(9, 9 + length))), tensors: packed.slice(9 + length) };
 }
 
 let iris: Trained;

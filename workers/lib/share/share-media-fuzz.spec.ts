@@ -21,6 +21,7 @@ import { fitTokenizer } from '$workers/lib/text/tokenizer';
 import { parsePage, runPage } from './fake-dom.spec-support';
 import { buildStandalonePage } from './standalone-page';
 import type { SharePayload } from './types';
+import { linkOf, split } from './link-bytes.spec-support';
 
 beforeAll(useCpu);
 
@@ -38,22 +39,6 @@ function decodeOrShareError(code: string): boolean {
 		if (!(error instanceof KilnError) || error.name !== 'ShareLinkError') throw new Error(`decode threw something other than a ShareLinkError: ${String(error)}`);
 		return false;
 	}
-}
-
-function split(p: SharePayload): { header: Record<string, unknown>; tensors: Uint8Array } {
-	const packed = packPayload(p);
-	const length = new DataView(packed.buffer).getUint32(5, true);
-	return { header: JSON.parse(new TextDecoder().decode(packed.subarray(9, 9 + length))), tensors: packed.slice(9 + length) };
-}
-
-function linkOf(header: unknown, tensors: Uint8Array, version = 2): string {
-	const json = new TextEncoder().encode(JSON.stringify(header));
-	const bytes = new Uint8Array(9 + json.length + tensors.length);
-	bytes.set([0x4b, 0x4c, 0x4e, 0x53, version]);
-	new DataView(bytes.buffer).setUint32(5, json.length, true);
-	bytes.set(json, 9);
-	bytes.set(tensors, 9 + json.length);
-	return Buffer.from(deflateSync(bytes)).toString('base64url');
 }
 
 const demo = { title: 'Demo', description: '', examples: [] };

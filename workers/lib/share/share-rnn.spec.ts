@@ -22,6 +22,7 @@ import { buildStandalonePage } from './standalone-page';
 import { useCpu } from './share.spec-support';
 import type { SharePayload } from './types';
 import { jsonValue } from './share-arbitraries.spec-support';
+import { linkOf, refused, split } from './link-bytes.spec-support';
 
 beforeAll(useCpu);
 
@@ -92,22 +93,6 @@ describe('LSTM / GRU text links against Kiln (seeded weights)', () => {
 	});
 });
 
-function split(p: SharePayload): { header: Record<string, unknown>; tensors: Uint8Array } {
-	const packed = packPayload(p);
-	const length = new DataView(packed.buffer).getUint32(5, true);
-	return { header: JSON.parse(new TextDecoder().decode(packed.subarray(9, 9 + length))), tensors: packed.slice(9 + length) };
-}
-
-function linkOf(header: unknown, tensors: Uint8Array): string {
-	const json = new TextEncoder().encode(JSON.stringify(header));
-	const bytes = new Uint8Array(9 + json.length + tensors.length);
-	bytes.set([0x4b, 0x4c, 0x4e, 0x53, 2]);
-	new DataView(bytes.buffer).setUint32(5, json.length, true);
-	bytes.set(json, 9);
-	bytes.set(tensors, 9 + json.length);
-	return Buffer.from(deflateSync(bytes)).toString('base64url');
-}
-
 describe('hostile LSTM / GRU links end in a ShareLinkError', () => {
 	type Front = { maxLength: number; dim: number; units: number; cell: string; directions: Record<string, unknown>[] };
 	it('bounds the header (cell, units, directions, cost per text) and checks every tensor', async () => {
@@ -117,16 +102,6 @@ describe('hostile LSTM / GRU links end in a ShareLinkError', () => {
 			const copy = structuredClone(header) as { model: { front: Front } };
 			f(copy.model.front);
 			return () => decodeShareLink(linkOf(copy, bytes));
-		};
-		const refused = (thunk: () => unknown, message: RegExp) => {
-			try {
-				thunk();
-			} catch (e) {
-				expect(isKind(e, 'ShareLinkError'), String(e)).toBe(true);
-				expect((e as Error).message).toMatch(message);
-				return;
-			}
-			throw new Error('the link was accepted');
 		};
 		refused(edit((f) => (f.cell = 'rnn')), /cell must be one of/);
 		refused(edit((f) => (f.units = 5000)), /units must be at most 1024/);

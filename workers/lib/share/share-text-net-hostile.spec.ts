@@ -18,6 +18,7 @@ import { decodeShareLink, packPayload } from './share-link';
 import { jsonValue } from './share-arbitraries.spec-support';
 import { useCpu } from './share.spec-support';
 import type { SharePayload } from './types';
+import { linkOf, refused, split } from './link-bytes.spec-support';
 
 beforeAll(useCpu);
 
@@ -35,34 +36,7 @@ async function payload(task: 'sequence' | 'token'): Promise<SharePayload> {
 	return makeTextSharePayload({ modelTopology: { format: TEXT_RUN_FORMAT, version: 1, column: 'text', kind: 'neural', tokenizer, network: saved.modelTopology }, weightSpecs: saved.weightSpecs, weightData: saved.weightData }, prep, demo);
 }
 
-function split(p: SharePayload): { header: Record<string, unknown>; tensors: Uint8Array } {
-	const packed = packPayload(p);
-	const length = new DataView(packed.buffer).getUint32(5, true);
-	return { header: JSON.parse(new TextDecoder().decode(packed.subarray(9, 9 + length))), tensors: packed.slice(9 + length) };
-}
-
-function linkOf(header: unknown, tensors: Uint8Array): string {
-	const json = new TextEncoder().encode(JSON.stringify(header));
-	const bytes = new Uint8Array(9 + json.length + tensors.length);
-	bytes.set([0x4b, 0x4c, 0x4e, 0x53, 2]);
-	new DataView(bytes.buffer).setUint32(5, json.length, true);
-	bytes.set(json, 9);
-	bytes.set(tensors, 9 + json.length);
-	return Buffer.from(deflateSync(bytes)).toString('base64url');
-}
-
 const predictorOf = (p: SharePayload) => mediaPredictor(runtime, convRuntime, textRuntime, headOf(p), p.preprocessing, p.media!, p.demo.labelNames);
-
-function refused(thunk: () => unknown, message: RegExp): void {
-	try {
-		thunk();
-	} catch (e) {
-		expect(isKind(e, 'ShareLinkError'), String(e)).toBe(true);
-		expect((e as Error).message).toMatch(message);
-		return;
-	}
-	throw new Error('the link was accepted');
-}
 
 type Front = Record<string, unknown> & { bpe: { fallback: string; merges: number }; blocks: Record<string, unknown>[]; vocabulary: string[] };
 

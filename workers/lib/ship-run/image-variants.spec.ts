@@ -37,7 +37,7 @@ describe('compression variants of an image run', () => {
 		const rows = await compressImageRun(run, config, split, { runId: 'r', sparsities: [0.5], fineTuneEpochs: 3, repeats: 2, oneShot: true, structured: [0.5] }, { ort, ortBackend: 'wasm', onSkip: (label) => skipped.push(label) });
 		expect(skipped).toEqual([]);
 		const byId = Object.fromEntries(rows.map((r) => [r.id, r])) as Record<string, VariantRow>;
-		expect(Object.keys(byId)).toEqual(['float32', 'float16', 'int8', 'pruned-50-once', 'pruned-50', 'pruned-50-int8', 'structured-50']);
+		expect(Object.keys(byId)).toEqual(['float32', 'float16', 'int8', 'pruned-50-once', 'pruned-50', 'pruned-50-int8', 'structured-50', 'structured-50-int8']);
 		const original = byId.float32;
 		// the table's float32 row is the run's own holdout accuracy, in tfjs and in ORT alike
 		expect(original.tfjs!.metric).toBeCloseTo(trained.metrics!.accuracy, 6);
@@ -51,8 +51,11 @@ describe('compression variants of an image run', () => {
 		expect(byId['pruned-50-int8'].onnx!.deflatedBytes).toBeLessThan(byId.int8.onnx!.deflatedBytes * 0.8);
 		// whole filters and units removed: fewer parameters, not just zeros
 		expect(byId['structured-50'].params).toBeLessThan(original.params * 0.6);
+		// and a byte each: the raw file, not only its deflated copy, is over 4× smaller
+		console.log(`structured 50 % + int8: ${original.onnx!.fileBytes} → ${byId['structured-50-int8'].onnx!.fileBytes} bytes raw`);
+		expect(byId['structured-50-int8'].onnx!.fileBytes).toBeLessThan(original.onnx!.fileBytes / 4);
 		// fine-tuned variants keep most of the accuracy (three epochs on 300 images)
-		for (const id of ['float16', 'int8', 'pruned-50', 'pruned-50-int8', 'structured-50']) expect(byId[id].tfjs!.metric).toBeGreaterThan(original.tfjs!.metric - 0.15);
+		for (const id of ['float16', 'int8', 'pruned-50', 'pruned-50-int8', 'structured-50', 'structured-50-int8']) expect(byId[id].tfjs!.metric).toBeGreaterThan(original.tfjs!.metric - 0.15);
 	});
 
 	it('one-shot pruning zeroes the exact share of each kernel; a model structured pruning cannot rebuild is skipped with the reason', async () => {

@@ -149,6 +149,8 @@ export async function removeUnits(artifacts: ModelArtifacts, keepShare: (layer: 
 export async function pruneStructured(artifacts: ModelArtifacts, x: Float32Array, y: Int32Array | Float32Array, options: StructuredPruneOptions): Promise<PruneResult> {
 	if (!(options.fraction >= 0 && options.fraction < 1)) throw new KilnError('TrainingError', 'The share of units to remove must be at least 0 and below 1 (e.g. 0.5).');
 	const { model: smaller, kept } = await removeUnits(artifacts, (name) => 1 - (options.perLayer?.[name] ?? options.fraction));
+	// A linear model has no hidden units: a "pruned" row would be the original under another name.
+	if (Object.keys(kept).length === 0) throw new KilnError('TrainingError', 'This model has no hidden layer, so there are no units or filters to remove.');
 	const model = await deserializeModel(smaller);
 	try {
 		const history: PruneEpoch[] = [];

@@ -132,8 +132,9 @@ export class ShipExportState {
 		if (!run?.modelId) return undefined;
 		const running = compressJob(run);
 		if (running?.active) return running;
-		// Image runs also get the one-shot (no fine-tuning) and whole-filter rows: CNNs differ most there.
-		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs, ...(run.config.vision ? { oneShot: true, structured: [0.5] } : {}) };
+		// Every network gets the whole-filter / whole-unit row (with int8, the only raw file past 4×
+		// smaller); image runs also the one-shot (no fine-tuning) row: CNNs differ most there.
+		const request = { runId: run.id, sparsities: [...this.sparsities].sort((a, b) => a - b), fineTuneEpochs: this.fineTuneEpochs, structured: [0.5], ...(run.config.vision ? { oneShot: true } : {}) };
 		const job = jobs.add('compress', run.projectId, `Compress ${describeModel(run.config)} on “${run.config.target}”`);
 		job.runId = run.id;
 		this.variantId = 'float32';
