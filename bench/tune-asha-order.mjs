@@ -108,7 +108,9 @@ const summary = (values) => {
 	const v = [...values].sort((a, b) => a - b);
 	const q = (p) => v[Math.min(v.length - 1, Math.floor(p * v.length))];
 	const share = (f) => +(v.filter(f).length / v.length).toFixed(2);
-	return { median: +q(0.5).toFixed(3), p25: +q(0.25).toFixed(3), p75: +q(0.75).toFixed(3), atMostOneThird: share((x) => x <= 1 / 3), neverReached: share((x) => x === Infinity) };
+	const reached = v.filter((x) => x !== Infinity);
+	const medianWhenReached = reached.length > 0 ? +reached[Math.floor((reached.length - 1) / 2)].toFixed(3) : null;
+	return { median: +q(0.5).toFixed(3), p25: +q(0.25).toFixed(3), p75: +q(0.75).toFixed(3), atMostOneThird: share((x) => x <= 1 / 3), neverReached: share((x) => x === Infinity), medianWhenReached };
 };
 const grid = simulate(gridOrder, { halving: false });
 const result = {
