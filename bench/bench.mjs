@@ -38,6 +38,8 @@ function browserPlan(n) {
 	// a round short, and samples/s stays a per-row rate.
 	return onlyBackends([
 		{ label: 'wasm', backend: 'wasm', ...full },
+		// The studio's step with tfjs's XNNPACK matMul for the big products instead of Kiln's GEMM: the A/B of issue 9's GEMM, same rounds.
+		{ label: 'wasm XNNPACK products', backend: 'wasm', ...full, gemm: 'off' },
 		// Not the studio's setting (each ML worker keeps tfjs's default, 1 thread here): what a lone training job would gain.
 		{ label: 'wasm 2 threads', backend: 'wasm', ...full, threads: 2 },
 		{ label: 'webgl', backend: 'webgl', ...full, epochs: 1 },

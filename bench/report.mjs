@@ -76,7 +76,7 @@ function partTable({ nativeRuns, browserRuns, plan, rounds, verdict }) {
 			rows.push([item.label, '—', `0/${rounds}`, 'skipped', '—', '—', '—', '—', '—', '—', '—', '—']);
 			continue;
 		}
-		const label = first.wasm ? `${item.label} [${first.wasm.threads ? `threaded, ${first.wasm.threadsCount} thread${first.wasm.threadsCount === 1 ? '' : 's'}` : 'single-thread'}${first.wasm.simd ? ', simd' : ''}${item.model === 'mlp' || !item.model ? (first.wasm.adamSimd ? ', Adam simd' : ', Adam js') : ''}]` : item.label;
+		const label = first.wasm ? `${item.label} [${first.wasm.threads ? `threaded, ${first.wasm.threadsCount} thread${first.wasm.threadsCount === 1 ? '' : 's'}` : 'single-thread'}${first.wasm.simd ? ', simd' : ''}${item.model === 'mlp' || !item.model ? (first.wasm.adamSimd ? ', Adam simd' : ', Adam js') + (first.wasm.gemm ? `, GEMM ${first.wasm.gemm}` : '') : ''}]` : item.label;
 		// Outside cross-origin isolation performance.now() is coarsened to ~100 µs, so a
 		// sub-0.1 ms median is meaningless there; the mean over the latency runs is not.
 		const coarse = !first.crossOriginIsolated;

@@ -12,11 +12,12 @@ import { visionHandlers } from './ml/vision';
 import { trustHandlers } from './ml/trust';
 import { textHandlers } from './ml/text';
 import { forestHandlers } from './ml/forest';
+import { playgroundHandlers } from './ml/playground';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers, ...textHandlers, ...forestHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers, ...textHandlers, ...forestHandlers, ...playgroundHandlers };
 
 Comlink.expose(api);

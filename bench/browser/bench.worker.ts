@@ -6,6 +6,7 @@ import { makeTrainStep } from '$workers/lib/train';
 import { LOSS_READ_EVERY } from '$workers/lib/train-loop';
 import { registerWasmKernels } from '$workers/lib/kernels/register';
 import { adamUsesSimd } from '$workers/lib/kernels/dense-train';
+import { gemmOn, setGemmMode } from '$workers/lib/kernels/gemm-kernel';
 import { buildCnn } from '$workers/lib/vision/cnn';
 import { predictProbabilities } from '$workers/lib/vision/evaluate';
 import { BENCH_CNN } from '$workers/lib/vision/presets';
@@ -58,13 +59,15 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		return { ...base, ok: false, reason: note || `tfjs is on ${tf.getBackend()}` };
 	}
 	let wasm: BenchResult['wasm'];
+	if (request.gemm === 'off') setGemmMode('off');
 	if (backend === 'wasm') {
 		const module = await import('@tensorflow/tfjs-backend-wasm');
 		wasm = {
 			simd: (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean,
 			threads: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
 			threadsCount: module.getThreadsCount(),
-			adamSimd: adamUsesSimd(tf.backend())
+			adamSimd: adamUsesSimd(tf.backend()),
+			gemm: ((g) => (g ? (g.fma ? 'fma' : 'simd') : 'none'))(gemmOn(tf.backend()))
 		};
 	}
 

@@ -10,6 +10,8 @@ export interface BenchRequest {
 	 * RECIPES.md §3 filter gradient (plain tfjs-wasm, the issue's ~0.05× starting point).
 	 */
 	kernels?: 'kiln' | 'recipe';
+	/** wasm MLP only: 'off' keeps the step's products on tfjs's matMul (XNNPACK) instead of Kiln's GEMM, for the A/B row. */
+	gemm?: 'off';
 	epochs: number;
 	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
 	samples: number;
@@ -49,5 +51,6 @@ export interface BenchResult {
 	lastEpochLoss?: number;
 	latency?: LatencyStats;
 	/** adamSimd: the fused MLP step's Adam runs as Kiln's WebAssembly SIMD pass (false: its JS loop). */
-	wasm?: { simd: boolean; threads: boolean; threadsCount: number; adamSimd: boolean };
+	/** gemm: the MLP step's big products on Kiln's GEMM with relaxed-SIMD FMA, plain SIMD, or not at all (XNNPACK). */
+	wasm?: { simd: boolean; threads: boolean; threadsCount: number; adamSimd: boolean; gemm?: 'fma' | 'simd' | 'none' };
 }

@@ -1,6 +1,8 @@
 // One-off: the neural-model bars of issue 13 on the shipped data, held-out parts, fixed seeds.
 //   npx vitest run --config bench/text/vitest.config.ts bench/text/bars.run.ts
 //   BARS=sentiment|pos to run one part. Prints accuracies; asserts nothing (the fast bars live in specs).
+//   MODEL=<name prefix> runs one model; KILN_TEXT_KERNELS=off trains with tfjs's ops and Adam instead of
+//   Kiln's fused text kernels and step (to check both reach the same accuracy).
 // Runs on tfjs-wasm (single thread) with the studio's wasm kernels (workers/lib/kernels); the CNN needs
 // Conv2DBackpropFilter, which wasm 4.22 lacks, so it runs on tfjs-cpu.
 import { readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { parseConll } from '$workers/lib/text/conll';
 import { encodeLabels } from '$workers/lib/text/labels';
 import type { TextModelConfig } from '$workers/lib/text/nn/config';
 import { encodeTagged, encodeTexts } from '$workers/lib/text/nn/sequences';
+import { setFusedTextKernels } from '$workers/lib/text/nn/layers';
 import { TextModel } from '$workers/lib/text/nn/text-model';
 import { evaluateText, trainTextModel } from '$workers/lib/text/nn/train-text';
 import { createTokenizer, fitTokenizer, fitWordsTokenizer } from '$workers/lib/text/tokenizer';
@@ -22,6 +25,7 @@ import { shippedVectors, textsAndLabels } from '$workers/lib/text/text.spec-supp
 import { registerWasmKernels } from '$workers/lib/kernels/register';
 
 const only = process.env.BARS;
+setFusedTextKernels(process.env.KILN_TEXT_KERNELS !== 'off');
 
 it.runIf(!only || only === 'sentiment')('sentiment: neural models on the shipped set (same 80/20 split as the TF-IDF spec)', async () => {
 	const { texts, labels } = textsAndLabels('sentiment.csv', 'text', 'sentiment');
@@ -55,7 +59,7 @@ it.runIf(!only || only === 'sentiment')('sentiment: neural models on the shipped
 		const started = performance.now();
 		const result = await trainTextModel(model, data, { epochs: run.epochs, batchSize: 32, learningRate: run.lr, patience: 4, clipNorm: 5, seed: 9 });
 		const score = await evaluateText(model, data, holdout);
-		console.log(`SENTIMENT ${run.name} [${tf.getBackend()}]: holdout accuracy ${score.accuracy.toFixed(4)} (n=${score.count}); best epoch ${result.bestEpoch}/${result.history.length}, ${(result.tokensPerSecond).toFixed(0)} train tokens/s, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+		console.log(`SENTIMENT ${run.name} [${tf.getBackend()}, text kernels ${process.env.KILN_TEXT_KERNELS === 'off' ? 'off' : 'on'}]: holdout accuracy ${score.accuracy.toFixed(4)} (n=${score.count}); best epoch ${result.bestEpoch}/${result.history.length}, ${(result.tokensPerSecond).toFixed(0)} train tokens/s, ${((performance.now() - started) / 1000).toFixed(0)} s`);
 		model.dispose();
 	}
 });

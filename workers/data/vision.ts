@@ -1,4 +1,5 @@
-import { editImageClasses, getDataset, readImageRows, saveImageDataset } from '$lib/db';
+import { editImageClasses, editImages, getDataset, readImageClassPage, readImageRows, saveImageDataset } from '$lib/db';
+import * as Comlink from 'comlink';
 import { KilnError } from '$shared/errors';
 import { readImageSet } from '../lib/vision/image-set';
 import type { SkippedFile, VisionDataApi } from '../protocol';
@@ -55,5 +56,12 @@ export const visionDataHandlers: VisionDataApi = {
 	},
 	async editImageClasses(datasetId, names) {
 		await editImageClasses(await getDataset(datasetId), names);
+	},
+	async imageClassPage(datasetId, label, start, count) {
+		const page = await readImageClassPage(await getDataset(datasetId), label, start, count);
+		return Comlink.transfer(page, [page.pixels.buffer as ArrayBuffer]);
+	},
+	async editImages(datasetId, edit, version) {
+		return (await editImages(datasetId, edit, version)).undo;
 	}
 };

@@ -1,5 +1,5 @@
 import { strToU8, zipSync } from 'fflate';
-import { getDataset, getModel, getRun, getVariant, imageMeta, readImageLabels, readImageRows, saveTradeoff, saveVariant, clearVariants, type RunRecord } from '$lib/db';
+import { assertNotEditedSince, getDataset, getModel, getRun, getVariant, imageMeta, readImageLabels, readImageRows, saveTradeoff, saveVariant, clearVariants, type RunRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { graphSignature, tfjsFiles } from '../lib/ship';
@@ -105,6 +105,8 @@ export const imageShip: Pick<ShipExportApi, 'exportOnnx' | 'exportTfjs' | 'compr
 		const ort = await loadOrt();
 		const { base } = await imageRun(run);
 		const { record, split } = await runRows(run);
+		// The export check above only compares two runtimes' outputs; this table scores accuracy on the holdout.
+		assertNotEditedSince(record, run.createdAt, 'a trade-off table measured on them');
 		onProgress?.({ fraction: 0, label: 'Reading the images' });
 		const parts = await imageRunSplit((rows) => readImageRows(record, rows), split, base.preprocessing.image!);
 		await clearVariants(run);

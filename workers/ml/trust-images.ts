@@ -1,4 +1,4 @@
-import { getDataset, getModel, imageMeta, readImageLabels, readImageRows } from '$lib/db';
+import { assertNotEditedSince, getDataset, getModel, getRun, imageMeta, readImageLabels, readImageRows } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { deserializeModel } from '../lib/model';
@@ -29,7 +29,8 @@ export async function imageRobustnessOfRun({ datasetId, modelId, config, ...requ
 	// wasm lacks some conv gradients; Kiln's kernels fill them in (as for training).
 	if (backend === 'wasm') registerWasmKernels();
 	onProgress({ fraction: 0, label: 'Reading the held-out images…' });
-	const [record, stored] = await Promise.all([getDataset(datasetId), getModel(modelId)]);
+	const [record, stored, run] = await Promise.all([getDataset(datasetId), getModel(modelId), getRun(request.runId)]);
+	assertNotEditedSince(record, run.createdAt, 'a robustness curve on them');
 	const meta = imageMeta(record);
 	const labels = await readImageLabels(record);
 	const { holdout } = imageSplit(labels, meta.classes.length, { seed: config.seed, holdoutFraction: config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });

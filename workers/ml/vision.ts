@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
+import { assertNotEditedSince, getCheckpoint, getDataset, getModel, getRun, imageMeta, readImageLabels, readImageRows, saveCheckpoint } from '$lib/db';
 import { errorMessage, KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { deserializeModel } from '../lib/model';
@@ -13,6 +13,7 @@ import { decodeImage } from '../data/decode-image';
 import { ensureBackend } from './backend';
 import { trainingBackend, type ProbeSubject } from './auto-backend';
 import { cnnProbeRunner, cnnSignature } from '../lib/vision/probe-cnn';
+import { transferProbeRunner, transferSignature } from '../lib/vision/probe-transfer';
 import { cnnPreset, withDropout } from '../lib/vision/presets';
 import { imageSplit } from './vision-split';
 import { fitImages, imageData } from './image-fit';
@@ -39,6 +40,16 @@ async function cnnProbeSubject(record: DatasetRecord, meta: ImageDatasetMeta, tr
 	return { ...cnnSignature(spec, size), build: () => cnnProbeRunner(spec, batch, { lr: config.learningRate, seed: config.seed }) };
 }
 
+/** A transfer run as the probe times it: embedding, a head step and (when fine-tuning) a last-block step on its first batch. */
+async function transferProbeSubject(record: DatasetRecord, meta: ImageDatasetMeta, train: Int32Array, config: TrainConfig): Promise<ProbeSubject | null> {
+	// Other shapes are refused by fitImages with a clear message; no probe before that.
+	if (meta.height !== 28 || meta.width !== 28 || meta.channels !== 1) return null;
+	const fineTune = (config.vision?.fineTuneEpochs ?? 0) > 0;
+	const size = Math.min(config.batchSize, train.length);
+	const batch = await readImageRows(record, train.subarray(0, size));
+	return { ...transferSignature(meta.classes.length, size, fineTune), build: () => transferProbeRunner(meta.classes.length, batch, { lr: config.learningRate, seed: config.seed, fineTune }) };
+}
+
 let cached: { modelId: string; model: tfl.LayersModel } | null = null;
 
 async function modelFor(modelId: string, artifacts: Parameters<typeof deserializeModel>[0]): Promise<tfl.LayersModel> {
@@ -57,7 +68,7 @@ export const visionHandlers: VisionMlApi = {
 		const { meta, labels } = await imageData(record);
 		const shape = { height: meta.height, width: meta.width, channels: meta.channels };
 		const { train, holdout } = imageSplit(labels, meta.classes.length, { seed: config.seed, holdoutFraction: config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
-		const { backend, probe } = await start(onEvent, vision.mode === 'transfer' ? null : await cnnProbeSubject(record, meta, train, config));
+		const { backend, probe } = await start(onEvent, vision.mode === 'transfer' ? await transferProbeSubject(record, meta, train, config) : await cnnProbeSubject(record, meta, train, config));
 		const checkpoint = resume && vision.mode !== 'transfer' ? (await getCheckpoint(runId)).checkpoint : undefined;
 		const result: CnnTrainResult = await fitImages({
 			record,
@@ -140,6 +151,7 @@ export const visionHandlers: VisionMlApi = {
 		const { backend } = await ensureBackend();
 		if (backend === 'wasm') registerWasmKernels();
 		const record = await getDataset(run.datasetId);
+		assertNotEditedSince(record, run.createdAt, 'its most confused classes');
 		const meta = imageMeta(record);
 		const labels = await readImageLabels(record);
 		const { holdout } = imageSplit(labels, meta.classes.length, { seed: run.config.seed, holdoutFraction: run.config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });

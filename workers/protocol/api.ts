@@ -13,6 +13,7 @@ import type { VisionDataApi, VisionMlApi } from './vision';
 import type { TextDataApi, TextMlApi } from './text';
 import type { ShipExportApi } from './ship-export';
 import type { LockApi, TrustApi } from './trust';
+import type { PlaygroundApi } from './playground';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -106,4 +107,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi & ForestApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi & ForestApi & PlaygroundApi;

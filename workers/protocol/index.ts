@@ -16,3 +16,4 @@ export * from './text';
 export * from './vision';
 export * from './ship-export';
 export * from './trust';
+export * from './playground';

@@ -1,4 +1,6 @@
 import type { JobEvent, TrainResult } from './training';
+import type { ImageEdit } from '../lib/vision/image-edit';
+export type { ImageEdit, ImageInsert } from '../lib/vision/image-edit';
 
 /** Vision: image datasets, CNN / transfer training and image prediction (workers/lib/vision). */
 
@@ -68,6 +70,10 @@ export interface VisionDataApi {
 	readImages(datasetId: string, rows: number[]): Promise<{ pixels: Uint8Array; labels: Int32Array }>;
 	/** Rename (a new name), merge (a shared name) or remove (null) classes, rewriting the stored images. */
 	editImageClasses(datasetId: string, names: (string | null)[]): Promise<void>;
+	/** One page of a class's images for the per-class grid, at the dataset version they belong to. */
+	imageClassPage(datasetId: string, label: number, start: number, count: number): Promise<{ rows: number[]; total: number; pixels: Uint8Array; version: number }>;
+	/** Remove / move single images (rows of `version`); returns the edit that undoes it (null for an undo). */
+	editImages(datasetId: string, edit: ImageEdit, version: number): Promise<ImageEdit | null>;
 }
 
 export type VisionPreset = 'tiny' | 'small' | 'medium' | 'mobilenet';

@@ -12,3 +12,4 @@ export * from './text';
 export * from './vision';
 export * from './ship-export';
 export * from './trust';
+export * from './playground';

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendChoice, ConfusedExamples, ImageImportProgress, ImageImportRequest, ImageImportSummary, ImagePrediction, ImageSetImportRequest, JobEvent, TrainResult, VisionTrainRequest } from '$workers/protocol';
+import type { BackendChoice, ConfusedExamples, ImageEdit, ImageImportProgress, ImageImportRequest, ImageImportSummary, ImagePrediction, ImageSetImportRequest, JobEvent, TrainResult, VisionTrainRequest } from '$workers/protocol';
 import { data, mlPool, predictor, reader } from './workers';
 
 export function importImages(request: ImageImportRequest, onProgress: (p: ImageImportProgress) => void, signal?: AbortSignal): Promise<ImageImportSummary> {
@@ -39,4 +39,13 @@ export function confusedExamples(runId: string, backend: () => Promise<BackendCh
 
 export function editImageClasses(datasetId: string, names: (string | null)[], signal?: AbortSignal): Promise<void> {
 	return data.call((api) => api.editImageClasses(datasetId, names), signal);
+}
+
+export function imageClassPage(datasetId: string, label: number, start: number, count: number): Promise<{ rows: number[]; total: number; pixels: Uint8Array; version: number }> {
+	return reader.call((api) => api.imageClassPage(datasetId, label, start, count));
+}
+
+/** Remove or move single images; resolves to the edit that undoes it. */
+export function editImages(datasetId: string, edit: ImageEdit, version: number, signal?: AbortSignal): Promise<ImageEdit | null> {
+	return data.call((api) => api.editImages(datasetId, edit, version), signal);
 }

@@ -21,3 +21,5 @@ export const mlPool = new WorkerPool<MlWorkerApi>(createMlWorker, 'training', Ma
 export const predictor = new WorkerBridge<MlWorkerApi>(createMlWorker, 'prediction');
 /** Settings probes run in their own worker so measuring never waits behind a job. */
 export const prober = new WorkerBridge<MlWorkerApi>(createMlWorker, 'benchmark');
+/** The inference playground keeps the model it loaded in a worker of its own. */
+export const playgroundWorker = new WorkerBridge<MlWorkerApi>(createMlWorker, 'playground');

@@ -140,7 +140,10 @@ export async function editImageClasses(record: DatasetRecord, names: (string | n
 		const end = Math.min(label.length, start + record.chunkRows);
 		chunks.push({ datasetId: record.id, index, rowCount: end - start, columns: [all.slice(start * size, end * size).buffer, label.slice(start, end).buffer] });
 	}
-	const next: DatasetRecord = { ...record, rowCount: label.length, chunkCount: chunks.length, bytes: all.length + label.byteLength, images: { ...meta, classes, counts, testStart } };
+	const what = `classes: ${names.map((n, i) => (n === null ? `“${meta.classes[i]}” removed` : n.trim() !== meta.classes[i] ? `“${meta.classes[i]}” → “${n.trim()}”` : '')).filter(Boolean).join(', ') || 'unchanged'}`;
+	// Runs trained before this edit saw another version of the data (the run manifest says so).
+	const edits = [...(record.edits ?? []), { at: Date.now(), what, rowsBefore: record.rowCount, rowsAfter: label.length }];
+	const next: DatasetRecord = { ...record, rowCount: label.length, chunkCount: chunks.length, bytes: all.length + label.byteLength, images: { ...meta, classes, counts, testStart }, edits };
 	const db = await openKilnDb();
 	return write(`the images "${record.fileName}"`, () =>
 		atomically(db.transaction(['datasets', 'chunks', 'runs'], 'readwrite'), async (tx) => {

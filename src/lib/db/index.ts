@@ -11,3 +11,4 @@ export * from './searches';
 export * from './ship';
 export * from './images';
 export * from './ship-variants';
+export * from './image-edits';

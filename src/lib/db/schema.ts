@@ -100,6 +100,16 @@ export interface DatasetRecord {
 	missing?: string[];
 	/** Image datasets: shape and classes; chunks then hold [pixels uint8 NHWC, labels Int32]. */
 	images?: ImageDatasetMeta;
+	/** Edits made in place since import (oldest first); version = 1 + their number. Absent: never edited. */
+	edits?: DatasetEdit[];
+}
+
+/** One in-place edit of a dataset, so a run trained before it can say which data it saw. */
+export interface DatasetEdit {
+	at: number;
+	what: string;
+	rowsBefore: number;
+	rowsAfter: number;
 }
 
 /** One slice of rows, one buffer per column (Float64 values or Int32 codes). */

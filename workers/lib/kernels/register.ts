@@ -9,6 +9,8 @@ import { maxPoolGrad } from './pool-grads';
 import { leadingReduce } from './reduce';
 import { RELU_POOL_GRAD, reluPoolGrad } from './relu-pool-grad';
 import { unsortedSegmentSum } from './segment-sum';
+import { sharedIdentity } from './shared-identity';
+import { gatherRows } from './gather-rows';
 
 const BACKEND = 'wasm';
 
@@ -35,7 +37,9 @@ const SLOW: Record<string, (original: KernelConfig) => KernelConfig> = {
 	Tile: fastTile,
 	StridedSlice: fastStridedSlice,
 	Sum: (original) => leadingReduce(original, false),
-	Mean: (original) => leadingReduce(original, true)
+	Mean: (original) => leadingReduce(original, true),
+	Identity: sharedIdentity,
+	GatherV2: gatherRows
 };
 
 const ours = new WeakSet<KernelFunc>();

@@ -4,6 +4,7 @@ import type { Task } from '$workers/protocol';
 import { denseLayers, type DenseLayer } from '$workers/lib/dense';
 import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
+import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { ADAM_UPDATE, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
 
 interface Slot {
@@ -71,6 +72,9 @@ function denseStack(model: tfl.LayersModel, dropout: boolean): { layers: DenseLa
  * one Adam kernel over every variable (on wasm a WebAssembly SIMD pass over tfjs's heap,
  * kernels/adam-simd.ts). The optimiser's own state (moments, β powers, step count) is read and written
  * in place, so checkpoints, resume and a later fall back to tfjs's path see the same optimiser.
+ * On wasm the products (forward with bias and relu, weight gradients with Aᵀ read in place, dz·Wᵀ)
+ * run on Kiln's own SIMD GEMM (kernels/gemm-kernel.ts; FMA where relaxed SIMD validates), so
+ * there the step is within float tolerance of tfjs rather than bit for bit; on cpu it is tfjs's bits.
  *
  * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
  * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
@@ -82,6 +86,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	const masked = rates.some((r) => r > 0);
 	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
 	registerDenseTrainKernels();
+	registerGemmKernel();
 	const adam = optimizer as unknown as AdamFields;
 	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
 	const width = layers[0].kernel.shape[0];
@@ -93,10 +98,14 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
 		return list[i]!.variable;
 	};
+	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
+	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor) =>
+		tf.engine().runKernel(GEMM, bias ? { a, b, bias } : { a, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 	return (x, y, weights, maskSeed) => {
 		const n = y.length;
 		if (masked && maskSeed === undefined) throw new KilnError('TrainingError', 'A step of a network with dropout needs its mask seed.');
 		const rng = masked ? createRng(maskSeed!) : null;
+		const backend = tf.backend();
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
 			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
@@ -105,14 +114,16 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			let h = xs;
 			for (const [i, layer] of layers.entries()) {
 				inputs.push(h);
-				h = tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+				const [k, cols] = layer.kernel.shape;
+				h = gemmServes(backend, n, cols, k)
+					? gemm(h, layer.kernel, { transposeA: false, relu: layer.relu }, layer.bias)
+					: (tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D);
 				masks.push(null);
 				if (rates[i] > 0) {
-					const units = h.shape[1];
 					const keep = 1 / (1 - rates[i]);
-					const values = new Float32Array(n * units);
+					const values = new Float32Array(n * cols);
 					for (let j = 0; j < values.length; j++) values[j] = rng!() >= rates[i] ? keep : 0;
-					masks[i] = tf.tensor2d(values, [n, units]);
+					masks[i] = tf.tensor2d(values, [n, cols]);
 					h = tf.mul(h, masks[i]!);
 				}
 			}
@@ -122,12 +133,16 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			let dz = dOut as tf.Tensor2D;
 			let db = dBias;
 			for (let i = layers.length - 1; i >= 0; i--) {
-				grads[2 * i] = transposed ? tf.matMul(tf.transpose(dz), inputs[i]) : tf.matMul(tf.transpose(inputs[i]), dz);
+				const [rows, cols] = layers[i].kernel.shape;
+				if (transposed) grads[2 * i] = tf.matMul(tf.transpose(dz), inputs[i]);
+				else grads[2 * i] = gemmServes(backend, rows, cols, n) ? gemm(inputs[i], dz, { transposeA: true, relu: false }) : tf.matMul(tf.transpose(inputs[i]), dz);
 				grads[2 * i + 1] = db;
 				if (i === 0) break;
-				const mask = masks[i - 1];
+				const wT = tf.transpose(layers[i].kernel);
+				const product = gemmServes(backend, n, rows, cols) ? gemm(dz, wT, { transposeA: false, relu: false }) : tf.matMul(dz, wT);
 				// Through the dropout: the mask's own factor. inputs[i] (relu output × mask) is > 0 exactly where both pass.
-				const dh = mask ? tf.mul(tf.matMul(dz, tf.transpose(layers[i].kernel)), mask) : tf.matMul(dz, tf.transpose(layers[i].kernel));
+				const mask = masks[i - 1];
+				const dh = mask ? tf.mul(product, mask) : product;
 				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
 				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}

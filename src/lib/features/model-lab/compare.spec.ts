@@ -3,7 +3,7 @@ import type { RunRecord } from '$lib/db';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { classicConfig } from '$workers/lib/model-lab/config';
 import { defaultParams } from '$workers/lib/models/params';
-import { bestIndex, configDiff, curves, metricRows, runManifest } from './compare';
+import { bestIndex, configDiff, curves, datasetVersionSeen, metricRows, runManifest } from './compare';
 
 const base = { ...DEFAULT_CONFIG, target: 'species', task: 'classification' as const, features: ['a', 'b'] };
 const metrics = (accuracy: number) => ({ task: 'classification' as const, accuracy, macroF1: accuracy - 0.01, classes: ['x', 'y'], confusion: [[1, 0], [0, 1]], support: 30 });
@@ -44,5 +44,13 @@ describe('run comparison', () => {
 		const m = runManifest(forest, null, { kiln: '0.1.0', libraries: { '@tensorflow/tfjs-core': '4.22.0' } });
 		expect(m).toMatchObject({ kind: 'kiln-run-manifest', seed: 42, split: { holdout: 30 }, dataset: { id: 'd' } });
 		expect(String(m.backend)).toMatch(/plain JavaScript/);
+	});
+
+	it('names the dataset version a run saw when the dataset was edited after it trained', () => {
+		expect(datasetVersionSeen({ createdAt: 5 }, {})).toEqual({ version: 1 });
+		const edits = [{ at: 10, what: '1 image removed', rowsBefore: 12, rowsAfter: 11 }, { at: 20, what: '1 image moved to “flat”', rowsBefore: 11, rowsAfter: 11 }];
+		expect(datasetVersionSeen({ createdAt: 15 }, { edits })).toMatchObject({ version: 3, trainedOnVersion: 2, rowsWhenTrained: 11 });
+		expect(datasetVersionSeen({ createdAt: 5 }, { edits })).toMatchObject({ version: 3, trainedOnVersion: 1, rowsWhenTrained: 12, note: expect.stringMatching(/Edited 2 times after this run/) });
+		expect(datasetVersionSeen({ createdAt: 25 }, { edits })).not.toHaveProperty('trainedOnVersion');
 	});
 });

@@ -107,6 +107,20 @@ export function curves(runs: RunRecord[]): CurveSet {
 	return { unit, series };
 }
 
+/**
+ * Datasets edited in place (image classes, single images) keep their id, so the manifest names
+ * the version: today's, and, for a run trained before later edits, the one it saw with its rows.
+ * Edits are refused while a run trains or can resume, so a run's creation time places it.
+ */
+export function datasetVersionSeen(run: Pick<RunRecord, 'createdAt'>, dataset: Pick<DatasetRecord, 'edits'>): Record<string, unknown> {
+	const edits = Array.isArray(dataset.edits) ? dataset.edits : [];
+	if (edits.length === 0) return { version: 1 };
+	const later = edits.filter((e) => e.at > run.createdAt);
+	const base = { version: 1 + edits.length, edits: edits.map((e) => ({ at: new Date(e.at).toISOString(), what: e.what, rowsBefore: e.rowsBefore, rowsAfter: e.rowsAfter })) };
+	if (later.length === 0) return base;
+	return { ...base, trainedOnVersion: 1 + edits.length - later.length, rowsWhenTrained: later[0].rowsBefore, note: `Edited ${later.length} time${later.length === 1 ? '' : 's'} after this run trained: rows and bytes above are today's, not what it saw.` };
+}
+
 export interface Versions {
 	kiln: string;
 	libraries: Record<string, string>;
@@ -122,7 +136,7 @@ export function runManifest(run: RunRecord, dataset: DatasetRecord | null, versi
 		kind: 'kiln-run-manifest',
 		version: 1,
 		run: { id: run.id, status: run.status, createdAt: new Date(run.createdAt).toISOString(), searchId: run.searchId ?? null },
-		dataset: dataset ? { id: dataset.id, name: dataset.name, fileName: dataset.fileName, rows: dataset.rowCount, columns: dataset.columns.length, bytes: dataset.bytes, importedAt: new Date(dataset.createdAt).toISOString() } : { id: run.datasetId, note: 'The dataset is no longer stored.' },
+		dataset: dataset ? { id: dataset.id, name: dataset.name, fileName: dataset.fileName, rows: dataset.rowCount, columns: dataset.columns.length, bytes: dataset.bytes, importedAt: new Date(dataset.createdAt).toISOString(), ...datasetVersionSeen(run, dataset) } : { id: run.datasetId, note: 'The dataset is no longer stored.' },
 		pipeline: run.pipelineId ?? 'built-in preprocessing (numbers standardised, categories one-hot, fitted on the training rows)',
 		config: withConfigDefaults(run.config),
 		seed: run.config.seed,

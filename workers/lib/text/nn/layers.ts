@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ATTENTION, registerAttentionKernels } from '$workers/lib/kernels/attention';
+import { layerNormKernel } from '$workers/lib/kernels/layer-norm';
 
 /** Functional building blocks on tfjs-core tensors; the weights live in a ParamStore. */
 
@@ -11,6 +13,15 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 const EXPLICIT_TRANSPOSES = ['wasm', 'cpu'];
 const explicit = () => EXPLICIT_TRANSPOSES.includes(tf.getBackend());
+
+let kernelsOn = true;
+/** Kiln's fused text kernels (attention, layer norm) on wasm and cpu: on by default; off gives tfjs's ops, for specs and before/after benches. */
+export function setFusedTextKernels(on: boolean): void {
+	kernelsOn = on;
+}
+const fusedKernels = () => kernelsOn && explicit();
+/** Whether the fused kernels (and the fused training step, train-step.ts) are switched on. */
+export const fusedTextKernelsOn = (): boolean => kernelsOn;
 
 const matMul2d = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
 	save([a, b]);
@@ -37,7 +48,9 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b?: tf.Tensor): tf.Tensor {
 	return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]!]);
 }
 
+/** Over the last axis, population variance; on wasm and cpu Kiln's fused kernel pair (kernels/layer-norm.ts). */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
+	if (fusedKernels()) return layerNormKernel(x, gamma, beta, epsilon);
 	const { mean, variance } = tf.moments(x, -1, true);
 	return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gamma), beta);
 }
@@ -68,20 +81,35 @@ export interface AttentionWeights {
 /**
  * Multi-head self-attention. `keyBias` [B, 1, 1, T] is 0 for tokens and −1e9 for padding, so a
  * padded key's softmax weight underflows to exactly 0: padding is never attended, whatever its id.
+ * On wasm and cpu the core (scores, mask, softmax, mixing, per head) is Kiln's fused kernel pair
+ * (kernels/attention.ts, the same maths); elsewhere it is built from tfjs ops.
  */
-export function selfAttention(x: tf.Tensor3D, w: AttentionWeights, heads: number, keyBias: tf.Tensor4D): { out: tf.Tensor3D; weights: tf.Tensor4D } {
-	const [b, t, d] = x.shape;
+export function selfAttention(x: tf.Tensor3D, w: AttentionWeights, heads: number, keyBias: tf.Tensor4D, mask: tf.Tensor2D): { out: tf.Tensor3D; weights: tf.Tensor4D } {
+	const q = dense(x, w.wq, w.bq) as tf.Tensor3D;
+	const k = dense(x, w.wk, w.bk) as tf.Tensor3D;
+	const v = dense(x, w.wv, w.bv) as tf.Tensor3D;
+	const { mixed, weights } = fusedKernels() ? fusedAttention(q, k, v, mask, heads) : opsAttention(q, k, v, keyBias, heads);
+	return { out: dense(mixed, w.wo, w.bo) as tf.Tensor3D, weights };
+}
+
+/** tfjs ops only (any backend); the reference the fused kernels are checked against. */
+export function opsAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keyBias: tf.Tensor4D, heads: number): { mixed: tf.Tensor3D; weights: tf.Tensor4D } {
+	const [b, t, d] = q.shape;
 	const dh = d / heads;
 	// [B, T, d] → [B·heads, T, dh]
 	const split = (y: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(y, [b, t, heads, dh]), [0, 2, 1, 3]), [b * heads, t, dh]) as tf.Tensor3D;
-	const q = split(dense(x, w.wq, w.bq));
-	const k = split(dense(x, w.wk, w.bk));
-	const v = split(dense(x, w.wv, w.bv));
-	const raw = tf.reshape(batchMatMul(q, k, true), [b, heads, t, t]);
+	const raw = tf.reshape(batchMatMul(split(q), split(k), true), [b, heads, t, t]);
 	const scores = tf.add(tf.mul(raw, 1 / Math.sqrt(dh)), keyBias);
 	const weights = tf.softmax(scores) as tf.Tensor4D;
-	const mixed = tf.reshape(tf.transpose(tf.reshape(batchMatMul(tf.reshape(weights, [b * heads, t, t]) as tf.Tensor3D, v), [b, heads, t, dh]), [0, 2, 1, 3]), [b, t, d]);
-	return { out: dense(mixed, w.wo, w.bo) as tf.Tensor3D, weights };
+	const mixed = tf.reshape(tf.transpose(tf.reshape(batchMatMul(tf.reshape(weights, [b * heads, t, t]) as tf.Tensor3D, split(v)), [b, heads, t, dh]), [0, 2, 1, 3]), [b, t, d]) as tf.Tensor3D;
+	return { mixed, weights };
+}
+
+/** The fused core (its gradient is registered with the kernels). */
+export function fusedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, heads: number): { mixed: tf.Tensor3D; weights: tf.Tensor4D } {
+	registerAttentionKernels();
+	const [mixed, weights] = tf.engine().runKernel(ATTENTION, { q, k, v, mask: tf.cast(mask, 'float32') }, { heads } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+	return { mixed: mixed as tf.Tensor3D, weights: weights as tf.Tensor4D };
 }
 
 /** One LSTM step; xw = x_t·W + b precomputed for all steps. Gates in Keras order i, f, c, o. */

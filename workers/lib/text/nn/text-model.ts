@@ -131,7 +131,7 @@ export class TextModel {
 				for (let l = 0; l < c.layers; l++) {
 					const w = (m: string, part: 'w' | 'b') => p(`layer${l}/attn/${m}/${part}`);
 					const weights: AttentionWeights = { wq: w('q', 'w'), bq: w('q', 'b'), wk: w('k', 'w'), bk: w('k', 'b'), wv: w('v', 'w'), bv: w('v', 'b'), wo: w('o', 'w'), bo: w('o', 'b') };
-					const a = selfAttention(layerNorm(x, p(`layer${l}/ln1/gamma`), p(`layer${l}/ln1/beta`)) as tf.Tensor3D, weights, c.heads, keyBias);
+					const a = selfAttention(layerNorm(x, p(`layer${l}/ln1/gamma`), p(`layer${l}/ln1/beta`)) as tf.Tensor3D, weights, c.heads, keyBias, mask);
 					if (options.attention) attention.push(a.weights);
 					x = tf.add(x, drop(a.out)) as tf.Tensor3D;
 					const h = tf.relu(dense(layerNorm(x, p(`layer${l}/ln2/gamma`), p(`layer${l}/ln2/beta`)), p(`layer${l}/ff1/w`), p(`layer${l}/ff1/b`)));

@@ -4,6 +4,7 @@ import { KilnError } from '$shared/errors';
 import { divergence, trivialLoss } from '$workers/lib/early-stopping';
 import { createRng, shuffleInPlace } from '$workers/lib/random';
 import { serialiseTextModel } from './serialise';
+import { makeTextTrainStep } from './train-step';
 import type { TextModel } from './text-model';
 
 export interface TextTrainConfig {
@@ -125,7 +126,7 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 	const t = data.maxLength;
 	if (t !== model.config.maxLength) throw new KilnError('TrainingError', `The texts were encoded to ${t} tokens but the model reads ${model.config.maxLength}.`);
 	const optimizer = tf.train.adam(config.learningRate);
-	const variables = model.params.trainable();
+	const step = makeTextTrainStep(model, optimizer, config.clipNorm);
 	const rng = createRng(config.seed);
 	const order = Int32Array.from(data.train);
 	const batches = Math.ceil(order.length / config.batchSize);
@@ -165,15 +166,10 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 				const idx = order.subarray(b * config.batchSize, Math.min((b + 1) * config.batchSize, order.length));
 				const batch = batchOf(data, idx, tagging);
 				const dropoutSeed = Math.floor(rng() * 2 ** 31);
-				const lossTensor = tf.tidy(() => {
-					const x = tf.tensor2d(batch.ids, [idx.length, t], 'int32');
-					const y = tagging ? tf.tensor2d(batch.labels, [idx.length, t], 'int32') : tf.tensor1d(batch.labels, 'int32');
-					const { value, grads } = tf.variableGrads(() => model.loss(model.forward(x, { training: true, dropoutSeed }).logits, y), variables);
-					const list = variables.map((v) => grads[v.name]);
-					const clipped = config.clipNorm > 0 ? clipByGlobalNorm(list, config.clipNorm) : list;
-					optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i] })));
-					return value;
-				});
+				const x = tf.tensor2d(batch.ids, [idx.length, t], 'int32');
+				const y = tagging ? tf.tensor2d(batch.labels, [idx.length, t], 'int32') : tf.tensor1d(batch.labels, 'int32');
+				const lossTensor = step(x, y, dropoutSeed);
+				tf.dispose([x, y]);
 				options.afterStep?.();
 				const loss = (await lossTensor.data())[0];
 				lossTensor.dispose();
@@ -212,10 +208,4 @@ export async function trainTextModel(model: TextModel, data: TextTrainData, conf
 	} finally {
 		optimizer.dispose();
 	}
-}
-
-function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): tf.Tensor[] {
-	const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-	const scale = tf.minimum(1, tf.div(maxNorm, tf.maximum(norm, 1e-12)));
-	return grads.map((g) => tf.mul(g, scale));
 }

@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CLIP_BY_GLOBAL_NORM, registerClipKernel, type ClipAttrs } from '$workers/lib/kernels/clip-norm';
+import { ADAM_UPDATE, registerDenseTrainKernels, type AdamUpdateAttrs } from '$workers/lib/kernels/dense-train';
+import { fusedTextKernelsOn } from './layers';
+import type { TextModel } from './text-model';
+
+/** One optimiser step on a batch; returns the batch loss for the caller to read and dispose. */
+export type TextTrainStep = (x: tf.Tensor, y: tf.Tensor, dropoutSeed: number) => tf.Scalar;
+
+interface Slot {
+	originalName: string;
+	variable: tf.Variable;
+}
+
+/** The fields of tfjs's AdamOptimizer the fused update reads and keeps current (checkpoints save them). */
+interface AdamFields {
+	learningRate: number;
+	beta1: number;
+	beta2: number;
+	epsilon: number;
+	accBeta1: tf.Variable;
+	accBeta2: tf.Variable;
+	accumulatedFirstMoment: (Slot | undefined)[];
+	accumulatedSecondMoment: (Slot | undefined)[];
+	incrementIterations(): void;
+}
+
+/**
+ * tfjs autodiff, then global-norm clipping and the optimiser's update. On wasm and cpu with tfjs's
+ * Adam, the clipping is one host kernel (kernels/clip-norm.ts) and Adam one kernel over every
+ * variable (KilnAdamUpdate, the MLP's: a WebAssembly SIMD pass on wasm, tfjs's float32 arithmetic)
+ * instead of about 3 + 11 kernels per variable; the optimiser's own state (moments, β powers, step
+ * count) is read and written in place, so checkpoints and resume see tfjs's optimiser.
+ */
+export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, clipNorm: number, allowFused = true): TextTrainStep {
+	const variables = model.params.trainable();
+	const gradients = (x: tf.Tensor, y: tf.Tensor, dropoutSeed: number) => {
+		const { value, grads } = tf.variableGrads(() => model.loss(model.forward(x as tf.Tensor2D, { training: true, dropoutSeed }).logits, y), variables);
+		return { value, list: variables.map((v) => grads[v.name]) };
+	};
+	const plain: TextTrainStep = (x, y, dropoutSeed) =>
+		tf.tidy(() => {
+			const { value, list } = gradients(x, y, dropoutSeed);
+			const clipped = clipNorm > 0 ? clipOps(list, clipNorm) : list;
+			optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: clipped[i] })));
+			return value;
+		});
+	if (!(allowFused && fusedTextKernelsOn() && ['wasm', 'cpu'].includes(tf.getBackend()) && optimizer.getClassName() === 'Adam')) return plain;
+	registerClipKernel();
+	registerDenseTrainKernels();
+	const adam = optimizer as unknown as AdamFields;
+	const slot = (list: (Slot | undefined)[], i: number, suffix: string): tf.Variable => {
+		// As AdamOptimizer.applyGradients creates them, so getWeights/setWeights see the same names.
+		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
+		return list[i]!.variable;
+	};
+	return (x, y, dropoutSeed) => {
+		let complete = true;
+		const loss = tf.tidy(() => {
+			const { value, list } = gradients(x, y, dropoutSeed);
+			// A variable the loss does not reach has no gradient; tfjs's Adam then leaves it (and its moments) alone.
+			if (list.some((g) => !g)) return ((complete = false), value);
+			const clipInputs: Record<string, tf.Tensor> = {};
+			list.forEach((g, i) => (clipInputs[`grad${i}`] = g));
+			const clipAttrs: ClipAttrs = { maxNorm: clipNorm, count: list.length };
+			const grads = clipNorm > 0 ? (tf.engine().runKernel(CLIP_BY_GLOBAL_NORM, clipInputs, clipAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[]) : list;
+			const attrs: AdamUpdateAttrs = {
+				learningRate: adam.learningRate,
+				beta1: adam.beta1,
+				beta2: adam.beta2,
+				epsilon: adam.epsilon,
+				accBeta1: adam.accBeta1.dataSync()[0],
+				accBeta2: adam.accBeta2.dataSync()[0],
+				l2: variables.map(() => 0),
+				transposed: variables.map(() => false)
+			};
+			const inputs: Record<string, tf.Tensor> = {};
+			variables.forEach((v, i) => {
+				inputs[`value${i}`] = v;
+				inputs[`grad${i}`] = grads[i];
+				inputs[`m${i}`] = slot(adam.accumulatedFirstMoment, i, 'm');
+				inputs[`v${i}`] = slot(adam.accumulatedSecondMoment, i, 'v');
+			});
+			const updated = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+			variables.forEach((v, i) => {
+				v.assign(updated[3 * i]);
+				adam.accumulatedFirstMoment[i]!.variable.assign(updated[3 * i + 1]);
+				adam.accumulatedSecondMoment[i]!.variable.assign(updated[3 * i + 2]);
+			});
+			// β powers as tfjs keeps them: float32 running products.
+			adam.accBeta1.assign(tf.scalar(Math.fround(attrs.accBeta1 * Math.fround(adam.beta1))));
+			adam.accBeta2.assign(tf.scalar(Math.fround(attrs.accBeta2 * Math.fround(adam.beta2))));
+			return value;
+		});
+		if (!complete) {
+			loss.dispose();
+			return plain(x, y, dropoutSeed);
+		}
+		adam.incrementIterations();
+		return loss;
+	};
+}
+
+function clipOps(grads: tf.Tensor[], maxNorm: number): tf.Tensor[] {
+	const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+	const scale = tf.minimum(1, tf.div(maxNorm, tf.maximum(norm, 1e-12)));
+	return grads.map((g) => tf.mul(g, scale));
+}

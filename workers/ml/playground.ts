@@ -1,0 +1,172 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KilnError, errorMessage } from '$shared/errors';
+import { sortModelFiles, type ModelFiles, type PickedFile } from '$workers/lib/playground/model-files';
+import { loadLayers, loadOnnx, medianLatency, predict, type LoadedModel } from '$workers/lib/playground/runner';
+import { batchOf, feedFromNumbers, feedsFromTexts } from '$workers/lib/playground/feeds';
+import { csvBatch } from '$workers/lib/playground/csv-batch';
+import { imageValues } from '$workers/lib/playground/image-tensor';
+import { viewOutput } from '$workers/lib/playground/interpret';
+import { isFeedable } from '$workers/lib/playground/signature';
+import type { Feed, LatencyRow, PlaygroundInput } from '$workers/lib/playground/types';
+import type { PlaygroundApi, PlaygroundProgress } from '../protocol';
+import { loaders } from '../backend-loaders';
+import { tryBackend } from '../lib/backend';
+import { offeredBackends } from './auto-backend';
+import { backendHandlers } from './backend';
+import { loadOrt } from './ort';
+
+/** The model this worker holds: the playground's own worker keeps one at a time. */
+let current: { files: ModelFiles | null; model: LoadedModel; lastFeeds: Feed[] | null } | null = null;
+
+/** A file's bytes, read in chunks so a big model reports progress (and Cancel can end it). */
+async function readAll(files: { name: string; file: Blob }[], report: (p: PlaygroundProgress) => void): Promise<PickedFile[]> {
+	const total = files.reduce((n, f) => n + f.file.size, 0) || 1;
+	let done = 0;
+	let shown = -1;
+	const out: PickedFile[] = [];
+	for (const { name, file } of files) {
+		const bytes = new Uint8Array(file.size);
+		const reader = file.stream().getReader();
+		let at = 0;
+		try {
+			for (;;) {
+				const { done: end, value } = await reader.read();
+				if (end) break;
+				bytes.set(value, at);
+				at += value.length;
+				done += value.length;
+				// One message per percent, not per 64 KB chunk.
+				const percent = Math.floor((100 * done) / total);
+				if (percent !== shown) {
+					shown = percent;
+					report({ fraction: 0.7 * (done / total), label: `Reading ${name}` });
+				}
+			}
+		} catch (error) {
+			throw new KilnError('ImportError', `"${name}" could not be read (${errorMessage(error)}).`);
+		}
+		out.push({ name, bytes });
+	}
+	return out;
+}
+
+async function openModel(files: ModelFiles): Promise<LoadedModel> {
+	if (files.kind === 'onnx') return loadOnnx(await loadOrt(), files.bytes, files.fileName, ['wasm']);
+	return loadLayers(files.artifacts, files.fileName, files.bytes);
+}
+
+/** A picture's RGBA pixels, decoded in this worker (its longest side capped at 2048). */
+async function decodePicture(file: Blob, fileName: string): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
+	let bitmap: ImageBitmap;
+	try {
+		bitmap = await createImageBitmap(file);
+	} catch {
+		throw new KilnError('ImageDecodeError', `"${fileName}" is not a picture this browser can decode (PNG, JPEG, WebP, GIF or BMP).`);
+	}
+	try {
+		const scale = Math.min(1, 2048 / Math.max(bitmap.width, bitmap.height));
+		const width = Math.max(1, Math.round(bitmap.width * scale));
+		const height = Math.max(1, Math.round(bitmap.height * scale));
+		const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+		if (!ctx) throw new KilnError('ImageDecodeError', 'This browser cannot draw pictures in a worker.');
+		ctx.drawImage(bitmap, 0, 0, width, height);
+		return { width, height, data: ctx.getImageData(0, 0, width, height).data };
+	} finally {
+		bitmap.close();
+	}
+}
+
+function held() {
+	if (!current) throw new KilnError('ValidationError', 'Load a model first (it is gone if loading was cancelled or the worker restarted).');
+	return current;
+}
+
+async function feedsFor(input: PlaygroundInput): Promise<Feed[]> {
+	const { model } = held();
+	const inputs = model.signature.inputs;
+	if (input.kind === 'values') return feedsFromTexts(inputs, input.texts);
+	if (inputs.length !== 1) throw new KilnError('ValidationError', `This model has ${inputs.length} inputs (${inputs.map((i) => `"${i.name}"`).join(', ')}); a ${input.kind === 'csv' ? 'CSV' : 'picture'} feeds a model with one input. Use the values boxes.`);
+	const spec = inputs[0];
+	if (!isFeedable(spec.type)) throw new KilnError('ValidationError', `Input "${spec.name}" takes ${spec.type}, which the playground cannot feed.`);
+	if (input.kind === 'csv') {
+		const batch = csvBatch(await input.file.text(), input.fileName, spec);
+		return [feedFromNumbers(spec, batch.values, batch.dims)];
+	}
+	const picture = imageValues(await decodePicture(input.file, input.fileName), spec, input.scale);
+	return [feedFromNumbers(spec, picture.values, picture.dims)];
+}
+
+/** Zeros of batch 1 (free sizes 1) for timing before anything was predicted. */
+function zeroFeeds(model: LoadedModel): Feed[] {
+	return model.signature.inputs.map((spec) => {
+		if (!isFeedable(spec.type)) throw new KilnError('ValidationError', `Input "${spec.name}" takes ${spec.type}, which the playground cannot feed.`);
+		const dims = spec.dims.map((d) => (typeof d === 'number' ? d : 1));
+		return feedFromNumbers(spec, new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
+	});
+}
+
+export const playgroundHandlers: PlaygroundApi = {
+	async playgroundLoad(files, backend, onProgress) {
+		const report = (p: PlaygroundProgress) => onProgress?.(p);
+		if (current) await current.model.dispose().catch(() => {});
+		current = null;
+		const picked = await readAll(files, report);
+		report({ fraction: 0.75, label: 'Checking the files' });
+		const sorted = sortModelFiles(picked);
+		report({ fraction: 0.8, label: sorted.kind === 'onnx' ? 'Starting ONNX Runtime (wasm)' : 'Starting TensorFlow.js' });
+		if (sorted.kind === 'tfjs-layers') await backendHandlers.useBackend(backend);
+		const model = await openModel(sorted);
+		// tfjs files are kept to load the model on other backends; ONNX bytes are not needed again.
+		current = { files: sorted.kind === 'tfjs-layers' ? sorted : null, model, lastFeeds: null };
+		report({ fraction: 1, label: 'Loaded' });
+		return model.signature;
+	},
+
+	async playgroundPredict(input) {
+		const state = held();
+		const feeds = await feedsFor(input);
+		const start = performance.now();
+		const outputs = await predict(state.model, feeds);
+		const ms = performance.now() - start;
+		state.lastFeeds = feeds;
+		const batch = batchOf(feeds);
+		const runtime = state.model.runtime === 'tfjs' ? `TensorFlow.js (${tf.getBackend()})` : 'ONNX Runtime Web (wasm)';
+		return { outputs: outputs.map((o) => viewOutput(o, { batch })), batch, ms, runtime };
+	},
+
+	async playgroundLatency(onProgress) {
+		const state = held();
+		const feeds = state.lastFeeds ?? zeroFeeds(state.model);
+		const batch = batchOf(feeds);
+		const rows: LatencyRow[] = [];
+		const offered = await offeredBackends();
+		if (state.model.runtime === 'onnxruntime') {
+			onProgress?.({ fraction: 0, label: 'Timing ONNX Runtime on wasm' });
+			rows.push({ runtime: 'onnxruntime', backend: 'wasm', batch, ...(await medianLatency(state.model, feeds)) });
+			if (offered.includes('webgpu')) rows.push({ runtime: 'onnxruntime', backend: 'webgpu', batch, runs: 0, problem: 'not bundled: Kiln ships the wasm build of ONNX Runtime Web only (docs/decisions.md).' });
+			return rows;
+		}
+		const start = tf.getBackend();
+		for (const [i, name] of offered.entries()) {
+			onProgress?.({ fraction: i / offered.length, label: `Timing TensorFlow.js on ${name}` });
+			const problem = await tryBackend(name, loaders);
+			if (problem) {
+				rows.push({ runtime: 'tfjs', backend: name, batch, runs: 0, problem });
+				continue;
+			}
+			// Weights live on a backend: the model is loaded again on each one.
+			const files = state.files;
+			if (files?.kind !== 'tfjs-layers') continue;
+			const model = name === start ? state.model : await loadLayers(files.artifacts, files.fileName, files.bytes);
+			try {
+				rows.push({ runtime: 'tfjs', backend: name, batch, ...(await medianLatency(model, feeds)) });
+			} catch (error) {
+				rows.push({ runtime: 'tfjs', backend: name, batch, runs: 0, problem: errorMessage(error) });
+			} finally {
+				if (model !== state.model) await model.dispose();
+			}
+		}
+		await tryBackend(start as (typeof offered)[number], loaders);
+		return rows;
+	}
+};
