@@ -17,7 +17,7 @@ export function runtimeChoices(run: Pick<RunRecord, 'config'>, model: Pick<Model
 	const onnx = !!model.preprocessing && (!classic || classicOnnx(classic.family));
 	if (classic && !onnx) return [];
 	return [
-		{ value: 'auto', label: 'The faster runtime for this model (measured)' },
+		{ value: 'auto', label: 'Fastest for this model (measured)' },
 		{ value: 'tfjs', label: classic ? 'Kiln (the model as trained)' : 'TensorFlow.js (the model as trained)' },
 		...(plainJs && !classic ? [{ value: 'js', label: 'Plain JavaScript (the same weights, no tensors)' }] : []),
 		...(onnx ? [{ value: 'onnx:float32', label: 'ONNX Runtime Web (the ONNX export)' }] : []),
