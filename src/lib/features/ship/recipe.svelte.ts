@@ -13,7 +13,11 @@ export class RecipeState {
 	readonly importAction = new Action();
 	#controller: AbortController | null = null;
 
-	constructor(private readonly ship: ShipState) {}
+	constructor(private readonly shipOf: () => ShipState) {}
+
+	private get ship(): ShipState {
+		return this.shipOf();
+	}
 
 	async exportRecipe(): Promise<void> {
 		const run = this.ship.run;
