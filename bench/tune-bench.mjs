@@ -16,7 +16,7 @@ import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuBetween, cpuSnapshot, findBrowserPid, readMeasures, summarise } from './tune-trace.mjs';
+import { cpuBetween, cpuSnapshot, findBrowserPid, readMeasures, summarise, jobList, THREAD_TRACE_CATEGORIES, threadSummary } from './tune-trace.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = join(BENCH, '..');
@@ -26,6 +26,8 @@ const log = (message) => process.stderr.write(`[tune-bench] ${message}\n`);
 const MARKER = '--kiln-tune-bench';
 const REPEATS = Number(process.env.TUNE_REPEATS ?? 2);
 const ONLY = process.env.TUNE_ONLY ?? 'all';
+// TUNE_TRACE=1: a Chrome trace of each search, summarised as self time per event per kind of thread (slows the searches: not for timings).
+const TRACE = process.env.TUNE_TRACE === '1';
 let browserPid = null;
 
 function chromiumArgs() {
@@ -89,7 +91,7 @@ const readSearch = (withTrials) =>
 					status: search?.status,
 					createdAt: search?.createdAt,
 					finishedAt: search?.finishedAt,
-					trials: (trials?.result ?? []).map((t) => ({ id: t.trialId, config: t.record?.config, results: t.record?.results ?? [] }))
+					trials: (trials?.result ?? []).filter((t) => t.record).map((t) => ({ id: t.trialId, config: t.record.config, results: t.record.results ?? [], valLoss: (t.history ?? []).map((h) => h.valLoss) }))
 				});
 			};
 		};
@@ -107,6 +109,7 @@ async function runSearch(browser, url, label, setup) {
 	await page.getByTestId('dataset-summary').filter({ hasText: `${DEMO.rows.toLocaleString('en-US')} rows` }).waitFor({ timeout: 120_000 });
 	await page.getByTestId('section-tune').click();
 	await setup(page);
+	if (TRACE) await browser.startTracing(undefined, { categories: THREAD_TRACE_CATEGORIES });
 	const cpuBefore = cpuSnapshot(browserPid);
 	await page.getByTestId('start-search').click();
 	let state;
@@ -118,6 +121,10 @@ async function runSearch(browser, url, label, setup) {
 	}
 	state = await page.evaluate(readSearch, true);
 	const cpuAfter = cpuSnapshot(browserPid);
+	const traceText = TRACE ? (await browser.stopTracing()).toString('utf8') : null;
+	if (traceText && process.env.TUNE_TRACE_DIR) writeFileSync(join(process.env.TUNE_TRACE_DIR, `${label.replace(/[^\w]+/g, '-')}.json`), traceText);
+	const threads = traceText ? threadSummary(traceText) : undefined;
+	if (threads) log(`${label}: threads ${JSON.stringify(threads)}`);
 	const { origin, measures } = await page.evaluate(readMeasures);
 	await context.close();
 	if (state.status !== 'done') throw new Error(`${label}: the search ended ${state.status}`);
@@ -135,7 +142,7 @@ async function runSearch(browser, url, label, setup) {
 			if (j.rung === top && j.score !== null) best = best === null ? j.score : Math.min(best, j.score);
 			return { at: j.at, best };
 		});
-	return { label, seconds, timeline, trials: state.trials, cpu: cpuBetween(cpuBefore, cpuAfter, seconds), phases: (slots) => summarise(measures, seconds, slots) };
+	return { label, seconds, timeline, trials: state.trials, jobs: jobList(measures, state.createdAt - origin), cpu: cpuBetween(cpuBefore, cpuAfter, seconds), phases: (slots) => summarise(measures, seconds, slots), ...(threads ? { threads } : {}) };
 }
 
 /** Search only the named dimensions: every other dimension's box in the space editor is unticked. */
@@ -153,7 +160,7 @@ const only = (params) => async (page) => {
 async function main() {
 	const server = await preview();
 	const { chromium } = await import('@playwright/test');
-	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(), MARKER], headless: true });
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(), MARKER, ...(process.env.TUNE_JS_FLAGS ? [`--js-flags=${process.env.TUNE_JS_FLAGS}`] : [])], headless: true });
 	browserPid = findBrowserPid(MARKER);
 	if (!browserPid) log('no Chromium process found in /proc: CPU per thread is not reported');
 	const slots = await (async () => {
@@ -174,7 +181,7 @@ async function main() {
 			await page.getByTestId('epochs-per-trial').fill('10');
 			await page.getByTestId('parallel-input').fill(String(parallel));
 		};
-		const report = (run, slotsUsed) => ({ seconds: run.seconds, phases: run.phases(slotsUsed), cpu: run.cpu });
+		const report = (run, slotsUsed) => ({ seconds: run.seconds, phases: run.phases(slotsUsed), cpu: run.cpu, jobs: run.jobs, ...(run.threads ? { threads: run.threads } : {}) });
 		const pairs = [];
 		if (ONLY !== 'asha') {
 			for (let r = 0; r < REPEATS; r++) {
@@ -227,6 +234,9 @@ async function main() {
 				ashaJobs: halving.phases(slots),
 				gridCpu: full.cpu,
 				ashaCpu: halving.cpu,
+				gridJobList: full.jobs,
+				ashaJobList: halving.jobs,
+				...(TRACE ? { gridThreads: full.threads, ashaThreads: halving.threads } : {}),
 				// Each trial's config and rung scores, to see which configs ASHA promoted against the grid's ranking.
 				gridTrials: full.trials,
 				ashaTrials: halving.trials

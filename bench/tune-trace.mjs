@@ -116,3 +116,60 @@ export function summarise(measures, wallSeconds, slots) {
 		idleSlotSeconds: Math.round((wallSeconds * slots - jobMs / 1000) * 100) / 100
 	};
 }
+
+/** Trace categories that name what the renderer's threads do (V8's GC, compilation, wasm tiering, tasks). */
+export const THREAD_TRACE_CATEGORIES = ['toplevel', 'v8', 'v8.wasm', 'disabled-by-default-v8.gc', 'disabled-by-default-v8.compile', 'disabled-by-default-v8.wasm.detailed', 'devtools.timeline'];
+
+/**
+ * Self time per event name for each kind of thread in a Chrome trace (TUNE_TRACE=1): which V8
+ * jobs (GC phases, wasm tier-up, compilation) the renderer's thread pool ran, and for whom.
+ */
+export function threadSummary(traceText, top = 12) {
+	const events = JSON.parse(traceText).traceEvents ?? [];
+	const names = new Map();
+	for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+	const byThread = new Map();
+	for (const e of events) {
+		if (e.ph !== 'X' || typeof e.dur !== 'number') continue;
+		const key = `${e.pid}:${e.tid}`;
+		if (!byThread.has(key)) byThread.set(key, []);
+		byThread.get(key).push(e);
+	}
+	const groups = {};
+	for (const [key, list] of byThread) {
+		const kind = (names.get(key) ?? '?').replace(/\d+$/, '').replace(/\/.*$/, '');
+		const self = (groups[kind] ??= {});
+		list.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+		const stack = [];
+		for (const e of list) {
+			while (stack.length && stack.at(-1).end <= e.ts) stack.pop();
+			const parent = stack.at(-1);
+			if (parent) self[parent.name] = (self[parent.name] ?? 0) - Math.min(e.dur, parent.end - e.ts);
+			self[e.name] = (self[e.name] ?? 0) + e.dur;
+			stack.push({ name: e.name, end: e.ts + e.dur });
+		}
+	}
+	return Object.fromEntries(
+		Object.entries(groups).map(([kind, self]) => {
+			const total = Object.values(self).reduce((a, b) => a + b, 0);
+			const list = Object.entries(self).sort((a, b) => b[1] - a[1]).slice(0, top).map(([n, us]) => [n, Math.round(us / 1000)]);
+			return [kind, { totalMs: Math.round(total / 1000), top: Object.fromEntries(list) }];
+		}).sort((a, b) => b[1].totalMs - a[1].totalMs)
+	);
+}
+
+/** Each job of a search (seconds from `zero`, a page-clock origin): trial, rung, its span and the worker's stretches in ms. */
+export function jobList(measures, zero) {
+	const key = (m) => `${m.detail?.trialId}:${m.detail?.rung}`;
+	const parts = new Map();
+	for (const m of measures) {
+		if (!m.name.startsWith('worker:')) continue;
+		const own = parts.get(key(m)) ?? {};
+		own[m.name.slice(7)] = Math.round((own[m.name.slice(7)] ?? 0) + m.ms);
+		parts.set(key(m), own);
+	}
+	return measures
+		.filter((m) => m.name === 'job')
+		.map((m) => ({ trialId: m.detail.trialId, rung: m.detail.rung, start: Math.round(m.start - zero) / 1000, ms: Math.round(m.ms), ...parts.get(key(m)) }))
+		.sort((a, b) => a.start - b.start);
+}

@@ -40,12 +40,13 @@ test('a TPE search with ASHA on wine: reload mid-search resumes without repeatin
 	await page.getByTestId('strategy-select').selectOption('tpe');
 	await page.getByTestId('trials-input').fill('8');
 	await expect(page.getByTestId('asha-toggle')).toBeChecked();
-	// η 2 over 20, 40, 80 epochs: with 8 trials, 4 reach rung 1 and 2 the full budget (jobs long
+	// η 2 over 100, 200, 400 epochs: with 8 trials, 4 reach rung 1 and 2 the full budget (jobs long
 	// enough that the search is still going when the page reloads: it no longer idles on its
-	// stores, and with the fused MLP step 8/16/32 epochs of wine sometimes ended before the reload).
+	// stores; with the fused MLP step 8/16/32 epochs of wine sometimes ended before the reload, and
+	// since dropout trains on the fused step too, 20/40/80 did).
 	await page.getByTestId('eta-input').fill('2');
-	await page.getByTestId('min-epochs-input').fill('20');
-	await page.getByTestId('max-epochs-input').fill('80');
+	await page.getByTestId('min-epochs-input').fill('100');
+	await page.getByTestId('max-epochs-input').fill('400');
 	await page.getByTestId('search-batchSize').uncheck();
 	await page.getByTestId('start-search').click();
 	const view = page.getByTestId('search-view');
@@ -86,7 +87,7 @@ test('a TPE search with ASHA on wine: reload mid-search resumes without repeatin
 	await page.getByTestId('open-best').click();
 	const detail = page.getByTestId('trial-detail');
 	await expect(detail).toContainText('the best so far');
-	await expect(detail).toContainText('Rung 2: 80 epochs');
+	await expect(detail).toContainText('Rung 2: 400 epochs');
 	found.push(...(await audit(page, 'tune, finished search, best trial open')));
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await page.setViewportSize({ width: 390, height: 844 });
@@ -105,7 +106,7 @@ test('a TPE search with ASHA on wine: reload mid-search resumes without repeatin
 	const runs = page.getByTestId('run-list').locator('tbody tr');
 	await expect(runs).toHaveCount(1);
 	await expect(runs.first()).toContainText('from a search');
-	await expect(runs.first()).toContainText('80 epochs');
+	await expect(runs.first()).toContainText('400 epochs');
 	expect(Number(await page.getByTestId('metric-accuracy').textContent())).toBeGreaterThan(0.8);
 	expect(best).toContain('Learning rate');
 

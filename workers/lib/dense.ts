@@ -18,13 +18,14 @@ const HAND_WRITTEN_BACKWARD = ['wasm', 'cpu'];
 /**
  * The model's Dense layers in order, or null when training should keep tfjs's own autodiff:
  * on a GPU backend, or when the model holds anything denseForward cannot differentiate by hand
- * (another layer type or activation, a layer without bias, input that is not a matrix).
+ * (another layer type or activation, a layer without bias, input that is not a matrix). `of`: the
+ * model's layers to read (the fused step passes them without their Dropout layers).
  */
-export function denseLayers(model: tfl.LayersModel): DenseLayer[] | null {
+export function denseLayers(model: tfl.LayersModel, of: readonly tfl.layers.Layer[] = model.layers): DenseLayer[] | null {
 	if (!HAND_WRITTEN_BACKWARD.includes(tf.getBackend())) return null;
 	if (model.inputs.length !== 1 || model.inputs[0].shape.length !== 2) return null;
 	const layers: DenseLayer[] = [];
-	for (const layer of model.layers) {
+	for (const layer of of) {
 		if (layer.getClassName() === 'InputLayer') continue;
 		const config = layer.getConfig();
 		if (layer.getClassName() !== 'Dense' || !config.useBias || (config.activation !== 'relu' && config.activation !== 'linear')) return null;

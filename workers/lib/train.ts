@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, CrossValidation, FoldResult, JobEvent, Metrics, RunResult, Table, TrainCheckpoint, TrainConfig, TrainResult } from '../protocol';
+import type { BackendName, CrossValidation, FoldResult, JobEvent, Metrics, Preprocessing, RunResult, Table, TrainCheckpoint, TrainConfig, TrainResult } from '../protocol';
 import { KilnError } from '$shared/errors';
 import { findColumn } from '$shared/table';
 import { configProblems, withConfigDefaults } from '$shared/train-config';
@@ -10,7 +10,7 @@ import { finalMetrics } from './scores';
 import { foldFigures } from './fold-figures';
 import { aggregateFolds } from './evaluate/folds';
 import { resumeEncoding } from './resume';
-import { prepareParts, prepareTraining } from './train-data';
+import { prepareParts, prepareTraining, type TrainingData } from './train-data';
 import { trainLoop } from './train-loop';
 
 export { makeTrainStep } from './train-loop';
@@ -67,24 +67,27 @@ export function summariseFolds(folds: FoldResult[]): CrossValidation {
 type BuiltIn = TrainResult & { pipeline: FittedPipeline };
 type BuiltInOptions = Omit<TrainOptions, 'pipeline' | 'resume'> & { resume?: Omit<TrainCheckpoint, 'pipeline'> };
 
+type FitOptions = TrainOptions & {
+	/** Encode the table (a search's worker keeps the encoded parts of its last trials: trial-data.ts); absent: prepareTraining. */
+	prepare?: PrepareData;
+};
+
+/** How a run's table becomes its encoded parts (prepareTraining's signature, without a pipeline). */
+export type PrepareData = (table: Table, config: TrainConfig, resume: Preprocessing | FittedPipeline | undefined) => TrainingData;
+
 /**
- * Train a linear model or MLP on `table` with a seeded split, shuffle and initialisation, so
- * the same table, config and backend give the same weights and metrics. A k-fold split first
- * trains one model per fold (each scored on its own fold, the encoding fitted on the other
- * folds' rows) and reports their mean ± std; then the final model trains on the non-holdout rows
- * as a holdout run does. Curves and early stopping use the validation rows; the holdout is scored
- * once, with the weights kept.
+ * Everything a run trains before its final score: the encoding, one model per fold of a k-fold
+ * split (scored on its fold), then the final model's epoch loop. The caller owns `run.model`.
  */
-export function trainModel(table: Table, rawConfig: TrainConfig, options?: BuiltInOptions): Promise<BuiltIn>;
-export function trainModel(table: Table, rawConfig: TrainConfig, options?: TrainOptions): Promise<RunResult>;
-export async function trainModel(table: Table, rawConfig: TrainConfig, options: TrainOptions = {}): Promise<RunResult> {
+async function fit(table: Table, rawConfig: TrainConfig, options: FitOptions) {
 	const config = withConfigDefaults(rawConfig);
 	validateConfig(table, config, options.pipeline);
 	const emit = options.onEvent ?? (() => {});
 	const started = performance.now();
 	const resume = options.resume;
 	// A resumed run keeps the encoding its weights were trained on.
-	const data = prepareTraining(table, config, resume && (await resumeEncoding(table, config, resume)), options.pipeline);
+	const encoding = resume && (await resumeEncoding(table, config, resume));
+	const data = options.prepare && !options.pipeline ? options.prepare(table, config, encoding) : prepareTraining(table, config, encoding, options.pipeline);
 	const { train, validation, holdout, width } = data;
 	if (data.droppedRows > 0) emit({ type: 'log', message: `${data.droppedRows} rows have no value in "${config.target}" and were left out.` });
 	for (const note of data.notes) emit({ type: 'log', message: note });
@@ -128,6 +131,22 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 		resume,
 		onCheckpoint: options.onCheckpoint && ((c) => options.onCheckpoint!({ ...c, ...(data.prep ? { preprocessing: data.prep } : { pipeline: data.fitted }), ...(folds.length > 0 ? { folds } : {}) }))
 	});
+	return { config, data, run, folds, crossValidation, started, emit };
+}
+
+/**
+ * Train a linear model or MLP on `table` with a seeded split, shuffle and initialisation, so
+ * the same table, config and backend give the same weights and metrics. A k-fold split first
+ * trains one model per fold (each scored on its own fold, the encoding fitted on the other
+ * folds' rows) and reports their mean ± std; then the final model trains on the non-holdout rows
+ * as a holdout run does. Curves and early stopping use the validation rows; the holdout is scored
+ * once, with the weights kept.
+ */
+export function trainModel(table: Table, rawConfig: TrainConfig, options?: BuiltInOptions): Promise<BuiltIn>;
+export function trainModel(table: Table, rawConfig: TrainConfig, options?: TrainOptions): Promise<RunResult>;
+export async function trainModel(table: Table, rawConfig: TrainConfig, options: TrainOptions = {}): Promise<RunResult> {
+	const { data, run, crossValidation, started, emit } = await fit(table, rawConfig, options);
+	const { train, validation, holdout, width } = data;
 	try {
 		const out = await forward(run.model, holdout.x, holdout.rows.length, width);
 		const inputs = data.fitted.inputs.map((c) => c.name).filter((name) => table.columns.some((c) => c.name === name));
@@ -157,4 +176,17 @@ export async function trainModel(table: Table, rawConfig: TrainConfig, options: 
 	} finally {
 		run.model.dispose();
 	}
+}
+
+/**
+ * Train as trainModel does and keep only what a search trial is scored by: the curve, the folds'
+ * figures and the backend. A trial's final model is never kept, so its holdout score, leakage
+ * check and serialised weights (tens of ms per job, megabytes for a wide MLP) are not made; the
+ * curve and folds are trainModel's own, bit for bit.
+ */
+export async function trainForScore(table: Table, rawConfig: TrainConfig, options: Omit<FitOptions, 'pipeline'> = {}): Promise<Pick<RunResult, 'history' | 'crossValidation' | 'backend'>> {
+	const { run, crossValidation, emit } = await fit(table, rawConfig, options);
+	run.model.dispose();
+	emit({ type: 'done' });
+	return { history: run.history, backend: tf.getBackend() as BackendName, ...(crossValidation ? { crossValidation } : {}) };
 }

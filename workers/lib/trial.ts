@@ -1,6 +1,6 @@
 import type { EpochRecord, FoldResult, JobEvent, Table, TrainCheckpoint, TrainConfig, TrialMetric, TrialOutcome, TrialRequest } from '../protocol';
 import { resolveMlpOptions } from '$shared/mlp-options';
-import { trainModel } from './train';
+import { trainForScore, type PrepareData } from './train';
 import { trainClassic } from './model-lab/train-classic';
 
 export interface TrialOptions {
@@ -10,6 +10,8 @@ export interface TrialOptions {
 	saveCheckpoint: (checkpoint: TrainCheckpoint) => Promise<void>;
 	onEvent?: (event: JobEvent) => void;
 	signal?: AbortSignal;
+	/** Encodes the table; a pool worker passes its cache of the search's encoded parts (trial-data.ts). */
+	prepare?: PrepareData;
 }
 
 /** A trial's score: the chosen validation figure at its last epoch; null unless finite. */
@@ -76,8 +78,9 @@ export async function runTrial(table: Table, request: TrialRequest, options: Tri
 	if (unresumable) emit({ type: 'log', message: `Trial ${request.trialId} trains from the start to epoch ${request.budget}: ${unresumable}` });
 	const resume = from && !unresumable && stored && stored.epoch === from.budget ? stored : undefined;
 	if (from && !resume && !unresumable) emit({ type: 'log', message: `Trial ${request.trialId} has no checkpoint after epoch ${from.budget}; it trains from the start to epoch ${request.budget} (same seed, same result).` });
-	const result = await trainModel(table, { ...request.config, epochs: request.budget }, {
+	const result = await trainForScore(table, { ...request.config, epochs: request.budget }, {
 		onEvent: emit,
+		prepare: options.prepare,
 		signal: options.signal,
 		resume,
 		progressInterval: 250,

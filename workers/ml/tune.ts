@@ -2,12 +2,15 @@ import { getDataset, getTrialCheckpoint, loadTable, saveTrialCheckpoint } from '
 import { booleanTargetAsClasses } from '../lib/train-table';
 import { errorMessage } from '$shared/errors';
 import { runTrial } from '../lib/trial';
+import { createTrialDataCache } from '../lib/trial-data';
 import type { JobEvent, Table, TrainCheckpoint, TrialPhase, TuneApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { imageTrial, textTrial } from './tune-media';
 
 /** A warm worker keeps the last table it read: consecutive trials of a search reuse it. */
 let cached: { datasetId: string; target: string; table: Table } | null = null;
+/** Its trials' encoded parts: the trials of a search share one split and encoding. */
+const encoded = createTrialDataCache();
 
 /**
  * This worker's checkpoint writes, in order: a job hands its end state to IndexedDB and returns
@@ -62,6 +65,7 @@ export const tuneHandlers: TuneApi = {
 		};
 		const outcome = await runTrial(cached.table, request, {
 			checkpoint,
+			prepare: encoded,
 			onEvent: timed,
 			saveCheckpoint: async (c) => {
 				if (lastMetric > at) {

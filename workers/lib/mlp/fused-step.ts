@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '$workers/protocol';
-import { denseLayers } from '$workers/lib/dense';
+import { denseLayers, type DenseLayer } from '$workers/lib/dense';
+import { createRng } from '$workers/lib/random';
+import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { ADAM_UPDATE, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
 
@@ -23,8 +25,42 @@ interface AdamFields {
 	incrementIterations(): void;
 }
 
-/** One step on a batch (row-major features, class indices or targets, optional per-row weights); returns the data loss for the caller to read and dispose. */
-export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayLike<number> | null) => tf.Scalar;
+/**
+ * One step on a batch (row-major features, class indices or targets, optional per-row weights);
+ * returns the data loss for the caller to read and dispose. A model with dropout needs the
+ * step's mask seed (mlp/forward.ts' maskSeedFor).
+ */
+export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayLike<number> | null, maskSeed?: number) => tf.Scalar;
+
+export interface FusedOptions {
+	/**
+	 * Also take a relu Dense stack with Dropout after hidden layers: masks drawn as trainingForward
+	 * draws them (one seeded stream per step, layer by layer, `rng() >= rate ? 1/(1-rate) : 0`), so
+	 * the masks are the autodiff path's. Only callers that pass mask seeds ask for it.
+	 */
+	dropout?: boolean;
+}
+
+/** The Dense layers and the dropout rate after each (0: none), or null when the fused step does not apply. */
+function denseStack(model: tfl.LayersModel, dropout: boolean): { layers: DenseLayer[]; rates: number[] } | null {
+	const plain = denseLayers(model);
+	if (plain) return { layers: plain, rates: plain.map(() => 0) };
+	if (!dropout || !model.layers.some((l) => l.getClassName() === 'Dropout')) return null;
+	// denseLayers' own checks (backend, input, relu/linear Dense with bias) hold for the stack without its Dropout layers.
+	const stack = denseLayers(model, model.layers.filter((l) => l.getClassName() !== 'Dropout'));
+	if (!stack) return null;
+	const rates = stack.map(() => 0);
+	let dense = -1;
+	for (const layer of model.layers) {
+		if (layer.getClassName() === 'Dense') dense++;
+		else if (layer.getClassName() === 'Dropout') {
+			// After a hidden Dense layer only, once.
+			if (dense < 0 || dense >= stack.length - 1 || rates[dense] > 0) return null;
+			rates[dense] = Number(layer.getConfig().rate);
+		}
+	}
+	return { layers: stack, rates };
+}
 
 /**
  * One Adam step of a relu/linear Dense stack with softmax cross-entropy (classification) or mean
@@ -43,9 +79,11 @@ export type FusedStep = (x: Float32Array, y: ArrayLike<number>, weights?: ArrayL
  * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
  * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
  */
-export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number): FusedStep | null {
-	const layers = denseLayers(model);
-	if (!layers || optimizer.getClassName() !== 'Adam') return null;
+export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number, fusedOptions: FusedOptions = {}): FusedStep | null {
+	const stack = denseStack(model, !!fusedOptions.dropout);
+	if (!stack || optimizer.getClassName() !== 'Adam') return null;
+	const { layers, rates } = stack;
+	const masked = rates.some((r) => r > 0);
 	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
 	registerDenseTrainKernels();
 	registerGemmKernel();
@@ -63,20 +101,31 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
 	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor) =>
 		tf.engine().runKernel(GEMM, bias ? { a, b, bias } : { a, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
-	return (x, y, weights) => {
+	return (x, y, weights, maskSeed) => {
 		const n = y.length;
+		if (masked && maskSeed === undefined) throw new KilnError('TrainingError', 'A step of a network with dropout needs its mask seed.');
+		const rng = masked ? createRng(maskSeed!) : null;
 		const backend = tf.backend();
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
 			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
 			const inputs: tf.Tensor2D[] = [];
+			const masks: (tf.Tensor2D | null)[] = [];
 			let h = xs;
-			for (const layer of layers) {
+			for (const [i, layer] of layers.entries()) {
 				inputs.push(h);
 				const [k, cols] = layer.kernel.shape;
 				h = gemmServes(backend, n, cols, k)
 					? gemm(h, layer.kernel, { transposeA: false, relu: layer.relu }, layer.bias)
 					: (tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D);
+				masks.push(null);
+				if (rates[i] > 0) {
+					const keep = 1 / (1 - rates[i]);
+					const values = new Float32Array(n * cols);
+					for (let j = 0; j < values.length; j++) values[j] = rng!() >= rates[i] ? keep : 0;
+					masks[i] = tf.tensor2d(values, [n, cols]);
+					h = tf.mul(h, masks[i]!);
+				}
 			}
 			const lossInputs: tf.NamedTensorMap = weights ? { out: h, target, weights: tf.tensor1d(Float32Array.from(weights)) } : { out: h, target };
 			const [value, dOut, dBias] = tf.engine().runKernel(DENSE_LOSS, lossInputs, lossAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
@@ -90,7 +139,10 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				grads[2 * i + 1] = db;
 				if (i === 0) break;
 				const wT = tf.transpose(layers[i].kernel);
-				const dh = gemmServes(backend, n, rows, cols) ? gemm(dz, wT, { transposeA: false, relu: false }) : tf.matMul(dz, wT);
+				const product = gemmServes(backend, n, rows, cols) ? gemm(dz, wT, { transposeA: false, relu: false }) : tf.matMul(dz, wT);
+				// Through the dropout: the mask's own factor. inputs[i] (relu output × mask) is > 0 exactly where both pass.
+				const mask = masks[i - 1];
+				const dh = mask ? tf.mul(product, mask) : product;
 				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
 				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}

@@ -58,13 +58,13 @@ export function makeMlpStep(model: tfl.LayersModel, optimizer: tf.Optimizer, set
 	const kernels = variables.filter((v) => v.shape.length === 2);
 	const width = model.inputs[0].shape[1] as number;
 	const stats: BatchStats[] = [];
-	// Adam or AdamW on a relu Dense stack (any schedule, row weights or not): Kiln's fused step.
-	const fused = makeFusedDenseStep(model, optimizer, task, classes, l2);
+	// Adam or AdamW on a relu Dense stack (any schedule, row weights or dropout or not): Kiln's fused step.
+	const fused = makeFusedDenseStep(model, optimizer, task, classes, l2, { dropout: true });
 	return (x: Float32Array, y: ArrayLike<number>, weights: ArrayLike<number> | null, at: StepPosition): tf.Scalar => {
 		const rate = learningRateAt(settings.learningRate, options, at);
 		setLearningRate(optimizer, rate);
 		if (options.optimizer === 'adamw' && options.weightDecay > 0) tf.tidy(() => kernels.forEach((k) => k.assign(tf.mul(k, 1 - rate * options.weightDecay))));
-		if (fused) return fused(x, y, weights);
+		if (fused) return fused(x, y, weights, maskSeedFor(settings.seed, at.epoch, at.batch));
 		let reported: tf.Scalar | null = null;
 		tf.tidy(() => {
 			const n = y.length;

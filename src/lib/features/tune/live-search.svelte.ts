@@ -79,6 +79,18 @@ export class LiveSearch {
 		this.#schedule();
 	}
 
+	#changed = false;
+
+	/**
+	 * The search's state moved (a job started or ended): the table, charts and header catch up
+	 * with the next live update, not once per job (an ASHA search starts and ends ~100 jobs, and
+	 * each sync cloned every trial and redrew the views on the page's main thread).
+	 */
+	changed(): void {
+		this.#changed = true;
+		this.#schedule();
+	}
+
 	#hidden = false;
 
 	#schedule(): void {
@@ -99,6 +111,10 @@ export class LiveSearch {
 		if (Object.keys(this.#progress).length > 0) this.progress = { ...this.progress, ...this.#progress };
 		this.#curves = {};
 		this.#progress = {};
+		if (this.#changed) {
+			this.#changed = false;
+			this.sync();
+		}
 	}
 }
 
@@ -137,6 +153,9 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	// Paused trials' states, handed to their promotions in whichever worker is free.
 	const paused = new CheckpointMemory();
 	// Jobs a resumed search runs again: only they may find their own result stored.
+	// The backend setting is read once per search, not per job (an IndexedDB read on the page before every trial).
+	const backendChoice = getSetting('backend');
+	backendChoice.catch(() => {}); // each job awaits it and fails on its own
 	const reruns = new Set(state.trials.flatMap((t) => t.results.filter((r) => r.status === 'queued' || r.status === 'running').map((r) => `${t.trialId}:${r.rung}`)));
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
 		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.historyOf(tj.trialId) ?? [])].slice(0, tj.resumeFrom.budget) : [];
@@ -148,7 +167,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		const checkpoint = tj.resumeFrom ? paused.take(tj.trialId, tj.resumeFrom.budget) : undefined;
 		const outcome = await bridge.trainTrial(
 			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone, ...(checkpoint ? { checkpoint } : {}), fresh: !reruns.has(`${tj.trialId}:${tj.rung}`) },
-			() => getSetting('backend'),
+			() => backendChoice,
 			(event) => {
 				const t = performance.now();
 				events++;
@@ -170,6 +189,13 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		span('job', started, ended, detail);
 		span('page-events', started, ended, { ...detail, busyMs: eventsMs, events });
 		workerSpans(outcome.phases, detail);
+		// The job's ends outside the worker's own stretches: the backend call and request reaching the worker, the result reaching the page.
+		const first = outcome.phases?.[0];
+		const last = outcome.phases?.at(-1);
+		if (first && last) {
+			span('dispatch', started, first.start - performance.timeOrigin, detail);
+			span('return', last.end - performance.timeOrigin, ended, detail);
+		}
 		if (outcome.checkpoint) paused.keep(tj.trialId, outcome.checkpoint);
 		if (outcome.started === 'stored') ls.note(`Trial ${tj.trialId} had finished ${tj.budget} epochs before the reload: its stored result was kept, not trained again.`);
 		return { score: outcome.score, history: outcome.history, ...(outcome.spread ? { spread: outcome.spread } : {}) };
@@ -193,7 +219,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 						if (event.history) ls.curve(event.job.trialId, event.history);
 						// Not jobs.stored(): that reads the whole project again, once per trial; the
 						// live views show the trials, and the search's own status changes only at its end.
-						ls.sync();
+						ls.changed();
 					}
 				},
 				job.controller.signal

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { describe, expect, it } from 'vitest';
+import type { Task } from '$workers/protocol';
+import { buildModel } from '$workers/lib/model';
+import { oneHotTensor, softmaxCrossEntropy } from '$workers/lib/losses';
+import { resolveMlpOptions } from '$shared/mlp-options';
+import { randomValues, relativeError, useBackend } from '$workers/lib/kernels/wasm.spec-support';
+import { makeFusedDenseStep } from './fused-step';
+import { maskSeedFor, mlpSteps, trainingForward } from './forward';
+import { makeMlpStep } from './step';
+
+interface Case {
+	name: string;
+	task: Task;
+	hidden: number[];
+	dropout: number[];
+	outputs: number;
+	l2: number;
+	batches: number[];
+	weighted?: boolean;
+}
+
+const CASES: Case[] = [
+	{ name: 'two relu layers, dropout 0.3 after each, L2', task: 'classification', hidden: [16, 8], dropout: [0.3], outputs: 3, l2: 0.01, batches: [32, 32, 32, 7] },
+	{ name: 'dropout after the first layer only', task: 'classification', hidden: [12, 6], dropout: [0.5, 0], outputs: 4, l2: 0, batches: [24, 24, 5] },
+	{ name: 'weighted regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true }
+];
+const WIDTH = 9;
+const SEED = 11;
+
+function labelsFor(c: Case, n: number, seed: number): number[] {
+	const v = randomValues(n, seed);
+	return c.task === 'classification' ? Array.from(v, (r) => Math.floor(((r + 1) / 2) * c.outputs)) : Array.from(v);
+}
+
+/** The autodiff path dropout runs took before (makeMlpStep without the fused step): trainingForward under tfjs's tape. */
+function tapeStep(model: tfl.LayersModel, optimizer: tf.Optimizer, c: Case) {
+	const steps = mlpSteps(model);
+	const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+	return (x: Float32Array, y: number[], weights: Float32Array | null, maskSeed: number): number =>
+		tf.tidy(() => {
+			const n = y.length;
+			const xs = tf.tensor2d(x, [n, WIDTH]);
+			const ys = c.task === 'classification' ? oneHotTensor(y, c.outputs) : tf.tensor2d(y, [n, 1]);
+			let data = 0;
+			optimizer.minimize(() => {
+				const out = trainingForward(steps, xs, maskSeed, []);
+				let loss: tf.Scalar;
+				if (weights) {
+					const perRow = c.task === 'classification' ? tf.neg(tf.sum(tf.mul(ys, tf.sub(out, tf.logSumExp(out, 1, true))), 1)) : tf.sum(tf.square(tf.sub(out, ys)), 1);
+					loss = tf.div(tf.sum(tf.mul(perRow, weights)), tf.sum(weights));
+				} else loss = (c.task === 'classification' ? softmaxCrossEntropy(ys, out) : tf.losses.meanSquaredError(ys, out)) as tf.Scalar;
+				data = loss.dataSync()[0];
+				if (c.l2 === 0) return loss;
+				return tf.add(loss, tf.mul(tf.addN(variables.filter((v) => v.rank === 2).map((k) => tf.sum(tf.square(k)))), c.l2)) as tf.Scalar;
+			}, false, variables);
+			return data;
+		});
+}
+
+async function train(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
+	await useBackend(backend);
+	const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: c.outputs, hiddenLayers: c.hidden, seed: 5, mlp: { dropout: c.dropout } });
+	const optimizer = tf.train.adam(0.05);
+	const step = fused ? makeFusedDenseStep(model, optimizer, c.task, c.outputs, c.l2, { dropout: true }) : null;
+	if (fused && !step) throw new Error('the fused step did not apply');
+	const tape = tapeStep(model, optimizer, c);
+	const losses: number[] = [];
+	for (const [b, n] of c.batches.entries()) {
+		const x = randomValues(n * WIDTH, 100 + b);
+		const y = labelsFor(c, n, 200 + b);
+		const weights = c.weighted ? randomValues(n, 300 + b).map((v) => 0.25 + 2 * Math.abs(v)) : null;
+		const maskSeed = maskSeedFor(SEED, 1, b);
+		if (step) {
+			const loss = step(x, y, weights, maskSeed);
+			losses.push(loss.dataSync()[0]);
+			loss.dispose();
+		} else losses.push(tape(x, y, weights, maskSeed));
+	}
+	const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+	model.dispose();
+	optimizer.dispose();
+	return { losses, weights };
+}
+
+describe('the fused step with dropout', () => {
+	it.each(CASES.map((c) => [c.name, c] as const))('%s: the same masks and, to float rounding, the same step as trainingForward under autodiff', async (_, c) => {
+		for (const backend of ['cpu', 'wasm'] as const) {
+			const ours = await train(backend, c, true);
+			const theirs = await train('cpu', c, false);
+			const tolerance = backend === 'cpu' ? 1e-5 : 1e-4;
+			ours.losses.forEach((l, i) => expect(Math.abs(l - theirs.losses[i])).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(theirs.losses[i]))));
+			ours.weights.forEach((w, i) => expect(relativeError(w, theirs.weights[i]), `${backend} weight ${i}`).toBeLessThan(tolerance));
+		}
+	});
+
+	it('is what makeMlpStep runs for a relu network with dropout and Adam; it needs a mask seed, and only callers that pass one get it', async () => {
+		await useBackend('wasm');
+		const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8], seed: 1, mlp: { dropout: [0.25] } });
+		const adam = tf.train.adam(0.01);
+		const step = makeMlpStep(model, adam, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options: resolveMlpOptions({ dropout: [0.25] }) });
+		const x = randomValues(10 * WIDTH, 1);
+		const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
+		step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
+		const before = tf.memory().numTensors;
+		const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
+		expect(profile.kernelNames).toContain('KilnAdamUpdate');
+		expect(tf.memory().numTensors).toBe(before);
+		expect(makeFusedDenseStep(model, adam, 'classification', 3, 0)).toBeNull();
+		const fused = makeFusedDenseStep(model, adam, 'classification', 3, 0, { dropout: true })!;
+		expect(() => fused(x, labelsFor(CASES[0], 10, 2))).toThrow(/mask seed/);
+		model.dispose();
+		adam.dispose();
+	});
+});
