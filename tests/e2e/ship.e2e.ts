@@ -258,4 +258,9 @@ test('the PyTorch training recipe downloads with train.py and Parquet shards, an
 	await expect(page.getByTestId('recipe-imported')).toContainText('train.py reported accuracy 0.500');
 	await expect(page.getByTestId('ship-run').locator('option')).toHaveCount(2);
 	expect(await audit(page, 'ship section after a weights import')).toEqual([]);
+	// The new run is a run like the others: Runs shows it, marked, with Kiln's holdout metrics.
+	await page.getByTestId('recipe-imported').getByRole('link', { name: 'See it in Runs' }).click();
+	await page.getByRole('button', { name: 'Show', exact: true }).first().click();
+	await expect(page.getByTestId('run-source')).toContainText('PyTorch recipe');
+	await expect(page.getByTestId('metric-accuracy')).toBeVisible();
 });

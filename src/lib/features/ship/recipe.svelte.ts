@@ -12,6 +12,7 @@ export class RecipeState {
 	imported = $state.raw<RecipeImportResult | null>(null);
 	readonly importAction = new Action();
 	#controller: AbortController | null = null;
+	#importController: AbortController | null = null;
 
 	constructor(private readonly shipOf: () => ShipState) {}
 
@@ -37,15 +38,22 @@ export class RecipeState {
 		this.#controller?.abort();
 	}
 
+	cancelImport(): void {
+		this.#importController?.abort();
+	}
+
 	/** kiln-weights.json + kiln-weights.bin → a new run of the project, scored by Kiln on the holdout rows. */
 	async importWeights(files: readonly File[]): Promise<void> {
 		const run = this.ship.run;
 		if (!run) return;
 		this.imported = null;
-		const result = await this.importAction.run('Importing the trained weights…', async () => {
+		this.#importController = new AbortController();
+		const signal = this.#importController.signal;
+		const result = await this.importAction.run('Checking the weights and scoring them on the holdout rows…', async () => {
 			const { info, bin } = pickWeightsFiles(files);
-			return bridge.importRecipeWeights({ runId: run.id, info: await info.text(), weights: await bin.arrayBuffer() });
+			return bridge.importRecipeWeights({ runId: run.id, info: await info.text(), weights: await bin.arrayBuffer() }, signal);
 		});
+		this.#importController = null;
 		if (!result) return;
 		this.imported = result;
 		await this.ship.ps.refresh();
@@ -53,6 +61,7 @@ export class RecipeState {
 
 	dispose(): void {
 		this.cancel();
+		this.cancelImport();
 		this.file.clear();
 	}
 }
