@@ -140,10 +140,10 @@ export const playgroundHandlers: PlaygroundApi = {
 		const batch = batchOf(feeds);
 		const rows: LatencyRow[] = [];
 		const offered = await offeredBackends();
-		if (state.model.runtime === 'onnxruntime') {
+		if (state.model.runtime === 'ort') {
 			onProgress?.({ fraction: 0, label: 'Timing ONNX Runtime on wasm' });
-			rows.push({ runtime: 'onnxruntime', backend: 'wasm', batch, ...(await medianLatency(state.model, feeds)) });
-			if (offered.includes('webgpu')) rows.push({ runtime: 'onnxruntime', backend: 'webgpu', batch, runs: 0, problem: 'not bundled: Kiln ships the wasm build of ONNX Runtime Web only (docs/decisions.md).' });
+			rows.push({ runtime: 'ort', backend: 'wasm', batch, ...(await medianLatency(state.model, feeds)) });
+			if (offered.includes('webgpu')) rows.push({ runtime: 'ort', backend: 'webgpu', batch, runs: 0, problem: 'not bundled: Kiln ships the wasm build of ONNX Runtime Web only (docs/decisions.md).' });
 			return rows;
 		}
 		const start = tf.getBackend();

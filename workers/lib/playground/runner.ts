@@ -11,7 +11,7 @@ import type { Feed, ModelSignature, OutputTensor } from './types';
 /** A model ready to run in one runtime; `run` takes feeds in the signature's input order. */
 export interface LoadedModel {
 	signature: ModelSignature;
-	runtime: 'onnxruntime' | 'tfjs';
+	runtime: 'ort' | 'tfjs';
 	run(feeds: Feed[]): Promise<OutputTensor[]>;
 	dispose(): Promise<void>;
 }
@@ -32,7 +32,7 @@ export async function loadOnnx(ort: OrtRuntime, bytes: Uint8Array, fileName: str
 	const fetches = signature.outputs.filter((o) => o.type !== 'not a tensor').map((o) => o.name);
 	return {
 		signature,
-		runtime: 'onnxruntime',
+		runtime: 'ort',
 		async run(feeds) {
 			const inputs: Record<string, OrtTensor> = {};
 			for (const feed of feeds) inputs[feed.name] = new ort.Tensor(feed.type, feed.data, feed.dims);

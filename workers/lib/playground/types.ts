@@ -68,7 +68,7 @@ export interface OutputView {
 
 /** Median latency of one runtime/backend pair on the last input (batch as given). */
 export interface LatencyRow {
-	runtime: 'onnxruntime' | 'tfjs';
+	runtime: 'ort' | 'tfjs';
 	backend: string;
 	/** Median ms after warm-up, or absent with `problem` when the backend could not run it. */
 	medianMs?: number;
