@@ -15,12 +15,13 @@ import { forestHandlers } from './ml/forest';
 import { predictRuntimeHandlers } from './ml/predict-runtime';
 import { openPredictLane } from './ml/predict-lane';
 import { playgroundHandlers } from './ml/playground';
+import { recipeHandlers } from './ml/recipe';
 
 /**
  * The ML worker: tfjs (and later onnxruntime-web) kernels for every job that computes with a
  * model. Each area's handlers live in workers/ml/ and its contract in workers/protocol/.
  */
-const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers, ...textHandlers, ...forestHandlers, ...playgroundHandlers, ...predictRuntimeHandlers };
+const api: MlWorkerApi = { ...backendHandlers, ...trainHandlers, ...predictHandlers, ...evaluateHandlers, ...tuneHandlers, ...shareImportHandlers, ...shipExportHandlers, ...visionHandlers, ...trustHandlers, ...modelSearchHandlers, ...textHandlers, ...forestHandlers, ...playgroundHandlers, ...predictRuntimeHandlers, ...recipeHandlers };
 
 Comlink.expose(api);
 openPredictLane(self);

@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync, statSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { pathToFileURL } from 'node:url';
 import { audit } from './axe';
 import { ORIGIN, createProject, loadDemo, openSection, trainAndOpenRun, watchForeignRequests } from './browser';
@@ -19,6 +20,8 @@ let foreign: string[];
 const errors: string[] = [];
 const studio: Record<string, string> = {};
 let accuracy = 0;
+/** The trained project's page, to come back to after the bundle imports opened others. */
+let projectUrl = '';
 
 async function fill(form: ReturnType<Page['getByTestId']>, row: Row) {
 	for (const [name, value] of Object.entries(row)) await form.getByLabel(name, { exact: true }).fill(value);
@@ -55,6 +58,7 @@ test.beforeAll(async ({ browser }) => {
 	studio.virginica = await studioPredict(page, ROWS.virginica);
 	studio.setosa = await studioPredict(page, ROWS.setosa);
 	expect(studio).toEqual({ virginica: 'virginica', setosa: 'setosa' });
+	projectUrl = page.url();
 });
 
 test.afterAll(async () => {
@@ -217,4 +221,46 @@ test('a project bundle with rows exports, imports twice as new projects, and its
 	await openSection(page, 'runs');
 	await page.getByRole('button', { name: 'Show', exact: true }).first().click();
 	await expect(page.getByTestId('metric-accuracy')).toHaveText(accuracy.toFixed(3));
+});
+
+test('the PyTorch training recipe downloads with train.py and Parquet shards, and weights of its shapes import back as a new run', async ({}, testInfo) => {
+	await page.goto(projectUrl);
+	await openShip(page);
+	await page.getByTestId('export-recipe').click();
+	await expect(page.getByTestId('recipe-ready')).toBeVisible();
+	const bytes = Number(await page.getByTestId('recipe-size').getAttribute('data-bytes'));
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-recipe').click()]);
+	expect(download.suggestedFilename()).toBe('iris-ship-torch-recipe.zip');
+	const file = testInfo.outputPath('recipe.zip');
+	await download.saveAs(file);
+	expect(statSync(file).size).toBe(bytes);
+	const files = unzipSync(new Uint8Array(readFileSync(file)));
+	const text = (name: string) => new TextDecoder().decode(files[name]);
+	expect(text('train.py')).toContain('DistributedDataParallel');
+	expect(new TextDecoder().decode(files['data/part-00000.parquet'].subarray(0, 4))).toBe('PAR1');
+	const manifest = JSON.parse(text('recipe.json'));
+	expect(manifest.rows.train + manifest.rows.validation + manifest.rows.holdout).toBe(150);
+
+	// PyTorch is not part of the e2e run: the files are made here with the shapes train.py writes
+	// (untrained weights), which is what the import checks; npm run test:scale covers a real torchrun.
+	const sizes = [manifest.preprocessing.inputSize, ...(manifest.config.model === 'mlp' ? manifest.config.hiddenLayers : []), manifest.preprocessing.target.classes.length];
+	const layers = sizes.slice(1).map((units: number, i: number) => ({ inputs: sizes[i], units }));
+	const count = layers.reduce((n: number, l: { inputs: number; units: number }) => n + (l.inputs + 1) * l.units, 0);
+	const weights = Buffer.from(Float32Array.from({ length: count }, (_, i) => Math.sin(i) * 0.3).buffer);
+	const info = Buffer.from(JSON.stringify({ format: 'kiln-torch-weights', formatVersion: 2, layers, metrics: { task: 'classification', accuracy: 0.5 }, epochs: 3, worldSize: 2 }));
+	const input = page.getByTestId('recipe-weights');
+	await input.setInputFiles([{ name: 'kiln-weights.json', mimeType: 'application/json', buffer: info }, { name: 'kiln-weights.bin', mimeType: 'application/octet-stream', buffer: weights.subarray(4) }]);
+	await expect(page.getByTestId('recipe-card').getByRole('alert')).toContainText(`kiln-weights.bin has ${weights.length - 4} bytes; the model needs ${weights.length}`);
+	expect(await audit(page, 'ship section with a training recipe and a failed weights import')).toEqual([]);
+	await page.getByTestId('recipe-card').getByRole('button', { name: 'Dismiss' }).click();
+	await input.setInputFiles([{ name: 'kiln-weights.json', mimeType: 'application/json', buffer: info }, { name: 'kiln-weights.bin', mimeType: 'application/octet-stream', buffer: weights }]);
+	await expect(page.getByTestId('recipe-imported')).toContainText('Kiln measures accuracy');
+	await expect(page.getByTestId('recipe-imported')).toContainText('train.py reported accuracy 0.500');
+	await expect(page.getByTestId('ship-run').locator('option')).toHaveCount(2);
+	expect(await audit(page, 'ship section after a weights import')).toEqual([]);
+	// The new run is a run like the others: Runs shows it, marked, with Kiln's holdout metrics.
+	await page.getByTestId('recipe-imported').getByRole('link', { name: 'See it in Runs' }).click();
+	await page.getByRole('button', { name: 'Show', exact: true }).first().click();
+	await expect(page.getByTestId('run-source')).toContainText('PyTorch recipe');
+	await expect(page.getByTestId('metric-accuracy')).toBeVisible();
 });

@@ -68,9 +68,18 @@ function split(v: unknown): RunRecord['split'] {
 }
 
 function source(v: unknown): RunRecord['source'] {
+	if (isObject(v) && v.kind === 'torch-recipe') return recipeSource(v);
 	if (!isObject(v) || v.kind !== 'share-link') return undefined;
 	const importedAt = count(v.importedAt);
 	return importedAt === undefined ? undefined : { kind: 'share-link', title: text(v.title, 500) ?? '', importedAt };
+}
+
+/** A run trained by a PyTorch recipe keeps that mark; what train.py reported keeps its finite numbers only. */
+function recipeSource(v: Record<string, unknown>): RunRecord['source'] {
+	const [importedAt, epochs, worldSize] = [count(v.importedAt), count(v.epochs), count(v.worldSize)];
+	if (importedAt === undefined || epochs === undefined || worldSize === undefined) return undefined;
+	const reported = Object.fromEntries(Object.entries(isObject(v.reported) ? v.reported : {}).filter(([, x]) => typeof x === 'number' && Number.isFinite(x)));
+	return { kind: 'torch-recipe', title: text(v.title, 500) ?? '', importedAt, fromRunId: text(v.fromRunId, 200) ?? '', epochs, worldSize, reported };
 }
 
 export interface ImportPlan {

@@ -12,6 +12,7 @@ import type { ForestApi, ModelSearchApi } from './models';
 import type { VisionDataApi, VisionMlApi } from './vision';
 import type { TextDataApi, TextMlApi } from './text';
 import type { ShipExportApi } from './ship-export';
+import type { RecipeApi } from './recipe';
 import type { LockApi, TrustApi } from './trust';
 import type { PredictRuntimeApi } from './predict-runtime';
 import type { PlaygroundApi } from './playground';
@@ -108,4 +109,4 @@ export interface TuneApi {
  * Everything the ML worker does, one interface per area (each implemented in workers/ml/):
  * a new area adds its interface here and its handlers to workers/ml.worker.ts.
  */
-export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi & ForestApi & PlaygroundApi & PredictRuntimeApi;
+export type MlWorkerApi = BackendApi & TrainApi & PredictApi & EvaluateApi & TuneApi & ShareImportApi & ShipExportApi & VisionMlApi & TrustApi & ModelSearchApi & TextMlApi & ForestApi & PlaygroundApi & PredictRuntimeApi & RecipeApi;

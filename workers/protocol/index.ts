@@ -18,3 +18,4 @@ export * from './ship-export';
 export * from './trust';
 export * from './predict-runtime';
 export * from './playground';
+export * from './recipe';

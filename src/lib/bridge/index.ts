@@ -14,3 +14,4 @@ export * from './ship-export';
 export * from './trust';
 export * from './predict-runtime';
 export * from './playground';
+export * from './recipe';

@@ -128,6 +128,18 @@ export interface ChunkRecord {
 export type RunStatus = 'running' | 'done' | 'cancelled' | 'failed' | 'diverged' | 'interrupted';
 export type EndedStatus = 'cancelled' | 'failed' | 'diverged';
 
+/** A run whose weights were trained outside Kiln by the PyTorch recipe of another run, then imported. */
+export interface RecipeSource {
+	kind: 'torch-recipe';
+	title: string;
+	importedAt: number;
+	fromRunId: string;
+	epochs: number;
+	worldSize: number;
+	/** What train.py measured on the holdout rows (Kiln's own figures are the run's metrics). */
+	reported: Record<string, unknown>;
+}
+
 export interface RunRecord extends Omit<RunDataReport, 'pipeline' | 'inputs' | 'missing'> {
 	id: string;
 	projectId: string;
@@ -167,7 +179,7 @@ export interface RunRecord extends Omit<RunDataReport, 'pipeline' | 'inputs' | '
 	/** Classic families: which one, its size and notes about the fit. */
 	classicInfo?: ClassicRunInfo;
 	/** Set when the run was not trained here, e.g. a model imported from a share link. */
-	source?: { kind: 'share-link'; title: string; importedAt: number };
+	source?: { kind: 'share-link'; title: string; importedAt: number } | RecipeSource;
 	/** Which runtime Predict uses for its model, and the timings that chose it (absent until first used). */
 	runtimePick?: RuntimePick;
 }

@@ -192,6 +192,6 @@ function defaultDescription(run: RunRecord): string {
 /** How a run is named in the picker. */
 export function runLabel(run: RunRecord, modelRunId: string | undefined): string {
 	const star = run.id === modelRunId ? '★ ' : '';
-	const from = run.source ? ` · from a share link` : ` · ${headline(run.metrics)}`;
+	const from = run.source?.kind === 'share-link' ? ` · from a share link` : ` · ${headline(run.metrics)}${run.source ? ' · PyTorch recipe' : ''}`;
 	return `${star}${describeModel(run.config)}${from} · ${new Date(run.createdAt).toLocaleString()}`;
 }
