@@ -12,24 +12,8 @@
  *           w2 ← ((m2 / c1) / (√(v2 / c2) + eps))·step + w; 16 bytes a turn until $bytes)
  */
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
+import { F32, I32, name, section, uleb, V128, vec } from './wasm-bytes';
 
-function uleb(value: number): number[] {
-	const out: number[] = [];
-	do {
-		let byte = value & 0x7f;
-		value >>>= 7;
-		if (value !== 0) byte |= 0x80;
-		out.push(byte);
-	} while (value !== 0);
-	return out;
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 
 // Parameters 0–7 are i32 (seven byte offsets and the byte count), 8–16 f32; locals follow.
 const [W, G, M, V, W2, M2, V2, BYTES] = [0, 1, 2, 3, 4, 5, 6, 7];

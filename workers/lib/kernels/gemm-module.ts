@@ -15,23 +15,8 @@
  *     if relu: acc ← max(acc, 0); store acc[r][v] at c + r·ldc + 16v)
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+import { I32, name, section, uleb, V128, vec } from './wasm-bytes';
 
-function uleb(value: number): number[] {
-	const out: number[] = [];
-	do {
-		let byte = value & 0x7f;
-		value >>>= 7;
-		if (value !== 0) byte |= 0x80;
-		out.push(byte);
-	} while (value !== 0);
-	return out;
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 
 const get = (i: number) => [0x20, ...uleb(i)];
 const set = (i: number) => [0x21, ...uleb(i)];

@@ -13,23 +13,8 @@
  * float32 add a term (f32x4 mul/add are IEEE float32), so the result is the plain loop's.
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+import { I32, name, section, uleb, V128, vec } from './wasm-bytes';
 
-function uleb(value: number): number[] {
-	const out: number[] = [];
-	do {
-		let byte = value & 0x7f;
-		value >>>= 7;
-		if (value !== 0) byte |= 0x80;
-		out.push(byte);
-	} while (value !== 0);
-	return out;
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (text: string): number[] => [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 
 // Parameters 0–10 (i32), then locals.
 const [A, SAI, SAK, B, LDB, C, LDC, M, K, NB, ACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
