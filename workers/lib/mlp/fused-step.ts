@@ -5,25 +5,8 @@ import { denseLayers, type DenseLayer } from '$workers/lib/dense';
 import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
+import { adamState } from '$workers/lib/kernels/adam-state';
 import { ADAM_UPDATE, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
-
-interface Slot {
-	originalName: string;
-	variable: tf.Variable;
-}
-
-/** The fields of tfjs's AdamOptimizer the fused update reads and keeps current (checkpoints save them). */
-interface AdamFields {
-	learningRate: number;
-	beta1: number;
-	beta2: number;
-	epsilon: number;
-	accBeta1: tf.Variable;
-	accBeta2: tf.Variable;
-	accumulatedFirstMoment: (Slot | undefined)[];
-	accumulatedSecondMoment: (Slot | undefined)[];
-	incrementIterations(): void;
-}
 
 /**
  * One step on a batch (row-major features, class indices or targets, optional per-row weights);
@@ -87,17 +70,12 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
 	registerDenseTrainKernels();
 	registerGemmKernel();
-	const adam = optimizer as unknown as AdamFields;
 	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
+	const { adam, slot } = adamState(optimizer, variables);
 	const width = layers[0].kernel.shape[0];
 	// On wasm the update is a SIMD pass that reads gradients in order; elsewhere transposing the small dz beats transposing the batch.
 	const transposed = tf.getBackend() !== 'wasm';
 	const lossAttrs: DenseLossAttrs = { loss: task === 'classification' ? 'softmax-ce' : 'mse' };
-	const slot = (list: (Slot | undefined)[], i: number, suffix: string): tf.Variable => {
-		// As AdamOptimizer.applyGradients creates them, so getWeights/setWeights see the same names.
-		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
-		return list[i]!.variable;
-	};
 	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
 	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor) =>
 		tf.engine().runKernel(GEMM, bias ? { a, b, bias } : { a, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;

@@ -1,29 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CLIP_BY_GLOBAL_NORM, registerClipKernel, type ClipAttrs } from '$workers/lib/kernels/clip-norm';
+import { adamState } from '$workers/lib/kernels/adam-state';
 import { ADAM_UPDATE, registerDenseTrainKernels, type AdamUpdateAttrs } from '$workers/lib/kernels/dense-train';
 import { fusedTextKernelsOn } from './layers';
 import type { TextModel } from './text-model';
 
 /** One optimiser step on a batch; returns the batch loss for the caller to read and dispose. */
 export type TextTrainStep = (x: tf.Tensor, y: tf.Tensor, dropoutSeed: number) => tf.Scalar;
-
-interface Slot {
-	originalName: string;
-	variable: tf.Variable;
-}
-
-/** The fields of tfjs's AdamOptimizer the fused update reads and keeps current (checkpoints save them). */
-interface AdamFields {
-	learningRate: number;
-	beta1: number;
-	beta2: number;
-	epsilon: number;
-	accBeta1: tf.Variable;
-	accBeta2: tf.Variable;
-	accumulatedFirstMoment: (Slot | undefined)[];
-	accumulatedSecondMoment: (Slot | undefined)[];
-	incrementIterations(): void;
-}
 
 /**
  * tfjs autodiff, then global-norm clipping and the optimiser's update. On wasm and cpu with tfjs's
@@ -48,12 +31,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 	if (!(allowFused && fusedTextKernelsOn() && ['wasm', 'cpu'].includes(tf.getBackend()) && optimizer.getClassName() === 'Adam')) return plain;
 	registerClipKernel();
 	registerDenseTrainKernels();
-	const adam = optimizer as unknown as AdamFields;
-	const slot = (list: (Slot | undefined)[], i: number, suffix: string): tf.Variable => {
-		// As AdamOptimizer.applyGradients creates them, so getWeights/setWeights see the same names.
-		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
-		return list[i]!.variable;
-	};
+	const { adam, slot } = adamState(optimizer, variables);
 	return (x, y, dropoutSeed) => {
 		let complete = true;
 		const loss = tf.tidy(() => {
