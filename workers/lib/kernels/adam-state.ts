@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from './dense-train';
 
 interface Slot {
 	originalName: string;
@@ -29,5 +30,24 @@ export function adamState(optimizer: tf.Optimizer, variables: tf.Variable[]) {
 		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
 		return list[i]!.variable;
 	};
-	return { adam, slot };
+	/** One ADAM_UPDATE kernel over every variable, written back to the variables and tfjs's state. */
+	const update = (grads: tf.Tensor[], attrs: AdamUpdateAttrs): void => {
+		const inputs: Record<string, tf.Tensor> = {};
+		variables.forEach((v, i) => {
+			inputs[`value${i}`] = v;
+			inputs[`grad${i}`] = grads[i];
+			inputs[`m${i}`] = slot(adam.accumulatedFirstMoment, i, 'm');
+			inputs[`v${i}`] = slot(adam.accumulatedSecondMoment, i, 'v');
+		});
+		const updated = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+		variables.forEach((v, i) => {
+			v.assign(updated[3 * i]);
+			adam.accumulatedFirstMoment[i]!.variable.assign(updated[3 * i + 1]);
+			adam.accumulatedSecondMoment[i]!.variable.assign(updated[3 * i + 2]);
+		});
+		// β powers as tfjs keeps them: float32 running products.
+		adam.accBeta1.assign(tf.scalar(Math.fround(attrs.accBeta1 * Math.fround(adam.beta1))));
+		adam.accBeta2.assign(tf.scalar(Math.fround(attrs.accBeta2 * Math.fround(adam.beta2))));
+	};
+	return { adam, update };
 }

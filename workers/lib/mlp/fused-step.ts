@@ -6,7 +6,7 @@ import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { adamState } from '$workers/lib/kernels/adam-state';
-import { ADAM_UPDATE, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
+import { DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
 
 /**
  * One step on a batch (row-major features, class indices or targets, optional per-row weights);
@@ -71,7 +71,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	registerDenseTrainKernels();
 	registerGemmKernel();
 	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
-	const { adam, slot } = adamState(optimizer, variables);
+	const { adam, update } = adamState(optimizer, variables);
 	const width = layers[0].kernel.shape[0];
 	// On wasm the update is a SIMD pass that reads gradients in order; elsewhere transposing the small dz beats transposing the batch.
 	const transposed = tf.getBackend() !== 'wasm';
@@ -134,22 +134,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				l2: variables.map((v) => (v.rank === 2 ? l2 : 0)),
 				transposed: variables.map((v) => transposed && v.rank === 2)
 			};
-			const kernelInputs: Record<string, tf.Tensor> = {};
-			variables.forEach((v, i) => {
-				kernelInputs[`value${i}`] = v;
-				kernelInputs[`grad${i}`] = grads[i];
-				kernelInputs[`m${i}`] = slot(adam.accumulatedFirstMoment, i, 'm');
-				kernelInputs[`v${i}`] = slot(adam.accumulatedSecondMoment, i, 'v');
-			});
-			const updated = tf.engine().runKernel(ADAM_UPDATE, kernelInputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-			variables.forEach((v, i) => {
-				v.assign(updated[3 * i]);
-				adam.accumulatedFirstMoment[i]!.variable.assign(updated[3 * i + 1]);
-				adam.accumulatedSecondMoment[i]!.variable.assign(updated[3 * i + 2]);
-			});
-			// β powers as tfjs keeps them: float32 running products.
-			adam.accBeta1.assign(tf.scalar(Math.fround(attrs.accBeta1 * Math.fround(adam.beta1))));
-			adam.accBeta2.assign(tf.scalar(Math.fround(attrs.accBeta2 * Math.fround(adam.beta2))));
+			update(grads, attrs);
 			return value as tf.Scalar;
 		});
 		adam.incrementIterations();

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CLIP_BY_GLOBAL_NORM, registerClipKernel, type ClipAttrs } from '$workers/lib/kernels/clip-norm';
 import { adamState } from '$workers/lib/kernels/adam-state';
-import { ADAM_UPDATE, registerDenseTrainKernels, type AdamUpdateAttrs } from '$workers/lib/kernels/dense-train';
+import { registerDenseTrainKernels, type AdamUpdateAttrs } from '$workers/lib/kernels/dense-train';
 import { fusedTextKernelsOn } from './layers';
 import type { TextModel } from './text-model';
 
@@ -31,7 +31,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 	if (!(allowFused && fusedTextKernelsOn() && ['wasm', 'cpu'].includes(tf.getBackend()) && optimizer.getClassName() === 'Adam')) return plain;
 	registerClipKernel();
 	registerDenseTrainKernels();
-	const { adam, slot } = adamState(optimizer, variables);
+	const { adam, update } = adamState(optimizer, variables);
 	return (x, y, dropoutSeed) => {
 		let complete = true;
 		const loss = tf.tidy(() => {
@@ -52,22 +52,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 				l2: variables.map(() => 0),
 				transposed: variables.map(() => false)
 			};
-			const inputs: Record<string, tf.Tensor> = {};
-			variables.forEach((v, i) => {
-				inputs[`value${i}`] = v;
-				inputs[`grad${i}`] = grads[i];
-				inputs[`m${i}`] = slot(adam.accumulatedFirstMoment, i, 'm');
-				inputs[`v${i}`] = slot(adam.accumulatedSecondMoment, i, 'v');
-			});
-			const updated = tf.engine().runKernel(ADAM_UPDATE, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-			variables.forEach((v, i) => {
-				v.assign(updated[3 * i]);
-				adam.accumulatedFirstMoment[i]!.variable.assign(updated[3 * i + 1]);
-				adam.accumulatedSecondMoment[i]!.variable.assign(updated[3 * i + 2]);
-			});
-			// β powers as tfjs keeps them: float32 running products.
-			adam.accBeta1.assign(tf.scalar(Math.fround(attrs.accBeta1 * Math.fround(adam.beta1))));
-			adam.accBeta2.assign(tf.scalar(Math.fround(attrs.accBeta2 * Math.fround(adam.beta2))));
+			update(grads, attrs);
 			return value;
 		});
 		if (!complete) {
