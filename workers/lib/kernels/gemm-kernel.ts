@@ -56,7 +56,7 @@ export const gemmKernel: KernelFunc = ({ inputs, attrs, backend }) => {
 	}
 	// The output and scratch first: making them can grow the heap, which detaches views taken before.
 	const out = wasm.makeOutput([m, n], 'float32');
-	const scratch = wasm.makeOutput([gemmScratchBytes() / 4], 'float32');
+	const scratch = wasm.makeOutput([gemmScratchBytes(n) / 4], 'float32');
 	const at = (t: TensorInfo) => wasm.typedArrayFromHeap(t).byteOffset;
 	gemm.run({
 		a: at(a),

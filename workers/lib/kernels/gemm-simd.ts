@@ -1,4 +1,5 @@
 import { gemmModuleBytes, relaxedSimdAvailable, tileName, type GemmShape } from './gemm-module';
+import { GemmHelper, type ThreadLike } from './gemm-thread';
 
 type Pack = (src: number, stride: number, dst: number, rows: number) => void;
 type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number) => void;
@@ -28,7 +29,19 @@ export interface Gemm {
 	fma: boolean;
 	/** C = A·B (+ bias) (relu); the caller checks gemmFits. */
 	run(args: GemmArgs): void;
+	/**
+	 * Split big products with a second thread from `spawn` (shared memory only); false when the
+	 * memory is not shared or spawn gives none. Products use it once it has started.
+	 */
+	startThread(spawn: () => ThreadLike | null): boolean;
+	/** End the second thread, if any. */
+	stopThread(): void;
+	/** 2 while a started helper thread takes half of each big product, else 1. */
+	readonly threads: number;
 }
+
+/** Multiply-adds from which a product is split over two threads (the MLP's big products have 12.8 M; waking the helper costs microseconds). */
+export const GEMM_SPLIT_WORK = 1 << 20;
 
 /** 6 rows × 8 columns: 12 accumulators + 2 B vectors + 1 splat, within x86-64's 16 vector registers; beat 4×8, 5×8 and 4×12 in bench-gemm.ts. */
 export const GEMM_SHAPE: GemmShape = { mr: 6, nv: 2 };
@@ -36,10 +49,12 @@ export const GEMM_SHAPE: GemmShape = { mr: 6, nv: 2 };
 export const GEMM_KC = 256;
 
 /**
- * Bytes of scratch a product needs: one packed kc × 4·nv panel of B, and for the last n mod 4
- * columns a zero-padded kc × 4 panel, an mr × 4 tile and 4 bias values.
+ * Bytes of scratch a product with n columns needs: B's full-width panels of one pass packed
+ * (kc × 4·nv each), and for the last n mod 4 columns a zero-padded kc × 4 panel, an mr × 4 tile
+ * and 4 bias values.
  */
-export const gemmScratchBytes = (shape: GemmShape = GEMM_SHAPE, kc = GEMM_KC): number => 4 * (kc * 4 * shape.nv + kc * 4 + shape.mr * 4 + 4);
+export const gemmScratchBytes = (n: number, shape: GemmShape = GEMM_SHAPE, kc = GEMM_KC): number =>
+	4 * (kc * 4 * shape.nv * Math.floor(n / (4 * shape.nv)) + kc * 4 + shape.mr * 4 + 4);
 
 /** Whether gemm serves this product: anything non-empty (columns past a multiple of 4 go through scratch). */
 export const gemmFits = (m: number, n: number, k: number): boolean => m > 0 && k > 0 && n > 0;
@@ -67,8 +82,29 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 		let gemm: Gemm | null = null;
 		try {
 			const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-			const instance = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(shape, useFma, shared)), { env: { memory } });
-			gemm = { fma: useFma, run: driver(memory, instance.exports as Record<string, Tile>, shape, kc) };
+			const module = new WebAssembly.Module(gemmModuleBytes(shape, useFma, shared));
+			const instance = new WebAssembly.Instance(module, { env: { memory } });
+			let helper: GemmHelper | null = null;
+			const names = (contiguous: boolean) => Array.from({ length: shape.mr + 1 }, (_, rows) => (rows ? tileName(rows, shape.nv, contiguous) : null));
+			gemm = {
+				fma: useFma,
+				run: driver(memory, instance.exports as Record<string, Tile>, shape, kc, () => (helper?.ready ? helper : null)),
+				startThread(spawn) {
+					if (!shared) return false;
+					if (helper) return true;
+					const init = { module, memory, tiles: { strided: names(false), contiguous: names(true) }, mr: shape.mr, width: 4 * shape.nv };
+					const thread = spawn();
+					if (thread) helper = new GemmHelper(thread, init);
+					return helper !== null;
+				},
+				stopThread() {
+					helper?.stop();
+					helper = null;
+				},
+				get threads() {
+					return helper?.ready ? 2 : 1;
+				}
+			};
 		} catch {
 			gemm = null;
 		}
@@ -77,49 +113,62 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 	return cache.get(key) ?? null;
 }
 
-/** The loops around the tiles: k in passes of kc, then column panels, then row blocks. */
-function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>, shape: GemmShape, kc: number): (args: GemmArgs) => void {
+/**
+ * The loops around the tiles: k in passes of kc; in each pass every full-width column panel of B
+ * is packed (its rows back to back) once, then each block of mr rows of A goes across all the
+ * panels while it sits in L1. Row blocks outside, panels inside: A (for the weight gradient Xᵀ,
+ * 400 KB, as big as C) is read once per pass, where panels outside read it once per panel.
+ */
+function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>, shape: GemmShape, kc: number, helperOf: () => GemmHelper | null): (args: GemmArgs) => void {
 	const { mr: MR, nv: NV } = shape;
 	const tiles = (nv: number, contiguous: boolean) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[tileName(rows, nv, contiguous)] as Tile) : null));
 	const pack = exports.pack as Pack;
 	const strided = { wide: tiles(NV, false), narrow: tiles(1, false) };
 	const contiguous = { wide: tiles(NV, true), narrow: tiles(1, true) };
+	const width = 4 * NV;
 	return ({ a, ars, aks, b, c, m, n, k, bias, relu, scratch }) => {
 		const { wide, narrow } = ars === 4 ? contiguous : strided;
 		const ldc = 4 * n;
 		const full = n - (n % 4);
+		const panels = Math.floor(full / width);
+		// Panels are packed when there is scratch and more than one row block reads them.
+		const packed = scratch >= 0 && m > MR && panels > 0;
 		// Passes of equal length (784 = 4 × 196, not 3 × 256 + 16): a short last pass would reload and store all of C for little work.
 		const per = Math.ceil(k / Math.ceil(k / kc));
+		// A big product's right half of the panels goes to the helper thread (the same pass loop, GEMM_THREAD_SOURCE).
+		const helper = packed && panels > 1 && m * n * k >= GEMM_SPLIT_WORK ? helperOf() : null;
+		const own = helper ? panels >> 1 : panels;
+		helper?.post({ a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, p0: own, p1: panels });
 		for (let k0 = 0; k0 < k; k0 += per) {
 			const terms = Math.min(per, k - k0);
 			const last = k0 + terms >= k ? 1 : 0;
 			const init = k0 > 0 ? 1 : bias >= 0 ? 2 : 0;
 			const aStart = a + k0 * aks;
 			const bStart = b + k0 * ldc;
-			if (full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch }, full, init);
-			for (let j = 0; j < full; ) {
-				const nv = full - j >= 4 * NV ? NV : 1;
-				const row = nv === NV ? wide : narrow;
-				const biasAt = bias + 4 * j;
-				// A full panel is packed (its rows back to back) when there is scratch and more than one row block reads it.
-				const packed = scratch >= 0 && nv === NV && m > MR;
-				if (packed) pack(bStart + 4 * j, ldc, scratch, terms);
-				const panel = packed ? scratch : bStart + 4 * j;
-				const bks = packed ? 16 * NV : ldc;
-				for (let i = 0; i < m; i += MR) {
-					const rows = Math.min(MR, m - i);
-					row[rows]!(aStart + i * ars, ars, aks, panel, bks, c + i * ldc + 4 * j, ldc, terms, init, biasAt, relu ? last : 0);
-				}
-				j += 4 * nv;
+			const tileRelu = relu ? last : 0;
+			if (full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch }, full, init, panels);
+			const step = packed ? 4 * terms * width : 4 * width;
+			const bks = packed ? 4 * width : ldc;
+			if (packed) for (let p = 0; p < own; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
+			const first = packed ? scratch : bStart;
+			for (let i = 0; i < m; i += MR) {
+				const rows = Math.min(MR, m - i);
+				const tile = wide[rows]!;
+				const aRow = aStart + i * ars;
+				const cRow = c + i * ldc;
+				for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu);
+				// A last panel of 4 columns (full is not a multiple of the wide tile) is read in place.
+				if (panels * width < full) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu);
 			}
 		}
+		helper?.wait();
 	};
 
 	/** The last n − from (< 4) columns over one pass: B's columns, C's and the bias padded to 4 in scratch, the tile written there, then copied back. */
-	function tail(p: GemmArgs, from: number, init: number): void {
+	function tail(p: GemmArgs, from: number, init: number, panels: number): void {
 		const cols = p.n - from;
 		const heap = new Float32Array(memory.buffer);
-		const panel = (p.scratch >> 2) + kc * 4 * NV;
+		const panel = (p.scratch >> 2) + kc * 4 * NV * panels;
 		const tile = panel + kc * 4;
 		const biasAt = tile + MR * 4;
 		heap.fill(0, panel, biasAt + 4);
