@@ -41,6 +41,8 @@ function browserPlan(n) {
 		{ label: 'wasm', backend: 'wasm', ...full },
 		// The studio's step with tfjs's XNNPACK matMul for the big products instead of Kiln's GEMM: the A/B of issue 9's GEMM, same rounds.
 		{ label: 'wasm XNNPACK products', backend: 'wasm', ...full, gemm: 'off' },
+		// Kiln's GEMM splitting its big products with a second thread (startGemmThread; not the studio's default): issue 9's two-core lever.
+		{ label: 'wasm GEMM 2 threads', backend: 'wasm', ...full, gemmThreads: 2 },
 		// Not the studio's setting (each ML worker keeps tfjs's default, 1 thread here): what a lone training job would gain.
 		{ label: 'wasm 2 threads', backend: 'wasm', ...full, threads: 2 },
 		{ label: 'webgl', backend: 'webgl', ...full, epochs: 1 },

@@ -6,7 +6,7 @@ import { makeTrainStep } from '$workers/lib/train';
 import { LOSS_READ_EVERY } from '$workers/lib/train-loop';
 import { registerWasmKernels } from '$workers/lib/kernels/register';
 import { adamUsesSimd } from '$workers/lib/kernels/dense-train';
-import { gemmOn, setGemmMode } from '$workers/lib/kernels/gemm-kernel';
+import { gemmOn, setGemmMode, startGemmThread } from '$workers/lib/kernels/gemm-kernel';
 import { buildCnn } from '$workers/lib/vision/cnn';
 import { predictProbabilities } from '$workers/lib/vision/evaluate';
 import { BENCH_CNN } from '$workers/lib/vision/presets';
@@ -60,6 +60,12 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 	}
 	let wasm: BenchResult['wasm'];
 	if (request.gemm === 'off') setGemmMode('off');
+	if (request.gemmThreads === 2) {
+		// The helper thread starts asynchronously; products use it only once it runs.
+		if (!startGemmThread(tf.backend())) return { ...base, ok: false, reason: 'no GEMM thread (memory not shared: not cross-origin isolated?)' };
+		for (let i = 0; i < 300 && gemmOn(tf.backend())?.threads !== 2; i++) await new Promise((r) => setTimeout(r, 10));
+		if (gemmOn(tf.backend())?.threads !== 2) return { ...base, ok: false, reason: 'the GEMM thread did not start within 3 s' };
+	}
 	if (backend === 'wasm') {
 		const module = await import('@tensorflow/tfjs-backend-wasm');
 		wasm = {
@@ -67,7 +73,7 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 			threads: (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean,
 			threadsCount: module.getThreadsCount(),
 			adamSimd: adamUsesSimd(tf.backend()),
-			gemm: ((g) => (g ? (g.fma ? 'fma' : 'simd') : 'none'))(gemmOn(tf.backend()))
+			gemm: ((g) => (g ? `${g.fma ? 'fma' : 'simd'}${g.threads > 1 ? ` on ${g.threads} threads` : ''}` : 'none'))(gemmOn(tf.backend()))
 		};
 	}
 

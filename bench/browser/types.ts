@@ -12,6 +12,8 @@ export interface BenchRequest {
 	kernels?: 'kiln' | 'recipe';
 	/** wasm MLP only: 'off' keeps the step's products on tfjs's matMul (XNNPACK) instead of Kiln's GEMM, for the A/B row. */
 	gemm?: 'off';
+	/** wasm MLP only: 2 lets Kiln's GEMM split its big products with a second thread (startGemmThread; cross-origin isolated pages). */
+	gemmThreads?: 2;
 	epochs: number;
 	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
 	samples: number;
@@ -52,5 +54,5 @@ export interface BenchResult {
 	latency?: LatencyStats;
 	/** adamSimd: the fused MLP step's Adam runs as Kiln's WebAssembly SIMD pass (false: its JS loop). */
 	/** gemm: the MLP step's big products on Kiln's GEMM with relaxed-SIMD FMA, plain SIMD, or not at all (XNNPACK). */
-	wasm?: { simd: boolean; threads: boolean; threadsCount: number; adamSimd: boolean; gemm?: 'fma' | 'simd' | 'none' };
+	wasm?: { simd: boolean; threads: boolean; threadsCount: number; adamSimd: boolean; gemm?: string };
 }

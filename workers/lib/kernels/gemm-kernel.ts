@@ -2,6 +2,7 @@ import { getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gemmFits, gemmFor, gemmScratchBytes, type Gemm } from './gemm-simd';
+import { spawnBrowserThread } from './gemm-thread';
 
 /**
  * KilnGemm: a 2-D float32 product on tfjs-backend-wasm by Kiln's SIMD GEMM (gemm-simd.ts), for
@@ -39,6 +40,22 @@ export function gemmOn(backend: unknown): Gemm | null {
 	const memory = wasmMemory(backend);
 	if (!memory || mode === 'off') return null;
 	return gemmFor(memory, mode === 'auto' ? undefined : mode === 'fma');
+}
+
+/**
+ * Let KilnGemm's big products (the MLP's forward and weight gradient) take a second thread
+ * (gemm-thread.ts) on a cross-origin isolated page, where tfjs's heap is a shared memory; true
+ * when the thread was started (products use it once it runs: gemmOn(backend).threads === 2).
+ * Not on by default: each ML worker of the pool would add a thread, and the pool already fills
+ * the cores when several jobs run; a lone training job is where it pays.
+ */
+export function startGemmThread(backend: unknown): boolean {
+	return gemmOn(backend)?.startThread(spawnBrowserThread) ?? false;
+}
+
+/** End the thread startGemmThread started, if any. */
+export function stopGemmThread(backend: unknown): void {
+	gemmOn(backend)?.stopThread();
 }
 
 /** Whether KilnGemm serves an [m, k]·[k, n] product on `backend`. */
