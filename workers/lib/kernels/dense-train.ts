@@ -12,6 +12,7 @@ import { hostKernel } from './host-arrays';
 export const DENSE_LOSS = 'KilnDenseLoss';
 export const RELU_BACKWARD = 'KilnReluBackward';
 export const ADAM_UPDATE = 'KilnAdamUpdate';
+export const COLUMN_SUMS = 'KilnColumnSums';
 
 const f = Math.fround;
 
@@ -95,6 +96,18 @@ export const reluBackward: KernelFunc = ({ inputs, backend }) => {
 	}
 	columnSums(dz, n, c, db);
 	return host.infos;
+};
+
+/**
+ * Σ over the rows of x [n, c], each column in float64 rounded once: KilnReluBackward's db where the
+ * relu's mask already ran inside KilnGemm (its `mask` input), so the same bits as that kernel.
+ */
+export const columnSumsKernel: KernelFunc = ({ inputs, backend }) => {
+	const { x } = inputs as { x: TensorInfo };
+	const [n, c] = x.shape;
+	const host = hostKernel(backend, [x], [{ shape: [c] }]);
+	columnSums(host.inputs[0], n, c, host.outputs[0]);
+	return host.infos[0];
 };
 
 export interface AdamUpdateAttrs {
@@ -182,12 +195,13 @@ export function adamUsesSimd(backend: unknown): boolean {
 	return !!memory && adamSimdFor(memory) !== null;
 }
 
-/** Register the three kernels for the wasm and cpu backends (their host views work on both); a no-op once done. */
+/** Register the four kernels for the wasm and cpu backends (their host views work on both); a no-op once done. */
 export function registerDenseTrainKernels(): void {
 	for (const backendName of ['wasm', 'cpu']) {
 		for (const [kernelName, kernelFunc] of [
 			[DENSE_LOSS, denseLoss],
 			[RELU_BACKWARD, reluBackward],
+			[COLUMN_SUMS, columnSumsKernel],
 			[ADAM_UPDATE, adamUpdate]
 		] as const) {
 			if (!getKernel(kernelName, backendName)) registerKernel({ kernelName, backendName, kernelFunc });

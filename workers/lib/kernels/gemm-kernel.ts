@@ -8,6 +8,8 @@ import { spawnBrowserThread } from './gemm-thread';
  * KilnGemm: a 2-D float32 product on tfjs-backend-wasm by Kiln's SIMD GEMM (gemm-simd.ts), for
  * the fused MLP step's big products: inputs `a` [m, k] (or [k, m] with transposeA: read in
  * place, no Transpose kernel), `b` [k, n], optional `bias` [n]; output relu?(a·b + bias) [m, n].
+ * With an input `mask` [m, n] (a relu layer's output), values where mask ≤ 0 are +0: the
+ * gradient through that relu, in the product's last pass instead of a separate kernel.
  * On this machine it ran the MLP's 128×784·784×128 forward and 784×128·128×128 weight gradient
  * 1.5–1.9× faster than tfjs-wasm's XNNPACK path (scripts/models/bench-gemm.ts).
  */
@@ -62,13 +64,13 @@ export function stopGemmThread(backend: unknown): void {
 export const gemmServes = (backend: unknown, m: number, n: number, k: number): boolean => gemmFits(m, n, k) && gemmOn(backend) !== null;
 
 export const gemmKernel: KernelFunc = ({ inputs, attrs, backend }) => {
-	const { a, b, bias } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+	const { a, b, bias, mask } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; mask?: TensorInfo };
 	const { transposeA, relu } = attrs as unknown as GemmAttrs;
 	const wasm = backend as BackendWasm;
 	const [k, n] = b.shape;
 	const m = transposeA ? a.shape[1] : a.shape[0];
 	const gemm = gemmOn(backend);
-	if (!gemm || !gemmFits(m, n, k) || (transposeA ? a.shape[0] : a.shape[1]) !== k) {
+	if (!gemm || !gemmFits(m, n, k) || (transposeA ? a.shape[0] : a.shape[1]) !== k || (mask && (mask.shape[0] !== m || mask.shape[1] !== n))) {
 		throw new Error(`KilnGemm cannot multiply [${a.shape}]${transposeA ? 'ᵀ' : ''} by [${b.shape}] here`);
 	}
 	// The output and scratch first: making them can grow the heap, which detaches views taken before.
@@ -86,6 +88,7 @@ export const gemmKernel: KernelFunc = ({ inputs, attrs, backend }) => {
 		k,
 		bias: bias ? at(bias) : -1,
 		relu,
+		mask: mask ? at(mask) : -1,
 		scratch: at(scratch)
 	});
 	wasm.disposeData(scratch.dataId);

@@ -7,12 +7,13 @@
  * strides (so Aᵀ needs no transpose), B as rows of 4·nv floats at a byte stride. Text form of
  * one function (nv = 2; `madd` is f32x4.relaxed_madd where the engine validates it, else
  * f32x4.mul then f32x4.add):
- *   (func $tile (param $a $ars $aks $b $bks $c $ldc $k $init $bias $relu i32)
+ *   (func $tile (param $a $ars $aks $b $bks $c $ldc $k $init $bias $relu $mask i32)
  *     init: acc[r][v] ← 0 | load(c + r·ldc + 16v) | load(bias + 16v)
  *     loop k times: b0 ← load(b); b1 ← load(b + 16)
  *                   for r: s ← load32_splat(a + r·ars); acc[r][v] ← madd(s, b_v, acc[r][v])
  *                   a += aks; b += bks
- *     if relu: acc ← max(acc, 0); store acc[r][v] at c + r·ldc + 16v)
+ *     if relu: acc ← max(acc, 0); if mask ≥ 0: acc ← acc & (load(mask + r·ldc + 16v) > 0)
+ *     store acc[r][v] at c + r·ldc + 16v)
  */
 
 import { I32, name, section, uleb, V128, vec } from './wasm-bytes';
@@ -45,8 +46,10 @@ const RELAXED_MADD = simd(0x105);
 const ZERO = [...simd(0x0c), ...Array(16).fill(0)];
 
 // Parameters, all i32.
-const [A, ARS, AKS, B, BKS, C, LDC, K, INIT, BIAS, RELU] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-const PARAMS = 11;
+const [A, ARS, AKS, B, BKS, C, LDC, K, INIT, BIAS, RELU, MASK] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const PARAMS = 12;
+const F32X4_GT = simd(0x44);
+const V128_AND = simd(0x4e);
 
 /**
  * One tile function's body: mr rows, nv vectors of 4 columns. `contiguous`: A's rows are 4 bytes
@@ -56,11 +59,12 @@ function tileBody(mr: number, nv: number, fma: boolean, contiguous: boolean): nu
 	// i32 locals: a pointer per row after the first, a row pointer into C; then v128 locals.
 	const rowA = (r: number) => (r === 0 || contiguous ? A : PARAMS + r - 1);
 	const CROW = PARAMS + mr - 1;
-	const firstV = CROW + 1;
+	const MROW = CROW + 1;
+	const firstV = MROW + 1;
 	const acc = (r: number, v: number) => firstV + r * nv + v;
 	const bv = (v: number) => firstV + mr * nv + v;
 	const SPLAT = firstV + mr * nv + nv;
-	const i32Locals = mr;
+	const i32Locals = mr + 1;
 	const v128Locals = mr * nv + nv + 1;
 	const code: number[] = [];
 	if (!contiguous) for (let r = 1; r < mr; r++) code.push(...get(rowA(r - 1)), ...get(ARS), ADD, ...set(rowA(r)));
@@ -95,6 +99,13 @@ function tileBody(mr: number, nv: number, fma: boolean, contiguous: boolean): nu
 	code.push(0x03, 0x40, ...turn, 0x0b);
 	code.push(...get(RELU), 0x04, 0x40);
 	eachAcc((r, v) => [...get(acc(r, v)), ...ZERO, ...F32X4_MAX, ...set(acc(r, v))]);
+	code.push(0x0b);
+	// mask ≥ 0: keep each value only where the matrix at mask (C's shape and stride) is > 0 (a relu's gradient), else +0.
+	code.push(...get(MASK), ...i32Const(0), 0x4e, 0x04, 0x40, ...get(MASK), ...set(MROW));
+	for (let r = 0; r < mr; r++) {
+		if (r) code.push(...get(MROW), ...get(LDC), ADD, ...set(MROW));
+		for (let v = 0; v < nv; v++) code.push(...get(acc(r, v)), ...get(MROW), ...LOAD(16 * v), ...ZERO, ...F32X4_GT, ...V128_AND, ...set(acc(r, v)));
+	}
 	code.push(0x0b);
 	code.push(...get(C), ...set(CROW));
 	for (let r = 0; r < mr; r++) {

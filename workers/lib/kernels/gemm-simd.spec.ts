@@ -71,6 +71,21 @@ describe('Kiln SIMD GEMM (KilnGemm on wasm)', () => {
 		});
 	}
 
+	it.each(SHAPES)('with a mask [%i × %i] (k = %i): the unmasked product where the mask is > 0, +0 elsewhere (a relu gradient)', async (m, n, k) => {
+		for (const transposeA of [false, true]) {
+			const a = randomValues(m * k, 1);
+			const b = randomValues(k * n, 2);
+			const mask = randomValues(m * n, 6).map((v, i) => (i % 7 === 0 ? 0 : i % 11 === 0 ? Number.NaN : v));
+			const [plain, masked] = await runOn('wasm', () => {
+				const inputs = { a: tf.tensor2d(a, transposeA ? [k, m] : [m, k]), b: tf.tensor2d(b, [k, n]) };
+				return [tf.engine().runKernel(GEMM, inputs, { transposeA, relu: false }) as tf.Tensor, tf.engine().runKernel(GEMM, { ...inputs, mask: tf.tensor2d(mask, [m, n]) }, { transposeA, relu: false }) as tf.Tensor];
+			});
+			const want = Array.from(plain, (v, i) => (mask[i] > 0 ? v : 0));
+			expect(Array.from(masked)).toEqual(want);
+			expect(Array.from(masked).every((v, i) => mask[i] > 0 || Object.is(v, 0))).toBe(true);
+		}
+	});
+
 	it('gives the same bits every time (same engine, same tiles), and relu leaves no negative', async () => {
 		for (const mode of ['fma', 'plain'] as const) {
 			const first = await product(mode, 37, 24, 300, true, true, true);

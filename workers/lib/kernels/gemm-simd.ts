@@ -2,7 +2,7 @@ import { gemmModuleBytes, relaxedSimdAvailable, tileName, type GemmShape } from 
 import { GemmHelper, type ThreadLike } from './gemm-thread';
 
 type Pack = (src: number, stride: number, dst: number, rows: number) => void;
-type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number) => void;
+type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number, mask: number) => void;
 
 /** A product on a wasm heap; every address and stride is in bytes. */
 export interface GemmArgs {
@@ -20,6 +20,8 @@ export interface GemmArgs {
 	/** Address of n floats added to every row, or -1 for none. */
 	bias: number;
 	relu: boolean;
+	/** Address of an [m, n] matrix (C's stride): C is kept where it is > 0, else +0 (a relu's gradient through its output); -1 or absent: none. */
+	mask?: number;
 	/** Address of gemmScratchBytes() free bytes, 16-byte aligned (packed panels of B, the column tail); -1 only when n is a multiple of 4 (B read in place). */
 	scratch: number;
 }
@@ -126,7 +128,7 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 	const strided = { wide: tiles(NV, false), narrow: tiles(1, false) };
 	const contiguous = { wide: tiles(NV, true), narrow: tiles(1, true) };
 	const width = 4 * NV;
-	return ({ a, ars, aks, b, c, m, n, k, bias, relu, scratch }) => {
+	return ({ a, ars, aks, b, c, m, n, k, bias, relu, scratch, mask = -1 }) => {
 		const { wide, narrow } = ars === 4 ? contiguous : strided;
 		const ldc = 4 * n;
 		const full = n - (n % 4);
@@ -138,7 +140,7 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 		// A big product's right half of the panels goes to the helper thread (the same pass loop, GEMM_THREAD_SOURCE).
 		const helper = packed && panels > 1 && m * n * k >= GEMM_SPLIT_WORK ? helperOf() : null;
 		const own = helper ? panels >> 1 : panels;
-		helper?.post({ a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, p0: own, p1: panels });
+		helper?.post({ a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, p0: own, p1: panels, mask });
 		for (let k0 = 0; k0 < k; k0 += per) {
 			const terms = Math.min(per, k - k0);
 			const last = k0 + terms >= k ? 1 : 0;
@@ -146,7 +148,8 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 			const aStart = a + k0 * aks;
 			const bStart = b + k0 * ldc;
 			const tileRelu = relu ? last : 0;
-			if (full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch }, full, init, panels);
+			const tileMask = last && mask >= 0;
+			if (full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch, mask: tileMask ? mask : -1 }, full, init, panels);
 			const step = packed ? 4 * terms * width : 4 * width;
 			const bks = packed ? 4 * width : ldc;
 			if (packed) for (let p = 0; p < own; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
@@ -156,9 +159,11 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 				const tile = wide[rows]!;
 				const aRow = aStart + i * ars;
 				const cRow = c + i * ldc;
-				for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu);
+				const mRow = tileMask ? mask + i * ldc : -1;
+				const maskAt = (p: number) => (mRow < 0 ? -1 : mRow + 4 * width * p);
+				for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu, maskAt(p));
 				// A last panel of 4 columns (full is not a multiple of the wide tile) is read in place.
-				if (panels * width < full) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu);
+				if (panels * width < full) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu, maskAt(panels));
 			}
 		}
 		helper?.wait();
@@ -179,8 +184,9 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 			const rows = Math.min(MR, p.m - i);
 			const out = (r: number) => (p.c >> 2) + (i + r) * p.n + from;
 			if (init === 1) for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) heap[tile + 4 * r + j] = heap[out(r) + j];
-			narrow[rows]!(p.a + i * p.ars, p.ars, p.aks, 4 * panel, 16, 4 * tile, 16, p.k, init, 4 * biasAt, p.relu ? 1 : 0);
-			for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) heap[out(r) + j] = heap[tile + 4 * r + j];
+			narrow[rows]!(p.a + i * p.ars, p.ars, p.aks, 4 * panel, 16, 4 * tile, 16, p.k, init, 4 * biasAt, p.relu ? 1 : 0, -1);
+			const mask = p.mask ?? -1;
+			for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) heap[out(r) + j] = mask < 0 || heap[(mask >> 2) + (i + r) * p.n + from + j] > 0 ? heap[tile + 4 * r + j] : 0;
 		}
 	}
 }

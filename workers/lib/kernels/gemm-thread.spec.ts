@@ -22,19 +22,24 @@ async function until(check: () => boolean): Promise<void> {
 
 /** One product on `memory`'s heap (A at 0, then B, bias, C and scratch), the result copied out. */
 function product(gemm: Gemm, memory: WebAssembly.Memory, m: number, n: number, k: number, transposeA: boolean, relu: boolean, seed: number): { out: Float32Array; want: Float64Array } {
+	// With Aᵀ, a relu mask as the MLP's backward uses it (every third value masked).
+	const masked = transposeA;
 	const heap = new Float32Array(memory.buffer);
 	const a = randomValues(m * k, seed);
 	const b = randomValues(k * n, seed + 1);
 	const bias = transposeA ? null : randomValues(n, seed + 2);
 	const at = { a: 0, b: m * k, bias: m * k + k * n, c: m * k + k * n + n + 4 };
-	const scratch = (at.c + m * n + 4) & ~3;
+	const maskAt = (at.c + m * n + 4) & ~3;
+	const scratch = maskAt + m * n + 4;
 	expect(4 * scratch + gemmScratchBytes(n)).toBeLessThan(memory.buffer.byteLength);
 	heap.set(a, at.a);
 	heap.set(b, at.b);
 	if (bias) heap.set(bias, at.bias);
 	heap.fill(Number.NaN, at.c, at.c + m * n);
-	gemm.run({ a: 0, ars: transposeA ? 4 : 4 * k, aks: transposeA ? 4 * m : 4, b: 4 * at.b, c: 4 * at.c, m, n, k, bias: bias ? 4 * at.bias : -1, relu, scratch: 4 * scratch });
-	return { out: heap.slice(at.c, at.c + m * n), want: reference(a, b, m, n, k, transposeA, bias, relu) };
+	for (let i = 0; i < m * n; i++) heap[maskAt + i] = i % 3 === 0 ? -1 : 1;
+	gemm.run({ a: 0, ars: transposeA ? 4 : 4 * k, aks: transposeA ? 4 * m : 4, b: 4 * at.b, c: 4 * at.c, m, n, k, bias: bias ? 4 * at.bias : -1, relu, scratch: 4 * scratch, mask: masked ? 4 * maskAt : -1 });
+	const want = reference(a, b, m, n, k, transposeA, bias, relu).map((v, i) => (masked && i % 3 === 0 ? 0 : v));
+	return { out: heap.slice(at.c, at.c + m * n), want };
 }
 
 // The MLP's forward and weight-gradient products, then panels, a 4-wide panel and a 2-column tail with rows not a multiple of 6.
@@ -45,7 +50,7 @@ const SHAPES: [number, number, number, boolean][] = [
 	[101, 38, 300, true]
 ];
 
-describe('the GEMM on two threads (cross-origin isolated pages: a shared memory)', () => {
+describe('the GEMM on two threads (cross-origin isolated pages: a shared memory), with and without a relu mask', () => {
 	it('splits big products with a helper thread and gives the very bits of one thread', async () => {
 		const memory = new WebAssembly.Memory({ initial: 40, maximum: 64, shared: true } as WebAssembly.MemoryDescriptor);
 		for (const fma of [true, false]) {

@@ -18,7 +18,7 @@
 export const SLOT = { SEQ: 0, DONE: 1, READY: 2, ARGS: 8 } as const;
 
 /** The job's arguments in ARGS order (all i32; addresses and strides in bytes). */
-export const JOB_FIELDS = ['a', 'ars', 'aks', 'b', 'c', 'ldc', 'm', 'k', 'per', 'bias', 'relu', 'scratch', 'p0', 'p1'] as const;
+export const JOB_FIELDS = ['a', 'ars', 'aks', 'b', 'c', 'ldc', 'm', 'k', 'per', 'bias', 'relu', 'scratch', 'p0', 'p1', 'mask'] as const;
 export type GemmJob = Record<(typeof JOB_FIELDS)[number], number>;
 
 /**
@@ -42,7 +42,7 @@ self.onmessage = (event) => {
 		for (let spin = 0; Atomics.load(ctl, ${SLOT.SEQ}) === seen; spin++) if (spin > 20000) Atomics.wait(ctl, ${SLOT.SEQ}, seen, 1000);
 		seen = Atomics.load(ctl, ${SLOT.SEQ});
 		if (seen < 0) break;
-		const [a, ars, aks, b, c, ldc, m, k, per, bias, relu, scratch, p0, p1] = ctl.subarray(${SLOT.ARGS}, ${SLOT.ARGS + JOB_FIELDS.length});
+		const [a, ars, aks, b, c, ldc, m, k, per, bias, relu, scratch, p0, p1, mask] = ctl.subarray(${SLOT.ARGS}, ${SLOT.ARGS + JOB_FIELDS.length});
 		const wide = ars === 4 ? contiguous : strided;
 		for (let k0 = 0; k0 < k; k0 += per) {
 			const terms = Math.min(per, k - k0);
@@ -52,9 +52,10 @@ self.onmessage = (event) => {
 			const bStart = b + k0 * ldc;
 			const step = 4 * terms * width;
 			for (let p = p0; p < p1; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
+			const masked = last && mask >= 0;
 			for (let i = 0; i < m; i += mr) {
 				const tile = wide[Math.min(mr, m - i)];
-				for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0);
+				for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0, masked ? mask + i * ldc + 4 * width * p : -1);
 			}
 		}
 		Atomics.store(ctl, ${SLOT.DONE}, seen);

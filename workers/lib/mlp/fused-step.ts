@@ -6,7 +6,7 @@ import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { adamState } from '$workers/lib/kernels/adam-state';
-import { DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
+import { COLUMN_SUMS, DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
 
 /**
  * One step on a batch (row-major features, class indices or targets, optional per-row weights);
@@ -77,8 +77,8 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	const transposed = tf.getBackend() !== 'wasm';
 	const lossAttrs: DenseLossAttrs = { loss: task === 'classification' ? 'softmax-ce' : 'mse' };
 	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
-	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor) =>
-		tf.engine().runKernel(GEMM, bias ? { a, b, bias } : { a, b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor, mask?: tf.Tensor) =>
+		tf.engine().runKernel(GEMM, { a, b, ...(bias ? { bias } : {}), ...(mask ? { mask } : {}) }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
 	return (x, y, weights, maskSeed) => {
 		const n = y.length;
 		if (masked && maskSeed === undefined) throw new KilnError('TrainingError', 'A step of a network with dropout needs its mask seed.');
@@ -117,9 +117,16 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				grads[2 * i + 1] = db;
 				if (i === 0) break;
 				const wT = tf.transpose(layers[i].kernel);
-				const product = gemmServes(backend, n, rows, cols) ? gemm(dz, wT, { transposeA: false, relu: false }) : tf.matMul(dz, wT);
-				// Through the dropout: the mask's own factor. inputs[i] (relu output × mask) is > 0 exactly where both pass.
 				const mask = masks[i - 1];
+				const served = gemmServes(backend, n, rows, cols);
+				if (served && !mask && layers[i - 1].relu) {
+					// The relu's gradient inside the product (KilnGemm's mask: +0 where its output is not > 0), as KilnReluBackward gives it.
+					dz = gemm(dz, wT, { transposeA: false, relu: false }, undefined, inputs[i]);
+					db = tf.engine().runKernel(COLUMN_SUMS, { x: dz }) as tf.Tensor;
+					continue;
+				}
+				const product = served ? gemm(dz, wT, { transposeA: false, relu: false }) : tf.matMul(dz, wT);
+				// Through the dropout: the mask's own factor. inputs[i] (relu output × mask) is > 0 exactly where both pass.
 				const dh = mask ? tf.mul(product, mask) : product;
 				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
 				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
