@@ -7,12 +7,12 @@
  * strides (so Aᵀ needs no transpose), B as rows of 4·nv floats at a byte stride. Text form of
  * one function (nv = 2; `madd` is f32x4.relaxed_madd where the engine validates it, else
  * f32x4.mul then f32x4.add):
- *   (func $tile (param $a $ars $aks $b $bks $c $ldc $k $init $bias $relu $mask i32)
+ *   (func $tile (param $a $ars $aks $b $bks $c $ldc $k $init $bias $relu [$mask] i32)
  *     init: acc[r][v] ← 0 | load(c + r·ldc + 16v) | load(bias + 16v)
  *     loop k times: b0 ← load(b); b1 ← load(b + 16)
  *                   for r: s ← load32_splat(a + r·ars); acc[r][v] ← madd(s, b_v, acc[r][v])
  *                   a += aks; b += bks
- *     if relu: acc ← max(acc, 0); if mask ≥ 0: acc ← acc & (load(mask + r·ldc + 16v) > 0)
+ *     if relu: acc ← max(acc, 0); masked tiles: acc ← acc & (load(mask + r·ldc + 16v) > 0)
  *     store acc[r][v] at c + r·ldc + 16v)
  */
 
@@ -47,7 +47,9 @@ const ZERO = [...simd(0x0c), ...Array(16).fill(0)];
 
 // Parameters, all i32.
 const [A, ARS, AKS, B, BKS, C, LDC, K, INIT, BIAS, RELU, MASK] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-const PARAMS = 12;
+// The masked tiles take MASK too: separate functions, because one more parameter and local in the
+// hot tiles made V8 compile their k loop ~1.5× slower (bench-gemm, 2026-11-26).
+const paramCount = (masked: boolean) => (masked ? 12 : 11);
 const F32X4_GT = simd(0x44);
 const V128_AND = simd(0x4e);
 
@@ -55,16 +57,17 @@ const V128_AND = simd(0x4e);
  * One tile function's body: mr rows, nv vectors of 4 columns. `contiguous`: A's rows are 4 bytes
  * apart (ars is ignored; Aᵀ, or a packed block), so one pointer and constant offsets reach them.
  */
-function tileBody(mr: number, nv: number, fma: boolean, contiguous: boolean): number[] {
-	// i32 locals: a pointer per row after the first, a row pointer into C; then v128 locals.
+function tileBody(mr: number, nv: number, fma: boolean, contiguous: boolean, masked: boolean): number[] {
+	// i32 locals: a pointer per row after the first, a row pointer into C (and into the mask); then v128 locals.
+	const PARAMS = paramCount(masked);
 	const rowA = (r: number) => (r === 0 || contiguous ? A : PARAMS + r - 1);
 	const CROW = PARAMS + mr - 1;
 	const MROW = CROW + 1;
-	const firstV = MROW + 1;
+	const firstV = masked ? MROW + 1 : CROW + 1;
 	const acc = (r: number, v: number) => firstV + r * nv + v;
 	const bv = (v: number) => firstV + mr * nv + v;
 	const SPLAT = firstV + mr * nv + nv;
-	const i32Locals = mr + 1;
+	const i32Locals = masked ? mr + 1 : mr;
 	const v128Locals = mr * nv + nv + 1;
 	const code: number[] = [];
 	if (!contiguous) for (let r = 1; r < mr; r++) code.push(...get(rowA(r - 1)), ...get(ARS), ADD, ...set(rowA(r)));
@@ -100,13 +103,14 @@ function tileBody(mr: number, nv: number, fma: boolean, contiguous: boolean): nu
 	code.push(...get(RELU), 0x04, 0x40);
 	eachAcc((r, v) => [...get(acc(r, v)), ...ZERO, ...F32X4_MAX, ...set(acc(r, v))]);
 	code.push(0x0b);
-	// mask ≥ 0: keep each value only where the matrix at mask (C's shape and stride) is > 0 (a relu's gradient), else +0.
-	code.push(...get(MASK), ...i32Const(0), 0x4e, 0x04, 0x40, ...get(MASK), ...set(MROW));
-	for (let r = 0; r < mr; r++) {
-		if (r) code.push(...get(MROW), ...get(LDC), ADD, ...set(MROW));
-		for (let v = 0; v < nv; v++) code.push(...get(acc(r, v)), ...get(MROW), ...LOAD(16 * v), ...ZERO, ...F32X4_GT, ...V128_AND, ...set(acc(r, v)));
+	// Masked tiles: keep each value only where the matrix at mask (C's shape and stride) is > 0 (a relu's gradient), else +0.
+	if (masked) {
+		code.push(...get(MASK), ...set(MROW));
+		for (let r = 0; r < mr; r++) {
+			if (r) code.push(...get(MROW), ...get(LDC), ADD, ...set(MROW));
+			for (let v = 0; v < nv; v++) code.push(...get(acc(r, v)), ...get(MROW), ...LOAD(16 * v), ...ZERO, ...F32X4_GT, ...V128_AND, ...set(acc(r, v)));
+		}
 	}
-	code.push(0x0b);
 	code.push(...get(C), ...set(CROW));
 	for (let r = 0; r < mr; r++) {
 		if (r) code.push(...get(CROW), ...get(LDC), ADD, ...set(CROW));
@@ -137,22 +141,24 @@ export interface GemmShape {
 }
 
 /** Export name of the tile function for `rows` × 4·`vectors`; `contiguous`: A's rows 4 bytes apart. */
-export const tileName = (rows: number, vectors: number, contiguous: boolean): string => `${contiguous ? 'c' : 't'}${rows}x${vectors}`;
+export const tileName = (rows: number, vectors: number, contiguous: boolean, masked = false): string => `${contiguous ? 'c' : 't'}${rows}x${vectors}${masked ? 'm' : ''}`;
 
 /**
- * The module: tile functions for heights 1..mr at widths nv and 1 (nv = 1 counted once). A
+ * The module: tile functions for heights 1..mr at widths nv and 1 (nv = 1 counted once), each
+ * also as a masked tile (name + 'm', one more parameter: mask, C's shape and stride). A
  * shared memory (tfjs's threaded build) must be imported as shared, with a maximum.
  */
 export function gemmModuleBytes(shape: GemmShape, fma: boolean, shared: boolean): Uint8Array<ArrayBuffer> {
 	const widths = shape.nv === 1 ? [1] : [shape.nv, 1];
-	const tiles = [false, true].flatMap((contiguous) => widths.flatMap((nv) => Array.from({ length: shape.mr }, (_, i) => ({ mr: i + 1, nv, contiguous }))));
+	const tiles = [false, true].flatMap((masked) => [false, true].flatMap((contiguous) => widths.flatMap((nv) => Array.from({ length: shape.mr }, (_, i) => ({ mr: i + 1, nv, contiguous, masked })))));
 	const params = (count: number) => [0x60, ...vec(Array.from({ length: count }, () => [I32])), 0];
-	const type = section(1, vec([params(PARAMS), params(4)]));
+	// Types: 0 a tile, 1 pack, 2 a masked tile.
+	const type = section(1, vec([params(paramCount(false)), params(4), params(paramCount(true))]));
 	const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
 	const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]));
-	const funcs = section(3, vec([...tiles.map(() => [0]), [1]]));
-	const exports = section(7, vec([...tiles.map((t, i) => [...name(tileName(t.mr, t.nv, t.contiguous)), 0x00, ...uleb(i)]), [...name('pack'), 0x00, ...uleb(tiles.length)]]));
-	const code = section(10, [...uleb(tiles.length + 1), ...tiles.flatMap((t) => tileBody(t.mr, t.nv, fma, t.contiguous)), ...packBody(shape.nv)]);
+	const funcs = section(3, vec([...tiles.map((t) => [t.masked ? 2 : 0]), [1]]));
+	const exports = section(7, vec([...tiles.map((t, i) => [...name(tileName(t.mr, t.nv, t.contiguous, t.masked)), 0x00, ...uleb(i)]), [...name('pack'), 0x00, ...uleb(tiles.length)]]));
+	const code = section(10, [...uleb(tiles.length + 1), ...tiles.flatMap((t) => tileBody(t.mr, t.nv, fma, t.contiguous, t.masked)), ...packBody(shape.nv)]);
 	return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 

@@ -2,7 +2,7 @@ import { gemmModuleBytes, relaxedSimdAvailable, tileName, type GemmShape } from 
 import { GemmHelper, type ThreadLike } from './gemm-thread';
 
 type Pack = (src: number, stride: number, dst: number, rows: number) => void;
-type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number, mask: number) => void;
+type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number, mask?: number) => void;
 
 /** A product on a wasm heap; every address and stride is in bytes. */
 export interface GemmArgs {
@@ -87,14 +87,14 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 			const module = new WebAssembly.Module(gemmModuleBytes(shape, useFma, shared));
 			const instance = new WebAssembly.Instance(module, { env: { memory } });
 			let helper: GemmHelper | null = null;
-			const names = (contiguous: boolean) => Array.from({ length: shape.mr + 1 }, (_, rows) => (rows ? tileName(rows, shape.nv, contiguous) : null));
+			const names = (contiguous: boolean, masked = false) => Array.from({ length: shape.mr + 1 }, (_, rows) => (rows ? tileName(rows, shape.nv, contiguous, masked) : null));
 			gemm = {
 				fma: useFma,
 				run: driver(memory, instance.exports as Record<string, Tile>, shape, kc, () => (helper?.ready ? helper : null)),
 				startThread(spawn) {
 					if (!shared) return false;
 					if (helper) return true;
-					const init = { module, memory, tiles: { strided: names(false), contiguous: names(true) }, mr: shape.mr, width: 4 * shape.nv };
+					const init = { module, memory, tiles: { strided: names(false), contiguous: names(true), stridedMasked: names(false, true), contiguousMasked: names(true, true) }, mr: shape.mr, width: 4 * shape.nv };
 					const thread = spawn();
 					if (thread) helper = new GemmHelper(thread, init);
 					return helper !== null;
@@ -123,13 +123,16 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
  */
 function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>, shape: GemmShape, kc: number, helperOf: () => GemmHelper | null): (args: GemmArgs) => void {
 	const { mr: MR, nv: NV } = shape;
-	const tiles = (nv: number, contiguous: boolean) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[tileName(rows, nv, contiguous)] as Tile) : null));
+	const tiles = (nv: number, contiguous: boolean, masked = false) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[tileName(rows, nv, contiguous, masked)] as Tile) : null));
 	const pack = exports.pack as Pack;
 	const strided = { wide: tiles(NV, false), narrow: tiles(1, false) };
 	const contiguous = { wide: tiles(NV, true), narrow: tiles(1, true) };
+	const stridedMasked = { wide: tiles(NV, false, true), narrow: tiles(1, false, true) };
+	const contiguousMasked = { wide: tiles(NV, true, true), narrow: tiles(1, true, true) };
 	const width = 4 * NV;
 	return ({ a, ars, aks, b, c, m, n, k, bias, relu, scratch, mask = -1 }) => {
-		const { wide, narrow } = ars === 4 ? contiguous : strided;
+		const plain = ars === 4 ? contiguous : strided;
+		const withMask = ars === 4 ? contiguousMasked : stridedMasked;
 		const ldc = 4 * n;
 		const full = n - (n % 4);
 		const panels = Math.floor(full / width);
@@ -149,6 +152,8 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 			const bStart = b + k0 * ldc;
 			const tileRelu = relu ? last : 0;
 			const tileMask = last && mask >= 0;
+			// A tile takes no mask argument (one more parameter slows its k loop); masked tiles do.
+			const { wide, narrow } = tileMask ? withMask : plain;
 			if (full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch, mask: tileMask ? mask : -1 }, full, init, panels);
 			const step = packed ? 4 * terms * width : 4 * width;
 			const bks = packed ? 4 * width : ldc;
@@ -160,10 +165,10 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 				const aRow = aStart + i * ars;
 				const cRow = c + i * ldc;
 				const mRow = tileMask ? mask + i * ldc : -1;
-				const maskAt = (p: number) => (mRow < 0 ? -1 : mRow + 4 * width * p);
-				for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu, maskAt(p));
+				if (tileMask) for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu, mRow + 4 * width * p);
+				else for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu);
 				// A last panel of 4 columns (full is not a multiple of the wide tile) is read in place.
-				if (panels * width < full) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu, maskAt(panels));
+				if (panels * width < full) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu, mRow + 4 * width * panels);
 			}
 		}
 		helper?.wait();
@@ -184,7 +189,7 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 			const rows = Math.min(MR, p.m - i);
 			const out = (r: number) => (p.c >> 2) + (i + r) * p.n + from;
 			if (init === 1) for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) heap[tile + 4 * r + j] = heap[out(r) + j];
-			narrow[rows]!(p.a + i * p.ars, p.ars, p.aks, 4 * panel, 16, 4 * tile, 16, p.k, init, 4 * biasAt, p.relu ? 1 : 0, -1);
+			narrow[rows]!(p.a + i * p.ars, p.ars, p.aks, 4 * panel, 16, 4 * tile, 16, p.k, init, 4 * biasAt, p.relu ? 1 : 0);
 			const mask = p.mask ?? -1;
 			for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) heap[out(r) + j] = mask < 0 || heap[(mask >> 2) + (i + r) * p.n + from + j] > 0 ? heap[tile + 4 * r + j] : 0;
 		}

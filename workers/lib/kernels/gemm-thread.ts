@@ -23,7 +23,7 @@ export type GemmJob = Record<(typeof JOB_FIELDS)[number], number>;
 
 /**
  * The helper: { module, memory, control, tiles: names of the wide tiles by height (index 0 unused),
- * for strided and contiguous A, mr, width: columns per panel }. Its pass loop is the caller's
+ * for strided and contiguous A, plain and masked, mr, width: columns per panel }. Its pass loop is the caller's
  * (gemm-simd.ts, panelPasses): packed panels p0..p1 of each pass, row blocks outside.
  */
 export const GEMM_THREAD_SOURCE = `'use strict';
@@ -32,8 +32,11 @@ self.onmessage = (event) => {
 	self.onmessage = null;
 	const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
 	const ctl = new Int32Array(control);
-	const strided = tiles.strided.map((t) => (t ? x[t] : null));
-	const contiguous = tiles.contiguous.map((t) => (t ? x[t] : null));
+	const bind = (names) => names.map((t) => (t ? x[t] : null));
+	const strided = bind(tiles.strided);
+	const contiguous = bind(tiles.contiguous);
+	const stridedMasked = bind(tiles.stridedMasked);
+	const contiguousMasked = bind(tiles.contiguousMasked);
 	const pack = x.pack;
 	let seen = 0;
 	Atomics.store(ctl, ${SLOT.READY}, 1);
@@ -43,7 +46,6 @@ self.onmessage = (event) => {
 		seen = Atomics.load(ctl, ${SLOT.SEQ});
 		if (seen < 0) break;
 		const [a, ars, aks, b, c, ldc, m, k, per, bias, relu, scratch, p0, p1, mask] = ctl.subarray(${SLOT.ARGS}, ${SLOT.ARGS + JOB_FIELDS.length});
-		const wide = ars === 4 ? contiguous : strided;
 		for (let k0 = 0; k0 < k; k0 += per) {
 			const terms = Math.min(per, k - k0);
 			const last = k0 + terms >= k ? 1 : 0;
@@ -53,9 +55,11 @@ self.onmessage = (event) => {
 			const step = 4 * terms * width;
 			for (let p = p0; p < p1; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
 			const masked = last && mask >= 0;
+			const wide = masked ? (ars === 4 ? contiguousMasked : stridedMasked) : ars === 4 ? contiguous : strided;
 			for (let i = 0; i < m; i += mr) {
 				const tile = wide[Math.min(mr, m - i)];
-				for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0, masked ? mask + i * ldc + 4 * width * p : -1);
+				if (masked) for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0, mask + i * ldc + 4 * width * p);
+				else for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0);
 			}
 		}
 		Atomics.store(ctl, ${SLOT.DONE}, seen);
@@ -78,7 +82,7 @@ export class GemmHelper {
 	private seq = 0;
 	private readonly thread: ThreadLike;
 
-	constructor(thread: ThreadLike, init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tiles: { strided: (string | null)[]; contiguous: (string | null)[] }; mr: number; width: number }) {
+	constructor(thread: ThreadLike, init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tiles: Record<'strided' | 'contiguous' | 'stridedMasked' | 'contiguousMasked', (string | null)[]>; mr: number; width: number }) {
 		this.control = new Int32Array(new SharedArrayBuffer(4 * (SLOT.ARGS + JOB_FIELDS.length)));
 		this.thread = thread;
 		this.thread.postMessage({ ...init, control: this.control.buffer });
