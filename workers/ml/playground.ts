@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KilnError, errorMessage } from '$shared/errors';
 import { sortModelFiles, type ModelFiles, type PickedFile } from '$workers/lib/playground/model-files';
-import { loadLayers, loadOnnx, medianLatency, predict, type LoadedModel } from '$workers/lib/playground/runner';
+import { loadGraph, loadLayers, loadOnnx, medianLatency, predict, type LoadedModel } from '$workers/lib/playground/runner';
 import { batchOf, feedFromNumbers, feedsFromTexts } from '$workers/lib/playground/feeds';
 import { csvBatch } from '$workers/lib/playground/csv-batch';
 import { imageValues } from '$workers/lib/playground/image-tensor';
@@ -52,6 +52,7 @@ async function readAll(files: { name: string; file: Blob }[], report: (p: Playgr
 
 async function openModel(files: ModelFiles): Promise<LoadedModel> {
 	if (files.kind === 'onnx') return loadOnnx(await loadOrt(), files.bytes, files.fileName, ['wasm']);
+	if (files.kind === 'tfjs-graph') return loadGraph(files.artifacts, files.fileName, files.bytes);
 	return loadLayers(files.artifacts, files.fileName, files.bytes);
 }
 
@@ -114,10 +115,10 @@ export const playgroundHandlers: PlaygroundApi = {
 		report({ fraction: 0.75, label: 'Checking the files' });
 		const sorted = sortModelFiles(picked);
 		report({ fraction: 0.8, label: sorted.kind === 'onnx' ? 'Starting ONNX Runtime (wasm)' : 'Starting TensorFlow.js' });
-		if (sorted.kind === 'tfjs-layers') await backendHandlers.useBackend(backend);
+		if (sorted.kind !== 'onnx') await backendHandlers.useBackend(backend);
 		const model = await openModel(sorted);
 		// tfjs files are kept to load the model on other backends; ONNX bytes are not needed again.
-		current = { files: sorted.kind === 'tfjs-layers' ? sorted : null, model, lastFeeds: null };
+		current = { files: sorted.kind === 'onnx' ? null : sorted, model, lastFeeds: null };
 		report({ fraction: 1, label: 'Loaded' });
 		return model.signature;
 	},
@@ -156,8 +157,8 @@ export const playgroundHandlers: PlaygroundApi = {
 			}
 			// Weights live on a backend: the model is loaded again on each one.
 			const files = state.files;
-			if (files?.kind !== 'tfjs-layers') continue;
-			const model = name === start ? state.model : await loadLayers(files.artifacts, files.fileName, files.bytes);
+			if (!files || files.kind === 'onnx') continue;
+			const model = name === start ? state.model : await openModel(files);
 			try {
 				rows.push({ runtime: 'tfjs', backend: name, batch, ...(await medianLatency(model, feeds)) });
 			} catch (error) {
