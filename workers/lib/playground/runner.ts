@@ -12,6 +12,8 @@ import type { Feed, ModelSignature, OutputTensor } from './types';
 export interface LoadedModel {
 	signature: ModelSignature;
 	runtime: 'ort' | 'tfjs';
+	/** The execution provider an ORT session runs on (tfjs models follow tfjs's backend). */
+	backend?: string;
 	run(feeds: Feed[]): Promise<OutputTensor[]>;
 	dispose(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function loadOnnx(ort: OrtRuntime, bytes: Uint8Array, fileName: str
 	return {
 		signature,
 		runtime: 'ort',
+		backend: executionProviders[0],
 		async run(feeds) {
 			const inputs: Record<string, OrtTensor> = {};
 			for (const feed of feeds) inputs[feed.name] = new ort.Tensor(feed.type, feed.data, feed.dims);
