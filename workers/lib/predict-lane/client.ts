@@ -38,7 +38,13 @@ export class LaneClient {
 	ask(row: Record<string, string>): LaneAnswer | Promise<LaneAnswer> | null {
 		if (this.#busy || this.broken) return null;
 		const cells = this.columns.map((c) => row[c] ?? '');
-		if (!writeCells(this.#view, cells)) return null;
+		try {
+			if (!writeCells(this.#view, cells)) return null;
+		} catch {
+			// An engine that refuses something here (shared memory is young in some): the message lane.
+			this.broken = true;
+			return null;
+		}
 		const control = this.#view.control;
 		const seq = (this.#seq = (this.#seq + 1) | 0);
 		Atomics.store(control, SEQ, seq);

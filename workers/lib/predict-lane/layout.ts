@@ -58,26 +58,29 @@ export function laneView(buffer: SharedArrayBuffer): LaneView {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+// Browsers also refuse to encode into shared memory (TextEncoder.encodeInto takes no shared
+// views): text is encoded into a local buffer and copied over in one go.
+let requestScratch: Uint8Array | null = null;
+let answerOut: Uint8Array | null = null;
+
 /** The row's cells (in the lane's column order) into the request area; false when they do not fit (the message lane then carries the row). */
 export function writeCells(view: LaneView, cells: readonly string[]): boolean {
 	if (cells.length > MAX_CELLS) return false;
+	requestScratch ??= new Uint8Array(REQUEST_BYTES);
 	let at = 0;
 	for (let i = 0; i < cells.length; i++) {
 		const cell = cells[i];
-		const target = view.cells.subarray(at);
-		const { read, written } = encoder.encodeInto(cell, target);
+		const { read, written } = encoder.encodeInto(cell, requestScratch.subarray(at));
 		if (read < cell.length) return false;
 		view.lengths[i] = written;
 		at += written;
 	}
+	view.cells.set(requestScratch.subarray(0, at));
 	Atomics.store(view.control, CELL_COUNT, cells.length);
 	return true;
 }
 
-/**
- * Browsers refuse to decode straight from shared memory (TextDecoder takes no shared views), and
- * the other side may write again once the state flips, so bytes are copied out first.
- */
+/** Nor do they decode from it (TextDecoder takes no shared views), and the other side may write again once the state flips: bytes are copied out first. */
 function copyOut(shared: Uint8Array, length: number, scratch: { bytes: Uint8Array }): Uint8Array {
 	if (scratch.bytes.length < length) scratch.bytes = new Uint8Array(Math.max(length, 2 * scratch.bytes.length));
 	const local = scratch.bytes.subarray(0, length);
@@ -106,8 +109,10 @@ export function readCells(view: LaneView): string[] {
 
 /** The answer's text into the answer area; false when it does not fit. */
 export function writeAnswer(view: LaneView, text: string): boolean {
-	const { read, written } = encoder.encodeInto(text, view.answer);
+	answerOut ??= new Uint8Array(ANSWER_BYTES);
+	const { read, written } = encoder.encodeInto(text, answerOut);
 	if (read < text.length) return false;
+	view.answer.set(answerOut.subarray(0, written));
 	Atomics.store(view.control, ANSWER_LENGTH, written);
 	return true;
 }
