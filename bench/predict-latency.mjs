@@ -135,18 +135,19 @@ export async function measurePredictLatency({ repo, log, build = true, rounds = 
 		const onnxBytes = Uint8Array.from(await page.evaluate(() => globalThis.__kilnPredictBench.onnx()));
 		const session = await ort.InferenceSession.create(onnxBytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
 		const feeds = nodeFeeds(ort, model.preprocessing);
+		const shared = await page.evaluate(() => globalThis.__kilnPredictBench.sharedLane?.() ?? false);
+		const js = pick?.timings.some((t) => t.runtime === 'js');
 		log(`predict: shared-memory lane ${shared ? 'available (cross-origin isolated)' : 'unavailable'}; first label ${first}; studio pick ${pick ? `${pick.runtime} (${pick.timings.map((t) => `${t.runtime} ${t.ms.toFixed(3)} ms`).join(', ')})` : 'none (one runtime)'}; ONNX ${onnxBytes.length} bytes, ${features.length} raw columns, ${rows.length} rows`);
 
 		const studio = (runtime, lane) => async () => page.evaluate(timeInPage, { rows, warmup, runs, runtime, what: 'label', lane });
-		const shared = await page.evaluate(() => globalThis.__kilnPredictBench.sharedLane?.() ?? false);
-		const js = pick?.timings.some((t) => t.runtime === 'js');
 		const plan = [
 			{ short: 'studio', label: 'studio, Predict default (measured pick)', run: studio('auto') },
 			{ short: 'tfjs', label: 'studio, TensorFlow.js by hand', run: studio('tfjs'), optional: !pick?.timings.some((t) => t.runtime === 'tfjs') },
 			{ short: 'js', label: 'studio, plain JavaScript by hand', run: studio('js'), optional: !js },
-			// The plain forward's lanes side by side: shared memory (page polls ≤ 2 ms, then waitAsync), the same with the page awaiting at once, the lane worker always sleeping between rows, and the message lane.
+			// The plain forward's lanes side by side: shared memory as the studio sets it (the lane sleeps in Atomics.wait between rows, the page polls ≤ 2 ms, then waitAsync), the page awaiting at once, the lane polling 0.1 or 2 ms after each answer before it sleeps, and the message lane.
 			{ short: 'js-await', label: 'plain JS, shared lane, page awaits (waitAsync)', run: studio('js', { mode: 'shared', pageSpinMs: 0 }), optional: !js || !shared },
-			{ short: 'js-sleep', label: 'plain JS, shared lane, lane sleeps between', run: studio('js', { mode: 'shared', laneSpinMs: 0 }), optional: !js || !shared },
+			{ short: 'js-poll.1', label: 'plain JS, shared lane, lane polls 0.1 ms', run: studio('js', { mode: 'shared', laneSpinMs: 0.1 }), optional: !js || !shared },
+			{ short: 'js-poll2', label: 'plain JS, shared lane, lane polls 2 ms', run: studio('js', { mode: 'shared', laneSpinMs: 2 }), optional: !js || !shared },
 			{ short: 'js-msg', label: 'plain JS, message lane (session 7)', run: studio('js', { mode: 'message' }), optional: !js },
 			{ short: 'ort-web', label: 'studio, ONNX Runtime Web by hand', run: studio('onnx:float32') },
 			{ short: 'ping', label: 'empty page↔worker message round trip', run: async () => page.evaluate(timeInPage, { rows, warmup, runs, runtime: 'auto', what: 'ping' }) },
