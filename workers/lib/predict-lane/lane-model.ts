@@ -41,7 +41,8 @@ export function laneModel(pkg: LanePackage): LaneModel {
 			const table = reader.read(row);
 			if (!table) return null;
 			const { x, target, warnings } = encodeForModel(pkg.encoding, table);
-			return decodeOutputs(Float32Array.from(forward.run(x)), target, warnings);
+			// float32 outputs as the prediction worker's runtime gives them (its Float32Array.from, the same rounding).
+			return decodeOutputs(new Float32Array(forward.run(x)), target, warnings);
 		}
 	};
 }
