@@ -132,7 +132,11 @@ export async function predictRowShared(modelId: string, backend: BackendChoice, 
 	const asked = current.client.ask(row);
 	if (!asked) return null;
 	const answer = asked instanceof Promise ? await asked : asked;
-	if (current.client.broken && lane === current) closeSharedLane();
+	if (current.client.broken) {
+		// Stuck or refused by the engine once: this model stays on the message lane.
+		refused.add(modelId);
+		if (lane === current) closeSharedLane();
+	}
 	if (answer.kind === 'error') throw new KilnError(answer.name as ErrorKind, answer.message);
 	return answer.kind === 'result' ? answer.result : null;
 }
