@@ -108,19 +108,28 @@ export function addTreesOutputsWasm(walker: TreeWalker, trees: TreeArrays[], x: 
 	const rowBytes = d * 4;
 	const block = Math.max(1, Math.min(n, Math.floor(blockBytes / rowBytes)));
 	let nodes = 0;
-	for (let t = first; t < trees.length; t += step) nodes = Math.max(nodes, trees[t].feature.length);
-	// Memory: [rows of the block | leaves (one spare slot) | one tree's packed nodes].
+	let values = 0;
+	for (let t = first; t < trees.length; t += step) {
+		nodes = Math.max(nodes, trees[t].feature.length);
+		values = Math.max(values, trees[t].value.length);
+	}
+	// Memory: [rows of the block | leaves (and a spare slot) | sums of the block | one tree's values | its packed nodes].
 	const leavesAt = block * rowBytes;
-	const nodesAt = leavesAt + (block + 1) * 4;
+	const sumsAt = Math.ceil((leavesAt + (block + 1) * 4) / 8) * 8;
+	const valuesAt = sumsAt + block * stride * 8;
+	const nodesAt = valuesAt + values * 8;
 	const bytes = nodesAt + nodes * 8;
 	const { memory } = walker;
 	if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
 	const rows = new Float32Array(memory.buffer, 0, block * d);
 	const leaves = new Int32Array(memory.buffer, leavesAt, block + 1);
+	const sums = new Float64Array(memory.buffer, sumsAt, block * stride);
+	const treeValues = new Float64Array(memory.buffer, valuesAt, values);
 	const treeBytes = new Uint8Array(memory.buffer, nodesAt, nodes * 8);
 	for (let start = 0; start < n; start += block) {
 		const end = Math.min(n, start + block);
 		rows.set(x.subarray(start * d, end * d));
+		sums.set(out.subarray(start * stride, end * stride));
 		for (let t = first; t < trees.length; t += step) {
 			const tree = trees[t];
 			const pack = packTree(tree);
@@ -128,8 +137,10 @@ export function addTreesOutputsWasm(walker: TreeWalker, trees: TreeArrays[], x: 
 				treeBytes.set(new Uint8Array(pack.words.buffer, pack.words.byteOffset, pack.words.byteLength));
 				walker.walk(nodesAt, 0, rowBytes, end - start, leavesAt, pack.shift, pack.mask);
 			} else for (let i = start; i < end; i++) leaves[i - start] = leafOf(tree, x, i * d);
-			addLeafValues(tree, leaves, start, end, weight, out, stride, column);
+			treeValues.set(tree.value);
+			walker.add(leavesAt, end - start, valuesAt, tree.outputs, sumsAt + column * 8, stride * 8, weight);
 		}
+		out.set(sums.subarray(0, (end - start) * stride), start * stride);
 	}
 }
 

@@ -30,9 +30,9 @@ export const LANES = 4;
 
 const [NODES, X, ROW_BYTES, N, LEAVES, SHIFT, MASK] = [0, 1, 2, 3, 4, 5, 6];
 const [TAKEN, DONE, W, C, NEXT] = [7, 8, 9, 10, 11];
-const LANE0 = 12;
-/** The one float local, after the lanes' i32 locals. */
-const V = LANE0 + 3 * LANES;
+/** The one float local, then three i32 locals per lane. */
+const V = 12;
+const LANE0 = 13;
 const node = (j: number) => LANE0 + 3 * j;
 const row = (j: number) => LANE0 + 3 * j + 1;
 const at = (j: number) => LANE0 + 3 * j + 2;
@@ -42,7 +42,10 @@ const set = (i: number) => [0x21, ...uleb(i)];
 const tee = (i: number) => [0x22, ...uleb(i)];
 const i32Const = (v: number) => [0x41, ...sleb(v)];
 const [ADD, SUB, MUL, AND, OR, SHL, SHR_S, EQ, LT_U, GE_U] = [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x74, 0x75, 0x46, 0x49, 0x4f];
-const [F32_NE, F32_LE, SELECT] = [0x5c, 0x5f, 0x1b];
+const [F32_NE, F32_LE, SELECT, EQZ, F64_ADD, F64_MUL] = [0x5c, 0x5f, 0x1b, 0x45, 0xa0, 0xa2];
+const F64 = 0x7c;
+const F64_LOAD = [0x2b, 3, 0];
+const F64_STORE = [0x39, 3, 0];
 const I32_LOAD = (offset: number) => [0x28, 2, ...uleb(offset)];
 const F32_LOAD = [0x2a, 2, 0];
 const I32_STORE = [0x36, 2, 0];
@@ -84,14 +87,14 @@ function step(j: number): number[] {
 	];
 }
 
-function walkBody(): number[] {
+function walkBody(lanes: number): number[] {
 	const init: number[] = [];
-	for (let j = 0; j < LANES; j++) init.push(...i32Const(j), ...get(N), ...i32Const(j), ...get(N), LT_U, SELECT, ...set(row(j)), ...pointAt(j));
-	init.push(...i32Const(LANES), ...get(N), ...i32Const(LANES), ...get(N), LT_U, SELECT, ...set(TAKEN));
+	for (let j = 0; j < lanes; j++) init.push(...i32Const(j), ...get(N), ...i32Const(j), ...get(N), LT_U, SELECT, ...set(row(j)), ...pointAt(j));
+	init.push(...i32Const(lanes), ...get(N), ...i32Const(lanes), ...get(N), LT_U, SELECT, ...set(TAKEN));
 	const turn: number[] = [];
-	for (let j = 0; j < LANES; j++) turn.push(...step(j));
+	for (let j = 0; j < lanes; j++) turn.push(...step(j));
 	const code = [
-		...vec([[...uleb(5 + 3 * LANES), I32], [1, F32]]),
+		...vec([[5, I32], [1, F32], [...uleb(3 * lanes), I32]]),
 		...init,
 		// Locals start at zero: node_j = 0 is the root, done = 0.
 		BLOCK, VOID,
@@ -103,19 +106,56 @@ function walkBody(): number[] {
 	return [...uleb(code.length), ...code];
 }
 
-/** The module: one exported memory (grown by the caller) and `walk`. */
-export function treeWalkModuleBytes(): Uint8Array<ArrayBuffer> {
-	const type = section(1, vec([[0x60, ...vec(Array.from({ length: 7 }, () => [I32])), 0]]));
-	const funcs = section(3, vec([[0]]));
+/**
+ * `add`: out[i·stride + c] += weight · values[leaves[i]·k + c] for rows i < n, c < k, in float64
+ * with the multiply and the add rounded separately (WebAssembly never fuses them), as JavaScript
+ * computes it, so the sums are those of the JavaScript loop bit for bit. Text form:
+ *   (func (param $leaves $n $values $k $out $strideBytes i32) (param $weight f64) (export "add")
+ *     for i < n: at ← values + 8k·leaves[i]; for c < k: out[c] ← out[c] + weight · at[c]; out += strideBytes)
+ */
+function addBody(): number[] {
+	const [LEAVES_A, N_A, VALUES, K, OUT, STRIDE, WEIGHT] = [0, 1, 2, 3, 4, 5, 6];
+	const [I, AT, CB, KB] = [7, 8, 9, 10];
+	const code = [
+		...vec([[4, I32]]),
+		...get(K), ...i32Const(3), SHL, ...set(KB),
+		BLOCK, VOID,
+		...get(N_A), EQZ, BR_IF, 0,
+		LOOP, VOID,
+		...get(VALUES), ...get(LEAVES_A), ...I32_LOAD(0), ...get(KB), MUL, ADD, ...set(AT),
+		...i32Const(0), ...set(CB),
+		LOOP, VOID,
+		...get(OUT), ...get(CB), ADD,
+		...get(OUT), ...get(CB), ADD, ...F64_LOAD,
+		...get(WEIGHT), ...get(AT), ...get(CB), ADD, ...F64_LOAD, F64_MUL, F64_ADD, ...F64_STORE,
+		...get(CB), ...i32Const(8), ADD, ...tee(CB), ...get(KB), LT_U, BR_IF, 0,
+		END,
+		...get(OUT), ...get(STRIDE), ADD, ...set(OUT),
+		...get(LEAVES_A), ...i32Const(4), ADD, ...set(LEAVES_A),
+		...get(I), ...i32Const(1), ADD, ...tee(I), ...get(N_A), LT_U, BR_IF, 0,
+		END,
+		END,
+		END
+	];
+	return [...uleb(code.length), ...code];
+}
+
+/** The module: one exported memory (grown by the caller), `walk` and `add`. */
+export function treeWalkModuleBytes(lanes = LANES): Uint8Array<ArrayBuffer> {
+	const walkType = [0x60, ...vec(Array.from({ length: 7 }, () => [I32])), 0];
+	const addType = [0x60, ...vec([...Array.from({ length: 6 }, () => [I32]), [F64]]), 0];
+	const type = section(1, vec([walkType, addType]));
+	const funcs = section(3, vec([[0], [1]]));
 	const memory = section(5, vec([[0x00, 1]]));
-	const exports = section(7, vec([[...name('walk'), 0x00, 0], [...name('memory'), 0x02, 0]]));
-	const code = section(10, [...uleb(1), ...walkBody()]);
+	const exports = section(7, vec([[...name('walk'), 0x00, 0], [...name('add'), 0x00, 1], [...name('memory'), 0x02, 0]]));
+	const code = section(10, [...uleb(2), ...walkBody(lanes), ...addBody()]);
 	return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...funcs, ...memory, ...exports, ...code]);
 }
 
 export interface TreeWalker {
 	memory: WebAssembly.Memory;
 	walk(nodes: number, x: number, rowBytes: number, n: number, leaves: number, shift: number, mask: number): void;
+	add(leaves: number, n: number, values: number, k: number, out: number, strideBytes: number, weight: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
