@@ -115,7 +115,7 @@ describe('addTreesOutputs (packed 8-byte nodes, rows in lockstep, row blocks)', 
 		const both = (rows: number, first = 0, step = 1, stride = 3, column = 0, trees = forest.trees) => {
 			const wasm = new Float64Array(rows * stride);
 			const js = new Float64Array(rows * stride);
-			addTreesOutputs(trees, x, rows, d, 1 / 12, wasm, first, step, stride, column);
+			expect(addTreesOutputsWasm(treeWalker()!, trees, x, rows, d, 1 / 12, wasm, first, step, stride, column)).toBe(true);
 			addTreesOutputsJs(trees, x, rows, d, 1 / 12, js, first, step, stride, column);
 			return { wasm, js };
 		};
@@ -126,7 +126,7 @@ describe('addTreesOutputs (packed 8-byte nodes, rows in lockstep, row blocks)', 
 		}
 		// Blocks of 1,000 rows (the last one ragged) give the same sums as one block.
 		const blocks = new Float64Array(n * 3);
-		addTreesOutputsWasm(treeWalker()!, forest.trees, x, n - 17, d, 1 / 12, blocks, 0, 1, 3, 0, 1000 * d * 4);
+		expect(addTreesOutputsWasm(treeWalker()!, forest.trees, x, n - 17, d, 1 / 12, blocks, 0, 1, 3, 0, 1000 * d * 4)).toBe(true);
 		expect(blocks.subarray(0, (n - 17) * 3)).toEqual(both(n - 17).js);
 		// Every other tree into a strided column, as boosting reads its per-class trees.
 		const strided = both(n, 1, 2, 4, 1);

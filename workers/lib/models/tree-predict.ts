@@ -76,9 +76,21 @@ export function packTree(tree: TreeArrays): Packed | null {
  * the leaves: the WebAssembly walk (tree-walk-wasm.ts) where it runs, else addTreesOutputsJs.
  */
 export function addTreesOutputs(trees: TreeArrays[], x: Float32Array, n: number, d: number, weight: number, out: Float64Array, first = 0, step = 1, stride = trees[0]?.outputs ?? 1, column = 0): void {
-	const walker = n > 0 && d > 0 ? treeWalker() : null;
-	if (walker) addTreesOutputsWasm(walker, trees, x, n, d, weight, out, first, step, stride, column);
-	else addTreesOutputsJs(trees, x, n, d, weight, out, first, step, stride, column);
+	const walker = d > 0 && worthWasm(trees, n, first, step) ? treeWalker() : null;
+	if (!walker || !addTreesOutputsWasm(walker, trees, x, n, d, weight, out, first, step, stride, column)) addTreesOutputsJs(trees, x, n, d, weight, out, first, step, stride, column);
+}
+
+/**
+ * The WebAssembly walk copies each tree's nodes and values into its memory once per block of
+ * rows; for a handful of rows (a single prediction, a small batch) the copy costs more than the
+ * walk saves, so those stay in JavaScript: below 256 rows, or below one row per 16 nodes of the
+ * largest tree.
+ */
+function worthWasm(trees: TreeArrays[], n: number, first: number, step: number): boolean {
+	if (n < 256) return false;
+	let nodes = 0;
+	for (let t = first; t < trees.length; t += step) nodes = Math.max(nodes, trees[t].feature.length);
+	return n * 16 >= nodes;
 }
 
 /** addTreesOutputs with the walk in JavaScript (where WebAssembly cannot run; also the specs' reference). */
@@ -103,8 +115,11 @@ export function addTreesOutputsJs(trees: TreeArrays[], x: Float32Array, n: numbe
  */
 const WASM_BLOCK_BYTES = 8 << 20;
 
-/** addTreesOutputs with the WebAssembly walk; blockBytes is there for the specs (several blocks on small data). */
-export function addTreesOutputsWasm(walker: TreeWalker, trees: TreeArrays[], x: Float32Array, n: number, d: number, weight: number, out: Float64Array, first: number, step: number, stride: number, column: number, blockBytes = WASM_BLOCK_BYTES): void {
+/**
+ * addTreesOutputs with the WebAssembly walk; false (nothing added) when its memory cannot grow
+ * to the block's size. blockBytes is there for the specs (several blocks on small data).
+ */
+export function addTreesOutputsWasm(walker: TreeWalker, trees: TreeArrays[], x: Float32Array, n: number, d: number, weight: number, out: Float64Array, first: number, step: number, stride: number, column: number, blockBytes = WASM_BLOCK_BYTES): boolean {
 	const rowBytes = d * 4;
 	const block = Math.max(1, Math.min(n, Math.floor(blockBytes / rowBytes)));
 	let nodes = 0;
@@ -120,7 +135,11 @@ export function addTreesOutputsWasm(walker: TreeWalker, trees: TreeArrays[], x: 
 	const nodesAt = valuesAt + values * 8;
 	const bytes = nodesAt + nodes * 8;
 	const { memory } = walker;
-	if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+	try {
+		if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+	} catch {
+		return false;
+	}
 	const rows = new Float32Array(memory.buffer, 0, block * d);
 	const leaves = new Int32Array(memory.buffer, leavesAt, block + 1);
 	const sums = new Float64Array(memory.buffer, sumsAt, block * stride);
@@ -142,6 +161,7 @@ export function addTreesOutputsWasm(walker: TreeWalker, trees: TreeArrays[], x: 
 		}
 		out.set(sums.subarray(0, (end - start) * stride), start * stride);
 	}
+	return true;
 }
 
 /** out[i × stride + column + c] += weight × the value of row i's leaf (leaves[i − start]). */
