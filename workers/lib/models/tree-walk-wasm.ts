@@ -162,7 +162,8 @@ let compiled: WebAssembly.Module | null | undefined;
 
 /**
  * A fresh instance (its own memory, freed with it after the call that asked for it), or null where
- * WebAssembly cannot run: the caller then walks in JavaScript.
+ * WebAssembly cannot run (no 'wasm-unsafe-eval' in a page's CSP, say): the caller then walks in
+ * JavaScript.
  */
 export function treeWalker(): TreeWalker | null {
 	if (compiled === undefined) {
@@ -173,5 +174,9 @@ export function treeWalker(): TreeWalker | null {
 		}
 	}
 	if (!compiled) return null;
-	return new WebAssembly.Instance(compiled).exports as unknown as TreeWalker;
+	try {
+		return new WebAssembly.Instance(compiled).exports as unknown as TreeWalker;
+	} catch {
+		return null;
+	}
 }
