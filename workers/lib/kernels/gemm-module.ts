@@ -133,6 +133,25 @@ function packBody(nv: number): number[] {
 	return [...uleb(body.length), ...body];
 }
 
+/**
+ * A row function: the plain tile `tile` (function index) over `panels` (≥ 1) column panels of one
+ * row block, B `bstep` bytes further and C and the bias 16·nv bytes further each time: one call
+ * from JS per row block instead of one per tile.
+ */
+function rowBody(tile: number, nv: number): number[] {
+	const [A_, ARS_, AKS_, B_, BSTEP, BKS_, C_, LDC_, K_, INIT_, BIAS_, RELU_, PANELS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+	const turn = [...[A_, ARS_, AKS_, B_, BKS_, C_, LDC_, K_, INIT_, BIAS_, RELU_].flatMap(get), 0x10, ...uleb(tile)];
+	turn.push(...get(B_), ...get(BSTEP), ADD, ...set(B_));
+	turn.push(...get(C_), ...i32Const(16 * nv), ADD, ...set(C_));
+	turn.push(...get(BIAS_), ...i32Const(16 * nv), ADD, ...set(BIAS_));
+	turn.push(...get(PANELS), ...i32Const(1), 0x6b, 0x22, ...uleb(PANELS), 0x0d, 0);
+	const body = [0, 0x03, 0x40, ...turn, 0x0b, 0x0b];
+	return [...uleb(body.length), ...body];
+}
+
+/** Export name of the row function over wide plain tiles of `rows` rows. */
+export const rowName = (rows: number, contiguous: boolean): string => `r${tileName(rows, 0, contiguous)}`;
+
 export interface GemmShape {
 	/** Tallest tile (rows of C per call). */
 	mr: number;
@@ -152,13 +171,22 @@ export function gemmModuleBytes(shape: GemmShape, fma: boolean, shared: boolean)
 	const widths = shape.nv === 1 ? [1] : [shape.nv, 1];
 	const tiles = [false, true].flatMap((masked) => [false, true].flatMap((contiguous) => widths.flatMap((nv) => Array.from({ length: shape.mr }, (_, i) => ({ mr: i + 1, nv, contiguous, masked })))));
 	const params = (count: number) => [0x60, ...vec(Array.from({ length: count }, () => [I32])), 0];
-	// Types: 0 a tile, 1 pack, 2 a masked tile.
-	const type = section(1, vec([params(paramCount(false)), params(4), params(paramCount(true))]));
+	// Types: 0 a tile, 1 pack, 2 a masked tile, 3 a row function.
+	const type = section(1, vec([params(paramCount(false)), params(4), params(paramCount(true)), params(13)]));
+	// Row functions for the wide plain tiles, after pack.
+	const rows = tiles.map((t, i) => ({ ...t, index: i })).filter((t) => !t.masked && t.nv === shape.nv);
 	const limits = shared ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
 	const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]));
-	const funcs = section(3, vec([...tiles.map((t) => [t.masked ? 2 : 0]), [1]]));
-	const exports = section(7, vec([...tiles.map((t, i) => [...name(tileName(t.mr, t.nv, t.contiguous, t.masked)), 0x00, ...uleb(i)]), [...name('pack'), 0x00, ...uleb(tiles.length)]]));
-	const code = section(10, [...uleb(tiles.length + 1), ...tiles.flatMap((t) => tileBody(t.mr, t.nv, fma, t.contiguous, t.masked)), ...packBody(shape.nv)]);
+	const funcs = section(3, vec([...tiles.map((t) => [t.masked ? 2 : 0]), [1], ...rows.map(() => [3])]));
+	const exports = section(
+		7,
+		vec([
+			...tiles.map((t, i) => [...name(tileName(t.mr, t.nv, t.contiguous, t.masked)), 0x00, ...uleb(i)]),
+			[...name('pack'), 0x00, ...uleb(tiles.length)],
+			...rows.map((t, j) => [...name(rowName(t.mr, t.contiguous)), 0x00, ...uleb(tiles.length + 1 + j)])
+		])
+	);
+	const code = section(10, [...uleb(tiles.length + 1 + rows.length), ...tiles.flatMap((t) => tileBody(t.mr, t.nv, fma, t.contiguous, t.masked)), ...packBody(shape.nv), ...rows.flatMap((t) => rowBody(t.index, t.nv))]);
 	return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
 }
 

@@ -1,7 +1,8 @@
-import { gemmModuleBytes, relaxedSimdAvailable, tileName, type GemmShape } from './gemm-module';
+import { gemmModuleBytes, relaxedSimdAvailable, rowName, tileName, type GemmShape } from './gemm-module';
 import { GemmHelper, type ThreadLike } from './gemm-thread';
 
 type Pack = (src: number, stride: number, dst: number, rows: number) => void;
+type Row = (a: number, ars: number, aks: number, b: number, bstep: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number, panels: number) => void;
 type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number, mask?: number) => void;
 
 /** A product on a wasm heap; every address and stride is in bytes. */
@@ -87,6 +88,7 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 			const module = new WebAssembly.Module(gemmModuleBytes(shape, useFma, shared));
 			const instance = new WebAssembly.Instance(module, { env: { memory } });
 			let helper: GemmHelper | null = null;
+			const rowNames = (contiguous: boolean) => Array.from({ length: shape.mr + 1 }, (_, rows) => (rows ? rowName(rows, contiguous) : null));
 			const names = (contiguous: boolean, masked = false) => Array.from({ length: shape.mr + 1 }, (_, rows) => (rows ? tileName(rows, shape.nv, contiguous, masked) : null));
 			gemm = {
 				fma: useFma,
@@ -94,7 +96,7 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 				startThread(spawn) {
 					if (!shared) return false;
 					if (helper) return true;
-					const init = { module, memory, tiles: { strided: names(false), contiguous: names(true), stridedMasked: names(false, true), contiguousMasked: names(true, true) }, mr: shape.mr, width: 4 * shape.nv };
+					const init = { module, memory, tiles: { strided: names(false), contiguous: names(true), stridedMasked: names(false, true), contiguousMasked: names(true, true), rowStrided: rowNames(false), rowContiguous: rowNames(true) }, mr: shape.mr, width: 4 * shape.nv };
 					const thread = spawn();
 					if (thread) helper = new GemmHelper(thread, init);
 					return helper !== null;
@@ -129,6 +131,9 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 	const contiguous = { wide: tiles(NV, true), narrow: tiles(1, true) };
 	const stridedMasked = { wide: tiles(NV, false, true), narrow: tiles(1, false, true) };
 	const contiguousMasked = { wide: tiles(NV, true, true), narrow: tiles(1, true, true) };
+	// Row functions: a plain wide tile over all of a row block's panels in one call.
+	const rowsOf = (contiguous: boolean) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[rowName(rows, contiguous)] as unknown as Row) : null));
+	const rowFns = { strided: rowsOf(false), contiguous: rowsOf(true) };
 	const width = 4 * NV;
 	return ({ a, ars, aks, b, c, m, n, k, bias, relu, scratch, mask = -1 }) => {
 		const plain = ars === 4 ? contiguous : strided;
@@ -166,7 +171,7 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 				const cRow = c + i * ldc;
 				const mRow = tileMask ? mask + i * ldc : -1;
 				if (tileMask) for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu, mRow + 4 * width * p);
-				else for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu);
+				else if (own > 0) (ars === 4 ? rowFns.contiguous : rowFns.strided)[rows]!(aRow, ars, aks, first, step, bks, cRow, ldc, terms, init, bias, tileRelu, own);
 				// A last panel of 4 columns (full is not a multiple of the wide tile) is read in place.
 				if (panels * width < full) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu, mRow + 4 * width * panels);
 			}

@@ -23,7 +23,7 @@ export type GemmJob = Record<(typeof JOB_FIELDS)[number], number>;
 
 /**
  * The helper: { module, memory, control, tiles: names of the wide tiles by height (index 0 unused),
- * for strided and contiguous A, plain and masked, mr, width: columns per panel }. Its pass loop is the caller's
+ * for strided and contiguous A, plain and masked, and of the row functions, mr, width: columns per panel }. Its pass loop is the caller's
  * (gemm-simd.ts, panelPasses): packed panels p0..p1 of each pass, row blocks outside.
  */
 export const GEMM_THREAD_SOURCE = `'use strict';
@@ -37,6 +37,8 @@ self.onmessage = (event) => {
 	const contiguous = bind(tiles.contiguous);
 	const stridedMasked = bind(tiles.stridedMasked);
 	const contiguousMasked = bind(tiles.contiguousMasked);
+	const rowStrided = bind(tiles.rowStrided);
+	const rowContiguous = bind(tiles.rowContiguous);
 	const pack = x.pack;
 	let seen = 0;
 	Atomics.store(ctl, ${SLOT.READY}, 1);
@@ -59,7 +61,7 @@ self.onmessage = (event) => {
 			for (let i = 0; i < m; i += mr) {
 				const tile = wide[Math.min(mr, m - i)];
 				if (masked) for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0, mask + i * ldc + 4 * width * p);
-				else for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0);
+				else if (p1 > p0) (ars === 4 ? rowContiguous : rowStrided)[Math.min(mr, m - i)](aStart + i * ars, ars, aks, scratch + p0 * step, step, 4 * width, c + i * ldc + 4 * width * p0, ldc, terms, init, bias + 4 * width * p0, relu ? last : 0, p1 - p0);
 			}
 		}
 		Atomics.store(ctl, ${SLOT.DONE}, seen);
@@ -82,7 +84,7 @@ export class GemmHelper {
 	private seq = 0;
 	private readonly thread: ThreadLike;
 
-	constructor(thread: ThreadLike, init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tiles: Record<'strided' | 'contiguous' | 'stridedMasked' | 'contiguousMasked', (string | null)[]>; mr: number; width: number }) {
+	constructor(thread: ThreadLike, init: { module: WebAssembly.Module; memory: WebAssembly.Memory; tiles: Record<'strided' | 'contiguous' | 'stridedMasked' | 'contiguousMasked' | 'rowStrided' | 'rowContiguous', (string | null)[]>; mr: number; width: number }) {
 		this.control = new Int32Array(new SharedArrayBuffer(4 * (SLOT.ARGS + JOB_FIELDS.length)));
 		this.thread = thread;
 		this.thread.postMessage({ ...init, control: this.control.buffer });
