@@ -19,7 +19,10 @@ export function trainTrial(request: TrialRequest, backend: () => Promise<Backend
  */
 const WARM_AHEAD = 4;
 
-/** Start the pool's workers and load their backend before a search asks for them (the Tune page opening). */
+/** Start the pool's workers, load their backend and compile the trial path before a search asks for them (the Tune page opening). */
 export function warmTrialWorkers(backend: () => Promise<BackendChoice>): Promise<void> {
-	return mlPool.warm(WARM_AHEAD, async (api) => api.useBackend(await backend()));
+	return mlPool.warm(WARM_AHEAD, async (api) => {
+		await api.useBackend(await backend());
+		await api.warmTrials();
+	});
 }
