@@ -10,7 +10,8 @@
 // seconds) and reports how long it took; a cold run switches it off (sessionStorage
 // `kiln-bench-cold-workers`), so the search's first jobs start their workers as before session 8.
 // TUNE_WARM=warm|cold|both (default both): `pool` / `asha` are the warm figures, `poolCold` /
-// `ashaCold` the cold ones.
+// `ashaCold` the cold ones. Before each pool pair, the speedup two workers of plain compute get
+// at that moment (`ceiling`): on a loaded machine the pool cannot beat it.
 // Each search also reports where its time went: the studio's `tune:` performance measures per
 // trial job (queue, job, the worker's backend / dataset / checkpoint / setup / epochs / finish
 // stretches, page event handling, trial writes) and CPU seconds per Chromium thread from /proc.
@@ -173,6 +174,29 @@ const only = (params) => async (page) => {
 	}
 };
 
+/**
+ * What the machine gives two workers at this moment: a fixed loop of float multiply-adds in one
+ * Web Worker of this Chromium, then the same loop in two at once; 2 × one / two is 2 on two free
+ * cores, near 1 when other work holds a core (or the two vCPUs share one physical core). Measured
+ * before each pair of searches, so every pool figure has its ceiling beside it.
+ */
+async function twoWorkerCeiling(browser) {
+	const page = await browser.newPage();
+	await page.setContent('<html><body></body></html>');
+	const result = await page.evaluate(async () => {
+		const source = `onmessage = (e) => { const a = new Float32Array(4096), b = new Float32Array(4096); for (let i = 0; i < 4096; i++) { a[i] = i % 7; b[i] = i % 5; } let s = 0; for (let r = 0; r < e.data; r++) for (let i = 0; i < 4096; i++) s += a[i] * b[(i + r) & 4095]; postMessage(s); };`;
+		const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+		const run = (count, rounds) => Promise.all(Array.from({ length: count }, () => new Promise((done) => { const w = new Worker(url); w.onmessage = () => (w.terminate(), done()); w.postMessage(rounds); })));
+		const timed = async (count) => { const t = performance.now(); await run(count, 60_000); return performance.now() - t; };
+		await run(2, 2000);
+		const one = await timed(1);
+		const two = await timed(2);
+		return { oneMs: Math.round(one), twoMs: Math.round(two), speedup: +((2 * one) / two).toFixed(2) };
+	});
+	await page.close();
+	return result;
+}
+
 /** 1. Same 16 random trials (seed 42), 10 epochs each, on 1 worker and on the pool, interleaved. */
 async function poolPart(browser, url, slots, cold) {
 	const tag = cold ? ', cold' : ', warm';
@@ -187,7 +211,8 @@ async function poolPart(browser, url, slots, cold) {
 	const pairs = [];
 	for (let r = 0; r < REPEATS; r++) {
 		const order = r % 2 === 0 ? [1, slots] : [slots, 1];
-		const pair = {};
+		const pair = { ceiling: await twoWorkerCeiling(browser) };
+		log(`two-worker ceiling now: ${pair.ceiling.speedup}× (a compute loop: ${pair.ceiling.oneMs} ms in one worker, ${pair.ceiling.twoMs} ms for two at once)`);
 		for (const n of order) {
 			const run = await runSearch(browser, url, `16 trials, ${n} worker${n === 1 ? '' : 's'}${tag} (#${r + 1})`, fixed(n), cold);
 			pair[n === 1 ? 'one' : 'pool'] = report(run, n);
@@ -198,7 +223,7 @@ async function poolPart(browser, url, slots, cold) {
 		pairs.push(pair);
 	}
 	const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
-	return { workers: slots, warm: !cold, speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
+	return { workers: slots, warm: !cold, ceilings: pairs.map((p) => p.ceiling.speedup), speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
 }
 
 /** 2. 3 × 3 × 3 grid over learning rate, units and layers, 27 epochs each, vs the same grid with ASHA (3, 9, 27). */
