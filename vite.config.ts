@@ -41,7 +41,8 @@ function offlineFileList(): Plugin {
 			order: 'post',
 			handler(_options, bundle) {
 				if (ssr) return;
-				const files = Object.keys(bundle).filter((f) => f.startsWith('_app/immutable/')).sort();
+				// ORT's WebGPU build (26 MB) is cached when first used, not installed with the app.
+				const files = Object.keys(bundle).filter((f) => f.startsWith('_app/immutable/') && !f.includes('asyncify')).sort();
 				this.emitFile({ type: 'asset', fileName: OFFLINE_FILE_LIST, source: JSON.stringify(files) });
 			}
 		}
