@@ -20,7 +20,9 @@ function syntheticTable(): Table {
  * synthetic table. A pool worker runs this while the Tune page's form is filled in: V8 then
  * compiles that path before a search's first trials rather than during them, once per worker
  * (the tune bench's trace showed its optimising compiler busy through the first seconds of every
- * search, on the renderer's background threads, for each worker). About 0.1–0.3 s of CPU.
+ * search, on the renderer's background threads, for each worker). About 0.2 s on the cpu
+ * backend in Node (its spec); in the tune bench the whole warm-up, worker start included, ended
+ * 1.4–2.1 s after the page opened on a loaded machine.
  */
 export async function warmTrialPath(): Promise<void> {
 	const table = syntheticTable();
