@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import type { Plugin, Connect } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -41,8 +42,37 @@ function offlineFileList(): Plugin {
 			order: 'post',
 			handler(_options, bundle) {
 				if (ssr) return;
-				const files = Object.keys(bundle).filter((f) => f.startsWith('_app/immutable/')).sort();
+				// ORT's WebGPU build (26 MB) is cached when first used, not installed with the app.
+				const files = Object.keys(bundle).filter((f) => f.startsWith('_app/immutable/') && !f.includes('asyncify')).sort();
 				this.emitFile({ type: 'asset', fileName: OFFLINE_FILE_LIST, source: JSON.stringify(files) });
+			}
+		}
+	};
+}
+
+/**
+ * `virtual:kiln-derive-script`: the studio's expression engine (workers/lib/share/derive-engine.ts
+ * and the expression parser, checker and evaluator it imports) bundled into one self-contained
+ * script, as text. Standalone demo pages embed it so a derived column is computed by the very code
+ * the studio runs, not a hand-copied second evaluator (the other link runtimes are embedded with
+ * `toString()`, which only works for code without imports).
+ */
+function deriveScript(): Plugin {
+	const id = 'virtual:kiln-derive-script';
+	const root = fileURLToPath(new URL('.', import.meta.url));
+	return {
+		name: 'kiln-derive-script',
+		resolveId: (source) => (source === id ? `\0${id}` : null),
+		async load(resolved) {
+			if (resolved !== `\0${id}`) return null;
+			const { rolldown } = await import('rolldown');
+			const bundle = await rolldown({ input: `${root}workers/lib/share/derive-engine.ts`, platform: 'browser', resolve: { alias: { $workers: `${root}workers`, $shared: `${root}shared` } }, logLevel: 'warn' });
+			try {
+				const { output } = await bundle.generate({ format: 'iife', name: 'kilnDeriveBundle', minify: true });
+				for (const file of await bundle.watchFiles) this.addWatchFile(file);
+				return `export default ${JSON.stringify(output[0].code)};`;
+			} finally {
+				await bundle.close();
 			}
 		}
 	};
@@ -53,10 +83,11 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const mlLibraries = Object.fromEntries(Object.entries(pkg.dependencies).filter(([name]) => name.startsWith('@tensorflow/') || name === 'onnxruntime-web'));
 
 export default defineConfig({
-	plugins: [sveltekit(), crossOriginIsolation(), offlineFileList()],
+	plugins: [sveltekit(), crossOriginIsolation(), offlineFileList(), deriveScript()],
 	define: { __KILN_VERSION__: JSON.stringify(pkg.version), __KILN_ML_LIBRARIES__: JSON.stringify(mlLibraries) },
 	worker: {
 		format: 'es',
+		plugins: () => [deriveScript()],
 		// The threaded tfjs-backend-wasm glue breaks when its code is compressed or mangled
 		// (its pthread workers die with "e is not defined"); whitespace-only minification works.
 		rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: true } } }

@@ -6,6 +6,7 @@ import { audit } from './axe';
 const MODEL = fileURLToPath(new URL('./fixtures/iris-mlp.onnx', import.meta.url));
 // The same network as TensorFlow.js layers files: standardised features in, logits out.
 const TFJS = ['model.json', 'weights.bin'].map((name) => fileURLToPath(new URL(`./fixtures/iris-tfjs/${name}`, import.meta.url)));
+const GRAPH = ['model.json', 'group1-shard1of1.bin'].map((name) => fileURLToPath(new URL(`./fixtures/iris-graph/${name}`, import.meta.url)));
 const CSV = ['sepal_length,sepal_width,petal_length,petal_width', '5.1,3.5,1.4,0.2', '4.9,3,1.4,0.2', '5.5,2.3,4,1.3', '6.5,2.8,4.6,1.5', '6.3,3.3,6,2.5', '5.8,2.7,5.1,1.9'].join('\n');
 
 test('playground: load an ONNX file, see its signature, predict from the form and a CSV, time it', async ({ page }) => {
@@ -43,7 +44,12 @@ test('playground: load an ONNX file, see its signature, predict from the form an
 
 	await page.getByTestId('playground-measure').click();
 	await expect(page.getByTestId('playground-latency-line')).toContainText(/ONNX Runtime Web wasm: [\d.]+ ms/);
-	console.log(`playground, ONNX: ${await page.getByTestId('playground-latency-line').innerText()}`);
+	console.log(`playground, ONNX: ${await page.getByTestId('playground-latency').innerText()}`);
+	// where the browser offers WebGPU, ORT's WebGPU build (loaded on first use) is timed too
+	const webgpu = await page.evaluate(async () => !!(await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+	const ortGpu = page.getByTestId('playground-latency').locator('tr[data-backend="webgpu"]');
+	await expect(ortGpu).toHaveCount(webgpu ? 1 : 0);
+	if (webgpu) await expect(ortGpu).toContainText(/[\d.]+ ms/);
 	expect(await audit(page, 'playground predicted and timed')).toEqual([]);
 	// the same state dark at 390 px: axe clean, nothing wider than the screen but the scroll boxes
 	await page.emulateMedia({ colorScheme: 'dark' });
@@ -63,4 +69,32 @@ test('playground: load an ONNX file, see its signature, predict from the form an
 	await expect(page.getByTestId('playground-latency-line')).toContainText(/TensorFlow\.js wasm: [\d.]+ ms/);
 	await expect(page.getByTestId('playground-latency').locator('tr[data-backend="cpu"]')).toContainText(/ms/);
 	console.log(`playground, tfjs: ${await page.getByTestId('playground-latency').innerText()}`);
+
+	// the same network as a tfjs graph model (tensorflowjs_converter's format) runs through tfjs-converter
+	await page.getByTestId('playground-model-input').setInputFiles(GRAPH);
+	await expect(page.getByTestId('playground-model')).toContainText('model.json — TensorFlow.js graph model');
+	await expect(signature.locator('tr[data-role="input"]')).toHaveText(/input\s*x\s*float32\s*\[\?, 4\]/);
+	for (const [i, v] of ['-0.9', '1.0', '-1.3', '-1.3'].entries()) await page.getByTestId(`playground-field-${i}`).fill(v);
+	await page.getByTestId('playground-predict').click();
+	// logits, setosa's the largest (playground.spec checks the graph against the layers files within 1e-5)
+	await expect(page.locator('[data-testid="playground-output"][data-output="Identity"] tbody tr')).toHaveText([/^1\s*7\.5\d*\s*-1\.9\d*\s*-2\.3\d*$/]);
+
+	// with WebGPU chosen in Settings (stored here directly: the Settings page would probe every
+	// backend first), an ONNX model predicts on ORT's WebGPU build, read at the next load
+	if (webgpu) {
+		await page.evaluate(() => new Promise<void>((done, fail) => {
+			const open = indexedDB.open('kiln');
+			open.onsuccess = () => {
+				const tx = open.result.transaction('settings', 'readwrite');
+				tx.objectStore('settings').put({ key: 'backend', value: 'webgpu' });
+				tx.oncomplete = () => (open.result.close(), done());
+				tx.onerror = () => fail(tx.error);
+			};
+		}));
+		await page.getByTestId('playground-model-input').setInputFiles(MODEL);
+		for (const [i, v] of ['5.1', '3.5', '1.4', '0.2'].entries()) await page.getByTestId(`playground-field-${i}`).fill(v);
+		await page.getByTestId('playground-predict').click();
+		await expect(page.getByTestId('playground-prediction')).toContainText('on ONNX Runtime Web (webgpu)');
+		await expect(label.locator('tbody tr')).toHaveText([/1\s*setosa/]);
+	}
 });

@@ -95,7 +95,10 @@ export const shipHandlers: ShipDataApi = {
 	},
 
 	async buildStandalonePage(request) {
-		const page = buildStandalonePage(await payloadFor(request));
+		const payload = await payloadFor(request);
+		// The expression engine (~22 KB) is loaded and embedded only for pipelines that derive a column.
+		const derives = payload.pipeline?.steps.some((s) => s.kind === 'derive');
+		const page = buildStandalonePage(payload, derives ? { deriveScript: (await import('virtual:kiln-derive-script')).default } : {});
 		return { html: new Blob([page.html], { type: 'text/html' }), bytes: page.bytes };
 	},
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KilnError, errorMessage } from '$shared/errors';
 import { sortModelFiles, type ModelFiles, type PickedFile } from '$workers/lib/playground/model-files';
-import { loadLayers, loadOnnx, medianLatency, predict, type LoadedModel } from '$workers/lib/playground/runner';
+import { loadGraph, loadLayers, loadOnnx, medianLatency, predict, type LoadedModel } from '$workers/lib/playground/runner';
 import { batchOf, feedFromNumbers, feedsFromTexts } from '$workers/lib/playground/feeds';
 import { csvBatch } from '$workers/lib/playground/csv-batch';
 import { imageValues } from '$workers/lib/playground/image-tensor';
@@ -14,6 +14,7 @@ import { tryBackend } from '../lib/backend';
 import { offeredBackends } from './auto-backend';
 import { backendHandlers } from './backend';
 import { loadOrt } from './ort';
+import { loadOrtWebgpu } from './ort-webgpu';
 
 /** The model this worker holds: the playground's own worker keeps one at a time. */
 let current: { files: ModelFiles | null; model: LoadedModel; lastFeeds: Feed[] | null } | null = null;
@@ -50,8 +51,18 @@ async function readAll(files: { name: string; file: Blob }[], report: (p: Playgr
 	return out;
 }
 
-async function openModel(files: ModelFiles): Promise<LoadedModel> {
+async function openModel(files: ModelFiles, ortBackend: 'wasm' | 'webgpu' = 'wasm'): Promise<LoadedModel> {
+	if (files.kind === 'onnx' && ortBackend === 'webgpu') {
+		try {
+			return await loadOnnx(await loadOrtWebgpu(), files.bytes, files.fileName, ['webgpu']);
+		} catch (error) {
+			const model = await loadOnnx(await loadOrt(), files.bytes, files.fileName, ['wasm']);
+			model.signature.notes.push(`ONNX Runtime's WebGPU build could not run this model (${errorMessage(error)}); it runs on wasm.`);
+			return model;
+		}
+	}
 	if (files.kind === 'onnx') return loadOnnx(await loadOrt(), files.bytes, files.fileName, ['wasm']);
+	if (files.kind === 'tfjs-graph') return loadGraph(files.artifacts, files.fileName, files.bytes);
 	return loadLayers(files.artifacts, files.fileName, files.bytes);
 }
 
@@ -105,6 +116,19 @@ function zeroFeeds(model: LoadedModel): Feed[] {
 	});
 }
 
+/** The ONNX model in a second ORT session on another backend, timed; any failure is the row's problem. */
+async function ortRow(files: Extract<ModelFiles, { kind: 'onnx' }>, backend: 'wasm' | 'webgpu', feeds: Feed[], batch: number): Promise<LatencyRow> {
+	let model: LoadedModel | null = null;
+	try {
+		model = await loadOnnx(backend === 'webgpu' ? await loadOrtWebgpu() : await loadOrt(), files.bytes, files.fileName, [backend]);
+		return { runtime: 'ort', backend, batch, ...(await medianLatency(model, feeds)) };
+	} catch (error) {
+		return { runtime: 'ort', backend, batch, runs: 0, problem: errorMessage(error) };
+	} finally {
+		await model?.dispose().catch(() => {});
+	}
+}
+
 export const playgroundHandlers: PlaygroundApi = {
 	async playgroundLoad(files, backend, onProgress) {
 		const report = (p: PlaygroundProgress) => onProgress?.(p);
@@ -113,11 +137,13 @@ export const playgroundHandlers: PlaygroundApi = {
 		const picked = await readAll(files, report);
 		report({ fraction: 0.75, label: 'Checking the files' });
 		const sorted = sortModelFiles(picked);
-		report({ fraction: 0.8, label: sorted.kind === 'onnx' ? 'Starting ONNX Runtime (wasm)' : 'Starting TensorFlow.js' });
-		if (sorted.kind === 'tfjs-layers') await backendHandlers.useBackend(backend);
-		const model = await openModel(sorted);
-		// tfjs files are kept to load the model on other backends; ONNX bytes are not needed again.
-		current = { files: sorted.kind === 'tfjs-layers' ? sorted : null, model, lastFeeds: null };
+		// ONNX follows the Settings choice too: WebGPU when chosen and offered, else wasm.
+		const ortBackend = sorted.kind === 'onnx' && backend === 'webgpu' && (await offeredBackends()).includes('webgpu') ? 'webgpu' : 'wasm';
+		report({ fraction: 0.8, label: sorted.kind === 'onnx' ? `Starting ONNX Runtime (${ortBackend})` : 'Starting TensorFlow.js' });
+		if (sorted.kind !== 'onnx') await backendHandlers.useBackend(backend);
+		const model = await openModel(sorted, ortBackend);
+		// Files are kept to load the model again on other backends (weights live on a backend).
+		current = { files: sorted, model, lastFeeds: null };
 		report({ fraction: 1, label: 'Loaded' });
 		return model.signature;
 	},
@@ -130,7 +156,7 @@ export const playgroundHandlers: PlaygroundApi = {
 		const ms = performance.now() - start;
 		state.lastFeeds = feeds;
 		const batch = batchOf(feeds);
-		const runtime = state.model.runtime === 'tfjs' ? `TensorFlow.js (${tf.getBackend()})` : 'ONNX Runtime Web (wasm)';
+		const runtime = state.model.runtime === 'tfjs' ? `TensorFlow.js (${tf.getBackend()})` : `ONNX Runtime Web (${state.model.backend ?? 'wasm'})`;
 		return { outputs: outputs.map((o) => viewOutput(o, { batch })), batch, ms, runtime };
 	},
 
@@ -140,10 +166,12 @@ export const playgroundHandlers: PlaygroundApi = {
 		const batch = batchOf(feeds);
 		const rows: LatencyRow[] = [];
 		const offered = await offeredBackends();
-		if (state.model.runtime === 'ort') {
-			onProgress?.({ fraction: 0, label: 'Timing ONNX Runtime on wasm' });
-			rows.push({ runtime: 'ort', backend: 'wasm', batch, ...(await medianLatency(state.model, feeds)) });
-			if (offered.includes('webgpu')) rows.push({ runtime: 'ort', backend: 'webgpu', batch, runs: 0, problem: 'not bundled: Kiln ships the wasm build of ONNX Runtime Web only (docs/decisions.md).' });
+		if (state.model.runtime === 'ort' && state.files?.kind === 'onnx') {
+			for (const [i, name] of (['wasm', 'webgpu'] as const).entries()) {
+				if (name === 'webgpu' && !offered.includes('webgpu')) continue;
+				onProgress?.({ fraction: i / 2, label: name === 'wasm' ? 'Timing ONNX Runtime on wasm' : 'Timing ONNX Runtime on WebGPU (its 26 MB build loads on first use)' });
+				rows.push(name === (state.model.backend ?? 'wasm') ? { runtime: 'ort', backend: name, batch, ...(await medianLatency(state.model, feeds)) } : await ortRow(state.files, name, feeds, batch));
+			}
 			return rows;
 		}
 		const start = tf.getBackend();
@@ -156,8 +184,8 @@ export const playgroundHandlers: PlaygroundApi = {
 			}
 			// Weights live on a backend: the model is loaded again on each one.
 			const files = state.files;
-			if (files?.kind !== 'tfjs-layers') continue;
-			const model = name === start ? state.model : await loadLayers(files.artifacts, files.fileName, files.bytes);
+			if (!files || files.kind === 'onnx') continue;
+			const model = name === start ? state.model : await openModel(files);
 			try {
 				rows.push({ runtime: 'tfjs', backend: name, batch, ...(await medianLatency(model, feeds)) });
 			} catch (error) {

@@ -11,11 +11,12 @@ import { useCpu } from '../../../tests/unit-support';
 import { csvOf, irisFixture } from './fixtures.spec-support';
 import { csvBatch } from './csv-batch';
 import { feedFromNumbers, feedsFromTexts } from './feeds';
-import { loadLayers, loadOnnx, predict } from './runner';
+import { loadGraph, loadLayers, loadOnnx, predict } from './runner';
 import { sortModelFiles } from './model-files';
 
 const PATH = fileURLToPath(new URL('../../../tests/e2e/fixtures/iris-mlp.onnx', import.meta.url));
 const TFJS = (name: string) => fileURLToPath(new URL(`../../../tests/e2e/fixtures/iris-tfjs/${name}`, import.meta.url));
+const GRAPH = (name: string) => fileURLToPath(new URL(`../../../tests/e2e/fixtures/iris-graph/${name}`, import.meta.url));
 ortWeb.env.wasm.numThreads = 1;
 
 describe('the playground e2e fixture', () => {
@@ -27,6 +28,11 @@ describe('the playground e2e fixture', () => {
 			mkdirSync(TFJS(''), { recursive: true });
 			writeFileSync(TFJS('model.json'), iris.json);
 			writeFileSync(TFJS('weights.bin'), iris.weights);
+		}
+		if (process.env.WRITE_FIXTURE === '1' || !existsSync(GRAPH('model.json'))) {
+			mkdirSync(GRAPH(''), { recursive: true });
+			writeFileSync(GRAPH('model.json'), iris.graph.json);
+			writeFileSync(GRAPH('group1-shard1of1.bin'), iris.graph.weights);
 		}
 		const model = await loadOnnx(ortWeb as unknown as OrtRuntime, new Uint8Array(readFileSync(PATH)), 'iris-mlp.onnx');
 		expect(model.signature.inputs).toEqual([{ name: 'numeric', type: 'float32', dims: ['N', 4] }]);
@@ -48,5 +54,12 @@ describe('the playground e2e fixture', () => {
 		const [logits] = await predict(tfjsModel, [feedFromNumbers(tfjsModel.signature.inputs[0], iris.x.slice(0, 4), [1, 4])]);
 		expect(Array.from(logits.values).indexOf(Math.max(...logits.values))).toBe(0);
 		await tfjsModel.dispose();
+		// and as a tfjs graph model (the e2e types the same standardised row)
+		const graphFiles = sortModelFiles(['model.json', 'group1-shard1of1.bin'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(GRAPH(name))) })));
+		if (graphFiles.kind !== 'tfjs-graph') throw new Error('expected tfjs graph files');
+		const graph = await loadGraph(graphFiles.artifacts, graphFiles.fileName, graphFiles.bytes);
+		const [graphLogits] = await predict(graph, [feedFromNumbers(graph.signature.inputs[0], iris.x.slice(0, 4), [1, 4])]);
+		expect(Array.from(graphLogits.values).indexOf(Math.max(...graphLogits.values))).toBe(0);
+		await graph.dispose();
 	}, 60_000);
 });

@@ -6,6 +6,7 @@ import { trainModel } from '$workers/lib/train';
 import { encodeFeatures, encodeTarget } from '$workers/lib/preprocess';
 import { exportPipelineOnnx, exportTfjsOnnx, tfjsFiles } from '$workers/lib/ship';
 import { loadDataset } from '../../../tests/unit-support';
+import { graphModelFiles } from './graph-fixture.spec-support';
 
 export const IRIS_FEATURES = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
 
@@ -24,6 +25,8 @@ export interface IrisFixture {
 	pipeline: Uint8Array;
 	json: Uint8Array;
 	weights: Uint8Array;
+	/** The same network as a tfjs graph model (model.json + group1-shard1of1.bin). */
+	graph: { json: Uint8Array; weights: Uint8Array };
 }
 
 let cached: Promise<IrisFixture> | null = null;
@@ -44,7 +47,7 @@ export function irisFixture(): Promise<IrisFixture> {
 		const modelOnnx = await exportTfjsOnnx(run.model);
 		const files = tfjsFiles(run.model);
 		const classes = run.preprocessing.target.task === 'classification' ? run.preprocessing.target.classes : [];
-		return { table, x, raw, y: y as Int32Array, classes, onnx: await exportTfjsOnnx(run.model, { appendSoftmax: true }), pipeline: exportPipelineOnnx(run.preprocessing, modelOnnx), json: files.json, weights: files.weights };
+		return { table, x, raw, y: y as Int32Array, classes, onnx: await exportTfjsOnnx(run.model, { appendSoftmax: true }), pipeline: exportPipelineOnnx(run.preprocessing, modelOnnx), json: files.json, weights: files.weights, graph: await graphModelFiles(run.model) };
 	})();
 	return cached;
 }

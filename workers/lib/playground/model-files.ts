@@ -13,6 +13,14 @@ export interface LayersArtifacts {
 	weightData: ArrayBuffer;
 }
 
+/** A graph model's files as tfjs-converter reads them; the signature names its inputs and outputs. */
+export interface GraphArtifacts extends LayersArtifacts {
+	format: 'graph-model';
+	signature?: object;
+	modelInitializer?: object;
+	userDefinedMetadata?: Record<string, unknown>;
+}
+
 interface WeightSpec {
 	name: string;
 	shape: number[];
@@ -22,7 +30,8 @@ interface WeightSpec {
 
 export type ModelFiles =
 	| { kind: 'onnx'; fileName: string; bytes: Uint8Array }
-	| { kind: 'tfjs-layers'; fileName: string; bytes: number; artifacts: LayersArtifacts };
+	| { kind: 'tfjs-layers'; fileName: string; bytes: number; artifacts: LayersArtifacts }
+	| { kind: 'tfjs-graph'; fileName: string; bytes: number; artifacts: GraphArtifacts };
 
 const BYTES_PER: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, int8: 1, complex64: 8 };
 const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
@@ -53,20 +62,12 @@ function parseJson(file: PickedFile): Record<string, unknown> {
 function weightBytes(spec: WeightSpec, fileName: string): number {
 	const dtype = spec.quantization?.dtype ?? spec.dtype;
 	const per = BYTES_PER[dtype];
-	if (!per) throw new KilnError('ModelFormatError', `"${fileName}" lists weight "${spec.name}" as ${dtype}, which TensorFlow.js layers models do not store.`);
+	if (!per) throw new KilnError('ModelFormatError', `"${fileName}" lists weight "${spec.name}" as ${dtype}, which the playground cannot load.`);
 	return (spec.shape ?? []).reduce((a, b) => a * b, 1) * per;
 }
 
-/** model.json plus the weight files its manifest names (matched by file name, wherever they sat). */
-function layersFiles(json: PickedFile, others: PickedFile[]): ModelFiles {
-	const doc = parseJson(json);
-	const topology = doc.modelTopology as Record<string, unknown> | undefined;
-	if (doc.format === 'graph-model' || (topology && Array.isArray(topology.node))) {
-		throw new KilnError('ModelFormatError', `"${json.name}" is a TensorFlow.js graph model (converted from a SavedModel or frozen graph). The playground runs TensorFlow.js layers models and ONNX files; convert the original model to ONNX (for example with tf2onnx) and load that.`);
-	}
-	if (!topology || typeof topology !== 'object') throw new KilnError('ModelFormatError', `"${json.name}" has no modelTopology, so it is not a TensorFlow.js layers model.json.`);
-	const manifest = doc.weightsManifest;
-	if (!Array.isArray(manifest)) throw new KilnError('ModelFormatError', `"${json.name}" has no weightsManifest listing its weight files.`);
+/** The weight files a manifest names (matched by file name, wherever they sat), checked and joined. */
+function weightsOf(json: PickedFile, manifest: unknown[], others: PickedFile[]): { specs: WeightSpec[]; data: Uint8Array } {
 	const byName = new Map(others.map((f) => [baseName(f.name), f]));
 	const specs: WeightSpec[] = [];
 	const parts: Uint8Array[] = [];
@@ -86,10 +87,26 @@ function layersFiles(json: PickedFile, others: PickedFile[]): ModelFiles {
 		specs.push(...weights);
 		parts.push(...files.map((f) => f.bytes));
 	}
-	const total = parts.reduce((n, p) => n + p.length, 0);
-	const weightData = new Uint8Array(total);
-	parts.reduce((at, p) => (weightData.set(p, at), at + p.length), 0);
-	return { kind: 'tfjs-layers', fileName: json.name, bytes: total + json.bytes.length, artifacts: { modelTopology: topology, weightSpecs: specs, weightData: weightData.buffer } };
+	const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+	parts.reduce((at, p) => (data.set(p, at), at + p.length), 0);
+	return { specs, data };
+}
+
+/** model.json (a layers model, or a graph model converted from a SavedModel) plus its weight files. */
+function tfjsFiles(json: PickedFile, others: PickedFile[]): ModelFiles {
+	const doc = parseJson(json);
+	const topology = doc.modelTopology as Record<string, unknown> | undefined;
+	if (!topology || typeof topology !== 'object') throw new KilnError('ModelFormatError', `"${json.name}" has no modelTopology, so it is not a TensorFlow.js model.json.`);
+	const manifest = doc.weightsManifest;
+	if (!Array.isArray(manifest)) throw new KilnError('ModelFormatError', `"${json.name}" has no weightsManifest listing its weight files.`);
+	const graph = doc.format === 'graph-model' || Array.isArray(topology.node);
+	if (graph && (!Array.isArray(topology.node) || topology.node.length === 0)) throw new KilnError('ModelFormatError', `"${json.name}" says it is a TensorFlow.js graph model but its modelTopology holds no graph nodes.`);
+	const { specs, data } = weightsOf(json, manifest, others);
+	const bytes = data.length + json.bytes.length;
+	const base = { modelTopology: topology, weightSpecs: specs, weightData: data.buffer as ArrayBuffer };
+	if (!graph) return { kind: 'tfjs-layers', fileName: json.name, bytes, artifacts: base };
+	const object = (key: string) => (doc[key] && typeof doc[key] === 'object' ? (doc[key] as Record<string, unknown>) : undefined);
+	return { kind: 'tfjs-graph', fileName: json.name, bytes, artifacts: { ...base, format: 'graph-model', signature: object('signature'), modelInitializer: object('modelInitializer'), userDefinedMetadata: object('userDefinedMetadata') } };
 }
 
 /**
@@ -105,7 +122,7 @@ export function sortModelFiles(picked: PickedFile[]): ModelFiles {
 	// A JSON beside one ONNX file is a sidecar (preprocessing, labels), not a second model.
 	if (onnxFiles.length === 1) return { kind: 'onnx', fileName: baseName(onnxFiles[0].name), bytes: onnxFiles[0].bytes };
 	const models = jsonFiles.filter((f) => !/weights?_?manifest|metadata|tokenizer|vocab/i.test(baseName(f.name)));
-	if (models.length === 1 && onnxFiles.length === 0) return layersFiles(models[0], files.filter((f) => f !== models[0]));
+	if (models.length === 1 && onnxFiles.length === 0) return tfjsFiles(models[0], files.filter((f) => f !== models[0]));
 	if (models.length > 1) throw new KilnError('ModelFormatError', `Pick one model at a time: ${models.map((f) => `"${baseName(f.name)}"`).join(', ')} are all JSON files.`);
 	const names = picked.map((f) => `"${f.name}"`).join(', ');
 	throw new KilnError('ModelFormatError', `${names} ${picked.length > 1 ? 'are' : 'is'} not a model the playground reads. Pick an .onnx file, a TensorFlow.js model.json together with its .bin weight files, or a .zip of either.`);

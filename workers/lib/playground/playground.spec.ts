@@ -7,7 +7,7 @@ import type { OrtRuntime } from '$workers/lib/ship/types';
 import { useCpu } from '../../../tests/unit-support';
 import { csvOf, irisFixture, type IrisFixture } from './fixtures.spec-support';
 import { sortModelFiles, type ModelFiles } from './model-files';
-import { loadLayers, loadOnnx, medianLatency, predict, type LoadedModel } from './runner';
+import { loadGraph, loadLayers, loadOnnx, medianLatency, predict, type LoadedModel } from './runner';
 import { feedFromNumbers, feedsFromTexts } from './feeds';
 import { csvBatch } from './csv-batch';
 import { viewOutput } from './interpret';
@@ -42,7 +42,8 @@ function accuracy(probabilities: Float64Array, y: Int32Array, n: number): number
 }
 
 async function load(files: ModelFiles, runtime: keyof typeof RUNTIMES = 'web'): Promise<LoadedModel> {
-	return files.kind === 'onnx' ? loadOnnx(RUNTIMES[runtime], files.bytes, files.fileName, runtime === 'node' ? ['cpu'] : ['wasm']) : loadLayers(files.artifacts, files.fileName, files.bytes);
+	if (files.kind === 'onnx') return loadOnnx(RUNTIMES[runtime], files.bytes, files.fileName, runtime === 'node' ? ['cpu'] : ['wasm']);
+	return files.kind === 'tfjs-graph' ? loadGraph(files.artifacts, files.fileName, files.bytes) : loadLayers(files.artifacts, files.fileName, files.bytes);
 }
 
 describe('model files and signatures', () => {
@@ -84,6 +85,26 @@ describe('model files and signatures', () => {
 		await onnx.dispose();
 	});
 
+	it('reads a tfjs graph model (loose files and zipped) and predicts as the same network\'s layers files', async () => {
+		const loose = sortModelFiles([file('model.json', iris.graph.json), file('group1-shard1of1.bin', iris.graph.weights)]);
+		const zipped = sortModelFiles([file('graph.zip', zipSync({ 'web_model/model.json': iris.graph.json, 'web_model/group1-shard1of1.bin': iris.graph.weights }))]);
+		expect([loose.kind, zipped.kind]).toEqual(['tfjs-graph', 'tfjs-graph']);
+		const graph = await load(zipped);
+		expect(graph.signature.format).toBe('tfjs-graph');
+		expect(graph.signature.inputs).toEqual([{ name: 'x', type: 'float32', dims: ['?', 4] }]);
+		expect(graph.signature.outputs.map((o) => o.dims)).toEqual([['?', 3]]);
+		const layers = await load(sortModelFiles([file('model.json', iris.json), file('weights.bin', iris.weights)]));
+		const rows = csvOf(iris.x, 150, false);
+		const [fromGraph] = await predict(graph, feedsFromTexts(graph.signature.inputs, { x: rows }));
+		const [fromLayers] = await predict(layers, feedsFromTexts(layers.signature.inputs, { [layers.signature.inputs[0].name]: rows }));
+		expect(fromGraph.dims).toEqual([150, 3]);
+		expect(Math.max(...fromGraph.values.map((v, i) => Math.abs(v - fromLayers.values[i])))).toBeLessThan(1e-5);
+		const wrong = await predict(graph, [feedFromNumbers({ name: 'x', type: 'float32', dims: ['?', 4] }, new Float32Array(5), [1, 5])]).then(() => null, (e: Error) => e);
+		expect(wrong && isKind(wrong, 'ValidationError')).toBe(true);
+		await graph.dispose();
+		await layers.dispose();
+	});
+
 	it('names the file in every refusal: not ONNX, corrupt protobuf, graph model, missing or short weights', async () => {
 		const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 		for (const [name, bytes] of [['photo.onnx', png], ['cut.onnx', iris.pipeline.slice(0, iris.pipeline.length >> 1)], ['empty.onnx', new Uint8Array(0)]] as const) {
@@ -96,7 +117,8 @@ describe('model files and signatures', () => {
 		const short = errorOf(() => sortModelFiles([file('model.json', iris.json), file('weights.bin', iris.weights.slice(4))]));
 		expect(short.message).toMatch(/"weights\.bin" holds \d+ bytes, but "model\.json" describes \d+/);
 		const graph = new TextEncoder().encode(JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }));
-		expect(errorOf(() => sortModelFiles([file('model.json', graph)])).message).toMatch(/"model\.json" is a TensorFlow\.js graph model/);
+		expect(errorOf(() => sortModelFiles([file('model.json', graph)])).message).toMatch(/"model\.json" says it is a TensorFlow\.js graph model but its modelTopology holds no graph nodes/);
+		expect(errorOf(() => sortModelFiles([file('model.json', iris.graph.json)])).message).toMatch(/"group1-shard1of1\.bin" named in "model\.json" is missing/);
 		expect(errorOf(() => sortModelFiles([file('notes.txt', png)])).message).toMatch(/"notes\.txt" is not a model/);
 		expect(errorOf(() => sortModelFiles([file('broken.zip', png)])).message).toMatch(/"broken\.zip" is not a readable zip/);
 	});

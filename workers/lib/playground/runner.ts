@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
 import { KilnError, errorMessage } from '$shared/errors';
 import type { OrtRuntime } from '$workers/lib/ship/types';
-import type { LayersArtifacts } from './model-files';
+import type { GraphArtifacts, LayersArtifacts } from './model-files';
 import { onnxSignature, tfjsSpec } from './signature';
 import { toNumbers } from './interpret';
 import type { Feed, ModelSignature, OutputTensor } from './types';
@@ -12,6 +12,8 @@ import type { Feed, ModelSignature, OutputTensor } from './types';
 export interface LoadedModel {
 	signature: ModelSignature;
 	runtime: 'ort' | 'tfjs';
+	/** The execution provider an ORT session runs on (tfjs models follow tfjs's backend). */
+	backend?: string;
 	run(feeds: Feed[]): Promise<OutputTensor[]>;
 	dispose(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function loadOnnx(ort: OrtRuntime, bytes: Uint8Array, fileName: str
 	return {
 		signature,
 		runtime: 'ort',
+		backend: executionProviders[0],
 		async run(feeds) {
 			const inputs: Record<string, OrtTensor> = {};
 			for (const feed of feeds) inputs[feed.name] = new ort.Tensor(feed.type, feed.data, feed.dims);
@@ -72,7 +75,7 @@ export async function loadLayers(artifacts: LayersArtifacts, fileName: string, b
 		signature,
 		runtime: 'tfjs',
 		async run(feeds) {
-			const inputs = feeds.map((f) => tf.tensor(f.data instanceof BigInt64Array ? toNumbers(f.data) : f.data, f.dims, f.type === 'bool' ? 'bool' : f.type.startsWith('float') ? 'float32' : 'int32'));
+			const inputs = feeds.map(tensorOf);
 			let outs: tf.Tensor[];
 			try {
 				const out = model.predict(inputs.length === 1 ? inputs[0] : inputs);
@@ -82,11 +85,81 @@ export async function loadLayers(artifacts: LayersArtifacts, fileName: string, b
 			} finally {
 				tf.dispose(inputs);
 			}
+			return readOutputs(outs, signature);
+		},
+		dispose: async () => {
+			model.dispose();
+		}
+	};
+}
+
+/** Values of one feed as a tfjs tensor of the matching dtype. */
+function tensorOf(feed: Feed): tf.Tensor {
+	return tf.tensor(feed.data instanceof BigInt64Array ? toNumbers(feed.data) : feed.data, feed.dims, feed.type === 'bool' ? 'bool' : feed.type.startsWith('float') ? 'float32' : 'int32');
+}
+
+async function readOutputs(outs: tf.Tensor[], signature: ModelSignature): Promise<OutputTensor[]> {
+	try {
+		return await Promise.all(outs.map(async (t, i) => ({ name: signature.outputs[i]?.name ?? `output ${i + 1}`, type: t.dtype, dims: [...t.shape], values: toNumbers((await t.data()) as ArrayLike<number>) })));
+	} finally {
+		tf.dispose(outs);
+	}
+}
+
+/** Shapes the converter's signature records, by node name ("Identity:0" → "Identity"). */
+function signatureShapes(signature: object | undefined): Map<string, number[]> {
+	const shapes = new Map<string, number[]>();
+	const sides = (signature ?? {}) as Record<string, Record<string, { name?: string; tensorShape?: { dim?: { size?: string | number }[]; unknownRank?: boolean } }> | undefined>;
+	for (const side of [sides.inputs, sides.outputs]) {
+		for (const [key, info] of Object.entries(side ?? {})) {
+			const shape = info?.tensorShape;
+			if (!shape || shape.unknownRank) continue;
+			shapes.set(String(info.name ?? key).replace(/:\d+$/, ''), (shape.dim ?? []).map((d) => Number(d.size ?? -1)));
+		}
+	}
+	return shapes;
+}
+
+/**
+ * A tfjs graph model (tensorflowjs_converter's output of a SavedModel, frozen graph or TF Hub
+ * module) on the current tfjs backend. tfjs-converter is imported here only, so the worker's other
+ * jobs never load it. executeAsync runs graphs with control flow too.
+ */
+export async function loadGraph(artifacts: GraphArtifacts, fileName: string, bytes: number): Promise<LoadedModel> {
+	const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
+	let model: Awaited<ReturnType<typeof loadGraphModel>>;
+	try {
+		model = await loadGraphModel(tf.io.fromMemory({ ...artifacts, weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[] } as tf.io.ModelArtifacts));
+	} catch (error) {
+		throw refused(fileName, 'TensorFlow.js', error);
+	}
+	const shapes = signatureShapes(artifacts.signature);
+	const unshaped: string[] = [];
+	const spec = (info: tf.ModelTensorInfo) => {
+		const shape = info.shape ?? shapes.get(info.name);
+		if (!shape) unshaped.push(info.name);
+		// An unknown rank is shown as one unknown size rather than as a scalar.
+		return tfjsSpec(info.name, info.dtype ?? 'float32', (shape ?? [-1]).map((d) => (d < 0 ? null : d)));
+	};
+	const signature: ModelSignature = { format: 'tfjs-graph', fileName, bytes, inputs: model.inputs.map(spec), outputs: model.outputs.map(spec), notes: [] };
+	if (signature.inputs.length === 0) throw new KilnError('ModelFormatError', `"${fileName}" has no inputs to feed.`);
+	if (unshaped.length) signature.notes.push(`The graph does not record the shape of ${unshaped.map((name) => `"${name}"`).join(', ')}; feed values in the shape the model was built for.`);
+	return {
+		signature,
+		runtime: 'tfjs',
+		async run(feeds) {
+			const inputs: tf.NamedTensorMap = {};
+			for (const feed of feeds) inputs[feed.name] = tensorOf(feed);
+			let outs: tf.Tensor[];
 			try {
-				return await Promise.all(outs.map(async (t, i) => ({ name: signature.outputs[i]?.name ?? `output ${i + 1}`, type: t.dtype, dims: [...t.shape], values: toNumbers((await t.data()) as ArrayLike<number>) })));
+				const out = await model.executeAsync(inputs, model.outputNodes);
+				outs = Array.isArray(out) ? out : [out];
+			} catch (error) {
+				throw new KilnError('ValidationError', `TensorFlow.js refused the input for "${fileName}": ${errorMessage(error)}`);
 			} finally {
-				tf.dispose(outs);
+				tf.dispose(Object.values(inputs));
 			}
+			return readOutputs(outs, signature);
 		},
 		dispose: async () => {
 			model.dispose();

@@ -14,7 +14,7 @@ export interface TensorSpec {
 	dims: (number | string)[];
 }
 
-export type ModelFormat = 'onnx' | 'tfjs-layers';
+export type ModelFormat = 'onnx' | 'tfjs-layers' | 'tfjs-graph';
 
 export interface ModelSignature {
 	format: ModelFormat;

@@ -23,6 +23,7 @@ import { encodeShareLink } from './share-link';
 import { fittedFromShare } from './import-pipeline';
 import { applyPipeline } from '$workers/lib/data/pipeline';
 import type { SharePayload } from './types';
+import deriveScript from 'virtual:kiln-derive-script';
 
 beforeAll(useCpu);
 
@@ -104,8 +105,16 @@ describe('links for pipelines with derive, date-parts, anonymise, mask-PII and T
 		});
 		const oddRows = await linkParity(run, odd, titanicFeatures);
 		console.log(`titanic derive/anonymise MLP: link ${all.chars} chars, |Δp| ${all.worst.toExponential(2)} (odd rows ${oddRows.worst.toExponential(2)}), imported |Δp| ${all.worstImport.toExponential(2)}`);
-		// A standalone page has no expression parser: it refuses, naming the derived column.
+		// Asked for without the expression engine, a standalone page refuses, naming the derived column;
+		// with the studio's engine bundled in (as the worker does), it predicts as the link, odd rows too.
 		expect(() => buildStandalonePage(all.payload)).toThrow(/computes the column "child" from an expression/);
+		const page = buildStandalonePage(all.payload, { deriveScript });
+		expect(page.html).toContain('kilnDeriveBundle');
+		const { api } = runPage(parsePage(page.html));
+		const link = createSharePredictor(all.payload);
+		for (const row of [...rawRows(table, titanicFeatures).slice(0, 80), ...rawRows(odd, titanicFeatures)]) expect(JSON.stringify(api.predict(row))).toBe(JSON.stringify(link.predict(row)));
+		// An expression is only ever parsed, never run as code: the page still holds a single script under its hash.
+		expect(parsePage(page.html).scriptTags).toBe(2);
 	});
 
 	it('CPS wages with date parts and months (epoch ms or ISO dates), experience ranges; a hashed column that is dropped stays out', async () => {

@@ -73,7 +73,15 @@ export function modelToPortable(model: ModelDescription): PortableModel {
  * one inline script whose hash the Content-Security-Policy allows, and nothing else — no network
  * (default-src 'none'), no other script. Works from file://.
  */
-export function buildStandalonePage(payload: SharePayload): StandalonePage {
+export interface StandaloneOptions {
+	/**
+	 * The studio's expression engine as a self-contained script (`virtual:kiln-derive-script`),
+	 * embedded only when the pipeline derives a column; without it such a page is refused.
+	 */
+	deriveScript?: string;
+}
+
+export function buildStandalonePage(payload: SharePayload, options: StandaloneOptions = {}): StandalonePage {
 	// The same checks a share link gets, so a page never embeds a model its runtime cannot run.
 	let checked: SharePayload;
 	try {
@@ -82,7 +90,9 @@ export function buildStandalonePage(payload: SharePayload): StandalonePage {
 		throw new KilnError('ExportError', `The demo page was not written: ${error instanceof Error ? error.message.replace(/^This share link is damaged or was not made by Kiln: /, '') : String(error)}`);
 	}
 	const derived = checked.pipeline?.steps.find((s) => s.kind === 'derive');
-	if (derived) throw new KilnError('ExportError', `The demo page was not written: its pipeline computes the column "${derived.kind === 'derive' ? derived.name : ''}" from an expression, and a standalone page carries no expression parser (it runs no code but its own). Share the link instead; Kiln opens it with its own parser.`);
+	if (derived && !options.deriveScript) throw new KilnError('ExportError', `The demo page was not written: its pipeline computes the column "${derived.kind === 'derive' ? derived.name : ''}" from an expression, and this page was asked for without Kiln's expression engine. Share the link instead; Kiln opens it with its own parser.`);
+	// The engine's bundle defines one global-like binding; it stays inside the page's closure.
+	const derive = derived && options.deriveScript ? `const kilnDerive = (() => {\n${options.deriveScript}\nreturn kilnDeriveBundle.studioDeriveEngine();\n})();\n` : '';
 	const model = checked.model.kind === 'trees' ? treesToPortable(checked.model) : isLazy(checked.model) ? lazyToPortable(checked.model) : modelToPortable(checked.model);
 	const media = checked.media && checked.model.kind !== 'trees' && !isLazy(checked.model) ? mediaScript({ ...checked, media: checked.media }, modelToPortable(checked.model)) : null;
 	const data: object = media ? media.data : ({ model, preprocessing: checked.preprocessing, demo: checked.demo, ...(checked.pipeline ? { pipeline: checked.pipeline } : {}) } satisfies DemoData);
@@ -96,8 +106,8 @@ const kilnTextRuntime = ${kilnTextRuntime.toString()};
 const kilnLazyRuntime = ${kilnLazyRuntime.toString()};
 const kilnShareRuntime = ${kilnShareRuntime.toString()};
 const demoApp = ${demoApp.toString()};
-const data = JSON.parse(document.getElementById("kiln-data").textContent);
-window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(kilnPipelineMore(kilnTextRuntime())), kilnLazyRuntime()), document, data);
+${derive}const data = JSON.parse(document.getElementById("kiln-data").textContent);
+window.kilnDemo = demoApp(kilnShareRuntime(kilnRuntime(), kilnTreesRuntime(), kilnPipelineRuntime(kilnPipelineMore(kilnTextRuntime()${derive ? ', kilnDerive' : ''})), kilnLazyRuntime()), document, data);
 })();
 `;
 	if (/<\/script|<!--/i.test(script)) throw new KilnError('ExportError', 'The page script contains a sequence that would end the script element early; the demo page was not written.');
