@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ByteDictionary } from './dictionary';
+import { MissingTokens } from './cells';
 import { TextReader } from './encoding';
 
 const utf8 = new TextEncoder();
@@ -53,5 +54,19 @@ describe('ByteDictionary', () => {
 		expect(dict.values(reader)).toEqual(['b', 'a', 'é', 'zz']);
 		const packed = dict.packed(reader)!;
 		expect([0, 1, 2, 3].map((c) => packed.at(c))).toEqual(['b', 'a', 'é', 'zz']);
+	});
+
+	it('gives -1 for missing cells and never stores them, sorted or not', () => {
+		const missing = new MissingTokens(['', 'NA']);
+		for (const values of [['a', 'NA', 'b', '', ' NA ', 'c'], ['b', 'a', 'NA', 'b', '  ', 'a']]) {
+			const dict = new ByteDictionary();
+			const codes = values.map((v) => {
+				const bytes = utf8.encode(v);
+				return dict.code(bytes, 0, bytes.length, missing);
+			});
+			const kept = values.filter((v) => !['', 'NA'].includes(v.trim()));
+			expect(codes.filter((c) => c < 0)).toHaveLength(values.length - kept.length);
+			expect(dict.values(new TextReader('utf-8', () => {}))).toEqual([...new Set(kept)]);
+		}
 	});
 });

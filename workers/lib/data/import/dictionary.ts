@@ -1,3 +1,4 @@
+import type { MissingTokens } from './cells';
 import type { TextReader } from './encoding';
 import { PackedStrings } from './packed';
 
@@ -32,10 +33,15 @@ export class ByteDictionary {
 	private scratch = new Uint8Array(256);
 	size = 0;
 
-	/** The code of bytes [s, e) of `b`, adding them when new. Hot: one call per categorical cell. */
-	code(b: Uint8Array, s: number, e: number): number {
+	/**
+	 * The code of bytes [s, e) of `b`, adding them when new; -1 for a cell `missing` counts as
+	 * missing. Hot: one call per categorical cell. A missing token is never an entry, so a cell
+	 * found is a value: the tokens are compared only for cells not found (few, after the first rows).
+	 */
+	code(b: Uint8Array, s: number, e: number, missing?: MissingTokens): number {
 		if (this.mask < 0) {
-			if (this.sorted && (this.size === 0 || this.after(b, s, e))) return this.append(b, s, e);
+			if (this.sorted && (this.size === 0 || this.after(b, s, e))) return missing?.isMissingAt(b, s, e) ? -1 : this.append(b, s, e);
+			if (missing?.isMissingAt(b, s, e)) return -1;
 			this.sorted = false;
 			this.buildTable(Math.max(this.expected, this.size + 1));
 		}
@@ -58,6 +64,7 @@ export class ByteDictionary {
 			}
 			slot = (slot + 1) & mask;
 		}
+		if (missing?.isMissingAt(b, s, e)) return -1;
 		const code = this.append(b, s, e);
 		table[slot << 1] = code + 1;
 		table[(slot << 1) + 1] = hash;
