@@ -4,11 +4,20 @@
 //   2. a 3 × 3 × 3 grid (learning rate × units × layers, 27 configs) trained to the full budget
 //      vs the same grid with ASHA (3 / 9 / 27 epochs, η = 3): time to reach the full grid's best
 //      validation loss. TUNE_ONLY=pool or TUNE_ONLY=asha runs one part.
+// Warm and cold: the studio starts the pool's workers (and loads their backend) when the Tune page
+// opens (features/tune/warm-up.ts), so by the time a person presses Start they are up. A warm run
+// waits for that warm-up to end before pressing Start (a person filling the form for a few
+// seconds) and reports how long it took; a cold run switches it off (sessionStorage
+// `kiln-bench-cold-workers`), so the search's first jobs start their workers as before session 8.
+// TUNE_WARM=warm|cold|both (default both): `pool` / `asha` are the warm figures, `poolCold` /
+// `ashaCold` the cold ones. Before each pool pair, the speedup two workers of plain compute get
+// at that moment (`ceiling`): on a loaded machine the pool cannot beat it.
 // Each search also reports where its time went: the studio's `tune:` performance measures per
 // trial job (queue, job, the worker's backend / dataset / checkpoint / setup / epochs / finish
 // stretches, page event handling, trial writes) and CPU seconds per Chromium thread from /proc.
 // Drives the Tune page like a person; reads each trial's result and the clock from IndexedDB.
 // Run after `vite build`, under the heavy-job lock: flock /tmp/kiln-heavy.lock node bench/tune-bench.mjs
+// (about 4 minutes with both modes on a quiet 2-core machine; TUNE_WARM=warm halves it).
 // Not part of the tests. Writes bench/out/tune.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +35,7 @@ const log = (message) => process.stderr.write(`[tune-bench] ${message}\n`);
 const MARKER = '--kiln-tune-bench';
 const REPEATS = Number(process.env.TUNE_REPEATS ?? 2);
 const ONLY = process.env.TUNE_ONLY ?? 'all';
+const WARM = process.env.TUNE_WARM ?? 'both';
 // TUNE_TRACE=1: a Chrome trace of each search, summarised as self time per event per kind of thread (slows the searches: not for timings).
 const TRACE = process.env.TUNE_TRACE === '1';
 let browserPid = null;
@@ -98,8 +108,9 @@ const readSearch = (withTrials) =>
 	});
 
 /** One search from a fresh profile; returns its wall time and the best top-rung score over time. */
-async function runSearch(browser, url, label, setup) {
+async function runSearch(browser, url, label, setup, cold = false) {
 	const context = await browser.newContext();
+	if (cold) await context.addInitScript(() => sessionStorage.setItem('kiln-bench-cold-workers', '1'));
 	const page = await context.newPage();
 	page.on('pageerror', (e) => log(`${label}: page error ${e.message}`));
 	await page.goto(url);
@@ -109,6 +120,12 @@ async function runSearch(browser, url, label, setup) {
 	await page.getByTestId('dataset-summary').filter({ hasText: `${DEMO.rows.toLocaleString('en-US')} rows` }).waitFor({ timeout: 120_000 });
 	await page.getByTestId('section-tune').click();
 	await setup(page);
+	// Warm: the workers the Tune page started are up before Start (its `tune:warm` measure ends then).
+	let warmupSeconds = null;
+	if (!cold) {
+		await page.waitForFunction(() => performance.getEntriesByName('tune:warm').length > 0, null, { timeout: 60_000 });
+		warmupSeconds = await page.evaluate(() => performance.getEntriesByName('tune:warm')[0].duration / 1000);
+	}
 	if (TRACE) await browser.startTracing(undefined, { categories: THREAD_TRACE_CATEGORIES });
 	const cpuBefore = cpuSnapshot(browserPid);
 	await page.getByTestId('start-search').click();
@@ -142,7 +159,7 @@ async function runSearch(browser, url, label, setup) {
 			if (j.rung === top && j.score !== null) best = best === null ? j.score : Math.min(best, j.score);
 			return { at: j.at, best };
 		});
-	return { label, seconds, timeline, trials: state.trials, jobs: jobList(measures, state.createdAt - origin), cpu: cpuBetween(cpuBefore, cpuAfter, seconds), phases: (slots) => summarise(measures, seconds, slots), ...(threads ? { threads } : {}) };
+	return { label, seconds, warmupSeconds, timeline, trials: state.trials, jobs: jobList(measures, state.createdAt - origin), cpu: cpuBetween(cpuBefore, cpuAfter, seconds), phases: (slots) => summarise(measures, seconds, slots), ...(threads ? { threads } : {}) };
 }
 
 /** Search only the named dimensions: every other dimension's box in the space editor is unticked. */
@@ -156,6 +173,111 @@ const only = (params) => async (page) => {
 		else await box.uncheck();
 	}
 };
+
+/**
+ * What the machine gives two workers at this moment: a fixed loop of float multiply-adds in one
+ * Web Worker of this Chromium, then the same loop in two at once; 2 × one / two is 2 on two free
+ * cores, near 1 when other work holds a core (or the two vCPUs share one physical core). Measured
+ * before each pair of searches, so every pool figure has its ceiling beside it.
+ */
+async function twoWorkerCeiling(browser) {
+	const page = await browser.newPage();
+	await page.setContent('<html><body></body></html>');
+	const result = await page.evaluate(async () => {
+		const source = `onmessage = (e) => { const a = new Float32Array(4096), b = new Float32Array(4096); for (let i = 0; i < 4096; i++) { a[i] = i % 7; b[i] = i % 5; } let s = 0; for (let r = 0; r < e.data; r++) for (let i = 0; i < 4096; i++) s += a[i] * b[(i + r) & 4095]; postMessage(s); };`;
+		const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+		const run = (count, rounds) => Promise.all(Array.from({ length: count }, () => new Promise((done) => { const w = new Worker(url); w.onmessage = () => (w.terminate(), done()); w.postMessage(rounds); })));
+		const timed = async (count) => { const t = performance.now(); await run(count, 60_000); return performance.now() - t; };
+		await run(2, 2000);
+		const one = await timed(1);
+		const two = await timed(2);
+		return { oneMs: Math.round(one), twoMs: Math.round(two), speedup: +((2 * one) / two).toFixed(2) };
+	});
+	await page.close();
+	return result;
+}
+
+/** 1. Same 16 random trials (seed 42), 10 epochs each, on 1 worker and on the pool, interleaved. */
+async function poolPart(browser, url, slots, cold) {
+	const tag = cold ? ', cold' : ', warm';
+	const fixed = (parallel) => async (page) => {
+		await page.getByTestId('strategy-select').selectOption('random');
+		await page.getByTestId('trials-input').fill('16');
+		await page.getByTestId('asha-toggle').uncheck();
+		await page.getByTestId('epochs-per-trial').fill('10');
+		await page.getByTestId('parallel-input').fill(String(parallel));
+	};
+	const report = (run, slotsUsed) => ({ seconds: run.seconds, warmupSeconds: run.warmupSeconds, phases: run.phases(slotsUsed), cpu: run.cpu, jobs: run.jobs, ...(run.threads ? { threads: run.threads } : {}) });
+	const pairs = [];
+	for (let r = 0; r < REPEATS; r++) {
+		const order = r % 2 === 0 ? [1, slots] : [slots, 1];
+		const pair = { ceiling: await twoWorkerCeiling(browser) };
+		log(`two-worker ceiling now: ${pair.ceiling.speedup}× (a compute loop: ${pair.ceiling.oneMs} ms in one worker, ${pair.ceiling.twoMs} ms for two at once)`);
+		for (const n of order) {
+			const run = await runSearch(browser, url, `16 trials, ${n} worker${n === 1 ? '' : 's'}${tag} (#${r + 1})`, fixed(n), cold);
+			pair[n === 1 ? 'one' : 'pool'] = report(run, n);
+			log(`${run.label}: ${run.seconds.toFixed(1)} s${run.warmupSeconds === null ? '' : ` (warm-up before Start ${run.warmupSeconds.toFixed(1)} s)`}, load ${loadavg()[0].toFixed(1)}; ${JSON.stringify(pair[n === 1 ? 'one' : 'pool'].phases.meanMsPerJob)}; cores busy ${run.cpu?.coresBusy}`);
+		}
+		pair.speedup = pair.one.seconds / pair.pool.seconds;
+		log(`repeat ${r + 1}${tag}: ${pair.speedup.toFixed(2)}× faster on ${slots} workers`);
+		pairs.push(pair);
+	}
+	const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
+	return { workers: slots, warm: !cold, ceilings: pairs.map((p) => p.ceiling.speedup), speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
+}
+
+/** 2. 3 × 3 × 3 grid over learning rate, units and layers, 27 epochs each, vs the same grid with ASHA (3, 9, 27). */
+async function ashaPart(browser, url, slots, cold) {
+	const tag = cold ? ', cold' : ', warm';
+	const grid = (asha) => async (page) => {
+		await only(['learningRate', 'hiddenUnits', 'hiddenLayerCount'])(page);
+		await page.getByTestId('strategy-select').selectOption('grid');
+		await page.getByTestId('grid-points').fill('3');
+		await page.getByTestId('trials-input').fill('27');
+		if (asha) {
+			await page.getByTestId('asha-toggle').check();
+			await page.getByTestId('eta-input').fill('3');
+			await page.getByTestId('min-epochs-input').fill('3');
+			await page.getByTestId('max-epochs-input').fill('27');
+		} else {
+			await page.getByTestId('asha-toggle').uncheck();
+			await page.getByTestId('epochs-per-trial').fill('27');
+		}
+	};
+	const full = await runSearch(browser, url, `grid, 27 epochs each${tag}`, grid(false), cold);
+	const target = full.timeline.at(-1).best;
+	const fullReached = full.timeline.find((p) => p.best !== null && p.best <= target + 1e-12).at / 1000;
+	const halving = await runSearch(browser, url, `grid with ASHA (3/9/27)${tag}`, grid(true), cold);
+	const reached = halving.timeline.find((p) => p.best !== null && p.best <= target + 1e-12);
+	const result = {
+		warm: !cold,
+		gridSeconds: full.seconds,
+		gridWarmupSeconds: full.warmupSeconds,
+		gridBest: target,
+		gridReachedBestAt: fullReached,
+		ashaSeconds: halving.seconds,
+		ashaWarmupSeconds: halving.warmupSeconds,
+		ashaBest: halving.timeline.at(-1).best,
+		ashaReachedGridBestAt: reached ? reached.at / 1000 : null,
+		ratio: reached ? reached.at / 1000 / full.seconds : null,
+		gridJobs: full.phases(slots),
+		ashaJobs: halving.phases(slots),
+		gridCpu: full.cpu,
+		ashaCpu: halving.cpu,
+		gridJobList: full.jobs,
+		ashaJobList: halving.jobs,
+		...(TRACE ? { gridThreads: full.threads, ashaThreads: halving.threads } : {}),
+		// Each trial's config and rung scores, to see which configs ASHA promoted against the grid's ranking.
+		gridTrials: full.trials,
+		ashaTrials: halving.trials
+	};
+	log(`full grid${tag}: ${full.seconds.toFixed(1)} s, best validation loss ${target.toFixed(4)} (found at ${fullReached.toFixed(1)} s)`);
+	log(
+		`grid + ASHA${tag}: ${halving.seconds.toFixed(1)} s, best ${result.ashaBest.toFixed(4)}; ` +
+			(reached ? `reached the grid's best at ${(reached.at / 1000).toFixed(1)} s = ${(result.ratio * 100).toFixed(0)} % of the full grid's time` : 'never reached the full grid’s best')
+	);
+	return result;
+}
 
 async function main() {
 	const server = await preview();
@@ -173,79 +295,11 @@ async function main() {
 	log(`pool size ${slots}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
 	const results = {};
 	try {
-		// 1. Same 16 random trials (seed 42), 10 epochs each, on 1 worker and on the pool, interleaved.
-		const fixed = (parallel) => async (page) => {
-			await page.getByTestId('strategy-select').selectOption('random');
-			await page.getByTestId('trials-input').fill('16');
-			await page.getByTestId('asha-toggle').uncheck();
-			await page.getByTestId('epochs-per-trial').fill('10');
-			await page.getByTestId('parallel-input').fill(String(parallel));
-		};
-		const report = (run, slotsUsed) => ({ seconds: run.seconds, phases: run.phases(slotsUsed), cpu: run.cpu, jobs: run.jobs, ...(run.threads ? { threads: run.threads } : {}) });
-		const pairs = [];
-		if (ONLY !== 'asha') {
-			for (let r = 0; r < REPEATS; r++) {
-				const order = r % 2 === 0 ? [1, slots] : [slots, 1];
-				const pair = {};
-				for (const n of order) {
-					const run = await runSearch(browser, server.url, `16 trials, ${n} worker${n === 1 ? '' : 's'} (#${r + 1})`, fixed(n));
-					pair[n === 1 ? 'one' : 'pool'] = report(run, n);
-					log(`${run.label}: ${run.seconds.toFixed(1)} s, load ${loadavg()[0].toFixed(1)}; ${JSON.stringify(pair[n === 1 ? 'one' : 'pool'].phases.meanMsPerJob)}; cores busy ${run.cpu?.coresBusy}`);
-				}
-				pair.speedup = pair.one.seconds / pair.pool.seconds;
-				log(`repeat ${r + 1}: ${pair.speedup.toFixed(2)}× faster on ${slots} workers`);
-				pairs.push(pair);
-			}
-			const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
-			results.pool = { workers: slots, speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
-		}
-
-		if (ONLY !== 'pool') {
-			// 2. 3 × 3 × 3 grid over learning rate, units and layers, 27 epochs each, vs the same grid with ASHA (3, 9, 27).
-			const grid = (asha) => async (page) => {
-				await only(['learningRate', 'hiddenUnits', 'hiddenLayerCount'])(page);
-				await page.getByTestId('strategy-select').selectOption('grid');
-				await page.getByTestId('grid-points').fill('3');
-				await page.getByTestId('trials-input').fill('27');
-				if (asha) {
-					await page.getByTestId('asha-toggle').check();
-					await page.getByTestId('eta-input').fill('3');
-					await page.getByTestId('min-epochs-input').fill('3');
-					await page.getByTestId('max-epochs-input').fill('27');
-				} else {
-					await page.getByTestId('asha-toggle').uncheck();
-					await page.getByTestId('epochs-per-trial').fill('27');
-				}
-			};
-			const full = await runSearch(browser, server.url, 'grid, 27 epochs each', grid(false));
-			const target = full.timeline.at(-1).best;
-			const fullReached = full.timeline.find((p) => p.best !== null && p.best <= target + 1e-12).at / 1000;
-			const halving = await runSearch(browser, server.url, 'grid with ASHA (3/9/27)', grid(true));
-			const reached = halving.timeline.find((p) => p.best !== null && p.best <= target + 1e-12);
-			results.asha = {
-				gridSeconds: full.seconds,
-				gridBest: target,
-				gridReachedBestAt: fullReached,
-				ashaSeconds: halving.seconds,
-				ashaBest: halving.timeline.at(-1).best,
-				ashaReachedGridBestAt: reached ? reached.at / 1000 : null,
-				ratio: reached ? reached.at / 1000 / full.seconds : null,
-				gridJobs: full.phases(slots),
-				ashaJobs: halving.phases(slots),
-				gridCpu: full.cpu,
-				ashaCpu: halving.cpu,
-				gridJobList: full.jobs,
-				ashaJobList: halving.jobs,
-				...(TRACE ? { gridThreads: full.threads, ashaThreads: halving.threads } : {}),
-				// Each trial's config and rung scores, to see which configs ASHA promoted against the grid's ranking.
-				gridTrials: full.trials,
-				ashaTrials: halving.trials
-			};
-			log(`full grid: ${full.seconds.toFixed(1)} s, best validation loss ${target.toFixed(4)} (found at ${fullReached.toFixed(1)} s)`);
-			log(
-				`grid + ASHA: ${halving.seconds.toFixed(1)} s, best ${results.asha.ashaBest.toFixed(4)}; ` +
-					(reached ? `reached the grid's best at ${(reached.at / 1000).toFixed(1)} s = ${(results.asha.ratio * 100).toFixed(0)} % of the full grid's time` : 'never reached the full grid’s best')
-			);
+		const modes = WARM === 'both' ? [false, true] : [WARM === 'cold'];
+		for (const cold of modes) {
+			const suffix = cold ? 'Cold' : '';
+			if (ONLY !== 'asha') results[`pool${suffix}`] = await poolPart(browser, server.url, slots, cold);
+			if (ONLY !== 'pool') results[`asha${suffix}`] = await ashaPart(browser, server.url, slots, cold);
 		}
 	} finally {
 		await browser.close();

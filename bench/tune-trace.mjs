@@ -100,6 +100,8 @@ export function summarise(measures, wallSeconds, slots) {
 	const jobs = measures.filter((m) => m.name === 'job');
 	const totals = {};
 	for (const m of measures) {
+		// The workers' warm-up ran before Start: not a job's.
+		if (m.name === 'warm') continue;
 		const ms = m.name === 'page-events' ? m.detail.busyMs : m.ms;
 		totals[m.name] = (totals[m.name] ?? 0) + ms;
 	}

@@ -1,11 +1,12 @@
-// Batch prediction of a forest (and a boosting model) in one thread: the tree walk on main before
-// this change (`git show BASE:workers/lib/models/tree-arrays.ts`, BASE=93ceb67) against the
-// worktree's, interleaved in one process so both see the same load. Prints CPU seconds (steadier
+// Batch prediction of a forest (and a boosting model) in one thread: an earlier tree walk
+// (`git show BASE:workers/lib/models/BASE_FILE.ts`; default BASE=cdbbde0 BASE_FILE=tree-predict, the
+// JavaScript walk of 8-byte nodes before the WebAssembly walk; BASE=93ceb67 BASE_FILE=tree-arrays is
+// the walk before packing) against the worktree's, interleaved in one process so both see the same load. Prints CPU seconds (steadier
 // than wall time on a shared machine), wall seconds, `uptime`, and checks both give the same
 // numbers bit for bit. The fitted models are cached in /tmp/kiln-forest-predict (fit is not timed).
 // Run: PREPARE=1 node bench/quality/forest-predict.mjs   (fits and caches both sides' models, no timing,
 //      so it needs no lock), then: flock /tmp/kiln-heavy.lock node bench/quality/forest-predict.mjs
-//      (ROWS=100000 TREES=100 REPEATS=5 BASE=93ceb67; SKLEARN=0 leaves out scikit-learn's predict on the same rows)
+//      (ROWS=100000 TREES=100 REPEATS=5 BASE=cdbbde0 BASE_FILE=tree-predict; SKLEARN=0 leaves out scikit-learn's predict on the same rows)
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +16,9 @@ import { makeTable } from './synthetic.mjs';
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const TREES = Number(process.env.TREES ?? 100);
 const REPEATS = Number(process.env.REPEATS ?? 5);
-const BASE = process.env.BASE ?? '93ceb67';
-// Where BASE keeps addTreesOutputs (tree-predict.ts after this change, to compare two later versions).
-const BASE_FILE = process.env.BASE_FILE ?? 'tree-arrays';
+const BASE = process.env.BASE ?? 'cdbbde0';
+// Where BASE keeps addTreesOutputs (tree-arrays.ts before 8-byte nodes, tree-predict.ts since).
+const BASE_FILE = process.env.BASE_FILE ?? 'tree-predict';
 const D = 20;
 const dir = '/tmp/kiln-forest-predict';
 mkdirSync(dir, { recursive: true });

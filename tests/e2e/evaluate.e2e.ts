@@ -116,6 +116,16 @@ test('a breast-cancer run is evaluated on its holdout: curves, calibration, base
 	await expect(attributions).toContainText('contributions add up');
 	found.push(...(await auditThemes(page, 'predict with attributions')));
 
+	// The plain-JS runtime answers through the shared-memory lane (its own worker); a cell it cannot read still fails by name.
+	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+	await page.getByTestId('predict-runtime').selectOption('js');
+	await page.getByTestId('predict-button').click();
+	await expect(page.getByTestId('prediction-runtime')).toContainText('Plain JavaScript');
+	expect(page.workers().some((w) => w.url().includes('predict-lane'))).toBe(true);
+	await page.getByTestId('predict-form').getByLabel('worst_radius').fill('wide');
+	await page.getByTestId('predict-button').click();
+	await expect(page.getByRole('alert')).toContainText('worst_radius');
+
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);
 });

@@ -1,10 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
+/** Hidden activations only the fused step (mlp/fused-step.ts) differentiates by hand, when its caller asks. */
+export const SMOOTH_ACTIVATIONS = ['tanh', 'elu', 'sigmoid'] as const;
+export type SmoothActivation = (typeof SMOOTH_ACTIVATIONS)[number];
+
 export interface DenseLayer {
 	kernel: tf.Variable;
 	bias: tf.Variable;
 	relu: boolean;
+	/** Set only when denseLayers was asked for smooth activations: the layer's own (relu is then false). */
+	smooth?: SmoothActivation;
 }
 
 /**
@@ -19,20 +25,22 @@ const HAND_WRITTEN_BACKWARD = ['wasm', 'cpu'];
  * The model's Dense layers in order, or null when training should keep tfjs's own autodiff:
  * on a GPU backend, or when the model holds anything denseForward cannot differentiate by hand
  * (another layer type or activation, a layer without bias, input that is not a matrix). `of`: the
- * model's layers to read (the fused step passes them without their Dropout layers).
+ * model's layers to read (the fused step passes them without their Dropout layers). `smooth`: also
+ * take tanh, elu and sigmoid layers (only the fused step's backward handles them).
  */
-export function denseLayers(model: tfl.LayersModel, of: readonly tfl.layers.Layer[] = model.layers): DenseLayer[] | null {
+export function denseLayers(model: tfl.LayersModel, of: readonly tfl.layers.Layer[] = model.layers, smooth = false): DenseLayer[] | null {
 	if (!HAND_WRITTEN_BACKWARD.includes(tf.getBackend())) return null;
 	if (model.inputs.length !== 1 || model.inputs[0].shape.length !== 2) return null;
 	const layers: DenseLayer[] = [];
 	for (const layer of of) {
 		if (layer.getClassName() === 'InputLayer') continue;
 		const config = layer.getConfig();
-		if (layer.getClassName() !== 'Dense' || !config.useBias || (config.activation !== 'relu' && config.activation !== 'linear')) return null;
+		const soft = smooth ? SMOOTH_ACTIVATIONS.find((a) => a === config.activation) : undefined;
+		if (layer.getClassName() !== 'Dense' || !config.useBias || (config.activation !== 'relu' && config.activation !== 'linear' && !soft)) return null;
 		if (layer.trainableWeights.length !== 2) return null;
 		const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
 		if (kernel.rank !== 2 || bias.rank !== 1) return null;
-		layers.push({ kernel, bias, relu: config.activation === 'relu' });
+		layers.push({ kernel, bias, relu: config.activation === 'relu', ...(soft ? { smooth: soft } : {}) });
 	}
 	return layers.length > 0 && layers.length * 2 === model.trainableWeights.length ? layers : null;
 }

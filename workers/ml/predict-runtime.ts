@@ -11,7 +11,8 @@ import type { ClassicModel } from '../lib/models/types';
 import { classicExportRefusal } from '../lib/ship-run/classic-onnx';
 import { predictOnnx } from '../lib/ship-run/predict-onnx';
 import { FormRowReader } from '../lib/predict-runtime/form-row';
-import { plainForward, type PlainForward } from '../lib/predict-runtime/plain-forward';
+import { forwardFromSpec, plainForwardSpec, type PlainForward, type PlainForwardSpec } from '../lib/predict-runtime/plain-forward';
+import type { LanePackage } from '../lib/predict-lane/lane-model';
 import { pickFromTradeoff, pickRuntime, pickStillValid, timeCandidates } from '../lib/predict-runtime/pick';
 import { backendHandlers, chosenBackend, ensureBackend } from './backend';
 import { loadOrt } from './ort';
@@ -33,6 +34,7 @@ interface Warm {
 	layers: tfl.LayersModel | null;
 	classic: ClassicModel | null;
 	plain: PlainForward | null;
+	spec: PlainForwardSpec | null;
 }
 
 let warm: Warm | null = null;
@@ -51,7 +53,8 @@ async function warmModel(modelId: string, backend: string): Promise<Warm> {
 	const layers = classic ? null : await deserializeModel(record.artifacts);
 	warm?.layers?.dispose();
 	const inputs = modelInputColumns(record);
-	warm = { key, record, encoding: modelEncoding(record), inputs, reader: new FormRowReader(inputs, record.missing), backend, layers, classic, plain: layers ? plainForward(layers) : null };
+	const spec = layers ? plainForwardSpec(layers) : null;
+	warm = { key, record, encoding: modelEncoding(record), inputs, reader: new FormRowReader(inputs, record.missing), backend, layers, classic, plain: spec ? forwardFromSpec(spec) : null, spec };
 	return warm;
 }
 
@@ -137,3 +140,10 @@ export const predictRuntimeHandlers: PredictRuntimeApi = {
 		return { ...(await predictOne(w, runtime, row)), runtime };
 	}
 };
+
+/** What the page's SharedArrayBuffer lane worker needs for this model's plain-JS forward; null when it has none. */
+export async function lanePackage(modelId: string, backend: BackendChoice): Promise<LanePackage | null> {
+	const w = await warmModel(modelId, await useBackend(backend));
+	if (!w.spec || w.classic) return null;
+	return { modelId, inputs: w.inputs, missing: w.record.missing, encoding: w.encoding, forward: w.spec };
+}

@@ -2,6 +2,7 @@ import { getDataset, getTrialCheckpoint, loadTable, saveTrialCheckpoint } from '
 import { booleanTargetAsClasses } from '../lib/train-table';
 import { errorMessage } from '$shared/errors';
 import { runTrial } from '../lib/trial';
+import { warmTrialPath } from '../lib/trial-warmup';
 import { createTrialDataCache } from '../lib/trial-data';
 import type { JobEvent, Table, TrainCheckpoint, TrialPhase, TuneApi } from '../protocol';
 import { ensureBackend } from './backend';
@@ -23,6 +24,10 @@ let writes: Promise<void> = Promise.resolve();
 const now = () => performance.timeOrigin + performance.now();
 
 export const tuneHandlers: TuneApi = {
+	async warmTrials() {
+		await ensureBackend();
+		await warmTrialPath();
+	},
 	async trainTrial(request, onEvent) {
 		// Image and text trials train through their own run code (workers/ml/tune-media.ts).
 		if (request.config.vision) return imageTrial(request, onEvent);

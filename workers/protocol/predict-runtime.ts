@@ -37,6 +37,8 @@ export interface RowPredictRequest {
 
 /** The plain-message lane predictRowWith travels on: `{ lane, n, request, row }` → `{ lane, n, result | error }`. */
 export const PREDICT_LANE = 'kiln-predict-row';
+/** `{ lane, n, modelId, backend }` → the model's prediction-lane package (workers/lib/predict-lane/lane-model.ts) or null when it has no plain-JS forward. */
+export const PACKAGE_LANE = 'kiln-predict-package';
 /** The same lane answering at once: the floor under a form prediction's round trip. */
 export const PING_LANE = 'kiln-ping';
 

@@ -13,5 +13,6 @@ export * from './vision';
 export * from './ship-export';
 export * from './trust';
 export * from './predict-runtime';
+export * from './predict-shared';
 export * from './playground';
 export * from './recipe';

@@ -34,17 +34,41 @@ export class WorkerPool<Api extends object> {
 			onStart?.();
 			return await bridge.call(job, signal);
 		} finally {
-			const timer = setTimeout(() => {
-				const at = this.#idle.findIndex((w) => w.bridge === bridge);
-				if (at >= 0) this.#idle.splice(at, 1);
-				bridge.stop();
-			}, this.idleMs);
-			this.#idle.push({ bridge, timer });
+			this.#park(bridge);
 			// The slot passes straight to the next waiting job, so none can slip in between.
 			const next = this.#waiting.shift();
 			if (next) next();
 			else this.#running--;
 		}
+	}
+
+	/**
+	 * Start workers before jobs need them, up to `count` (and the pool's size) counting the
+	 * running and idle ones, each running `prepare` (e.g. loading its compute backend): a page
+	 * that will soon run jobs (Tune) pays a worker's start-up (1–1.5 s under load in the tune
+	 * bench) while the person fills its form. A warmed worker idles out like any other; a job
+	 * that takes it while `prepare` still runs waits behind it (calls to a worker queue).
+	 * A failed `prepare` is ignored: the job meets the same failure and reports it.
+	 */
+	warm(count: number, prepare: (api: Comlink.Remote<Api>) => Promise<unknown>): Promise<void> {
+		const missing = Math.min(count, this.size) - this.#running - this.#idle.length;
+		const ready: Promise<unknown>[] = [];
+		for (let i = 0; i < missing; i++) {
+			const bridge = new WorkerBridge<Api>(this.create, this.label);
+			this.#park(bridge);
+			ready.push(bridge.call(prepare).catch(() => undefined));
+		}
+		return Promise.all(ready).then(() => undefined);
+	}
+
+	/** Keep `bridge` for the next job; stop it after `idleMs` without one. */
+	#park(bridge: WorkerBridge<Api>): void {
+		const timer = setTimeout(() => {
+			const at = this.#idle.findIndex((w) => w.bridge === bridge);
+			if (at >= 0) this.#idle.splice(at, 1);
+			bridge.stop();
+		}, this.idleMs);
+		this.#idle.push({ bridge, timer });
 	}
 
 	#slot(signal?: AbortSignal): Promise<void> {

@@ -12,3 +12,17 @@ export function trainTrial(request: TrialRequest, backend: () => Promise<Backend
 		return api.trainTrial(request, Comlink.proxy(onEvent));
 	}, signal, onStart);
 }
+
+/**
+ * At most this many pool workers are started ahead of a search: each holds a backend (tens of MB),
+ * and a machine with many cores gets the rest when the search starts.
+ */
+const WARM_AHEAD = 4;
+
+/** Start the pool's workers, load their backend and compile the trial path before a search asks for them (the Tune page opening). */
+export function warmTrialWorkers(backend: () => Promise<BackendChoice>): Promise<void> {
+	return mlPool.warm(WARM_AHEAD, async (api) => {
+		await api.useBackend(await backend());
+		await api.warmTrials();
+	});
+}

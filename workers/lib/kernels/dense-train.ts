@@ -11,6 +11,7 @@ import { hostKernel } from './host-arrays';
  */
 export const DENSE_LOSS = 'KilnDenseLoss';
 export const RELU_BACKWARD = 'KilnReluBackward';
+export const SMOOTH_BACKWARD = 'KilnSmoothBackward';
 export const ADAM_UPDATE = 'KilnAdamUpdate';
 
 const f = Math.fround;
@@ -93,6 +94,30 @@ export const reluBackward: KernelFunc = ({ inputs, backend }) => {
 			dz[at + k] = v;
 		}
 	}
+	columnSums(dz, n, c, db);
+	return host.infos;
+};
+
+export interface SmoothBackwardAttrs {
+	activation: 'tanh' | 'elu' | 'sigmoid';
+}
+
+/**
+ * dz = dy · f'(z) from the activation's output y, and db = Σ rows of dz: outputs [dz, db]. The
+ * factors are tfjs's gradients with their float32 roundings: tanh (1 − y²)·dy, sigmoid
+ * dy·(y·(1 − y)), elu (α = 1, as tf.elu) dy where y ≥ 0 else dy·(y + 1), as its EluGrad.
+ */
+export const smoothBackward: KernelFunc = ({ inputs, attrs, backend }) => {
+	const { dy, y } = inputs as { dy: TensorInfo; y: TensorInfo };
+	const { activation } = attrs as unknown as SmoothBackwardAttrs;
+	const [n, c] = y.shape;
+	const host = hostKernel(backend, [dy, y], [{ shape: [n, c] }, { shape: [c] }]);
+	const [g, h] = host.inputs;
+	const [dz, db] = host.outputs;
+	const size = n * c;
+	if (activation === 'tanh') for (let i = 0; i < size; i++) dz[i] = f(f(1 - f(h[i] * h[i])) * g[i]);
+	else if (activation === 'sigmoid') for (let i = 0; i < size; i++) dz[i] = f(g[i] * f(h[i] * f(1 - h[i])));
+	else for (let i = 0; i < size; i++) dz[i] = h[i] >= 0 ? g[i] : f(g[i] * f(h[i] + 1));
 	columnSums(dz, n, c, db);
 	return host.infos;
 };
@@ -182,12 +207,13 @@ export function adamUsesSimd(backend: unknown): boolean {
 	return !!memory && adamSimdFor(memory) !== null;
 }
 
-/** Register the three kernels for the wasm and cpu backends (their host views work on both); a no-op once done. */
+/** Register the four kernels for the wasm and cpu backends (their host views work on both); a no-op once done. */
 export function registerDenseTrainKernels(): void {
 	for (const backendName of ['wasm', 'cpu']) {
 		for (const [kernelName, kernelFunc] of [
 			[DENSE_LOSS, denseLoss],
 			[RELU_BACKWARD, reluBackward],
+			[SMOOTH_BACKWARD, smoothBackward],
 			[ADAM_UPDATE, adamUpdate]
 		] as const) {
 			if (!getKernel(kernelName, backendName)) registerKernel({ kernelName, backendName, kernelFunc });

@@ -19,12 +19,16 @@ interface Case {
 	l2: number;
 	batches: number[];
 	weighted?: boolean;
+	activation?: 'tanh' | 'elu' | 'sigmoid';
 }
 
 const CASES: Case[] = [
 	{ name: 'two relu layers, dropout 0.3 after each, L2', task: 'classification', hidden: [16, 8], dropout: [0.3], outputs: 3, l2: 0.01, batches: [32, 32, 32, 7] },
 	{ name: 'dropout after the first layer only', task: 'classification', hidden: [12, 6], dropout: [0.5, 0], outputs: 4, l2: 0, batches: [24, 24, 5] },
-	{ name: 'weighted regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true }
+	{ name: 'weighted regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true },
+	{ name: 'two tanh layers, dropout 0.3, L2', task: 'classification', hidden: [16, 8], dropout: [0.3], outputs: 3, l2: 0.01, batches: [32, 32, 32, 7], activation: 'tanh' },
+	{ name: 'two elu layers, no dropout', task: 'classification', hidden: [12, 6], dropout: [0], outputs: 4, l2: 0, batches: [24, 24, 5], activation: 'elu' },
+	{ name: 'weighted sigmoid regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true, activation: 'sigmoid' }
 ];
 const WIDTH = 9;
 const SEED = 11;
@@ -61,9 +65,9 @@ function tapeStep(model: tfl.LayersModel, optimizer: tf.Optimizer, c: Case) {
 
 async function train(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
 	await useBackend(backend);
-	const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: c.outputs, hiddenLayers: c.hidden, seed: 5, mlp: { dropout: c.dropout } });
+	const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: c.outputs, hiddenLayers: c.hidden, seed: 5, mlp: { dropout: c.dropout, ...(c.activation ? { activation: c.activation } : {}) } });
 	const optimizer = tf.train.adam(0.05);
-	const step = fused ? makeFusedDenseStep(model, optimizer, c.task, c.outputs, c.l2, { dropout: true }) : null;
+	const step = fused ? makeFusedDenseStep(model, optimizer, c.task, c.outputs, c.l2, { dropout: true, smooth: true }) : null;
 	if (fused && !step) throw new Error('the fused step did not apply');
 	const tape = tapeStep(model, optimizer, c);
 	const losses: number[] = [];
@@ -84,7 +88,7 @@ async function train(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
 	return { losses, weights };
 }
 
-describe('the fused step with dropout', () => {
+describe('the fused step with dropout and smooth activations', () => {
 	it.each(CASES.map((c) => [c.name, c] as const))('%s: the same masks and, to float rounding, the same step as trainingForward under autodiff', async (_, c) => {
 		for (const backend of ['cpu', 'wasm'] as const) {
 			const ours = await train(backend, c, true);
@@ -112,5 +116,24 @@ describe('the fused step with dropout', () => {
 		expect(() => fused(x, labelsFor(CASES[0], 10, 2))).toThrow(/mask seed/);
 		model.dispose();
 		adam.dispose();
+	});
+
+	it('is what makeMlpStep runs for a tanh or elu network; callers that do not ask keep their own step', async () => {
+		await useBackend('wasm');
+		for (const activation of ['tanh', 'elu'] as const) {
+			const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8, 4], seed: 1, mlp: { activation, dropout: [0.25] } });
+			const adam = tf.train.adam(0.01);
+			const step = makeMlpStep(model, adam, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options: resolveMlpOptions({ activation, dropout: [0.25] }) });
+			const x = randomValues(10 * WIDTH, 1);
+			const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
+			step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
+			const before = tf.memory().numTensors;
+			const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
+			expect(profile.kernelNames).toContain('KilnSmoothBackward');
+			expect(tf.memory().numTensors).toBe(before);
+			expect(makeFusedDenseStep(model, adam, 'classification', 3, 0, { dropout: true })).toBeNull();
+			model.dispose();
+			adam.dispose();
+		}
 	});
 });

@@ -6,7 +6,7 @@ import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { adamState } from '$workers/lib/kernels/adam-state';
-import { DENSE_LOSS, RELU_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs } from '$workers/lib/kernels/dense-train';
+import { DENSE_LOSS, RELU_BACKWARD, SMOOTH_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs, type SmoothBackwardAttrs } from '$workers/lib/kernels/dense-train';
 
 /**
  * One step on a batch (row-major features, class indices or targets, optional per-row weights);
@@ -22,15 +22,28 @@ export interface FusedOptions {
 	 * the masks are the autodiff path's. Only callers that pass mask seeds ask for it.
 	 */
 	dropout?: boolean;
+	/**
+	 * Also take tanh, elu and sigmoid hidden layers: forward as tfjs's Tanh / Elu / Sigmoid kernel
+	 * after the product with bias, backward as one host kernel (tfjs's gradient of each). Under
+	 * tfjs's tape these trials cost several times a relu trial's step, and V8 kept recompiling the
+	 * tape's closures on the renderer's background threads (tune bench).
+	 */
+	smooth?: boolean;
 }
 
+const SMOOTH_FORWARD: Record<NonNullable<DenseLayer['smooth']>, (x: tf.Tensor2D) => tf.Tensor2D> = {
+	tanh: (x) => tf.tanh(x),
+	elu: (x) => tf.elu(x),
+	sigmoid: (x) => tf.sigmoid(x)
+};
+
 /** The Dense layers and the dropout rate after each (0: none), or null when the fused step does not apply. */
-function denseStack(model: tfl.LayersModel, dropout: boolean): { layers: DenseLayer[]; rates: number[] } | null {
-	const plain = denseLayers(model);
+function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): { layers: DenseLayer[]; rates: number[] } | null {
+	const plain = denseLayers(model, model.layers, smooth);
 	if (plain) return { layers: plain, rates: plain.map(() => 0) };
 	if (!dropout || !model.layers.some((l) => l.getClassName() === 'Dropout')) return null;
 	// denseLayers' own checks (backend, input, relu/linear Dense with bias) hold for the stack without its Dropout layers.
-	const stack = denseLayers(model, model.layers.filter((l) => l.getClassName() !== 'Dropout'));
+	const stack = denseLayers(model, model.layers.filter((l) => l.getClassName() !== 'Dropout'), smooth);
 	if (!stack) return null;
 	const rates = stack.map(() => 0);
 	let dense = -1;
@@ -46,7 +59,7 @@ function denseStack(model: tfl.LayersModel, dropout: boolean): { layers: DenseLa
 }
 
 /**
- * One Adam step of a relu/linear Dense stack with softmax cross-entropy (classification) or mean
+ * One Adam step of a relu/linear (or, asked for, tanh/elu/sigmoid) Dense stack with softmax cross-entropy (classification) or mean
  * squared error (regression), optionally weighted per row, with an optional L2 penalty on the kernels, in about twenty kernels
  * where tfjs's autodiff and optimiser take about a hundred: the forward as one fused matMul (bias
  * and relu inside) per layer; the loss, its gradient and the output bias's gradient in one host
@@ -63,7 +76,7 @@ function denseStack(model: tfl.LayersModel, dropout: boolean): { layers: DenseLa
  * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
  */
 export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number, fusedOptions: FusedOptions = {}): FusedStep | null {
-	const stack = denseStack(model, !!fusedOptions.dropout);
+	const stack = denseStack(model, !!fusedOptions.dropout, !!fusedOptions.smooth);
 	if (!stack || optimizer.getClassName() !== 'Adam') return null;
 	const { layers, rates } = stack;
 	const masked = rates.some((r) => r > 0);
@@ -89,6 +102,8 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
 			const inputs: tf.Tensor2D[] = [];
 			const masks: (tf.Tensor2D | null)[] = [];
+			// Each smooth layer's activation output before its dropout mask: its gradient's factor is read from it.
+			const activated: (tf.Tensor2D | null)[] = [];
 			let h = xs;
 			for (const [i, layer] of layers.entries()) {
 				inputs.push(h);
@@ -96,6 +111,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				h = gemmServes(backend, n, cols, k)
 					? gemm(h, layer.kernel, { transposeA: false, relu: layer.relu }, layer.bias)
 					: (tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D);
+				activated.push(layer.smooth ? (h = SMOOTH_FORWARD[layer.smooth](h)) : null);
 				masks.push(null);
 				if (rates[i] > 0) {
 					const keep = 1 / (1 - rates[i]);
@@ -121,8 +137,12 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				// Through the dropout: the mask's own factor. inputs[i] (relu output × mask) is > 0 exactly where both pass.
 				const mask = masks[i - 1];
 				const dh = mask ? tf.mul(product, mask) : product;
-				if (layers[i - 1].relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
-				else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
+				const below = layers[i - 1];
+				if (below.relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
+				else if (below.smooth) {
+					const attrs: SmoothBackwardAttrs = { activation: below.smooth };
+					[dz, db] = tf.engine().runKernel(SMOOTH_BACKWARD, { dy: dh, y: activated[i - 1]! }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D[];
+				} else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}
 			const attrs: AdamUpdateAttrs = {
 				learningRate: adam.learningRate,

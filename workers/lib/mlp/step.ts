@@ -58,8 +58,8 @@ export function makeMlpStep(model: tfl.LayersModel, optimizer: tf.Optimizer, set
 	const kernels = variables.filter((v) => v.shape.length === 2);
 	const width = model.inputs[0].shape[1] as number;
 	const stats: BatchStats[] = [];
-	// Adam or AdamW on a relu Dense stack (any schedule, row weights or dropout or not): Kiln's fused step.
-	const fused = makeFusedDenseStep(model, optimizer, task, classes, l2, { dropout: true });
+	// Adam or AdamW on a relu, tanh, elu or sigmoid Dense stack (any schedule, row weights or dropout or not): Kiln's fused step.
+	const fused = makeFusedDenseStep(model, optimizer, task, classes, l2, { dropout: true, smooth: true });
 	return (x: Float32Array, y: ArrayLike<number>, weights: ArrayLike<number> | null, at: StepPosition): tf.Scalar => {
 		const rate = learningRateAt(settings.learningRate, options, at);
 		setLearningRate(optimizer, rate);

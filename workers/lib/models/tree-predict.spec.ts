@@ -3,7 +3,8 @@ import { createRng } from '$workers/lib/random';
 import { defaultParams, fitClassic, predictClassic } from './index';
 import { boostingRaw } from './boosting';
 import { leafOf } from './tree-arrays';
-import { addTreesOutputs, floorToFloat32, packTree } from './tree-predict';
+import { addTreesOutputs, addTreesOutputsJs, addTreesOutputsWasm, floorToFloat32, packTree } from './tree-predict';
+import { treeWalker } from './tree-walk-wasm';
 import type { TreeArrays } from './types';
 
 /** The plain walk (float64 thresholds, one row at a time), summed tree by tree as batch prediction was before packing. */
@@ -102,5 +103,45 @@ describe('addTreesOutputs (packed 8-byte nodes, rows in lockstep, row blocks)', 
 		const packedOut = new Float64Array(4);
 		addTreesOutputs([adjacent], x, 4, 2, 1, packedOut);
 		expect(Array.from(packedOut)).toEqual([20, 10, 10, 20]);
+	});
+
+	it('finds the same leaves with the WebAssembly walk as with the JavaScript one, on a seeded forest, boosting and every short row count', () => {
+		expect(treeWalker()).not.toBeNull();
+		const n = 5000;
+		const d = 7;
+		const { x, y3, value } = table(n, d, 23);
+		const forest = fitClassic({ family: 'forest', params: { ...defaultParams('forest', 'classification'), nTrees: 12 } }, x.subarray(0, 800 * d), 800, d, y3.subarray(0, 800), 'classification', 3, { seed: 9 });
+		if (forest.family !== 'forest') throw new Error('expected a forest');
+		const both = (rows: number, first = 0, step = 1, stride = 3, column = 0, trees = forest.trees) => {
+			const wasm = new Float64Array(rows * stride);
+			const js = new Float64Array(rows * stride);
+			expect(addTreesOutputsWasm(treeWalker()!, trees, x, rows, d, 1 / 12, wasm, first, step, stride, column)).toBe(true);
+			addTreesOutputsJs(trees, x, rows, d, 1 / 12, js, first, step, stride, column);
+			return { wasm, js };
+		};
+		for (const rows of [n, 1, 2, 3, 4, 5, 7, 9]) {
+			const { wasm, js } = both(rows);
+			expect(wasm).toEqual(js);
+			expect(wasm).toEqual(plainOutputs(forest.trees, x, rows, d, 1 / 12));
+		}
+		// Blocks of 1,000 rows (the last one ragged) give the same sums as one block.
+		const blocks = new Float64Array(n * 3);
+		expect(addTreesOutputsWasm(treeWalker()!, forest.trees, x, n - 17, d, 1 / 12, blocks, 0, 1, 3, 0, 1000 * d * 4)).toBe(true);
+		expect(blocks.subarray(0, (n - 17) * 3)).toEqual(both(n - 17).js);
+		// Every other tree into a strided column, as boosting reads its per-class trees.
+		const strided = both(n, 1, 2, 4, 1);
+		expect(strided.wasm).toEqual(strided.js);
+		const boosting = fitClassic({ family: 'boosting', params: { ...defaultParams('boosting', 'regression'), maxIter: 10 } }, x, n, d, value, 'regression', 0, { seed: 4 });
+		if (boosting.family !== 'boosting') throw new Error('expected boosting');
+		const b = both(n, 0, 1, 1, 0, boosting.trees);
+		expect(b.wasm).toEqual(b.js);
+		// A tree that cannot be packed among packed ones: its rows take the plain walk inside the WebAssembly path.
+		const t = forest.trees[0];
+		const order = Int32Array.from(t.left);
+		const swapped: TreeArrays = { ...t, left: Int32Array.from(t.right), right: order, value: t.value.slice(), feature: t.feature.slice(), threshold: t.threshold.map((v) => v), missingLeft: t.missingLeft.map((m) => 1 - m) };
+		for (let i = 0; i < swapped.feature.length; i++) if (swapped.feature[i] >= 0) swapped.threshold[i] = -Infinity;
+		expect(packTree(swapped)).toBeNull();
+		const mixed = both(n, 0, 1, 3, 0, [swapped, ...forest.trees.slice(1)]);
+		expect(mixed.wasm).toEqual(mixed.js);
 	});
 });

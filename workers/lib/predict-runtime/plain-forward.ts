@@ -1,4 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { KilnError } from '$shared/errors';
 
 /**
  * A Sequential Dense stack's inference as plain JavaScript over the model's own weights, read
@@ -18,6 +19,17 @@ const ACTIVATIONS: Record<string, Activation> = {
 	elu: (v) => (v > 0 ? v : Math.expm1(v))
 };
 
+/** A step as data (activations by name), so the forward can be handed to another worker (the prediction lane). */
+export type PlainStep =
+	| { kind: 'dense'; inputs: number; units: number; kernel: Float64Array; bias: Float64Array | null; activation: string }
+	| { kind: 'activation'; activation: string }
+	| { kind: 'batchnorm'; scale: Float64Array; shift: Float64Array };
+
+export interface PlainForwardSpec {
+	inputSize: number;
+	steps: PlainStep[];
+}
+
 type Step =
 	| { kind: 'dense'; inputs: number; units: number; kernel: Float64Array; bias: Float64Array | null; activation: Activation; out: Float64Array }
 	| { kind: 'activation'; activation: Activation }
@@ -36,8 +48,14 @@ function activationOf(name: unknown): Activation | null {
 
 /** The model's plain forward, or null when it holds something this does not compute exactly. */
 export function plainForward(model: tfl.LayersModel): PlainForward | null {
+	const spec = plainForwardSpec(model);
+	return spec ? forwardFromSpec(spec) : null;
+}
+
+/** The model's Dense stack as data, or null when it holds something the plain forward does not compute exactly. */
+export function plainForwardSpec(model: tfl.LayersModel): PlainForwardSpec | null {
 	if (model.inputs.length !== 1 || model.outputs.length !== 1 || model.inputs[0].shape.length !== 2) return null;
-	const steps: Step[] = [];
+	const steps: PlainStep[] = [];
 	let width = model.inputs[0].shape[1];
 	if (typeof width !== 'number') return null;
 	const inputSize = width;
@@ -46,18 +64,16 @@ export function plainForward(model: tfl.LayersModel): PlainForward | null {
 		const config = layer.getConfig();
 		if (name === 'InputLayer' || name === 'Dropout') continue;
 		if (name === 'Activation') {
-			const activation = activationOf(config.activation);
-			if (!activation) return null;
-			steps.push({ kind: 'activation', activation });
+			if (!activationOf(config.activation)) return null;
+			steps.push({ kind: 'activation', activation: config.activation as string });
 		} else if (name === 'Dense') {
-			const activation = activationOf(config.activation);
 			const weights = layer.getWeights();
-			if (!activation || weights.length !== (config.useBias ? 2 : 1) || weights[0].rank !== 2) return null;
+			if (!activationOf(config.activation) || weights.length !== (config.useBias ? 2 : 1) || weights[0].rank !== 2) return null;
 			const [inputs, units] = weights[0].shape;
 			if (inputs !== width) return null;
 			const kernel = Float64Array.from(weights[0].dataSync());
 			const bias = config.useBias ? Float64Array.from(weights[1].dataSync()) : null;
-			steps.push({ kind: 'dense', inputs, units, kernel, bias, activation, out: new Float64Array(units) });
+			steps.push({ kind: 'dense', inputs, units, kernel, bias, activation: config.activation as string });
 			width = units;
 		} else if (name === 'BatchNormalization') {
 			// Inference: gamma · (x − moving mean) / √(moving variance + ε) + beta, folded to x · scale + shift.
@@ -73,9 +89,21 @@ export function plainForward(model: tfl.LayersModel): PlainForward | null {
 			return null;
 		}
 	}
-	const dense = steps.filter((s) => s.kind === 'dense');
-	if (dense.length === 0) return null;
-	const outputSize = width;
+	return steps.some((s) => s.kind === 'dense') ? { inputSize, steps } : null;
+}
+
+/** The forward over a spec (from plainForwardSpec, possibly through a structured clone). */
+export function forwardFromSpec(spec: PlainForwardSpec): PlainForward {
+	const { inputSize } = spec;
+	let outputSize = inputSize;
+	const steps: Step[] = spec.steps.map((s) => {
+		if (s.kind === 'batchnorm') return s;
+		const activation = activationOf(s.activation);
+		if (!activation) throw new KilnError('ModelFormatError', `The plain JavaScript forward pass has no activation "${s.activation}".`);
+		if (s.kind === 'activation') return { kind: 'activation', activation };
+		outputSize = s.units;
+		return { ...s, activation, out: new Float64Array(s.units) };
+	});
 	const buffer = new Float64Array(inputSize);
 	return {
 		inputSize,

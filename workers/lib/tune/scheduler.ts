@@ -1,7 +1,7 @@
 import { KilnError } from '$shared/errors';
 import { buildGrid, proposeConfig, samplerCapacity } from './samplers';
 import { validateSpace } from './space';
-import type { Job, JobStatus, Observation, RungResult, SchedulerSettings, SearchSettings, SearchState, TrialRecord } from './types';
+import type { Config, Job, JobStatus, Observation, RungResult, SchedulerSettings, SearchSettings, SearchState, TrialRecord } from './types';
 
 const fail = (message: string): never => {
 	throw new KilnError('SearchError', message);
@@ -105,12 +105,56 @@ function jobFor(trial: TrialRecord, result: RungResult, budgets: number[]): Job 
 	};
 }
 
+export interface NextJobOptions {
+	/**
+	 * A config's estimated training cost in any unit (only the order matters). Given, a plain
+	 * random or grid search starts its costliest config not yet tried first (longest processing
+	 * time first, Graham 1969), so the last jobs are the short ones and no worker idles long at the
+	 * end while another finishes a big trial. The search tries the same configs as without it, in
+	 * another order; TPE (whose proposals need earlier results) and ASHA (whose rungs start cheap
+	 * on purpose) keep theirs.
+	 */
+	cost?: (config: Config) => number;
+}
+
+/** Whether `cost` reorders this search's new trials: its proposals depend only on the seed and trial number, and every trial trains to one budget. */
+export function ordersByCost(settings: SearchSettings): boolean {
+	return settings.scheduler.kind === 'plain' && (settings.sampler.kind === 'random' || settings.sampler.kind === 'grid');
+}
+
+const byCost = new WeakMap<SearchSettings, { cost: (config: Config) => number; configs: Config[] }>();
+
+/**
+ * The costliest of the search's proposals (trial numbers 0 … capacity − 1) that no trial holds
+ * yet. "Holds" counts copies, so two equal proposals (a small categorical space) are both tried,
+ * and a search restored from its stored trials continues with exactly the configs it had left.
+ */
+function costliestLeft(state: SearchState, cost: (config: Config) => number): Config | null {
+	let cached = byCost.get(state.settings);
+	if (!cached || cached.cost !== cost) {
+		const proposals = Array.from({ length: samplerCapacity(state.settings) }, (_, i) => proposeConfig(state.settings, i, [])!);
+		const costs = proposals.map((c) => cost(c));
+		const order = proposals.map((_, i) => i).sort((a, b) => costs[b] - costs[a] || a - b);
+		cached = { cost, configs: order.map((i) => proposals[i]) };
+		byCost.set(state.settings, cached);
+	}
+	const held = new Map<string, number>();
+	for (const t of state.trials) held.set(JSON.stringify(t.config), (held.get(JSON.stringify(t.config)) ?? 0) + 1);
+	for (const config of cached.configs) {
+		const key = JSON.stringify(config);
+		const copies = held.get(key) ?? 0;
+		if (copies === 0) return structuredClone(config);
+		held.set(key, copies - 1);
+	}
+	return null;
+}
+
 /**
  * The next job to start, or null when none can start now (wait for running jobs, then ask
  * again; `isFinished` tells the two apart). Updates `state` in place: store
  * `state.trials[job.trialId]`.
  */
-export function nextJob(state: SearchState): Job | null {
+export function nextJob(state: SearchState, options: NextJobOptions = {}): Job | null {
 	const budgets = rungBudgets(state.settings.scheduler);
 	for (const trial of state.trials) {
 		const queued = trial.results.find((r) => r.status === 'queued');
@@ -127,7 +171,7 @@ export function nextJob(state: SearchState): Job | null {
 	}
 	if (state.trials.length >= samplerCapacity(state.settings)) return null;
 	const trialId = state.trials.length;
-	const config = proposeConfig(state.settings, trialId, observations(state));
+	const config = options.cost && ordersByCost(state.settings) ? costliestLeft(state, options.cost) : proposeConfig(state.settings, trialId, observations(state));
 	if (!config) return null;
 	const trial: TrialRecord = { trialId, config, results: [{ rung: 0, budget: budgets[0], status: 'running', score: null, order: null }] };
 	state.trials.push(trial);

@@ -16,6 +16,10 @@ export interface PredictBenchHook {
 	pick(): RuntimePick | null;
 	/** Choose 'auto', 'tfjs', 'js' or 'onnx:float32' as the form's menu would. */
 	setRuntime(runtime: string): void;
+	/** 'shared': the plain-JS runtime's rows through the SharedArrayBuffer lane when it can (the studio's default); 'message': always the message lane. Poll windows in ms. */
+	setLane(lane: 'shared' | 'message', pageSpinMs?: number, laneSpinMs?: number): void;
+	/** Whether the page can use the shared lane at all (cross-origin isolated). */
+	sharedLane(): boolean;
 	/** An empty round trip to the prediction worker. */
 	ping(): Promise<number>;
 	/** The run's raw-row ONNX export (the file Ship downloads), as bytes. */
@@ -38,6 +42,8 @@ export function exposeForBench(predictor: Predictor): () => void {
 		label: async (row) => (await predictor.label(row)).predictions[0],
 		pick: () => predictor.pick,
 		setRuntime: (runtime) => (predictor.runtime = runtime),
+		setLane: (lane, pageSpinMs, laneSpinMs) => bridge.setSharedLane({ enabled: lane === 'shared', ...(pageSpinMs === undefined ? {} : { pageSpinMs }), ...(laneSpinMs === undefined ? {} : { laneSpinMs }) }),
+		sharedLane: () => bridge.sharedLaneUsable(),
 		ping: () => bridge.pingPredictor(),
 		onnx: async () => {
 			const result = await bridge.exportOnnx({ runId: predictor.model!.runId }, async () => 'auto', () => {});

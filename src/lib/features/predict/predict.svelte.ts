@@ -81,8 +81,11 @@ export class Predictor {
 			return { ...result, runtimeLabel: this.runtimes.find((r) => r.value === chosen)?.label ?? result.runtime, explainable: false };
 		}
 		const runtime = chosen as PredictRuntime;
-		const result = await bridge.predictRowWith({ modelId: model.id, runtime, backend: this.#backend }, row);
 		const label = this.runtimes.find((r) => r.value === (runtime === 'onnx' ? 'onnx:float32' : runtime))?.label ?? '';
+		// The plain forward through shared memory when the page is isolated; null: the message lane.
+		const shared = runtime === 'js' ? await bridge.predictRowShared(model.id, this.#backend, row) : null;
+		if (shared) return Object.assign(shared, { runtime, runtimeLabel: label, explainable: true });
+		const result = await bridge.predictRowWith({ modelId: model.id, runtime, backend: this.#backend }, row);
 		return { ...result, runtimeLabel: label, explainable: true };
 	}
 

@@ -8,6 +8,7 @@ import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
 import { CheckpointMemory } from './checkpoint-memory';
 import { runSearch } from './search-runner';
 import { familyLabel, trialConfig } from './trial-config';
+import { trialCost } from './trial-cost';
 import { span, workerSpans } from './trial-timeline';
 
 const LOCK_PREFIX = 'kiln-search-';
@@ -210,6 +211,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 				{
 					slots: Math.max(1, Math.min(plan.parallel, bridge.searchSlots)),
 					runJob,
+					cost: trialCost(search.base, plan.family, rungBudgets(plan.search.scheduler)[0]),
 					save: async (trial, history) => {
 						const t = performance.now();
 						await saveTrial(search.id, trial, history);

@@ -147,4 +147,16 @@ describe('runSearch', () => {
 		};
 		await expect(runSearch(state, { slots: 2, runJob: fakeTrainer().runJob, save }, new AbortController().signal)).rejects.toMatchObject({ name: 'NotFoundError' });
 	});
+
+	it('with a cost estimate, starts the costliest configs of a plain random search first on every slot', async () => {
+		const settings: SearchSettings = { ...SETTINGS, sampler: { kind: 'random' }, scheduler: { kind: 'plain', budget: 3 }, maxTrials: 8 };
+		const trainer = fakeTrainer();
+		const cost = (config: TrialParams) => config.units as number;
+		expect(await runSearch(createSearch(settings), { slots: 2, runJob: trainer.runJob, save: memoryStore().save, cost }, new AbortController().signal)).toBe('done');
+		const units = trainer.ran.map((j) => j.config.units as number);
+		expect(units).toEqual([...units].sort((a, b) => b - a));
+		const plain = fakeTrainer();
+		await runSearch(createSearch(settings), { slots: 2, runJob: plain.runJob, save: memoryStore().save }, new AbortController().signal);
+		expect([...units].sort()).toEqual(plain.ran.map((j) => j.config.units as number).sort());
+	});
 });

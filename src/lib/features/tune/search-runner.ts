@@ -16,6 +16,8 @@ export interface SearchDeps {
 	runJob: (job: TrialJob, signal: AbortSignal) => Promise<JobResult>;
 	/** Store a trial as it changes (its record, and its curve once a job ends). */
 	save: (trial: TrialRecord, history?: EpochRecord[]) => Promise<void>;
+	/** A config's estimated training cost: a plain random or grid search then starts its costliest configs first (tune library's nextJob). */
+	cost?: (config: TrialJob['config']) => number;
 	/** Called after every change to the search's state (for live views). */
 	onChange?: (state: SearchState, event: { type: 'started' | 'ended'; job: TrialJob; history?: EpochRecord[] }) => void;
 }
@@ -67,7 +69,7 @@ export async function runSearch(state: SearchState, deps: SearchDeps, signal: Ab
 
 	const launch = async (): Promise<void> => {
 		while (!signal.aborted && !fatal && inFlight.size < deps.slots) {
-			const job = nextJob(state);
+			const job = nextJob(state, { cost: deps.cost });
 			if (!job) return;
 			// Stored as running (queued before its result), so a reload knows to run it again.
 			store(state.trials[job.trialId]);

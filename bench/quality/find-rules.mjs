@@ -1,0 +1,61 @@
+// Selection rules for "Find a model", studied on recorded numbers (accuracy only, no timing).
+// Step 1 (this script, slow): for each set and seed, every family Find plans is cross-validated on
+// the run's non-holdout rows with the folds dealt FIND_MAX_REPEATS times (default 10; the first 3
+// deals are exactly what the studio runs under 1,000 rows), and trained as a normal run for its
+// holdout score. Everything is written to FIND_RULES_OUT (default /tmp/kiln-find-rules/<set>.json),
+// one seed at a time, so a run can be split (FIND_SEED_LIST) and resumed.
+// Step 2: `node bench/quality/find-rules-score.mjs` scores each rule on those numbers.
+// Run: QUALITY_ONLY=iris,wine FIND_SEED_LIST=1,2,3,4,5 node bench/quality/find-rules.mjs
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { importTs, ROOT } from './import-ts.mjs';
+
+const SEEDS = process.env.FIND_SEED_LIST ? process.env.FIND_SEED_LIST.split(',').map(Number) : [1, 2, 3, 4, 5];
+const FOLDS = 5;
+const REPEATS = Number(process.env.FIND_MAX_REPEATS ?? 10);
+const ONLY = (process.env.QUALITY_ONLY ?? 'iris,wine').split(',');
+const OUT = process.env.FIND_RULES_OUT ?? '/tmp/kiln-find-rules';
+mkdirSync(OUT, { recursive: true });
+const { parseCsv } = await importTs('workers/lib/csv.ts');
+const { defaultParams } = await importTs('workers/lib/models/index.ts');
+const { classicConfig, findMlpConfig } = await importTs('workers/lib/model-lab/config.ts');
+const { crossValidate } = await importTs('workers/lib/model-lab/cross-validate.ts');
+const { crossValidateMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
+const { trainClassic } = await importTs('workers/lib/model-lab/train-classic.ts');
+const { trainModel, DEFAULT_CONFIG } = await importTs('workers/lib/train.ts');
+const { planSearch } = await importTs('src/lib/features/model-lab/find-model-plan.ts');
+const { useCpu } = await importTs('tests/unit-support.ts');
+await useCpu();
+
+const shipped = (file) => parseCsv(new TextEncoder().encode(readFileSync(`${ROOT}static/datasets/${file}`, 'utf8')).buffer, file).table;
+const SETS = [
+	{ id: 'iris', file: 'iris.csv', target: 'species', task: 'classification' },
+	{ id: 'wine', file: 'wine.csv', target: 'cultivar', task: 'classification' },
+	{ id: 'breast-cancer', file: 'breast-cancer.csv', target: 'diagnosis', task: 'classification' },
+	{ id: 'penguins', file: 'penguins.csv', target: 'species', task: 'classification' }
+].filter((s) => ONLY.includes(s.id));
+const headline = (m) => (m.task === 'classification' ? m.accuracy : m.r2);
+
+for (const set of SETS) {
+	const file = `${OUT}/${set.id}.json`;
+	const record = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { set: set.id, folds: FOLDS, repeats: REPEATS, seeds: {} };
+	const table = shipped(set.file);
+	const features = table.columns.map((c) => c.name).filter((n) => n !== set.target);
+	const facts = { rows: table.rowCount, numericColumns: 0, categoricalColumns: 0, classes: table.columns.find((c) => c.name === set.target).categories?.length ?? 0, task: set.task };
+	for (const c of table.columns) if (c.name !== set.target) facts[c.kind === 'numeric' ? 'numericColumns' : 'categoricalColumns']++;
+	const plan = planSearch(facts, FOLDS);
+	record.order = plan.families;
+	for (const seed of SEEDS) {
+		if (record.seeds[seed]) continue;
+		const base = { ...DEFAULT_CONFIG, target: set.target, task: set.task, features, seed };
+		const entry = {};
+		for (const family of plan.families) {
+			const config = family === 'mlp' ? findMlpConfig(base) : classicConfig(base, { family, params: defaultParams(family, set.task) });
+			const cv = family === 'mlp' ? await crossValidateMlp(table, config, FOLDS, { repeats: REPEATS }) : crossValidate(table, config, FOLDS, { repeats: REPEATS });
+			const run = family === 'mlp' ? await trainModel(table, config) : await trainClassic(table, config);
+			entry[family] = { scores: cv.scores, holdout: headline(run.metrics) };
+		}
+		record.seeds[seed] = entry;
+		writeFileSync(file, JSON.stringify(record));
+		console.log(`${set.id} seed ${seed}: ${plan.families.map((f) => `${f} ${entry[f].holdout.toFixed(3)}`).join(', ')}`);
+	}
+}
