@@ -92,7 +92,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				format,
 				missing: choices?.missing
 			});
-			writer = await ChunkWriter.open(fileName, 1);
+			writer = await ChunkWriter.open(fileName, 2);
 		},
 		async onChunk(chunk) {
 			if (chunk.index === 0 && options.estimate && file.size >= (options.quotaCheckBytes ?? QUOTA_CHECK_BYTES) && bytesRead > 0) {
