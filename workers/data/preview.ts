@@ -121,7 +121,7 @@ export async function previewFile(file: Blob, fileName: string, choices: ImportC
 		const { columns, format } = await schemaOnly(file, fileName, options);
 		return { fileName, format, columns: asPreviewColumns(columns), rows: [], rowsRead: 0, complete: false, warnings: [], missing, estimatedRows: 0, estimatedBytes: 0 };
 	}
-	const { table, end } = await importToTable(fromBytes(head.subarray(0, cut), fileName), { ...options, profile: false });
+	const { table, end } = await importToTable(fromBytes(head.subarray(0, cut), fileName), { ...options, profile: false, makePlan: true });
 	const estimatedRows = !scan ? end.rowCount : Math.round(((end.rowCount / scan.linesToCut) * scan.lines * file.size) / scan.last);
 	return {
 		fileName,
@@ -133,6 +133,7 @@ export async function previewFile(file: Blob, fileName: string, choices: ImportC
 		warnings: end.warnings,
 		missing,
 		estimatedRows,
-		estimatedBytes: estimatedRows * rowBytes(end.columns)
+		estimatedBytes: estimatedRows * rowBytes(end.columns),
+		...(end.plan ? { plan: end.plan } : {})
 	};
 }

@@ -77,7 +77,7 @@ describe('storeImport: a file streamed into IndexedDB', () => {
 		const project = await createProject('Cancel');
 		const controller = new AbortController();
 		const stored: number[] = [];
-		const importing = storeImport({ datasetId: 'cancelled', file: blob(bigCsv(200_000)), fileName: 'c.csv', projectId: project.id, source: 'upload' }, {
+		const importing = storeImport({ datasetId: 'cancelled', file: blob(bigCsv(500_000)), fileName: 'c.csv', projectId: project.id, source: 'upload' }, {
 			signal: controller.signal,
 			onProgress: async () => {
 				const db = await openKilnDb();

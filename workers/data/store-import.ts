@@ -69,7 +69,7 @@ export interface StoreImportOptions {
  * (a bad row further on, a full disk, cancel) removes everything this import stored.
  */
 export async function storeImport(request: ImportRequest, options: StoreImportOptions = {}): Promise<ImportSummary> {
-	const { datasetId, file, fileName, projectId, source, preferredTarget, choices } = request;
+	const { datasetId, file, fileName, projectId, source, preferredTarget, choices, plan } = request;
 	let target: string | undefined;
 	let chunkCount = 0;
 	let bytes = 0;
@@ -92,7 +92,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				format,
 				missing: choices?.missing
 			});
-			writer = await ChunkWriter.open(fileName, 1);
+			writer = await ChunkWriter.open(fileName, 2);
 		},
 		async onChunk(chunk) {
 			if (chunk.index === 0 && options.estimate && file.size >= (options.quotaCheckBytes ?? QUOTA_CHECK_BYTES) && bytesRead > 0) {
@@ -112,6 +112,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 	try {
 		await importTable(options.source ?? fromBlob(file, fileName), sink, {
 			...importOptions(choices),
+			plan,
 			target: (columns) => (target = preferredTarget && columns.some((c) => c.name === preferredTarget) ? preferredTarget : guessTargetName(columns.map((c) => c.name))),
 			reuseChunkBuffers: true,
 			// Big dictionaries (an ID column's million values) go to IndexedDB as one string, never a string per value.

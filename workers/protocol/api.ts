@@ -4,7 +4,7 @@ import type { DatasetRecord } from '$lib/db/schema';
 import type { JobEvent, PredictResult, RunResult, Task, TrainConfig } from './training';
 import type { ImportChoices, ImportPreview, PipelinePreviewResult } from './data';
 import type { Pipeline } from '$workers/lib/data/pipeline';
-import type { SemanticType } from '$workers/lib/data/import/types';
+import type { CsvPlan, SemanticType } from '$workers/lib/data/import/types';
 import type { EvaluateRequest, EvaluationProgress, RowExplanation, RunEvaluation } from './evaluation';
 import type { TrialOutcome, TrialRequest } from './tuning';
 import type { ShareImportApi, ShipDataApi } from './ship';
@@ -30,6 +30,8 @@ export interface ImportRequest {
 	/** Used as the target when the file has that column; otherwise one is guessed. */
 	preferredTarget?: string;
 	choices?: ImportChoices;
+	/** The preview's column plan (ImportPreview.plan); the import checks it fits before taking it. */
+	plan?: CsvPlan;
 }
 
 export interface ImportSummary {

@@ -1,4 +1,4 @@
-import type { DateOrder, FormatInfo, ImportWarning, PhysicalKind, SemanticType } from '$workers/lib/data/import/types';
+import type { CsvPlan, DateOrder, FormatInfo, ImportWarning, PhysicalKind, SemanticType } from '$workers/lib/data/import/types';
 import type { FittedPipeline, PreviewFeature, PreviewStage } from '$workers/lib/data/pipeline';
 import type { ColumnKind } from './tables';
 import type { Metrics } from './training';
@@ -41,6 +41,8 @@ export interface ImportPreview {
 	/** Rows and stored bytes the whole file should come to, estimated from the preview. */
 	estimatedRows: number;
 	estimatedBytes: number;
+	/** A CSV's column plan, handed back with the import so it does not infer the same rows again. */
+	plan?: CsvPlan;
 }
 
 /** A column a model reads from a prediction file, with the type it was imported as. */

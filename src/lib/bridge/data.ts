@@ -12,6 +12,8 @@ export function importFile(request: ImportRequest, onProgress?: (fraction: numbe
 
 /** A file's first rows and detected format; in a worker of its own, ended once the preview is back (its garbage goes with it). */
 export function previewFile(file: Blob, fileName: string, choices?: ImportChoices, signal?: AbortSignal): Promise<ImportPreview> {
+	// The import worker loads while the preview is read, not after Import is pressed.
+	data.warm();
 	return previewer.call(async (api) => {
 		try {
 			return await api.previewFile(file, fileName, choices);

@@ -31,6 +31,11 @@ export class WorkerBridge<Api extends object> {
 		return this.api;
 	}
 
+	/** Start the worker now (its script loads and compiles) so a call soon after does not wait for it. */
+	warm(): void {
+		this.start();
+	}
+
 	stop(): void {
 		this.worker?.terminate();
 		this.worker = null;

@@ -5,6 +5,7 @@ import { discardImport } from '$lib/db';
 import { newId } from '$lib/db/open';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import type { ImportChoices, Task } from '$workers/protocol';
+import type { CsvPlan } from '$workers/lib/data/import/types';
 import type { SemanticType } from '$workers/lib/data/import/types';
 import { holdImportLock } from './import-locks';
 
@@ -33,14 +34,14 @@ export async function loadDemoIndex(): Promise<DemoDataset[]> {
  * removed here (the page chose the dataset id), so nothing half-stored stays. The import holds a
  * Web Lock, so a later visit can tell its leftovers from a closed tab apart from a running import.
  */
-export function importIntoProject(projectId: string, file: Blob, fileName: string, source: 'upload' | 'demo' = 'upload', preferredTarget?: string, choices?: ImportChoices): Job {
+export function importIntoProject(projectId: string, file: Blob, fileName: string, source: 'upload' | 'demo' = 'upload', preferredTarget?: string, choices?: ImportChoices, plan?: CsvPlan): Job {
 	const job = jobs.add('import', projectId, `Import ${fileName}`);
 	const datasetId = newId('dataset');
 	job.status = 'running';
 	job.label = `Reading ${fileName}…`;
 	void holdImportLock(datasetId, async () => {
 		try {
-			const summary = await bridge.importFile({ datasetId, file, fileName, projectId, source, preferredTarget, choices }, (fraction) => {
+			const summary = await bridge.importFile({ datasetId, file, fileName, projectId, source, preferredTarget, choices, plan }, (fraction) => {
 				job.progress = fraction;
 				job.label = fraction < 1 ? `Reading ${fileName}…` : `Saving ${fileName}…`;
 			}, job.controller.signal);

@@ -88,7 +88,7 @@ export class ImportDraft {
 	start(projectId: string): void {
 		if (!this.file || !this.preview) return;
 		const target = guessTargetName(this.preview.columns.map((c) => c.name));
-		importIntoProject(projectId, this.file, this.file.name, 'upload', target, this.choices());
+		importIntoProject(projectId, this.file, this.file.name, 'upload', target, this.choices(), this.preview.plan);
 		this.close();
 	}
 

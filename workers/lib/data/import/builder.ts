@@ -112,7 +112,7 @@ export class ChunkBuilder {
 			}
 			const kind = kinds[c];
 			if (kind === CAT) {
-				(this.codes[c] as Int32Array)[r] = this.missing.isMissingAt(b, s, e) ? -1 : (this.dictionaries[c] as ByteDictionary).code(b, s, e);
+				(this.codes[c] as Int32Array)[r] = (this.dictionaries[c] as ByteDictionary).code(b, s, e, this.missing);
 				continue;
 			}
 			const out = this.numeric[c] as Float64Array;

@@ -4,9 +4,10 @@ import { trimEnd, trimStart, unquoteInto } from './cells';
 import { CsvScanner, RAW, type CsvRow } from './csv-scanner';
 import type { ImportContext } from './context';
 import type { ColumnGuess } from './infer';
+import { planKey, TextHash } from './plan';
 import { detectHeader, normalizeNames, planColumns } from './sample';
 import { sniffDelimiter } from './sniff';
-import type { FormatInfo, ImportEnd } from './types';
+import type { CsvPlan, FormatInfo, ImportEnd } from './types';
 
 /** Cells read for inference at most, so a 10,000-column file samples 200 rows, not 10,000. */
 const SAMPLE_CELLS = 2_000_000;
@@ -34,8 +35,11 @@ function isBlank(row: CsvRow): boolean {
 	return trimStart(row.buf, row.starts[0], row.ends[0]) === trimEnd(row.buf, row.starts[0], row.ends[0]);
 }
 
-/** Imports CSV bytes (already UTF-8 or windows-1252; see encoding.ts). */
-export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Array, complete: boolean, ctx: ImportContext): Promise<ImportEnd> {
+/**
+ * Imports CSV bytes (already UTF-8 or windows-1252; see encoding.ts). `given`: a preview's plan
+ * whose text matched this input's start (import.ts); taken when the choices match too.
+ */
+export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Array, complete: boolean, ctx: ImportContext, given: CsvPlan | null = null): Promise<ImportEnd> {
 	const { options, fileName, emitter, decode } = ctx;
 	const delimiter = options.delimiter ?? (options.format === 'tsv' ? '\t' : sniffDelimiter(head, fileName, complete));
 	if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
@@ -50,6 +54,10 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 	let pendingBlank = 0;
 	let schemaPending = false;
 	let scratch = new Uint8Array(256);
+	const key = given || options.makePlan ? planKey(options, ctx.sampleOptions, delimiter, ctx.format.encoding) : '';
+	const reuse = given && given.key === key ? given : null;
+	const hash = options.makePlan ? new TextHash() : null;
+	let made: Omit<CsvPlan, 'key' | 'textBytes' | 'textHash'> | null = null;
 
 	const fieldText = (row: CsvRow, f: number): string => {
 		let b = row.buf;
@@ -81,7 +89,7 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 		b.addCsvRow(row);
 	};
 
-	const plan = () => {
+	const plan = (atEnd: boolean) => {
 		const rows = sample.map((s) => s.text);
 		const guesses: ColumnGuess[] = [];
 		const hasHeader = options.header ?? detectHeader(rows.filter((_, i) => i === 0 || !isBlank(sample[i].row)), ctx.sampleOptions, guesses);
@@ -99,21 +107,39 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 		planned.warnings.forEach((w) => ctx.warnings.add(w));
 		ctx.columns = planned.columns;
 		format.sampleRows = dataRows.length;
+		if (hash) {
+			const missingLike = planned.missingLike.map((m) => (m ? [...m] : null));
+			made = { atEnd, header: hasHeader, sampleRows: dataRows.length, columns: planned.columns.map((c) => ({ ...c })), missingLike, warnings: ctx.warnings.snapshot() };
+		}
 		builder = new ChunkBuilder(planned.columns, ctx.missing, planned.missingLike, ctx.warnings, decode, options.numberFormat);
 		schemaPending = true;
 		for (const s of dataRows) addRow(s.row);
 		sample.length = 0;
 	};
 
+	/** The preview's plan, at this input's first row: the same state `plan` leaves, without the sample. */
+	const adopt = (first: CsvRow, given: CsvPlan) => {
+		format.header = given.header;
+		columns = first.count;
+		headerLine = first.line;
+		ctx.warnings.restore(given.warnings);
+		ctx.columns = given.columns.map((c) => ({ ...c }));
+		format.sampleRows = given.sampleRows;
+		builder = new ChunkBuilder(ctx.columns, ctx.missing, given.missingLike.map((m) => (m ? new Set(m) : null)), ctx.warnings, decode, options.numberFormat);
+		schemaPending = true;
+		if (!given.header) addRow(first);
+	};
+
 	const onRow = (row: CsvRow) => {
 		if (builder) return addRow(row);
 		if (sample.length === 0) {
 			if (isBlank(row)) return;
+			if (reuse) return adopt(row, reuse);
 			sampleLimit = Math.min(sampleLimit, Math.max(100, Math.floor(SAMPLE_CELLS / row.count)));
 		}
 		const text = Array.from({ length: row.count }, (_, f) => fieldText(row, f));
 		sample.push({ row: copyRow(row), text });
-		if (sample.length > sampleLimit) plan();
+		if (sample.length > sampleLimit) plan(false);
 	};
 
 	const scanner = new CsvScanner(delimiter.charCodeAt(0), onRow, fileName, ctx.limits);
@@ -125,6 +151,7 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 		if (builder) await emitter.drain(builder);
 	};
 	for await (const slice of input) {
+		hash?.add(slice);
 		scanner.push(slice);
 		await flush();
 		emitter.progress();
@@ -132,8 +159,10 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 	scanner.finish();
 	if (!builder) {
 		if (sample.length === 0) throw new KilnError('ImportError', `${fileName} holds no rows, only blank lines.`);
-		plan();
+		plan(true);
 	}
 	await flush();
-	return emitter.end(builder as unknown as ChunkBuilder, ctx.reader, format);
+	const end = await emitter.end(builder as unknown as ChunkBuilder, ctx.reader, format);
+	if (hash && made) end.plan = { key, textBytes: hash.bytes, textHash: hash.digest, ...(made as Omit<CsvPlan, 'key' | 'textBytes' | 'textHash'>) };
+	return end;
 }

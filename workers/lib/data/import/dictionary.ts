@@ -1,3 +1,4 @@
+import type { MissingTokens } from './cells';
 import type { TextReader } from './encoding';
 import { PackedStrings } from './packed';
 
@@ -13,32 +14,62 @@ export class ByteDictionary {
 	private used = 0;
 	/** Entry `code` is arena[starts[code], starts[code + 1]): entries are appended in order. */
 	private starts = new Int32Array(257);
-	/** Open addressing: code + 1, 0 for an empty slot. */
-	private table = new Int32Array(512);
-	private mask = 511;
+	/**
+	 * Open addressing over slot pairs [code + 1 (0 = empty), the value's hash]: a probe compares
+	 * the hash beside the code (same cache line) and reads the entry's bytes only when it matches.
+	 * Without it, a new value in a million-entry dictionary (an ID column: every lookup a miss)
+	 * read `starts` and the arena at random for each occupied slot of its probe run.
+	 */
+	private table = new Int32Array(0);
+	private mask = -1;
+	/**
+	 * While every value has come in strictly increasing byte order (sorted IDs, keys), each one is
+	 * new: it is appended without any hash table. The table is built on the first value that breaks
+	 * the order; an ID column of a million sorted values never needs one (≈ 16 MB and a cache miss per row).
+	 */
+	private sorted = true;
+	/** Entries `reserve` announced, so the table is built at its final size. */
+	private expected = 0;
 	private scratch = new Uint8Array(256);
 	size = 0;
 
-	/** The code of bytes [s, e) of `b`, adding them when new. Hot: one call per categorical cell. */
-	code(b: Uint8Array, s: number, e: number): number {
+	/**
+	 * The code of bytes [s, e) of `b`, adding them when new; -1 for a cell `missing` counts as
+	 * missing. Hot: one call per categorical cell. A missing token is never an entry, so a cell
+	 * found is a value: the tokens are compared only for cells not found (few, after the first rows).
+	 */
+	code(b: Uint8Array, s: number, e: number, missing?: MissingTokens): number {
+		if (this.mask < 0) {
+			if (this.sorted && (this.size === 0 || this.after(b, s, e))) return missing?.isMissingAt(b, s, e) ? -1 : this.append(b, s, e);
+			if (missing?.isMissingAt(b, s, e)) return -1;
+			this.sorted = false;
+			this.buildTable(Math.max(this.expected, this.size + 1));
+		}
 		const length = e - s;
 		const table = this.table;
 		const mask = this.mask;
-		const starts = this.starts;
-		const arena = this.arena;
-		let slot = hashBytes(b, s, e) & mask;
+		const hash = hashBytes(b, s, e);
+		let slot = hash & mask;
 		for (;;) {
-			const entry = table[slot];
+			const entry = table[slot << 1];
 			if (entry === 0) break;
-			const start = starts[entry - 1];
-			if (starts[entry] - start === length) {
-				let i = 0;
-				while (i < length && arena[start + i] === b[s + i]) i++;
-				if (i === length) return entry - 1;
+			if (table[(slot << 1) + 1] === hash) {
+				const start = this.starts[entry - 1];
+				if (this.starts[entry] - start === length) {
+					const arena = this.arena;
+					let i = 0;
+					while (i < length && arena[start + i] === b[s + i]) i++;
+					if (i === length) return entry - 1;
+				}
 			}
 			slot = (slot + 1) & mask;
 		}
-		return this.insert(b, s, e, slot);
+		if (missing?.isMissingAt(b, s, e)) return -1;
+		const code = this.append(b, s, e);
+		table[slot << 1] = code + 1;
+		table[(slot << 1) + 1] = hash;
+		if (this.size * 4 > this.mask * 3) this.rehash((this.mask + 1) * 2);
+		return code;
 	}
 
 	/** The code of a string value (JSON, Parquet). */
@@ -48,7 +79,22 @@ export class ByteDictionary {
 		return this.code(this.scratch, 0, written);
 	}
 
-	private insert(b: Uint8Array, s: number, e: number, slot: number): number {
+	/** Whether bytes [s, e) sort strictly after the last entry (bytewise, a prefix first). */
+	private after(b: Uint8Array, s: number, e: number): boolean {
+		const arena = this.arena;
+		const from = this.starts[this.size - 1];
+		const to = this.used;
+		const n = Math.min(e - s, to - from);
+		for (let i = 0; i < n; i++) {
+			const x = b[s + i];
+			const y = arena[from + i];
+			if (x !== y) return x > y;
+		}
+		return e - s > to - from;
+	}
+
+	/** Adds the bytes as the next entry (the caller has checked they are new). */
+	private append(b: Uint8Array, s: number, e: number): number {
 		const length = e - s;
 		const code = this.size;
 		if (code + 2 > this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
@@ -62,9 +108,7 @@ export class ByteDictionary {
 		for (let i = s, j = this.used; i < e; i++, j++) arena[j] = b[i];
 		this.used += length;
 		this.starts[code + 1] = this.used;
-		this.table[slot] = code + 1;
 		this.size++;
-		if (this.size * 4 > this.mask * 3) this.rehash();
 		return code;
 	}
 
@@ -77,31 +121,51 @@ export class ByteDictionary {
 			bigger.set(this.arena.subarray(0, this.used));
 			this.arena = bigger;
 		}
-		let capacity = this.mask + 1;
-		while (entries * 4 > (capacity - 1) * 3) capacity *= 2;
-		if (capacity > this.mask + 1) this.rehash(capacity);
+		this.expected = Math.max(this.expected, entries);
+		if (this.mask >= 0 && capacityFor(entries) > this.mask + 1) this.rehash(capacityFor(entries));
 	}
 
 	get averageBytes(): number {
 		return this.size > 0 ? this.used / this.size : 0;
 	}
 
-	private rehash(capacity = (this.mask + 1) * 2): void {
-		const table = new Int32Array(capacity);
+	/** The hash table over every entry so far, room for `entries`. */
+	private buildTable(entries: number): void {
+		const capacity = capacityFor(entries);
+		const table = new Int32Array(capacity * 2);
 		const mask = capacity - 1;
 		for (let code = 0; code < this.size; code++) {
-			let slot = hashBytes(this.arena, this.starts[code], this.starts[code + 1]) & mask;
-			while (table[slot] !== 0) slot = (slot + 1) & mask;
-			table[slot] = code + 1;
+			const hash = hashBytes(this.arena, this.starts[code], this.starts[code + 1]);
+			let slot = hash & mask;
+			while (table[slot << 1] !== 0) slot = (slot + 1) & mask;
+			table[slot << 1] = code + 1;
+			table[(slot << 1) + 1] = hash;
 		}
 		this.table = table;
 		this.mask = mask;
 	}
 
-	/** Frees the hash table once the import ended, before the values are decoded; no `code` calls after. */
+	private rehash(capacity: number): void {
+		const table = new Int32Array(capacity * 2);
+		const mask = capacity - 1;
+		const old = this.table;
+		// Every entry's hash is in the old table: no value is hashed again.
+		for (let i = 0; i < old.length; i += 2) {
+			if (old[i] === 0) continue;
+			let slot = old[i + 1] & mask;
+			while (table[slot << 1] !== 0) slot = (slot + 1) & mask;
+			table[slot << 1] = old[i];
+			table[(slot << 1) + 1] = old[i + 1];
+		}
+		this.table = table;
+		this.mask = mask;
+	}
+
+	/** Frees the hash table once the import ended, before the values are decoded (a later `code` builds it again). */
 	endLookups(): void {
-		this.table = new Int32Array(2);
-		this.mask = 1;
+		this.table = new Int32Array(0);
+		this.mask = -1;
+		this.sorted = false;
 	}
 
 	bytes(code: number): Uint8Array {
@@ -182,6 +246,13 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
 	h ^= h >>> 13;
 	h = Math.imul(h, 0xc2b2ae35);
 	return h ^ (h >>> 16);
+}
+
+/** Slots (a power of two, at least 512) that keep `entries` under three quarters full. */
+function capacityFor(entries: number): number {
+	let capacity = 512;
+	while (entries * 4 > (capacity - 1) * 3) capacity *= 2;
+	return capacity;
 }
 
 function grow(a: Int32Array, length: number): Int32Array<ArrayBuffer> {

@@ -7,6 +7,7 @@ import { Emitter } from './emit';
 import { ENCODING_SAMPLE, TextReader, detectEncoding, normalizeEncoding } from './encoding';
 import { importJson } from './json-import';
 import { importParquet } from './parquet-import';
+import { textMatches } from './plan';
 import { assertText, innerName, isGzip, isParquet, isZip, sniffFormat } from './sniff';
 import { SliceReader, readAll, tracked } from './source';
 import { DEFAULT_LIMITS, DEFAULT_MISSING, type FormatInfo, type ImportEnd, type ImportOptions, type ImportSink, type ImportSource } from './types';
@@ -113,5 +114,6 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 		ctx.reader = new TextReader('utf-8', () => {});
 		return importJson(text.slices(), format, ctx);
 	}
-	return importCsv(text.slices(), head, complete, ctx);
+	const plan = options.plan && (await textMatches(text, options.plan)) ? options.plan : null;
+	return importCsv(text.slices(), head, complete, ctx, plan);
 }

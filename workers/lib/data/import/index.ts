@@ -4,6 +4,7 @@ export { fromBlob, fromBytes, SLICE_BYTES } from './source';
 export { PackedStrings, type Dictionary } from './packed';
 export { CHUNK_ROWS, DEFAULT_LIMITS, DEFAULT_MISSING, chunkRowsFor, physicalOf } from './types';
 export type {
+	CsvPlan,
 	DateOrder,
 	FileFormat,
 	FormatInfo,

@@ -99,6 +99,29 @@ export interface ImportEnd {
 	profile: DatasetProfile | null;
 	warnings: ImportWarning[];
 	format: FormatInfo;
+	/** With `makePlan`: what a CSV's type inference decided, for a later import of the same file. */
+	plan?: CsvPlan;
+}
+
+/**
+ * A CSV's column plan from its first rows (a preview's), so the import of the same file with the
+ * same choices takes it instead of collecting and inferring those rows again. Taken only when the
+ * import's own delimiter, encoding and choices give the same `key` and its first `textBytes`
+ * bytes hash the same; otherwise the import infers as always.
+ */
+export interface CsvPlan {
+	key: string;
+	/** The text the preview read: its length and hash. */
+	textBytes: number;
+	textHash: string;
+	/** The plan was made at the end of that text (fewer rows than the sample): valid only for text of exactly that length. */
+	atEnd: boolean;
+	header: boolean;
+	sampleRows: number;
+	columns: SchemaColumn[];
+	missingLike: (string[] | null)[];
+	/** The warning log when the plan was made. */
+	warnings: { list: ImportWarning[]; seen: string[] };
 }
 
 type Awaitable<T> = T | Promise<T>;
@@ -200,6 +223,10 @@ export interface ImportOptions {
 	 * (`ImportEnd.packed`, the form IndexedDB stores them in) instead of a string per value.
 	 */
 	packDictionariesAt?: number;
+	/** A preview: return the CSV column plan in `ImportEnd.plan`. */
+	makePlan?: boolean;
+	/** A plan from a preview of this file (see CsvPlan); ignored when it does not match. */
+	plan?: CsvPlan;
 	signal?: AbortSignal;
 	onProgress?: (progress: ImportProgress) => void;
 }

@@ -32,6 +32,16 @@ export class WarningLog {
 		this.list.push(warning);
 	}
 
+	/** The warnings so far (not the cell tallies), to be restored in another import of the same rows. */
+	snapshot(): { list: ImportWarning[]; seen: string[] } {
+		return { list: [...this.list], seen: [...this.seen] };
+	}
+
+	restore(snapshot: { list: readonly ImportWarning[]; seen: readonly string[] }): void {
+		this.list.push(...snapshot.list);
+		for (const key of snapshot.seen) this.seen.add(key);
+	}
+
 	mismatch(column: number, line: number, value: () => string): void {
 		tally(this.mismatches, column, line, value);
 	}
