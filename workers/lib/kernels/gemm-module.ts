@@ -16,7 +16,7 @@
  *     store acc[r][v] at c + r·ldc + 16v)
  */
 
-import { I32, name, section, uleb, V128, vec } from './wasm-bytes';
+import { I32, name, section, sleb, uleb, V128, vec } from './wasm-bytes';
 
 
 const get = (i: number) => [0x20, ...uleb(i)];
@@ -25,16 +25,6 @@ const simd = (op: number) => [0xfd, ...uleb(op)];
 const memarg = (align: number, offset: number) => [align, ...uleb(offset)];
 const i32Const = (v: number) => [0x41, ...sleb(v)];
 const ADD = 0x6a;
-
-function sleb(value: number): number[] {
-	const out: number[] = [];
-	for (;;) {
-		const byte = value & 0x7f;
-		value >>= 7;
-		if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) return [...out, byte];
-		out.push(byte | 0x80);
-	}
-}
 
 const LOAD = (offset: number) => [...simd(0x00), ...memarg(4, offset)];
 const LOAD_SPLAT = (offset: number) => [...simd(0x09), ...memarg(2, offset)];

@@ -23,7 +23,7 @@
  *           until done = n)
  */
 
-import { F32, I32, name, section, uleb, vec } from '../kernels/wasm-bytes';
+import { F32, I32, name, section, sleb, uleb, vec } from '../kernels/wasm-bytes';
 
 /** Rows in flight per call; each lane is 3 locals, and 4 already keep the loads overlapped. */
 export const LANES = 4;
@@ -50,16 +50,6 @@ const I32_LOAD = (offset: number) => [0x28, 2, ...uleb(offset)];
 const F32_LOAD = [0x2a, 2, 0];
 const I32_STORE = [0x36, 2, 0];
 const [BLOCK, LOOP, IF, ELSE, END, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x05, 0x0b, 0x0c, 0x0d, 0x40];
-
-function sleb(value: number): number[] {
-	const out: number[] = [];
-	for (;;) {
-		const byte = value & 0x7f;
-		value >>= 7;
-		if ((value === 0 && !(byte & 0x40)) || (value === -1 && byte & 0x40)) return [...out, byte];
-		out.push(byte | 0x80);
-	}
-}
 
 /** at_j ← x + (row_j < n ? row_j · rowBytes : 0): a lane past the last row reads row 0. */
 const pointAt = (j: number) => [...get(X), ...get(row(j)), ...get(ROW_BYTES), MUL, ...i32Const(0), ...get(row(j)), ...get(N), LT_U, SELECT, ADD, ...set(at(j))];
