@@ -144,8 +144,9 @@ export async function measurePredictLatency({ repo, log, build = true, rounds = 
 			{ short: 'studio', label: 'studio, Predict default (measured pick)', run: studio('auto') },
 			{ short: 'tfjs', label: 'studio, TensorFlow.js by hand', run: studio('tfjs'), optional: !pick?.timings.some((t) => t.runtime === 'tfjs') },
 			{ short: 'js', label: 'studio, plain JavaScript by hand', run: studio('js'), optional: !js },
-			// The plain forward's lanes side by side: shared memory as the studio sets it (the lane sleeps in Atomics.wait between rows, the page polls ≤ 2 ms, then waitAsync), the page awaiting at once, the lane polling 0.1 or 2 ms after each answer before it sleeps, and the message lane.
+			// The plain forward's lanes side by side: shared memory as the studio sets it (the page polls ≤ 2 ms, then waitAsync; the lane polls 2 ms after each answer, then sleeps in Atomics.wait), the page awaiting at once, the lane sleeping at once or polling 0.1 / 2 ms after each answer, and the message lane.
 			{ short: 'js-await', label: 'plain JS, shared lane, page awaits (waitAsync)', run: studio('js', { mode: 'shared', pageSpinMs: 0 }), optional: !js || !shared },
+			{ short: 'js-sleep', label: 'plain JS, shared lane, lane sleeps at once', run: studio('js', { mode: 'shared', laneSpinMs: 0 }), optional: !js || !shared },
 			{ short: 'js-poll.1', label: 'plain JS, shared lane, lane polls 0.1 ms', run: studio('js', { mode: 'shared', laneSpinMs: 0.1 }), optional: !js || !shared },
 			{ short: 'js-poll2', label: 'plain JS, shared lane, lane polls 2 ms', run: studio('js', { mode: 'shared', laneSpinMs: 2 }), optional: !js || !shared },
 			{ short: 'js-msg', label: 'plain JS, message lane (session 7)', run: studio('js', { mode: 'message' }), optional: !js },

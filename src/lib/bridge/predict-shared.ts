@@ -26,10 +26,13 @@ export interface SharedLaneSettings {
 	laneSpinMs: number;
 }
 
-// Picked by bench/predict-latency.mjs (session 8, load ~8.5 on 2 cores): a lane that sleeps in
-// Atomics.wait between rows answered in 0.075 ms p50, one polling 2 ms after each answer in
-// 0.175 ms (its polling competes with the page's for the cores) — and sleeping costs no CPU idle.
-const DEFAULTS: SharedLaneSettings = { enabled: true, pageSpinMs: 2, laneSpinMs: 0 };
+// Picked by bench/predict-latency.mjs. On a quiet machine (session 8, load ~1.2) a lane that
+// sleeps in Atomics.wait between rows answered in 0.150–0.165 ms p50 — waking a sleeping thread
+// on an idle core is slow — and one that polls 2 ms after each answer in 0.035 ms. On a loaded
+// 2-core machine (load 7–9) the sleeping lane was 0.040–0.075 ms and the polling one
+// 0.030–0.175 ms, some rounds far slower (two pollers on two busy cores). A person's machine is
+// mostly idle, so the lane polls; only a burst of rows keeps it polling, and idle it sleeps.
+const DEFAULTS: SharedLaneSettings = { enabled: true, pageSpinMs: 2, laneSpinMs: 2 };
 const settings: SharedLaneSettings = { ...DEFAULTS };
 const OPEN_TIMEOUT_MS = 15_000;
 const ANSWER_TIMEOUT_MS = 5_000;
