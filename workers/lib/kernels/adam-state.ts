@@ -30,8 +30,21 @@ export function adamState(optimizer: tf.Optimizer, variables: tf.Variable[]) {
 		list[i] ??= { originalName: `${variables[i].name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(variables[i]).variable(false)) };
 		return list[i]!.variable;
 	};
-	/** One ADAM_UPDATE kernel over every variable, written back to the variables and tfjs's state. */
-	const update = (grads: tf.Tensor[], attrs: AdamUpdateAttrs): void => {
+	/**
+	 * One ADAM_UPDATE kernel over every variable, written back to the variables and tfjs's state.
+	 * The optimiser's own settings and β powers fill the kernel's attributes; the caller gives only
+	 * what differs per variable (L2 weight, transposed storage).
+	 */
+	const update = (grads: tf.Tensor[], perVariable: Pick<AdamUpdateAttrs, 'l2' | 'transposed'>): void => {
+		const attrs: AdamUpdateAttrs = {
+			learningRate: adam.learningRate,
+			beta1: adam.beta1,
+			beta2: adam.beta2,
+			epsilon: adam.epsilon,
+			accBeta1: adam.accBeta1.dataSync()[0],
+			accBeta2: adam.accBeta2.dataSync()[0],
+			...perVariable
+		};
 		const inputs: Record<string, tf.Tensor> = {};
 		variables.forEach((v, i) => {
 			inputs[`value${i}`] = v;

@@ -6,7 +6,7 @@ import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { adamState } from '$workers/lib/kernels/adam-state';
-import { COLUMN_SUMS, DENSE_LOSS, RELU_BACKWARD, SMOOTH_BACKWARD, registerDenseTrainKernels, type AdamUpdateAttrs, type DenseLossAttrs, type SmoothBackwardAttrs } from '$workers/lib/kernels/dense-train';
+import { COLUMN_SUMS, DENSE_LOSS, RELU_BACKWARD, SMOOTH_BACKWARD, registerDenseTrainKernels, type DenseLossAttrs, type SmoothBackwardAttrs } from '$workers/lib/kernels/dense-train';
 
 /**
  * One step on a batch (row-major features, class indices or targets, optional per-row weights);
@@ -151,17 +151,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 					[dz, db] = tf.engine().runKernel(SMOOTH_BACKWARD, { dy: dh, y: activated[i - 1]! }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D[];
 				} else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}
-			const attrs: AdamUpdateAttrs = {
-				learningRate: adam.learningRate,
-				beta1: adam.beta1,
-				beta2: adam.beta2,
-				epsilon: adam.epsilon,
-				accBeta1: adam.accBeta1.dataSync()[0],
-				accBeta2: adam.accBeta2.dataSync()[0],
-				l2: variables.map((v) => (v.rank === 2 ? l2 : 0)),
-				transposed: variables.map((v) => transposed && v.rank === 2)
-			};
-			update(grads, attrs);
+			update(grads, { l2: variables.map((v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) });
 			return value as tf.Scalar;
 		});
 		adam.incrementIterations();

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CLIP_BY_GLOBAL_NORM, registerClipKernel, type ClipAttrs } from '$workers/lib/kernels/clip-norm';
 import { adamState } from '$workers/lib/kernels/adam-state';
-import { registerDenseTrainKernels, type AdamUpdateAttrs } from '$workers/lib/kernels/dense-train';
+import { registerDenseTrainKernels } from '$workers/lib/kernels/dense-train';
 import { fusedTextKernelsOn } from './layers';
 import type { TextModel } from './text-model';
 
@@ -42,17 +42,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 			list.forEach((g, i) => (clipInputs[`grad${i}`] = g));
 			const clipAttrs: ClipAttrs = { maxNorm: clipNorm, count: list.length };
 			const grads = clipNorm > 0 ? (tf.engine().runKernel(CLIP_BY_GLOBAL_NORM, clipInputs, clipAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[]) : list;
-			const attrs: AdamUpdateAttrs = {
-				learningRate: adam.learningRate,
-				beta1: adam.beta1,
-				beta2: adam.beta2,
-				epsilon: adam.epsilon,
-				accBeta1: adam.accBeta1.dataSync()[0],
-				accBeta2: adam.accBeta2.dataSync()[0],
-				l2: variables.map(() => 0),
-				transposed: variables.map(() => false)
-			};
-			update(grads, attrs);
+			update(grads, { l2: variables.map(() => 0), transposed: variables.map(() => false) });
 			return value;
 		});
 		if (!complete) {
