@@ -4,7 +4,7 @@ import { isKind, KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import { modelInputs } from '$workers/lib/model-input';
 import { splitFor } from '$workers/lib/train-data';
-import { measureModel, pruneMagnitude, pruneStructured, quantAwareFineTune, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime } from '$workers/lib/ship';
+import { measureModel, pruneMagnitude, pruneStructured, quantAwareFineTune, quantizeOnnxWeights, quantizeTfjs, type OrtRuntime, type PruneEpoch } from '$workers/lib/ship';
 import { modelOnnx, type RunModel } from './export-run';
 import { float16Onnx } from './float16-onnx';
 import { pruneOneShot } from './prune-one-shot';
@@ -86,6 +86,16 @@ export async function compressRun(model: CompressModel, config: TrainConfig, spl
 	const total = 3 + (request.qat ? 1 : 0) + (request.oneShot ? 3 : 2) * sparsities.length + 2 * structured.length;
 	let done = 0;
 	const progress = (label: string, within = 0) => options.onProgress?.(Math.min(0.99, (done + within) / total), label);
+	/** The run's own training settings for a variant's fine-tuning, its epochs reported as `what: epoch i of n`. */
+	const fineTuning = (what: string) => ({
+		epochs: request.fineTuneEpochs,
+		batchSize: config.batchSize,
+		learningRate: config.learningRate,
+		l2: config.l2,
+		seed: config.seed,
+		task,
+		onEpoch: (e: PruneEpoch) => progress(`${what}: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
+	});
 	const rows: VariantRow[] = [];
 	const measure = async (variant: Variant) => {
 		progress(`Measuring ${variant.label}`, 0.5);
@@ -115,15 +125,7 @@ export async function compressRun(model: CompressModel, config: TrainConfig, spl
 	await measure({ id: 'int8', label: 'int8 weights', artifacts: quantizeTfjs(model.artifacts, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(float) });
 	if (request.qat) {
 		progress('Fine-tuning on the int8 grid (quantisation-aware)');
-		const qat = await quantAwareFineTune(model.artifacts, split.train.x, split.train.y, {
-			epochs: request.fineTuneEpochs,
-			batchSize: config.batchSize,
-			learningRate: config.learningRate,
-			l2: config.l2,
-			seed: config.seed,
-			task,
-			onEpoch: (e) => progress(`Quantisation-aware fine-tuning: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
-		});
+		const qat = await quantAwareFineTune(model.artifacts, split.train.x, split.train.y, fineTuning('Quantisation-aware fine-tuning'));
 		const qatOnnx = await modelOnnx({ artifacts: qat.model });
 		await measure({ id: 'int8-qat', label: 'int8, quantisation-aware fine-tuned', artifacts: quantizeTfjs(qat.model, 'uint8') as ModelArtifacts, onnx: quantizeOnnxWeights(qatOnnx) });
 	}
@@ -134,16 +136,7 @@ export async function compressRun(model: CompressModel, config: TrainConfig, spl
 			await measure({ id: `pruned-${Math.round(sparsity * 100)}-once`, label: `${name}, no fine-tuning`, artifacts: once, onnx: await modelOnnx({ artifacts: once }) });
 		}
 		progress(`Pruning to ${percent(sparsity)} zeros while fine-tuning`);
-		const pruned = await pruneMagnitude(model.artifacts, split.train.x, split.train.y, {
-			targetSparsity: sparsity,
-			epochs: request.fineTuneEpochs,
-			batchSize: config.batchSize,
-			learningRate: config.learningRate,
-			l2: config.l2,
-			seed: config.seed,
-			task,
-			onEpoch: (e) => progress(`Pruning to ${percent(sparsity)} zeros: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
-		});
+		const pruned = await pruneMagnitude(model.artifacts, split.train.x, split.train.y, { ...fineTuning(`Pruning to ${percent(sparsity)} zeros`), targetSparsity: sparsity });
 		const prunedOnnx = await modelOnnx({ artifacts: pruned.model });
 		const id = `pruned-${Math.round(sparsity * 100)}`;
 		await measure({ id, label: name, artifacts: pruned.model, onnx: prunedOnnx });
@@ -153,16 +146,7 @@ export async function compressRun(model: CompressModel, config: TrainConfig, spl
 		const label = `${percent(fraction)} of filters / units removed`;
 		progress(`Removing ${percent(fraction)} of filters and units, then fine-tuning`);
 		try {
-			const smaller = await pruneStructured(model.artifacts, split.train.x, split.train.y, {
-				fraction,
-				epochs: request.fineTuneEpochs,
-				batchSize: config.batchSize,
-				learningRate: config.learningRate,
-				l2: config.l2,
-				seed: config.seed,
-				task,
-				onEpoch: (e) => progress(`Structured pruning ${percent(fraction)}: epoch ${e.epoch} of ${request.fineTuneEpochs}`, (0.5 * e.epoch) / request.fineTuneEpochs)
-			});
+			const smaller = await pruneStructured(model.artifacts, split.train.x, split.train.y, { ...fineTuning(`Structured pruning ${percent(fraction)}`), fraction });
 			const id = `structured-${Math.round(fraction * 100)}`;
 			const smallerOnnx = await modelOnnx({ artifacts: smaller.model });
 			await measure({ id, label, artifacts: smaller.model, onnx: smallerOnnx });
