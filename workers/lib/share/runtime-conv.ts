@@ -49,46 +49,20 @@ export function kilnConvRuntime() {
 
 	type Step = (m: Map3) => Map3;
 
-	function convStep(l: Extract<ImageLayer, { type: 'conv' }>, cin: number): Step {
-		const k = weights(l.kernel, l.filters);
-		const { kh, kw, sh, sw, filters, bias } = l;
-		return (m) => {
-			const y = side(m.h, kh, sh, l.padding);
-			const x = side(m.w, kw, sw, l.padding);
-			const out = new Float32Array(y.out * x.out * filters);
-			const acc = new Float64Array(filters);
-			for (let oy = 0; oy < y.out; oy++) {
-				for (let ox = 0; ox < x.out; ox++) {
-					if (bias) for (let f = 0; f < filters; f++) acc[f] = bias[f];
-					else acc.fill(0);
-					for (let ky = 0; ky < kh; ky++) {
-						const iy = oy * sh - y.before + ky;
-						if (iy < 0 || iy >= m.h) continue;
-						for (let kx = 0; kx < kw; kx++) {
-							const ix = ox * sw - x.before + kx;
-							if (ix < 0 || ix >= m.w) continue;
-							const at = (iy * m.w + ix) * cin;
-							const row = (ky * kw + kx) * cin;
-							for (let ci = 0; ci < cin; ci++) {
-								const v = m.data[at + ci];
-								if (v === 0) continue;
-								const base = (row + ci) * filters;
-								for (let f = 0; f < filters; f++) acc[f] += v * k[base + f];
-							}
-						}
-					}
-					out.set(acc, (oy * x.out + ox) * filters);
-				}
-			}
-			activate(out, l.activation);
-			return { data: out, h: y.out, w: x.out, c: filters };
-		};
-	}
+	type Window = Pick<Extract<ImageLayer, { type: 'conv' }>, 'kh' | 'kw' | 'sh' | 'sw' | 'padding' | 'activation'>;
 
-	function depthwiseStep(l: Extract<ImageLayer, { type: 'depthwise' }>, cin: number): Step {
-		const cout = cin * l.multiplier;
-		const k = weights(l.kernel, cout);
-		const { kh, kw, sh, sw, multiplier, bias } = l;
+	/**
+	 * The sliding window both convolutions share: for each output pixel, start from the bias and
+	 * let `add` fold in each kernel tap that lands inside the image (`pixel` indexes the input pixel,
+	 * `tap` the kernel position).
+	 */
+	function slide(
+		l: Window,
+		cout: number,
+		bias: Float32Array | undefined,
+		add: (acc: Float64Array, data: Float32Array, pixel: number, tap: number) => void,
+	): Step {
+		const { kh, kw, sh, sw } = l;
 		return (m) => {
 			const y = side(m.h, kh, sh, l.padding);
 			const x = side(m.w, kw, sw, l.padding);
@@ -104,12 +78,7 @@ export function kilnConvRuntime() {
 						for (let kx = 0; kx < kw; kx++) {
 							const ix = ox * sw - x.before + kx;
 							if (ix < 0 || ix >= m.w) continue;
-							const at = (iy * m.w + ix) * cin;
-							const base = (ky * kw + kx) * cout;
-							for (let c = 0; c < cin; c++) {
-								const v = m.data[at + c];
-								for (let j = 0; j < multiplier; j++) acc[c * multiplier + j] += v * k[base + c * multiplier + j];
-							}
+							add(acc, m.data, iy * m.w + ix, ky * kw + kx);
 						}
 					}
 					out.set(acc, (oy * x.out + ox) * cout);
@@ -118,6 +87,35 @@ export function kilnConvRuntime() {
 			activate(out, l.activation);
 			return { data: out, h: y.out, w: x.out, c: cout };
 		};
+	}
+
+	function convStep(l: Extract<ImageLayer, { type: 'conv' }>, cin: number): Step {
+		const k = weights(l.kernel, l.filters);
+		const filters = l.filters;
+		return slide(l, filters, l.bias, (acc, data, pixel, tap) => {
+			const at = pixel * cin;
+			const row = tap * cin;
+			for (let ci = 0; ci < cin; ci++) {
+				const v = data[at + ci];
+				if (v === 0) continue;
+				const base = (row + ci) * filters;
+				for (let f = 0; f < filters; f++) acc[f] += v * k[base + f];
+			}
+		});
+	}
+
+	function depthwiseStep(l: Extract<ImageLayer, { type: 'depthwise' }>, cin: number): Step {
+		const cout = cin * l.multiplier;
+		const k = weights(l.kernel, cout);
+		const multiplier = l.multiplier;
+		return slide(l, cout, l.bias, (acc, data, pixel, tap) => {
+			const at = pixel * cin;
+			const base = tap * cout;
+			for (let c = 0; c < cin; c++) {
+				const v = data[at + c];
+				for (let j = 0; j < multiplier; j++) acc[c * multiplier + j] += v * k[base + c * multiplier + j];
+			}
+		});
 	}
 
 	/** Max ignores the padding; average divides by the pixels inside the image (TensorFlow's 'same'). */
