@@ -1,16 +1,14 @@
-import { clearVariants, getDataset, getModel, getRun, getVariant, loadTable, saveTradeoff, saveVariant, type ModelRecord } from '$lib/db';
+import { getDataset, getModel, getRun, getVariant, loadTable, type ModelRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { checkOnnx, modelOnnx, numericTypeFor, pipelineOnnx, tfjsZip, type RunModel } from '../lib/ship-run/export-run';
 import { compressRun, runSplit } from '../lib/ship-run/variants';
 import { predictOnnx } from '../lib/ship-run/predict-onnx';
 import { rowsTable } from '../lib/rows-table';
-import { deflatedSize } from '../lib/ship/measure';
-import { graphSignature } from '../lib/ship';
-import { decodeModel } from '../lib/ship/onnx-builder';
 import type { InferenceSession } from 'onnxruntime-web';
 import type { Preprocessing, ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
+import { compressionStore, onnxExportResult } from './ship-common';
 import { refuseTextRun } from '../lib/text/text-run';
 import { exportPipelineRun, pipelineModel, refuseUnexportable } from './ship-pipeline';
 import { predictFileOnnx } from './ship-predict-file';
@@ -101,17 +99,8 @@ export const shipExportHandlers: ShipExportApi = {
 		onProgress?.({ fraction: 0.6, label: 'Checking the file on the holdout rows' });
 		const { holdout } = runSplit(table, run.config, model);
 		const check = await checkOnnx(ort, pipeline, model, table, holdout.rows, ORT_LABEL);
-		const signature = graphSignature(decodeModel(pipeline));
 		onProgress?.({ fraction: 1, label: 'Done' });
-		return {
-			file: new Blob([pipeline.slice().buffer as ArrayBuffer], { type: 'application/octet-stream' }),
-			bytes: pipeline.length,
-			deflatedBytes: deflatedSize(pipeline),
-			variantId,
-			check,
-			inputs: signature.inputs.map((i) => i.name),
-			outputs: signature.outputs.map((o) => o.name)
-		};
+		return onnxExportResult(pipeline, pipeline, variantId, check);
 	},
 
 	async exportTfjs({ runId, variantId = 'float32' }) {
@@ -155,18 +144,9 @@ export const shipExportHandlers: ShipExportApi = {
 		// The built-in encoding, or the run's fitted Prepare pipeline (the network part is compressed; the pipeline stays as it is).
 		const model = pipelineModel(stored) ?? { artifacts: stored.artifacts, preprocessing: builtIn(stored) };
 		const split = runSplit(table, run.config, model);
-		await clearVariants(run);
-		const skipped: { label: string; reason: string }[] = [];
-		const rows = await compressRun(model, run.config, split, request, {
-			ort,
-			ortBackend: 'wasm',
-			onProgress: (fraction, label) => onProgress?.({ fraction, label: `${label} (tfjs on ${backend})` }),
-			onVariant: (variant, row) => saveVariant(run, variant, row),
-			onSkip: (label, reason) => skipped.push({ label, reason })
-		});
-		const result = { runId: run.id, createdAt: Date.now(), holdoutRows: split.holdout.rows.length, settings: request, rows, durationMs: performance.now() - started, ...(skipped.length ? { skipped } : {}) };
-		await saveTradeoff(run, result);
-		return result;
+		const store = await compressionStore(run, started, ort, backend, onProgress);
+		const rows = await compressRun(model, run.config, split, request, store.options);
+		return store.finish(split.holdout.rows.length, request, rows);
 	}
 };
 

@@ -1,15 +1,14 @@
 import { strToU8, zipSync } from 'fflate';
-import { assertNotEditedSince, getDataset, getModel, getRun, getVariant, imageMeta, readImageLabels, readImageRows, saveTradeoff, saveVariant, clearVariants, type RunRecord } from '$lib/db';
+import { assertNotEditedSince, getDataset, getModel, getRun, getVariant, imageMeta, readImageLabels, readImageRows, type RunRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { registerWasmKernels } from '../lib/kernels/register';
-import { graphSignature, tfjsFiles } from '../lib/ship';
-import { deflatedSize } from '../lib/ship/measure';
-import { decodeModel } from '../lib/ship/onnx-builder';
+import { tfjsFiles } from '../lib/ship';
 import { checkExportable, checkImageOnnx, imageModelOnnx, imagePipelineOnnx, imageSidecar, type ImageRunModel } from '../lib/ship-run/image-export';
 import { compressImageRun, imageRunModel, imageRunSplit } from '../lib/ship-run/image-variants';
 import type { ShipExportApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
+import { compressionStore, onnxExportResult } from './ship-common';
 import { imageSplit } from './vision-split';
 
 /**
@@ -65,18 +64,8 @@ export const imageShip: Pick<ShipExportApi, 'exportOnnx' | 'exportTfjs' | 'compr
 		onProgress?.({ fraction: 0.6, label: `Checking the file on ${split.holdout.length} holdout images` });
 		const { pixels } = await readImageRows(record, split.holdout);
 		const check = await checkImageOnnx(ort, pipeline, model, pixels, split.holdout.length, ORT_LABEL);
-		const signature = graphSignature(decodeModel(pipeline));
 		onProgress?.({ fraction: 1, label: 'Done' });
-		return {
-			file: new Blob([pipeline.slice().buffer as ArrayBuffer], { type: 'application/octet-stream' }),
-			bytes: pipeline.length,
-			deflatedBytes: deflatedSize(pipeline),
-			variantId,
-			check,
-			inputs: signature.inputs.map((i) => i.name),
-			outputs: signature.outputs.map((o) => o.name),
-			imageSidecar: json(imageSidecar(model, 'onnx'))
-		};
+		return onnxExportResult(pipeline, pipeline, variantId, check, { imageSidecar: json(imageSidecar(model, 'onnx')) });
 	},
 
 	async exportTfjs({ runId, variantId = 'float32' }) {
@@ -109,17 +98,8 @@ export const imageShip: Pick<ShipExportApi, 'exportOnnx' | 'exportTfjs' | 'compr
 		assertNotEditedSince(record, run.createdAt, 'a trade-off table measured on them');
 		onProgress?.({ fraction: 0, label: 'Reading the images' });
 		const parts = await imageRunSplit((rows) => readImageRows(record, rows), split, base.preprocessing.image!);
-		await clearVariants(run);
-		const skipped: { label: string; reason: string }[] = [];
-		const rows = await compressImageRun(base, run.config, parts, request, {
-			ort,
-			ortBackend: 'wasm',
-			onProgress: (fraction, label) => onProgress?.({ fraction, label: `${label} (tfjs on ${name})` }),
-			onVariant: (variant, row) => saveVariant(run, variant, row),
-			onSkip: (label, reason) => skipped.push({ label, reason })
-		});
-		const result = { runId: run.id, createdAt: Date.now(), holdoutRows: parts.holdout.rows.length, settings: request, rows, durationMs: performance.now() - started, ...(skipped.length ? { skipped } : {}) };
-		await saveTradeoff(run, result);
-		return result;
+		const store = await compressionStore(run, started, ort, name, onProgress);
+		const rows = await compressImageRun(base, run.config, parts, request, store.options);
+		return store.finish(parts.holdout.rows.length, request, rows);
 	}
 };

@@ -4,11 +4,9 @@ import { withConfigDefaults } from '$shared/train-config';
 import type { OnnxExportResult, ShipProgress } from '../protocol';
 import { classicExportRefusal } from '../lib/ship-run/classic-onnx';
 import { checkEncodedOnnx, decodedModelOnnx, pipelineZip, type PipelineRunModel } from '../lib/ship-run/pipeline-export';
-import { deflatedSize } from '../lib/ship/measure';
-import { graphSignature } from '../lib/ship';
-import { decodeModel } from '../lib/ship/onnx-builder';
 import { splitFor } from '../lib/train-data';
 import { loadOrt, ORT_LABEL } from './ort';
+import { onnxExportResult } from './ship-common';
 
 /**
  * ONNX export of a run trained through a recorded Prepare pipeline (a network, or a classic model
@@ -43,16 +41,6 @@ export async function exportPipelineRun(run: RunRecord, model: PipelineRunModel,
 	const { split } = splitFor(table, withConfigDefaults(run.config));
 	const check = await checkEncodedOnnx(ort, onnx, model, table, Int32Array.from(split.holdout), ORT_LABEL);
 	const zip = pipelineZip(onnx, model.pipeline);
-	const signature = graphSignature(decodeModel(onnx));
 	onProgress?.({ fraction: 1, label: 'Done' });
-	return {
-		file: new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }),
-		bytes: zip.length,
-		deflatedBytes: deflatedSize(zip),
-		variantId,
-		check,
-		inputs: signature.inputs.map((i) => i.name),
-		outputs: signature.outputs.map((o) => o.name),
-		sidecar: 'pipeline'
-	};
+	return onnxExportResult(zip, onnx, variantId, check, { sidecar: 'pipeline' });
 }

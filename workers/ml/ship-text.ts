@@ -1,4 +1,4 @@
-import { clearVariants, getDataset, getModel, getVariant, loadTable, saveTradeoff, saveVariant, type RunRecord } from '$lib/db';
+import { getDataset, getModel, getVariant, loadTable, type RunRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import type { ModelArtifacts, Table } from '$workers/protocol';
@@ -13,11 +13,9 @@ import { encodeLabels, labelIndices } from '../lib/text/labels';
 import { encodeTagged } from '../lib/text/nn/sequences';
 import { checkTextOnnx, textOnnxZip, textRunOnnx, textSidecar } from '../lib/text/onnx/text-export';
 import { taggedSentences } from '../lib/text/tagging';
-import { deflatedSize } from '../lib/ship/measure';
-import { graphSignature } from '../lib/ship';
-import { decodeModel } from '../lib/ship/onnx-builder';
 import { ensureBackend } from './backend';
 import { loadOrt, ORT_LABEL } from './ort';
+import { compressionStore, onnxExportResult } from './ship-common';
 import { columnStrings, readTextRun } from './text-artifacts';
 
 /**
@@ -62,18 +60,8 @@ export const textShip = {
 			check = await checkTextOnnx(ort, onnx, topology, artifacts, { texts: holdoutTexts(table, topology, config).texts }, ORT_LABEL);
 		}
 		const zip = textOnnxZip(onnx, textSidecar(topology, target.classes));
-		const signature = graphSignature(decodeModel(onnx));
 		onProgress?.({ fraction: 1, label: 'Done' });
-		return {
-			file: new Blob([zip.slice().buffer as ArrayBuffer], { type: 'application/zip' }),
-			bytes: zip.length,
-			deflatedBytes: deflatedSize(zip),
-			variantId,
-			check,
-			inputs: signature.inputs.map((i) => i.name),
-			outputs: signature.outputs.map((o) => o.name),
-			sidecar: 'text'
-		};
+		return onnxExportResult(zip, onnx, variantId, check, { sidecar: 'text' });
 	},
 
 	async exportTfjs(run: RunRecord, variantId: string): Promise<TfjsExportResult> {
@@ -103,18 +91,9 @@ export const textShip = {
 		const table = await loadTable(await getDataset(run.datasetId));
 		const classes = stored.preprocessing?.target?.task === 'classification' ? stored.preprocessing.target.classes : [];
 		const { texts, y, train } = holdoutTexts(table, topology, config, classes);
-		await clearVariants(run);
-		const skipped: { label: string; reason: string }[] = [];
-		const rows = await compressTextRun(topology, stored.artifacts, texts, y, request, {
-			ort,
-			ortBackend: 'wasm',
-			onProgress: (fraction, label) => onProgress?.({ fraction, label: `${label} (tfjs on ${backend})` }),
-			onVariant: (variant, row) => saveVariant(run, variant, row),
-			onSkip: (label, reason) => skipped.push({ label, reason })
-		}, { ...train, batchSize: config.batchSize, learningRate: config.learningRate, seed: config.seed });
-		const result = { runId: run.id, createdAt: Date.now(), holdoutRows: y.length, settings: request, rows, durationMs: performance.now() - started, ...(skipped.length ? { skipped } : {}) };
-		await saveTradeoff(run, result);
-		return result;
+		const store = await compressionStore(run, started, ort, backend, onProgress);
+		const rows = await compressTextRun(topology, stored.artifacts, texts, y, request, store.options, { ...train, batchSize: config.batchSize, learningRate: config.learningRate, seed: config.seed });
+		return store.finish(y.length, request, rows);
 	}
 };
 
