@@ -17,7 +17,7 @@ import { loadOrt } from './ort';
 import { loadOrtWebgpu } from './ort-webgpu';
 
 /** The model this worker holds: the playground's own worker keeps one at a time. */
-let current: { files: ModelFiles | null; model: LoadedModel; lastFeeds: Feed[] | null } | null = null;
+let current: { files: ModelFiles; model: LoadedModel; lastFeeds: Feed[] | null } | null = null;
 
 /** A file's bytes, read in chunks so a big model reports progress (and Cancel can end it). */
 async function readAll(files: { name: string; file: Blob }[], report: (p: PlaygroundProgress) => void): Promise<PickedFile[]> {
@@ -51,17 +51,22 @@ async function readAll(files: { name: string; file: Blob }[], report: (p: Playgr
 	return out;
 }
 
+/** ONNX Runtime Web's WebGPU build or its wasm build: two separate bundles with one API. */
+async function openOnnx(files: Extract<ModelFiles, { kind: 'onnx' }>, backend: 'wasm' | 'webgpu'): Promise<LoadedModel> {
+	return loadOnnx(backend === 'webgpu' ? await loadOrtWebgpu() : await loadOrt(), files.bytes, files.fileName, [backend]);
+}
+
 async function openModel(files: ModelFiles, ortBackend: 'wasm' | 'webgpu' = 'wasm'): Promise<LoadedModel> {
 	if (files.kind === 'onnx' && ortBackend === 'webgpu') {
 		try {
-			return await loadOnnx(await loadOrtWebgpu(), files.bytes, files.fileName, ['webgpu']);
+			return await openOnnx(files, 'webgpu');
 		} catch (error) {
-			const model = await loadOnnx(await loadOrt(), files.bytes, files.fileName, ['wasm']);
+			const model = await openOnnx(files, 'wasm');
 			model.signature.notes.push(`ONNX Runtime's WebGPU build could not run this model (${errorMessage(error)}); it runs on wasm.`);
 			return model;
 		}
 	}
-	if (files.kind === 'onnx') return loadOnnx(await loadOrt(), files.bytes, files.fileName, ['wasm']);
+	if (files.kind === 'onnx') return openOnnx(files, 'wasm');
 	if (files.kind === 'tfjs-graph') return loadGraph(files.artifacts, files.fileName, files.bytes);
 	return loadLayers(files.artifacts, files.fileName, files.bytes);
 }
@@ -120,7 +125,7 @@ function zeroFeeds(model: LoadedModel): Feed[] {
 async function ortRow(files: Extract<ModelFiles, { kind: 'onnx' }>, backend: 'wasm' | 'webgpu', feeds: Feed[], batch: number): Promise<LatencyRow> {
 	let model: LoadedModel | null = null;
 	try {
-		model = await loadOnnx(backend === 'webgpu' ? await loadOrtWebgpu() : await loadOrt(), files.bytes, files.fileName, [backend]);
+		model = await openOnnx(files, backend);
 		return { runtime: 'ort', backend, batch, ...(await medianLatency(model, feeds)) };
 	} catch (error) {
 		return { runtime: 'ort', backend, batch, runs: 0, problem: errorMessage(error) };
@@ -166,7 +171,7 @@ export const playgroundHandlers: PlaygroundApi = {
 		const batch = batchOf(feeds);
 		const rows: LatencyRow[] = [];
 		const offered = await offeredBackends();
-		if (state.model.runtime === 'ort' && state.files?.kind === 'onnx') {
+		if (state.model.runtime === 'ort' && state.files.kind === 'onnx') {
 			for (const [i, name] of (['wasm', 'webgpu'] as const).entries()) {
 				if (name === 'webgpu' && !offered.includes('webgpu')) continue;
 				onProgress?.({ fraction: i / 2, label: name === 'wasm' ? 'Timing ONNX Runtime on wasm' : 'Timing ONNX Runtime on WebGPU (its 26 MB build loads on first use)' });
@@ -184,7 +189,7 @@ export const playgroundHandlers: PlaygroundApi = {
 			}
 			// Weights live on a backend: the model is loaded again on each one.
 			const files = state.files;
-			if (!files || files.kind === 'onnx') continue;
+			if (files.kind === 'onnx') continue;
 			const model = name === start ? state.model : await openModel(files);
 			try {
 				rows.push({ runtime: 'tfjs', backend: name, batch, ...(await medianLatency(model, feeds)) });
