@@ -86,3 +86,8 @@ export function dictionaryOrderPreprocessing(table: Table, prep: Preprocessing, 
 	});
 	return { ...prep, features, inputSize: features.reduce((n, f) => n + (f.kind === 'numeric' ? 1 : f.categories.length), 0) };
 }
+
+/** A run result's row counts: what each part of the split held and how many rows had no target. */
+export function rowCounts(data: TrainingData): { trainRows: number; validationRows: number; holdoutRows: number; droppedRows: number } {
+	return { trainRows: data.train.rows.length, validationRows: data.validation.rows.length, holdoutRows: data.holdout.rows.length, droppedRows: data.droppedRows };
+}

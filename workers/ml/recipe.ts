@@ -7,7 +7,7 @@ import { exportTrainingRecipe } from '../lib/share/recipe/recipe';
 import { importTorchWeights } from '../lib/share/recipe/import-weights';
 import { deserializeModel, forward } from '../lib/model';
 import { finalMetrics } from '../lib/scores';
-import { prepareTraining } from '../lib/train-data';
+import { prepareTraining, rowCounts } from '../lib/train-data';
 import type { BackendName, RecipeApi, RunResult } from '../protocol';
 import { ensureBackend } from './backend';
 import { parseWeightsInfo } from '../lib/share/recipe/weights-files';
@@ -57,10 +57,7 @@ export const recipeHandlers: RecipeApi = {
 			metrics,
 			history: [],
 			backend: tf.getBackend() as BackendName,
-			trainRows: data.train.rows.length,
-			validationRows: data.validation.rows.length,
-			holdoutRows: data.holdout.rows.length,
-			droppedRows: data.droppedRows,
+			...rowCounts(data),
 			durationMs: performance.now() - started,
 			samplesPerSecond: 0,
 			bestEpoch: imported.epochs,

@@ -10,7 +10,7 @@ import { ignoredMlpOptions } from '$shared/mlp-options';
 import { createRng, shuffleInPlace } from '$workers/lib/random';
 import { finalMetrics, lossAndMetric } from '$workers/lib/scores';
 import { validateConfig } from '$workers/lib/train';
-import { prepareTraining, type TrainingData } from '$workers/lib/train-data';
+import { prepareTraining, rowCounts, type TrainingData } from '$workers/lib/train-data';
 import { boxFromData } from '$workers/lib/trust/adversarial';
 import { trainAdversarial } from '$workers/lib/trust/adversarial-training';
 import { groupKeys } from '$workers/lib/trust/fairness';
@@ -57,10 +57,7 @@ export async function trainVariant(table: Table, rawConfig: TrainConfig, variant
 			metrics: finalMetrics(out, data.holdout.y, data),
 			history,
 			backend: tf.getBackend() as BackendName,
-			trainRows: data.train.rows.length,
-			validationRows: data.validation.rows.length,
-			holdoutRows: data.holdout.rows.length,
-			droppedRows: data.droppedRows,
+			...rowCounts(data),
 			durationMs: performance.now() - started,
 			samplesPerSecond: trainingMs > 0 ? (data.train.rows.length * history.length) / (trainingMs / 1000) : 0,
 			bestEpoch,
