@@ -5,21 +5,12 @@
 //   node bench/big-csv.mjs [path=bench/out/big.csv] [rows=1000000] [seed=42]
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { mulberry32 } from '../scripts/rng.mjs';
 
 const path = process.argv[2] ?? 'bench/out/big.csv';
 const rows = Number(process.argv[3] ?? 1_000_000);
 const seed = Number(process.argv[4] ?? 42);
 
-function mulberry32(s) {
-	let a = s >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 const rng = mulberry32(seed);
 const pick = (list) => list[Math.floor(rng() * list.length)];
 const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());

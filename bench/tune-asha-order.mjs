@@ -10,6 +10,7 @@
 // curve as training straight through: trial.spec.ts), so a config's score at epoch 3, 9 and 27 is
 // its grid curve's. Not a test; no timing of its own.
 import { readFileSync } from 'node:fs';
+import { mulberry32 as rng } from '../scripts/rng.mjs';
 
 const file = process.argv[2] ?? new URL('./out/tune.json', import.meta.url).pathname;
 const ORDERS = Number(process.argv[3] ?? 200);
@@ -82,17 +83,6 @@ function simulate(order, { halving, fixed = FIXED, boot = BOOT }) {
 		for (const s of slots) if (!running.some((r) => r.slot === s)) start(s);
 	}
 	return { reached, end: clock };
-}
-
-function rng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 const gridOrder = trials.map((_, i) => i);

@@ -1,16 +1,6 @@
 // The seeded synthetic table of the tree speed benches (trees-speed.mjs, forest-predict.mjs).
-
-/** mulberry32, as workers/lib/random.ts. */
-export function rng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { mulberry32 as rng } from '../../scripts/rng.mjs';
+export { rng };
 
 /** 20 columns: 8 informative (non-linear interactions), 4 noisy copies, 8 pure noise; 1 % label noise. */
 export function makeTable(n, D = 20) {

@@ -7,20 +7,11 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { mulberry32 as rng } from '../rng.mjs';
 
 const [sentimentDir = '/tmp/sentiment-src', spamDir = '/tmp/spam-src', brownDir = '/tmp/brown-src'] = process.argv.slice(2);
 const out = new URL('../../static/datasets/', import.meta.url);
 
-function rng(seed) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 function shuffle(items, random) {
 	for (let i = items.length - 1; i > 0; i--) {
 		const j = Math.floor(random() * (i + 1));
