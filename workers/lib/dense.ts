@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** Hidden activations only the fused step (mlp/fused-step.ts) differentiates by hand, when its caller asks. */
-export const SMOOTH_ACTIVATIONS = ['tanh', 'elu', 'sigmoid'] as const;
+export const SMOOTH_ACTIVATIONS = ['tanh', 'elu', 'sigmoid', 'gelu'] as const;
 export type SmoothActivation = (typeof SMOOTH_ACTIVATIONS)[number];
 
 export interface DenseLayer {
@@ -26,7 +26,7 @@ const HAND_WRITTEN_BACKWARD = ['wasm', 'cpu'];
  * on a GPU backend, or when the model holds anything denseForward cannot differentiate by hand
  * (another layer type or activation, a layer without bias, input that is not a matrix). `of`: the
  * model's layers to read (the fused step passes them without their Dropout layers). `smooth`: also
- * take tanh, elu and sigmoid layers (only the fused step's backward handles them).
+ * take tanh, elu, sigmoid and gelu layers (only the fused step's backward handles them).
  */
 export function denseLayers(model: tfl.LayersModel, of: readonly tfl.layers.Layer[] = model.layers, smooth = false): DenseLayer[] | null {
 	if (!HAND_WRITTEN_BACKWARD.includes(tf.getBackend())) return null;

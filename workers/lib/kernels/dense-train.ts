@@ -112,23 +112,35 @@ export const columnSumsKernel: KernelFunc = ({ inputs, backend }) => {
 };
 
 export interface SmoothBackwardAttrs {
-	activation: 'tanh' | 'elu' | 'sigmoid';
+	activation: 'tanh' | 'elu' | 'sigmoid' | 'gelu';
 }
+
+const ERF_FACTOR = f(2 / Math.sqrt(Math.PI));
+const ROOT_TWO = f(Math.SQRT2);
 
 /**
  * dz = dy · f'(z) from the activation's output y, and db = Σ rows of dz: outputs [dz, db]. The
  * factors are tfjs's gradients with their float32 roundings: tanh (1 − y²)·dy, sigmoid
- * dy·(y·(1 − y)), elu (α = 1, as tf.elu) dy where y ≥ 0 else dy·(y + 1), as its EluGrad.
+ * dy·(y·(1 − y)), elu (α = 1, as tf.elu) dy where y ≥ 0 else dy·(y + 1), as its EluGrad. GELU's
+ * factor needs the pre-activation, so for it `y` is z and `cdf` is Φ(z) as its forward made it:
+ * dy·Φ(z) + ((dy·z)·0.5 · (2/√π)·exp(−u²)) / √2 with u = z / √2, tfjs's chain of Mul, Add, Erf
+ * and Div gradients in that order.
  */
 export const smoothBackward: KernelFunc = ({ inputs, attrs, backend }) => {
-	const { dy, y } = inputs as { dy: TensorInfo; y: TensorInfo };
+	const { dy, y, cdf } = inputs as { dy: TensorInfo; y: TensorInfo; cdf?: TensorInfo };
 	const { activation } = attrs as unknown as SmoothBackwardAttrs;
 	const [n, c] = y.shape;
-	const host = hostKernel(backend, [dy, y], [{ shape: [n, c] }, { shape: [c] }]);
-	const [g, h] = host.inputs;
+	const host = hostKernel(backend, cdf ? [dy, y, cdf] : [dy, y], [{ shape: [n, c] }, { shape: [c] }]);
+	const [g, h, phi] = host.inputs;
 	const [dz, db] = host.outputs;
 	const size = n * c;
-	if (activation === 'tanh') for (let i = 0; i < size; i++) dz[i] = f(f(1 - f(h[i] * h[i])) * g[i]);
+	if (activation === 'gelu') {
+		for (let i = 0; i < size; i++) {
+			const u = f(h[i] / ROOT_TWO);
+			const erfGrad = f(f(f(g[i] * h[i]) * 0.5) * f(ERF_FACTOR * f(Math.exp(-f(u * u)))));
+			dz[i] = f(f(g[i] * phi[i]) + f(erfGrad / ROOT_TWO));
+		}
+	} else if (activation === 'tanh') for (let i = 0; i < size; i++) dz[i] = f(f(1 - f(h[i] * h[i])) * g[i]);
 	else if (activation === 'sigmoid') for (let i = 0; i < size; i++) dz[i] = f(g[i] * f(h[i] * f(1 - h[i])));
 	else for (let i = 0; i < size; i++) dz[i] = h[i] >= 0 ? g[i] : f(g[i] * f(h[i] + 1));
 	columnSums(dz, n, c, db);

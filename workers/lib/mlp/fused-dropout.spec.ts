@@ -19,7 +19,7 @@ interface Case {
 	l2: number;
 	batches: number[];
 	weighted?: boolean;
-	activation?: 'tanh' | 'elu' | 'sigmoid';
+	activation?: 'tanh' | 'elu' | 'sigmoid' | 'gelu';
 }
 
 const CASES: Case[] = [
@@ -28,7 +28,9 @@ const CASES: Case[] = [
 	{ name: 'weighted regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true },
 	{ name: 'two tanh layers, dropout 0.3, L2', task: 'classification', hidden: [16, 8], dropout: [0.3], outputs: 3, l2: 0.01, batches: [32, 32, 32, 7], activation: 'tanh' },
 	{ name: 'two elu layers, no dropout', task: 'classification', hidden: [12, 6], dropout: [0], outputs: 4, l2: 0, batches: [24, 24, 5], activation: 'elu' },
-	{ name: 'weighted sigmoid regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true, activation: 'sigmoid' }
+	{ name: 'weighted sigmoid regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true, activation: 'sigmoid' },
+	{ name: 'two gelu layers, dropout 0.2, L2', task: 'classification', hidden: [16, 8], dropout: [0.2], outputs: 3, l2: 0.01, batches: [32, 32, 32, 7], activation: 'gelu' },
+	{ name: 'weighted gelu regression, no dropout', task: 'regression', hidden: [10], dropout: [0], outputs: 1, l2: 0, batches: [20, 20, 9], weighted: true, activation: 'gelu' }
 ];
 const WIDTH = 9;
 const SEED = 11;
@@ -118,9 +120,9 @@ describe('the fused step with dropout and smooth activations', () => {
 		adam.dispose();
 	});
 
-	it('is what makeMlpStep runs for a tanh or elu network; callers that do not ask keep their own step', async () => {
+	it('is what makeMlpStep runs for a tanh, elu or gelu network; callers that do not ask keep their own step', async () => {
 		await useBackend('wasm');
-		for (const activation of ['tanh', 'elu'] as const) {
+		for (const activation of ['tanh', 'elu', 'gelu'] as const) {
 			const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8, 4], seed: 1, mlp: { activation, dropout: [0.25] } });
 			const adam = tf.train.adam(0.01);
 			const step = makeMlpStep(model, adam, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options: resolveMlpOptions({ activation, dropout: [0.25] }) });

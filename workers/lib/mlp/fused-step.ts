@@ -23,7 +23,7 @@ export interface FusedOptions {
 	 */
 	dropout?: boolean;
 	/**
-	 * Also take tanh, elu and sigmoid hidden layers: forward as tfjs's Tanh / Elu / Sigmoid kernel
+	 * Also take tanh, elu, sigmoid and gelu hidden layers: forward as tfjs's Tanh / Elu / Sigmoid kernel
 	 * after the product with bias, backward as one host kernel (tfjs's gradient of each). Under
 	 * tfjs's tape these trials cost several times a relu trial's step, and V8 kept recompiling the
 	 * tape's closures on the renderer's background threads (tune bench).
@@ -31,11 +31,21 @@ export interface FusedOptions {
 	smooth?: boolean;
 }
 
-const SMOOTH_FORWARD: Record<NonNullable<DenseLayer['smooth']>, (x: tf.Tensor2D) => tf.Tensor2D> = {
-	tanh: (x) => tf.tanh(x),
-	elu: (x) => tf.elu(x),
-	sigmoid: (x) => tf.sigmoid(x)
+/** Each smooth activation's forward, as tfjs-layers runs it, and what its backward kernel reads. */
+const SMOOTH_FORWARD: Record<NonNullable<DenseLayer['smooth']>, (z: tf.Tensor2D) => { h: tf.Tensor2D; saved: { y: tf.Tensor2D; cdf?: tf.Tensor2D } }> = {
+	tanh: (z) => output(tf.tanh(z)),
+	elu: (z) => output(tf.elu(z)),
+	sigmoid: (z) => output(tf.sigmoid(z)),
+	// tfjs-layers' Gelu op for op: x · (0.5 · (1 + erf(x / √2))).
+	gelu: (z) => {
+		const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))) as tf.Tensor2D;
+		return { h: tf.mul(z, cdf), saved: { y: z, cdf } };
+	}
 };
+
+function output(h: tf.Tensor2D) {
+	return { h, saved: { y: h } };
+}
 
 /** The Dense layers and the dropout rate after each (0: none), or null when the fused step does not apply. */
 function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): { layers: DenseLayer[]; rates: number[] } | null {
@@ -102,8 +112,8 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
 			const inputs: tf.Tensor2D[] = [];
 			const masks: (tf.Tensor2D | null)[] = [];
-			// Each smooth layer's activation output before its dropout mask: its gradient's factor is read from it.
-			const activated: (tf.Tensor2D | null)[] = [];
+			// What each smooth layer's backward reads (its output before the dropout mask; GELU: z and Φ(z)).
+			const activated: ({ y: tf.Tensor2D; cdf?: tf.Tensor2D } | null)[] = [];
 			let h = xs;
 			for (const [i, layer] of layers.entries()) {
 				inputs.push(h);
@@ -111,7 +121,11 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				h = gemmServes(backend, n, cols, k)
 					? gemm(h, layer.kernel, { transposeA: false, relu: layer.relu }, layer.bias)
 					: (tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D);
-				activated.push(layer.smooth ? (h = SMOOTH_FORWARD[layer.smooth](h)) : null);
+				if (layer.smooth) {
+					const forward = SMOOTH_FORWARD[layer.smooth](h);
+					h = forward.h;
+					activated.push(forward.saved);
+				} else activated.push(null);
 				masks.push(null);
 				if (rates[i] > 0) {
 					const keep = 1 / (1 - rates[i]);
@@ -148,7 +162,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				if (below.relu) [dz, db] = tf.engine().runKernel(RELU_BACKWARD, { dy: dh, y: inputs[i] }) as tf.Tensor2D[];
 				else if (below.smooth) {
 					const attrs: SmoothBackwardAttrs = { activation: below.smooth };
-					[dz, db] = tf.engine().runKernel(SMOOTH_BACKWARD, { dy: dh, y: activated[i - 1]! }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D[];
+					[dz, db] = tf.engine().runKernel(SMOOTH_BACKWARD, { dy: dh, ...activated[i - 1]! }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D[];
 				} else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
 			}
 			update(grads, { l2: variables.map((v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) });
