@@ -8,7 +8,7 @@ import { resolveMlpOptions } from '$shared/mlp-options';
 import { randomValues, relativeError, useBackend } from '$workers/lib/kernels/wasm.spec-support';
 import { makeFusedDenseStep } from './fused-step';
 import { maskSeedFor, mlpSteps, trainingForward } from './forward';
-import { makeMlpStep } from './step';
+import { makeMlpStep, makeOptimizer } from './step';
 
 interface Case {
 	name: string;
@@ -20,6 +20,8 @@ interface Case {
 	batches: number[];
 	weighted?: boolean;
 	activation?: 'tanh' | 'elu' | 'sigmoid' | 'gelu';
+	/** tf.train.momentum (SGD with momentum 0.9, or Nesterov) instead of Adam. */
+	optimizer?: 'momentum' | 'nesterov';
 }
 
 const CASES: Case[] = [
@@ -30,7 +32,9 @@ const CASES: Case[] = [
 	{ name: 'two elu layers, no dropout', task: 'classification', hidden: [12, 6], dropout: [0], outputs: 4, l2: 0, batches: [24, 24, 5], activation: 'elu' },
 	{ name: 'weighted sigmoid regression with dropout', task: 'regression', hidden: [10], dropout: [0.2], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true, activation: 'sigmoid' },
 	{ name: 'two gelu layers, dropout 0.2, L2', task: 'classification', hidden: [16, 8], dropout: [0.2], outputs: 3, l2: 0.01, batches: [32, 32, 32, 7], activation: 'gelu' },
-	{ name: 'weighted gelu regression, no dropout', task: 'regression', hidden: [10], dropout: [0], outputs: 1, l2: 0, batches: [20, 20, 9], weighted: true, activation: 'gelu' }
+	{ name: 'weighted gelu regression, no dropout', task: 'regression', hidden: [10], dropout: [0], outputs: 1, l2: 0, batches: [20, 20, 9], weighted: true, activation: 'gelu' },
+	{ name: 'relu with dropout and L2 on SGD + momentum', task: 'classification', hidden: [16, 8], dropout: [0.3], outputs: 3, l2: 0.01, batches: [32, 32, 32, 7], optimizer: 'momentum' },
+	{ name: 'weighted tanh regression on SGD + Nesterov', task: 'regression', hidden: [10], dropout: [0], outputs: 1, l2: 0.001, batches: [20, 20, 9], weighted: true, activation: 'tanh', optimizer: 'nesterov' }
 ];
 const WIDTH = 9;
 const SEED = 11;
@@ -68,7 +72,7 @@ function tapeStep(model: tfl.LayersModel, optimizer: tf.Optimizer, c: Case) {
 async function train(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
 	await useBackend(backend);
 	const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: c.outputs, hiddenLayers: c.hidden, seed: 5, mlp: { dropout: c.dropout, ...(c.activation ? { activation: c.activation } : {}) } });
-	const optimizer = tf.train.adam(0.05);
+	const optimizer = c.optimizer ? tf.train.momentum(0.05, 0.9, c.optimizer === 'nesterov') : tf.train.adam(0.05);
 	const step = fused ? makeFusedDenseStep(model, optimizer, c.task, c.outputs, c.l2, { dropout: true, smooth: true }) : null;
 	if (fused && !step) throw new Error('the fused step did not apply');
 	const tape = tapeStep(model, optimizer, c);
@@ -118,6 +122,28 @@ describe('the fused step with dropout and smooth activations', () => {
 		expect(() => fused(x, labelsFor(CASES[0], 10, 2))).toThrow(/mask seed/);
 		model.dispose();
 		adam.dispose();
+	});
+
+	it('is what makeMlpStep runs for SGD with momentum or Nesterov, and checkpoints see its accumulations', async () => {
+		await useBackend('wasm');
+		for (const nesterov of [false, true]) {
+			const options = resolveMlpOptions({ optimizer: 'sgd', momentum: 0.9, nesterov, dropout: [0.2] });
+			const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8], seed: 1, mlp: options });
+			const sgd = makeOptimizer(options, 0.01);
+			const step = makeMlpStep(model, sgd, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options });
+			const x = randomValues(10 * WIDTH, 1);
+			const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
+			step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
+			const before = tf.memory().numTensors;
+			const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
+			expect(profile.kernelNames).toContain('KilnDenseLoss');
+			expect(tf.memory().numTensors).toBe(before);
+			const saved = await sgd.getWeights();
+			expect(saved.map((w) => w.name)).toEqual(['iter', ...model.trainableWeights.map((w) => `${w.read().name}/momentum`)]);
+			expect(saved[0].tensor.dataSync()[0]).toBe(2);
+			model.dispose();
+			sgd.dispose();
+		}
 	});
 
 	it('is what makeMlpStep runs for a tanh, elu or gelu network; callers that do not ask keep their own step', async () => {

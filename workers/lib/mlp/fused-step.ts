@@ -5,7 +5,8 @@ import { denseLayers, type DenseLayer } from '$workers/lib/dense';
 import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
-import { adamState } from '$workers/lib/kernels/adam-state';
+import { adamState, type AdamFields } from '$workers/lib/kernels/adam-state';
+import { momentumState } from '$workers/lib/kernels/momentum-state';
 import { COLUMN_SUMS, DENSE_LOSS, RELU_BACKWARD, SMOOTH_BACKWARD, registerDenseTrainKernels, type DenseLossAttrs, type SmoothBackwardAttrs } from '$workers/lib/kernels/dense-train';
 
 /**
@@ -47,6 +48,8 @@ function output(h: tf.Tensor2D) {
 	return { h, saved: { y: h } };
 }
 
+const FUSED_OPTIMISERS = ['Adam', 'Momentum'];
+
 /** The Dense layers and the dropout rate after each (0: none), or null when the fused step does not apply. */
 function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): { layers: DenseLayer[]; rates: number[] } | null {
 	const plain = denseLayers(model, model.layers, smooth);
@@ -83,18 +86,21 @@ function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): 
  * there the step is within float tolerance of tfjs rather than bit for bit; on cpu it is tfjs's bits.
  *
  * Null where this does not apply (the caller keeps its own step): a GPU backend, a model that is
- * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam.
+ * not a plain Dense stack (denseLayers), an optimiser other than tfjs's Adam or Momentum (SGD with
+ * momentum or Nesterov, updated with MomentumOptimizer's own ops).
  */
 export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimizer, task: Task, classes: number, l2: number, fusedOptions: FusedOptions = {}): FusedStep | null {
 	const stack = denseStack(model, !!fusedOptions.dropout, !!fusedOptions.smooth);
-	if (!stack || optimizer.getClassName() !== 'Adam') return null;
+	if (!stack || !FUSED_OPTIMISERS.includes(optimizer.getClassName())) return null;
 	const { layers, rates } = stack;
 	const masked = rates.some((r) => r > 0);
 	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
 	registerDenseTrainKernels();
 	registerGemmKernel();
 	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
-	const { adam, update } = adamState(optimizer, variables);
+	const { update } = optimizer.getClassName() === 'Adam' ? adamState(optimizer, variables) : momentumState(optimizer, variables);
+	// Protected in tfjs's types; Adam and Momentum count their steps the same way.
+	const counted = optimizer as unknown as Pick<AdamFields, 'incrementIterations'>;
 	const width = layers[0].kernel.shape[0];
 	// On wasm the update is a SIMD pass that reads gradients in order; elsewhere transposing the small dz beats transposing the batch.
 	const transposed = tf.getBackend() !== 'wasm';
@@ -168,7 +174,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			update(grads, { l2: variables.map((v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) });
 			return value as tf.Scalar;
 		});
-		adam.incrementIterations();
+		counted.incrementIterations();
 		return loss;
 	};
 }
