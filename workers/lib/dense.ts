@@ -28,8 +28,13 @@ const HAND_WRITTEN_BACKWARD = ['wasm', 'cpu'];
  * model's layers to read (the fused step passes them without their Dropout layers). `smooth`: also
  * take tanh, elu, sigmoid and gelu layers (only the fused step's backward handles them).
  */
+/** Whether the active backend is one where hand-written backward passes pay (see HAND_WRITTEN_BACKWARD). */
+export function handWrittenBackward(): boolean {
+	return HAND_WRITTEN_BACKWARD.includes(tf.getBackend());
+}
+
 export function denseLayers(model: tfl.LayersModel, of: readonly tfl.layers.Layer[] = model.layers, smooth = false): DenseLayer[] | null {
-	if (!HAND_WRITTEN_BACKWARD.includes(tf.getBackend())) return null;
+	if (!handWrittenBackward()) return null;
 	if (model.inputs.length !== 1 || model.inputs[0].shape.length !== 2) return null;
 	const layers: DenseLayer[] = [];
 	for (const layer of of) {

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Task } from '$workers/protocol';
-import { denseLayers, type DenseLayer } from '$workers/lib/dense';
+import { denseLayers, handWrittenBackward, type DenseLayer } from '$workers/lib/dense';
 import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
 import { adamState, type AdamFields } from '$workers/lib/kernels/adam-state';
 import { momentumState } from '$workers/lib/kernels/momentum-state';
+import { batchNormBackward, batchNormForward, batchNormStack, type BatchNormSaved, type FusedLayer } from './fused-batchnorm';
+import { updateRunningStats, type BatchStats } from './forward';
 import { COLUMN_SUMS, DENSE_LOSS, RELU_BACKWARD, SMOOTH_BACKWARD, registerDenseTrainKernels, type DenseLossAttrs, type SmoothBackwardAttrs } from '$workers/lib/kernels/dense-train';
 
 /**
@@ -51,7 +53,8 @@ function output(h: tf.Tensor2D) {
 const FUSED_OPTIMISERS = ['Adam', 'Momentum'];
 
 /** The Dense layers and the dropout rate after each (0: none), or null when the fused step does not apply. */
-function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): { layers: DenseLayer[]; rates: number[] } | null {
+function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): { layers: FusedLayer[]; rates: number[] } | null {
+	if (model.layers.some((l) => l.getClassName() === 'BatchNormalization')) return dropout && handWrittenBackward() ? batchNormStack(model, smooth) : null;
 	const plain = denseLayers(model, model.layers, smooth);
 	if (plain) return { layers: plain, rates: plain.map(() => 0) };
 	if (!dropout || !model.layers.some((l) => l.getClassName() === 'Dropout')) return null;
@@ -97,7 +100,10 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	if (task === 'classification' ? layers[layers.length - 1].kernel.shape[1] !== classes : layers[layers.length - 1].kernel.shape[1] !== 1) return null;
 	registerDenseTrainKernels();
 	registerGemmKernel();
-	const variables = layers.flatMap((l) => [l.kernel, l.bias]);
+	// tfjs-layers' order (kernel, bias, then γ, β of a batch-norm layer): the optimiser's slots are per index.
+	const variables = layers.flatMap((l) => (l.bn ? [l.kernel, l.bias, l.bn.gamma, l.bn.beta] : [l.kernel, l.bias]));
+	const slots = layers.map((_, i) => layers.slice(0, i).reduce((at, l) => at + (l.bn ? 4 : 2), 0));
+	const stats: BatchStats[] = [];
 	const { update } = optimizer.getClassName() === 'Adam' ? adamState(optimizer, variables) : momentumState(optimizer, variables);
 	// Protected in tfjs's types; Adam and Momentum count their steps the same way.
 	const counted = optimizer as unknown as Pick<AdamFields, 'incrementIterations'>;
@@ -120,13 +126,22 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			const masks: (tf.Tensor2D | null)[] = [];
 			// What each smooth layer's backward reads (its output before the dropout mask; GELU: z and Φ(z)).
 			const activated: ({ y: tf.Tensor2D; cdf?: tf.Tensor2D } | null)[] = [];
+			const normalised: (BatchNormSaved | null)[] = [];
 			let h = xs;
 			for (const [i, layer] of layers.entries()) {
 				inputs.push(h);
 				const [k, cols] = layer.kernel.shape;
+				// With batch-norm the product is linear and the activation follows the normalisation.
+				const relu = layer.relu && !layer.bn;
 				h = gemmServes(backend, n, cols, k)
-					? gemm(h, layer.kernel, { transposeA: false, relu: layer.relu }, layer.bias)
-					: (tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D);
+					? gemm(h, layer.kernel, { transposeA: false, relu }, layer.bias)
+					: (tf.fused.matMul({ a: h, b: layer.kernel, bias: layer.bias, activation: relu ? 'relu' : 'linear' }) as tf.Tensor2D);
+				normalised.push(null);
+				if (layer.bn) {
+					const forward = batchNormForward(h, layer.bn, stats);
+					normalised[i] = forward.saved;
+					h = layer.relu ? tf.relu(forward.out) : forward.out;
+				}
 				if (layer.smooth) {
 					const forward = SMOOTH_FORWARD[layer.smooth](h);
 					h = forward.h;
@@ -148,14 +163,15 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			let db = dBias;
 			for (let i = layers.length - 1; i >= 0; i--) {
 				const [rows, cols] = layers[i].kernel.shape;
-				if (transposed) grads[2 * i] = tf.matMul(tf.transpose(dz), inputs[i]);
-				else grads[2 * i] = gemmServes(backend, rows, cols, n) ? gemm(inputs[i], dz, { transposeA: true, relu: false }) : tf.matMul(tf.transpose(inputs[i]), dz);
-				grads[2 * i + 1] = db;
+				const at = slots[i];
+				if (transposed) grads[at] = tf.matMul(tf.transpose(dz), inputs[i]);
+				else grads[at] = gemmServes(backend, rows, cols, n) ? gemm(inputs[i], dz, { transposeA: true, relu: false }) : tf.matMul(tf.transpose(inputs[i]), dz);
+				grads[at + 1] = db;
 				if (i === 0) break;
 				const wT = tf.transpose(layers[i].kernel);
 				const mask = masks[i - 1];
 				const served = gemmServes(backend, n, rows, cols);
-				if (served && !mask && layers[i - 1].relu) {
+				if (served && !mask && layers[i - 1].relu && !layers[i - 1].bn) {
 					// The relu's gradient inside the product (KilnGemm's mask: +0 where its output is not > 0), as KilnReluBackward gives it.
 					dz = gemm(dz, wT, { transposeA: false, relu: false }, undefined, inputs[i]);
 					db = tf.engine().runKernel(COLUMN_SUMS, { x: dz }) as tf.Tensor;
@@ -170,11 +186,22 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 					const attrs: SmoothBackwardAttrs = { activation: below.smooth };
 					[dz, db] = tf.engine().runKernel(SMOOTH_BACKWARD, { dy: dh, ...activated[i - 1]! }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D[];
 				} else [dz, db] = [dh as tf.Tensor2D, tf.sum(dh, 0)];
+				if (below.bn) {
+					// db above is Σ dy at the normalisation's output: β's gradient. The bias before a
+					// batch-norm moves nothing (the batch mean takes it away): its gradient is exactly 0,
+					// where autodiff leaves rounding noise that Adam would scale up to full steps.
+					grads[slots[i - 1] + 3] = db;
+					const back = batchNormBackward(dz, normalised[i - 1]!, below.bn.gamma);
+					grads[slots[i - 1] + 2] = back.dGamma;
+					dz = back.dz;
+					db = tf.zerosLike(db);
+				}
 			}
 			update(grads, { l2: variables.map((v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) });
 			return value as tf.Scalar;
 		});
 		counted.incrementIterations();
+		updateRunningStats(stats);
 		return loss;
 	};
 }
