@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Task } from '$workers/protocol';
 import { buildModel } from '$workers/lib/model';
 import { oneHotTensor, softmaxCrossEntropy } from '$workers/lib/losses';
-import { resolveMlpOptions } from '$shared/mlp-options';
+import { resolveMlpOptions, type MlpOptions } from '$shared/mlp-options';
 import { randomValues, relativeError, useBackend } from '$workers/lib/kernels/wasm.spec-support';
 import { makeFusedDenseStep } from './fused-step';
 import { maskSeedFor, mlpSteps, trainingForward, updateRunningStats, type BatchStats } from './forward';
@@ -104,6 +104,23 @@ async function train(backend: 'cpu' | 'wasm', c: Case, fused: boolean) {
 	return { losses, weights };
 }
 
+/**
+ * makeMlpStep for a 3-class network with these options: one step, then a second under tf.profile.
+ * Returns its kernel names and how many tensors the second step left behind (none, when it tidies).
+ */
+async function profiledMlpStep(mlp: MlpOptions, hiddenLayers: number[], optimizer?: tf.Optimizer) {
+	const options = resolveMlpOptions(mlp);
+	const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers, seed: 1, mlp: options });
+	const opt = optimizer ?? makeOptimizer(options, 0.01);
+	const step = makeMlpStep(model, opt, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options });
+	const x = randomValues(10 * WIDTH, 1);
+	const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
+	step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
+	const before = tf.memory().numTensors;
+	const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
+	return { model, optimizer: opt, x, kernelNames: profile.kernelNames, leaked: tf.memory().numTensors - before };
+}
+
 describe('the fused step with dropout and smooth activations', () => {
 	it.each(CASES.map((c) => [c.name, c] as const))('%s: the same masks and, to float rounding, the same step as trainingForward under autodiff', async (_, c) => {
 		for (const backend of ['cpu', 'wasm'] as const) {
@@ -126,16 +143,9 @@ describe('the fused step with dropout and smooth activations', () => {
 
 	it('is what makeMlpStep runs for a relu network with dropout and Adam; it needs a mask seed, and only callers that pass one get it', async () => {
 		await useBackend('wasm');
-		const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8], seed: 1, mlp: { dropout: [0.25] } });
-		const adam = tf.train.adam(0.01);
-		const step = makeMlpStep(model, adam, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options: resolveMlpOptions({ dropout: [0.25] }) });
-		const x = randomValues(10 * WIDTH, 1);
-		const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
-		step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
-		const before = tf.memory().numTensors;
-		const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
-		expect(profile.kernelNames).toContain('KilnAdamUpdate');
-		expect(tf.memory().numTensors).toBe(before);
+		const { model, optimizer: adam, x, kernelNames, leaked } = await profiledMlpStep({ dropout: [0.25] }, [8]);
+		expect(kernelNames).toContain('KilnAdamUpdate');
+		expect(leaked).toBe(0);
 		expect(makeFusedDenseStep(model, adam, 'classification', 3, 0)).toBeNull();
 		const fused = makeFusedDenseStep(model, adam, 'classification', 3, 0, { dropout: true })!;
 		expect(() => fused(x, labelsFor(CASES[0], 10, 2))).toThrow(/mask seed/);
@@ -146,17 +156,9 @@ describe('the fused step with dropout and smooth activations', () => {
 	it('is what makeMlpStep runs for SGD with momentum or Nesterov, and checkpoints see its accumulations', async () => {
 		await useBackend('wasm');
 		for (const nesterov of [false, true]) {
-			const options = resolveMlpOptions({ optimizer: 'sgd', momentum: 0.9, nesterov, dropout: [0.2] });
-			const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8], seed: 1, mlp: options });
-			const sgd = makeOptimizer(options, 0.01);
-			const step = makeMlpStep(model, sgd, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options });
-			const x = randomValues(10 * WIDTH, 1);
-			const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
-			step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
-			const before = tf.memory().numTensors;
-			const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
-			expect(profile.kernelNames).toContain('KilnDenseLoss');
-			expect(tf.memory().numTensors).toBe(before);
+			const { model, optimizer: sgd, kernelNames, leaked } = await profiledMlpStep({ optimizer: 'sgd', momentum: 0.9, nesterov, dropout: [0.2] }, [8]);
+			expect(kernelNames).toContain('KilnDenseLoss');
+			expect(leaked).toBe(0);
 			const saved = await sgd.getWeights();
 			expect(saved.map((w) => w.name)).toEqual(['iter', ...model.trainableWeights.map((w) => `${(w.read() as tf.Variable).name}/momentum`)]);
 			expect(saved[0].tensor.dataSync()[0]).toBe(2);
@@ -167,20 +169,11 @@ describe('the fused step with dropout and smooth activations', () => {
 
 	it('is what makeMlpStep runs for a batch-norm network, whose running averages move as on the tape', async () => {
 		await useBackend('wasm');
-		const options = resolveMlpOptions({ batchNorm: true, dropout: [0.1] });
-		const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8, 4], seed: 1, mlp: options });
-		const adam = makeOptimizer(options, 0.01);
-		const step = makeMlpStep(model, adam, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options });
-		const x = randomValues(10 * WIDTH, 1);
-		const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
-		const variance = () => model.weights.find((w) => w.originalName.endsWith('moving_variance'))!.read().dataSync()[0];
-		expect(variance()).toBe(1);
-		step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
-		expect(variance()).not.toBe(1);
-		const before = tf.memory().numTensors;
-		const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
-		expect(profile.kernelNames).toContain('KilnDenseLoss');
-		expect(tf.memory().numTensors).toBe(before);
+		const { model, optimizer: adam, kernelNames, leaked } = await profiledMlpStep({ batchNorm: true, dropout: [0.1] }, [8, 4]);
+		// Two steps moved the running variance away from its initial 1.
+		expect(model.weights.find((w) => w.originalName.endsWith('moving_variance'))!.read().dataSync()[0]).not.toBe(1);
+		expect(kernelNames).toContain('KilnDenseLoss');
+		expect(leaked).toBe(0);
 		model.dispose();
 		adam.dispose();
 	});
@@ -188,16 +181,9 @@ describe('the fused step with dropout and smooth activations', () => {
 	it('is what makeMlpStep runs for a tanh, elu or gelu network; callers that do not ask keep their own step', async () => {
 		await useBackend('wasm');
 		for (const activation of ['tanh', 'elu', 'gelu'] as const) {
-			const model = buildModel({ kind: 'mlp', inputSize: WIDTH, outputSize: 3, hiddenLayers: [8, 4], seed: 1, mlp: { activation, dropout: [0.25] } });
-			const adam = tf.train.adam(0.01);
-			const step = makeMlpStep(model, adam, { task: 'classification', classes: 3, l2: 0, learningRate: 0.01, seed: 3, options: resolveMlpOptions({ activation, dropout: [0.25] }) });
-			const x = randomValues(10 * WIDTH, 1);
-			const at = { epoch: 1, batch: 0, batchesPerEpoch: 1, epochs: 1 };
-			step(x, labelsFor(CASES[0], 10, 2), null, at).dispose();
-			const before = tf.memory().numTensors;
-			const profile = await tf.profile(() => step(x, labelsFor(CASES[0], 10, 2), null, at).dispose());
-			expect(profile.kernelNames).toContain('KilnSmoothBackward');
-			expect(tf.memory().numTensors).toBe(before);
+			const { model, optimizer: adam, kernelNames, leaked } = await profiledMlpStep({ activation, dropout: [0.25] }, [8, 4]);
+			expect(kernelNames).toContain('KilnSmoothBackward');
+			expect(leaked).toBe(0);
 			expect(makeFusedDenseStep(model, adam, 'classification', 3, 0, { dropout: true })).toBeNull();
 			model.dispose();
 			adam.dispose();
