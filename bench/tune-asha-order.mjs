@@ -14,9 +14,14 @@ import { readFileSync } from 'node:fs';
 const file = process.argv[2] ?? new URL('./out/tune.json', import.meta.url).pathname;
 const ORDERS = Number(process.argv[3] ?? 200);
 const { asha } = JSON.parse(readFileSync(file, 'utf8'));
-// In grid order: the ASHA run's trials are (ASHA keeps the sampler's order); the plain grid's
-// trials start costliest first since session 8, so its trial numbers are not grid positions.
-const gridPosition = new Map([...asha.ashaTrials].sort((a, b) => a.id - b.id).map((t, i) => [JSON.stringify(t.config), i]));
+// In grid order (samplers.ts' gridPoint: the space's first parameter slowest, each axis ascending):
+// neither run's trial numbers are grid positions (the plain grid starts costliest first since
+// session 8, ASHA shuffles the grid since session 9), so the configs are sorted.
+const lexicographic = (a, b) => {
+	for (const key of Object.keys(a)) if (a[key] !== b[key]) return typeof a[key] === 'number' ? a[key] - b[key] : String(a[key]).localeCompare(String(b[key]));
+	return 0;
+};
+const gridPosition = new Map([...asha.gridTrials].map((t) => t.config).sort(lexicographic).map((c, i) => [JSON.stringify(c), i]));
 const trials = [...asha.gridTrials].filter((t) => t.valLoss?.length >= 27).sort((a, b) => (gridPosition.get(JSON.stringify(a.config)) ?? a.id) - (gridPosition.get(JSON.stringify(b.config)) ?? b.id));
 if (trials.length !== 27) throw new Error(`${file}: grid trials without their 27-epoch curves; re-run the tune bench`);
 const jobs = new Map(asha.gridJobList.map((j) => [j.trialId, j]));
