@@ -15,9 +15,14 @@ import { mulberry32 as rng } from '../scripts/rng.mjs';
 const file = process.argv[2] ?? new URL('./out/tune.json', import.meta.url).pathname;
 const ORDERS = Number(process.argv[3] ?? 200);
 const { asha } = JSON.parse(readFileSync(file, 'utf8'));
-// In grid order: the ASHA run's trials are (ASHA keeps the sampler's order); the plain grid's
-// trials start costliest first since session 8, so its trial numbers are not grid positions.
-const gridPosition = new Map([...asha.ashaTrials].sort((a, b) => a.id - b.id).map((t, i) => [JSON.stringify(t.config), i]));
+// In grid order (samplers.ts' gridPoint: the space's first parameter slowest, each axis ascending):
+// neither run's trial numbers are grid positions (the plain grid starts costliest first since
+// session 8, ASHA shuffles the grid since session 9), so the configs are sorted.
+const lexicographic = (a, b) => {
+	for (const key of Object.keys(a)) if (a[key] !== b[key]) return typeof a[key] === 'number' ? a[key] - b[key] : String(a[key]).localeCompare(String(b[key]));
+	return 0;
+};
+const gridPosition = new Map([...asha.gridTrials].map((t) => t.config).sort(lexicographic).map((c, i) => [JSON.stringify(c), i]));
 const trials = [...asha.gridTrials].filter((t) => t.valLoss?.length >= 27).sort((a, b) => (gridPosition.get(JSON.stringify(a.config)) ?? a.id) - (gridPosition.get(JSON.stringify(b.config)) ?? b.id));
 if (trials.length !== 27) throw new Error(`${file}: grid trials without their 27-epoch curves; re-run the tune bench`);
 const jobs = new Map(asha.gridJobList.map((j) => [j.trialId, j]));
@@ -97,6 +102,19 @@ const orders = Array.from({ length: ORDERS }, (_, s) => {
 	}
 	return o;
 });
+// Since session 9 a grid searched with ASHA visits its points in a seeded shuffled order
+// (samplers.ts, `shuffle`, the search's seed: the form's default is 42): the same Fisher–Yates
+// over the same mulberry32 stream as the random orders here.
+const SEED = Number(process.env.TUNE_SEED ?? 42);
+const studioOrder = (() => {
+	const r = rng(SEED);
+	const o = [...gridOrder];
+	for (let i = o.length - 1; i > 0; i--) {
+		const j = Math.floor(r() * (i + 1));
+		[o[i], o[j]] = [o[j], o[i]];
+	}
+	return o;
+})();
 const summary = (values) => {
 	const v = [...values].sort((a, b) => a - b);
 	const q = (p) => v[Math.min(v.length - 1, Math.floor(p * v.length))];
@@ -111,6 +129,7 @@ const result = {
 	costs: { fixedMsPerJob: Math.round(FIXED), bootMsPerWorker: Math.round(BOOT), msPerEpoch: perEpoch.map(Math.round).join(' ') },
 	replayedGridSeconds: +(grid.end / 1000).toFixed(1),
 	gridOrder: { ratio: +ratio(gridOrder).toFixed(3), withoutJobCosts: +ratio(gridOrder, { fixed: 0, boot: 0 }).toFixed(3) },
+	shuffledOrder: { seed: SEED, ratio: +ratio(studioOrder).toFixed(3), withoutJobCosts: +ratio(studioOrder, { fixed: 0, boot: 0 }).toFixed(3) },
 	randomOrders: { orders: ORDERS, ratio: summary(orders.map((o) => ratio(o))), withoutJobCosts: summary(orders.map((o) => ratio(o, { fixed: 0, boot: 0 }))) }
 };
 console.log(JSON.stringify(result, null, 2));

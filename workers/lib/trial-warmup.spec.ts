@@ -3,10 +3,24 @@ import { expect, it } from 'vitest';
 import { useCpu } from '../../tests/unit-support';
 import { warmTrialPath } from './trial-warmup';
 
-it('trains its three warm-up networks and leaves no tensor behind', async () => {
+it('trains its warm-up networks and leaves no tensor behind', async () => {
 	await useCpu();
 	await warmTrialPath();
 	const before = tf.memory().numTensors;
 	await warmTrialPath();
+	expect(tf.memory().numTensors).toBe(before);
+});
+
+it('stops before its next network once its signal aborts (a trial reached the worker), leaving no tensor behind', async () => {
+	await useCpu();
+	const before = tf.memory().numTensors;
+	const stop = new AbortController();
+	stop.abort();
+	await warmTrialPath(stop.signal);
+	expect(tf.memory().numTensors).toBe(before);
+	const later = new AbortController();
+	const warming = warmTrialPath(later.signal);
+	setTimeout(() => later.abort(), 0);
+	await warming;
 	expect(tf.memory().numTensors).toBe(before);
 });

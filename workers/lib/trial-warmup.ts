@@ -3,10 +3,10 @@ import { DEFAULT_CONFIG } from '$shared/train-config';
 import { createRng } from '$workers/lib/random';
 import { trainForScore } from './train';
 
-const ROWS = 120;
-const FEATURES = 6;
+const ROWS = 1600;
+const FEATURES = 24;
 
-/** A small seeded table: six numeric features and a three-class target that depends on them. */
+/** A seeded table: numeric features and a three-class target that depends on them. */
 function syntheticTable(): Table {
 	const rng = createRng(7);
 	const columns = Array.from({ length: FEATURES }, (_, j) => ({ name: `x${j}`, kind: 'numeric' as const, values: Float64Array.from({ length: ROWS }, () => rng() * 2 - 1) }));
@@ -14,31 +14,50 @@ function syntheticTable(): Table {
 	return { rowCount: ROWS, columns: [...columns, { name: 'y', kind: 'categorical', categories: ['a', 'b', 'c'], codes }] };
 }
 
+/** The fused step's paths a search takes: relu with and without dropout (the GEMM's relu mask), tanh and elu. */
+const NETS = [
+	['relu', [0.1]],
+	['relu', [0]],
+	['tanh', [0.1]],
+	['elu', [0.1]]
+] as const;
+
+/** A macrotask: lets the worker take a message (a trial) between the warm-up's networks. */
+const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /**
- * Train three tiny networks (relu, tanh and elu hidden layers, with dropout) for two epochs through
- * the path search trials take (encoding, model build, the fused step, validation figures), on a
- * synthetic table. A pool worker runs this while the Tune page's form is filled in: V8 then
- * compiles that path before a search's first trials rather than during them, once per worker
- * (the tune bench's trace showed its optimising compiler busy through the first seconds of every
- * search, on the renderer's background threads, for each worker). About 0.2 s on the cpu
- * backend in Node (its spec); in the tune bench the whole warm-up, worker start included, ended
- * 1.4–2.1 s after the page opened on a loaded machine.
+ * Train four small networks (relu with and without dropout, tanh and elu) through the path search
+ * trials take (encoding, model build, the fused step, validation figures), on a synthetic table.
+ * A pool worker runs this while the Tune page's form is filled in, so V8 compiles that path
+ * before a search's first trials rather than during them, once per worker. It has to run the path
+ * about as hot as a trial does: session 8's version (120 rows, 12 units, 36 steps in all) left
+ * the hot kernels (relu/loss backward, Adam, tfjs's bookkeeping) uncompiled — V8 compiled them in
+ * the search's first second, in each worker — and a search with two workers took 1.3× the browser
+ * CPU of one with a worker (session 9, tune bench). Now 4 × 160 steps of 24 → 64 → 64 → 3.
+ * `signal` (a trial reaching this worker) stops it before its next network.
  */
-export async function warmTrialPath(): Promise<void> {
+export async function warmTrialPath(signal?: AbortSignal): Promise<void> {
 	const table = syntheticTable();
-	for (const activation of ['relu', 'tanh', 'elu'] as const) {
+	for (const [activation, dropout] of NETS) {
+		await yieldToMessages();
+		if (signal?.aborted) return;
 		const config: TrainConfig = {
 			...DEFAULT_CONFIG,
 			target: 'y',
 			task: 'classification',
 			features: columnsOf(table),
-			hiddenLayers: [12, 12],
-			epochs: 2,
-			batchSize: 16,
+			hiddenLayers: [64, 64],
+			epochs: 4,
+			batchSize: 32,
 			patience: 0,
-			mlp: { activation, dropout: [0.1] }
+			mlp: { activation, dropout: [...dropout] }
 		};
-		await trainForScore(table, config);
+		try {
+			await trainForScore(table, config, { signal });
+		} catch (e) {
+			if (signal?.aborted) return;
+			throw e;
+		}
 	}
 }
 

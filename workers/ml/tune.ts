@@ -23,12 +23,22 @@ let writes: Promise<void> = Promise.resolve();
 /** Wall-clock milliseconds comparable across the page and its workers. */
 const now = () => performance.timeOrigin + performance.now();
 
+/** The warm-up running in this worker, if any: a trial stops it (between its networks) rather than wait for it. */
+let warming: AbortController | null = null;
+
 export const tuneHandlers: TuneApi = {
 	async warmTrials() {
-		await ensureBackend();
-		await warmTrialPath();
+		const own = new AbortController();
+		warming = own;
+		try {
+			await ensureBackend();
+			await warmTrialPath(own.signal);
+		} finally {
+			if (warming === own) warming = null;
+		}
 	},
 	async trainTrial(request, onEvent) {
+		warming?.abort();
 		// Image and text trials train through their own run code (workers/ml/tune-media.ts).
 		if (request.config.vision) return imageTrial(request, onEvent);
 		if (request.config.text) return textTrial(request, onEvent);

@@ -114,6 +114,21 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
 	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor, mask?: tf.Tensor) =>
 		tf.engine().runKernel(GEMM, { a, b, ...(bias ? { bias } : {}), ...(mask ? { mask } : {}) }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+	// On wasm tf.tensor1d/2d copy their values into the backend's heap, so one array per layer (and
+	// one for the labels) serves every step; fresh ones per step (dropout masks of up to 128 KB a
+	// layer) kept V8's array-buffer sweeper busy on the renderer's background threads (tune bench
+	// trace). The cpu backend keeps the array it is given, so it gets fresh ones.
+	const copies = tf.getBackend() === 'wasm';
+	const scratch: Float32Array[] = [];
+	let labelScratch = new Int32Array(0);
+	const scratchFor = (i: number, size: number) => (copies ? (scratch[i] = scratch[i]?.length >= size ? scratch[i] : new Float32Array(size)).subarray(0, size) : new Float32Array(size));
+	const labelsFor = (y: ArrayLike<number>) => {
+		if (!copies) return Int32Array.from(y);
+		if (labelScratch.length < y.length) labelScratch = new Int32Array(y.length);
+		const out = labelScratch.subarray(0, y.length);
+		for (let i = 0; i < y.length; i++) out[i] = y[i];
+		return out;
+	};
 	return (x, y, weights, maskSeed) => {
 		const n = y.length;
 		if (masked && maskSeed === undefined) throw new KilnError('TrainingError', 'A step of a network with dropout needs its mask seed.');
@@ -121,7 +136,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 		const backend = tf.backend();
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
-			const target = task === 'classification' ? tf.tensor1d(Int32Array.from(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
+			const target = task === 'classification' ? tf.tensor1d(labelsFor(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
 			const inputs: tf.Tensor2D[] = [];
 			const masks: (tf.Tensor2D | null)[] = [];
 			// What each smooth layer's backward reads (its output before the dropout mask; GELU: z and Φ(z)).
@@ -150,7 +165,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 				masks.push(null);
 				if (rates[i] > 0) {
 					const keep = 1 / (1 - rates[i]);
-					const values = new Float32Array(n * cols);
+					const values = scratchFor(i, n * cols);
 					for (let j = 0; j < values.length; j++) values[j] = rng!() >= rates[i] ? keep : 0;
 					masks[i] = tf.tensor2d(values, [n, cols]);
 					h = tf.mul(h, masks[i]!);

@@ -95,7 +95,14 @@ export function planFromForm(form: SearchForm, slots: number): { plan: SearchPla
 	} else {
 		scheduler = { kind: 'plain', budget: whole(form.epochs, 'epochs', 1, 10_000) };
 	}
-	const sampler: SearchPlan['search']['sampler'] = form.sampler === 'grid' ? { kind: 'grid', pointsPerParam: whole(form.gridPoints, 'gridPoints', 2, 10) } : form.sampler === 'tpe' ? { kind: 'tpe' } : { kind: 'random' };
+	// A grid under ASHA is visited in a seeded shuffled order. ASHA promotes from rungs it has only
+	// partly seen, and it assumes each new config is a random draw (Li et al. 2018); in the grid's
+	// own order the first third of the configs share the first parameter's first value, so the
+	// early promotions (and top-rung jobs) go to the best of that slice. Shuffled, every prefix is
+	// a sample of the whole grid. Same seed ⇒ same order, stored with the search, so a resumed
+	// search continues in it; a plain grid keeps its order (every point trains to the full budget).
+	const sampler: SearchPlan['search']['sampler'] =
+		form.sampler === 'grid' ? { kind: 'grid', pointsPerParam: whole(form.gridPoints, 'gridPoints', 2, 10), ...(scheduler.kind === 'asha' ? { shuffle: true } : {}) } : form.sampler === 'tpe' ? { kind: 'tpe' } : { kind: 'random' };
 	if (Object.keys(problems).length > 0 || !space) return { plan: null, problems };
 	const plan: SearchPlan = { search: { space, sampler, scheduler, direction: form.direction, maxTrials, seed }, family: form.family, metric: form.metric, parallel };
 	try {

@@ -116,6 +116,28 @@ describe('the search form', () => {
 		expect(planFromForm(form, 2).plan!.search.space.schedule).toEqual({ type: 'categorical', choices: ['constant', 'step', 'cosine'] });
 	});
 
+	it('visits a grid in a seeded shuffled order under ASHA, and in its own order otherwise', async () => {
+		const { defaultForm, planFromForm } = await import('./search-plan');
+		const { createSearch, nextJob } = await import('$workers/lib/tune');
+		const form = { ...defaultForm('mlp', 'classification', 2), sampler: 'grid' as const, gridPoints: '3', trials: '1000' };
+		for (const row of form.rows) row.enabled = ['learningRate', 'hiddenUnits'].includes(row.name);
+		const asha = planFromForm(form, 2).plan!.search;
+		const plain = planFromForm({ ...form, asha: false }, 2).plan!.search;
+		expect(asha.sampler).toEqual({ kind: 'grid', pointsPerParam: 3, shuffle: true });
+		expect(plain.sampler).toEqual({ kind: 'grid', pointsPerParam: 3 });
+		// ASHA's first rung: every one of the 9 points once, not learning rate by learning rate.
+		const firstRung = (settings: typeof asha) => {
+			const state = createSearch(settings);
+			return Array.from({ length: 9 }, () => JSON.stringify(nextJob(state)!.config));
+		};
+		const shuffled = firstRung(asha);
+		const inOrder = firstRung({ ...asha, sampler: { kind: 'grid', pointsPerParam: 3 } });
+		expect(new Set(shuffled).size).toBe(9);
+		expect([...shuffled].sort()).toEqual([...inOrder].sort());
+		expect(shuffled).not.toEqual(inOrder);
+		expect(firstRung(asha)).toEqual(shuffled);
+	});
+
 	it('gives image and text searches short trials, and transfer runs head epochs', async () => {
 		const { defaultForm } = await import('./search-plan');
 		const { imageBase } = await import('./media-base');
