@@ -1,24 +1,11 @@
 // One-off: cross-validated means (non-holdout rows only, 5 folds × 3 repeats) of a few settings per
 // family on the small demo sets, to choose Find's small-data defaults without looking at a holdout.
 // Run: node bench/quality/find-explore.mjs (QUALITY_ONLY=iris,wine; FIND_SEEDS=5).
-import { readFileSync } from 'node:fs';
-import { importTs, ROOT } from './import-ts.mjs';
+import { classicConfig, crossValidate, defaultParams, DEFAULT_CONFIG, findSets, shipped } from './find-common.mjs';
 
 const SEEDS = Array.from({ length: Number(process.env.FIND_SEEDS ?? 5) }, (_, i) => i + 1);
 const ONLY = process.env.QUALITY_ONLY?.split(',');
-const { parseCsv } = await importTs('workers/lib/csv.ts');
-const { defaultParams } = await importTs('workers/lib/models/index.ts');
-const { classicConfig } = await importTs('workers/lib/model-lab/config.ts');
-const { crossValidate } = await importTs('workers/lib/model-lab/cross-validate.ts');
-const { DEFAULT_CONFIG } = await importTs('workers/lib/train.ts');
-const shipped = (file) => parseCsv(new TextEncoder().encode(readFileSync(`${ROOT}static/datasets/${file}`, 'utf8')).buffer, file).table;
-const SETS = [
-	{ id: 'iris', file: 'iris.csv', target: 'species', task: 'classification' },
-	{ id: 'wine', file: 'wine.csv', target: 'cultivar', task: 'classification' },
-	{ id: 'breast-cancer', file: 'breast-cancer.csv', target: 'diagnosis', task: 'classification' },
-	{ id: 'penguins', file: 'penguins.csv', target: 'species', task: 'classification' },
-	{ id: 'penguins-mass', file: 'penguins.csv', target: 'body_mass_g', task: 'regression' }
-].filter((s) => !ONLY || ONLY.includes(s.id));
+const SETS = findSets(ONLY).filter((s) => s.id !== 'digits');
 const VARIANTS = (task) => [
 	['boosting default', 'boosting', {}],
 	['boosting leaf 5', 'boosting', { minSamplesLeaf: 5 }],

@@ -7,36 +7,14 @@
 // per-split best); the summary also gives the family with the best mean holdout over the seeds.
 // Target (issue #9): Find within 1 point of Kiln's best. Run: node bench/quality/find-model.mjs
 // (FIND_SEEDS=5, FIND_FOLDS=5, QUALITY_ONLY=iris,wine, FIND_SKIP_MLP=1, FIND_RULE=best, FIND_REPEATS=1, FIND_VERBOSE=1).
-import { readFileSync } from 'node:fs';
-import { importTs, ROOT } from './import-ts.mjs';
+import { classicConfig, crossValidate, crossValidateMlp, defaultParams, DEFAULT_CONFIG, findMlpConfig, findSets, headline, mean, planSearch, recommend, shipped, trainClassic, trainModel } from './find-common.mjs';
 
 // FIND_SEED_LIST=3,4 runs only those seeds (to split a long run over processes).
 const SEEDS = process.env.FIND_SEED_LIST ? process.env.FIND_SEED_LIST.split(',').map(Number) : Array.from({ length: Number(process.env.FIND_SEEDS ?? 5) }, (_, i) => i + 1);
 const FOLDS = Number(process.env.FIND_FOLDS ?? 5);
 const ONLY = process.env.QUALITY_ONLY?.split(',');
-const { parseCsv } = await importTs('workers/lib/csv.ts');
-const { defaultParams } = await importTs('workers/lib/models/index.ts');
-const { classicConfig, findMlpConfig } = await importTs('workers/lib/model-lab/config.ts');
-const { crossValidate } = await importTs('workers/lib/model-lab/cross-validate.ts');
-const { crossValidateMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
-const { trainClassic } = await importTs('workers/lib/model-lab/train-classic.ts');
-const { trainModel, DEFAULT_CONFIG } = await importTs('workers/lib/train.ts');
-const { planSearch, recommend } = await importTs('src/lib/features/model-lab/find-model-plan.ts');
-const { useCpu } = await importTs('tests/unit-support.ts');
-await useCpu();
+const SETS = findSets(ONLY);
 
-const shipped = (file) => parseCsv(new TextEncoder().encode(readFileSync(`${ROOT}static/datasets/${file}`, 'utf8')).buffer, file).table;
-const SETS = [
-	{ id: 'iris', file: 'iris.csv', target: 'species', task: 'classification' },
-	{ id: 'wine', file: 'wine.csv', target: 'cultivar', task: 'classification' },
-	{ id: 'breast-cancer', file: 'breast-cancer.csv', target: 'diagnosis', task: 'classification' },
-	{ id: 'penguins', file: 'penguins.csv', target: 'species', task: 'classification' },
-	{ id: 'penguins-mass', file: 'penguins.csv', target: 'body_mass_g', task: 'regression' },
-	{ id: 'digits', file: 'digits.csv', target: 'digit', task: 'classification' }
-].filter((s) => !ONLY || ONLY.includes(s.id));
-
-const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
-const headline = (m) => (m.task === 'classification' ? m.accuracy : m.r2);
 console.log(`Find a model vs Kiln's best holdout (seeds ${SEEDS.join(',')}, ${FOLDS}-fold CV, studio defaults: seeded 20 % holdout, 20 % validation)`);
 console.log('set | seed | Find picks (CV mean) | its holdout | best family on holdout | best holdout | gap');
 const gaps = {};

@@ -7,7 +7,7 @@
 // Step 2: `node bench/quality/find-rules-score.mjs` scores each rule on those numbers.
 // Run: QUALITY_ONLY=iris,wine FIND_SEED_LIST=1,2,3,4,5 node bench/quality/find-rules.mjs
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { importTs, ROOT } from './import-ts.mjs';
+import { classicConfig, crossValidate, crossValidateMlp, defaultParams, DEFAULT_CONFIG, findMlpConfig, findSets, headline, planSearch, shipped, trainClassic, trainModel } from './find-common.mjs';
 
 const SEEDS = process.env.FIND_SEED_LIST ? process.env.FIND_SEED_LIST.split(',').map(Number) : [1, 2, 3, 4, 5];
 const FOLDS = 5;
@@ -15,25 +15,7 @@ const REPEATS = Number(process.env.FIND_MAX_REPEATS ?? 10);
 const ONLY = (process.env.QUALITY_ONLY ?? 'iris,wine').split(',');
 const OUT = process.env.FIND_RULES_OUT ?? '/tmp/kiln-find-rules';
 mkdirSync(OUT, { recursive: true });
-const { parseCsv } = await importTs('workers/lib/csv.ts');
-const { defaultParams } = await importTs('workers/lib/models/index.ts');
-const { classicConfig, findMlpConfig } = await importTs('workers/lib/model-lab/config.ts');
-const { crossValidate } = await importTs('workers/lib/model-lab/cross-validate.ts');
-const { crossValidateMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
-const { trainClassic } = await importTs('workers/lib/model-lab/train-classic.ts');
-const { trainModel, DEFAULT_CONFIG } = await importTs('workers/lib/train.ts');
-const { planSearch } = await importTs('src/lib/features/model-lab/find-model-plan.ts');
-const { useCpu } = await importTs('tests/unit-support.ts');
-await useCpu();
-
-const shipped = (file) => parseCsv(new TextEncoder().encode(readFileSync(`${ROOT}static/datasets/${file}`, 'utf8')).buffer, file).table;
-const SETS = [
-	{ id: 'iris', file: 'iris.csv', target: 'species', task: 'classification' },
-	{ id: 'wine', file: 'wine.csv', target: 'cultivar', task: 'classification' },
-	{ id: 'breast-cancer', file: 'breast-cancer.csv', target: 'diagnosis', task: 'classification' },
-	{ id: 'penguins', file: 'penguins.csv', target: 'species', task: 'classification' }
-].filter((s) => ONLY.includes(s.id));
-const headline = (m) => (m.task === 'classification' ? m.accuracy : m.r2);
+const SETS = findSets(ONLY).filter((s) => s.id !== 'penguins-mass' && s.id !== 'digits');
 
 for (const set of SETS) {
 	const file = `${OUT}/${set.id}.json`;
