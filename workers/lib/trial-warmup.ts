@@ -33,8 +33,10 @@ const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve,
  * about as hot as a trial does: session 8's version (120 rows, 12 units, 36 steps in all) left
  * the hot kernels (relu/loss backward, Adam, tfjs's bookkeeping) uncompiled — V8 compiled them in
  * the search's first second, in each worker — and a search with two workers took 1.3× the browser
- * CPU of one with a worker (session 9, tune bench). Now 4 × 160 steps of 24 → 64 → 64 → 3.
- * `signal` (a trial reaching this worker) stops it before its next network.
+ * CPU of one with a worker (session 9, tune bench). Now 4 × 160 steps of 24 → 64 → 64 → 3. In the
+ * browser V8 still throws part of it away when the first trial arrives ("dependent prototype chain
+ * changed"; not in Node; decisions.md, session 9). `signal` (a trial reaching this worker) stops
+ * it before its next network.
  */
 export async function warmTrialPath(signal?: AbortSignal): Promise<void> {
 	const table = syntheticTable();
