@@ -4,7 +4,7 @@ import { categorySampleOf } from '$workers/lib/text/column';
 import type { ImportRequest, ImportSummary, Task } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { guessTargetName } from '$shared/table';
-import { chunkRowsFor, fromBlob, importTable, type ImportEnd, type PackedStrings, type ImportSink, type ImportSource, type SchemaColumn } from '$workers/lib/data/import';
+import { chunkRowsFor, importTable, streamBlob, type ImportEnd, type PackedStrings, type ImportSink, type ImportSource, type SchemaColumn } from '$workers/lib/data/import';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
 import { importOptions, rowBytes } from './preview';
 
@@ -110,7 +110,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 		}
 	};
 	try {
-		await importTable(options.source ?? fromBlob(file, fileName), sink, {
+		await importTable(options.source ?? streamBlob(file, fileName), sink, {
 			...importOptions(choices),
 			plan,
 			target: (columns) => (target = preferredTarget && columns.some((c) => c.name === preferredTarget) ? preferredTarget : guessTargetName(columns.map((c) => c.name))),

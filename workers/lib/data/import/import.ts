@@ -9,7 +9,7 @@ import { importJson } from './json-import';
 import { importParquet } from './parquet-import';
 import { textMatches } from './plan';
 import { assertText, innerName, isGzip, isParquet, isZip, sniffFormat } from './sniff';
-import { SliceReader, readAll, tracked } from './source';
+import { SliceReader, ownSlices, readAll, tracked } from './source';
 import { DEFAULT_LIMITS, DEFAULT_MISSING, type FormatInfo, type ImportEnd, type ImportOptions, type ImportSink, type ImportSource } from './types';
 import { WarningLog } from './warnings';
 
@@ -41,7 +41,11 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 	const raw = tracked(source.read(), options.signal, (n) => {
 		emitter.bytesRead += n;
 	});
-	let reader = new SliceReader(raw);
+	// A source that refills its buffers is read in place only by the CSV parser (which copies each
+	// slice into its row buffer at once); decompressors, Parquet and JSON get copies.
+	const reuses = source.reusesSlices === true;
+	const owned = (slices: AsyncIterable<Uint8Array>) => (reuses ? ownSlices(slices) : slices);
+	let reader = new SliceReader(raw, reuses);
 	let name = source.name;
 	let compression: FormatInfo['compression'] = 'none';
 	const found: { name?: string } = {};
@@ -50,11 +54,11 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 
 	if (options.format !== 'parquet' && isGzip(head)) {
 		compression = 'gzip';
-		reader = new SliceReader(gunzip(reader.slices(), limits, name));
+		reader = new SliceReader(gunzip(owned(reader.slices()), limits, name));
 		name = innerName(name);
 	} else if (options.format !== 'parquet' && isZip(head)) {
 		compression = 'zip';
-		reader = new SliceReader(unzipOne(reader.slices(), limits, name, found, (w) => warnings.add(w)));
+		reader = new SliceReader(unzipOne(owned(reader.slices()), limits, name, found, (w) => warnings.add(w)));
 	}
 	if (compression !== 'none') {
 		({ head, complete } = await reader.peek(HEAD));
@@ -84,7 +88,7 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 
 	if (options.format === 'parquet' || isParquet(head)) {
 		const random = compression === 'none' && source.random ? source.random : null;
-		const bytes = random ? null : await readAll(reader.slices(), limits.maxBufferedBytes, name);
+		const bytes = random ? null : await readAll(owned(reader.slices()), limits.maxBufferedBytes, name);
 		const file = random ?? { byteLength: bytes!.length, slice: (s: number, e?: number) => bytes!.slice(s, e).buffer as ArrayBuffer };
 		return importParquet(file, ctx, (n) => {
 			if (random) emitter.bytesRead += n;
@@ -93,7 +97,7 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 
 	const detected = detectEncoding(head, complete, options.encoding);
 	if (!detected.encoding.startsWith('utf-16')) assertText(head, name);
-	const text = new SliceReader(normalizeEncoding(reader.slices(), detected));
+	const text = new SliceReader(normalizeEncoding(reader.slices(), detected), reuses);
 	({ head, complete } = await text.peek(HEAD));
 	if (detected.encoding.startsWith('utf-16')) assertText(head, name);
 	if (head.length === 0 || (complete && isWhitespace(head))) {
@@ -112,7 +116,7 @@ export async function importTable(source: ImportSource, sink: ImportSink, option
 	if (format === 'json' || format === 'jsonl') {
 		// JSON strings reach the dictionaries as JS strings, stored as UTF-8 whatever the file's encoding.
 		ctx.reader = new TextReader('utf-8', () => {});
-		return importJson(text.slices(), format, ctx);
+		return importJson(owned(text.slices()), format, ctx);
 	}
 	const plan = options.plan && (await textMatches(text, options.plan)) ? options.plan : null;
 	return importCsv(text.slices(), head, complete, ctx, plan);

@@ -1,6 +1,6 @@
 export { importTable } from './import';
 export { importToTable } from './collect';
-export { fromBlob, fromBytes, SLICE_BYTES } from './source';
+export { fromBlob, fromBytes, streamBlob, SLICE_BYTES } from './source';
 export { PackedStrings, type Dictionary } from './packed';
 export { CHUNK_ROWS, DEFAULT_LIMITS, DEFAULT_MISSING, chunkRowsFor, physicalOf } from './types';
 export type {

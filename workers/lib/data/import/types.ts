@@ -152,6 +152,8 @@ export interface ImportSource {
 	name: string;
 	size?: number;
 	read(): AsyncIterable<Uint8Array>;
+	/** Each slice is valid only until the next is asked for (its buffer is refilled); whatever keeps bytes longer copies them. */
+	reusesSlices?: boolean;
 	random?: AsyncBuffer;
 }
 
