@@ -20,8 +20,11 @@ test('cancel stops training at once, keeps the history, and the next run starts 
 
 	// The job belongs to the studio: leaving for Settings and coming back keeps progress and Cancel.
 	await page.getByRole('link', { name: 'Settings' }).click();
+	// The indicator is in the header of every page: wait for Settings itself, or goBack could leave Train instead.
+	await expect(page).toHaveURL(/\/settings/);
 	await expect(page.getByTestId('jobs-indicator')).toContainText('1 job running');
 	await page.goBack();
+	await expect(page).toHaveURL(/\/project\/train/);
 	await expect(job.getByTestId('cancel-button')).toBeVisible();
 
 	await job.getByTestId('cancel-button').click();
