@@ -21,6 +21,11 @@ export interface DenseLayer {
  */
 const HAND_WRITTEN_BACKWARD = ['wasm', 'cpu'];
 
+/** Whether the active backend is one where hand-written backward passes pay (see HAND_WRITTEN_BACKWARD). */
+export function handWrittenBackward(): boolean {
+	return HAND_WRITTEN_BACKWARD.includes(tf.getBackend());
+}
+
 /**
  * The model's Dense layers in order, or null when training should keep tfjs's own autodiff:
  * on a GPU backend, or when the model holds anything denseForward cannot differentiate by hand
@@ -28,11 +33,6 @@ const HAND_WRITTEN_BACKWARD = ['wasm', 'cpu'];
  * model's layers to read (the fused step passes them without their Dropout layers). `smooth`: also
  * take tanh, elu, sigmoid and gelu layers (only the fused step's backward handles them).
  */
-/** Whether the active backend is one where hand-written backward passes pay (see HAND_WRITTEN_BACKWARD). */
-export function handWrittenBackward(): boolean {
-	return HAND_WRITTEN_BACKWARD.includes(tf.getBackend());
-}
-
 export function denseLayers(model: tfl.LayersModel, of: readonly tfl.layers.Layer[] = model.layers, smooth = false): DenseLayer[] | null {
 	if (!handWrittenBackward()) return null;
 	if (model.inputs.length !== 1 || model.inputs[0].shape.length !== 2) return null;

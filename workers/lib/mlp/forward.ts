@@ -21,10 +21,15 @@ function activationOf(name: unknown, layer: string): Activation {
 	return f;
 }
 
+/** The layer's weight whose name ends with `suffix` ('kernel', 'gamma', 'moving_mean' …), or null. */
+export function layerWeight(layer: tfl.layers.Layer, suffix: string): tf.Variable | null {
+	return (layer.weights.find((w) => w.originalName.endsWith(suffix) || w.name.endsWith(suffix))?.read() as tf.Variable | undefined) ?? null;
+}
+
 function variable(layer: tfl.layers.Layer, suffix: string): tf.Variable {
-	const found = layer.weights.find((w) => w.originalName.endsWith(suffix) || w.name.endsWith(suffix));
+	const found = layerWeight(layer, suffix);
 	if (!found) throw new KilnError('TrainingError', `Layer "${layer.name}" has no "${suffix}" weight.`);
-	return found.read() as tf.Variable;
+	return found;
 }
 
 type Step =

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { SMOOTH_ACTIVATIONS, type DenseLayer } from '$workers/lib/dense';
-import type { BatchStats } from './forward';
+import { layerWeight, type BatchStats } from './forward';
 
 /** A hidden Dense layer's batch normalisation (buildModel: Dense linear → BatchNormalization → Activation). */
 export interface BatchNormParams {
@@ -20,10 +20,6 @@ export interface BatchNormSaved {
 	inverse: tf.Tensor1D;
 }
 
-function weight(layer: tfl.layers.Layer, suffix: string): tf.Variable | null {
-	return (layer.weights.find((w) => w.originalName.endsWith(suffix) || w.name.endsWith(suffix))?.read() as tf.Variable | undefined) ?? null;
-}
-
 /**
  * A Dense stack whose hidden layers are Dense (linear, with bias) → BatchNormalization (over the
  * last axis, with scale and centre) → Activation (relu, linear or, asked for, a smooth one), each
@@ -40,7 +36,7 @@ export function batchNormStack(model: tfl.LayersModel, smooth: boolean): { layer
 		if (kind === 'InputLayer') continue;
 		if (kind === 'Dense') {
 			if (state === 'dense' || state === 'bn' || !config.useBias || (config.activation !== 'linear' && config.activation !== 'relu')) return null;
-			const [kernel, bias] = [weight(layer, 'kernel'), weight(layer, 'bias')];
+			const [kernel, bias] = [layerWeight(layer, 'kernel'), layerWeight(layer, 'bias')];
 			if (!kernel || !bias || kernel.rank !== 2) return null;
 			layers.push({ kernel, bias, relu: config.activation === 'relu' });
 			rates.push(0);
@@ -49,7 +45,7 @@ export function batchNormStack(model: tfl.LayersModel, smooth: boolean): { layer
 			const last = layers[layers.length - 1];
 			const axis = Array.isArray(config.axis) ? config.axis : [config.axis];
 			if (state !== 'dense' || last.relu || axis.length !== 1 || (axis[0] !== -1 && axis[0] !== 1) || config.center === false || config.scale === false) return null;
-			const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((s) => weight(layer, s));
+			const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((s) => layerWeight(layer, s));
 			if (!gamma || !beta || !mean || !variance) return null;
 			last.bn = { gamma, beta, step: { kind: 'batchnorm', gamma, beta, mean, variance, momentum: Number(config.momentum), epsilon: Number(config.epsilon) } };
 			state = 'bn';
