@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { createServer } from 'node:net';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/e2e/browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, SERVICE_WORKERS } from './tests/e2e/browser';
 
 /**
  * A free port, picked once and handed to the test workers through the environment, so a
@@ -40,6 +40,12 @@ export default defineConfig({
 	use: {
 		baseURL: `http://127.0.0.1:${port}`,
 		launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
-		trace: 'retain-on-failure'
+		// Each journey opens a fresh browser profile, and the service worker's install then
+		// downloads every script, WebAssembly file and demo dataset of the build (~60 MB, the
+		// scripts gzipped on the fly by vite preview): measured on the iris journeys, 40 % of the
+		// suite's CPU went to that and to trace recording. The offline and sub-path journeys, which
+		// test the service worker, allow it (test.use); KILN_E2E_TRACE=1 records traces again.
+		serviceWorkers: SERVICE_WORKERS,
+		trace: process.env.KILN_E2E_TRACE ? 'retain-on-failure' : 'off'
 	}
 });

@@ -20,13 +20,16 @@ export const CHROMIUM_ARGS = [
 	'--enable-unsafe-swiftshader'
 ];
 
+/** Blocked outside the journeys that test the service worker (see playwright.config.ts). */
+export const SERVICE_WORKERS = 'block' as const;
+
 export function newProfileDir(): string {
 	return mkdtempSync(join(tmpdir(), 'kiln-profile-'));
 }
 
 /** A browser with a profile on disk, so IndexedDB survives closing and reopening it. */
 export function launchPersistent(dir: string): Promise<BrowserContext> {
-	return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, baseURL: ORIGIN, headless: true });
+	return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, baseURL: ORIGIN, headless: true, serviceWorkers: SERVICE_WORKERS });
 }
 
 /** Collects every request that does not go to our own origin. */

@@ -5,6 +5,9 @@ import { staticHost } from './static-host';
 // After one visit the studio works with the network gone: the host is stopped (not only the
 // browser told it is offline), so every byte must come from the service worker's cache. The
 // host sends no COOP/COEP headers, so isolation after the reload comes from the worker too.
+// This journey tests the service worker, which the config blocks elsewhere.
+test.use({ serviceWorkers: 'allow' });
+
 test('after one visit, the studio loads, trains, predicts and opens a share link offline', async ({ context, page }) => {
 	const host = await staticHost('/offline');
 	const errors: string[] = [];

@@ -4,6 +4,9 @@ import { staticHost } from './static-host';
 
 const PREFIX = '/some/sub/path';
 
+// This journey tests the service worker, which the config blocks elsewhere.
+test.use({ serviceWorkers: 'allow' });
+
 test('the same build works from a sub-path on a host without isolation headers', async ({ page }) => {
 	const host = await staticHost(PREFIX);
 	const base = host.base;
