@@ -7,7 +7,7 @@ import { regressionResult, resetKilnDb } from './db.spec-support';
 import { createProject, deleteProject } from './projects';
 import { createRun, deleteRun, finishRun } from './runs';
 import { evaluationFile, getEvaluation, saveEvaluation, saveEvaluationFailure } from './evaluations';
-import { createSearch, deleteSearch, dropTrialCheckpoints, getSearch, getTrialCheckpoint, listSearches, listTrials, saveTrial, saveTrialCheckpoint, settleOrphanSearches, updateSearch } from './searches';
+import { createSearch, deleteSearch, dropTrialCheckpoints, getSearch, getTrialCheckpoint, listSearches, listTrials, saveTrial, saveTrials, saveTrialCheckpoint, settleOrphanSearches, updateSearch } from './searches';
 
 beforeEach(resetKilnDb);
 
@@ -45,6 +45,18 @@ describe('searches and trials', () => {
 		await dropTrialCheckpoints(search.id);
 		expect(await getTrialCheckpoint(search.id, 0)).toBeNull();
 		expect((await listTrials(search.id))[0].history).toHaveLength(1);
+	});
+
+	it('store several trials in one go, all or none', async () => {
+		const project = await createProject('Batch');
+		const search = await createSearch({ projectId: project.id, datasetId: 'd', settings: plan, base });
+		await saveTrials(search.id, [{ trial: trial(0, 'done'), history: checkpoint(2).history }, { trial: trial(1) }]);
+		expect((await listTrials(search.id)).map((t) => [t.record.trialId, t.record.results[0].status, t.history?.length ?? 0])).toEqual([
+			[0, 'done', 2],
+			[1, 'running', 0]
+		]);
+		await deleteSearch(search.id);
+		await expect(saveTrials(search.id, [{ trial: trial(2) }])).rejects.toMatchObject({ name: 'NotFoundError' });
 	});
 
 	it('keep a checkpoint out of the trial row the page rewrites, and still read and drop one stored the old way', async () => {

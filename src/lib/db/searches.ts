@@ -78,14 +78,28 @@ export async function listTrials(searchId: string): Promise<Trial[]> {
 
 /** Write a trial's record (and its curve, when given), keeping the checkpoint the worker stored. */
 export async function saveTrial(searchId: string, record: TrialRecord, history?: EpochRecord[]): Promise<void> {
+	await saveTrials(searchId, [{ trial: record, history }]);
+}
+
+/** A trial's record as it changed, and its curve once a job ended. */
+export interface TrialChange {
+	trial: TrialRecord;
+	history?: EpochRecord[];
+}
+
+/** Several trials' changes in one transaction (a search stores what piled up while it was writing). */
+export async function saveTrials(searchId: string, changes: TrialChange[]): Promise<void> {
 	const db = await openKilnDb();
-	await write('a search trial', () =>
+	await write(changes.length === 1 ? 'a search trial' : 'search trials', () =>
 		atomically(db.transaction(['searches', 'trials'], 'readwrite'), async (tx) => {
 			if (!(await tx.objectStore('searches').get(searchId))) throw gone();
-			const current = await tx.objectStore('trials').get([searchId, record.trialId]);
-			const row: TrialRecordRow = { ...current, searchId, trialId: record.trialId, record, updatedAt: Date.now() };
-			if (history) row.history = history;
-			await tx.objectStore('trials').put(row);
+			const trials = tx.objectStore('trials');
+			for (const { trial, history } of changes) {
+				const current = await trials.get([searchId, trial.trialId]);
+				const row: TrialRecordRow = { ...current, searchId, trialId: trial.trialId, record: trial, updatedAt: Date.now() };
+				if (history) row.history = history;
+				await trials.put(row);
+			}
 		})
 	);
 }

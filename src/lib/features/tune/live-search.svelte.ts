@@ -1,7 +1,7 @@
 import { asset } from '$app/paths';
 import * as bridge from '$lib/bridge';
 import { toUiError } from '$lib/components/ui-error';
-import { dropTrialCheckpoints, getSetting, saveTrial, updateSearch, type Search } from '$lib/db';
+import { dropTrialCheckpoints, getSetting, saveTrials, updateSearch, type Search } from '$lib/db';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
 import { rungBudgets, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
@@ -212,10 +212,10 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 					slots: Math.max(1, Math.min(plan.parallel, bridge.searchSlots)),
 					runJob,
 					cost: trialCost(search.base, plan.family, rungBudgets(plan.search.scheduler)[0]),
-					save: async (trial, history) => {
+					save: async (changes) => {
 						const t = performance.now();
-						await saveTrial(search.id, trial, history);
-						span(history ? 'save-ended' : 'save-started', t, performance.now(), { trialId: trial.trialId });
+						await saveTrials(search.id, changes);
+						for (const { trial, history } of changes) span(history ? 'save-ended' : 'save-started', t, performance.now(), { trialId: trial.trialId });
 					},
 					onChange: (_s, event) => {
 						if (event.history) ls.curve(event.job.trialId, event.history);

@@ -44,8 +44,8 @@ function fakeTrainer(options: { fail?: (job: TrialJob) => Error | null; onStart?
 
 function memoryStore() {
 	const rows = new Map<number, { record: TrialRecord; history: EpochRecord[] }>();
-	const save: SearchDeps['save'] = async (trial, history) => {
-		rows.set(trial.trialId, { record: structuredClone(trial), history: history ?? rows.get(trial.trialId)?.history ?? [] });
+	const save: SearchDeps['save'] = async (changes) => {
+		for (const { trial, history } of changes) rows.set(trial.trialId, { record: structuredClone(trial), history: history ?? rows.get(trial.trialId)?.history ?? [] });
 	};
 	return { rows, save, records: () => [...rows.values()].map((r) => r.record) };
 }
@@ -116,26 +116,32 @@ describe('runSearch', () => {
 		expect(trialSummaries(restoreSearch(state.settings, store.records())).map((t) => t.spread?.std)).toEqual([0.01, 0.02, 0.03]);
 	});
 
-	it('gives a free worker its next job while stores are still pending, and stores every change in order', async () => {
+	it('gives a free worker its next job while a store is pending, then stores the newest state of every trial that changed meanwhile in one go', async () => {
 		const state = createSearch(SETTINGS);
 		const trainer = fakeTrainer();
 		const store = memoryStore();
-		const order: string[] = [];
+		const batches: string[][] = [];
 		let release!: () => void;
 		const held = new Promise<void>((resolve) => (release = resolve));
 		// The first store hangs (a slow disk) until three jobs have run; the runner must not wait for it.
-		const save: SearchDeps['save'] = async (trial, history) => {
-			if (order.length === 0) await held;
-			order.push(`${trial.trialId}:${trial.results.map((r) => r.status).join('/')}`);
-			await store.save(trial, history);
+		const save: SearchDeps['save'] = async (changes) => {
+			const first = batches.length === 0;
+			batches.push(changes.map(({ trial }) => `${trial.trialId}:${trial.results.map((r) => r.status).join('/')}`));
+			if (first) await held;
+			await store.save(changes);
 		};
 		const done = runSearch(state, { slots: 1, runJob: trainer.runJob, save }, new AbortController().signal);
 		await vi.waitFor(() => expect(trainer.ran.length).toBeGreaterThanOrEqual(3));
-		expect(order).toEqual([]);
+		expect(batches).toEqual([['0:running']]);
+		const touchedWhileHeld = new Set(trainer.ran.map((j) => j.trialId)).size;
 		release();
 		expect(await done).toBe('done');
-		// Trial 0 stored as running, then done, before anything of trial 1.
-		expect(order.slice(0, 3)).toEqual(['0:running', '0:done', '1:running']);
+		// The second store carries each trial once, as it was when the first store ended: trial 0
+		// done (perhaps promoted and done again), never as running again.
+		const second = batches[1];
+		expect(second[0]).toMatch(/^0:done/);
+		expect(new Set(second.map((k) => k.split(':')[0])).size).toBe(second.length);
+		expect(second.length).toBeGreaterThanOrEqual(touchedWhileHeld);
 		expect(store.records()).toEqual(state.trials);
 	});
 

@@ -1,6 +1,12 @@
 import { isFinished, nextJob, report, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
 
+/** A trial's record as it changed, and its curve once a job ended (src/lib/db's TrialChange). */
+export interface TrialChange {
+	trial: TrialRecord;
+	history?: EpochRecord[];
+}
+
 /** What one job of a trial came to; a thrown error becomes a failed (or, diverged, pruned) result. */
 export interface JobResult {
 	score: number | null;
@@ -14,8 +20,8 @@ export interface SearchDeps {
 	slots: number;
 	/** Train the job; rejects with an AbortError when the search is cancelled. */
 	runJob: (job: TrialJob, signal: AbortSignal) => Promise<JobResult>;
-	/** Store a trial as it changes (its record, and its curve once a job ends). */
-	save: (trial: TrialRecord, history?: EpochRecord[]) => Promise<void>;
+	/** Store trials as they change (each one's record, and its curve once a job ends), all or none. */
+	save: (changes: TrialChange[]) => Promise<void>;
 	/** A config's estimated training cost: a plain random or grid search then starts its costliest configs first (tune library's nextJob). */
 	cost?: (config: TrialJob['config']) => number;
 	/** Called after every change to the search's state (for live views). */
@@ -34,22 +40,37 @@ const messageOf = (e: unknown) => (e instanceof Error || (typeof e === 'object' 
  * `running` in the store, and `restoreSearch` queues them again when the search resumes.
  * A failure to store anything (the search was deleted, the disk is full) ends the search.
  *
- * Stores go through one queue, in order, each a snapshot of the trial when it changed; a free
- * worker gets its next job without waiting for them (the tune bench measured IndexedDB writes at
- * 0.2–0.6 s each on a busy machine, idling the pool between trials). A reload before a store
- * lands loses only what a reload during the job would: the job runs again on resume.
+ * Stores run one at a time, each a snapshot of the trials that changed since the last began, the
+ * newest state of each; a free worker gets its next job without waiting for them (the tune bench
+ * measured IndexedDB writes at 0.2–0.6 s each on a busy machine, idling the pool between trials).
+ * Writing every change in turn let the stores trail the search by several jobs when jobs are
+ * shorter than a write (an e2e reload found none of two finished jobs stored); now they trail by
+ * one write at most. A reload before a store lands loses only what a reload during the job would:
+ * the job runs again on resume.
  */
 export async function runSearch(state: SearchState, deps: SearchDeps, signal: AbortSignal): Promise<SearchOutcome> {
 	const inFlight = new Set<Promise<void>>();
 	let fatal: unknown = null;
-	let writes: Promise<void> = Promise.resolve();
-	const store = (trial: TrialRecord, history?: EpochRecord[]) => {
-		const snapshot = structuredClone(trial);
-		writes = writes
-			.then(() => (fatal ? undefined : deps.save(snapshot, history)))
+	const pending = new Map<number, TrialChange>();
+	let writing: Promise<void> | null = null;
+	const write = () => {
+		if (writing || pending.size === 0 || fatal) return;
+		const changes = [...pending.values()];
+		pending.clear();
+		writing = deps
+			.save(changes)
 			.catch((e) => {
 				fatal ??= e;
+			})
+			.finally(() => {
+				writing = null;
+				write();
 			});
+	};
+	const store = (trial: TrialRecord, history?: EpochRecord[]) => {
+		// A newer record without a curve keeps the curve its job's end brought (it is not stored yet).
+		pending.set(trial.trialId, { trial: structuredClone(trial), history: history ?? pending.get(trial.trialId)?.history });
+		write();
 	};
 
 	const execute = async (job: TrialJob) => {
@@ -98,7 +119,7 @@ export async function runSearch(state: SearchState, deps: SearchDeps, signal: Ab
 			}
 		}
 	}
-	await writes;
+	while (writing) await writing;
 	if (fatal) throw fatal;
 	// Nothing in flight and no job to start: finished (isFinished), or nothing more can run.
 	return signal.aborted && !isFinished(state) ? 'cancelled' : 'done';
