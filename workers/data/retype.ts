@@ -1,4 +1,4 @@
-import { getDataset, openKilnDb, type StoredColumn } from '$lib/db';
+import { chunkColumnBuffers, getDataset, openKilnDb, packChunk, type StoredColumn } from '$lib/db';
 import { atomically } from '$lib/db/open';
 import { packColumns } from '$lib/db/dictionaries';
 import { KilnError } from '$shared/errors';
@@ -111,9 +111,9 @@ export async function retypeColumn(datasetId: string, name: string, semantic: Se
 			let cursor = await tx.objectStore('chunks').openCursor(IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]));
 			while (cursor) {
 				const chunk = cursor.value;
-				const columns = [...chunk.columns];
+				const columns = chunkColumnBuffers(chunk);
 				columns[index] = convert(columns[index]);
-				await cursor.update({ ...chunk, columns });
+				await cursor.update(packChunk(chunk.datasetId, chunk.index, chunk.rowCount, columns));
 				cursor = await cursor.continue();
 			}
 		}

@@ -1,6 +1,7 @@
 import { KilnError } from '$shared/errors';
 import { classPage, planImageEdit, rewriteChunks, undoEdit, type ImageEdit } from '$workers/lib/vision/image-edit';
 import { imageMeta, readImageLabels, readImageRows } from './images';
+import { chunkView, packChunk } from './columnar';
 import { atomically, openKilnDb, write } from './open';
 import type { DatasetEdit, DatasetRecord } from './schema';
 
@@ -50,7 +51,7 @@ export async function editImages(datasetId: string, edit: ImageEdit, version: nu
 				if (hit) return hit;
 				const chunk = await chunks.get([record.id, index]);
 				if (!chunk) throw new KilnError('NotFoundError', `The stored images of "${record.fileName}" are incomplete (chunk ${index + 1} of ${record.chunkCount} is missing). Import them again.`);
-				const out = { pixels: new Uint8Array(chunk.columns[0]), labels: new Int32Array(chunk.columns[1]) };
+				const out = { pixels: chunkView(chunk, 0, Uint8Array), labels: chunkView(chunk, 1, Int32Array) };
 				read.set(index, out);
 				return out;
 			};
@@ -73,7 +74,7 @@ export async function editImages(datasetId: string, edit: ImageEdit, version: nu
 						return chunk;
 					},
 					write: async (index, pixels, labels) => {
-						await chunks.put({ datasetId: record.id, index, rowCount: labels.length, columns: [pixels.buffer as ArrayBuffer, labels.buffer as ArrayBuffer] });
+						await chunks.put(packChunk(record.id, index, labels.length, [pixels, labels]));
 					},
 					remove: (index) => chunks.delete([record.id, index])
 				},
