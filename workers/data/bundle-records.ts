@@ -1,4 +1,4 @@
-import { chunkColumnBuffers, packChunk, type ChunkRecord, type DatasetRecord, type ModelRecord, type ProjectRecord, type ProjectRecords, type RunIntendedUse, type RunRecord } from '$lib/db';
+import type { ChunkRecord, DatasetRecord, ModelRecord, ProjectRecord, ProjectRecords, RunIntendedUse, RunRecord } from '$lib/db';
 import type { BundleData, BundleDataset, BundleRun, ReadBundle } from '$workers/lib/share';
 import type { BackendName } from '$workers/protocol';
 
@@ -27,7 +27,7 @@ export function toBundleData(records: ProjectRecords, cards: Record<string, stri
 	const datasets = records.datasets.map((d): BundleDataset => {
 		if (!withRows) return { ...d };
 		const own = records.chunks.filter((c) => c.datasetId === d.id).sort((a, b) => a.index - b.index);
-		return { ...d, chunks: own.map((c) => ({ index: c.index, rowCount: c.rowCount, columns: chunkColumnBuffers(c) })) };
+		return { ...d, chunks: own.map((c) => ({ index: c.index, rowCount: c.rowCount, columns: c.columns })) };
 	});
 	const { modelRunId, ...project } = records.project;
 	return {
@@ -111,7 +111,7 @@ export function fromBundle(bundle: ReadBundle, newId: (prefix: string) => string
 		createdAt: d.createdAt,
 		...(d.images ? { images: d.images } : {})
 	}));
-	const chunks: ChunkRecord[] = bundle.datasets.flatMap((d) => (d.chunks ?? []).map((c) => packChunk(datasetIds.get(d.id)!, c.index, c.rowCount, c.columns)));
+	const chunks: ChunkRecord[] = bundle.datasets.flatMap((d) => (d.chunks ?? []).map((c) => ({ datasetId: datasetIds.get(d.id)!, index: c.index, rowCount: c.rowCount, columns: c.columns })));
 
 	let cancelled = 0;
 	const runs: RunRecord[] = bundle.runs.map((r) => {

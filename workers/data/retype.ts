@@ -1,4 +1,4 @@
-import { chunkColumnBuffers, getDataset, openKilnDb, packChunk, type StoredColumn } from '$lib/db';
+import { getDataset, openKilnDb, type StoredColumn } from '$lib/db';
 import { atomically } from '$lib/db/open';
 import { packColumns } from '$lib/db/dictionaries';
 import { KilnError } from '$shared/errors';
@@ -111,9 +111,9 @@ export async function retypeColumn(datasetId: string, name: string, semantic: Se
 			let cursor = await tx.objectStore('chunks').openCursor(IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]));
 			while (cursor) {
 				const chunk = cursor.value;
-				const columns = chunkColumnBuffers(chunk);
+				const columns = [...chunk.columns];
 				columns[index] = convert(columns[index]);
-				await cursor.update(packChunk(chunk.datasetId, chunk.index, chunk.rowCount, columns));
+				await cursor.update({ ...chunk, columns });
 				cursor = await cursor.continue();
 			}
 		}

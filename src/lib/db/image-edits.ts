@@ -1,7 +1,6 @@
 import { KilnError } from '$shared/errors';
 import { classPage, planImageEdit, rewriteChunks, undoEdit, type ImageEdit } from '$workers/lib/vision/image-edit';
 import { imageMeta, readImageLabels, readImageRows } from './images';
-import { chunkView, packChunk } from './columnar';
 import { atomically, openKilnDb, write } from './open';
 import type { DatasetEdit, DatasetRecord } from './schema';
 
@@ -51,7 +50,7 @@ export async function editImages(datasetId: string, edit: ImageEdit, version: nu
 				if (hit) return hit;
 				const chunk = await chunks.get([record.id, index]);
 				if (!chunk) throw new KilnError('NotFoundError', `The stored images of "${record.fileName}" are incomplete (chunk ${index + 1} of ${record.chunkCount} is missing). Import them again.`);
-				const out = { pixels: chunkView(chunk, 0, Uint8Array), labels: chunkView(chunk, 1, Int32Array) };
+				const out = { pixels: new Uint8Array(chunk.columns[0]), labels: new Int32Array(chunk.columns[1]) };
 				read.set(index, out);
 				return out;
 			};
@@ -74,7 +73,7 @@ export async function editImages(datasetId: string, edit: ImageEdit, version: nu
 						return chunk;
 					},
 					write: async (index, pixels, labels) => {
-						await chunks.put(packChunk(record.id, index, labels.length, [pixels, labels]));
+						await chunks.put({ datasetId: record.id, index, rowCount: labels.length, columns: [pixels.buffer as ArrayBuffer, labels.buffer as ArrayBuffer] });
 					},
 					remove: (index) => chunks.delete([record.id, index])
 				},

@@ -1,6 +1,5 @@
 import type { ImageDatasetMeta } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { chunkView, packChunk } from './columnar';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { ChunkRecord, DatasetRecord } from './schema';
 
@@ -36,7 +35,7 @@ export async function saveImageDataset(input: NewImageDataset): Promise<DatasetR
 	const chunks: ChunkRecord[] = [];
 	for (let start = 0, index = 0; start < count; start += chunkRows, index++) {
 		const end = Math.min(count, start + chunkRows);
-		chunks.push(packChunk(id, index, end - start, [input.pixels.subarray(start * size, end * size), input.labels.subarray(start, end)]));
+		chunks.push({ datasetId: id, index, rowCount: end - start, columns: [input.pixels.slice(start * size, end * size).buffer, input.labels.slice(start, end).buffer] });
 	}
 	const record: DatasetRecord = {
 		id,
@@ -75,7 +74,7 @@ export function imageMeta(record: DatasetRecord): ImageDatasetMeta {
 export async function readImageChunk(record: DatasetRecord, index: number): Promise<{ pixels: Uint8Array; labels: Int32Array }> {
 	const chunk = await (await openKilnDb()).get('chunks', [record.id, index]);
 	if (!chunk) throw new KilnError('NotFoundError', `The stored images of "${record.fileName}" are incomplete (chunk ${index + 1} of ${record.chunkCount} is missing). Import them again.`);
-	return { pixels: chunkView(chunk, 0, Uint8Array), labels: chunkView(chunk, 1, Int32Array) };
+	return { pixels: new Uint8Array(chunk.columns[0]), labels: new Int32Array(chunk.columns[1]) };
 }
 
 /** Every image's label, in row order (small: 4 bytes an image). */
@@ -139,7 +138,7 @@ export async function editImageClasses(record: DatasetRecord, names: (string | n
 	const chunks: ChunkRecord[] = [];
 	for (let start = 0, index = 0; start < label.length; start += record.chunkRows, index++) {
 		const end = Math.min(label.length, start + record.chunkRows);
-		chunks.push(packChunk(record.id, index, end - start, [all.subarray(start * size, end * size), label.subarray(start, end)]));
+		chunks.push({ datasetId: record.id, index, rowCount: end - start, columns: [all.slice(start * size, end * size).buffer, label.slice(start, end).buffer] });
 	}
 	const what = `classes: ${names.map((n, i) => (n === null ? `“${meta.classes[i]}” removed` : n.trim() !== meta.classes[i] ? `“${meta.classes[i]}” → “${n.trim()}”` : '')).filter(Boolean).join(', ') || 'unchanged'}`;
 	// Runs trained before this edit saw another version of the data (the run manifest says so).

@@ -2,9 +2,8 @@ import type { ColumnProfile, Task } from '$workers/protocol';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
 import { KilnError } from '$shared/errors';
 import { atomically, openKilnDb, write, type KilnDb } from './open';
-import { packChunk } from './columnar';
 import { packRecord } from './dictionaries';
-import type { DatasetRecord } from './schema';
+import type { ChunkRecord, DatasetRecord } from './schema';
 
 /**
  * A streamed import in three steps, so a file larger than memory goes to IndexedDB chunk by
@@ -32,32 +31,21 @@ export async function beginImport(start: ImportStart): Promise<DatasetRecord> {
 }
 
 /** One chunk, in a transaction of its own (an import may take minutes; no transaction stays open that long). */
-export async function putImportChunk(fileName: string, chunk: ChunkColumns): Promise<void> {
+export async function putImportChunk(fileName: string, chunk: ChunkRecord): Promise<void> {
 	const db = await openKilnDb();
-	await write(what(fileName), () => db.put('chunks', packChunk(chunk.datasetId, chunk.index, chunk.rowCount, chunk.columns)));
-}
-
-/** A chunk as the importer hands it over: its columns' buffers, packed into one by ChunkWriter. */
-export interface ChunkColumns {
-	datasetId: string;
-	index: number;
-	rowCount: number;
-	columns: readonly (ArrayBuffer | ArrayBufferView)[];
+	await write(what(fileName), () => db.put('chunks', chunk));
 }
 
 /**
  * Writes chunks without waiting for each to be stored, so the importer builds the next chunk
  * while IndexedDB (another process) writes this one. `put` is issued synchronously: IndexedDB
- * copies the chunk's buffers before `add` returns, so the caller may reuse them at once, and
- * the writer packs every chunk into the same buffer (a full-size chunk's; a fresh buffer costs
- * ~3 ms per MB to touch in Chromium). At most `depth` writes are in flight (each holds a
- * serialized copy of its chunk); `add` waits for the oldest beyond that. A failed write surfaces
- * at the next `add` or at `flush`.
+ * copies the chunk's buffers before `add` returns, so the caller may reuse them at once. At most
+ * `depth` writes are in flight (each holds a serialized copy of its chunk); `add` waits for the
+ * oldest beyond that. A failed write surfaces at the next `add` or at `flush`.
  */
 export class ChunkWriter {
 	private readonly pending: Promise<void>[] = [];
 	private failure: unknown = null;
-	private packed: ArrayBuffer | undefined;
 
 	private constructor(
 		private readonly db: KilnDb,
@@ -69,11 +57,9 @@ export class ChunkWriter {
 		return new ChunkWriter(await openKilnDb(), fileName, Math.max(1, depth));
 	}
 
-	async add(chunk: ChunkColumns): Promise<void> {
+	async add(chunk: ChunkRecord): Promise<void> {
 		if (this.failure) throw this.failure;
-		const record = packChunk(chunk.datasetId, chunk.index, chunk.rowCount, chunk.columns, this.packed);
-		this.packed ??= record.data;
-		const stored = write(what(this.fileName), () => this.db.put('chunks', record)).then(
+		const stored = write(what(this.fileName), () => this.db.put('chunks', chunk)).then(
 			() => {},
 			(error: unknown) => {
 				this.failure ??= error;

@@ -2,7 +2,6 @@ export * from './schema';
 export { openKilnDb, closeKilnDb, onDatabaseTrouble, type DatabaseTrouble } from './open';
 export * from './projects';
 export * from './datasets';
-export { packChunk, chunkColumn, chunkView, chunkColumnBuffers } from './columnar';
 export * from './imports';
 export * from './runs';
 export * from './settings';

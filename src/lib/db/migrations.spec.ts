@@ -18,8 +18,7 @@ import { deleteProject, listProjects } from './projects';
 import { listDatasets, loadTable } from './datasets';
 import { getCheckpoint, getModel, listRuns } from './runs';
 import { getSetting } from './settings';
-import { chunkColumnBuffers, chunkView, packChunk } from './columnar';
-import { DB_NAME, DB_VERSION, type ChunkRecord, type ChunkRecordV4, type DatasetRecord, type ModelRecord, type RunRecord } from './schema';
+import { DB_NAME, DB_VERSION, type DatasetRecord, type ModelRecord, type RunRecord } from './schema';
 
 /** A database as a released version wrote it, with what that release computed from it. */
 interface Fixture extends DatabaseDump {
@@ -63,11 +62,6 @@ function expectedRunsAndModels(fixture: Fixture): { runs: RunRecord[]; models: M
 	return { runs, models };
 }
 
-/** Chunks as version 5 stores them: the columns' bytes in one buffer, nothing else changed. */
-function expectedChunks(fixture: Fixture): ChunkRecord[] {
-	return records<ChunkRecordV4>(fixture, 'chunks').map((c) => packChunk(c.datasetId, c.index, c.rowCount, c.columns));
-}
-
 function expectSamePrediction(actual: PredictResult, expected: PredictResult, task: 'classification' | 'regression'): void {
 	expect(actual.predictions).toHaveLength(expected.predictions.length);
 	if (task === 'classification') {
@@ -104,10 +98,9 @@ describe.each(FIXTURES.map((f) => [f.version, f] as const))('database version %i
 		expect(db.version).toBe(DB_VERSION);
 
 		// Compared in the dump's own encoding: binary values byte for byte, undefined and NaN kept.
-		for (const store of ['projects', 'datasets', 'settings', 'checkpoints'] as const) {
+		for (const store of ['projects', 'datasets', 'chunks', 'settings', 'checkpoints'] as const) {
 			expect(encodeValue(await db.getAll(store)), store).toEqual(rawRecords(fixture, store));
 		}
-		expect(encodeValue(await db.getAll('chunks'))).toEqual(encodeValue(expectedChunks(fixture)));
 		const { runs, models } = expectedRunsAndModels(fixture);
 		expect(encodeValue(await db.getAll('runs'))).toEqual(encodeValue(runs));
 		expect(encodeValue(await db.getAll('models'))).toEqual(encodeValue(models));
@@ -188,39 +181,6 @@ describe('version 1 → 2: trained models leave the run records', () => {
 			expect(model.artifacts.weightSpecs).toEqual(old.model.artifacts.weightSpecs);
 		}
 		expect(await db.getAllKeysFromIndex('datasets', 'byProject', before[0].projectId)).toEqual(records<DatasetRecord>(v1, 'datasets').map((d) => d.id));
-	});
-});
-
-describe('version 4 → 5: a chunk becomes one buffer', () => {
-	it("keeps every column's bytes, in order, each start aligned for a Float64Array, under the same key", async () => {
-		for (const fixture of FIXTURES) {
-			await restore(fixture);
-			const db = await openKilnDb();
-			const before = records<ChunkRecordV4>(fixture, 'chunks');
-			expect(before.length).toBeGreaterThan(0);
-			for (const old of before) {
-				const chunk = (await db.get('chunks', [old.datasetId, old.index]))!;
-				expect(Object.keys(chunk).sort()).toEqual(['data', 'datasetId', 'index', 'lengths', 'rowCount', 'starts']);
-				expect(chunk.rowCount).toBe(old.rowCount);
-				expect(chunkColumnBuffers(chunk).map((b) => Buffer.from(b))).toEqual(old.columns.map((b) => Buffer.from(b)));
-				expect(chunk.starts.every((s) => s % 8 === 0)).toBe(true);
-			}
-			await closeKilnDb();
-			await deleteDatabase(DB_NAME);
-		}
-	});
-
-	it('gives readers views of the stored values (Float64 and Int32 columns of a table)', async () => {
-		const v2 = FIXTURES[1];
-		await restore(v2);
-		const db = await openKilnDb();
-		const dataset = records<DatasetRecord>(v2, 'datasets').find((d) => d.columns.some((c) => c.kind === 'categorical') && d.columns.some((c) => c.kind === 'numeric'))!;
-		const old = records<ChunkRecordV4>(v2, 'chunks').find((c) => c.datasetId === dataset.id)!;
-		const chunk = (await db.get('chunks', [old.datasetId, old.index]))!;
-		dataset.columns.forEach((c, i) => {
-			const view = c.kind === 'numeric' ? chunkView(chunk, i, Float64Array) : chunkView(chunk, i, Int32Array);
-			expect(Array.from(view)).toEqual(Array.from(c.kind === 'numeric' ? new Float64Array(old.columns[i]) : new Int32Array(old.columns[i])));
-		});
 	});
 });
 

@@ -1,6 +1,5 @@
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import { packChunk } from './columnar';
-import type { ChunkRecordV4, KilnSchema, ModelRecord, RunRecord } from './schema';
+import type { KilnSchema, ModelRecord, RunRecord } from './schema';
 
 type UpgradeDb = IDBPDatabase<KilnSchema>;
 type UpgradeTx = IDBPTransaction<KilnSchema, StoreNames<KilnSchema>[], 'versionchange'>;
@@ -59,16 +58,6 @@ const STEPS: Step[] = [
 		const artifacts = db.createObjectStore('artifacts', { keyPath: 'id' });
 		artifacts.createIndex('byProject', 'projectId');
 		artifacts.createIndex('byModel', 'modelId');
-	},
-	// 4 → 5: a chunk's columns move into one buffer (ChunkRecord), bytes unchanged; same store
-	// and keys. One chunk in memory at a time.
-	async (_db, tx) => {
-		let cursor = await tx.objectStore('chunks').openCursor();
-		while (cursor) {
-			const old = cursor.value as unknown as ChunkRecordV4;
-			if (Array.isArray(old.columns)) await cursor.update(packChunk(old.datasetId, old.index, old.rowCount, old.columns));
-			cursor = await cursor.continue();
-		}
 	}
 ];
 

@@ -2,8 +2,7 @@ import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseCsv } from '$workers/lib/csv';
 import { bytes } from '../../../tests/unit-support';
-import { tableToChunks, chunksToTable, chunkColumn, chunkView, describeColumns, packChunk } from './columnar';
-import { beginImport, ChunkWriter } from './imports';
+import { tableToChunks, chunksToTable, describeColumns } from './columnar';
 import { atomically, openKilnDb, write } from './open';
 import { regressionResult, resetKilnDb } from './db.spec-support';
 import { createProject, deleteProject, getProject, listProjects } from './projects';
@@ -24,41 +23,6 @@ describe('columnar chunks', () => {
 		const chunks = tableToChunks('d', table, 3);
 		expect(chunks.map((c) => c.rowCount)).toEqual([3, 1]);
 		expect(chunksToTable(describeColumns(table), chunks.reverse())).toEqual(table);
-	});
-
-	it("keep a chunk's columns in one buffer, each start a multiple of 8, bytes unchanged", () => {
-		const pixels = Uint8Array.from([1, 2, 3, 4, 5]);
-		const labels = Int32Array.from([7, -1]);
-		const values = Float64Array.from([0.5, NaN]);
-		const chunk = packChunk('d', 0, 2, [pixels, labels, values.buffer]);
-		expect(chunk.starts).toEqual([0, 8, 16]);
-		expect(chunk.lengths).toEqual([5, 8, 16]);
-		expect(chunk.data.byteLength).toBe(32);
-		expect(Array.from(chunkView(chunk, 0, Uint8Array))).toEqual([1, 2, 3, 4, 5]);
-		expect(Array.from(chunkView(chunk, 1, Int32Array))).toEqual([7, -1]);
-		expect(Array.from(chunkView(chunk, 2, Float64Array))).toEqual([0.5, NaN]);
-		expect(() => chunkColumn(chunk, 3)).toThrow(RangeError);
-	});
-
-	it('are written by ChunkWriter from buffers the caller reuses, each chunk as it was when added', async () => {
-		const project = await createProject('Writer');
-		await beginImport({ id: 'w', projectId: project.id, name: 'w', fileName: 'w.csv', source: 'upload', columns: [{ name: 'x', kind: 'numeric' }, { name: 'k', kind: 'categorical', categories: ['a'] }], chunkRows: 4, createdAt: 1 });
-		const writer = await ChunkWriter.open('w.csv', 2);
-		const x = new Float64Array(4);
-		const k = new Int32Array(4);
-		for (let index = 0; index < 5; index++) {
-			const rows = index === 4 ? 2 : 4;
-			for (let i = 0; i < 4; i++) (x[i] = index * 10 + i), (k[i] = index);
-			await writer.add({ datasetId: 'w', index, rowCount: rows, columns: [x.subarray(0, rows), k.subarray(0, rows)] });
-		}
-		await writer.flush();
-		const db = await openKilnDb();
-		for (let index = 0; index < 5; index++) {
-			const chunk = (await db.get('chunks', ['w', index]))!;
-			const rows = index === 4 ? 2 : 4;
-			expect(Array.from(chunkView(chunk, 0, Float64Array))).toEqual(Array.from({ length: rows }, (_, i) => index * 10 + i));
-			expect(Array.from(chunkView(chunk, 1, Int32Array))).toEqual(Array.from({ length: rows }, () => index));
-		}
 	});
 });
 

@@ -26,7 +26,7 @@ import type { FittedPipeline } from '$workers/lib/data/pipeline';
 
 export const DB_NAME = 'kiln';
 /** Bump with a new `if (oldVersion < n)` block in migrations.ts; never edit a released block. */
-export const DB_VERSION = 5;
+export const DB_VERSION = 4;
 // (migrations.ts checks DB_VERSION against its number of steps)
 
 export interface ProjectRecord {
@@ -113,25 +113,8 @@ export interface DatasetEdit {
 	rowsAfter: number;
 }
 
-/**
- * One slice of rows: every column's bytes (Float64 values or Int32 codes; an image chunk's
- * Uint8 pixels and Int32 labels) back to back in one buffer, column c being `lengths[c]` bytes
- * from `starts[c]`, each start a multiple of 8 so typed arrays view it in place (read them with
- * columnar.ts's chunkColumn / chunkView). One buffer, not one per column:
- * IndexedDB's `put` costs a fresh serialised copy per buffer, and the importer's writes were a
- * third of its time (version 5; versions 1–4 stored `columns: ArrayBuffer[]`, see ChunkRecordV4).
- */
+/** One slice of rows, one buffer per column (Float64 values or Int32 codes). */
 export interface ChunkRecord {
-	datasetId: string;
-	index: number;
-	rowCount: number;
-	data: ArrayBuffer;
-	starts: number[];
-	lengths: number[];
-}
-
-/** A chunk as database versions 1–4 stored it: one buffer per column. */
-export interface ChunkRecordV4 {
 	datasetId: string;
 	index: number;
 	rowCount: number;
