@@ -97,7 +97,8 @@ async function importOnce(browser, origin, browserPid) {
 		try {
 			const cdp = process.env.IMPORT_PROFILE ? await context.newCDPSession(page) : null;
 			if (cdp) (await cdp.send('Profiler.enable'), await cdp.send('Profiler.setSamplingInterval', { interval: 200 }), await cdp.send('Profiler.start'));
-			// IMPORT_TRACE=1: a Chrome trace of the whole browser over the import, read thread by thread.
+			// IMPORT_TRACE=1: a Chrome trace of the whole browser over the import, read thread by thread
+			// (IMPORT_TRACE=app: each long task's samples in Kiln's own source files rather than the framework's).
 			if (process.env.IMPORT_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
 			const start = await page.evaluate((name) => performance.mark(name).startTime, START_MARK);
 			const wall = Date.now();
@@ -133,7 +134,7 @@ async function importOnce(browser, origin, browserPid) {
 				for (const line of threadReport(json, mark(START_MARK), mark(END_MARK), mapSource)) log(line);
 				for (const t of analyseTrace(json, mapSource).longTasks) {
 					log(`long task at +${t.afterTrainMs.toFixed(0)} ms: ${t.durationMs.toFixed(0)} ms wall, ${t.threadCpuMs?.toFixed(0)} ms cpu; self ${t.selfMs.slice(0, 6).map((x) => `${x.name} ${x.ms.toFixed(0)}`).join(' | ')}`);
-					for (const f of t.inclusiveSamples.slice(0, 12)) log(`    ${f.count} samples ${f.frame}`);
+					for (const f of (process.env.IMPORT_TRACE === 'app' ? t.appSamples : t.inclusiveSamples).slice(0, 12)) log(`    ${f.count} samples ${f.frame}`);
 				}
 			}
 			if (process.env.IMPORT_VERBOSE) {

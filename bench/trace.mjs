@@ -143,7 +143,9 @@ export function analyseTrace(json, mapSource = null) {
 				selfMs: topEntries(self, 10).map(([name, us]) => ({ name, ms: us / 1000 })),
 				samples: within.length,
 				leafSamples: topEntries(leaf, 10).map(([frame, count]) => ({ frame, count })),
-				inclusiveSamples: topEntries(inclusive, 14).map(([frame, count]) => ({ frame, count }))
+				inclusiveSamples: topEntries(inclusive, 14).map(([frame, count]) => ({ frame, count })),
+				// Kiln's own frames (source-mapped to src/ or workers/), below the framework's.
+				appSamples: topEntries(new Map([...inclusive].filter(([f]) => /\((src|workers|shared)\//.test(f))), 10).map(([frame, count]) => ({ frame, count }))
 			});
 		}
 	}
