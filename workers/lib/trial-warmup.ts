@@ -52,11 +52,14 @@ const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve,
  * about as hot as a trial does: session 8's version (120 rows, 12 units, 36 steps in all) left
  * the hot kernels (relu/loss backward, Adam, tfjs's bookkeeping) uncompiled — V8 compiled them in
  * the search's first second, in each worker — and a search with two workers took 1.3× the browser
- * CPU of one with a worker (session 9, tune bench). Now 4 × 160 steps of 24 → 64 → 64 → 3. It
- * first calls shareIdMap, or the browser threw much of it away at the first trial (session 10).
- * `signal` (a trial reaching this worker) stops it before its next network.
+ * CPU of one with a worker (session 9, tune bench). 4 × 160 steps of 24 → 64 → 64 → 3 still left
+ * V8 tiering functions up to TurboFan during the search, on its background threads, in every
+ * worker; 4 × 480 steps moved most of that before Start (session 10: the search's thread-pool CPU
+ * about a third lower, for 1–3 s more warm-up). It first calls shareIdMap, or the browser threw
+ * much of it away at the first trial. `signal` (a trial reaching this worker) stops it before its
+ * next network; `epochs` per network (specs pass fewer: what they check does not depend on it).
  */
-export async function warmTrialPath(signal?: AbortSignal): Promise<void> {
+export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<void> {
 	shareIdMap();
 	const table = syntheticTable();
 	for (const [activation, dropout] of NETS) {
@@ -68,7 +71,7 @@ export async function warmTrialPath(signal?: AbortSignal): Promise<void> {
 			task: 'classification',
 			features: columnsOf(table),
 			hiddenLayers: [64, 64],
-			epochs: 4,
+			epochs,
 			batchSize: 32,
 			patience: 0,
 			mlp: { activation, dropout: [...dropout] }
