@@ -5,9 +5,9 @@ import { warmTrialPath } from './trial-warmup';
 
 it('trains its warm-up networks and leaves no tensor behind', async () => {
 	await useCpu();
-	await warmTrialPath();
+	await warmTrialPath(undefined, 4);
 	const before = tf.memory().numTensors;
-	await warmTrialPath();
+	await warmTrialPath(undefined, 4);
 	expect(tf.memory().numTensors).toBe(before);
 });
 
@@ -16,10 +16,10 @@ it('stops before its next network once its signal aborts (a trial reached the wo
 	const before = tf.memory().numTensors;
 	const stop = new AbortController();
 	stop.abort();
-	await warmTrialPath(stop.signal);
+	await warmTrialPath(stop.signal, 4);
 	expect(tf.memory().numTensors).toBe(before);
 	const later = new AbortController();
-	const warming = warmTrialPath(later.signal);
+	const warming = warmTrialPath(later.signal, 4);
 	setTimeout(() => later.abort(), 0);
 	await warming;
 	expect(tf.memory().numTensors).toBe(before);

@@ -22,6 +22,25 @@ const NETS = [
 	['elu', [0.1]]
 ] as const;
 
+let idMapShared = false;
+
+/**
+ * Give V8's map of one-property `{ id }` literals a transition before the warm-up compiles
+ * anything. tfjs-backend-wasm's data ids are such literals, so V8 treats that map as stable in
+ * the compiled trial path (makeTensor, trackTensor, disposeTensor, typedArrayFromHeap, the fused
+ * step's kernels…). Comlink's first callback in the worker — a trial's first event — builds
+ * `Object.assign({ id }, message)`, which adds a transition to that map: V8 then threw all that
+ * code away ("dependent prototype chain changed", the deopts session 9 traced to the first trial)
+ * and each worker recompiled it during the search. Adding a transition here first means the code
+ * is compiled without relying on that map staying a leaf, so nothing is thrown away later.
+ */
+export function shareIdMap(): void {
+	if (idMapShared) return;
+	idMapShared = true;
+	// Kept reachable so no minifier drops it; Object.assign on a fresh one-property literal is what Comlink does.
+	(globalThis as { kilnIdMapTransition?: object }).kilnIdMapTransition = Object.assign({ id: 0 }, { kind: 'warm-up' });
+}
+
 /** A macrotask: lets the worker take a message (a trial) between the warm-up's networks. */
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -33,12 +52,15 @@ const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve,
  * about as hot as a trial does: session 8's version (120 rows, 12 units, 36 steps in all) left
  * the hot kernels (relu/loss backward, Adam, tfjs's bookkeeping) uncompiled — V8 compiled them in
  * the search's first second, in each worker — and a search with two workers took 1.3× the browser
- * CPU of one with a worker (session 9, tune bench). Now 4 × 160 steps of 24 → 64 → 64 → 3. In the
- * browser V8 still throws part of it away when the first trial arrives ("dependent prototype chain
- * changed"; not in Node; decisions.md, session 9). `signal` (a trial reaching this worker) stops
- * it before its next network.
+ * CPU of one with a worker (session 9, tune bench). 4 × 160 steps of 24 → 64 → 64 → 3 still left
+ * V8 tiering functions up to TurboFan during the search, on its background threads, in every
+ * worker; 4 × 480 steps moved most of that before Start (session 10: the search's thread-pool CPU
+ * about a third lower, for 1–3 s more warm-up). It first calls shareIdMap, or the browser threw
+ * much of it away at the first trial. `signal` (a trial reaching this worker) stops it before its
+ * next network; `epochs` per network (specs pass fewer: what they check does not depend on it).
  */
-export async function warmTrialPath(signal?: AbortSignal): Promise<void> {
+export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<void> {
+	shareIdMap();
 	const table = syntheticTable();
 	for (const [activation, dropout] of NETS) {
 		await yieldToMessages();
@@ -49,7 +71,7 @@ export async function warmTrialPath(signal?: AbortSignal): Promise<void> {
 			task: 'classification',
 			features: columnsOf(table),
 			hiddenLayers: [64, 64],
-			epochs: 4,
+			epochs,
 			batchSize: 32,
 			patience: 0,
 			mlp: { activation, dropout: [...dropout] }
