@@ -22,9 +22,9 @@ async function finishedJobs(page: Page): Promise<Map<string, string>> {
 }
 
 // With the service worker blocked (the config's default), this journey's reload found none of the
-// finished jobs stored in 2 of 3 whole-suite runs and in every try with one core kept busy: the
-// search's trial stores trailed until it ended. With it allowed, as a visitor's page is after the
-// first visit, 2 of 2 passed in that setting. The cause is not found (docs/status.md, #11);
+// finished jobs stored in 2 of 3 whole-suite runs and in 4 of 5 tries with one core kept busy by
+// a spin loop (the search's trial stores trailed the live table to its end). With it allowed, as
+// a visitor's page is after the first visit, 2 of 2 passed in that setting. The cause is not found (docs/status.md, #11);
 // until it is, this journey runs as a returning visitor's page does.
 test.use({ serviceWorkers: 'allow' });
 
