@@ -1,11 +1,6 @@
 import { isFinished, nextJob, report, type SearchState } from '$workers/lib/tune';
+import type { TrialChange } from '$lib/db';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
-
-/** A trial's record as it changed, and its curve once a job ended (src/lib/db's TrialChange). */
-export interface TrialChange {
-	trial: TrialRecord;
-	history?: EpochRecord[];
-}
 
 /** What one job of a trial came to; a thrown error becomes a failed (or, diverged, pruned) result. */
 export interface JobResult {
