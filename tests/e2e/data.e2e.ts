@@ -125,6 +125,9 @@ test('a three-step pipeline survives a reload, trains with 5-fold CV, and predic
 		await fill();
 		await page.getByTestId('step-apply').click();
 		await expect(page.getByTestId('step-form')).toBeHidden();
+		// The preview's counts and warnings land above the next form and move its Apply button;
+		// under load a click during that move hit nothing (one clean-clone run), so wait for them.
+		await expect(page.getByTestId('pipeline-steps').locator('li[data-status="pending"]')).toHaveCount(0);
 	};
 	await addStep('drop', () => page.getByTestId('step-form').getByRole('checkbox', { name: 'name' }).check());
 	await addStep('impute', async () => {

@@ -21,13 +21,6 @@ async function finishedJobs(page: Page): Promise<Map<string, string>> {
 	return new Map(rows.flatMap((t) => t.results.filter((r) => r.order !== null).map((r) => [`${t.trialId}@${r.rung}`, `${r.status} ${r.score} #${r.order}`] as [string, string])));
 }
 
-// With the service worker blocked (the config's default), this journey's reload found none of the
-// finished jobs stored in 2 of 3 whole-suite runs and in 4 of 5 tries with one core kept busy by
-// a spin loop (the search's trial stores trailed the live table to its end). With it allowed, as
-// a visitor's page is after the first visit, 2 of 2 passed in that setting. The cause is not
-// found (docs/status.md, #11); until it is, this journey runs as a returning visitor's page does.
-test.use({ serviceWorkers: 'allow' });
-
 test('a TPE search with ASHA on wine: reload mid-search resumes without repeating finished trials; open the best; train the final model', async ({ page }) => {
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));

@@ -8,6 +8,7 @@ import { BestWeightsTracker, divergence, trivialLoss } from './early-stopping';
 import { oneHotTensor, softmaxCrossEntropy } from './losses';
 import { buildModel, forward } from './model';
 import { createRng, shuffleInPlace } from './random';
+import { yielder } from './yield-task';
 import { lossAndMetric } from './scores';
 import type { EncodedPart } from './train-encode';
 import { makeWeightedTrainStep } from './trust/weighted-step';
@@ -126,6 +127,8 @@ export async function trainLoop(data: LoopData, config: TrainConfig, hooks: Loop
 	const metricName = metricNameFor(config.task);
 	const scoring = { target };
 	let lastProgress = -Infinity;
+	// Turns for the worker's task queue (IndexedDB events, messages) while it trains: yield-task.ts.
+	const breathe = yielder();
 	let lastCheckpoint = performance.now();
 	let trainingMs = 0;
 	let stoppedEarly = false;
@@ -176,7 +179,10 @@ export async function trainLoop(data: LoopData, config: TrainConfig, hooks: Loop
 							? weightedStep(xBatch.subarray(0, n * width), labels, rowWeights!)
 							: step!(xBatch.subarray(0, n * width), labels);
 					pending.push({ loss: lossTensor, rows: n });
-					if (pending.length >= LOSS_READ_EVERY || b === batches - 1) await readLosses();
+					if (pending.length >= LOSS_READ_EVERY || b === batches - 1) {
+						await readLosses();
+						await breathe();
+					}
 					const now = performance.now();
 					if (now - lastProgress >= hooks.progressInterval || b === batches - 1) {
 						lastProgress = now;

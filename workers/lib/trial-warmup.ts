@@ -2,6 +2,7 @@ import type { Table, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { createRng } from '$workers/lib/random';
 import { trainForScore } from './train';
+import { yieldTask } from './yield-task';
 
 const ROWS = 1600;
 const FEATURES = 24;
@@ -41,9 +42,6 @@ export function shareIdMap(): void {
 	(globalThis as { kilnIdMapTransition?: object }).kilnIdMapTransition = Object.assign({ id: 0 }, { kind: 'warm-up' });
 }
 
-/** A macrotask: lets the worker take a message (a trial) between the warm-up's networks. */
-const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
 /**
  * Train four small networks (relu with and without dropout, tanh and elu) through the path search
  * trials take (encoding, model build, the fused step, validation figures), on a synthetic table.
@@ -56,14 +54,16 @@ const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve,
  * V8 tiering functions up to TurboFan during the search, on its background threads, in every
  * worker; 4 × 480 steps moved most of that before Start (session 10: the search's thread-pool CPU
  * about a third lower, for 1–3 s more warm-up). It first calls shareIdMap, or the browser threw
- * much of it away at the first trial. `signal` (a trial reaching this worker) stops it before its
- * next network; `epochs` per network (specs pass fewer: what they check does not depend on it).
+ * much of it away at the first trial. `signal` (a trial reaching this worker) stops it within
+ * about 50 ms (the training loop's turns, yield-task.ts); `epochs` per network (specs pass fewer:
+ * what they check does not depend on it).
  */
 export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<void> {
 	shareIdMap();
 	const table = syntheticTable();
 	for (const [activation, dropout] of NETS) {
-		await yieldToMessages();
+		// A turn for the worker's messages: a trial arriving stops the warm-up here.
+		await yieldTask();
 		if (signal?.aborted) return;
 		const config: TrainConfig = {
 			...DEFAULT_CONFIG,

@@ -23,7 +23,7 @@ let writes: Promise<void> = Promise.resolve();
 /** Wall-clock milliseconds comparable across the page and its workers. */
 const now = () => performance.timeOrigin + performance.now();
 
-/** The warm-up running in this worker, if any: a trial stops it (between its networks) rather than wait for it. */
+/** The warm-up running in this worker, if any: a trial stops it (within about 50 ms) rather than wait for it. */
 let warming: AbortController | null = null;
 
 export const tuneHandlers: TuneApi = {

@@ -108,20 +108,28 @@ export async function saveTrials(searchId: string, changes: TrialChange[]): Prom
  * The worker keeps a trial's checkpoint at the end of each job, without the job waiting for it;
  * false when it is not stored: the search is gone or done (its checkpoints were dropped), or the
  * trial's stored curve is already longer (a promotion in another worker stored its own first).
+ *
+ * The worker is training its next job meanwhile, reaching its task queue only between stretches
+ * of training (workers/lib/yield-task.ts), and every page store of the search's trials waits for
+ * this transaction: so it reads in one round and commits as soon as its writes are issued, rather
+ * than one round per request and one more for the commit.
  */
 export async function saveTrialCheckpoint(searchId: string, trialId: number, checkpoint: TrainCheckpoint): Promise<boolean> {
 	const db = await openKilnDb();
 	return write('a trial checkpoint', () =>
 		atomically(db.transaction(['searches', 'trials'], 'readwrite'), async (tx) => {
-			const search = await tx.objectStore('searches').get(searchId);
-			if (!search || search.status === 'done') return false;
 			const trials = tx.objectStore('trials');
-			const current = await trials.get([searchId, trialId]);
+			const [search, current] = await Promise.all([tx.objectStore('searches').get(searchId), trials.get([searchId, trialId])]);
+			if (!search || search.status === 'done') return false;
 			if ((current?.history?.length ?? 0) > checkpoint.epoch) return false;
 			// The curve so far goes with the trial's record (a reload shows it); the state in a row of its own.
 			const { checkpoint: _old, ...row } = current ?? { record: null };
-			await trials.put({ ...row, searchId, trialId, history: checkpoint.history, updatedAt: Date.now() });
-			await trials.put({ searchId, trialId: checkpointId(trialId), record: null, checkpoint, updatedAt: Date.now() });
+			const puts = Promise.all([
+				trials.put({ ...row, searchId, trialId, history: checkpoint.history, updatedAt: Date.now() }),
+				trials.put({ searchId, trialId: checkpointId(trialId), record: null, checkpoint, updatedAt: Date.now() })
+			]);
+			tx.commit();
+			await puts;
 			return true;
 		})
 	);

@@ -38,9 +38,10 @@ const messageOf = (e: unknown) => (e instanceof Error || (typeof e === 'object' 
  * Stores run one at a time, each a snapshot of the trials that changed since the last began, the
  * newest state of each; a free worker gets its next job without waiting for them (the tune bench
  * measured IndexedDB writes at 0.2–0.6 s each on a busy machine, idling the pool between trials).
- * Writing every change in turn let the stores trail the search by several jobs when jobs are
- * shorter than a write (an e2e reload found none of two finished jobs stored); now they trail by
- * one write at most. A reload before a store lands loses only what a reload during the job would:
+ * Stores had trailed a search by several jobs (an e2e reload found none of two finished jobs
+ * stored): the cause was a worker's checkpoint transaction left open while it trained, which
+ * every store here waited behind (workers/lib/yield-task.ts); batching keeps them one write
+ * behind at most. A reload before a store lands loses only what a reload during the job would:
  * the job runs again on resume.
  */
 export async function runSearch(state: SearchState, deps: SearchDeps, signal: AbortSignal): Promise<SearchOutcome> {
