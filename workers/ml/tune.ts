@@ -23,22 +23,53 @@ let writes: Promise<void> = Promise.resolve();
 /** Wall-clock milliseconds comparable across the page and its workers. */
 const now = () => performance.timeOrigin + performance.now();
 
-/** The warm-up running in this worker, if any: a trial stops it (within about 50 ms) rather than wait for it. */
-let warming: AbortController | null = null;
+/** The warm-up running in this worker, if any: a job stops it rather than wait for it. */
+let warming: { stop: AbortController; ended: Promise<void> } | null = null;
+/** A job has started in this worker: it is warm, or busy, and a warm-up arriving now is skipped. */
+let jobStarted = false;
+
+/**
+ * The worker's handlers, each of which first stops a trial warm-up still running and waits for
+ * it to let go (within about 50 ms). The warm-up's training loop yields to this worker's messages
+ * (workers/lib/yield-task.ts), so a job taking a warm pool worker (a trial, or any run once the
+ * Tune page warmed the pool) would otherwise interleave with it, on a backend the job may switch.
+ */
+export function stoppingWarmUp<Api extends object>(handlers: Api): Api {
+	return Object.fromEntries(
+		Object.entries(handlers).map(([name, handler]) => [
+			name,
+			name === 'warmTrials'
+				? handler
+				: async (...args: unknown[]) => {
+						// The warm-up's own preparation loads the backend first: that is not a job.
+						if (name !== 'useBackend') jobStarted = true;
+						if (warming) {
+							warming.stop.abort();
+							await warming.ended;
+						}
+						return (handler as (...a: unknown[]) => unknown)(...args);
+					}
+		])
+	) as Api;
+}
 
 export const tuneHandlers: TuneApi = {
 	async warmTrials() {
+		if (jobStarted) return;
 		const own = new AbortController();
-		warming = own;
-		try {
+		const run = (async () => {
 			await ensureBackend();
 			await warmTrialPath(own.signal);
+		})();
+		const current = { stop: own, ended: run.then(() => undefined, () => undefined) };
+		warming = current;
+		try {
+			await run;
 		} finally {
-			if (warming === own) warming = null;
+			if (warming === current) warming = null;
 		}
 	},
 	async trainTrial(request, onEvent) {
-		warming?.abort();
 		// Image and text trials train through their own run code (workers/ml/tune-media.ts).
 		if (request.config.vision) return imageTrial(request, onEvent);
 		if (request.config.text) return textTrial(request, onEvent);

@@ -47,7 +47,8 @@ export class WorkerPool<Api extends object> {
 	 * running and idle ones, each running `prepare` (e.g. loading its compute backend): a page
 	 * that will soon run jobs (Tune) pays a worker's start-up (1–1.5 s under load in the tune
 	 * bench) while the person fills its form. A warmed worker idles out like any other; a job
-	 * that takes it while `prepare` still runs waits behind it (calls to a worker queue).
+	 * that takes it while `prepare` still runs reaches it behind prepare's calls, and the ML worker
+	 * stops a warm-up still running for it (stoppingWarmUp in workers/ml/tune.ts).
 	 * A failed `prepare` is ignored: the job meets the same failure and reports it.
 	 */
 	warm(count: number, prepare: (api: Comlink.Remote<Api>) => Promise<unknown>): Promise<void> {
