@@ -52,9 +52,9 @@ test('a TPE search with ASHA on wine: reload mid-search resumes without repeatin
 	const view = page.getByTestId('search-view');
 	await expect(view).toHaveAttribute('data-status', 'running');
 
-	// Reload once a few jobs have finished and the search is still going. Polled on the live trial
-	// table, not IndexedDB: since the Tune page warms its workers and tanh/elu train on the fused
-	// step, the search's stores kept a read of every trial row waiting until the search had ended.
+	// Reload once a few jobs have finished and the search is still going, polled on the live trial
+	// table. (Reads of the trial rows here once waited until the search ended, behind a worker's
+	// checkpoint transaction that its training loop never let finish: workers/lib/yield-task.ts.)
 	const finishedRows = page.getByTestId('trial-table').locator('tbody tr:is([data-status="done"], [data-status="stopped"], [data-status="failed"], [data-status="pruned"])');
 	await expect(async () => {
 		expect(await finishedRows.count()).toBeGreaterThanOrEqual(2);
