@@ -47,7 +47,7 @@ export function stoppingWarmUp<Api extends object>(handlers: Api): Api {
 							warming.stop.abort();
 							await warming.ended;
 						}
-						return (handler as (...a: unknown[]) => unknown)(...args);
+						return (handler as (...a: unknown[]) => unknown).apply(handlers, args);
 					}
 		])
 	) as Api;
