@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { audit } from './axe';
+import { learningRateGrid } from './search';
 import { createProject, loadDemo, openSection, waitForJob } from './browser';
 
 test('language: the sentiment demo is profiled as text, a TF-IDF and a neural classifier train, a typed sentence is predicted with highlighted words', async ({ page }) => {
@@ -47,24 +48,7 @@ test('language: the sentiment demo is profiled as text, a TF-IDF and a neural cl
 
 	// Tune on texts: a 2-point grid over the learning rate on the neural run's settings, 1 epoch a
 	// trial, each scored on its validation texts; the best trial opens.
-	await openSection(page, 'tune');
-	await expect(page.getByTestId('search-form')).toContainText('Every trial trains a network on the texts of');
-	await page.getByTestId('search-learningRate').waitFor();
-	for (const box of await page.locator('[data-testid="search-form"] input[type="checkbox"][data-testid^="search-"]').all()) {
-		if ((await box.getAttribute('data-testid')) === 'search-learningRate') await box.check();
-		else await box.uncheck();
-	}
-	await page.getByTestId('strategy-select').selectOption('grid');
-	await page.getByTestId('grid-points').fill('2');
-	await page.getByTestId('trials-input').fill('2');
-	await page.getByTestId('asha-toggle').uncheck();
-	await page.getByTestId('epochs-per-trial').fill('1');
-	await page.getByTestId('start-search').click();
-	await expect(page.getByTestId('search-view')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
-	await expect(page.getByTestId('trial-table').locator('tbody tr[data-status="done"]')).toHaveCount(2);
-	expect(new Set(await page.getByTestId('trial-score').allTextContents()).size).toBe(2);
-	await page.getByTestId('open-best').click();
-	await expect(page.getByTestId('trial-detail')).toContainText('the best so far');
+	await learningRateGrid(page, 'Every trial trains a network on the texts of', 1);
 	found.push(...(await audit(page, 'tune: text search done, best trial open')));
 
 	// The first finished run (TF-IDF) is the model in use.

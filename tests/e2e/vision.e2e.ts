@@ -2,6 +2,7 @@ import { chromium, expect, test, type Page } from '@playwright/test';
 import { zipSync } from 'fflate';
 import { deflateSync } from 'node:zlib';
 import { audit } from './axe';
+import { learningRateGrid } from './search';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, createProject, openSection, waitForJob } from './browser';
 
 /** A grayscale PNG (8-bit, no filter), written here so the browser's own decoder is what is tested. */
@@ -155,24 +156,7 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 
 	// Tune on images: a 2-point grid over the learning rate on the last run's settings (transfer, its
 	// 400-image subset), 2 epochs a trial, each scored on validation images of its own.
-	await openSection(page, 'tune');
-	await expect(page.getByTestId('search-form')).toContainText('transfer model on the shipped backbone');
-	await page.getByTestId('search-learningRate').waitFor();
-	for (const box of await page.locator('[data-testid="search-form"] input[type="checkbox"][data-testid^="search-"]').all()) {
-		if ((await box.getAttribute('data-testid')) === 'search-learningRate') await box.check();
-		else await box.uncheck();
-	}
-	await page.getByTestId('strategy-select').selectOption('grid');
-	await page.getByTestId('grid-points').fill('2');
-	await page.getByTestId('trials-input').fill('2');
-	await page.getByTestId('asha-toggle').uncheck();
-	await page.getByTestId('epochs-per-trial').fill('2');
-	await page.getByTestId('start-search').click();
-	await expect(page.getByTestId('search-view')).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
-	await expect(page.getByTestId('trial-table').locator('tbody tr[data-status="done"]')).toHaveCount(2);
-	expect(new Set(await page.getByTestId('trial-score').allTextContents()).size).toBe(2);
-	await page.getByTestId('open-best').click();
-	await expect(page.getByTestId('trial-detail')).toContainText('the best so far');
+	await learningRateGrid(page, 'transfer model on the shipped backbone', 2);
 	await expectClean(page, 'image search done, best trial open');
 
 	// The first finished run (the scratch CNN) is the model in use, and it is still there after a reload.
