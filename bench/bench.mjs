@@ -21,6 +21,9 @@ const REPO = join(BENCH, '..');
 const OUT = join(BENCH, 'out');
 const EPOCHS = 3;
 const LATENCY_RUNS = 300;
+// Batches trained before the timed epochs, on both sides (BENCH_WARMUP_BATCHES; 1 by default): more
+// measure a warm worker's steady state instead of one that still compiles (docs/status.md, #9).
+const WARMUP_BATCHES = Math.max(1, Number(process.env.BENCH_WARMUP_BATCHES ?? 1));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // A reference BLAS measured 5.7 GFLOP/s here and OpenBLAS 139.5: below this, ratios would flatter.
 const GFLOPS_FLOOR = Number(process.env.BENCH_GFLOPS_FLOOR ?? 30);
@@ -34,7 +37,7 @@ const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
 const onlyBackends = (plan) => plan.filter((p) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(p.label.split(' ')[0]));
 
 function browserPlan(n) {
-	const full = { model: 'mlp', epochs: EPOCHS, samples: n, isolate: true, latencyRuns: LATENCY_RUNS };
+	const full = { model: 'mlp', epochs: EPOCHS, samples: n, isolate: true, latencyRuns: LATENCY_RUNS, warmupBatches: WARMUP_BATCHES };
 	// The GPU backends run on SwiftShader here and the cpu backend is plain JS: fewer rows keep
 	// a round short, and samples/s stays a per-row rate.
 	return onlyBackends([
@@ -58,7 +61,7 @@ function browserPlan(n) {
  * round of them takes minutes: only with BENCH_CNN_ALL=1, on one batch.
  */
 function cnnPlan(n) {
-	const full = { model: 'cnn', epochs: 1, samples: Math.min(CNN_ROWS, n), isolate: true, latencyRuns: LATENCY_RUNS };
+	const full = { model: 'cnn', epochs: 1, samples: Math.min(CNN_ROWS, n), isolate: true, latencyRuns: LATENCY_RUNS, warmupBatches: WARMUP_BATCHES };
 	const slow = { ...full, samples: 128, latencyRuns: 20 };
 	return onlyBackends([
 		{ label: 'wasm', backend: 'wasm', ...full, kernels: 'kiln' },
@@ -77,7 +80,7 @@ function cnnPlan(n) {
 
 async function startNativeSide(headerPath) {
 	if (process.env.BENCH_NO_TORCH === '1') return { native: null, probe: null };
-	const native = startNative(join(BENCH, 'torch_bench.py'), headerPath, { epochs: EPOCHS, latencyRuns: LATENCY_RUNS });
+	const native = startNative(join(BENCH, 'torch_bench.py'), headerPath, { epochs: EPOCHS, latencyRuns: LATENCY_RUNS, warmupBatches: WARMUP_BATCHES });
 	try {
 		return { native, probe: await native.probe() };
 	} catch (error) {
@@ -91,7 +94,7 @@ async function main() {
 	mkdirSync(OUT, { recursive: true });
 	const facts = { cores: cpus().length, cpuModel: cpus()[0]?.model?.trim() ?? 'unknown', loadBefore: load(), roundLoads: [] };
 	log(`load avg before: ${facts.loadBefore}`);
-	const data = ensureData(OUT);
+	const data = { ...ensureData(OUT), warmupBatches: WARMUP_BATCHES };
 	log(`data: ${data.n} rows, ${(data.bytes / 1e6).toFixed(1)} MB (${data.reused ? 'reused' : 'generated'}), sha256 ${data.sha256.slice(0, 12)}…`);
 
 	const buildStart = performance.now();

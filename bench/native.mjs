@@ -9,8 +9,8 @@ const PYTHON = '/usr/bin/python3';
 const ANSWER_TIMEOUT_MS = 600_000;
 
 /** Starts torch_bench.py; resolves to { probe(), run(threads, work), close() } or rejects with why not. */
-export function startNative(script, headerPath, { epochs, latencyRuns }) {
-	const child = spawn(PYTHON, [script, headerPath, '--epochs', String(epochs), '--latency-runs', String(latencyRuns)], { stdio: ['pipe', 'pipe', 'pipe'] });
+export function startNative(script, headerPath, { epochs, latencyRuns, warmupBatches = 1 }) {
+	const child = spawn(PYTHON, [script, headerPath, '--epochs', String(epochs), '--latency-runs', String(latencyRuns), '--warmup-batches', String(warmupBatches)], { stdio: ['pipe', 'pipe', 'pipe'] });
 	const lines = createInterface({ input: child.stdout });
 	const waiting = [];
 	let stderr = '';

@@ -28,6 +28,7 @@ parser.add_argument("header")
 parser.add_argument("--epochs", type=int, default=3)
 parser.add_argument("--batch-size", type=int, default=128)
 parser.add_argument("--latency-runs", type=int, default=300)
+parser.add_argument("--warmup-batches", type=int, default=1)
 parser.add_argument("--matmul-size", type=int, default=1024)
 args = parser.parse_args()
 
@@ -129,7 +130,8 @@ def train_once(kind, rows, epochs):
         # The browser reads every batch loss back; .item() is the same per-batch sync point.
         return loss.item()
 
-    run_batch(0)
+    for b in range(args.warmup_batches):
+        run_batch(b % n_batches)
     start = time.perf_counter()
     cpu_start = time.process_time()
     for _ in range(epochs):

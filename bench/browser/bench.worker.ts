@@ -111,7 +111,7 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		return sum;
 	};
 	try {
-		await runEpoch(0, 1);
+		for (let left = request.warmupBatches ?? 1; left > 0; left -= batches) await runEpoch(0, Math.min(batches, left));
 		let lastEpochLoss = 0;
 		const trainStart = performance.now();
 		for (let epoch = 0; epoch < request.epochs; epoch++) lastEpochLoss = (await runEpoch(0, batches)) / batches;

@@ -15,6 +15,8 @@ export interface BenchRequest {
 	/** wasm MLP only: 2 lets Kiln's GEMM split its big products with a second thread (startGemmThread; cross-origin isolated pages). */
 	gemmThreads?: 2;
 	epochs: number;
+	/** Batches trained before the timed epochs (1 unless BENCH_WARMUP_BATCHES says more). */
+	warmupBatches?: number;
 	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
 	samples: number;
 	batchSize: number;
