@@ -40,10 +40,13 @@ function blasLines(probe, nativeRuns, verdict, floor) {
 	return lines;
 }
 
+/** The batches each side trains before the timed epochs (results from before BENCH_WARMUP_BATCHES: 1). */
+const warmUp = ({ warmupBatches = 1 }) => `${warmupBatches} warm-up batch${warmupBatches === 1 ? '' : 'es'}`;
+
 const TITLES = {
-	mlp: (data) => `MLP 784-128(relu)-10, softmax cross-entropy, Adam lr 0.001, batch 128, ${data.n} synthetic 28×28 rows (seed ${data.seed}), fixed order, ${data.warmupBatches ?? 1} warm-up batch${(data.warmupBatches ?? 1) === 1 ? '' : 'es'}, loss read back every batch.`,
+	mlp: (data) => `MLP 784-128(relu)-10, softmax cross-entropy, Adam lr 0.001, batch 128, ${data.n} synthetic 28×28 rows (seed ${data.seed}), fixed order, ${warmUp(data)}, loss read back every batch.`,
 	cnn: (data) =>
-		`CNN of issue 10 (conv 32 3×3 relu, max-pool 2, conv 64 3×3 relu, max-pool 2, dense 128 relu, dense 10; 'valid' convs), softmax cross-entropy, Adam lr 0.001, batch 128, the first rows of the same ${data.n} synthetic 28×28 images as 1-channel images, fixed order, ${data.warmupBatches ?? 1} warm-up batch${(data.warmupBatches ?? 1) === 1 ? '' : 'es'}, loss read back every batch. Browser: the studio's buildCnn + makeCnnStep (as fitCnn trains) with Kiln's wasm kernels (registerWasmKernels); PyTorch: the same network in NCHW.`
+		`CNN of issue 10 (conv 32 3×3 relu, max-pool 2, conv 64 3×3 relu, max-pool 2, dense 128 relu, dense 10; 'valid' convs), softmax cross-entropy, Adam lr 0.001, batch 128, the first rows of the same ${data.n} synthetic 28×28 images as 1-channel images, fixed order, ${warmUp(data)}, loss read back every batch. Browser: the studio's buildCnn + makeCnnStep (as fitCnn trains) with Kiln's wasm kernels (registerWasmKernels); PyTorch: the same network in NCHW.`
 };
 
 /** The table of one model part: PyTorch rows per thread setting, then one row per browser plan item. */
