@@ -188,6 +188,8 @@ test('vision: capture two classes from the webcam (Chromium\'s fake camera), tra
 		await expectClean(page, 'webcam capture');
 		for (const i of [0, 1]) {
 			const record = page.getByTestId(`webcam-record-${i}`);
+			// Enabled once the camera's first frame has arrived: a press before that records nothing.
+			await expect(record).toBeEnabled();
 			await record.dispatchEvent('pointerdown');
 			await expect(page.getByTestId(`webcam-count-${i}`)).toHaveText(/^([3-9]|\d\d+) images$/);
 			await record.dispatchEvent('pointerup');

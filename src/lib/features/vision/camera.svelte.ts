@@ -7,6 +7,8 @@ import { cameraProblem, openCamera } from './webcam-frame';
  */
 export class Camera {
 	stream = $state<MediaStream | null>(null);
+	/** A frame has arrived: until then a grab would read an empty video, so capture buttons wait on this. */
+	ready = $state(false);
 	error = $state<UiError | null>(null);
 	#closed = false;
 	readonly #alternative: string;
@@ -31,12 +33,15 @@ export class Camera {
 	show(video: HTMLVideoElement | undefined): void {
 		if (!video || !this.stream) return;
 		video.srcObject = this.stream;
+		if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) this.ready = true;
+		else video.addEventListener('loadeddata', () => (this.ready = this.stream !== null), { once: true });
 		void video.play().catch(() => {});
 	}
 
 	stop(): void {
 		this.stream?.getTracks().forEach((t) => t.stop());
 		this.stream = null;
+		this.ready = false;
 	}
 
 	/** The component is gone: stop, and stop a stream that is still being opened when it arrives. */
