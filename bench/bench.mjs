@@ -19,7 +19,8 @@ import { report } from './report.mjs';
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const REPO = join(BENCH, '..');
 const OUT = join(BENCH, 'out');
-const EPOCHS = 3;
+// BENCH_EPOCHS (3 by default, both sides): more show the warm-up as per-epoch rates in the log.
+const EPOCHS = Math.max(1, Number(process.env.BENCH_EPOCHS ?? 3));
 const LATENCY_RUNS = 300;
 // Batches trained before the timed epochs, on both sides (BENCH_WARMUP_BATCHES; 1 by default): more
 // measure a warm worker's steady state instead of one that still compiles (docs/status.md, #9).
@@ -127,7 +128,7 @@ async function main() {
 			for (const item of part.plan) {
 				const r = await browserSide.measure(item, LATENCY_RUNS);
 				part.browserRuns[item.label].push({ round, ...r });
-				log(`round ${round + 1} ${part.name} ${item.label}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s, batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms` : `skipped (${r.reason})`}`);
+				log(`round ${round + 1} ${part.name} ${item.label}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s (by epoch ${r.epochMs.map((ms) => Math.round((r.samples / ms) * 1000)).join(' ')}), batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms` : `skipped (${r.reason})`}`);
 			}
 		};
 		const nativePass = async (part, round) => {

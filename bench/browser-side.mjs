@@ -26,7 +26,9 @@ function withTimeout(promise, ms, what) {
 /** Opens the browser and both bench pages; `measure(item)` runs one plan item in a fresh worker. */
 export async function openBrowserSide({ repo, root, dataDir, log }) {
 	const { chromium } = await import('@playwright/test');
-	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(repo, log), headless: true });
+	// BENCH_JS_FLAGS="--trace-deopt" hands V8 flags to Chromium (its output: run with DEBUG=pw:browser).
+	const jsFlags = process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : [];
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(repo, log), ...jsFlags], headless: true });
 	const sides = {};
 	try {
 		for (const isolate of [true, false]) {

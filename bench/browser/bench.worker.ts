@@ -114,7 +114,12 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		for (let left = request.warmupBatches ?? 1; left > 0; left -= batches) await runEpoch(0, Math.min(batches, left));
 		let lastEpochLoss = 0;
 		const trainStart = performance.now();
-		for (let epoch = 0; epoch < request.epochs; epoch++) lastEpochLoss = (await runEpoch(0, batches)) / batches;
+		const epochMs: number[] = [];
+		for (let epoch = 0; epoch < request.epochs; epoch++) {
+			const epochStart = performance.now();
+			lastEpochLoss = (await runEpoch(0, batches)) / batches;
+			epochMs.push(performance.now() - epochStart);
+		}
 		const trainMs = performance.now() - trainStart;
 
 		const row = x.slice(0, width);
@@ -151,6 +156,7 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 			samples,
 			batches,
 			trainMs,
+			epochMs,
 			samplesPerSecond: (request.epochs * samples) / (trainMs / 1000),
 			lastEpochLoss,
 			latency,

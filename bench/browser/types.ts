@@ -50,6 +50,8 @@ export interface BenchResult {
 	samples?: number;
 	batches?: number;
 	trainMs?: number;
+	/** Each timed epoch's milliseconds: a fresh worker's warm-up shows as falling times. */
+	epochMs?: number[];
 	samplesPerSecond?: number;
 	/** Mean batch loss of the last timed epoch: a sanity check that both sides learn alike. */
 	lastEpochLoss?: number;
