@@ -30,7 +30,7 @@ export default defineConfig({
 	// workers against 164 s with one. Journeys wait on progress, never on a time budget, so a
 	// slower share of the CPU only makes them longer.
 	workers: 2,
-	// KILN_E2E_SLOW=3 also prints every step of 3 s or more, by line (tests/e2e/slow-steps-reporter.ts).
+	// KILN_E2E_SLOW=8 also prints each journey's 8 costliest lines (tests/e2e/slow-steps-reporter.ts).
 	reporter: process.env.KILN_E2E_SLOW ? [['list'], ['./tests/e2e/slow-steps-reporter.ts']] : [['list']],
 	webServer: {
 		command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,

@@ -118,7 +118,7 @@ export async function waitForCompression(p: Page): Promise<void> {
 			expect(status, state).toBe('done');
 			return;
 		}
-		if (state !== last) [last, since] = [state, Date.now()];
+		if (state !== last) { if (process.env.KILN_E2E_LOGJOB) console.log(new Date().toISOString().slice(11, 23), state.slice(0, 200)); [last, since] = [state, Date.now()]; }
 		else if (Date.now() - since > 120_000) throw new Error(`The compression job made no progress for 2 minutes: ${state}`);
 		await p.waitForTimeout(300);
 	}

@@ -1,33 +1,46 @@
 import type { Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 
+interface Line {
+	where: string;
+	title: string;
+	count: number;
+	ms: number;
+}
+
 /**
- * Where a journey's time goes: with KILN_E2E_SLOW=seconds (playwright.config.ts), every action or
- * expect that took at least that long is printed at the end, slowest journeys first, by line. The
- * list reporter gives a journey's total only, and the suite has to stay well under its time aim.
+ * Where a journey's time goes: with KILN_E2E_SLOW=N (playwright.config.ts), each journey's N
+ * costliest lines are printed at the end, slowest journeys first: every action or expect (the
+ * innermost step, so nothing counts twice) summed by file and line, with how often it ran. The list
+ * reporter gives a journey's total only, and the suite has to stay well under its time aim.
  */
 export default class SlowStepsReporter implements Reporter {
-	readonly #threshold = Number(process.env.KILN_E2E_SLOW) * 1000 || 3000;
-	readonly #slow = new Map<string, { total: number; steps: string[] }>();
+	readonly #top = Number(process.env.KILN_E2E_SLOW) || 8;
+	readonly #lines = new Map<string, Map<string, Line>>();
+	readonly #totals: { id: string; name: string; ms: number }[] = [];
 
 	onStepEnd(test: TestCase, _result: TestResult, step: TestStep): void {
-		if (step.duration < this.#threshold || (step.category !== 'expect' && step.category !== 'pw:api' && step.category !== 'test.step')) return;
-		// Nested steps (an expect inside a test.step) would count twice; the innermost names the line.
-		if (step.steps.some((s) => s.duration >= this.#threshold)) return;
-		const entry = this.#slow.get(test.id) ?? { total: 0, steps: [] };
+		if (step.steps.length > 0 || (step.category !== 'expect' && step.category !== 'pw:api')) return;
 		const where = step.location ? `${step.location.file.split('/').pop()}:${step.location.line}` : '?';
-		entry.steps.push(`${(step.duration / 1000).toFixed(1).padStart(6)} s  ${where}  ${step.title.slice(0, 90)}`);
-		this.#slow.set(test.id, entry);
+		const lines = this.#lines.get(test.id) ?? new Map<string, Line>();
+		const key = `${where} ${step.title}`;
+		const line = lines.get(key) ?? { where, title: step.title.slice(0, 70), count: 0, ms: 0 };
+		line.count++;
+		line.ms += step.duration;
+		lines.set(key, line);
+		this.#lines.set(test.id, lines);
 	}
 
 	onTestEnd(test: TestCase, result: TestResult): void {
-		const entry = this.#slow.get(test.id);
-		if (entry) entry.total = result.duration;
-		if (entry) entry.steps.unshift(`${(result.duration / 1000).toFixed(1)} s  ${test.location.file.split('/').pop()}:${test.location.line}  ${test.title.slice(0, 80)}`);
+		this.#totals.push({ id: test.id, name: `${test.location.file.split('/').pop()}:${test.location.line}  ${test.title.slice(0, 80)}`, ms: result.duration });
 	}
 
 	onEnd(): void {
-		const entries = [...this.#slow.values()].sort((a, b) => b.total - a.total);
-		console.log(`\nSteps of ${this.#threshold / 1000} s or more, slowest journeys first:`);
-		for (const entry of entries) console.log(entry.steps.join('\n  ') + '\n');
+		const s = (ms: number) => `${(ms / 1000).toFixed(1).padStart(6)} s`;
+		console.log(`\nThe ${this.#top} costliest lines of each journey, slowest journeys first:`);
+		for (const total of this.#totals.sort((a, b) => b.ms - a.ms)) {
+			const lines = [...(this.#lines.get(total.id)?.values() ?? [])].sort((a, b) => b.ms - a.ms).slice(0, this.#top);
+			console.log(`${s(total.ms)}  ${total.name}`);
+			for (const line of lines) console.log(`  ${s(line.ms)}  ×${String(line.count).padEnd(3)} ${line.where}  ${line.title}`);
+		}
 	}
 }

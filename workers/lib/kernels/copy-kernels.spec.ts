@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { randomValues, relativeError, runOn } from './wasm.spec-support';
 
-describe('Tile and StridedSlice on wasm', () => {
+describe('Tile, StridedSlice and Slice on wasm', () => {
 	const tiles: { shape: number[]; reps: number[]; dtype?: 'int32' }[] = [
 		{ shape: [1, 1, 1, 5], reps: [3, 4, 2, 1] },
 		{ shape: [2, 3], reps: [2, 3] },
@@ -31,6 +31,21 @@ describe('Tile and StridedSlice on wasm', () => {
 		const [actual] = await runOn('wasm', compute);
 		expect(actual.length).toBe(expected.length);
 		expect(relativeError(actual, expected)).toBe(0);
+	});
+
+	const plainSlices: { shape: number[]; begin: number[]; size: number[]; dtype?: 'int32' }[] = [
+		// Rows of a matrix (each batch tfjs-layers' predict cuts), a row's tail, -1 sizes, a non-contiguous block (the original kernel).
+		{ shape: [100, 37], begin: [32, 0], size: [32, 37] },
+		{ shape: [100, 37], begin: [96, 0], size: [-1, -1] },
+		{ shape: [4, 6, 3], begin: [2, 1, 0], size: [1, 5, 3], dtype: 'int32' },
+		{ shape: [6, 5], begin: [1, 1], size: [3, 2] }
+	];
+	it.each(plainSlices.map((c, i) => [i, c] as const))('slice case %i equals the cpu backend', async (i, c) => {
+		const values = Array.from(randomValues(c.shape.reduce((a, b) => a * b), i + 10), (v) => (c.dtype ? Math.round(v * 100) : v));
+		const compute = () => tf.slice(tf.tensor(values, c.shape, c.dtype ?? 'float32'), c.begin, c.size);
+		const [expected] = await runOn('cpu', compute);
+		const [actual] = await runOn('wasm', compute);
+		expect(Array.from(actual)).toEqual(Array.from(expected));
 	});
 
 	it('keeps the batch-norm gradient (which tiles) equal to the cpu backend', async () => {

@@ -1,5 +1,5 @@
 import { slice_util, util } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, StridedSliceAttrs, TensorInfo, TileAttrs } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, SliceAttrs, StridedSliceAttrs, TensorInfo, TileAttrs } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 type Values = Float32Array | Int32Array | Uint8Array;
@@ -71,6 +71,30 @@ export function fastStridedSlice(original: KernelConfig): KernelConfig {
 				index[d] = 0;
 			}
 		}
+		return out;
+	};
+	return { ...original, kernelFunc };
+}
+
+/**
+ * Contiguous slices (a range of rows: every batch tfjs-layers' predict cuts from its input) as one
+ * copy out of a view of the heap. tfjs-backend-wasm's Slice first reads the whole input out of the
+ * heap (readSync copies it), so predicting 256 rows of 4,759 TF-IDF terms in batches of 32 spent
+ * 8 ms a batch copying the input it had. Other slices keep the original kernel.
+ */
+export function fastSlice(original: KernelConfig): KernelConfig {
+	const kernelFunc: KernelFunc = (args) => {
+		const { x } = args.inputs as { x: TensorInfo };
+		const { begin, size } = args.attrs as unknown as SliceAttrs;
+		if (x.dtype === 'string' || x.dtype === 'complex64') return original.kernelFunc(args);
+		const [start, extent] = slice_util.parseSliceParams(x, begin, size);
+		if (!slice_util.isSliceContinous(x.shape, start, extent)) return original.kernelFunc(args);
+		const wasm = args.backend as BackendWasm;
+		// The output first: making it can grow the heap, which detaches views taken before.
+		const out = wasm.makeOutput(extent, x.dtype);
+		const offset = slice_util.computeFlatOffset(start, util.computeStrides(x.shape));
+		const src = wasm.typedArrayFromHeap(x) as Values;
+		(wasm.typedArrayFromHeap(out) as Values).set(src.subarray(offset, offset + util.sizeFromShape(extent)));
 		return out;
 	};
 	return { ...original, kernelFunc };

@@ -3,7 +3,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrain, batchNormTrainGrad } from './batch-norm';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv-grads';
 import { depthwiseBackpropFilter, depthwiseBackpropInput } from './depthwise-grads';
-import { fastStridedSlice, fastTile } from './copy-kernels';
+import { fastSlice, fastStridedSlice, fastTile } from './copy-kernels';
 import { fastBatchMatMul } from './mat-mul';
 import { maxPoolGrad } from './pool-grads';
 import { leadingReduce } from './reduce';
@@ -36,6 +36,7 @@ const SLOW: Record<string, (original: KernelConfig) => KernelConfig> = {
 	BatchMatMul: fastBatchMatMul,
 	Tile: fastTile,
 	StridedSlice: fastStridedSlice,
+	Slice: fastSlice,
 	Sum: (original) => leadingReduce(original, false),
 	Mean: (original) => leadingReduce(original, true),
 	Identity: sharedIdentity,
