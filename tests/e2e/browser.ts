@@ -86,6 +86,28 @@ export async function waitForJob(page: Page, status: 'done' | 'failed' | 'cancel
 	}
 }
 
+/**
+ * Store the compute backend as Settings would, read at the next job or load. Settings would probe
+ * every backend first (seconds of software-GPU start-up here); `auto`'s probe is the webcam
+ * journey's to test, so journeys about something else pick their backend directly.
+ */
+export async function storeBackendSetting(page: Page, backend: 'wasm' | 'webgpu'): Promise<void> {
+	await page.evaluate(
+		(value) =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('kiln');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const tx = open.result.transaction('settings', 'readwrite');
+					tx.objectStore('settings').put({ key: 'backend', value });
+					tx.oncomplete = () => (open.result.close(), resolve());
+					tx.onerror = () => reject(tx.error);
+				};
+			}),
+		backend
+	);
+}
+
 /** Train with the form as it is, wait for the job, and open the finished run's report. */
 export async function trainAndOpenRun(page: Page): Promise<void> {
 	await page.getByTestId('train-button').click();
@@ -118,7 +140,7 @@ export async function waitForCompression(p: Page): Promise<void> {
 			expect(status, state).toBe('done');
 			return;
 		}
-		if (state !== last) { if (process.env.KILN_E2E_LOGJOB) console.log(new Date().toISOString().slice(11, 23), state.slice(0, 200)); [last, since] = [state, Date.now()]; }
+		if (state !== last) [last, since] = [state, Date.now()];
 		else if (Date.now() - since > 120_000) throw new Error(`The compression job made no progress for 2 minutes: ${state}`);
 		await p.waitForTimeout(300);
 	}

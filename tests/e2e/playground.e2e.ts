@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { audit } from './axe';
+import { storeBackendSetting } from './browser';
 
 // Kiln's own raw-rows ONNX export of an iris MLP (workers/lib/playground/e2e-fixture.spec.ts checks it).
 const MODEL = fileURLToPath(new URL('./fixtures/iris-mlp.onnx', import.meta.url));
@@ -82,15 +83,7 @@ test('playground: load an ONNX file, see its signature, predict from the form an
 	// with WebGPU chosen in Settings (stored here directly: the Settings page would probe every
 	// backend first), an ONNX model predicts on ORT's WebGPU build, read at the next load
 	if (webgpu) {
-		await page.evaluate(() => new Promise<void>((done, fail) => {
-			const open = indexedDB.open('kiln');
-			open.onsuccess = () => {
-				const tx = open.result.transaction('settings', 'readwrite');
-				tx.objectStore('settings').put({ key: 'backend', value: 'webgpu' });
-				tx.oncomplete = () => (open.result.close(), done());
-				tx.onerror = () => fail(tx.error);
-			};
-		}));
+		await storeBackendSetting(page, 'webgpu');
 		await page.getByTestId('playground-model-input').setInputFiles(MODEL);
 		for (const [i, v] of ['5.1', '3.5', '1.4', '0.2'].entries()) await page.getByTestId(`playground-field-${i}`).fill(v);
 		await page.getByTestId('playground-predict').click();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { audit } from './axe';
-import { createProject, openSection, waitForCompression, waitForJob, watchForeignRequests } from './browser';
+import { createProject, openSection, storeBackendSetting, waitForCompression, waitForJob, watchForeignRequests } from './browser';
 
 // A tiny CNN trained on a slice of the shipped digits images, shipped: ONNX checked on the 359
 // holdout images in the page's worker, its sidecar, the trade-off table, an int8 pick exported, and
@@ -21,6 +21,7 @@ test('vision ship: a tiny CNN exports to ONNX (checked on the holdout images), g
 	await openSection(page, 'data');
 	await page.getByTestId('image-demo-digits-28').click();
 	await expect(page.getByTestId('image-summary')).toContainText('1,797 images · 10 classes');
+	await storeBackendSetting(page, 'wasm');
 	await openSection(page, 'train');
 	await page.getByTestId('preset-select').selectOption('tiny');
 	await page.getByTestId('image-epochs').fill('2');

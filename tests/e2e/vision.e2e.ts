@@ -3,7 +3,7 @@ import { zipSync } from 'fflate';
 import { deflateSync } from 'node:zlib';
 import { audit } from './axe';
 import { learningRateGrid } from './search';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, createProject, openSection, waitForJob } from './browser';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ORIGIN, createProject, openSection, storeBackendSetting, waitForJob } from './browser';
 
 /** A grayscale PNG (8-bit, no filter), written here so the browser's own decoder is what is tested. */
 function png(width: number, height: number, pixel: (x: number, y: number) => number): Buffer {
@@ -98,16 +98,7 @@ test('vision: import images (zip, shipped set), train a CNN and by transfer, see
 
 	// A small CNN from scratch on a 400-image subset, one epoch. On WASM, set as Settings would: this
 	// journey is about training; `auto`'s probe (seconds of software-GPU start-up) is the webcam journey's.
-	await page.evaluate(() => new Promise<void>((resolve, reject) => {
-		const open = indexedDB.open('kiln');
-		open.onerror = () => reject(open.error);
-		open.onsuccess = () => {
-			const tx = open.result.transaction('settings', 'readwrite');
-			tx.objectStore('settings').put({ key: 'backend', value: 'wasm' });
-			tx.oncomplete = () => (open.result.close(), resolve());
-			tx.onerror = () => reject(tx.error);
-		};
-	}));
+	await storeBackendSetting(page, 'wasm');
 	await openSection(page, 'train');
 	await page.getByTestId('preset-select').selectOption('tiny');
 	await page.getByTestId('image-epochs').fill('2');
