@@ -52,7 +52,9 @@ function browserPlan(n) {
 		{ label: 'webgl', backend: 'webgl', ...full, epochs: 1 },
 		{ label: 'webgpu', backend: 'webgpu', ...full, epochs: 1, samples: 2048, latencyRuns: 50 },
 		{ label: 'cpu', backend: 'cpu', ...full, epochs: 1, samples: 2048 },
-		{ label: 'wasm (no COOP/COEP)', backend: 'wasm', ...full, isolate: false }
+		{ label: 'wasm (no COOP/COEP)', backend: 'wasm', ...full, isolate: false },
+		// The studio's training workers warm themselves on synthetic networks before a run (workers/lib/trial-warmup.ts): a run then starts at the warm rate.
+		{ label: 'wasm after the studio warm-up', backend: 'wasm', ...full, studioWarmUp: true }
 	]);
 }
 
@@ -128,7 +130,7 @@ async function main() {
 			for (const item of part.plan) {
 				const r = await browserSide.measure(item, LATENCY_RUNS);
 				part.browserRuns[item.label].push({ round, ...r });
-				log(`round ${round + 1} ${part.name} ${item.label}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s (by epoch ${r.epochMs.map((ms) => Math.round((r.samples / ms) * 1000)).join(' ')}), batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms` : `skipped (${r.reason})`}`);
+				log(`round ${round + 1} ${part.name} ${item.label}: ${r.ok ? `${Math.round(r.samplesPerSecond)} samples/s (by epoch ${r.epochMs.map((ms) => Math.round((r.samples / ms) * 1000)).join(' ')}${r.warmUpMs ? `; warm-up ${Math.round(r.warmUpMs)} ms` : ''}), batch-1 p50 ${r.latency.medianMs.toFixed(3)} ms` : `skipped (${r.reason})`}`);
 			}
 		};
 		const nativePass = async (part, round) => {

@@ -54,7 +54,7 @@ export async function openBrowserSide({ repo, root, dataDir, log }) {
 
 	async function measure(item, latencyRuns) {
 		const side = sides[item.isolate ? 'isolated' : 'plain'];
-		const request = { backend: item.backend, model: item.model ?? 'mlp', kernels: item.kernels, gemm: item.gemm, gemmThreads: item.gemmThreads, epochs: item.epochs, warmupBatches: item.warmupBatches, samples: item.samples, batchSize: 128, learningRate: 0.001, latencyRuns: item.latencyRuns ?? latencyRuns, ...(item.threads ? { threads: item.threads } : {}) };
+		const request = { backend: item.backend, model: item.model ?? 'mlp', kernels: item.kernels, gemm: item.gemm, gemmThreads: item.gemmThreads, epochs: item.epochs, warmupBatches: item.warmupBatches, studioWarmUp: item.studioWarmUp, samples: item.samples, batchSize: 128, learningRate: 0.001, latencyRuns: item.latencyRuns ?? latencyRuns, ...(item.threads ? { threads: item.threads } : {}) };
 		try {
 			return await withTimeout(side.page.evaluate((r) => window.runBench(r), request), TIMEOUT_MS, item.label);
 		} catch (error) {

@@ -11,6 +11,7 @@ import { buildCnn } from '$workers/lib/vision/cnn';
 import { predictProbabilities } from '$workers/lib/vision/evaluate';
 import { BENCH_CNN } from '$workers/lib/vision/presets';
 import { makeCnnStep } from '$workers/lib/vision/train-step';
+import { warmTrialPath } from '$workers/lib/trial-warmup';
 import { registerRecipeKernel } from './recipe-kernel';
 import type { BenchRequest, BenchResult, LatencyStats } from './types';
 
@@ -85,6 +86,12 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		else registerWasmKernels();
 		kernels = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'KilnReluPoolGrad'].filter((k) => tf.getKernel(k, 'wasm'));
 	}
+	let warmUpMs: number | undefined;
+	if (!cnn && request.studioWarmUp) {
+		const warmStart = performance.now();
+		await warmTrialPath();
+		warmUpMs = performance.now() - warmStart;
+	}
 	// The CNN is the studio's own (buildCnn + makeCnnStep, as fitCnn trains it); the MLP is the tabular path.
 	const model = cnn ? buildCnn({ ...BENCH_CNN, classes: header.classes }, 1) : buildModel({ kind: 'mlp', inputSize: width, outputSize: header.classes, hiddenLayers: [128], seed: 1 });
 	const optimizer = tf.train.adam(request.learningRate);
@@ -157,6 +164,7 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 			batches,
 			trainMs,
 			epochMs,
+			warmUpMs,
 			samplesPerSecond: (request.epochs * samples) / (trainMs / 1000),
 			lastEpochLoss,
 			latency,

@@ -17,6 +17,8 @@ export interface BenchRequest {
 	epochs: number;
 	/** Batches trained before the timed epochs (1 unless BENCH_WARMUP_BATCHES says more). */
 	warmupBatches?: number;
+	/** MLP only: first run the warm-up the studio's training workers run (workers/lib/trial-warmup.ts, synthetic networks). */
+	studioWarmUp?: boolean;
 	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
 	samples: number;
 	batchSize: number;
@@ -52,6 +54,8 @@ export interface BenchResult {
 	trainMs?: number;
 	/** Each timed epoch's milliseconds: a fresh worker's warm-up shows as falling times. */
 	epochMs?: number[];
+	/** The studio's warm-up, when asked for (studioWarmUp). */
+	warmUpMs?: number;
 	samplesPerSecond?: number;
 	/** Mean batch loss of the last timed epoch: a sanity check that both sides learn alike. */
 	lastEpochLoss?: number;

@@ -14,6 +14,20 @@ export interface TrainJob {
 	signal?: AbortSignal;
 }
 
+/**
+ * Start up to `count` of the pool's workers ahead of jobs: each loads its backend and trains the
+ * warm-up networks (workers/lib/trial-warmup.ts), so V8 has compiled the training path before a
+ * run or trial needs it. In a fresh worker the bench's MLP trained its first epochs at a third to
+ * a half of its later rate (bench/README.md). A job reaching a warming worker stops the warm-up.
+ */
+export function warmTrainingWorkers(count: number, backend: () => Promise<BackendChoice>): Promise<void> {
+	return mlPool.warm(
+		count,
+		async (api) => api.useBackend(await backend()),
+		(api) => api.warmTrials()
+	);
+}
+
 export function train(job: TrainJob): Promise<RunResult> {
 	// A random forest's trees grow side by side in the pool's workers.
 	if (sharesForest(job, mlPool)) return trainForestInPool(job, mlPool);

@@ -5,6 +5,8 @@ import { WorkerPool } from './pool';
 interface FakeApi {
 	prepare(): Promise<number>;
 	work(): Promise<number>;
+	/** Runs until the next work() call, as the ML worker's warm-up stops at a job's first call. */
+	warmUp(): Promise<string>;
 }
 
 /** A "worker" that is a MessageChannel port with a Comlink-exposed API: counts its starts and calls. */
@@ -14,9 +16,14 @@ function fakeWorkers() {
 		const { port1, port2 } = new MessageChannel();
 		const own = { prepared: 0, jobs: 0 };
 		made.push(own);
+		let stopWarmUp: (() => void) | null = null;
 		const api: FakeApi = {
 			prepare: async () => ++own.prepared,
-			work: async () => ++own.jobs
+			work: async () => {
+				stopWarmUp?.();
+				return ++own.jobs;
+			},
+			warmUp: () => new Promise((resolve) => (stopWarmUp = () => resolve('stopped by a job')))
 		};
 		Comlink.expose(api, port2);
 		return Object.assign(port1, { terminate: () => (port1.close(), port2.close()) }) as unknown as Worker;
@@ -54,5 +61,17 @@ describe('WorkerPool.warm', () => {
 		await Promise.all([warming, job]);
 		expect(order).toEqual(['prepared', 'job']);
 		expect(made.length).toBe(1);
+	});
+
+	it('a job does not wait for the work run alongside the queue: its first call reaches the worker, which stops that work', async () => {
+		const { made, create } = fakeWorkers();
+		const pool = new WorkerPool<FakeApi>(create, 'test', 1, 50);
+		let warmUp: Promise<string> | null = null;
+		const warming = pool.warm(1, (api) => api.prepare(), (api) => (warmUp = api.warmUp()));
+		// The warm-up would run forever; the job's work() ends it.
+		expect(await pool.run((api) => api.work())).toBe(1);
+		await warming;
+		expect(await warmUp).toBe('stopped by a job');
+		expect(made.map((w) => [w.prepared, w.jobs])).toEqual([[1, 1]]);
 	});
 });

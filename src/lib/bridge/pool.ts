@@ -47,17 +47,23 @@ export class WorkerPool<Api extends object> {
 	 * running and idle ones, each running `prepare` (e.g. loading its compute backend): a page
 	 * that will soon run jobs (Tune) pays a worker's start-up (1–1.5 s under load in the tune
 	 * bench) while the person fills its form. A warmed worker idles out like any other; a job
-	 * that takes it while `prepare` still runs reaches it behind prepare's calls, and the ML worker
-	 * stops a warm-up still running for it (stoppingWarmUp in workers/ml/tune.ts).
+	 * that takes it while `prepare` still runs reaches it behind prepare's calls. `alongside`
+	 * (the ML worker's warm-up) then runs beside the worker's queue, so a job never waits for it:
+	 * the worker stops it when the job's first call arrives (stoppingWarmUp in workers/ml/tune.ts).
 	 * A failed `prepare` is ignored: the job meets the same failure and reports it.
 	 */
-	warm(count: number, prepare: (api: Comlink.Remote<Api>) => Promise<unknown>): Promise<void> {
+	warm(count: number, prepare: (api: Comlink.Remote<Api>) => Promise<unknown>, alongside?: (api: Comlink.Remote<Api>) => Promise<unknown>): Promise<void> {
 		const missing = Math.min(count, this.size) - this.#running - this.#idle.length;
 		const ready: Promise<unknown>[] = [];
 		for (let i = 0; i < missing; i++) {
 			const bridge = new WorkerBridge<Api>(this.create, this.label);
 			this.#park(bridge);
-			ready.push(bridge.call(prepare).catch(() => undefined));
+			ready.push(
+				bridge
+					.call(prepare)
+					.then(() => alongside && bridge.beside(alongside))
+					.catch(() => undefined)
+			);
 		}
 		return Promise.all(ready).then(() => undefined);
 	}

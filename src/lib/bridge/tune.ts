@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { BackendChoice, JobEvent, TrialOutcome, TrialRequest } from '$workers/protocol';
 import { mlPool } from './workers';
+import { warmTrainingWorkers } from './ml';
 
 /** Workers a search can use at once: the ML pool, sized to the machine's cores. */
 export const searchSlots = mlPool.size;
@@ -21,8 +22,5 @@ const WARM_AHEAD = 4;
 
 /** Start the pool's workers, load their backend and compile the trial path before a search asks for them (the Tune page opening). */
 export function warmTrialWorkers(backend: () => Promise<BackendChoice>): Promise<void> {
-	return mlPool.warm(WARM_AHEAD, async (api) => {
-		await api.useBackend(await backend());
-		await api.warmTrials();
-	});
+	return warmTrainingWorkers(WARM_AHEAD, backend);
 }

@@ -70,6 +70,15 @@ export class WorkerBridge<Api extends object> {
 		);
 	}
 
+	/**
+	 * Run `job` now, beside the queue: for work a worker drops by itself when a queued call
+	 * reaches it (the ML worker's warm-up, stopped by any job's first call), so queued calls never
+	 * wait for it. A crash is reported to the queued call, if any; this one just ends.
+	 */
+	beside<T>(job: (api: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
+		return job(this.start());
+	}
+
 	/** Queue `job` after earlier calls; reject with AbortError and kill the worker on abort. */
 	call<T>(job: (api: Comlink.Remote<Api>) => Promise<T>, signal?: AbortSignal): Promise<T> {
 		const run = async (): Promise<T> => {

@@ -1,19 +1,15 @@
 import * as bridge from '$lib/bridge';
 import { getSetting } from '$lib/db';
 import { span } from './trial-timeline';
+import { coldWorkersForBench } from '../train/warm-up';
 
 /**
  * The Tune page opening starts the ML pool's workers and loads their backend, so the first
  * trials of a search do not pay a worker's start-up (0.6–1 s each in the tune bench, two workers
- * starting at once being the slowest). The tune bench times searches both ways: its cold runs set
- * `kiln-bench-cold-workers` = '1' in the tab's sessionStorage, which skips this.
+ * starting at once being the slowest). The tune bench times searches both ways (coldWorkersForBench).
  */
 export function warmSearchWorkers(): void {
-	try {
-		if (sessionStorage.getItem('kiln-bench-cold-workers') === '1') return;
-	} catch {
-		// Storage blocked: warm as usual.
-	}
+	if (coldWorkersForBench()) return;
 	const started = performance.now();
 	void bridge.warmTrialWorkers(() => getSetting('backend')).then(() => span('warm', started, performance.now()));
 }
