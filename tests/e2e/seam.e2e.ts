@@ -18,6 +18,8 @@ async function expectFigures(page: Page): Promise<void> {
 /** Pick the run whose description contains `text` in a run picker, audit it for fairness by sex, and wait for the result. */
 async function auditFairness(page: Page, text: string): Promise<void> {
 	const picker = page.getByTestId('fairness-run');
+	// allTextContents does not wait: first the run's option itself.
+	await expect(picker.locator('option').filter({ hasText: text })).not.toHaveCount(0);
 	const labels = await picker.locator('option').allTextContents();
 	const index = labels.findIndex((l) => l.includes(text));
 	expect(index, labels.join(' | ')).toBeGreaterThanOrEqual(0);

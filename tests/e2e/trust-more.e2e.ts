@@ -90,6 +90,8 @@ test('adversarial training with its before/after curve, a small privacy trade-of
 	// The model card of the adversarially trained run says how it was trained and what the attack did.
 	await page.getByTestId('section-ship').click();
 	const picker = page.getByTestId('ship-run');
+	// The plain run and the adversarially trained one, once Ship has read them (evaluateAll does not wait).
+	await expect(picker.locator('option')).toHaveCount(2);
 	const values = await picker.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
 	expect(values).toHaveLength(2);
 	const cards: string[] = [];

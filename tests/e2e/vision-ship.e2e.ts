@@ -105,6 +105,7 @@ test('vision ship: a tiny CNN exports to ONNX (checked on the holdout images), g
 	await page.getByTestId('prune-epochs').fill('1');
 	await page.getByTestId('compress-button').click();
 	await waitForCompression(page);
+	await expect(page.getByTestId('tradeoff-row')).toHaveCount(8);
 	const ids = await page.getByTestId('tradeoff-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-variant')));
 	expect(ids).toEqual(['float32', 'float16', 'int8', 'pruned-50-once', 'pruned-50', 'pruned-50-int8', 'structured-50', 'structured-50-int8']);
 	const bytes = async (id: string) => Number(await page.locator(`[data-variant="${id}"] [data-testid="onnx-bytes"]`).getAttribute('data-bytes'));
