@@ -73,7 +73,8 @@ export class WorkerBridge<Api extends object> {
 	/**
 	 * Run `job` now, beside the queue: for work a worker drops by itself when a queued call
 	 * reaches it (the ML worker's warm-up, stopped by any job's first call), so queued calls never
-	 * wait for it. A crash is reported to the queued call, if any; this one just ends.
+	 * wait for it. A crash is reported to the queued call, if any; this call's promise may then
+	 * never settle, so nothing but the warm-up's own timing may wait on it.
 	 */
 	beside<T>(job: (api: Comlink.Remote<Api>) => Promise<T>): Promise<T> {
 		return job(this.start());
