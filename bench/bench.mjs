@@ -35,7 +35,8 @@ const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
 const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
 
-const onlyBackends = (plan) => plan.filter((p) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(p.label.split(' ')[0]));
+// BENCH_ONLY=wasm keeps every row whose label starts with that word; a whole label keeps that row alone.
+const onlyBackends = (plan) => plan.filter((p) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').some((o) => o === p.label || o === p.label.split(' ')[0]));
 
 function browserPlan(n) {
 	const full = { model: 'mlp', epochs: EPOCHS, samples: n, isolate: true, latencyRuns: LATENCY_RUNS, warmupBatches: WARMUP_BATCHES };
@@ -54,7 +55,9 @@ function browserPlan(n) {
 		{ label: 'cpu', backend: 'cpu', ...full, epochs: 1, samples: 2048 },
 		{ label: 'wasm (no COOP/COEP)', backend: 'wasm', ...full, isolate: false },
 		// The studio's training workers warm themselves on synthetic networks before a run (workers/lib/trial-warmup.ts): a run then starts at the warm rate.
-		{ label: 'wasm after the studio warm-up', backend: 'wasm', ...full, studioWarmUp: true }
+		{ label: 'wasm after the studio warm-up', backend: 'wasm', ...full, studioWarmUp: true },
+		// The same with Kiln's GEMM on a second thread (a lone training job on a cross-origin isolated page could have it).
+		{ label: 'wasm GEMM 2 threads after the studio warm-up', backend: 'wasm', ...full, studioWarmUp: true, gemmThreads: 2 }
 	]);
 }
 

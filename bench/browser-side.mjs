@@ -28,6 +28,8 @@ export async function openBrowserSide({ repo, root, dataDir, log }) {
 	const { chromium } = await import('@playwright/test');
 	// BENCH_JS_FLAGS="--trace-deopt" hands V8 flags to Chromium (its output: run with DEBUG=pw:browser).
 	const jsFlags = process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : [];
+	// BENCH_CHROMIUM_ARGS="--enable-logging=stderr" adds Chromium switches (space-separated).
+	if (process.env.BENCH_CHROMIUM_ARGS) jsFlags.push(...process.env.BENCH_CHROMIUM_ARGS.split(' ').filter(Boolean));
 	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(repo, log), ...jsFlags], headless: true });
 	const sides = {};
 	try {
@@ -54,7 +56,7 @@ export async function openBrowserSide({ repo, root, dataDir, log }) {
 
 	async function measure(item, latencyRuns) {
 		const side = sides[item.isolate ? 'isolated' : 'plain'];
-		const request = { backend: item.backend, model: item.model ?? 'mlp', kernels: item.kernels, gemm: item.gemm, gemmThreads: item.gemmThreads, epochs: item.epochs, warmupBatches: item.warmupBatches, studioWarmUp: item.studioWarmUp, samples: item.samples, batchSize: 128, learningRate: 0.001, latencyRuns: item.latencyRuns ?? latencyRuns, ...(item.threads ? { threads: item.threads } : {}) };
+		const request = { backend: item.backend, model: item.model ?? 'mlp', kernels: item.kernels, gemm: item.gemm, gemmThreads: item.gemmThreads, epochs: item.epochs, warmupBatches: item.warmupBatches, studioWarmUp: item.studioWarmUp, logEpochs: item.logEpochs, samples: item.samples, batchSize: 128, learningRate: 0.001, latencyRuns: item.latencyRuns ?? latencyRuns, ...(item.threads ? { threads: item.threads } : {}) };
 		try {
 			return await withTimeout(side.page.evaluate((r) => window.runBench(r), request), TIMEOUT_MS, item.label);
 		} catch (error) {
@@ -66,6 +68,8 @@ export async function openBrowserSide({ repo, root, dataDir, log }) {
 	}
 
 	return {
+		browser,
+		page: (isolate) => sides[isolate ? 'isolated' : 'plain'].page,
 		version: browser.version(),
 		pages: { isolated: { crossOriginIsolated: sides.isolated.crossOriginIsolated }, plain: { crossOriginIsolated: sides.plain.crossOriginIsolated } },
 		measure,

@@ -122,12 +122,26 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 		let lastEpochLoss = 0;
 		const trainStart = performance.now();
 		const epochMs: number[] = [];
+		const epochAt: number[] = [];
 		for (let epoch = 0; epoch < request.epochs; epoch++) {
 			const epochStart = performance.now();
+			epochAt.push(performance.timeOrigin + epochStart);
+			// The marks bound each epoch in a Chrome trace (bench/epoch-profile.mjs).
+			performance.mark(`kiln-bench:epoch-${epoch}`);
+			if (request.logEpochs) {
+				// V8's --trace-opt goes to a buffered stdout with no times; a function named after the epoch,
+				// run hot enough to be compiled, puts a line of its own in that output where the epoch starts.
+				const marker = new Function('x', `return function kilnEpochMarker${epoch}(a){ return a * x + 1; }`)(epoch) as (a: number) => number;
+				let acc = 0;
+				for (let i = 0; i < 200000; i++) acc = marker(acc) % 7;
+				console.info(`kiln-bench epoch ${epoch} (${acc})`);
+			}
 			lastEpochLoss = (await runEpoch(0, batches)) / batches;
 			epochMs.push(performance.now() - epochStart);
+			performance.mark(`kiln-bench:epoch-${epoch}-end`);
 		}
 		const trainMs = performance.now() - trainStart;
+		epochAt.push(performance.timeOrigin + performance.now());
 
 		const row = x.slice(0, width);
 		// An image is predicted as the studio's Predict does it: uint8 pixels in, /255, the model,
@@ -164,6 +178,7 @@ async function bench(request: BenchRequest, base: BenchResult): Promise<BenchRes
 			batches,
 			trainMs,
 			epochMs,
+			epochAt,
 			warmUpMs,
 			samplesPerSecond: (request.epochs * samples) / (trainMs / 1000),
 			lastEpochLoss,

@@ -19,6 +19,8 @@ export interface BenchRequest {
 	warmupBatches?: number;
 	/** MLP only: first run the warm-up the studio's training workers run (workers/lib/trial-warmup.ts, synthetic networks). */
 	studioWarmUp?: boolean;
+	/** console.info a line at each epoch's start, so V8's --trace-opt output on stderr can be split by epoch (bench/epoch-profile.mjs). */
+	logEpochs?: boolean;
 	/** Training rows used (a prefix of data.bin), so the slow cpu backend can do less. */
 	samples: number;
 	batchSize: number;
@@ -54,6 +56,8 @@ export interface BenchResult {
 	trainMs?: number;
 	/** Each timed epoch's milliseconds: a fresh worker's warm-up shows as falling times. */
 	epochMs?: number[];
+	/** Wall-clock start of each timed epoch and the end of the last (ms since the Unix epoch), to line up with per-thread CPU read from /proc. */
+	epochAt?: number[];
 	/** The studio's warm-up, when asked for (studioWarmUp). */
 	warmUpMs?: number;
 	samplesPerSecond?: number;

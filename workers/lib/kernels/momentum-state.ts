@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdamUpdateAttrs } from './dense-train';
+import type { FusedUpdater } from './adam-state';
 
 /** The fields of tfjs's MomentumOptimizer a fused update reads and keeps current (checkpoints save them). */
 interface MomentumFields {
@@ -17,10 +18,18 @@ interface MomentumFields {
  * fused step's gradients come without the L2 term and, off wasm, with kernels transposed; both
  * are mended here as ADAM_UPDATE mends them.
  */
-export function momentumState(optimizer: tf.Optimizer, variables: tf.Variable[]) {
-	const sgd = optimizer as unknown as MomentumFields;
-	const update = (grads: tf.Tensor[], perVariable: Pick<AdamUpdateAttrs, 'l2' | 'transposed'>): void => {
-		variables.forEach((value, i) => {
+export class MomentumState implements FusedUpdater {
+	private readonly sgd: MomentumFields;
+	private readonly variables: tf.Variable[];
+
+	constructor(optimizer: tf.Optimizer, variables: tf.Variable[]) {
+		this.sgd = optimizer as unknown as MomentumFields;
+		this.variables = variables;
+	}
+
+	update(grads: tf.Tensor[], perVariable: Pick<AdamUpdateAttrs, 'l2' | 'transposed'>): void {
+		const sgd = this.sgd;
+		this.variables.forEach((value, i) => {
 			sgd.accumulations[i] ??= { originalName: `${value.name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
 			const accumulation = sgd.accumulations[i]!.variable;
 			tf.tidy(() => {
@@ -32,6 +41,5 @@ export function momentumState(optimizer: tf.Optimizer, variables: tf.Variable[])
 				value.assign(moved);
 			});
 		});
-	};
-	return { update };
+	}
 }

@@ -5,8 +5,8 @@ import { denseLayers, handWrittenBackward, type DenseLayer } from '$workers/lib/
 import { createRng } from '$workers/lib/random';
 import { KilnError } from '$shared/errors';
 import { GEMM, gemmServes, registerGemmKernel, type GemmAttrs } from '$workers/lib/kernels/gemm-kernel';
-import { adamState, type AdamFields } from '$workers/lib/kernels/adam-state';
-import { momentumState } from '$workers/lib/kernels/momentum-state';
+import { AdamState, type AdamFields, type FusedUpdater } from '$workers/lib/kernels/adam-state';
+import { MomentumState } from '$workers/lib/kernels/momentum-state';
 import { batchNormBackward, batchNormForward, batchNormStack, type BatchNormSaved, type FusedLayer } from './fused-batchnorm';
 import { updateRunningStats, type BatchStats } from './forward';
 import { COLUMN_SUMS, DENSE_LOSS, RELU_BACKWARD, SMOOTH_BACKWARD, registerDenseTrainKernels, type DenseLossAttrs, type SmoothBackwardAttrs } from '$workers/lib/kernels/dense-train';
@@ -34,23 +34,71 @@ export interface FusedOptions {
 	smooth?: boolean;
 }
 
-/** Each smooth activation's forward, as tfjs-layers runs it, and what its backward kernel reads. */
-const SMOOTH_FORWARD: Record<NonNullable<DenseLayer['smooth']>, (z: tf.Tensor2D) => { h: tf.Tensor2D; saved: { y: tf.Tensor2D; cdf?: tf.Tensor2D } }> = {
-	tanh: (z) => output(tf.tanh(z)),
-	elu: (z) => output(tf.elu(z)),
-	sigmoid: (z) => output(tf.sigmoid(z)),
-	// tfjs-layers' Gelu op for op: x · (0.5 · (1 + erf(x / √2))).
-	gelu: (z) => {
-		const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))) as tf.Tensor2D;
-		return { h: tf.mul(z, cdf), saved: { y: z, cdf } };
+/**
+ * Each smooth activation's forward, as tfjs-layers runs it, and what its backward kernel reads. A
+ * switch, not a lookup table: a keyed read with a name the step had not seen before threw V8's
+ * compiled step away ("unexpected name in keyed access").
+ */
+function smoothForward(kind: NonNullable<DenseLayer['smooth']>, z: tf.Tensor2D): { h: tf.Tensor2D; saved: { y: tf.Tensor2D; cdf?: tf.Tensor2D } } {
+	switch (kind) {
+		case 'tanh':
+			return output(tf.tanh(z));
+		case 'elu':
+			return output(tf.elu(z));
+		case 'sigmoid':
+			return output(tf.sigmoid(z));
+		case 'gelu': {
+			// tfjs-layers' Gelu op for op: x · (0.5 · (1 + erf(x / √2))).
+			const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2)))) as tf.Tensor2D;
+			return { h: tf.mul(z, cdf), saved: { y: z, cdf } };
+		}
 	}
-};
+}
 
 function output(h: tf.Tensor2D) {
 	return { h, saved: { y: h } };
 }
 
 const FUSED_OPTIMISERS = ['Adam', 'Momentum'];
+
+/*
+ * The step calls only module functions and class methods, never a closure made per model: V8
+ * compiles the step once, and a closure that differs from one model to the next deoptimised that
+ * code at every new run or trial ("wrong call target"), which then ran hundreds of steps slowly
+ * before V8 compiled it again (bench/epoch-profile.mjs, docs/decisions.md).
+ */
+
+/** On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them. */
+function gemm(a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor, mask?: tf.Tensor): tf.Tensor2D {
+	return tf.engine().runKernel(GEMM, { a, b, ...(bias ? { bias } : {}), ...(mask ? { mask } : {}) }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/**
+ * On wasm tf.tensor1d/2d copy their values into the backend's heap, so one array per layer (and
+ * one for the labels) serves every step; fresh ones per step (dropout masks of up to 128 KB a
+ * layer) kept V8's array-buffer sweeper busy on the renderer's background threads (tune bench
+ * trace). The cpu backend keeps the array it is given, so it gets fresh ones.
+ */
+class StepArrays {
+	private readonly scratch: Float32Array[] = [];
+	private labels = new Int32Array(0);
+
+	constructor(private readonly copies: boolean) {}
+
+	values(i: number, size: number): Float32Array {
+		if (!this.copies) return new Float32Array(size);
+		if (!(this.scratch[i]?.length >= size)) this.scratch[i] = new Float32Array(size);
+		return this.scratch[i].subarray(0, size);
+	}
+
+	labelsFor(y: ArrayLike<number>): Int32Array {
+		if (!this.copies) return Int32Array.from(y);
+		if (this.labels.length < y.length) this.labels = new Int32Array(y.length);
+		const out = this.labels.subarray(0, y.length);
+		for (let i = 0; i < y.length; i++) out[i] = y[i];
+		return out;
+	}
+}
 
 /** The Dense layers and the dropout rate after each (0: none), or null when the fused step does not apply. */
 function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): { layers: FusedLayer[]; rates: number[] } | null {
@@ -104,31 +152,14 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	const variables = layers.flatMap((l) => (l.bn ? [l.kernel, l.bias, l.bn.gamma, l.bn.beta] : [l.kernel, l.bias]));
 	const slots = layers.map((_, i) => layers.slice(0, i).reduce((at, l) => at + (l.bn ? 4 : 2), 0));
 	const stats: BatchStats[] = [];
-	const { update } = optimizer.getClassName() === 'Adam' ? adamState(optimizer, variables) : momentumState(optimizer, variables);
+	const updater: FusedUpdater = optimizer.getClassName() === 'Adam' ? new AdamState(optimizer, variables) : new MomentumState(optimizer, variables);
 	// Protected in tfjs's types; Adam and Momentum count their steps the same way.
 	const counted = optimizer as unknown as Pick<AdamFields, 'incrementIterations'>;
 	const width = layers[0].kernel.shape[0];
 	// On wasm the update is a SIMD pass that reads gradients in order; elsewhere transposing the small dz beats transposing the batch.
 	const transposed = tf.getBackend() !== 'wasm';
 	const lossAttrs: DenseLossAttrs = { loss: task === 'classification' ? 'softmax-ce' : 'mse' };
-	// On wasm the products go to Kiln's SIMD GEMM (kernels/gemm-kernel.ts) where it serves them.
-	const gemm = (a: tf.Tensor, b: tf.Tensor, attrs: GemmAttrs, bias?: tf.Tensor, mask?: tf.Tensor) =>
-		tf.engine().runKernel(GEMM, { a, b, ...(bias ? { bias } : {}), ...(mask ? { mask } : {}) }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D;
-	// On wasm tf.tensor1d/2d copy their values into the backend's heap, so one array per layer (and
-	// one for the labels) serves every step; fresh ones per step (dropout masks of up to 128 KB a
-	// layer) kept V8's array-buffer sweeper busy on the renderer's background threads (tune bench
-	// trace). The cpu backend keeps the array it is given, so it gets fresh ones.
-	const copies = tf.getBackend() === 'wasm';
-	const scratch: Float32Array[] = [];
-	let labelScratch = new Int32Array(0);
-	const scratchFor = (i: number, size: number) => (copies ? (scratch[i] = scratch[i]?.length >= size ? scratch[i] : new Float32Array(size)).subarray(0, size) : new Float32Array(size));
-	const labelsFor = (y: ArrayLike<number>) => {
-		if (!copies) return Int32Array.from(y);
-		if (labelScratch.length < y.length) labelScratch = new Int32Array(y.length);
-		const out = labelScratch.subarray(0, y.length);
-		for (let i = 0; i < y.length; i++) out[i] = y[i];
-		return out;
-	};
+	const arrays = new StepArrays(tf.getBackend() === 'wasm');
 	return (x, y, weights, maskSeed) => {
 		const n = y.length;
 		if (masked && maskSeed === undefined) throw new KilnError('TrainingError', 'A step of a network with dropout needs its mask seed.');
@@ -136,7 +167,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 		const backend = tf.backend();
 		const loss = tf.tidy(() => {
 			const xs = tf.tensor2d(x, [n, width]);
-			const target = task === 'classification' ? tf.tensor1d(labelsFor(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
+			const target = task === 'classification' ? tf.tensor1d(arrays.labelsFor(y), 'int32') : tf.tensor2d(Float32Array.from(y), [n, 1]);
 			const inputs: tf.Tensor2D[] = [];
 			const masks: (tf.Tensor2D | null)[] = [];
 			// What each smooth layer's backward reads (its output before the dropout mask; GELU: z and Φ(z)).
@@ -158,14 +189,14 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 					h = layer.relu ? tf.relu(forward.out) : forward.out;
 				}
 				if (layer.smooth) {
-					const forward = SMOOTH_FORWARD[layer.smooth](h);
+					const forward = smoothForward(layer.smooth, h);
 					h = forward.h;
 					activated.push(forward.saved);
 				} else activated.push(null);
 				masks.push(null);
 				if (rates[i] > 0) {
 					const keep = 1 / (1 - rates[i]);
-					const values = scratchFor(i, n * cols);
+					const values = arrays.values(i, n * cols);
 					for (let j = 0; j < values.length; j++) values[j] = rng!() >= rates[i] ? keep : 0;
 					masks[i] = tf.tensor2d(values, [n, cols]);
 					h = tf.mul(h, masks[i]!);
@@ -212,7 +243,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 					db = tf.zerosLike(db);
 				}
 			}
-			update(grads, { l2: variables.map((v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) });
+			updater.update(grads, { l2: variables.map((v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) });
 			return value as tf.Scalar;
 		});
 		counted.incrementIterations();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CLIP_BY_GLOBAL_NORM, registerClipKernel, type ClipAttrs } from '$workers/lib/kernels/clip-norm';
-import { adamState } from '$workers/lib/kernels/adam-state';
+import { AdamState } from '$workers/lib/kernels/adam-state';
 import { registerDenseTrainKernels } from '$workers/lib/kernels/dense-train';
 import { fusedTextKernelsOn } from './layers';
 import type { TextModel } from './text-model';
@@ -31,7 +31,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 	if (!(allowFused && fusedTextKernelsOn() && ['wasm', 'cpu'].includes(tf.getBackend()) && optimizer.getClassName() === 'Adam')) return plain;
 	registerClipKernel();
 	registerDenseTrainKernels();
-	const { adam, update } = adamState(optimizer, variables);
+	const state = new AdamState(optimizer, variables);
 	return (x, y, dropoutSeed) => {
 		let complete = true;
 		const loss = tf.tidy(() => {
@@ -42,14 +42,14 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 			list.forEach((g, i) => (clipInputs[`grad${i}`] = g));
 			const clipAttrs: ClipAttrs = { maxNorm: clipNorm, count: list.length };
 			const grads = clipNorm > 0 ? (tf.engine().runKernel(CLIP_BY_GLOBAL_NORM, clipInputs, clipAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[]) : list;
-			update(grads, { l2: variables.map(() => 0), transposed: variables.map(() => false) });
+			state.update(grads, { l2: variables.map(() => 0), transposed: variables.map(() => false) });
 			return value;
 		});
 		if (!complete) {
 			loss.dispose();
 			return plain(x, y, dropoutSeed);
 		}
-		adam.incrementIterations();
+		state.adam.incrementIterations();
 		return loss;
 	};
 }

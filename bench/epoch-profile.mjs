@@ -1,0 +1,137 @@
+// Why a fresh worker's first MLP epochs are slow (#9): one wasm bench run under a Chrome trace,
+// the training worker's V8 samples and its GC / compile events split by epoch (the worker marks
+// each epoch). Prints, per epoch, the time in the top functions (self time) and in GC.
+// `node bench/epoch-profile.mjs [epochs]` (EPOCH_SKIP_BUILD=1 reuses bench/out/browser;
+// EPOCH_STUDIO_WARMUP=1 runs the studio's warm-up first; EPOCH_CATEGORIES=a,b picks the trace
+// categories, e.g. "blink.user_timing,v8,v8.wasm,disabled-by-default-v8.compile,toplevel" for
+// compile and GC work without the sampler's overhead; EPOCH_PROC=1 traces nothing and prints CPU
+// per Chromium thread per epoch from /proc instead). With BENCH_JS_FLAGS="--trace-opt --trace-deopt"
+// and DEBUG=pw:browser, V8's output carries a kilnEpochMarkerN line where epoch N starts.
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openBrowserSide } from './browser-side.mjs';
+import { ensureData } from './data.mjs';
+import { cpuSnapshot, findBrowserPid } from './tune-trace.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const OUT = join(BENCH, 'out');
+const EPOCHS = Number(process.argv[2] ?? 8);
+const log = (m) => process.stderr.write(`[epoch-profile] ${m}\n`);
+
+const data = ensureData(OUT);
+if (process.env.EPOCH_SKIP_BUILD !== '1') {
+	const { build } = await import('vite');
+	await build({ configFile: join(BENCH, 'browser/vite.config.mjs') });
+}
+const MARKER = '--kiln-epoch-profile';
+process.env.BENCH_CHROMIUM_ARGS = `${process.env.BENCH_CHROMIUM_ARGS ?? ''} ${MARKER}`;
+const side = await openBrowserSide({ repo: join(BENCH, '..'), root: join(OUT, 'browser'), dataDir: OUT, log });
+const categories = process.env.EPOCH_CATEGORIES ? process.env.EPOCH_CATEGORIES.split(',') : ['disabled-by-default-v8.cpu_profiler', 'blink.user_timing', 'v8', 'v8.wasm', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'];
+const PROC = process.env.EPOCH_PROC === '1';
+const browserPid = findBrowserPid(MARKER);
+const snapshots = [];
+const sampler = PROC ? setInterval(() => snapshots.push({ t: Date.now(), cpu: cpuSnapshot(browserPid) }), 50) : null;
+if (!PROC) await side.browser.startTracing(side.page(true), { categories });
+const result = await side.measure({ label: 'wasm', backend: 'wasm', model: 'mlp', epochs: EPOCHS, samples: data.n, isolate: true, latencyRuns: 5, warmupBatches: 1, studioWarmUp: process.env.EPOCH_STUDIO_WARMUP === '1', logEpochs: true }, 5);
+if (PROC) {
+	clearInterval(sampler);
+	await side.close();
+	if (!result.ok) throw new Error(result.reason);
+	// The snapshot nearest each epoch boundary (the worker's wall clock, ms since the Unix epoch).
+	const near = (t) => snapshots.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best));
+	for (let i = 0; i + 1 < result.epochAt.length; i++) {
+		const [a, b] = [near(result.epochAt[i]).cpu, near(result.epochAt[i + 1]).cpu];
+		const byThread = new Map();
+		for (const [tid, t] of b) {
+			const ms = ((t.ticks - (a.get(tid)?.ticks ?? 0)) * 1000) / 100;
+			if (ms > 0) byThread.set(`${t.process}:${t.comm}`, (byThread.get(`${t.process}:${t.comm}`) ?? 0) + ms);
+		}
+		console.log(`epoch ${i}: ${Math.round(result.epochMs[i])} ms wall; CPU ms ${[...byThread].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([k, ms]) => `${k} ${ms}`).join(' · ')}`);
+	}
+	console.log(`rates by epoch: ${result.epochMs.map((ms) => Math.round((result.samples / ms) * 1000)).join(' ')}`);
+	process.exit(0);
+}
+const buffer = await side.browser.stopTracing();
+await side.close();
+writeFileSync(join(OUT, 'epoch-trace.json'), buffer);
+if (!result.ok) throw new Error(result.reason);
+log(`rates by epoch: ${result.epochMs.map((ms) => Math.round((result.samples / ms) * 1000)).join(' ')}`);
+
+const events = JSON.parse(buffer.toString('utf8')).traceEvents;
+const marks = events.filter((e) => e.name?.startsWith('kiln-bench:epoch-'));
+const start = (i) => marks.find((e) => e.name === `kiln-bench:epoch-${i}`);
+const end = (i) => marks.find((e) => e.name === `kiln-bench:epoch-${i}-end`);
+if (!start(0)) throw new Error('no epoch marks in the trace');
+const { pid, tid } = start(0);
+
+// V8 samples of the worker thread: leaf frame per sample, timed.
+const profiles = new Map();
+for (const e of events) {
+	if (e.pid !== pid || (e.name !== 'Profile' && e.name !== 'ProfileChunk')) continue;
+	const id = e.id ?? e.id2?.local;
+	if (!profiles.has(id)) profiles.set(id, { tid: null, time: null, nodes: new Map(), samples: [] });
+	const p = profiles.get(id);
+	const d = e.args?.data ?? {};
+	if (e.name === 'Profile') {
+		p.tid = e.tid;
+		p.time = d.startTime;
+		continue;
+	}
+	for (const node of d.cpuProfile?.nodes ?? []) p.nodes.set(node.id, node);
+	const ids = d.cpuProfile?.samples ?? [];
+	const deltas = d.timeDeltas ?? [];
+	for (let i = 0; i < ids.length; i++) p.samples.push({ id: ids[i], delta: deltas[i] ?? 0 });
+}
+const samples = [];
+for (const p of profiles.values()) {
+	if (p.tid !== tid) continue;
+	let t = p.time;
+	for (const s of p.samples) {
+		t += s.delta;
+		const node = p.nodes.get(s.id);
+		const f = node?.callFrame ?? {};
+		const url = (f.url ?? '').replace(/^.*\//, '');
+		samples.push({ t, leaf: `${f.functionName || '(anon)'}${url ? ` ${url}` : ''}${f.codeType ? ` [${f.codeType}]` : ''}` });
+	}
+}
+samples.sort((a, b) => a.t - b.t);
+const gaps = samples.slice(1).map((s, i) => s.t - samples[i].t).sort((a, b) => a - b);
+log(`worker samples: ${samples.length}, median interval ${gaps[Math.floor(gaps.length / 2)] ?? '?'} µs`);
+
+// Events on the worker thread with a duration, by name (GC, compile …), and on other threads of the process.
+const timed = events.filter((e) => e.pid === pid && e.ph === 'X' && typeof e.dur === 'number');
+const threadNames = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid).map((e) => [e.tid, e.args?.name]));
+for (let i = 0; i < EPOCHS; i++) {
+	const a = start(i)?.ts;
+	const b = end(i)?.ts;
+	if (a == null || b == null) continue;
+	const inside = samples.filter((s) => s.t >= a && s.t < b);
+	const byLeaf = new Map();
+	for (const s of inside) byLeaf.set(s.leaf, (byLeaf.get(s.leaf) ?? 0) + 1);
+	const top = [...byLeaf].sort((x, y) => y[1] - x[1]).slice(0, 9);
+	const own = new Map();
+	const others = new Map();
+	for (const e of timed) {
+		if (e.ts < a || e.ts >= b) continue;
+		if (!/GC|Compile|Tier|Scaveng|Mark|Sweep|Optimiz|Maglev|Turbofan|wasm/i.test(e.name)) continue;
+		const target = e.tid === tid ? own : others;
+		const key = e.tid === tid ? e.name : `${threadNames.get(e.tid) ?? e.tid}: ${e.name}`;
+		target.set(key, (target.get(key) ?? 0) + e.dur);
+	}
+	const ms = (us) => (us / 1000).toFixed(1);
+	// Top-level tasks of the worker thread: wall against thread CPU says whether it waited for a core.
+	let taskWall = 0;
+	let taskCpu = 0;
+	let lastEnd = 0;
+	for (const e of timed) {
+		if (e.tid !== tid || !/RunTask/.test(e.name) || e.ts < a || e.ts >= b || e.ts < lastEnd) continue;
+		lastEnd = e.ts + e.dur;
+		taskWall += e.dur;
+		taskCpu += e.tdur ?? 0;
+	}
+	console.log(`epoch ${i}: ${ms(b - a)} ms wall, ${inside.length} samples; worker tasks ${ms(taskWall)} ms wall, ${ms(taskCpu)} ms thread CPU`);
+	console.log(`  leaf: ${top.map(([k, n]) => `${k} ×${n}`).join(' · ')}`);
+	console.log(`  worker events: ${[...own].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, us]) => `${k} ${ms(us)}`).join(' · ')}`);
+	console.log(`  other threads: ${[...others].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([k, us]) => `${k} ${ms(us)}`).join(' · ')}`);
+}

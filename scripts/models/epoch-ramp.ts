@@ -1,0 +1,48 @@
+// Scratch: per-epoch rates of the fused MLP step in a fresh Node process (is the browser's ramp here too?).
+import * as tf from '@tensorflow/tfjs-core';
+import { fileURLToPath } from 'node:url';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { buildModel } from '$workers/lib/model';
+import { makeTrainStep } from '$workers/lib/train';
+import { createRng } from '$workers/lib/random';
+import v8 from 'node:v8';
+
+v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+export default async function main(args: string[]): Promise<void> {
+	const epochs = Number(args[0] ?? 8);
+	const width = Number(args[1] ?? 784);
+	tf.env().set('PROD', true);
+	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
+	await tf.setBackend('wasm');
+	await tf.ready();
+	const rng = createRng(1);
+	const rows = 8192;
+	const x = Float32Array.from({ length: rows * width }, () => rng());
+	const y = Array.from({ length: rows }, () => Math.floor(rng() * 10));
+	const models = Number(args[2] ?? 1);
+	for (let m = 0; m < models; m++) {
+	const model = buildModel({ kind: 'mlp', inputSize: width, outputSize: 10, hiddenLayers: [128], seed: 1 });
+	const step = makeTrainStep(model, tf.train.adam(0.001), 'classification', 10, 0);
+	const rates: number[] = [];
+	const cpus: number[] = [];
+	for (let e = 0; e < epochs; e++) {
+		const t0 = performance.now();
+		const c0 = process.cpuUsage();
+		let pending: tf.Scalar[] = [];
+		for (let b = 0; b < rows / 128; b++) {
+			pending.push(step(x.subarray(b * 128 * width, (b + 1) * 128 * width), y.slice(b * 128, (b + 1) * 128)));
+			if (pending.length >= 8) {
+				await Promise.all(pending.map((t) => t.data()));
+				tf.dispose(pending);
+				pending = [];
+			}
+		}
+		const c = process.cpuUsage(c0);
+		rates.push(Math.round(rows / ((performance.now() - t0) / 1000)));
+		cpus.push(Math.round((c.user + c.system) / 1000));
+	}
+	console.log(`model ${m}: rates ${rates.join(' ')}; cpu ms ${cpus.join(' ')}; heap ${(tf.memory() as { numBytesInWASMHeap?: number }).numBytesInWASMHeap}`);
+	model.dispose();
+	}
+}
