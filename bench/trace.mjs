@@ -43,7 +43,7 @@ function frameLabel(callFrame, mapSource) {
 }
 
 /** Every V8 sample of one thread as { t (µs, trace clock), stack: [frame labels, leaf last] }. */
-function samplesOf(events, pid, tid, mapSource) {
+export function samplesOf(events, pid, tid, mapSource) {
 	const profiles = new Map();
 	for (const e of events) {
 		if (e.pid !== pid || (e.name !== 'Profile' && e.name !== 'ProfileChunk')) continue;

@@ -1,4 +1,5 @@
-// Scratch: per-epoch rates of the fused MLP step in a fresh Node process (is the browser's ramp here too?).
+// Per-epoch rates of the fused MLP step in a fresh Node process, for one or more models in turn (is the
+// browser's ramp here too? bench/README.md): `node scripts/models/run-ts.mjs scripts/models/epoch-ramp.ts [epochs] [width] [models]`.
 import * as tf from '@tensorflow/tfjs-core';
 import { fileURLToPath } from 'node:url';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
