@@ -188,8 +188,12 @@ export interface AdamUpdateAttrs {
 	/** β₁ᵗ and β₂ᵗ as the optimiser holds them (float32 running products). */
 	accBeta1: number;
 	accBeta2: number;
-	/** Per variable: the L2 factor whose penalty gradient 2·l2·w joins the loss gradient (0: none). */
-	l2: number[];
+	/**
+	 * Per variable: the L2 factor whose penalty gradient 2·l2·w joins the loss gradient (0: none).
+	 * The fused steps pass a Float64Array: a plain array of zeros and one holding 0.001 are different
+	 * kinds of array to V8, and a run after a warm-up with the other kind deoptimised this kernel.
+	 */
+	l2: ArrayLike<number>;
 	/** Per variable: its gradient comes transposed ([cols, rows] for a [rows, cols] kernel). */
 	transposed: boolean[];
 }

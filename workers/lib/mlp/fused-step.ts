@@ -160,6 +160,8 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 	const transposed = tf.getBackend() !== 'wasm';
 	const lossAttrs: DenseLossAttrs = { loss: task === 'classification' ? 'softmax-ce' : 'mse' };
 	const arrays = new StepArrays(tf.getBackend() === 'wasm');
+	// The same every step: made once (AdamUpdateAttrs says why the L2 factors are a Float64Array).
+	const perVariable = { l2: Float64Array.from(variables, (v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) };
 	return (x, y, weights, maskSeed) => {
 		const n = y.length;
 		if (masked && maskSeed === undefined) throw new KilnError('TrainingError', 'A step of a network with dropout needs its mask seed.');
@@ -243,7 +245,7 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 					db = tf.zerosLike(db);
 				}
 			}
-			updater.update(grads, { l2: variables.map((v) => (v.rank === 2 ? l2 : 0)), transposed: variables.map((v) => transposed && v.rank === 2) });
+			updater.update(grads, perVariable);
 			return value as tf.Scalar;
 		});
 		counted.incrementIterations();

@@ -32,6 +32,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 	registerClipKernel();
 	registerDenseTrainKernels();
 	const state = new AdamState(optimizer, variables);
+	const perVariable = { l2: new Float64Array(variables.length), transposed: variables.map(() => false) };
 	return (x, y, dropoutSeed) => {
 		let complete = true;
 		const loss = tf.tidy(() => {
@@ -42,7 +43,7 @@ export function makeTextTrainStep(model: TextModel, optimizer: tf.Optimizer, cli
 			list.forEach((g, i) => (clipInputs[`grad${i}`] = g));
 			const clipAttrs: ClipAttrs = { maxNorm: clipNorm, count: list.length };
 			const grads = clipNorm > 0 ? (tf.engine().runKernel(CLIP_BY_GLOBAL_NORM, clipInputs, clipAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[]) : list;
-			state.update(grads, { l2: variables.map(() => 0), transposed: variables.map(() => false) });
+			state.update(grads, perVariable);
 			return value;
 		});
 		if (!complete) {
