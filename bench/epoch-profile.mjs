@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { openBrowserSide } from './browser-side.mjs';
 import { ensureData } from './data.mjs';
 import { samplesOf } from './trace.mjs';
-import { cpuSnapshot, findBrowserPid } from './tune-trace.mjs';
+import { cpuBetween, cpuSnapshot, findBrowserPid } from './tune-trace.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const OUT = join(BENCH, 'out');
@@ -25,9 +25,9 @@ if (process.env.EPOCH_SKIP_BUILD !== '1') {
 	const { build } = await import('vite');
 	await build({ configFile: join(BENCH, 'browser/vite.config.mjs') });
 }
+// A switch of no meaning to Chromium, so /proc finds this browser's processes.
 const MARKER = '--kiln-epoch-profile';
-process.env.BENCH_CHROMIUM_ARGS = `${process.env.BENCH_CHROMIUM_ARGS ?? ''} ${MARKER}`;
-const side = await openBrowserSide({ repo: join(BENCH, '..'), root: join(OUT, 'browser'), dataDir: OUT, log });
+const side = await openBrowserSide({ repo: join(BENCH, '..'), root: join(OUT, 'browser'), dataDir: OUT, log, args: [MARKER] });
 const categories = process.env.EPOCH_CATEGORIES ? process.env.EPOCH_CATEGORIES.split(',') : ['disabled-by-default-v8.cpu_profiler', 'blink.user_timing', 'v8', 'v8.wasm', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'];
 const PROC = process.env.EPOCH_PROC === '1';
 const browserPid = findBrowserPid(MARKER);
@@ -42,13 +42,9 @@ if (PROC) {
 	// The snapshot nearest each epoch boundary (the worker's wall clock, ms since the Unix epoch).
 	const near = (t) => snapshots.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best));
 	for (let i = 0; i + 1 < result.epochAt.length; i++) {
-		const [a, b] = [near(result.epochAt[i]).cpu, near(result.epochAt[i + 1]).cpu];
-		const byThread = new Map();
-		for (const [tid, t] of b) {
-			const ms = ((t.ticks - (a.get(tid)?.ticks ?? 0)) * 1000) / 100;
-			if (ms > 0) byThread.set(`${t.process}:${t.comm}`, (byThread.get(`${t.process}:${t.comm}`) ?? 0) + ms);
-		}
-		console.log(`epoch ${i}: ${Math.round(result.epochMs[i])} ms wall; CPU ms ${[...byThread].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([k, ms]) => `${k} ${ms}`).join(' · ')}`);
+		const { byThread } = cpuBetween(near(result.epochAt[i]).cpu, near(result.epochAt[i + 1]).cpu, result.epochMs[i] / 1000, 0);
+		const top = Object.entries(byThread).slice(0, 5);
+		console.log(`epoch ${i}: ${Math.round(result.epochMs[i])} ms wall; CPU ms ${top.map(([k, s]) => `${k} ${Math.round(s * 1000)}`).join(' · ')}`);
 	}
 	console.log(`rates by epoch: ${result.epochMs.map((ms) => Math.round((result.samples / ms) * 1000)).join(' ')}`);
 	process.exit(0);

@@ -60,8 +60,12 @@ export function cpuSnapshot(rootPid) {
 	return threads;
 }
 
-/** CPU seconds between two snapshots: per process type and thread name, and the busiest worker threads. */
-export function cpuBetween(before, after, wallSeconds) {
+/**
+ * CPU seconds between two snapshots: per process type and thread name, and the busiest worker
+ * threads, each listed from `minSeconds` (a search's summary leaves out threads under 0.05 s; an
+ * epoch of ~0.1 s wants every tick).
+ */
+export function cpuBetween(before, after, wallSeconds, minSeconds = 0.05) {
 	if (!before || !after) return null;
 	const groups = {};
 	const workers = [];
@@ -78,8 +82,8 @@ export function cpuBetween(before, after, wallSeconds) {
 	return {
 		totalSeconds: round(total),
 		coresBusy: round(total / wallSeconds),
-		byThread: Object.fromEntries(Object.entries(groups).sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= 0.05).map(([k, s]) => [k, round(s)])),
-		workerThreads: workers.sort((a, b) => b - a).filter((s) => s >= 0.05).map(round)
+		byThread: Object.fromEntries(Object.entries(groups).sort((a, b) => b[1] - a[1]).filter(([, s]) => s >= minSeconds).map(([k, s]) => [k, round(s)])),
+		workerThreads: workers.sort((a, b) => b - a).filter((s) => s >= minSeconds).map(round)
 	};
 }
 
