@@ -6,6 +6,7 @@ import type { ImportContext } from './context';
 import type { ColumnGuess } from './infer';
 import { planKey, TextHash } from './plan';
 import { detectHeader, normalizeNames, planColumns } from './sample';
+import { SampleRows } from './sample-rows';
 import { sniffDelimiter } from './sniff';
 import type { CsvPlan, FormatInfo, ImportEnd } from './types';
 
@@ -13,21 +14,8 @@ import type { CsvPlan, FormatInfo, ImportEnd } from './types';
 const SAMPLE_CELLS = 2_000_000;
 
 interface SampleRow {
-	row: CsvRow;
 	text: string[];
-}
-
-function copyRow(row: CsvRow): CsvRow {
-	const n = row.count;
-	const from = n > 0 ? row.starts[0] : 0;
-	const to = n > 0 ? row.ends[n - 1] : 0;
-	const starts = new Int32Array(n);
-	const ends = new Int32Array(n);
-	for (let f = 0; f < n; f++) {
-		starts[f] = row.starts[f] - from;
-		ends[f] = row.ends[f] - from;
-	}
-	return { buf: row.buf.slice(from, to), starts, ends, flags: row.flags.slice(0, n), count: n, line: row.line };
+	blank: boolean;
 }
 
 function isBlank(row: CsvRow): boolean {
@@ -47,6 +35,7 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 	}
 	const format: FormatInfo = { ...ctx.format, format: 'csv', delimiter, header: true, sampleRows: 0 };
 	const sample: SampleRow[] = [];
+	const sampled = new SampleRows();
 	let sampleLimit = options.sampleRows ?? 10_000;
 	let builder: ChunkBuilder | null = null;
 	let columns = 0;
@@ -92,18 +81,19 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 	const plan = (atEnd: boolean) => {
 		const rows = sample.map((s) => s.text);
 		const guesses: ColumnGuess[] = [];
-		const hasHeader = options.header ?? detectHeader(rows.filter((_, i) => i === 0 || !isBlank(sample[i].row)), ctx.sampleOptions, guesses);
+		const hasHeader = options.header ?? detectHeader(rows.filter((_, i) => i === 0 || !sample[i].blank), ctx.sampleOptions, guesses);
 		format.header = hasHeader;
-		columns = sample.length > 0 ? sample[0].row.count : 0;
-		headerLine = sample.length > 0 ? sample[0].row.line : 1;
-		const dataRows = hasHeader ? sample.slice(1) : sample;
-		if (dataRows.every((s) => isBlank(s.row))) {
+		columns = sample.length > 0 ? sampled.row(0).count : 0;
+		headerLine = sample.length > 0 ? sampled.row(0).line : 1;
+		const first = hasHeader ? 1 : 0;
+		const dataRows = sample.slice(first);
+		if (dataRows.every((s) => s.blank)) {
 			throw new KilnError('ImportError', hasHeader ? `${fileName} has a header row but no data rows.` : `${fileName} has no data rows.`);
 		}
 		const { names, warnings } = normalizeNames(hasHeader ? rows[0] : null, columns);
 		warnings.forEach((w) => ctx.warnings.add(w));
 		// The guesses made for header detection came from the same rows when there is a header.
-		const planned = planColumns(names, dataRows.filter((s) => !isBlank(s.row)).map((s) => s.text), ctx.sampleOptions, hasHeader && guesses.length === columns ? guesses : undefined);
+		const planned = planColumns(names, dataRows.filter((s) => !s.blank).map((s) => s.text), ctx.sampleOptions, hasHeader && guesses.length === columns ? guesses : undefined);
 		planned.warnings.forEach((w) => ctx.warnings.add(w));
 		ctx.columns = planned.columns;
 		format.sampleRows = dataRows.length;
@@ -113,8 +103,9 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 		}
 		builder = new ChunkBuilder(planned.columns, ctx.missing, planned.missingLike, ctx.warnings, decode, options.numberFormat);
 		schemaPending = true;
-		for (const s of dataRows) addRow(s.row);
+		for (let i = first; i < sample.length; i++) addRow(sampled.row(i));
 		sample.length = 0;
+		sampled.clear();
 	};
 
 	/** The preview's plan, at this input's first row: the same state `plan` leaves, without the sample. */
@@ -136,9 +127,14 @@ export async function importCsv(input: AsyncIterable<Uint8Array>, head: Uint8Arr
 			if (isBlank(row)) return;
 			if (reuse) return adopt(row, reuse);
 			sampleLimit = Math.min(sampleLimit, Math.max(100, Math.floor(SAMPLE_CELLS / row.count)));
+			// A file shorter than the sample cannot fill it: size its copies by its length.
+			const rowBytes = row.count > 0 ? row.ends[row.count - 1] - row.starts[0] + 1 : 1;
+			sampled.reserve(complete ? Math.min(sampleLimit + 1, Math.ceil((2 * head.length) / rowBytes) + 2) : sampleLimit + 1, row);
 		}
-		const text = Array.from({ length: row.count }, (_, f) => fieldText(row, f));
-		sample.push({ row: copyRow(row), text });
+		const text = new Array<string>(row.count);
+		for (let f = 0; f < row.count; f++) text[f] = fieldText(row, f);
+		sample.push({ text, blank: isBlank(row) });
+		sampled.add(row);
 		if (sample.length > sampleLimit) plan(false);
 	};
 

@@ -67,17 +67,19 @@ function numericGuess(values: readonly string[], format: NumberFormat | undefine
 	let integer = true;
 	let bad = 0;
 	const badSpellings = new Set<string>();
+	// Cheapest tests first: this runs on every sampled cell of every column a preview reads.
 	for (const v of values) {
-		if (isNaNText(v) || isInfinityText(v)) continue;
 		const n = parseNumber(v, format);
 		if (n === undefined) {
+			if (isNaNText(v) || isInfinityText(v)) continue;
 			bad++;
 			badSpellings.add(v.trim());
 			if (badSpellings.size > TOLERATED_SPELLINGS) return null;
 			continue;
 		}
-		if (hasLeadingZero(v) || significantIntegerDigits(v) > MAX_SAFE_DIGITS) return null;
-		if (integer && (v.includes(decimal) || /[eE]/.test(v))) integer = false;
+		// More than 15 digits needs more than 15 characters.
+		if (hasLeadingZero(v) || (v.length > MAX_SAFE_DIGITS && significantIntegerDigits(v) > MAX_SAFE_DIGITS)) return null;
+		if (integer && (v.includes(decimal) || v.includes('e') || v.includes('E'))) integer = false;
 	}
 	const good = values.length - bad;
 	if (good === 0 || good / values.length < TOLERATED_SHARE) return null;

@@ -112,12 +112,14 @@ export function planColumns(names: readonly string[], rows: readonly (readonly s
 	const warnings: ImportWarning[] = [];
 	const missingLike: (Set<string> | null)[] = [];
 	const columns = names.map((name, c): SchemaColumn => {
-		const values = columnValues(rows, c, options.missing);
+		// Read the column's cells only when a guess needs them: header detection usually made it.
+		let cells: string[] | null = null;
+		const values = () => (cells ??= columnValues(rows, c, options.missing));
 		const forced = options.types?.[name];
 		let guess: ColumnGuess;
 		if (!options.inferTypes && !forced) guess = { semantic: 'categorical' };
-		else guess = known?.[c] ?? inferColumn(values, options.numberFormat, options.dateOrder);
-		if (forced && forced !== guess.semantic) guess = forcedGuess(forced, values, options);
+		else guess = known?.[c] ?? inferColumn(values(), options.numberFormat, options.dateOrder);
+		if (forced && forced !== guess.semantic) guess = forcedGuess(forced, values(), options);
 		missingLike.push(guess.missingLike ? new Set(guess.missingLike) : null);
 		if (guess.missingLike) {
 			warnings.push({
