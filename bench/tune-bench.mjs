@@ -197,14 +197,19 @@ async function twoWorkerCeiling(browser) {
 	return result;
 }
 
-/** 1. Same 16 random trials (seed 42), 10 epochs each, on 1 worker and on the pool, interleaved. */
+/**
+ * 1. Same 16 random trials (seed 42), 10 epochs each (TUNE_POOL_EPOCHS), on 1 worker and on the
+ * pool, interleaved. At 10 epochs a digits trial lasts a few hundred ms, so the figure weighs
+ * each job's fixed costs as much as its training; longer trials show the pool's speedup on compute.
+ */
+const POOL_EPOCHS = Number(process.env.TUNE_POOL_EPOCHS ?? 10);
 async function poolPart(browser, url, slots, cold) {
 	const tag = cold ? ', cold' : ', warm';
 	const fixed = (parallel) => async (page) => {
 		await page.getByTestId('strategy-select').selectOption('random');
 		await page.getByTestId('trials-input').fill('16');
 		await page.getByTestId('asha-toggle').uncheck();
-		await page.getByTestId('epochs-per-trial').fill('10');
+		await page.getByTestId('epochs-per-trial').fill(String(POOL_EPOCHS));
 		await page.getByTestId('parallel-input').fill(String(parallel));
 	};
 	const report = (run, slotsUsed) => ({ seconds: run.seconds, warmupSeconds: run.warmupSeconds, phases: run.phases(slotsUsed), cpu: run.cpu, jobs: run.jobs, ...(run.threads ? { threads: run.threads } : {}) });
@@ -214,7 +219,7 @@ async function poolPart(browser, url, slots, cold) {
 		const pair = { ceiling: await twoWorkerCeiling(browser) };
 		log(`two-worker ceiling now: ${pair.ceiling.speedup}× (a compute loop: ${pair.ceiling.oneMs} ms in one worker, ${pair.ceiling.twoMs} ms for two at once)`);
 		for (const n of order) {
-			const run = await runSearch(browser, url, `16 trials, ${n} worker${n === 1 ? '' : 's'}${tag} (#${r + 1})`, fixed(n), cold);
+			const run = await runSearch(browser, url, `16 trials × ${POOL_EPOCHS} epochs, ${n} worker${n === 1 ? '' : 's'}${tag} (#${r + 1})`, fixed(n), cold);
 			pair[n === 1 ? 'one' : 'pool'] = report(run, n);
 			log(`${run.label}: ${run.seconds.toFixed(1)} s${run.warmupSeconds === null ? '' : ` (warm-up before Start ${run.warmupSeconds.toFixed(1)} s)`}, load ${loadavg()[0].toFixed(1)}; ${JSON.stringify(pair[n === 1 ? 'one' : 'pool'].phases.meanMsPerJob)}; cores busy ${run.cpu?.coresBusy}`);
 		}
@@ -223,7 +228,7 @@ async function poolPart(browser, url, slots, cold) {
 		pairs.push(pair);
 	}
 	const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
-	return { workers: slots, warm: !cold, ceilings: pairs.map((p) => p.ceiling.speedup), speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
+	return { workers: slots, epochs: POOL_EPOCHS, warm: !cold, ceilings: pairs.map((p) => p.ceiling.speedup), speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
 }
 
 /** 2. 3 × 3 × 3 grid over learning rate, units and layers, 27 epochs each, vs the same grid with ASHA (3, 9, 27). */
