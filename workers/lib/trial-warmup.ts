@@ -1,4 +1,5 @@
 import type { Table, TrainConfig } from '$workers/protocol';
+import { buildModel } from './model';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { createRng } from '$workers/lib/random';
 import { trainForScore } from './train';
@@ -35,6 +36,17 @@ const NETS = [
 	['relu', [0], [64, 64], 'y'],
 	['relu', [0], [32], 'y']
 ] as const;
+
+/**
+ * Models built (and dropped) before anything is trained. Building a worker's seventh model made V8
+ * throw away the compiled trial path ("dependent prototype chain changed": the fused step's
+ * kernels, trainLoop, tfjs's kernelFunc), whichever job built it — with the five warm-up networks,
+ * a search's second trial; with six, its first (per-trial markers in V8's --trace-opt output,
+ * bench/README.md). What changes at that model inside tfjs or V8 is not known; building these first
+ * moves it before the warm-up compiles anything: no such event in 16 trials after it, and 1.50 /
+ * 1.72 s of TurboFan compiles in a 16-trial search of 30 epochs against 1.85 / 1.88 s before.
+ */
+const THROWAWAY_MODELS = 8;
 
 let idMapShared = false;
 
@@ -73,6 +85,7 @@ export function shareIdMap(): void {
  */
 export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<void> {
 	shareIdMap();
+	for (let i = 0; i < THROWAWAY_MODELS; i++) buildModel({ kind: 'mlp', inputSize: FEATURES, outputSize: 3, hiddenLayers: [16, 16], seed: i + 1 }).dispose();
 	const table = syntheticTable();
 	for (const [activation, dropout, hidden, target] of NETS) {
 		// A turn for the worker's messages: a trial arriving stops the warm-up here.
