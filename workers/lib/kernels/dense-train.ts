@@ -209,8 +209,7 @@ export interface AdamUpdateAttrs {
 export const adamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
 	const a = attrs as unknown as AdamUpdateAttrs;
 	const count = a.l2.length;
-	const ins: TensorInfo[] = [];
-	for (let i = 0; i < count; i++) ins.push(...['value', 'grad', 'm', 'v'].map((k) => (inputs as Record<string, TensorInfo>)[`${k}${i}`]));
+	const ins = adamInputs(inputs as Record<string, TensorInfo>, count);
 	const host = hostKernel(backend, ins, ins.filter((_, j) => j % 4 !== 1).map((t) => ({ shape: t.shape })));
 	const beta1 = f(a.beta1);
 	const beta2 = f(a.beta2);
@@ -234,21 +233,38 @@ export const adamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
 		// A transposed gradient of a [rows, cols] kernel is read at (col, row).
 		const cols = a.transposed[i] ? shape[1] : 1;
 		const rows = a.transposed[i] ? shape[0] : w.length;
-		for (let r = done, j = done; r < rows; r++) {
-			for (let c = 0; c < cols; c++, j++) {
-				let grad = g[c * rows + r];
-				if (l2 !== 0) grad = f(grad + f(l2 * f(2 * w[j])));
-				const mNew = f(f(m[j] * beta1) + f(grad * keep1));
-				const vNew = f(f(v[j] * beta2) + f(f(grad * grad) * keep2));
-				m2[j] = mNew;
-				v2[j] = vNew;
-				const denominator = f(f(Math.sqrt(f(vNew / correct2))) + epsilon);
-				w2[j] = f(f(f(f(mNew / correct1) / denominator) * step) + w[j]);
-			}
-		}
+		adamRest(w as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, w2 as Float32Array, m2 as Float32Array, v2 as Float32Array, done, rows, cols, l2, beta1, keep1, beta2, keep2, correct1, correct2, epsilon, step);
 	}
 	return host.infos;
 };
+
+/**
+ * The kernel's inputs in order. Apart from adamUpdate and adamRest, so each is small and sees one
+ * kind of object: the inputs record has as many keys as the model has variables (a new shape of
+ * object for V8 at each new depth), and the big loop recompiled (~80 ms of TurboFan) each time that
+ * changed in a tune search.
+ */
+function adamInputs(inputs: Record<string, TensorInfo>, count: number): TensorInfo[] {
+	const ins: TensorInfo[] = [];
+	for (let i = 0; i < count; i++) ins.push(inputs[`value${i}`], inputs[`grad${i}`], inputs[`m${i}`], inputs[`v${i}`]);
+	return ins;
+}
+
+/** Adam on the values from index `done` on (all of them on cpu, the SIMD pass's remainder on wasm). */
+function adamRest(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, w2: Float32Array, m2: Float32Array, v2: Float32Array, done: number, rows: number, cols: number, l2: number, beta1: number, keep1: number, beta2: number, keep2: number, correct1: number, correct2: number, epsilon: number, step: number): void {
+	for (let r = done, j = done; r < rows; r++) {
+		for (let c = 0; c < cols; c++, j++) {
+			let grad = g[c * rows + r];
+			if (l2 !== 0) grad = f(grad + f(l2 * f(2 * w[j])));
+			const mNew = f(f(m[j] * beta1) + f(grad * keep1));
+			const vNew = f(f(v[j] * beta2) + f(f(grad * grad) * keep2));
+			m2[j] = mNew;
+			v2[j] = vNew;
+			const denominator = f(f(Math.sqrt(f(vNew / correct2))) + epsilon);
+			w2[j] = f(f(f(f(mNew / correct1) / denominator) * step) + w[j]);
+		}
+	}
+}
 
 function wasmMemory(backend: unknown): WebAssembly.Memory | undefined {
 	const module = (backend as { wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } } }).wasm;
