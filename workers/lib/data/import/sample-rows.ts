@@ -94,6 +94,7 @@ export class SampleRows {
 		this.starts = new Int32Array(0);
 		this.ends = new Int32Array(0);
 		this.flags = new Uint8Array(0);
+		this.view.buf = this.bytes;
 		this.used = this.fields = this.rows = 0;
 	}
 }
