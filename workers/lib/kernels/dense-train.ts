@@ -1,7 +1,7 @@
 import { getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { adamSimdFor } from './adam-simd';
-import { hostKernel } from './host-arrays';
+import { hostKernel, type Values } from './host-arrays';
 
 /**
  * Kiln's own kernels for one training step of a Dense stack (mlp/fused-step.ts), on wasm and cpu.
@@ -125,7 +125,6 @@ const ROOT_TWO = f(Math.SQRT2);
  * ~100 ms of a core, during which every step re-entered the loop by on-stack replacement (34 times
  * in one search, tune bench with --trace-opt).
  */
-type Values = Float32Array | Int32Array;
 
 function geluGradient(g: Values, h: Values, phi: Values, dz: Values, size: number): void {
 	for (let i = 0; i < size; i++) {
@@ -233,7 +232,7 @@ export const adamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
 		// A transposed gradient of a [rows, cols] kernel is read at (col, row).
 		const cols = a.transposed[i] ? shape[1] : 1;
 		const rows = a.transposed[i] ? shape[0] : w.length;
-		adamRest(w as Float32Array, g as Float32Array, m as Float32Array, v as Float32Array, w2 as Float32Array, m2 as Float32Array, v2 as Float32Array, done, rows, cols, l2, beta1, keep1, beta2, keep2, correct1, correct2, epsilon, step);
+		adamRest(w, g, m, v, w2, m2, v2, done, rows, cols, l2, beta1, keep1, beta2, keep2, correct1, correct2, epsilon, step);
 	}
 	return host.infos;
 };
@@ -251,7 +250,7 @@ function adamInputs(inputs: Record<string, TensorInfo>, count: number): TensorIn
 }
 
 /** Adam on the values from index `done` on (all of them on cpu, the SIMD pass's remainder on wasm). */
-function adamRest(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, w2: Float32Array, m2: Float32Array, v2: Float32Array, done: number, rows: number, cols: number, l2: number, beta1: number, keep1: number, beta2: number, keep2: number, correct1: number, correct2: number, epsilon: number, step: number): void {
+function adamRest(w: Values, g: Values, m: Values, v: Values, w2: Values, m2: Values, v2: Values, done: number, rows: number, cols: number, l2: number, beta1: number, keep1: number, beta2: number, keep2: number, correct1: number, correct2: number, epsilon: number, step: number): void {
 	for (let r = done, j = done; r < rows; r++) {
 		for (let c = 0; c < cols; c++, j++) {
 			let grad = g[c * rows + r];

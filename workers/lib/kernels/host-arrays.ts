@@ -1,7 +1,8 @@
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-type Values = Float32Array | Int32Array;
+/** A host view of a kernel's tensor: float32 or int32. */
+export type Values = Float32Array | Int32Array;
 
 interface CpuLike {
 	data: { get(dataId: object): { values: unknown } };
