@@ -10,13 +10,13 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '$workers/lib/kernels/register';
 import { createRng } from '$workers/lib/random';
 import { buildCnn } from '$workers/lib/vision/cnn';
 import { makeCnnStep } from '$workers/lib/vision/train-step';
 import { BENCH_CNN } from '$workers/lib/vision/presets';
 import { registerRecipeKernel } from '../../bench/browser/recipe-kernel';
+import { useNodeWasm } from './node-wasm';
 
 async function measure(mode: string, batches: number, batchSize: number, withProfile: boolean) {
 	const model = buildCnn(BENCH_CNN, 1);
@@ -140,10 +140,7 @@ export default async function main(args: string[]): Promise<void> {
 	const mode = args[0] ?? 'kiln';
 	const batches = Number(args[1] ?? 20);
 	if (mode === 'compare') return compare(Number(args[2] ?? 5), batches);
-	tf.env().set('PROD', true);
-	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-	await tf.setBackend('wasm');
-	await tf.ready();
+	await useNodeWasm();
 	// Kernels are global, and Kiln's replacements cannot be taken back: one mode per process.
 	if (mode === 'recipe') registerRecipeKernel();
 	else registerWasmKernels();

@@ -4,11 +4,11 @@
 // `node scripts/models/run-ts.mjs scripts/models/bench-gemm.ts [rounds] [tiles, e.g. 4x2,6x2] [kc list] [fma,plain]`.
 // Node 20 validates relaxed SIMD only behind a V8 flag, set here before any module is compiled.
 import v8 from 'node:v8';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { gemmFor } from '$workers/lib/kernels/gemm-simd';
 import { createRng } from '$workers/lib/random';
+import { useNodeWasm } from './node-wasm';
 
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -22,10 +22,7 @@ export default async function main(args: string[]): Promise<void> {
 	// tiles as rows x vectors of 4 columns (6x2 = 6 × 8); unrolling the k loop 2 or 4 times was slower (15–16 vs 25 GFLOP/s).
 	const shapes = (args[1] ?? '4x2,5x2,6x2').split(',').map((s) => s.split('x').map(Number));
 	const kcs = (args[2] ?? '256').split(',').map(Number);
-	tf.env().set('PROD', true);
-	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-	await tf.setBackend('wasm');
-	await tf.ready();
+	await useNodeWasm();
 	const backend = tf.backend() as BackendWasm;
 	const rng = createRng(3);
 	const rand = (n: number) => Float32Array.from({ length: n }, () => rng() * 2 - 1);

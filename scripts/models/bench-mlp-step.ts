@@ -5,15 +5,13 @@
 // variants from dense, fused, xnnpack (= fused without Kiln's GEMM), gemm-plain, gemm-fma.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { fileURLToPath } from 'node:url';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { buildModel } from '$workers/lib/model';
 import { denseForward, denseLayers } from '$workers/lib/dense';
 import { oneHotTensor, softmaxCrossEntropy } from '$workers/lib/losses';
 import { makeTrainStep } from '$workers/lib/train';
-import { createRng } from '$workers/lib/random';
 import { setGemmMode, type GemmMode } from '$workers/lib/kernels/gemm-kernel';
 import v8 from 'node:v8';
+import { useNodeWasm, randomRows } from './node-wasm';
 
 // Node 20 validates relaxed SIMD (the GEMM's FMA tiles) only behind this flag; Chromium ships it.
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -40,14 +38,9 @@ function denseStep(model: ReturnType<typeof buildModel>, optimizer: tf.Optimizer
 
 export default async function main(args: string[]): Promise<void> {
 	const rounds = Number(args[0] ?? 5);
-	tf.env().set('PROD', true);
-	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-	await tf.setBackend('wasm');
-	await tf.ready();
-	const rng = createRng(1);
+	await useNodeWasm();
 	const rows = 2048;
-	const x = Float32Array.from({ length: rows * 784 }, () => rng());
-	const y = Array.from({ length: rows }, () => Math.floor(rng() * 10));
+	const { x, y } = randomRows(rows, 784);
 	const fusedWith = (mode: GemmMode) => () => {
 		setGemmMode(mode);
 		const model = buildModel({ kind: 'mlp', inputSize: 784, outputSize: 10, hiddenLayers: [128], seed: 1 });

@@ -1,27 +1,20 @@
 // Per-epoch rates of the fused MLP step in a fresh Node process, for one or more models in turn (is the
 // browser's ramp here too? bench/README.md): `node scripts/models/run-ts.mjs scripts/models/epoch-ramp.ts [epochs] [width] [models]`.
 import * as tf from '@tensorflow/tfjs-core';
-import { fileURLToPath } from 'node:url';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { buildModel } from '$workers/lib/model';
 import { makeTrainStep } from '$workers/lib/train';
 import { LOSS_READ_EVERY } from '$workers/lib/train-loop';
-import { createRng } from '$workers/lib/random';
 import v8 from 'node:v8';
+import { useNodeWasm, randomRows } from './node-wasm';
 
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 export default async function main(args: string[]): Promise<void> {
 	const epochs = Number(args[0] ?? 8);
 	const width = Number(args[1] ?? 784);
-	tf.env().set('PROD', true);
-	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-	await tf.setBackend('wasm');
-	await tf.ready();
-	const rng = createRng(1);
+	await useNodeWasm();
 	const rows = 8192;
-	const x = Float32Array.from({ length: rows * width }, () => rng());
-	const y = Array.from({ length: rows }, () => Math.floor(rng() * 10));
+	const { x, y } = randomRows(rows, width);
 	const models = Number(args[2] ?? 1);
 	for (let m = 0; m < models; m++) {
 		const model = buildModel({ kind: 'mlp', inputSize: width, outputSize: 10, hiddenLayers: [128], seed: 1 });

@@ -10,7 +10,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '$workers/lib/kernels/register';
 import { createRng, shuffleInPlace } from '$workers/lib/random';
 import { serializeModel } from '$workers/lib/model';
@@ -22,6 +21,7 @@ import { readImageSet } from '$workers/lib/vision/image-set';
 import { arraySource } from '$workers/lib/vision/source';
 import { fitCnn } from '$workers/lib/vision/train-cnn';
 import { toFloat16 } from './float16';
+import { useNodeWasm } from './node-wasm';
 
 const DEBIAN = '/usr/share/datasets/fashion-mnist';
 const OUT = fileURLToPath(new URL('../../static/models/fashion-backbone/', import.meta.url));
@@ -55,9 +55,7 @@ async function lsuv(model: tfl.LayersModel, sample: Uint8Array, count: number): 
 export default async function main(args: string[]): Promise<void> {
 	const perClass = Number(args[0] ?? 4000);
 	const epochs = Number(args[1] ?? 5);
-	tf.env().set('PROD', true);
-	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-	await tf.setBackend('wasm');
+	await useNodeWasm();
 	registerWasmKernels();
 
 	const { batch, labels } = idxImages(readIdx(readFileSync(`${DEBIAN}/train-images-idx3-ubyte.gz`)), readIdx(readFileSync(`${DEBIAN}/train-labels-idx1-ubyte.gz`)));

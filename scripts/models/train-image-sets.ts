@@ -5,14 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from '$workers/lib/kernels/register';
 import { readImageSet } from '$workers/lib/vision/image-set';
 import { arraySource } from '$workers/lib/vision/source';
 import { trainCnn } from '$workers/lib/vision/train-cnn';
 import { confusedPairs } from '$workers/lib/vision/explain';
 import type { CnnSpec, CnnTrainOptions } from '$workers/lib/vision/types';
+import { useNodeWasm } from './node-wasm';
 
 /** The small CNN of issue 10 with 'same' padding (7×7×64 before the dense layer) and dropout. */
 export const FASHION_SPEC: CnnSpec = {
@@ -71,9 +70,7 @@ async function run(file: string, spec: CnnSpec, options: Omit<CnnTrainOptions, '
 
 export default async function main(args: string[]): Promise<void> {
 	const which = args[0] ?? 'both';
-	tf.env().set('PROD', true);
-	setWasmPaths(fileURLToPath(new URL('../../node_modules/@tensorflow/tfjs-backend-wasm/dist/', import.meta.url)));
-	await tf.setBackend('wasm');
+	await useNodeWasm();
 	registerWasmKernels();
 	if (which !== 'fashion') await run('digits-28.kimg.gz', DIGITS_SPEC, { epochs: Number(args[1] ?? 15), batchSize: 32, lr: 0.002, lrSchedule: 'cosine', seed: 1, augment: { shift: 0.08, rotate: 8 } });
 	if (which !== 'digits') await run('fashion-mnist-22k.kimg.gz', FASHION_SPEC, { epochs: Number(args[1] ?? 12), batchSize: 64, lr: 0.002, lrSchedule: 'cosine', seed: 1, augment: { flip: 0.5, shift: 0.08 } });
