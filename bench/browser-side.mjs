@@ -29,8 +29,8 @@ export async function openBrowserSide({ repo, root, dataDir, log, args = [] }) {
 	// BENCH_JS_FLAGS="--trace-deopt" hands V8 flags to Chromium (its output: run with DEBUG=pw:browser).
 	const jsFlags = process.env.BENCH_JS_FLAGS ? [`--js-flags=${process.env.BENCH_JS_FLAGS}`] : [];
 	// BENCH_CHROMIUM_ARGS="--enable-logging=stderr" adds Chromium switches (space-separated).
-	if (process.env.BENCH_CHROMIUM_ARGS) jsFlags.push(...process.env.BENCH_CHROMIUM_ARGS.split(' ').filter(Boolean));
-	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(repo, log), ...jsFlags, ...args], headless: true });
+	const switches = (process.env.BENCH_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean);
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(repo, log), ...jsFlags, ...switches, ...args], headless: true });
 	const sides = {};
 	try {
 		for (const isolate of [true, false]) {
