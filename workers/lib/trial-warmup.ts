@@ -49,6 +49,14 @@ const NETS = [
  * 1.72 s of TurboFan compiles in a 16-trial search of 30 epochs against 1.85 / 1.88 s before.
  */
 const THROWAWAY_MODELS = 8;
+let modelsBuilt = false;
+
+/** Builds and drops THROWAWAY_MODELS models, once per worker: past the seventh, more change nothing. */
+function buildThrowawayModels(): void {
+	if (modelsBuilt) return;
+	modelsBuilt = true;
+	for (let i = 0; i < THROWAWAY_MODELS; i++) buildModel({ kind: 'mlp', inputSize: FEATURES, outputSize: 3, hiddenLayers: [16, 16], seed: i + 1 }).dispose();
+}
 
 let idMapShared = false;
 
@@ -87,7 +95,7 @@ export function shareIdMap(): void {
  */
 export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<void> {
 	shareIdMap();
-	for (let i = 0; i < THROWAWAY_MODELS; i++) buildModel({ kind: 'mlp', inputSize: FEATURES, outputSize: 3, hiddenLayers: [16, 16], seed: i + 1 }).dispose();
+	buildThrowawayModels();
 	const table = syntheticTable();
 	for (const [activation, dropout, hidden, target] of NETS) {
 		// A turn for the worker's messages: a trial arriving stops the warm-up here.
