@@ -84,6 +84,14 @@ test('a messy CSV and a Latin-1 file: options, preview, profile and warnings', a
 	await expect(page.getByTestId('target-balance')).toContainText('no');
 	await expect(page.getByTestId('correlation')).toContainText('visits');
 	await expect(page.getByTestId('data-table').getByRole('row').nth(1)).toContainText('2024-02-11');
+	await expect(page.getByRole('combobox', { name: 'Type of zip' })).toHaveValue('identifier');
+	// A cell cut short shows all of its text, from the keyboard too.
+	const whole = page.getByRole('dialog', { name: 'Whole cell value' });
+	await page.getByTestId('data-table').getByRole('button', { name: 'Show all of email, row 10' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(whole).toContainText('user10@example.com');
+	await whole.getByRole('button', { name: 'Close' }).click();
+	await expect(whole).toBeHidden();
 	found.push(...(await audit(page, 'data, profile')));
 
 	// A column's type changes after import too: "plan" read as yes/no keeps none of its values,
