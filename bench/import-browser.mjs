@@ -153,7 +153,8 @@ async function importOnce(browser, origin, browserPid) {
 			const seen = await page.evaluate(() => window.__kilnLongTasks.longtask);
 			if (process.env.IMPORT_VERBOSE) {
 				const loaf = await page.evaluate(() => window.__kilnLongTasks.loaf);
-				for (const f of loaf.filter((f) => f.start >= start)) log(`frame at ${((f.start - start) / 1000).toFixed(1)} s: ${f.duration.toFixed(0)} ms, blocking ${f.blocking.toFixed(0)}; ${f.scripts.map((x) => `${x.invoker} ${x.fn} ${x.duration.toFixed(0)}`).join(' | ')}`);
+				for (const t of seen.filter((t) => t.start + t.duration >= start && t.start <= end)) log(`long task at ${((t.start - start) / 1000).toFixed(2)} s: ${t.duration.toFixed(0)} ms`);
+				for (const f of loaf.filter((f) => f.start >= start)) log(`frame at ${((f.start - start) / 1000).toFixed(2)} s: ${f.duration.toFixed(0)} ms, blocking ${f.blocking.toFixed(0)}; ${f.scripts.map((x) => `${x.invoker} ${x.fn} ${x.duration.toFixed(0)}`).join(' | ')}`);
 			}
 			if (process.env.IMPORT_MESSAGES) for (const m of await page.evaluate(() => window.__kilnMessages)) log(`message at ${((m.at - start) / 1000).toFixed(1)} s read in ${m.ms.toFixed(0)} ms: ${m.shape}`);
 			const inImport = seen.filter((t) => t.start + t.duration >= start && t.start <= end).map((t) => t.duration);
