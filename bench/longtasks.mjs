@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_PATH, chromiumArgs } from './browser-side.mjs';
-import { lineColumnAt, sourceMapper } from './sourcemap.mjs';
+import { scriptSource, sourceMapper } from './sourcemap.mjs';
 import { analyseTrace, END_MARK, START_MARK, TRACE_CATEGORIES } from './trace.mjs';
 
 const NO_PROGRESS_MS = 120_000;
@@ -140,11 +140,7 @@ async function trainDigits(browser, origin, { epochs, trace, buildDir, tracePath
 		const relative = (e) => ({ ...e, afterTrainMs: e.start - start });
 		const longFrames = seen.loaf.filter(inRun).map((f) => ({
 			...relative(f),
-			scripts: f.scripts.map((s) => {
-				const path = (s.url || '').replace(/^https?:\/\/[^/]+\//, '');
-				const at = path ? lineColumnAt(buildDir, path, s.at) : null;
-				return { ...s, source: at ? mapSource(path, at.line, at.column) : null };
-			})
+			scripts: f.scripts.map((s) => ({ ...s, source: scriptSource(buildDir, mapSource, s) }))
 		}));
 		if (traceBuffer) writeFileSync(tracePath, traceBuffer);
 		return {

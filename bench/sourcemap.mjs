@@ -81,3 +81,10 @@ export function lineColumnAt(buildDir, path, offset) {
 	const line = before.split('\n').length;
 	return { line, column: offset - before.lastIndexOf('\n') };
 }
+
+/** A Long Animation Frame script entry's source file and line (build with --sourcemap hidden), or null. */
+export function scriptSource(buildDir, mapSource, script) {
+	const path = (script.url || '').replace(/^https?:\/\/[^/]+\//, '');
+	const at = path ? lineColumnAt(buildDir, path, script.at) : null;
+	return at ? mapSource(path, at.line, at.column) : null;
+}
