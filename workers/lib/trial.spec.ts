@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainCheckpoint, TrainConfig, TrialRequest } from '../protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { loadDataset, useCpu } from '../../tests/unit-support';
-import { runTrial, trialScore } from './trial';
+import { mayBePromoted, runTrial, trialScore } from './trial';
 import { trainModel } from './train';
 
 beforeAll(useCpu);
@@ -123,5 +123,23 @@ describe('runTrial', () => {
 		expect(trialScore(history, 'valMetric')).toBe(0.9);
 		expect(trialScore([{ ...history[0], valLoss: NaN }], 'valLoss')).toBeNull();
 		expect(trialScore([], 'valLoss')).toBeNull();
+	});
+});
+
+describe('mayBePromoted', () => {
+	const ended = (valLoss: number, valMetric = 0.5) => ({ history: [{ epoch: 1, trainLoss: 1, valLoss: 9, valMetric: 0 }, { epoch: 2, trainLoss: 1, valLoss, valMetric }] });
+	it('keeps a checkpoint without a bar, or when the last epoch reaches it in the search direction', () => {
+		expect(mayBePromoted(ended(0.3), { metric: 'valLoss' })).toBe(true);
+		const minimize = { metric: 'valLoss' as const, promotionBar: { score: 0.3, direction: 'minimize' as const } };
+		expect(mayBePromoted(ended(0.3), minimize)).toBe(true);
+		expect(mayBePromoted(ended(0.2), minimize)).toBe(true);
+		expect(mayBePromoted(ended(0.31), minimize)).toBe(false);
+		const maximize = { metric: 'valMetric' as const, promotionBar: { score: 0.8, direction: 'maximize' as const } };
+		expect(mayBePromoted(ended(0.1, 0.9), maximize)).toBe(true);
+		expect(mayBePromoted(ended(0.1, 0.7), maximize)).toBe(false);
+	});
+
+	it('keeps none for a score that is not a number (the job is reported failed, never promoted)', () => {
+		expect(mayBePromoted(ended(NaN), { metric: 'valLoss', promotionBar: { score: 1e9, direction: 'minimize' } })).toBe(false);
 	});
 });

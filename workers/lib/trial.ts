@@ -41,6 +41,19 @@ function scored(history: EpochRecord[], folds: FoldResult[] | undefined, metric:
 }
 
 /**
+ * Whether a job's end state may still be continued by a promotion: its score (as the job reports
+ * it) reaches the request's promotion bar. A job whose trial can never be promoted keeps no
+ * checkpoint: no IndexedDB write and no copy sent back to the page (a 3 × 256 network's is ~2 MB).
+ */
+export function mayBePromoted(checkpoint: Pick<TrainCheckpoint, 'history' | 'folds'>, request: Pick<TrialRequest, 'metric' | 'promotionBar'>): boolean {
+	const bar = request.promotionBar;
+	if (!bar) return true;
+	const { score } = scored(checkpoint.history, checkpoint.folds, request.metric);
+	if (score === null) return false;
+	return bar.direction === 'maximize' ? score >= bar.score : score <= bar.score;
+}
+
+/**
  * Why a promotion cannot continue from the lower rung's checkpoint and give what training
  * straight to the new budget gives (null: it can). A cosine schedule anneals towards the run's
  * last epoch, so the lower rung's epochs ran at other rates; a k-fold run's folds were trained to
@@ -56,9 +69,10 @@ export function notResumable(config: TrainConfig): string | null {
  * Train one search trial up to its rung's budget with Kiln's own training loop. A promotion
  * continues from the checkpoint its previous rung stored (same seed, so the split and batch order
  * replay exactly); a job whose checkpoint already reached its budget had finished before a
- * reload, and its stored curve is the result, so no finished work is repeated. A last-rung job
- * stores no checkpoint: if the page goes away between its end and the page storing its result,
- * it trains again.
+ * reload, and its stored curve is the result, so no finished work is repeated. A last-rung job,
+ * and one whose trial can no longer be promoted (mayBePromoted; the worker's saveCheckpoint
+ * decides), stores no checkpoint: if the page goes away between its end and the page storing its
+ * result, it trains again.
  */
 export async function runTrial(table: Table, request: TrialRequest, options: TrialOptions): Promise<TrialOutcome> {
 	const started = performance.now();

@@ -1,7 +1,7 @@
 import { getDataset, getTrialCheckpoint, loadTable, saveTrialCheckpoint } from '$lib/db';
 import { booleanTargetAsClasses } from '../lib/train-table';
 import { errorMessage } from '$shared/errors';
-import { runTrial } from '../lib/trial';
+import { mayBePromoted, runTrial } from '../lib/trial';
 import { warmTrialPath } from '../lib/trial-warmup';
 import { createTrialDataCache } from '../lib/trial-data';
 import type { JobEvent, Table, TrainCheckpoint, TrialPhase, TuneApi } from '../protocol';
@@ -118,6 +118,7 @@ export const tuneHandlers: TuneApi = {
 					phases.push({ name: 'epochs', start: at, end: lastMetric });
 					at = lastMetric;
 				}
+				if (!mayBePromoted(c, request)) return;
 				phase('capture');
 				captured = c;
 				// The stored copy is for a reload: the job does not wait for it (0.1–0.6 s per write

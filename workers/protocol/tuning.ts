@@ -45,6 +45,11 @@ export interface TrialRequest {
 	checkpoint?: TrainCheckpoint;
 	/** No job of this trial at this rung ran before (not a rerun after a reload): nothing stored can hold its result. */
 	fresh?: boolean;
+	/**
+	 * ASHA: a score worse than this (in the search's direction) can never be promoted, so the job
+	 * keeps no checkpoint for it (tune library's promotionBar); absent, it keeps one.
+	 */
+	promotionBar?: { score: number; direction: 'minimize' | 'maximize' };
 }
 
 export interface TrialOutcome {

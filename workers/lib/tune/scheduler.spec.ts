@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '$workers/lib/random';
 import { bestSoFar, bestTrial, trialSummaries } from './analysis';
-import { createSearch, isFinished, nextJob, report, restoreSearch, rungBudgets } from './scheduler';
+import { createSearch, isFinished, nextJob, promotionBar, report, restoreSearch, rungBudgets } from './scheduler';
 import type { Config, Job, SearchSettings, SearchState } from './types';
 
 const SPACE = {
@@ -240,5 +240,64 @@ describe('plain scheduler and the best-so-far curve', () => {
 		// the default curve keeps only full-budget results, whose scores are comparable
 		expect(bestSoFar(state)).toHaveLength(results.filter((r) => r.rung === 2).length);
 		expect(extra).toBeLessThan(9 * 9);
+	});
+});
+
+describe('promotionBar', () => {
+	/** Two jobs in flight at a time, i.i.d. scores: the bar taken at each job's start, checked against every later promotion. */
+	function run(settings: SearchSettings, seed: number) {
+		const state = createSearch(settings);
+		const rng = createRng(seed);
+		const flight: { job: Job; bar: ReturnType<typeof promotionBar> }[] = [];
+		const unpromotable: { trialId: number; rung: number }[] = [];
+		let kept = 0;
+		for (;;) {
+			while (flight.length < 2) {
+				const job = nextJob(state);
+				if (!job) break;
+				flight.push({ job, bar: promotionBar(state, job.rung) });
+			}
+			const next = flight.shift();
+			if (!next) break;
+			const score = rng();
+			report(state, next.job.trialId, next.job.rung, score, 'done');
+			const { bar } = next;
+			if (bar && (bar.direction === 'maximize' ? score < bar.score : score > bar.score)) unpromotable.push({ trialId: next.job.trialId, rung: next.job.rung });
+			else kept++;
+		}
+		return { state, unpromotable, kept };
+	}
+
+	it('marks only trials ASHA never promotes, and most of a rung once it has results', () => {
+		let marked = 0;
+		for (const direction of ['minimize', 'maximize'] as const) {
+			for (let seed = 1; seed <= 20; seed++) {
+				const { state, unpromotable, kept } = run(asha({ maxTrials: 27, direction, scheduler: { kind: 'asha', eta: 3, minBudget: 1, maxBudget: 9 } }), seed);
+				expect(isFinished(state)).toBe(true);
+				for (const { trialId, rung } of unpromotable) expect(state.trials[trialId].results.some((r) => r.rung === rung + 1)).toBe(false);
+				expect(kept + unpromotable.length).toBe(state.trials.reduce((n, t) => n + t.results.length, 0));
+				marked += unpromotable.length;
+			}
+		}
+		// Of 27 rung-0 jobs at most 9 are ever promoted; the bar spares the checkpoints of several of the rest.
+		expect(marked / 40).toBeGreaterThan(4);
+	});
+
+	it('is null without ASHA or before a rung has ⌊capacity/η⌋ results, and unreachable when nothing can be promoted', () => {
+		const plain = createSearch(asha({ scheduler: { kind: 'plain', budget: 5 } }));
+		nextJob(plain);
+		expect(promotionBar(plain, 0)).toBeNull();
+		const state = createSearch(asha({ maxTrials: 9, scheduler: { kind: 'asha', eta: 3, minBudget: 1, maxBudget: 3 } }));
+		for (const score of [0.5, 0.2]) {
+			const job = nextJob(state)!;
+			report(state, job.trialId, job.rung, score, 'done');
+		}
+		expect(promotionBar(state, 0)).toBeNull();
+		const job = nextJob(state)!;
+		report(state, job.trialId, job.rung, 0.9, 'done');
+		// ⌊9/3⌋ = 3 results: the third best is the bar.
+		expect(promotionBar(state, 0)).toEqual({ score: 0.9, direction: 'minimize' });
+		const tiny = createSearch(asha({ maxTrials: 2, direction: 'maximize', scheduler: { kind: 'asha', eta: 3, minBudget: 1, maxBudget: 3 } }));
+		expect(promotionBar(tiny, 0)).toEqual({ score: Infinity, direction: 'maximize' });
 	});
 });

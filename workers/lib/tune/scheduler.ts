@@ -95,6 +95,27 @@ function findPromotion(state: SearchState, budgets: number[]): { trial: TrialRec
 	return null;
 }
 
+/**
+ * The score a job at `rung` must reach for its trial to stay promotable, in the search's direction;
+ * null when any score may be (not ASHA, or too few results yet). ASHA promotes from the top
+ * ⌊n/η⌋ of a rung's n scored results, n never exceeds the trials the search can hold, and a
+ * trial's rank only falls as results arrive: once ⌊capacity/η⌋ results beat a score, its trial
+ * is never promoted, so its job need keep no checkpoint. Results arriving during the job only
+ * raise the bar, so a bar taken when the job starts is safe. A tie keeps the checkpoint.
+ */
+export function promotionBar(state: SearchState, rung: number): { score: number; direction: SearchSettings['direction'] } | null {
+	const { scheduler, direction } = state.settings;
+	if (scheduler.kind !== 'asha') return null;
+	const keep = Math.floor(samplerCapacity(state.settings) / scheduler.eta);
+	if (keep === 0) return { score: direction === 'maximize' ? Infinity : -Infinity, direction };
+	const scores = state.trials
+		.map((t) => t.results.find((r) => r.rung === rung))
+		.filter((r): r is RungResult => r !== undefined && scored(r))
+		.map((r) => r.score!)
+		.sort((a, b) => lossOf(state, a) - lossOf(state, b));
+	return scores.length >= keep ? { score: scores[keep - 1], direction } : null;
+}
+
 function jobFor(trial: TrialRecord, result: RungResult, budgets: number[]): Job {
 	return {
 		trialId: trial.trialId,

@@ -3,7 +3,7 @@ import * as bridge from '$lib/bridge';
 import { toUiError } from '$lib/components/ui-error';
 import { dropTrialCheckpoints, getSetting, saveTrials, updateSearch, type Search } from '$lib/db';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
-import { rungBudgets, type SearchState } from '$workers/lib/tune';
+import { promotionBar, rungBudgets, type SearchState } from '$workers/lib/tune';
 import type { EpochRecord, TrialJob, TrialRecord } from '$workers/protocol';
 import { CheckpointMemory } from './checkpoint-memory';
 import { runSearch } from './search-runner';
@@ -158,6 +158,11 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 	const backendChoice = getSetting('backend');
 	backendChoice.catch(() => {}); // each job awaits it and fails on its own
 	const reruns = new Set(state.trials.flatMap((t) => t.results.filter((r) => r.status === 'queued' || r.status === 'running').map((r) => `${t.trialId}:${r.rung}`)));
+	// The bar a job's score must reach to be worth a checkpoint, taken as the job starts (later results only raise it).
+	const promotable = (rung: number) => {
+		const bar = rung === lastRung ? null : promotionBar(state, rung);
+		return bar ? { promotionBar: bar } : {};
+	};
 	const runJob = async (tj: TrialJob, signal: AbortSignal) => {
 		let history: EpochRecord[] = tj.resumeFrom ? [...(ls.historyOf(tj.trialId) ?? [])].slice(0, tj.resumeFrom.budget) : [];
 		const asked = performance.now();
@@ -167,7 +172,7 @@ export function runLiveSearch(search: Search, state: SearchState, histories: Rec
 		const detail = { trialId: tj.trialId, rung: tj.rung };
 		const checkpoint = tj.resumeFrom ? paused.take(tj.trialId, tj.resumeFrom.budget) : undefined;
 		const outcome = await bridge.trainTrial(
-			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone, ...(checkpoint ? { checkpoint } : {}), fresh: !reruns.has(`${tj.trialId}:${tj.rung}`) },
+			{ searchId: search.id, trialId: tj.trialId, rung: tj.rung, budget: tj.budget, resumeFrom: tj.resumeFrom, datasetId: search.datasetId, config: trialConfig(search.base, plan.family, tj.config, tj.budget), metric: plan.metric, lastRung: tj.rung === lastRung, ...backbone, ...(checkpoint ? { checkpoint } : {}), fresh: !reruns.has(`${tj.trialId}:${tj.rung}`), ...promotable(tj.rung) },
 			() => backendChoice,
 			(event) => {
 				const t = performance.now();
