@@ -6,7 +6,7 @@
 import v8 from 'node:v8';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { gemmFor } from '$workers/lib/kernels/gemm-simd';
+import { gemmFor, gemmScratchBytes } from '$workers/lib/kernels/gemm-simd';
 import { createRng } from '$workers/lib/random';
 import { useNodeWasm } from './node-wasm';
 
@@ -48,7 +48,8 @@ export default async function main(args: string[]): Promise<void> {
 		{ name: 'xnnpack fwd (fused matMul+bias+relu)', run: () => tf.tidy(() => void tf.fused.matMul({ a: x, b: w, bias, activation: 'relu' }).dataSync()) },
 		{ name: 'xnnpack grad (transpose + matMul)', run: () => tf.tidy(() => void tf.matMul(tf.transpose(x), dz).dataSync()) }
 	];
-	const scratchT = tf.zeros([4096]);
+	// Packed B panels for the widest product (n = 128) at every tile shape and kc tried: a fixed 16 KB had the first shapes write past it.
+	const scratchT = tf.zeros([Math.max(...shapes.flatMap(([mr, nv]) => kcs.map((kc) => gemmScratchBytes(128, { mr, nv }, kc)))) / 4]);
 	for (const fma of (args[3] ?? 'fma').split(',').map((f) => f === 'fma')) {
 		for (const [mr, nv] of shapes) {
 			for (const kc of kcs) for (const packB of [true]) {
