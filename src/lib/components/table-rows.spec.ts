@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LONG_CELL, previewRowMarkup, rowMarkup } from './table-rows';
+import { LONG_CELL, headMarkup, previewRowMarkup, rowMarkup } from './table-rows';
 
 const columns = [
 	{ name: 'age', numeric: true, index: 3 },
@@ -41,5 +41,18 @@ describe('rowMarkup', () => {
 describe('previewRowMarkup', () => {
 	it('writes a cell per value, escaped, with missing values marked', () => {
 		expect(previewRowMarkup(['1', '', 'a<b & "c"'])).toBe('<td>1</td><td class="missing">—</td><td>a&lt;b &amp; &quot;c&quot;</td>');
+	});
+});
+
+describe('headMarkup', () => {
+	it('writes each column header with its position, name as title, note and warning, escaped', () => {
+		const html = headMarkup([
+			{ name: 'a<b', numeric: true, index: 2, note: '123 · 0 – 9', warn: '3 missing' },
+			{ name: 'c', numeric: false, index: 3 }
+		]);
+		expect(html).toBe(
+			'<div role="columnheader" aria-colindex="3" class="cell headcell num" title="a&lt;b"><span class="name">a&lt;b</span><span class="note">123 · 0 – 9</span><span class="warn">3 missing</span></div>' +
+				'<div role="columnheader" aria-colindex="4" class="cell headcell" title="c"><span class="name">c</span></div>'
+		);
 	});
 });

@@ -8,6 +8,9 @@ export interface RowColumn {
 	numeric: boolean;
 	/** The column's position in the whole table. */
 	index: number;
+	/** Header only: one short line under the name (type, range) and a warning (missing count). */
+	note?: string;
+	warn?: string;
 }
 
 /**
@@ -39,5 +42,17 @@ export function rowMarkup(row: number, columns: readonly RowColumn[], text: (row
 export function previewRowMarkup(cells: readonly string[]): string {
 	let html = '';
 	for (const cell of cells) html += cell === '' ? '<td class="missing">—</td>' : `<td>${escapeHtml(cell)}</td>`;
+	return html;
+}
+
+/** The header cells of the same columns (name, note, warning), as markup for the same reason. */
+export function headMarkup(columns: readonly RowColumn[]): string {
+	let html = '';
+	for (const c of columns) {
+		const name = escapeHtml(c.name);
+		const note = c.note ? `<span class="note">${escapeHtml(c.note)}</span>` : '';
+		const warn = c.warn ? `<span class="warn">${escapeHtml(c.warn)}</span>` : '';
+		html += `<div role="columnheader" aria-colindex="${c.index + 1}" class="cell headcell${c.numeric ? ' num' : ''}" title="${name}"><span class="name">${name}</span>${note}${warn}</div>`;
+	}
 	return html;
 }
