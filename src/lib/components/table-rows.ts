@@ -3,15 +3,17 @@ import { escapeHtml } from '$workers/lib/share/html';
 /** Characters that fit a table column; a longer cell becomes a button that shows all of it. */
 export const LONG_CELL = 17;
 
-export interface RowColumn {
+/** A column as the virtual table shows it. */
+export interface VirtualColumn {
 	name: string;
 	numeric: boolean;
-	/** The column's position in the whole table. */
-	index: number;
-	/** Header only: one short line under the name (type, range) and a warning (missing count). */
+	/** One short line under the name: type, range, missing count. */
 	note?: string;
 	warn?: string;
 }
+
+/** A column drawn in a row, with its position in the whole table. */
+export type RowColumn = VirtualColumn & { index: number };
 
 /**
  * One body row's cells as markup, for a virtual table that redraws its rows as they scroll by.
