@@ -39,12 +39,15 @@ export interface Gemm {
 	startThread(spawn: () => ThreadLike | null): boolean;
 	/** End the second thread, if any. */
 	stopThread(): void;
-	/** 2 while a started helper thread takes half of each big product, else 1. */
+	/** 2 while a started helper thread shares each big product, else 1. */
 	readonly threads: number;
 }
 
 /** Multiply-adds from which a product is split over two threads (the MLP's big products have 12.8 M; waking the helper costs microseconds). */
 export const GEMM_SPLIT_WORK = 1 << 20;
+
+/** Claimed groups a split product is cut into at most: small enough that a late or preempted thread leaves little for the other to wait on, large enough that A is re-read only a few times a pass. */
+export const GEMM_GROUPS = 8;
 
 /** 6 rows × 8 columns: 12 accumulators + 2 B vectors + 1 splat, within x86-64's 16 vector registers; beat 4×8, 5×8 and 4×12 in bench-gemm.ts. */
 export const GEMM_SHAPE: GemmShape = { mr: 6, nv: 2 };
@@ -146,38 +149,54 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 		const packed = scratch >= 0 && m > MR && panels > 0;
 		// Passes of equal length (784 = 4 × 196, not 3 × 256 + 16): a short last pass would reload and store all of C for little work.
 		const per = Math.ceil(k / Math.ceil(k / kc));
-		// A big product's right half of the panels goes to the helper thread (the same pass loop, GEMM_THREAD_SOURCE).
+		// A big product's panels go in claimed groups to this thread and the helper (the same group loop, GEMM_THREAD_SOURCE).
 		const helper = packed && panels > 1 && m * n * k >= GEMM_SPLIT_WORK ? helperOf() : null;
-		const own = helper ? panels >> 1 : panels;
-		helper?.post({ a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, p0: own, p1: panels, mask });
-		for (let k0 = 0; k0 < k; k0 += per) {
-			const terms = Math.min(per, k - k0);
-			const last = k0 + terms >= k ? 1 : 0;
-			const init = k0 > 0 ? 1 : bias >= 0 ? 2 : 0;
-			const aStart = a + k0 * aks;
-			const bStart = b + k0 * ldc;
-			const tileRelu = relu ? last : 0;
-			const tileMask = last && mask >= 0;
-			// A tile takes no mask argument (one more parameter slows its k loop); masked tiles do.
-			const { wide, narrow } = tileMask ? withMask : plain;
-			if (full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch, mask: tileMask ? mask : -1 }, full, init, panels);
-			const step = packed ? 4 * terms * width : 4 * width;
-			const bks = packed ? 4 * width : ldc;
-			if (packed) for (let p = 0; p < own; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
-			const first = packed ? scratch : bStart;
-			for (let i = 0; i < m; i += MR) {
-				const rows = Math.min(MR, m - i);
-				const tile = wide[rows]!;
-				const aRow = aStart + i * ars;
-				const cRow = c + i * ldc;
-				const mRow = tileMask ? mask + i * ldc : -1;
-				if (tileMask) for (let p = 0; p < own; p++) tile(aRow, ars, aks, first + p * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu, mRow + 4 * width * p);
-				else if (own > 0) (ars === 4 ? rowFns.contiguous : rowFns.strided)[rows]!(aRow, ars, aks, first, step, bks, cRow, ldc, terms, init, bias, tileRelu, own);
-				// A last panel of 4 columns (full is not a multiple of the wide tile) is read in place.
-				if (panels * width < full) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu, mRow + 4 * width * panels);
+		if (helper) {
+			const group = Math.ceil(panels / GEMM_GROUPS);
+			const groups = Math.ceil(panels / group);
+			helper.post({ a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, panels, group, mask }, groups);
+			// The column tail and a 4-wide panel stay here, done while the helper wakes.
+			passes(0, 0, true);
+			for (let g = helper.claim(); g >= 0; g = helper.claim()) {
+				passes(g * group, Math.min(panels, (g + 1) * group), false);
+				helper.finished();
+			}
+			helper.wait(groups);
+			return;
+		}
+		passes(0, panels, true);
+
+		/** Every pass over packed panels p0..p1 (B read in place when not packed), and with `edges` the column tail and a last 4-wide panel. */
+		function passes(p0: number, p1: number, edges: boolean): void {
+			for (let k0 = 0; k0 < k; k0 += per) {
+				const terms = Math.min(per, k - k0);
+				const last = k0 + terms >= k ? 1 : 0;
+				const init = k0 > 0 ? 1 : bias >= 0 ? 2 : 0;
+				const aStart = a + k0 * aks;
+				const bStart = b + k0 * ldc;
+				const tileRelu = relu ? last : 0;
+				const tileMask = last && mask >= 0;
+				// A tile takes no mask argument (one more parameter slows its k loop); masked tiles do.
+				const { wide, narrow } = tileMask ? withMask : plain;
+				if (edges && full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch, mask: tileMask ? mask : -1 }, full, init, panels);
+				const step = packed ? 4 * terms * width : 4 * width;
+				const bks = packed ? 4 * width : ldc;
+				if (packed) for (let p = p0; p < p1; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
+				const first = (packed ? scratch : bStart) + p0 * step;
+				const narrowPanel = edges && panels * width < full;
+				for (let i = 0; i < m; i += MR) {
+					const rows = Math.min(MR, m - i);
+					const tile = wide[rows]!;
+					const aRow = aStart + i * ars;
+					const cRow = c + i * ldc;
+					const mRow = tileMask ? mask + i * ldc : -1;
+					if (tileMask) for (let p = p0; p < p1; p++) tile(aRow, ars, aks, first + (p - p0) * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu, mRow + 4 * width * p);
+					else if (p1 > p0) (ars === 4 ? rowFns.contiguous : rowFns.strided)[rows]!(aRow, ars, aks, first, step, bks, cRow + 4 * width * p0, ldc, terms, init, bias + 4 * width * p0, tileRelu, p1 - p0);
+					// A last panel of 4 columns (full is not a multiple of the wide tile) is read in place.
+					if (narrowPanel) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu, mRow + 4 * width * panels);
+				}
 			}
 		}
-		helper?.wait();
 	};
 
 	/** The last n − from (< 4) columns over one pass: B's columns, C's and the bias padded to 4 in scratch, the tile written there, then copied back. */

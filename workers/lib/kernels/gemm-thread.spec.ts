@@ -1,6 +1,7 @@
 import { spawnNodeThread } from './gemm.spec-support';
 import { describe, expect, it } from 'vitest';
 import { gemmFor, gemmScratchBytes, GEMM_SPLIT_WORK, type Gemm } from './gemm-simd';
+import { GemmHelper, JOB_FIELDS, type GemmJob } from './gemm-thread';
 import { randomValues } from './wasm.spec-support';
 
 /** relu?(op(A)·B + bias) in float64. */
@@ -85,5 +86,25 @@ describe('the GEMM on two threads (cross-origin isolated pages: a shared memory)
 		expect(gemm.startThread(() => (spawned++, spawnNodeThread()))).toBe(false);
 		expect(spawned).toBe(0);
 		expect(gemm.threads).toBe(1);
+	});
+
+	it('hands each group of a job out once, to whichever thread claims it, and a new job starts from its first group', () => {
+		// A thread that never starts: the caller claims every group itself and waits for no one.
+		let sent: unknown = null;
+		const helper = new GemmHelper({ postMessage: (m) => (sent = m), terminate: () => {} }, { module: null as unknown as WebAssembly.Module, memory: null as unknown as WebAssembly.Memory, tiles: { strided: [], contiguous: [], stridedMasked: [], contiguousMasked: [], rowStrided: [], rowContiguous: [] }, mr: 6, width: 8 });
+		expect(sent).not.toBeNull();
+		expect(helper.ready).toBe(false);
+		const job = Object.fromEntries(JOB_FIELDS.map((f, i) => [f, i])) as GemmJob;
+		for (const groups of [5, 1, 8]) {
+			helper.post(job, groups);
+			const claimed: number[] = [];
+			for (let g = helper.claim(); g >= 0; g = helper.claim()) {
+				claimed.push(g);
+				helper.finished();
+			}
+			expect(claimed).toEqual(Array.from({ length: groups }, (_, i) => i));
+			expect(helper.claim()).toBe(-1);
+			helper.wait(groups);
+		}
 	});
 });

@@ -1,30 +1,39 @@
 /**
  * A second thread for Kiln's GEMM (gemm-simd.ts) on a cross-origin isolated page, where
  * tfjs-backend-wasm's heap is a shared WebAssembly memory: a worker instantiates the same GEMM
- * module on that memory and computes the right half of the column panels of a big product while
- * the calling thread computes the left half, the column tail and any 4-wide panel. Each panel's
- * values come from the same tiles over the same passes whichever thread runs them, so a product
- * has the same bits with or without the helper.
+ * module on that memory and takes groups of a big product's column panels, claimed one at a time
+ * from a shared counter by both threads, while the calling thread also computes the column tail
+ * and any 4-wide panel. Each panel's values come from the same tiles over the same passes
+ * whichever thread runs them, so a product has the same bits with or without the helper.
+ *
+ * Why claims and not halves: with a fixed half each, the caller waited for a helper that a busy
+ * core started late or preempted (in training, the caller's half plus that wait took longer than
+ * the whole product alone). Claimed groups go to whichever thread is running; the caller waits at
+ * most for the groups the helper already holds.
  *
  * The helper's code is the string below, started from a Blob URL (the threaded tfjs build starts
  * its own threads that way, and csp.config.js allows it for workers), so no bundler is involved.
- * Jobs go through an Int32Array on a SharedArrayBuffer: the caller writes the arguments, bumps
- * SEQ and wakes the helper; the helper writes DONE. The helper spins briefly before sleeping, as
- * a product follows another within microseconds during a step. The caller only hands work to a
+ * Jobs go through an Int32Array on a SharedArrayBuffer: the caller writes the arguments, resets
+ * FINISHED, sets NEXT to (groups << 16 | 0), bumps SEQ and wakes the helper. A thread claims group
+ * NEXT & 0xffff with a compare-exchange while it is below NEXT >>> 16, and adds 1 to FINISHED when
+ * the group is done; the caller returns once FINISHED counts every group. The helper reads the
+ * arguments only after a claim succeeds: a job with a group still held cannot end, so the caller
+ * cannot be writing the next job's arguments then. The helper spins briefly before sleeping, as a
+ * product follows another within microseconds during a step. The caller only hands work to a
  * helper that has said READY: a worker cannot start while the thread that made it is blocked.
  */
 
 /** Slots of the control array. */
-export const SLOT = { SEQ: 0, DONE: 1, READY: 2, ARGS: 8 } as const;
+export const SLOT = { SEQ: 0, FINISHED: 1, READY: 2, NEXT: 3, ARGS: 8 } as const;
 
-/** The job's arguments in ARGS order (all i32; addresses and strides in bytes). */
-export const JOB_FIELDS = ['a', 'ars', 'aks', 'b', 'c', 'ldc', 'm', 'k', 'per', 'bias', 'relu', 'scratch', 'p0', 'p1', 'mask'] as const;
+/** The job's arguments in ARGS order (all i32; addresses and strides in bytes); group: panels per claimed group. */
+export const JOB_FIELDS = ['a', 'ars', 'aks', 'b', 'c', 'ldc', 'm', 'k', 'per', 'bias', 'relu', 'scratch', 'panels', 'group', 'mask'] as const;
 export type GemmJob = Record<(typeof JOB_FIELDS)[number], number>;
 
 /**
  * The helper: { module, memory, control, tiles: names of the wide tiles by height (index 0 unused),
- * for strided and contiguous A, plain and masked, and of the row functions, mr, width: columns per panel }. Its pass loop is the caller's
- * (gemm-simd.ts, panelPasses): packed panels p0..p1 of each pass, row blocks outside.
+ * for strided and contiguous A, plain and masked, and of the row functions, mr, width: columns per panel }. Its group loop is the caller's
+ * (gemm-simd.ts, groupPasses): packed panels p0..p1 of each pass, row blocks outside.
  */
 export const GEMM_THREAD_SOURCE = `'use strict';
 self.onmessage = (event) => {
@@ -40,14 +49,10 @@ self.onmessage = (event) => {
 	const rowStrided = bind(tiles.rowStrided);
 	const rowContiguous = bind(tiles.rowContiguous);
 	const pack = x.pack;
-	let seen = 0;
-	Atomics.store(ctl, ${SLOT.READY}, 1);
-	Atomics.notify(ctl, ${SLOT.READY});
-	for (;;) {
-		for (let spin = 0; Atomics.load(ctl, ${SLOT.SEQ}) === seen; spin++) if (spin > 20000) Atomics.wait(ctl, ${SLOT.SEQ}, seen, 1000);
-		seen = Atomics.load(ctl, ${SLOT.SEQ});
-		if (seen < 0) break;
-		const [a, ars, aks, b, c, ldc, m, k, per, bias, relu, scratch, p0, p1, mask] = ctl.subarray(${SLOT.ARGS}, ${SLOT.ARGS + JOB_FIELDS.length});
+	const group = (index) => {
+		const [a, ars, aks, b, c, ldc, m, k, per, bias, relu, scratch, panels, size, mask] = ctl.subarray(${SLOT.ARGS}, ${SLOT.ARGS + JOB_FIELDS.length});
+		const p0 = index * size;
+		const p1 = Math.min(panels, p0 + size);
 		for (let k0 = 0; k0 < k; k0 += per) {
 			const terms = Math.min(per, k - k0);
 			const last = k0 + terms >= k ? 1 : 0;
@@ -61,11 +66,25 @@ self.onmessage = (event) => {
 			for (let i = 0; i < m; i += mr) {
 				const tile = wide[Math.min(mr, m - i)];
 				if (masked) for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0, mask + i * ldc + 4 * width * p);
-				else if (p1 > p0) (ars === 4 ? rowContiguous : rowStrided)[Math.min(mr, m - i)](aStart + i * ars, ars, aks, scratch + p0 * step, step, 4 * width, c + i * ldc + 4 * width * p0, ldc, terms, init, bias + 4 * width * p0, relu ? last : 0, p1 - p0);
+				else (ars === 4 ? rowContiguous : rowStrided)[Math.min(mr, m - i)](aStart + i * ars, ars, aks, scratch + p0 * step, step, 4 * width, c + i * ldc + 4 * width * p0, ldc, terms, init, bias + 4 * width * p0, relu ? last : 0, p1 - p0);
 			}
 		}
-		Atomics.store(ctl, ${SLOT.DONE}, seen);
-		Atomics.notify(ctl, ${SLOT.DONE});
+	};
+	let seen = 0;
+	Atomics.store(ctl, ${SLOT.READY}, 1);
+	Atomics.notify(ctl, ${SLOT.READY});
+	for (;;) {
+		for (let spin = 0; Atomics.load(ctl, ${SLOT.SEQ}) === seen; spin++) if (spin > 20000) Atomics.wait(ctl, ${SLOT.SEQ}, seen, 1000);
+		seen = Atomics.load(ctl, ${SLOT.SEQ});
+		if (seen < 0) break;
+		for (;;) {
+			const next = Atomics.load(ctl, ${SLOT.NEXT});
+			if ((next & 0xffff) >= next >>> 16) break;
+			if (Atomics.compareExchange(ctl, ${SLOT.NEXT}, next, next + 1) !== next) continue;
+			group(next & 0xffff);
+			Atomics.add(ctl, ${SLOT.FINISHED}, 1);
+			Atomics.notify(ctl, ${SLOT.FINISHED});
+		}
 	}
 	Atomics.store(ctl, ${SLOT.READY}, 0);
 	self.close();
@@ -95,18 +114,34 @@ export class GemmHelper {
 		return Atomics.load(this.control, SLOT.READY) === 1;
 	}
 
-	/** Hand over a job; the helper starts at once. */
-	post(job: GemmJob): void {
+	/** Hand over a job of `groups` groups (under 32,768); the helper starts claiming at once. */
+	post(job: GemmJob, groups: number): void {
 		JOB_FIELDS.forEach((field, i) => (this.control[SLOT.ARGS + i] = job[field]));
+		Atomics.store(this.control, SLOT.FINISHED, 0);
+		Atomics.store(this.control, SLOT.NEXT, groups << 16);
 		this.seq = this.seq === 0x7fffffff ? 1 : this.seq + 1;
 		Atomics.store(this.control, SLOT.SEQ, this.seq);
 		Atomics.notify(this.control, SLOT.SEQ);
 	}
 
-	/** Block until the posted job is done (the caller is a worker or Node, where Atomics.wait is allowed). */
-	wait(): void {
-		for (let spin = 0; Atomics.load(this.control, SLOT.DONE) !== this.seq; spin++) {
-			if (spin > 20000) Atomics.wait(this.control, SLOT.DONE, Atomics.load(this.control, SLOT.DONE), 1000);
+	/** The next unclaimed group of the posted job, now the caller's, or -1 when every group is taken. */
+	claim(): number {
+		for (;;) {
+			const next = Atomics.load(this.control, SLOT.NEXT);
+			if ((next & 0xffff) >= next >>> 16) return -1;
+			if (Atomics.compareExchange(this.control, SLOT.NEXT, next, next + 1) === next) return next & 0xffff;
+		}
+	}
+
+	/** Count a group the caller has finished. */
+	finished(): void {
+		Atomics.add(this.control, SLOT.FINISHED, 1);
+	}
+
+	/** Block until all `groups` groups of the posted job are done (the caller is a worker or Node, where Atomics.wait is allowed). */
+	wait(groups: number): void {
+		for (let spin = 0, done = Atomics.load(this.control, SLOT.FINISHED); done < groups; spin++, done = Atomics.load(this.control, SLOT.FINISHED)) {
+			if (spin > 20000) Atomics.wait(this.control, SLOT.FINISHED, done, 1000);
 		}
 	}
 
