@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs-core';
 import { getCheckpoint, getDataset, getPipeline, loadTable, saveCheckpoint } from '$lib/db';
 import { errorMessage } from '$shared/errors';
 import { parsePipeline } from '../lib/data/pipeline';
@@ -8,6 +9,7 @@ import { booleanTargetAsClasses, inputColumns } from '../lib/train-table';
 import type { TrainApi } from '../protocol';
 import { ensureBackend } from './backend';
 import { trainText } from './text';
+import { startGemmThread, stopGemmThread } from '../lib/kernels/gemm-kernel';
 
 /** A closed tab loses at most this much training. */
 const CHECKPOINT_MS = 2000;
@@ -28,6 +30,9 @@ export const trainHandlers: TrainApi = {
 			return Comlink.transfer({ ...fitted, inputs, ...(dataset.missing ? { missing: dataset.missing } : {}) }, [fitted.model.weightData]);
 		}
 		const checkpoint = resume ? (await getCheckpoint(runId)).checkpoint : undefined;
+		// A lone network on wasm splits its big products with a helper thread (same bits); it ends with the run.
+		const threaded = request.spareCore === true && backend === 'wasm' && startGemmThread(tf.backend());
+		if (threaded) onEvent({ type: 'log', message: 'wasm: big matrix products shared with a second thread (no other job is running)' });
 		const result = await trainModel(table, config, {
 			onEvent,
 			resume: checkpoint,
@@ -41,6 +46,8 @@ export const trainHandlers: TrainApi = {
 					onEvent({ type: 'checkpoint', epoch: c.epoch, problem: errorMessage(error) });
 				}
 			}
+		}).finally(() => {
+			if (threaded) stopGemmThread(tf.backend());
 		});
 		const inputs = inputColumns(result.pipeline?.inputs.map((c) => c.name) ?? config.features, dataset.columns);
 		return Comlink.transfer({ ...result, inputs, ...(dataset.missing ? { missing: dataset.missing } : {}) }, [result.model.weightData]);

@@ -66,6 +66,11 @@ export interface TrainRequest {
 	resume: boolean;
 	/** The pipeline version to fit (absent: the built-in encoding). */
 	pipelineId?: string;
+	/**
+	 * No other ML job was running when this one started: a network's big matrix products on wasm
+	 * may take a second thread (cross-origin isolated pages, 2+ cores; the same bits either way).
+	 */
+	spareCore?: boolean;
 }
 
 /** Predictions for a file, with the person's own columns kept so results can be joined back. */

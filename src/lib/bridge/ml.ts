@@ -34,7 +34,9 @@ export function train(job: TrainJob): Promise<RunResult> {
 	const { request, backend, onEvent, onStart, signal } = job;
 	return mlPool.run(async (api) => {
 		await api.useBackend(await backend());
-		return api.train(request, Comlink.proxy(onEvent));
+		// This job counts itself: 1 means it has the pool, and the cores, to itself.
+		const spareCore = mlPool.running === 1 && (globalThis.navigator?.hardwareConcurrency ?? 1) >= 2;
+		return api.train({ ...request, spareCore }, Comlink.proxy(onEvent));
 	}, signal, onStart);
 }
 

@@ -91,6 +91,13 @@ self.onmessage = (event) => {
 };
 `;
 
+/** How long a claimed group may go unfinished before the caller gives up on the helper. */
+export const STALL_MS = 10_000;
+
+export class GemmStallError extends Error {
+	override name = 'GemmStallError';
+}
+
 /** What the helper needs from a thread: a message port and a way to end it (a Worker, or Node's worker_threads through a shim). */
 export interface ThreadLike {
 	postMessage(message: unknown): void;
@@ -138,10 +145,23 @@ export class GemmHelper {
 		Atomics.add(this.control, SLOT.FINISHED, 1);
 	}
 
-	/** Block until all `groups` groups of the posted job are done (the caller is a worker or Node, where Atomics.wait is allowed). */
+	/**
+	 * Block until all `groups` groups of the posted job are done (the caller is a worker or Node,
+	 * where Atomics.wait is allowed). A helper that holds a group and makes no progress for
+	 * STALL_MS (a thread that died) ends in an error instead of a hang.
+	 */
 	wait(groups: number): void {
-		for (let spin = 0, done = Atomics.load(this.control, SLOT.FINISHED); done < groups; spin++, done = Atomics.load(this.control, SLOT.FINISHED)) {
-			if (spin > 20000) Atomics.wait(this.control, SLOT.FINISHED, done, 1000);
+		let quietSince = 0;
+		for (let spin = 0, done = Atomics.load(this.control, SLOT.FINISHED); done < groups; spin++) {
+			if (spin > 20000) {
+				const now = performance.now();
+				quietSince ||= now;
+				if (now - quietSince > STALL_MS) throw new GemmStallError(`the GEMM helper thread finished no group for ${STALL_MS / 1000} s`);
+				Atomics.wait(this.control, SLOT.FINISHED, done, 250);
+			}
+			const seen = Atomics.load(this.control, SLOT.FINISHED);
+			if (seen !== done) quietSince = 0;
+			done = seen;
 		}
 	}
 
