@@ -22,6 +22,7 @@ try {
 	const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 	const flops = 2 * 2 * 128 * 784 * 128;
 	console.log(`Kiln GEMM (${result.fma ? 'relaxed-SIMD FMA' : 'SIMD mul+add'}), the MLP step's forward + weight-gradient products, ms per pair; ${rounds} rounds, load ${load.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
+	console.log(`two threads give the same bits as one: ${result.sameBits ? 'yes' : 'NO'}`);
 	const one = median(result.ms.one);
 	for (const [mode, ms] of Object.entries(result.ms)) {
 		const m = median(ms);

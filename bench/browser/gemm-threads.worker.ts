@@ -18,6 +18,8 @@ export interface GemmThreadsResult {
 	fma: boolean;
 	/** Mean ms per forward + gradient pair, one entry per round, by mode. */
 	ms: Record<string, number[]>;
+	/** Whether both products came out bit for bit the same on two threads as on one. */
+	sameBits: boolean;
 }
 
 const MODES = ['one', 'two', 'two dirty', 'one dirty'] as const;
@@ -68,6 +70,16 @@ self.onmessage = async (event: MessageEvent<GemmThreadsRequest>) => {
 			ms[mode].push(spent / reps);
 		}
 	}
+	const outputs = () => {
+		pair();
+		return [out1, out2].map((t) => (backend.typedArrayFromHeap(t) as Float32Array).slice());
+	};
 	stopGemmThread(backend);
-	self.postMessage({ fma: gemm.fma, ms } satisfies GemmThreadsResult);
+	const alone = outputs();
+	startGemmThread(backend);
+	for (let i = 0; i < 300 && gemm.threads !== 2; i++) await new Promise((done) => setTimeout(done, 10));
+	const shared = outputs();
+	stopGemmThread(backend);
+	const sameBits = alone.every((v, i) => v.every((x, j) => Object.is(x, shared[i][j])));
+	self.postMessage({ fma: gemm.fma, ms, sameBits } satisfies GemmThreadsResult);
 };

@@ -1,9 +1,6 @@
 import { gemmModuleBytes, relaxedSimdAvailable, rowName, tileName, type GemmShape } from './gemm-module';
+import { panelPasses, type Pack, type PassJob, type PassTiles, type Row, type Tile } from './gemm-passes';
 import { GemmHelper, type ThreadLike } from './gemm-thread';
-
-type Pack = (src: number, stride: number, dst: number, rows: number) => void;
-type Row = (a: number, ars: number, aks: number, b: number, bstep: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number, panels: number) => void;
-type Tile = (a: number, ars: number, aks: number, b: number, bks: number, c: number, ldc: number, k: number, init: number, bias: number, relu: number, mask?: number) => void;
 
 /** A product on a wasm heap; every address and stride is in bytes. */
 export interface GemmArgs {
@@ -123,25 +120,21 @@ export function gemmFor(memory: WebAssembly.Memory, fma?: boolean, shape: GemmSh
 /**
  * The loops around the tiles: k in passes of kc; in each pass every full-width column panel of B
  * is packed (its rows back to back) once, then each block of mr rows of A goes across all the
- * panels while it sits in L1. Row blocks outside, panels inside: A (for the weight gradient Xᵀ,
- * 400 KB, as big as C) is read once per pass, where panels outside read it once per panel.
+ * panels while it sits in L1 (panelPasses). Row blocks outside, panels inside: A (for the weight
+ * gradient Xᵀ, 400 KB, as big as C) is read once per pass, where panels outside read it once per
+ * panel. The last columns that fill no wide panel (a 4-wide panel, a tail of n mod 4) go through
+ * their own passes here.
  */
 function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>, shape: GemmShape, kc: number, helperOf: () => GemmHelper | null): (args: GemmArgs) => void {
 	const { mr: MR, nv: NV } = shape;
 	const tiles = (nv: number, contiguous: boolean, masked = false) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[tileName(rows, nv, contiguous, masked)] as Tile) : null));
-	const pack = exports.pack as Pack;
-	const strided = { wide: tiles(NV, false), narrow: tiles(1, false) };
-	const contiguous = { wide: tiles(NV, true), narrow: tiles(1, true) };
-	const stridedMasked = { wide: tiles(NV, false, true), narrow: tiles(1, false, true) };
-	const contiguousMasked = { wide: tiles(NV, true, true), narrow: tiles(1, true, true) };
 	// Row functions: a plain wide tile over all of a row block's panels in one call.
 	const rowsOf = (contiguous: boolean) => Array.from({ length: MR + 1 }, (_, rows) => (rows ? (exports[rowName(rows, contiguous)] as unknown as Row) : null));
-	const rowFns = { strided: rowsOf(false), contiguous: rowsOf(true) };
 	const width = 4 * NV;
+	const wideTiles: PassTiles = { pack: exports.pack as Pack, strided: tiles(NV, false), contiguous: tiles(NV, true), stridedMasked: tiles(NV, false, true), contiguousMasked: tiles(NV, true, true), rowStrided: rowsOf(false), rowContiguous: rowsOf(true), mr: MR, width };
+	const narrowTiles = { strided: tiles(1, false), contiguous: tiles(1, true), stridedMasked: tiles(1, false, true), contiguousMasked: tiles(1, true, true) };
 	// Named so V8's traces and profiles can say which function they mean.
 	return function gemmDriver({ a, ars, aks, b, c, m, n, k, bias, relu, scratch, mask = -1 }) {
-		const plain = ars === 4 ? contiguous : strided;
-		const withMask = ars === 4 ? contiguousMasked : stridedMasked;
 		const ldc = 4 * n;
 		const full = n - (n % 4);
 		const panels = Math.floor(full / width);
@@ -149,55 +142,48 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 		const packed = scratch >= 0 && m > MR && panels > 0;
 		// Passes of equal length (784 = 4 × 196, not 3 × 256 + 16): a short last pass would reload and store all of C for little work.
 		const per = Math.ceil(k / Math.ceil(k / kc));
-		// A big product's panels go in claimed groups to this thread and the helper (the same group loop, GEMM_THREAD_SOURCE).
+		const job: PassJob = { a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, mask, packed: packed ? 1 : 0 };
+		// A big product's panels go in claimed groups to this thread and the helper (which runs the same panelPasses).
 		const helper = packed && panels > 1 && m * n * k >= GEMM_SPLIT_WORK ? helperOf() : null;
-		if (helper) {
-			const group = Math.ceil(panels / GEMM_GROUPS);
-			const groups = Math.ceil(panels / group);
-			helper.post({ a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, panels, group, mask }, groups);
-			// The column tail and a 4-wide panel stay here, done while the helper wakes.
-			passes(0, 0, true);
-			for (let g = helper.claim(); g >= 0; g = helper.claim()) {
-				passes(g * group, Math.min(panels, (g + 1) * group), false);
-				helper.finished();
-			}
-			helper.wait(groups);
+		if (!helper) {
+			panelPasses(wideTiles, job, 0, panels);
+			edges(job, n, full, panels);
 			return;
 		}
-		passes(0, panels, true);
+		const group = Math.ceil(panels / GEMM_GROUPS);
+		const groups = Math.ceil(panels / group);
+		helper.post({ ...job, panels, group }, groups);
+		// The edge columns stay here, done while the helper wakes.
+		edges(job, n, full, panels);
+		for (let g = helper.claim(); g >= 0; g = helper.claim()) {
+			panelPasses(wideTiles, job, g * group, Math.min(panels, (g + 1) * group));
+			helper.finished();
+		}
+		helper.wait(groups);
+	};
 
-		/** Every pass over packed panels p0..p1 (B read in place when not packed), and with `edges` the column tail and a last 4-wide panel. */
-		function passes(p0: number, p1: number, edges: boolean): void {
-			for (let k0 = 0; k0 < k; k0 += per) {
-				const terms = Math.min(per, k - k0);
-				const last = k0 + terms >= k ? 1 : 0;
-				const init = k0 > 0 ? 1 : bias >= 0 ? 2 : 0;
-				const aStart = a + k0 * aks;
-				const bStart = b + k0 * ldc;
-				const tileRelu = relu ? last : 0;
-				const tileMask = last && mask >= 0;
-				// A tile takes no mask argument (one more parameter slows its k loop); masked tiles do.
-				const { wide, narrow } = tileMask ? withMask : plain;
-				if (edges && full < n) tail({ a: aStart, ars, aks, b: bStart, c, m, n, k: terms, bias, relu: relu && last === 1, scratch, mask: tileMask ? mask : -1 }, full, init, panels);
-				const step = packed ? 4 * terms * width : 4 * width;
-				const bks = packed ? 4 * width : ldc;
-				if (packed) for (let p = p0; p < p1; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
-				const first = (packed ? scratch : bStart) + p0 * step;
-				const narrowPanel = edges && panels * width < full;
-				for (let i = 0; i < m; i += MR) {
-					const rows = Math.min(MR, m - i);
-					const tile = wide[rows]!;
-					const aRow = aStart + i * ars;
-					const cRow = c + i * ldc;
-					const mRow = tileMask ? mask + i * ldc : -1;
-					if (tileMask) for (let p = p0; p < p1; p++) tile(aRow, ars, aks, first + (p - p0) * step, bks, cRow + 4 * width * p, ldc, terms, init, bias + 4 * width * p, tileRelu, mRow + 4 * width * p);
-					else if (p1 > p0) (ars === 4 ? rowFns.contiguous : rowFns.strided)[rows]!(aRow, ars, aks, first, step, bks, cRow + 4 * width * p0, ldc, terms, init, bias + 4 * width * p0, tileRelu, p1 - p0);
-					// A last panel of 4 columns (full is not a multiple of the wide tile) is read in place.
-					if (narrowPanel) narrow[rows]!(aRow, ars, aks, bStart + 4 * width * panels, ldc, cRow + 4 * width * panels, ldc, terms, init, bias + 4 * width * panels, tileRelu, mRow + 4 * width * panels);
-				}
+	/** Every pass over the columns past the wide panels: a last 4-wide panel (B read in place) and the tail past a multiple of 4. */
+	function edges(j: PassJob, n: number, full: number, panels: number): void {
+		const narrowPanel = panels * width < full;
+		if (!narrowPanel && full === n) return;
+		const contiguous = j.ars === 4;
+		for (let k0 = 0; k0 < j.k; k0 += j.per) {
+			const terms = Math.min(j.per, j.k - k0);
+			const last = k0 + terms >= j.k ? 1 : 0;
+			const init = k0 > 0 ? 1 : j.bias >= 0 ? 2 : 0;
+			const aStart = j.a + k0 * j.aks;
+			const bStart = j.b + k0 * j.ldc;
+			const masked = last === 1 && j.mask >= 0;
+			if (full < n) tail({ a: aStart, ars: j.ars, aks: j.aks, b: bStart, c: j.c, m: j.m, n, k: terms, bias: j.bias, relu: j.relu === 1 && last === 1, scratch: j.scratch, mask: masked ? j.mask : -1 }, full, init, panels);
+			if (!narrowPanel) continue;
+			const narrow = masked ? (contiguous ? narrowTiles.contiguousMasked : narrowTiles.stridedMasked) : contiguous ? narrowTiles.contiguous : narrowTiles.strided;
+			const col = 4 * width * panels;
+			for (let i = 0; i < j.m; i += MR) {
+				const rows = Math.min(MR, j.m - i);
+				narrow[rows]!(j.a + k0 * j.aks + i * j.ars, j.ars, j.aks, bStart + col, j.ldc, j.c + i * j.ldc + col, j.ldc, terms, init, j.bias + col, j.relu ? last : 0, masked ? j.mask + i * j.ldc + col : -1);
 			}
 		}
-	};
+	}
 
 	/** The last n − from (< 4) columns over one pass: B's columns, C's and the bias padded to 4 in scratch, the tile written there, then copied back. */
 	function tail(p: GemmArgs, from: number, init: number, panels: number): void {
@@ -209,7 +195,7 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 		heap.fill(0, panel, biasAt + 4);
 		for (let t = 0; t < p.k; t++) for (let j = 0; j < cols; j++) heap[panel + 4 * t + j] = heap[(p.b >> 2) + t * p.n + from + j];
 		if (init === 2) for (let j = 0; j < cols; j++) heap[biasAt + j] = heap[(p.bias >> 2) + from + j];
-		const { narrow } = p.ars === 4 ? contiguous : strided;
+		const narrow = p.ars === 4 ? narrowTiles.contiguous : narrowTiles.strided;
 		for (let i = 0; i < p.m; i += MR) {
 			const rows = Math.min(MR, p.m - i);
 			const out = (r: number) => (p.c >> 2) + (i + r) * p.n + from;

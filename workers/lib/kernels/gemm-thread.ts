@@ -1,3 +1,5 @@
+import { panelPasses } from './gemm-passes';
+
 /**
  * A second thread for Kiln's GEMM (gemm-simd.ts) on a cross-origin isolated page, where
  * tfjs-backend-wasm's heap is a shared WebAssembly memory: a worker instantiates the same GEMM
@@ -27,48 +29,30 @@
 export const SLOT = { SEQ: 0, FINISHED: 1, READY: 2, NEXT: 3, ARGS: 8 } as const;
 
 /** The job's arguments in ARGS order (all i32; addresses and strides in bytes); group: panels per claimed group. */
-export const JOB_FIELDS = ['a', 'ars', 'aks', 'b', 'c', 'ldc', 'm', 'k', 'per', 'bias', 'relu', 'scratch', 'panels', 'group', 'mask'] as const;
+export const JOB_FIELDS = ['a', 'ars', 'aks', 'b', 'c', 'ldc', 'm', 'k', 'per', 'bias', 'relu', 'scratch', 'mask', 'packed', 'panels', 'group'] as const;
 export type GemmJob = Record<(typeof JOB_FIELDS)[number], number>;
 
 /**
  * The helper: { module, memory, control, tiles: names of the wide tiles by height (index 0 unused),
- * for strided and contiguous A, plain and masked, and of the row functions, mr, width: columns per panel }. Its group loop is the caller's
- * (gemm-simd.ts, groupPasses): packed panels p0..p1 of each pass, row blocks outside.
+ * for strided and contiguous A, plain and masked, and of the row functions, mr, width: columns per
+ * panel }. A claimed group runs panelPasses, whose source is embedded here, so the helper's loop is
+ * the caller's own.
  */
 export const GEMM_THREAD_SOURCE = `'use strict';
+const panelPasses = ${panelPasses.toString()};
 self.onmessage = (event) => {
 	const { module, memory, control, tiles, mr, width } = event.data;
 	self.onmessage = null;
 	const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
 	const ctl = new Int32Array(control);
 	const bind = (names) => names.map((t) => (t ? x[t] : null));
-	const strided = bind(tiles.strided);
-	const contiguous = bind(tiles.contiguous);
-	const stridedMasked = bind(tiles.stridedMasked);
-	const contiguousMasked = bind(tiles.contiguousMasked);
-	const rowStrided = bind(tiles.rowStrided);
-	const rowContiguous = bind(tiles.rowContiguous);
-	const pack = x.pack;
+	const t = { pack: x.pack, strided: bind(tiles.strided), contiguous: bind(tiles.contiguous), stridedMasked: bind(tiles.stridedMasked), contiguousMasked: bind(tiles.contiguousMasked), rowStrided: bind(tiles.rowStrided), rowContiguous: bind(tiles.rowContiguous), mr, width };
+	const fields = ${JSON.stringify(JOB_FIELDS)};
 	const group = (index) => {
-		const [a, ars, aks, b, c, ldc, m, k, per, bias, relu, scratch, panels, size, mask] = ctl.subarray(${SLOT.ARGS}, ${SLOT.ARGS + JOB_FIELDS.length});
-		const p0 = index * size;
-		const p1 = Math.min(panels, p0 + size);
-		for (let k0 = 0; k0 < k; k0 += per) {
-			const terms = Math.min(per, k - k0);
-			const last = k0 + terms >= k ? 1 : 0;
-			const init = k0 > 0 ? 1 : bias >= 0 ? 2 : 0;
-			const aStart = a + k0 * aks;
-			const bStart = b + k0 * ldc;
-			const step = 4 * terms * width;
-			for (let p = p0; p < p1; p++) pack(bStart + 4 * width * p, ldc, scratch + p * step, terms);
-			const masked = last && mask >= 0;
-			const wide = masked ? (ars === 4 ? contiguousMasked : stridedMasked) : ars === 4 ? contiguous : strided;
-			for (let i = 0; i < m; i += mr) {
-				const tile = wide[Math.min(mr, m - i)];
-				if (masked) for (let p = p0; p < p1; p++) tile(aStart + i * ars, ars, aks, scratch + p * step, 4 * width, c + i * ldc + 4 * width * p, ldc, terms, init, bias + 4 * width * p, relu ? last : 0, mask + i * ldc + 4 * width * p);
-				else (ars === 4 ? rowContiguous : rowStrided)[Math.min(mr, m - i)](aStart + i * ars, ars, aks, scratch + p0 * step, step, 4 * width, c + i * ldc + 4 * width * p0, ldc, terms, init, bias + 4 * width * p0, relu ? last : 0, p1 - p0);
-			}
-		}
+		const job = {};
+		fields.forEach((field, i) => (job[field] = ctl[${SLOT.ARGS} + i]));
+		const p0 = index * job.group;
+		panelPasses(t, job, p0, Math.min(job.panels, p0 + job.group));
 	};
 	let seen = 0;
 	Atomics.store(ctl, ${SLOT.READY}, 1);
