@@ -180,7 +180,7 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 			const col = 4 * width * panels;
 			for (let i = 0; i < j.m; i += MR) {
 				const rows = Math.min(MR, j.m - i);
-				narrow[rows]!(j.a + k0 * j.aks + i * j.ars, j.ars, j.aks, bStart + col, j.ldc, j.c + i * j.ldc + col, j.ldc, terms, init, j.bias + col, j.relu ? last : 0, masked ? j.mask + i * j.ldc + col : -1);
+				narrow[rows]!(aStart + i * j.ars, j.ars, j.aks, bStart + col, j.ldc, j.c + i * j.ldc + col, j.ldc, terms, init, j.bias + col, j.relu ? last : 0, masked ? j.mask + i * j.ldc + col : -1);
 			}
 		}
 	}
