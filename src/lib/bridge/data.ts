@@ -16,11 +16,14 @@ export function importFile(request: ImportRequest, onProgress?: (fraction: numbe
  * ends its worker, and a later preview starts a fresh one.
  */
 export function warmPreviews(): void {
-	previewer.warm();
+	// Not once a preview has run: a worker started now could load beside the import that follows.
+	if (!previewed) previewer.warm();
 }
+let previewed = false;
 
 /** A file's first rows and detected format; in a worker of its own, ended once the preview is back (its garbage goes with it). */
 export function previewFile(file: Blob, fileName: string, choices?: ImportChoices, signal?: AbortSignal): Promise<ImportPreview> {
+	previewed = true;
 	// The import worker loads while the preview is read, not after Import is pressed.
 	data.warm();
 	return previewer.call(async (api) => {
