@@ -17,6 +17,8 @@ test('settings list measured backends, switch the active one, and show storage',
 	const isolated = await page.evaluate(() => self.crossOriginIsolated);
 	await expect(page.getByTestId('wasm-features')).toContainText(`WebAssembly SIMD: ${simd ? 'yes' : 'no'}`);
 	await expect(page.getByTestId('wasm-features')).toContainText(`WebAssembly threads: ${isolated ? 'yes' : 'no'}`);
+	const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+	await expect(page.getByTestId('gemm-threads')).toContainText(isolated && cores >= 2 ? 'on 2 threads' : 'on 1 thread');
 	await expect(page.getByTestId('active-backend')).toHaveText(/^(wasm|webgl|webgpu|cpu)$/);
 
 	await page.getByTestId('backend-cpu').check();
