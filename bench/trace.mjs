@@ -145,11 +145,47 @@ export function analyseTrace(json, mapSource = null) {
 				leafSamples: topEntries(leaf, 10).map(([frame, count]) => ({ frame, count })),
 				inclusiveSamples: topEntries(inclusive, 14).map(([frame, count]) => ({ frame, count })),
 				// Kiln's own frames (source-mapped to src/ or workers/), below the framework's.
-				appSamples: topEntries(new Map([...inclusive].filter(([f]) => /\((src|workers|shared)\//.test(f))), 10).map(([frame, count]) => ({ frame, count }))
+				appSamples: topEntries(new Map([...inclusive].filter(([f]) => /\((src|workers|shared)\//.test(f))), 10).map(([frame, count]) => ({ frame, count })),
+				beside: busyBeside(events, [pid, tid], task.ts, end)
 			});
 		}
 	}
 	return { windowMs: (endMark.ts - startMark.ts) / 1000, longTasks: tasks.sort((a, b) => b.durationMs - a.durationMs) };
+}
+
+/**
+ * The other threads' CPU while a main-thread task ran, most first (top-level events clipped to the
+ * task's span, thread time pro rata): a task with far more wall than CPU time waited for a core,
+ * and this says who had it.
+ */
+function busyBeside(events, [pid, tid], from, to) {
+	const names = new Map();
+	const processes = new Map();
+	for (const e of events) {
+		if (e.ph !== 'M') continue;
+		if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
+		if (e.name === 'process_name') processes.set(e.pid, e.args?.name ?? '?');
+	}
+	const threads = new Map();
+	for (const e of events) {
+		if (e.ph !== 'X' || typeof e.dur !== 'number' || (e.pid === pid && e.tid === tid) || e.ts + e.dur <= from || e.ts >= to) continue;
+		const key = `${e.pid}:${e.tid}`;
+		(threads.get(key) ?? threads.set(key, []).get(key)).push(e);
+	}
+	const busy = [];
+	for (const [key, list] of threads) {
+		let cpuUs = 0;
+		let until = -Infinity;
+		for (const e of list.sort((a, b) => a.ts - b.ts)) {
+			if (e.ts < until) continue;
+			until = e.ts + e.dur;
+			const overlap = Math.min(until, to) - Math.max(e.ts, from);
+			cpuUs += typeof e.tdur === 'number' && e.dur > 0 ? (e.tdur * overlap) / e.dur : 0;
+		}
+		const [p] = key.split(':');
+		if (cpuUs >= 2000) busy.push({ thread: `${processes.get(Number(p)) ?? '?'} / ${names.get(key) ?? '?'}`, cpuMs: cpuUs / 1000 });
+	}
+	return busy.sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 6);
 }
 
 const f0 = (v) => (v == null || !Number.isFinite(v) ? '—' : v.toFixed(0));
