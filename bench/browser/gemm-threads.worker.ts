@@ -49,15 +49,17 @@ self.onmessage = async (event: MessageEvent<GemmThreadsRequest>) => {
 			for (let i = 0; i < v.length; i++) v[i] = v[i] + 0;
 		}
 	};
+	const twoThreads = async () => {
+		startGemmThread(backend);
+		for (let i = 0; i < 300 && gemm.threads !== 2; i++) await new Promise((done) => setTimeout(done, 10));
+		if (gemm.threads !== 2) throw new Error('the GEMM thread did not start (not cross-origin isolated?)');
+	};
 	const ms: Record<string, number[]> = Object.fromEntries(MODES.map((m) => [m, []]));
 	for (let i = 0; i < 50; i++) pair();
 	for (let r = 0; r < rounds; r++) {
 		for (const mode of r % 2 ? [...MODES].reverse() : MODES) {
-			if (mode.startsWith('two')) {
-				startGemmThread(backend);
-				for (let i = 0; i < 300 && gemm.threads !== 2; i++) await new Promise((done) => setTimeout(done, 10));
-				if (gemm.threads !== 2) throw new Error('the GEMM thread did not start (not cross-origin isolated?)');
-			} else stopGemmThread(backend);
+			if (mode.startsWith('two')) await twoThreads();
+			else stopGemmThread(backend);
 			const dirty = mode.endsWith('dirty');
 			for (let i = 0; i < 10; i++) pair();
 			let spent = 0;
@@ -76,8 +78,7 @@ self.onmessage = async (event: MessageEvent<GemmThreadsRequest>) => {
 	};
 	stopGemmThread(backend);
 	const alone = outputs();
-	startGemmThread(backend);
-	for (let i = 0; i < 300 && gemm.threads !== 2; i++) await new Promise((done) => setTimeout(done, 10));
+	await twoThreads();
 	const shared = outputs();
 	stopGemmThread(backend);
 	const sameBits = alone.every((v, i) => v.every((x, j) => Object.is(x, shared[i][j])));
