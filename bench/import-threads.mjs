@@ -2,6 +2,18 @@
 // (IMPORT_TRACE=1 node bench/import-browser.mjs …): each thread's CPU time in its top-level tasks
 // (wall and thread time), and for the threads V8 sampled (the page and its workers) the functions
 // by self time, mapped to source lines through the build's hidden source maps.
+/** A trace's thread names by "pid:tid" and process names by pid (its metadata events). */
+export function traceNames(events) {
+	const names = new Map();
+	const procs = new Map();
+	for (const e of events) {
+		if (e.ph !== 'M') continue;
+		if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
+		if (e.name === 'process_name') procs.set(e.pid, e.args?.name);
+	}
+	return { names, procs };
+}
+
 const TOP_LEVEL = new Set(['ThreadControllerImpl::RunTask', 'RunTask', 'ThreadPool_RunTask']);
 
 const shortUrl = (url) => url.replace(/^https?:\/\/[^/]+\//, '');
@@ -45,13 +57,7 @@ function selfTimes(events, pid, tid, from, to, mapSource) {
 /** Lines of text: threads by CPU ms in [from, to] (trace µs), then the sampled threads' top functions. */
 export function threadReport(json, from, to, mapSource, top = 18) {
 	const events = Array.isArray(json) ? json : json.traceEvents;
-	const names = new Map();
-	const procs = new Map();
-	for (const e of events) {
-		if (e.ph !== 'M') continue;
-		if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name);
-		if (e.name === 'process_name') procs.set(e.pid, e.args?.name);
-	}
+	const { names, procs } = traceNames(events);
 	const busy = new Map();
 	// Top-level tasks only: a nested one (same thread, inside another) would count twice.
 	const ends = new Map();

@@ -2,6 +2,8 @@
 // the task's wall and thread-CPU time, its nested timeline events by self time (script, style,
 // layout, GC …), and the JS functions the V8 sampler caught inside it.
 
+import { traceNames } from './import-threads.mjs';
+
 export const TRACE_CATEGORIES = [
 	'toplevel',
 	'devtools.timeline',
@@ -159,13 +161,7 @@ export function analyseTrace(json, mapSource = null) {
  * and this says who had it.
  */
 function busyBeside(events, [pid, tid], from, to) {
-	const names = new Map();
-	const processes = new Map();
-	for (const e of events) {
-		if (e.ph !== 'M') continue;
-		if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args?.name ?? '?');
-		if (e.name === 'process_name') processes.set(e.pid, e.args?.name ?? '?');
-	}
+	const { names, procs } = traceNames(events);
 	const threads = new Map();
 	for (const e of events) {
 		if (e.ph !== 'X' || typeof e.dur !== 'number' || (e.pid === pid && e.tid === tid) || e.ts + e.dur <= from || e.ts >= to) continue;
@@ -183,7 +179,7 @@ function busyBeside(events, [pid, tid], from, to) {
 			cpuUs += typeof e.tdur === 'number' && e.dur > 0 ? (e.tdur * overlap) / e.dur : 0;
 		}
 		const [p] = key.split(':');
-		if (cpuUs >= 2000) busy.push({ thread: `${processes.get(Number(p)) ?? '?'} / ${names.get(key) ?? '?'}`, cpuMs: cpuUs / 1000 });
+		if (cpuUs >= 2000) busy.push({ thread: `${procs.get(Number(p)) ?? '?'} / ${names.get(key) ?? '?'}`, cpuMs: cpuUs / 1000 });
 	}
 	return busy.sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 6);
 }
