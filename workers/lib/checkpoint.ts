@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochRecord, TrainCheckpoint } from '../protocol';
 import { KilnError } from '$shared/errors';
 import { serializeModel } from './model';
+import { canonicalSpecs } from './canonical-specs';
 
 /**
  * Adam keeps β₁ᵗ and β₂ᵗ as running products, and tfjs recomputes them with pow() when its
@@ -44,16 +45,17 @@ export async function captureCheckpoint(model: tfl.LayersModel, optimizer: tf.Op
 
 /** Put the checkpoint's weights and optimiser state into a freshly built model and optimiser. */
 export async function restoreCheckpoint(model: tfl.LayersModel, optimizer: tf.Optimizer, checkpoint: TrainCheckpoint): Promise<void> {
-	const specs = checkpoint.model.weightSpecs as tf.io.WeightsManifestEntry[];
+	const specs = canonicalSpecs(checkpoint.model.weightSpecs as tf.io.WeightsManifestEntry[]);
 	const current = model.weights.map((w) => w.shape);
 	const fits = specs.length === current.length && specs.every((s, i) => s.shape.join() === current[i].join());
 	if (!fits) throw new KilnError('TrainingError', 'The saved checkpoint does not fit this model (its layer shapes differ). Start a new run instead.');
 	// Weight names carry per-session layer counters, so values are matched by order, not name.
 	const weights = tf.io.decodeWeights(checkpoint.model.weightData, specs);
-	const state = tf.io.decodeWeights(checkpoint.optimizer.data, checkpoint.optimizer.specs as tf.io.WeightsManifestEntry[]);
+	const stateSpecs = canonicalSpecs(checkpoint.optimizer.specs as tf.io.WeightsManifestEntry[]);
+	const state = tf.io.decodeWeights(checkpoint.optimizer.data, stateSpecs);
 	try {
 		model.setWeights(specs.map((s) => weights[s.name]));
-		await optimizer.setWeights(checkpoint.optimizer.specs.map((s) => ({ name: s.name, tensor: state[s.name] })));
+		await optimizer.setWeights(stateSpecs.map((s) => ({ name: s.name, tensor: state[s.name] })));
 		const vars = powerVariables(optimizer);
 		const powers = checkpoint.adamPowers;
 		if (vars && powers) tf.tidy(() => vars.forEach((v, i) => v.assign(tf.scalar(powers[i]))));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelArtifacts, ModelKind } from '../protocol';
+import { canonicalSpecs } from './canonical-specs';
 import { dropoutAt, resolveMlpOptions, type MlpOptions } from '$shared/mlp-options';
 
 export interface ModelShape {
@@ -75,7 +76,7 @@ export function deserializeModel(artifacts: ModelArtifacts): Promise<tfl.LayersM
 	return tfl.loadLayersModel(
 		tf.io.fromMemory({
 			modelTopology: artifacts.modelTopology,
-			weightSpecs: artifacts.weightSpecs as tf.io.WeightsManifestEntry[],
+			weightSpecs: canonicalSpecs(artifacts.weightSpecs as tf.io.WeightsManifestEntry[]),
 			weightData: artifacts.weightData
 		})
 	);

@@ -1,4 +1,4 @@
-import type { Table, TrainConfig } from '$workers/protocol';
+import type { Table, TrainCheckpoint, TrainConfig } from '$workers/protocol';
 import { buildModel } from './model';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { createRng } from '$workers/lib/random';
@@ -32,11 +32,12 @@ function syntheticTable(): Table {
  * four Dense layers.
  */
 const NETS = [
-	['tanh', [0.1], [64, 64, 64], 'y'],
-	['elu', [0.1], [64, 64], 'yn'],
-	['relu', [0.1], [64, 64], 'yn'],
-	['relu', [0], [64, 64], 'y'],
-	['relu', [0], [32], 'y']
+	['tanh', [0.1], [64, 64, 64], 'y', false],
+	['elu', [0.1], [64, 64], 'yn', false],
+	['relu', [0.1], [64, 64], 'yn', false],
+	['relu', [0], [45, 45], 'yn', true],
+	['relu', [0], [64, 64], 'y', false],
+	['relu', [0], [32], 'y', false]
 ] as const;
 
 /**
@@ -78,8 +79,9 @@ export function shareIdMap(): void {
 }
 
 /**
- * Train four small networks (relu with and without dropout, tanh and elu) through the path search
- * trials take (encoding, model build, the fused step, validation figures), on a synthetic table.
+ * Train small networks (relu with and without dropout, tanh and elu; one of them stopped and
+ * resumed from its checkpoint, as a promoted trial is) through the path search trials take
+ * (encoding, model build, the fused step, validation figures), on a synthetic table.
  * A pool worker runs this while the Tune page's form is filled in, so V8 compiles that path
  * before a search's first trials rather than during them, once per worker. It has to run the path
  * about as hot as a trial does: session 8's version (120 rows, 12 units, 36 steps in all) left
@@ -96,12 +98,14 @@ export function shareIdMap(): void {
 export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<void> {
 	shareIdMap();
 	buildThrowawayModels();
-	const table = syntheticTable();
-	for (const [activation, dropout, hidden, target] of NETS) {
+	// Cloned as a trial's table and config are (read from IndexedDB, sent by the page): V8 then
+	// compiles the path for the kinds of objects a trial hands it, see `asTrialSees`.
+	const table = asTrialSees(syntheticTable());
+	for (const [activation, dropout, hidden, target, resumed] of NETS) {
 		// A turn for the worker's messages: a trial arriving stops the warm-up here.
 		await yieldTask();
 		if (signal?.aborted) return;
-		const config: TrainConfig = {
+		const config: TrainConfig = asTrialSees({
 			...DEFAULT_CONFIG,
 			target,
 			task: 'classification',
@@ -111,14 +115,42 @@ export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<
 			batchSize: 32,
 			patience: 0,
 			mlp: { activation, dropout: [...dropout] }
-		};
+		});
 		try {
-			await trainForScore(table, config, { signal });
+			if (resumed) await trainResumed(table, config, signal);
+			else await trainForScore(table, config, { signal });
 		} catch (e) {
 			if (signal?.aborted) return;
 			throw e;
 		}
 	}
+}
+
+/**
+ * `value` after a structured clone, as a trial's table (from IndexedDB) and config (a message from
+ * the page) reach the worker: V8 reads such arrays back as its generic holey kind and their strings
+ * as plain, not internalised, strings. A warm-up on values built here compiled the path for packed
+ * arrays and literal strings, and each worker threw that code away at its first trial ("wrong
+ * map", "wrong instance type" in the encoding, the loss, Adam's kernel) and compiled it again.
+ */
+function asTrialSees<T>(value: T): T {
+	return structuredClone(value);
+}
+
+/**
+ * A search's promotions: half the epochs with a checkpoint at the end, then the rest resumed from
+ * it after a structured clone, as a promoted trial's checkpoint arrives from IndexedDB. Without it
+ * each worker compiled the restore path (Variable.assign, tf.io.decodeWeights …) at its first
+ * promotion, mid-search. The layers are 45 wide, as the tune bench's grid has them: a width that
+ * is no multiple of 4 takes the GEMM's edge and tail passes, which the other networks never did
+ * (V8 recompiled the GEMM driver in each worker's first trial of such a width).
+ */
+async function trainResumed(table: Table, config: TrainConfig, signal?: AbortSignal): Promise<void> {
+	let checkpoint: TrainCheckpoint | undefined;
+	const half = Math.max(1, Math.floor(config.epochs / 2));
+	await trainForScore(table, { ...config, epochs: half }, { signal, checkpointAtEnd: true, onCheckpoint: (c) => void (checkpoint = structuredClone(c)) });
+	if (signal?.aborted || !checkpoint) return;
+	await trainForScore(table, config, { signal, resume: checkpoint });
 }
 
 const columnsOf = (table: Table) => table.columns.filter((c) => c.name !== 'y' && c.name !== 'yn').map((c) => c.name);

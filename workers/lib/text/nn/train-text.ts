@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BestWeights, EpochRecord, JobEvent, TrainCheckpoint } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { divergence, trivialLoss } from '$workers/lib/early-stopping';
+import { canonicalSpecs } from '$workers/lib/canonical-specs';
 import { createRng, shuffleInPlace } from '$workers/lib/random';
 import { serialiseTextModel } from './serialise';
 import { makeTextTrainStep } from './train-step';
@@ -105,9 +106,10 @@ async function restoreTextCheckpoint(model: TextModel, optimizer: tf.Optimizer, 
 		throw new KilnError('TrainingError', 'The saved checkpoint does not fit this model (its layers differ). Start a new run instead.');
 	}
 	model.params.restore(checkpoint.model.weightData);
-	const state = tf.io.decodeWeights(checkpoint.optimizer.data, checkpoint.optimizer.specs as tf.io.WeightsManifestEntry[]);
+	const stateSpecs = canonicalSpecs(checkpoint.optimizer.specs as tf.io.WeightsManifestEntry[]);
+	const state = tf.io.decodeWeights(checkpoint.optimizer.data, stateSpecs);
 	try {
-		await optimizer.setWeights(checkpoint.optimizer.specs.map((s) => ({ name: s.name, tensor: state[s.name] })));
+		await optimizer.setWeights(stateSpecs.map((s) => ({ name: s.name, tensor: state[s.name] })));
 	} finally {
 		tf.dispose(Object.values(state));
 	}
