@@ -188,7 +188,8 @@ const site = await serveSite({ repo, build: process.env.IMPORT_SKIP_BUILD !== '1
 const { chromium } = await import('@playwright/test');
 // launch (not launchServer + connect): a connected browser would upload the 120 MB file over its
 // socket, where a launched one is handed the path. Its processes are this process's descendants.
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(repo, log), headless: true });
+// IMPORT_JS_FLAGS: V8 flags for the browser (e.g. "--trace-deopt", read with DEBUG=pw:browser), as the tune bench's TUNE_JS_FLAGS.
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...chromiumArgs(repo, log), ...(process.env.IMPORT_JS_FLAGS ? [`--js-flags=${process.env.IMPORT_JS_FLAGS}`] : [])], headless: true });
 const browserPid = process.pid;
 const kiln = [];
 const pandas = [];
