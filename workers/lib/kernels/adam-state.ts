@@ -55,13 +55,14 @@ export class AdamState implements FusedUpdater {
 	 */
 	update(grads: tf.Tensor[], perVariable: Pick<AdamUpdateAttrs, 'l2' | 'transposed'>): void {
 		const adam = this.adam;
+		const heap = powersInHeap(adam);
 		const attrs: AdamUpdateAttrs = {
 			learningRate: adam.learningRate,
 			beta1: adam.beta1,
 			beta2: adam.beta2,
 			epsilon: adam.epsilon,
-			accBeta1: adam.accBeta1.dataSync()[0],
-			accBeta2: adam.accBeta2.dataSync()[0],
+			accBeta1: heap ? heap[0][0] : adam.accBeta1.dataSync()[0],
+			accBeta2: heap ? heap[1][0] : adam.accBeta2.dataSync()[0],
 			...perVariable
 		};
 		const inputs: Record<string, tf.Tensor> = {};
@@ -78,7 +79,33 @@ export class AdamState implements FusedUpdater {
 			adam.accumulatedSecondMoment[i]!.variable.assign(updated[3 * i + 2]);
 		}
 		// β powers as tfjs keeps them: float32 running products.
-		adam.accBeta1.assign(tf.scalar(Math.fround(attrs.accBeta1 * Math.fround(adam.beta1))));
-		adam.accBeta2.assign(tf.scalar(Math.fround(attrs.accBeta2 * Math.fround(adam.beta2))));
+		const next1 = Math.fround(attrs.accBeta1 * Math.fround(adam.beta1));
+		const next2 = Math.fround(attrs.accBeta2 * Math.fround(adam.beta2));
+		// Views taken again: the kernel's outputs may have grown the heap, which detaches a non-shared one.
+		const after = heap && powersInHeap(adam);
+		if (after) {
+			after[0][0] = next1;
+			after[1][0] = next2;
+		} else {
+			adam.accBeta1.assign(tf.scalar(next1));
+			adam.accBeta2.assign(tf.scalar(next2));
+		}
 	}
+}
+
+type HeapBackend = { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array; refCount(dataId: object): number };
+
+/**
+ * On wasm, Adam's β powers as views of their values in tfjs-backend-wasm's heap, read and written
+ * in place, when each variable alone holds its data (refCount 1: no other tensor sees the write).
+ * dataSync copies the value out into a fresh ArrayBuffer and tf.scalar hands tfjs another: four
+ * per step, which V8's array-buffer sweeper then freed on the renderer's background threads.
+ * Null elsewhere (the caller reads and assigns as tfjs does).
+ */
+function powersInHeap(adam: AdamFields): [Float32Array, Float32Array] | null {
+	const backend = tf.backend() as unknown as HeapBackend;
+	if (typeof backend.typedArrayFromHeap !== 'function') return null;
+	const { accBeta1, accBeta2 } = adam;
+	if (backend.refCount(accBeta1.dataId) !== 1 || backend.refCount(accBeta2.dataId) !== 1) return null;
+	return [backend.typedArrayFromHeap(accBeta1), backend.typedArrayFromHeap(accBeta2)];
 }
