@@ -154,7 +154,7 @@ async function importOnce(browser, origin, browserPid) {
 				for (const t of analyseTrace(json, mapSource).longTasks) {
 					log(`long task at +${t.afterTrainMs.toFixed(0)} ms: ${t.durationMs.toFixed(0)} ms wall, ${t.threadCpuMs?.toFixed(0)} ms cpu; self ${t.selfMs.slice(0, 6).map((x) => `${x.name} ${x.ms.toFixed(0)}`).join(' | ')}`);
 					for (const f of (process.env.IMPORT_TRACE === 'app' ? t.appSamples : t.inclusiveSamples).slice(0, 12)) log(`    ${f.count} samples ${f.frame}`);
-					if (t.beside.length) log(`    beside it: ${t.beside.map((b) => `${b.thread} ${b.cpuMs.toFixed(0)} ms cpu`).join(' | ')}`);
+					if (t.beside.length) log(`    beside it: ${t.beside.map((b) => `${b.thread} ${b.cpuMs.toFixed(0)} ms cpu${b.frames?.length ? ` [${b.frames.join('; ')}]` : ''}`).join(' | ')}`);
 				}
 			}
 			if (process.env.IMPORT_VERBOSE) {

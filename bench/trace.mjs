@@ -148,7 +148,7 @@ export function analyseTrace(json, mapSource = null) {
 				inclusiveSamples: topEntries(inclusive, 14).map(([frame, count]) => ({ frame, count })),
 				// Kiln's own frames (source-mapped to src/ or workers/), below the framework's.
 				appSamples: topEntries(new Map([...inclusive].filter(([f]) => /\((src|workers|shared)\//.test(f))), 10).map(([frame, count]) => ({ frame, count })),
-				beside: busyBeside(events, [pid, tid], task.ts, end)
+				beside: busyBeside(events, [pid, tid], task.ts, end, mapSource)
 			});
 		}
 	}
@@ -160,7 +160,7 @@ export function analyseTrace(json, mapSource = null) {
  * task's span, thread time pro rata): a task with far more wall than CPU time waited for a core,
  * and this says who had it.
  */
-function busyBeside(events, [pid, tid], from, to) {
+function busyBeside(events, [pid, tid], from, to, mapSource = null) {
 	const { names, procs } = traceNames(events);
 	const threads = new Map();
 	for (const e of events) {
@@ -178,8 +178,14 @@ function busyBeside(events, [pid, tid], from, to) {
 			const overlap = Math.min(until, to) - Math.max(e.ts, from);
 			cpuUs += typeof e.tdur === 'number' && e.dur > 0 ? (e.tdur * overlap) / e.dur : 0;
 		}
-		const [p] = key.split(':');
-		if (cpuUs >= 2000) busy.push({ thread: `${procs.get(Number(p)) ?? '?'} / ${names.get(key) ?? '?'}`, cpuMs: cpuUs / 1000 });
+		const [p, t] = key.split(':').map(Number);
+		if (cpuUs < 2000) continue;
+		// What a worker ran meanwhile: its sampled JS (Kiln's own frames first), so the thread has a name.
+		const inclusive = new Map();
+		for (const sample of samplesOf(events, p, t, mapSource).filter((x) => x.t >= from && x.t <= to)) for (const f of new Set(sample.stack)) inclusive.set(f, (inclusive.get(f) ?? 0) + 1);
+		const own = topEntries(new Map([...inclusive].filter(([f]) => /\((src|workers|shared)\//.test(f))), 3);
+		const frames = (own.length ? own : topEntries(inclusive, 3)).map(([frame, count]) => `${count}× ${frame}`);
+		busy.push({ thread: `${procs.get(p) ?? '?'} / ${names.get(key) ?? '?'}`, cpuMs: cpuUs / 1000, frames });
 	}
 	return busy.sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 6);
 }
