@@ -98,6 +98,9 @@ export function analyseTrace(json, mapSource = null) {
 	const endMark = events.find((e) => e.name === END_MARK && (!startMark || e.pid === startMark.pid));
 	if (!startMark || !endMark) return { error: `the trace lacks the ${START_MARK} / ${END_MARK} marks`, longTasks: [] };
 	const { pid } = startMark;
+	// Each thread's samples read once: busyBeside asks for the same threads task after task.
+	const sampled = new Map();
+	const samplesOfThread = (p, t) => sampled.get(`${p}:${t}`) ?? sampled.set(`${p}:${t}`, samplesOf(events, p, t, mapSource)).get(`${p}:${t}`);
 	const mainThreads = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === pid && e.args?.name === 'CrRendererMain').map((e) => [e.pid, e.tid]);
 	const tasks = [];
 	for (const [pid, tid] of mainThreads) {
@@ -110,7 +113,7 @@ export function analyseTrace(json, mapSource = null) {
 			long.push(e);
 		}
 		if (long.length === 0) continue;
-		const samples = samplesOf(events, pid, tid, mapSource);
+		const samples = samplesOfThread(pid, tid);
 		for (const task of long) {
 			const end = task.ts + task.dur;
 			const inside = own.filter((e) => e !== task && e.ts >= task.ts && e.ts + e.dur <= end);
@@ -148,7 +151,7 @@ export function analyseTrace(json, mapSource = null) {
 				inclusiveSamples: topEntries(inclusive, 14).map(([frame, count]) => ({ frame, count })),
 				// Kiln's own frames (source-mapped to src/ or workers/), below the framework's.
 				appSamples: topEntries(new Map([...inclusive].filter(([f]) => /\((src|workers|shared)\//.test(f))), 10).map(([frame, count]) => ({ frame, count })),
-				beside: busyBeside(events, [pid, tid], task.ts, end, mapSource)
+				beside: busyBeside(events, [pid, tid], task.ts, end, samplesOfThread)
 			});
 		}
 	}
@@ -160,7 +163,7 @@ export function analyseTrace(json, mapSource = null) {
  * task's span, thread time pro rata): a task with far more wall than CPU time waited for a core,
  * and this says who had it.
  */
-function busyBeside(events, [pid, tid], from, to, mapSource = null) {
+function busyBeside(events, [pid, tid], from, to, samplesOfThread) {
 	const { names, procs } = traceNames(events);
 	const threads = new Map();
 	for (const e of events) {
@@ -182,7 +185,7 @@ function busyBeside(events, [pid, tid], from, to, mapSource = null) {
 		if (cpuUs < 2000) continue;
 		// What a worker ran meanwhile: its sampled JS (Kiln's own frames first), so the thread has a name.
 		const inclusive = new Map();
-		for (const sample of samplesOf(events, p, t, mapSource).filter((x) => x.t >= from && x.t <= to)) for (const f of new Set(sample.stack)) inclusive.set(f, (inclusive.get(f) ?? 0) + 1);
+		for (const sample of samplesOfThread(p, t).filter((x) => x.t >= from && x.t <= to)) for (const f of new Set(sample.stack)) inclusive.set(f, (inclusive.get(f) ?? 0) + 1);
 		const own = topEntries(new Map([...inclusive].filter(([f]) => /\((src|workers|shared)\//.test(f))), 3);
 		const frames = (own.length ? own : topEntries(inclusive, 3)).map(([frame, count]) => `${count}× ${frame}`);
 		busy.push({ thread: `${procs.get(p) ?? '?'} / ${names.get(key) ?? '?'}`, cpuMs: cpuUs / 1000, frames });

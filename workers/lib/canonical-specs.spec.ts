@@ -15,3 +15,7 @@ it('keeps each spec as it was, with its own shape array, after a structured clon
 it('leaves a spec without a dtype without one', () => {
 	expect(canonicalSpecs([{ name: 'w', shape: [2] }])).toEqual([{ name: 'w', shape: [2] }]);
 });
+
+it('passes an unknown dtype through as it was, not a property of its lookup table', () => {
+	expect(canonicalSpecs([{ name: 'w', shape: [1], dtype: 'toString' }])[0].dtype).toBe('toString');
+});

@@ -17,7 +17,7 @@ export function canonicalSpecs<S extends { shape: readonly number[]; dtype?: str
 	return specs.map((spec) => {
 		const shape: number[] = [];
 		for (const d of spec.shape) shape.push(d);
-		const dtype = spec.dtype === undefined ? undefined : (DTYPES[spec.dtype as DataType] ?? spec.dtype);
+		const dtype = spec.dtype === undefined || !Object.hasOwn(DTYPES, spec.dtype) ? spec.dtype : DTYPES[spec.dtype as DataType];
 		return { ...spec, shape, ...(dtype === undefined ? {} : { dtype }) };
 	});
 }

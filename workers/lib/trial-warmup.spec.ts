@@ -24,3 +24,10 @@ it('stops before its next network once its signal aborts (a trial reached the wo
 	await warming;
 	expect(tf.memory().numTensors).toBe(before);
 });
+
+it('warms up with one epoch a network (its resumed network then trains in one piece)', async () => {
+	await useCpu();
+	const before = tf.memory().numTensors;
+	await expect(warmTrialPath(undefined, 1)).resolves.toBeUndefined();
+	expect(tf.memory().numTensors).toBe(before);
+});

@@ -24,12 +24,13 @@ function syntheticTable(): Table {
  * when it ends (with elu last, the step's final compile ran during the first epoch of the run that
  * followed). It ends with a second plain relu network of another shape, so the code V8 keeps has
  * already seen a new model arrive: the bench's run after the warm-up then went from 61–76k to
- * 73–79k samples/s in two interleaved A/Bs of four rounds (bench/README.md). Two of the networks
+ * 73–79k samples/s in two interleaved A/Bs of four rounds (bench/README.md). Some of the networks
  * learn the classes from a numeric column: a search on digits (whose target is whole numbers) had
  * V8 throw away the encoding code (labelledRows, isMissingAt, classLabels: "wrong map") in its first
  * trial when the warm-up had seen only categorical targets. The tanh network has three hidden
  * layers, the default search space's deepest, so the kernels have seen models of two, three and
- * four Dense layers.
+ * four Dense layers. The fifth element marks the network trained in two halves with a resume
+ * between them (`trainResumed`).
  */
 const NETS = [
 	['tanh', [0.1], [64, 64, 64], 'y', false],
@@ -43,8 +44,8 @@ const NETS = [
 /**
  * Models built (and dropped) before anything is trained. Building a worker's seventh model made V8
  * throw away the compiled trial path ("dependent prototype chain changed": the fused step's
- * kernels, trainLoop, tfjs's kernelFunc), whichever job built it — with the five warm-up networks,
- * a search's second trial; with six, its first (per-trial markers in V8's --trace-opt output,
+ * kernels, trainLoop, tfjs's kernelFunc), whichever job built it — with session 13's five warm-up
+ * networks, a search's second trial; with six, its first (per-trial markers in V8's --trace-opt output,
  * bench/README.md). What changes at that model inside tfjs or V8 is not known; building these first
  * moves it before the warm-up compiles anything: no such event in 16 trials after it, and 1.50 /
  * 1.72 s of TurboFan compiles in a 16-trial search of 30 epochs against 1.85 / 1.88 s before.
@@ -146,8 +147,10 @@ function asTrialSees<T>(value: T): T {
  * (V8 recompiled the GEMM driver in each worker's first trial of such a width).
  */
 async function trainResumed(table: Table, config: TrainConfig, signal?: AbortSignal): Promise<void> {
+	// One epoch cannot be split: it trains as the other networks do.
+	if (config.epochs < 2) return void (await trainForScore(table, config, { signal }));
 	let checkpoint: TrainCheckpoint | undefined;
-	const half = Math.max(1, Math.floor(config.epochs / 2));
+	const half = Math.floor(config.epochs / 2);
 	await trainForScore(table, { ...config, epochs: half }, { signal, checkpointAtEnd: true, onCheckpoint: (c) => void (checkpoint = structuredClone(c)) });
 	if (signal?.aborted || !checkpoint) return;
 	await trainForScore(table, config, { signal, resume: checkpoint });
