@@ -3,26 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochRecord, TrainCheckpoint } from '../protocol';
 import { KilnError } from '$shared/errors';
 import { serializeModel } from './model';
+import { adamPowers, restoreAdamPowers } from './adam-powers';
 import { canonicalSpecs } from './canonical-specs';
-
-/**
- * Adam keeps β₁ᵗ and β₂ᵗ as running products, and tfjs recomputes them with pow() when its
- * state is restored; the two differ in the last bits, which a high learning rate grows over later
- * epochs (a resumed tune trial drifted from the same config trained straight). The products
- * travel with the checkpoint so a resume is bit for bit.
- */
-type AdamPowers = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-
-/** Adam's β-power variables, or undefined for an optimiser without them. */
-function powerVariables(optimizer: tf.Optimizer): [tf.Variable, tf.Variable] | undefined {
-	const { accBeta1, accBeta2 } = optimizer as unknown as AdamPowers;
-	return accBeta1 instanceof tf.Variable && accBeta2 instanceof tf.Variable ? [accBeta1, accBeta2] : undefined;
-}
-
-async function adamPowers(optimizer: tf.Optimizer): Promise<[number, number] | undefined> {
-	const vars = powerVariables(optimizer);
-	return vars && [(await vars[0].data())[0], (await vars[1].data())[0]];
-}
 
 export async function captureCheckpoint(model: tfl.LayersModel, optimizer: tf.Optimizer, epoch: number, history: EpochRecord[], trainingMs: number): Promise<TrainCheckpoint> {
 	const state = await optimizer.getWeights();
@@ -56,9 +38,7 @@ export async function restoreCheckpoint(model: tfl.LayersModel, optimizer: tf.Op
 	try {
 		model.setWeights(specs.map((s) => weights[s.name]));
 		await optimizer.setWeights(stateSpecs.map((s) => ({ name: s.name, tensor: state[s.name] })));
-		const vars = powerVariables(optimizer);
-		const powers = checkpoint.adamPowers;
-		if (vars && powers) tf.tidy(() => vars.forEach((v, i) => v.assign(tf.scalar(powers[i]))));
+		restoreAdamPowers(optimizer, checkpoint.adamPowers);
 	} finally {
 		tf.dispose([...Object.values(weights), ...Object.values(state)]);
 	}

@@ -162,6 +162,23 @@ describe('attributions, serialisation, checkpoints, cancellation', () => {
 		resumed.dispose();
 	});
 
+	it('resumes bit for bit after many Adam steps (its β powers travel with the checkpoint)', async () => {
+		const config: TextModelConfig = { ...base, task: 'sequence', family: 'rnn', cell: 'gru', units: 8, bidirectional: false };
+		const long = { ...train, epochs: 10, batchSize: 8, learningRate: 0.05 };
+		const whole = new TextModel(config);
+		await trainTextModel(whole, data, long);
+		const checkpoints: TrainCheckpoint[] = [];
+		const first = new TextModel(config);
+		const stop = { get aborted() { return checkpoints.length > 6; } } as AbortSignal;
+		await trainTextModel(first, data, long, { checkpointInterval: 0, onCheckpoint: (c) => void checkpoints.push(c), signal: stop }).catch((e) => expect(isKind(e, 'AbortError')).toBe(true));
+		first.dispose();
+		const resumed = new TextModel(config);
+		await trainTextModel(resumed, data, long, { resume: checkpoints[6] });
+		expect(new Float32Array(await resumed.params.snapshot())).toEqual(new Float32Array(await whole.params.snapshot()));
+		whole.dispose();
+		resumed.dispose();
+	});
+
 	it('streams progress and metric events, stops early with the best weights, honours cancellation', async () => {
 		const events: JobEvent[] = [];
 		const model = new TextModel({ ...configs('sequence', 2)[0] });
