@@ -151,7 +151,7 @@ async function trainResumed(table: Table, config: TrainConfig, signal?: AbortSig
 	if (config.epochs < 2) return void (await trainForScore(table, config, { signal }));
 	let checkpoint: TrainCheckpoint | undefined;
 	const half = Math.floor(config.epochs / 2);
-	await trainForScore(table, { ...config, epochs: half }, { signal, checkpointAtEnd: true, onCheckpoint: (c) => void (checkpoint = structuredClone(c)) });
+	await trainForScore(table, { ...config, epochs: half }, { signal, checkpointAtEnd: true, onCheckpoint: (c) => void (checkpoint = asTrialSees(c)) });
 	if (signal?.aborted || !checkpoint) return;
 	await trainForScore(table, config, { signal, resume: checkpoint });
 }

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BestWeights, EpochRecord, JobEvent, TrainCheckpoint } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
 import { divergence, trivialLoss } from '$workers/lib/early-stopping';
-import { adamPowers, restoreAdamPowers } from '$workers/lib/adam-powers';
-import { canonicalSpecs } from '$workers/lib/canonical-specs';
+import { captureOptimizer, restoreOptimizer } from '$workers/lib/optimizer-state';
 import { createRng, shuffleInPlace } from '$workers/lib/random';
 import { serialiseTextModel } from './serialise';
 import { makeTextTrainStep } from './train-step';
@@ -91,14 +90,7 @@ function batchOf(data: Pick<TextTrainData, 'ids' | 'maxLength' | 'labels'>, idx:
 }
 
 export async function captureTextCheckpoint(model: TextModel, optimizer: tf.Optimizer, epoch: number, history: EpochRecord[], trainingMs: number, best?: BestWeights): Promise<TrainCheckpoint> {
-	const state = await optimizer.getWeights();
-	const powers = await adamPowers(optimizer);
-	try {
-		const { data, specs } = await tf.io.encodeWeights(state);
-		return { epoch, model: await serialiseTextModel(model), optimizer: { data, specs: specs.map(({ name, shape, dtype }) => ({ name, shape, dtype })) }, history: [...history], trainingMs, ...(best ? { best } : {}), ...(powers ? { adamPowers: powers } : {}) };
-	} finally {
-		state[0]?.tensor.dispose();
-	}
+	return { epoch, model: await serialiseTextModel(model), ...(await captureOptimizer(optimizer)), history: [...history], trainingMs, ...(best ? { best } : {}) };
 }
 
 async function restoreTextCheckpoint(model: TextModel, optimizer: tf.Optimizer, checkpoint: TrainCheckpoint): Promise<void> {
@@ -108,14 +100,7 @@ async function restoreTextCheckpoint(model: TextModel, optimizer: tf.Optimizer, 
 		throw new KilnError('TrainingError', 'The saved checkpoint does not fit this model (its layers differ). Start a new run instead.');
 	}
 	model.params.restore(checkpoint.model.weightData);
-	const stateSpecs = canonicalSpecs(checkpoint.optimizer.specs as tf.io.WeightsManifestEntry[]);
-	const state = tf.io.decodeWeights(checkpoint.optimizer.data, stateSpecs);
-	try {
-		await optimizer.setWeights(stateSpecs.map((s) => ({ name: s.name, tensor: state[s.name] })));
-		restoreAdamPowers(optimizer, checkpoint.adamPowers);
-	} finally {
-		tf.dispose(Object.values(state));
-	}
+	await restoreOptimizer(optimizer, checkpoint);
 }
 
 /**
