@@ -127,6 +127,16 @@ async function runSearch(browser, url, label, setup, cold = false) {
 		warmupSeconds = await page.evaluate(() => performance.getEntriesByName('tune:warm')[0].duration / 1000);
 	}
 	if (TRACE) await browser.startTracing(undefined, { categories: THREAD_TRACE_CATEGORIES });
+	// With V8 tracing flags, a hot loop in a function of this name puts a line in V8's log where
+	// the search starts, so the log's compiles and deopts can be split into warm-up and search.
+	if (process.env.TUNE_JS_FLAGS) await page.evaluate(() => {
+			function KILN_START_MARK() {
+				let s = 0;
+				for (let i = 0; i < 5e7; i++) s += i % 7;
+				return s;
+			}
+			return KILN_START_MARK();
+		});
 	const cpuBefore = cpuSnapshot(browserPid);
 	await page.getByTestId('start-search').click();
 	let state;
@@ -212,7 +222,7 @@ async function poolPart(browser, url, slots, cold) {
 		await page.getByTestId('epochs-per-trial').fill(String(POOL_EPOCHS));
 		await page.getByTestId('parallel-input').fill(String(parallel));
 	};
-	const report = (run, slotsUsed) => ({ seconds: run.seconds, warmupSeconds: run.warmupSeconds, phases: run.phases(slotsUsed), cpu: run.cpu, jobs: run.jobs, ...(run.threads ? { threads: run.threads } : {}) });
+	const report = (run, slotsUsed) => ({ seconds: run.seconds, warmupSeconds: run.warmupSeconds, phases: run.phases(slotsUsed), cpu: run.cpu, jobs: run.jobs, trials: run.trials, ...(run.threads ? { threads: run.threads } : {}) });
 	const pairs = [];
 	for (let r = 0; r < REPEATS; r++) {
 		const order = r % 2 === 0 ? [1, slots] : [slots, 1];

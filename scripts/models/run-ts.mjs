@@ -15,7 +15,7 @@ const { module } = await runnerImport(resolve(file), {
 	root,
 	configFile: false,
 	logLevel: 'warn',
-	resolve: { alias: { $workers: join(root, 'workers'), $shared: join(root, 'shared') } },
+	resolve: { alias: { $workers: join(root, 'workers'), $shared: join(root, 'shared'), $lib: join(root, 'src/lib') } },
 	// tfjs and friends load as plain Node packages, not through the transform pipeline.
 	ssr: { external: true }
 });

@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG } from '$shared/train-config';
 import { createRng } from '$workers/lib/random';
 import { trainForScore } from './train';
 import { yieldTask } from './yield-task';
+import { chunksToTable, describeColumns, tableToChunks } from '$lib/db/columnar';
 
 const ROWS = 1600;
 const FEATURES = 24;
@@ -92,50 +93,73 @@ export function shareIdMap(): void {
  * V8 tiering functions up to TurboFan during the search, on its background threads, in every
  * worker; 4 × 480 steps moved most of that before Start (session 10: the search's thread-pool CPU
  * about a third lower, for 1–3 s more warm-up). It first calls shareIdMap, or the browser threw
- * much of it away at the first trial. `signal` (a trial reaching this worker) stops it within
- * about 50 ms (the training loop's turns, yield-task.ts); `epochs` per network (specs pass fewer:
- * what they check does not depend on it).
+ * much of it away at the first trial. Then it goes over the networks once more, a third as long:
+ * the first pass's last networks still made V8 throw away some code (the fused step, the loss
+ * kernel) and compile it again, and those final TurboFan compiles had landed in the search's first
+ * trials. With the second pass, V8's log (bench/v8-log.mjs) counted 24–30 TurboFan compiles of
+ * 263–307 ms in the bench's two-worker search against 41 of 574–628 ms, for about 0.7 s more
+ * warm-up. `signal` (a trial reaching this worker) stops it within about 50 ms (the training
+ * loop's turns, yield-task.ts); `epochs` per network in the first pass (specs pass fewer: what
+ * they check does not depend on it).
  */
 export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<void> {
 	shareIdMap();
 	buildThrowawayModels();
-	// Cloned as a trial's table and config are (read from IndexedDB, sent by the page): V8 then
-	// compiles the path for the kinds of objects a trial hands it, see `asTrialSees`.
-	const table = asTrialSees(syntheticTable());
-	for (const [activation, dropout, hidden, target, resumed] of NETS) {
-		// A turn for the worker's messages: a trial arriving stops the warm-up here.
-		await yieldTask();
-		if (signal?.aborted) return;
-		const config: TrainConfig = asTrialSees({
-			...DEFAULT_CONFIG,
-			target,
-			task: 'classification',
-			features: columnsOf(table),
-			hiddenLayers: [...hidden],
-			epochs,
-			batchSize: 32,
-			patience: 0,
-			mlp: { activation, dropout: [...dropout] }
-		});
-		try {
-			if (resumed) await trainResumed(table, config, signal);
-			else await trainForScore(table, config, { signal });
-		} catch (e) {
+	// Made as a trial's table is (read from IndexedDB) and its config cloned as the page's message
+	// is: V8 then compiles the path for the kinds of objects a trial hands it, see `asTrialSees`.
+	const table = asStoredTable(syntheticTable());
+	for (const passEpochs of [epochs, Math.max(2, Math.round(epochs / 3))]) {
+		for (const net of NETS) {
+			// A turn for the worker's messages: a trial arriving stops the warm-up here.
+			await yieldTask();
 			if (signal?.aborted) return;
-			throw e;
+			try {
+				await trainWarmUpNet(table, net, passEpochs, signal);
+			} catch (e) {
+				if (signal?.aborted) return;
+				throw e;
+			}
 		}
 	}
 }
 
+async function trainWarmUpNet(table: Table, [activation, dropout, hidden, target, resumed]: (typeof NETS)[number], epochs: number, signal?: AbortSignal): Promise<void> {
+	const config: TrainConfig = asTrialSees({
+		...DEFAULT_CONFIG,
+		target,
+		task: 'classification',
+		features: columnsOf(table),
+		hiddenLayers: [...hidden],
+		epochs,
+		batchSize: 32,
+		patience: 0,
+		mlp: { activation, dropout: [...dropout] }
+	});
+	if (resumed) await trainResumed(table, config, signal);
+	else await trainForScore(table, config, { signal });
+}
+
 /**
- * `value` after a structured clone, as a trial's table (from IndexedDB) and config (a message from
- * the page) reach the worker: V8 reads such arrays back as its generic holey kind and their strings
- * as plain, not internalised, strings. A warm-up on values built here compiled the path for packed
- * arrays and literal strings, and each worker threw that code away at its first trial ("wrong
- * map", "wrong instance type" in the encoding, the loss, Adam's kernel) and compiled it again.
+ * `value` after a structured clone, as a trial's config (a message from the page) and a promoted
+ * trial's checkpoint (from IndexedDB) reach the worker: V8 reads such arrays back as its generic
+ * holey kind and their strings as plain, not internalised, strings. A warm-up on values built here
+ * compiled the path for packed arrays and literal strings, and each worker threw that code away at
+ * its first trial ("wrong map", "wrong instance type" in the encoding, the loss, Adam's kernel) and
+ * compiled it again.
  */
 function asTrialSees<T>(value: T): T {
 	return structuredClone(value);
+}
+
+/**
+ * `table` as a trial gets it: its chunks and column descriptions come out of IndexedDB (cloned)
+ * and loadTable builds the columns from them. A cloned table's column objects have other maps
+ * than the literals chunksToTable makes, and with a cloned table each worker threw the encoding
+ * code away at its first trial ("wrong map" in findColumn, classLabels, encodeFeatures,
+ * encodeTarget, isMissingAt) and compiled it again during the search (tune bench, V8's log).
+ */
+function asStoredTable(table: Table): Table {
+	return chunksToTable(asTrialSees(describeColumns(table)), asTrialSees(tableToChunks('warm-up', table)));
 }
 
 /**
