@@ -34,6 +34,40 @@ describe('ByteDictionary', () => {
 		);
 	});
 
+	it('tells apart byte strings around the 7 bytes a slot holds whole (zero bytes, high bytes, prefixes)', () => {
+		// A tiny alphabet so values share prefixes and differ only in length or a trailing 0.
+		const value = fc.uint8Array({ minLength: 0, maxLength: 12 }).map((a) => a.map((x) => [0, 1, 128, 255][x % 4]));
+		fc.assert(
+			fc.property(fc.array(value, { maxLength: 2000, size: 'max' }), (values) => {
+				const dict = new ByteDictionary();
+				const seen = new Map<string, number>();
+				for (const v of values) {
+					const padded = Uint8Array.of(9, ...v, 9);
+					const key = v.join(',');
+					if (!seen.has(key)) seen.set(key, seen.size);
+					expect(dict.code(padded, 1, padded.length - 1)).toBe(seen.get(key));
+				}
+				expect(dict.size).toBe(seen.size);
+				for (const [key, code] of seen) expect([...dict.bytes(code)].join(',')).toBe(key);
+			}),
+			{ numRuns: 60 }
+		);
+	});
+
+	it('finds every value again after its table grew many times (short ZIP-like and longer values, no reserve)', () => {
+		// Seeded shuffle: the order breaks at once, so the table is built small and rehashed as it fills.
+		let seed = 7;
+		const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+		const values = Array.from({ length: 6000 }, (_, i) => (i % 3 === 0 ? `comment ${i}` : String(i).padStart(5, '0')));
+		for (let i = values.length - 1; i > 0; i--) {
+			const j = Math.floor(random() * (i + 1));
+			[values[i], values[j]] = [values[j], values[i]];
+		}
+		const { codes, reference, dict } = codesOf([...values, ...values]);
+		expect(codes).toEqual(reference);
+		expect(dict.size).toBe(values.length);
+	});
+
 	it('takes sorted values (an ID column) without a table, then finds them all once the order breaks', () => {
 		const ids = Array.from({ length: 20_000 }, (_, i) => `C${String(i + 1).padStart(7, '0')}`);
 		// A prefix sorts first, an equal value is not "after": both break the run.
