@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { audit } from './axe';
 import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, waitForJob } from './browser';
 
@@ -224,9 +225,17 @@ test('a three-step pipeline survives a reload, trains with 5-fold CV, and predic
 // write beyond it fails varied from run to run, so no e2e here depends on it.
 test('a cancelled import and a closed tab leave nothing half-stored', async ({ page }) => {
 	await createProject(page, 'Cancel import');
-	const rows = ['id,a,b,c,group,y'];
-	for (let i = 0; i < 700_000; i++) rows.push(`${i},${i % 1000},${(i * 7) % 333},${(i % 97) / 10},g${i % 5},${i % 2}`);
-	await upload(page, 'huge.csv', rows.join('\n'));
+	// Big enough that the import is still running when Cancel is pressed after its first stored
+	// chunk, on a fast machine too: 700,000 rows were all stored before the click landed on a VM
+	// whose importer runs at ~30 MB/s. Written to disk and picked by path (no 100 MB buffer over CDP).
+	const path = test.info().outputPath('huge.csv');
+	writeFileSync(path, 'id,a,b,c,group,y\n');
+	for (let block = 0; block < 40; block++) {
+		const rows: string[] = [];
+		for (let i = block * 100_000; i < (block + 1) * 100_000; i++) rows.push(`${i},${i % 1000},${(i * 7) % 333},${(i % 97) / 10},g${i % 5},${i % 2}\n`);
+		appendFileSync(path, rows.join(''));
+	}
+	await page.getByTestId('csv-input').setInputFiles(path);
 	await expect(page.getByTestId('import-detected')).toContainText('About');
 	await page.getByTestId('import-button').click();
 	await expect(page.getByTestId('cancel-import')).toBeVisible();
