@@ -9,7 +9,7 @@
 // bench/import-bench.mjs.
 //   node bench/import-browser.mjs [file] [repeats=2]      (IMPORT_SKIP_BUILD=1 reuses build/)
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { CHROMIUM_PATH, chromiumArgs } from './browser-side.mjs';
@@ -146,7 +146,10 @@ async function importOnce(browser, origin, browserPid) {
 			const seconds = (doneAt - start) / 1000;
 			if (process.env.IMPORT_TRACE) {
 				await page.evaluate((name) => performance.mark(name), END_MARK);
-				const json = JSON.parse((await browser.stopTracing()).toString('utf8'));
+				const text = (await browser.stopTracing()).toString('utf8');
+				// IMPORT_TRACE_FILE=path keeps the trace (e.g. for tune-trace.mjs's threadSummary or chrome://tracing).
+				if (process.env.IMPORT_TRACE_FILE) writeFileSync(process.env.IMPORT_TRACE_FILE, text);
+				const json = JSON.parse(text);
 				const events = json.traceEvents ?? json;
 				const mark = (name) => events.find((e) => e.name === name)?.ts;
 				const mapSource = sourceMapper(join(repo, 'build'));
