@@ -14,7 +14,8 @@ test('a 300,000-row file imports with a progress bar, is stored in chunks and tr
 	// The progress bar and Cancel are recorded as they appear: on a fast machine the import can end
 	// before a poll for them would look (as the cancelled-import journey's once did).
 	await page.evaluate(() => {
-		const seen = ((window as unknown as { kilnSeen: Record<string, boolean> }).kilnSeen = { progress: false, cancel: false });
+		const seen: Record<string, boolean> = { progress: false, cancel: false };
+		(window as unknown as { kilnSeen: Record<string, boolean> }).kilnSeen = seen;
 		const look = () => {
 			seen.progress ||= !!document.querySelector('progress[aria-label^="Reading large.csv"]');
 			seen.cancel ||= !!document.querySelector('[data-testid="cancel-import"]');
