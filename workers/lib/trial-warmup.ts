@@ -96,8 +96,8 @@ export function shareIdMap(): void {
  * much of it away at the first trial. Then it goes over the networks once more, a third as long:
  * the first pass's last networks still made V8 throw away some code (the fused step, the loss
  * kernel) and compile it again, and those final TurboFan compiles had landed in the search's first
- * trials. With the second pass, V8's log (bench/v8-log.mjs) counted 24–30 TurboFan compiles of
- * 263–307 ms in the bench's two-worker search against 41 of 574–628 ms, for about 0.7 s more
+ * trials. With the second pass, V8's log (bench/v8-log.mjs) counted 30 TurboFan compiles of
+ * 307 ms in the bench's two-worker search against 41 of 574–628 ms, for about 0.7 s more
  * warm-up. `signal` (a trial reaching this worker) stops it within about 50 ms (the training
  * loop's turns, yield-task.ts); `epochs` per network in the first pass (specs pass fewer: what
  * they check does not depend on it).
