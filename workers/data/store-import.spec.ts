@@ -79,6 +79,8 @@ describe('storeImport: a file streamed into IndexedDB', () => {
 		const stored: number[] = [];
 		const importing = storeImport({ datasetId: 'cancelled', file: blob(bigCsv(500_000)), fileName: 'c.csv', projectId: project.id, source: 'upload' }, {
 			signal: controller.signal,
+			// Every report: the spec aborts at the first one that finds a stored chunk.
+			progressMs: 0,
 			onProgress: async () => {
 				const db = await openKilnDb();
 				const n = await db.count('chunks');

@@ -54,6 +54,8 @@ function storedColumns(columns: readonly SchemaColumn[], dictionaries?: readonly
 export interface StoreImportOptions {
 	signal?: AbortSignal;
 	onProgress?: (fraction: number) => void;
+	/** The shortest time between two onProgress calls (default PROGRESS_MS; the end is always reported). */
+	progressMs?: number;
 	/** The browser's storage estimate (navigator.storage.estimate in the worker). */
 	estimate?: () => Promise<StorageEstimate>;
 	/** For tests: read the file from another source than the Blob. */
@@ -61,6 +63,9 @@ export interface StoreImportOptions {
 	/** Files at least this large are checked against the quota (default QUOTA_CHECK_BYTES). */
 	quotaCheckBytes?: number;
 }
+
+/** The shortest time between two progress reports to the page. */
+const PROGRESS_MS = 200;
 
 /**
  * Streams a file into IndexedDB under `request.datasetId`: the record marked importing once the
@@ -76,6 +81,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 	let bytesRead = 0;
 	let perRow = 0;
 	let end: ImportEnd | null = null;
+	let progressAt = -Infinity;
 	let writer: ChunkWriter | null = null;
 	const sink: ImportSink = {
 		async onSchema(columns, format) {
@@ -120,7 +126,12 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 			signal: options.signal,
 			onProgress: (p) => {
 				bytesRead = p.bytesRead;
-				options.onProgress?.(p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : 0);
+				const fraction = p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
+				// At most every PROGRESS_MS (and the end): each one is a message and a frame of the page.
+				const now = performance.now();
+				if (fraction < 1 && now - progressAt < (options.progressMs ?? PROGRESS_MS)) return;
+				progressAt = now;
+				options.onProgress?.(fraction);
 			}
 		});
 		await (writer as ChunkWriter | null)?.flush();
