@@ -52,9 +52,8 @@ export class ByteDictionary {
 		const table = this.table;
 		const mask = this.mask;
 		const hash = hashBytes(b, s, e);
-		const short = length <= SHORT_MAX;
-		const k0 = short ? packBytes(b, s, Math.min(e, s + 4)) : 0;
-		const k1 = short ? packBytes(b, s + 4, e) | (length << 24) : LONG;
+		const k0 = keyLow(b, s, e);
+		const k1 = keyHigh(b, s, e);
 		let slot = hash & mask;
 		for (;;) {
 			const at = slot << 2;
@@ -62,7 +61,7 @@ export class ByteDictionary {
 			if (entry === 0) break;
 			if (table[at + 1] === hash && table[at + 2] === k0 && table[at + 3] === k1) {
 				// Short: the slot holds every byte and the length.
-				if (short) return entry - 1;
+				if (k1 !== LONG) return entry - 1;
 				const start = this.starts[entry - 1];
 				if (this.starts[entry] - start === length) {
 					const arena = this.arena;
@@ -154,11 +153,10 @@ export class ByteDictionary {
 			let slot = hash & mask;
 			while (table[slot << 2] !== 0) slot = (slot + 1) & mask;
 			const at = slot << 2;
-			const short = e - s <= SHORT_MAX;
 			table[at] = code + 1;
 			table[at + 1] = hash;
-			table[at + 2] = short ? packBytes(arena, s, Math.min(e, s + 4)) : 0;
-			table[at + 3] = short ? packBytes(arena, s + 4, e) | ((e - s) << 24) : LONG;
+			table[at + 2] = keyLow(arena, s, e);
+			table[at + 3] = keyHigh(arena, s, e);
 		}
 		this.table = table;
 		this.mask = mask;
@@ -276,6 +274,16 @@ const SLOT = 4;
 const SHORT_MAX = 7;
 /** The last word of a longer value's slot: no short value's (its top byte is a length ≤ 7). */
 const LONG = 255 << 24;
+
+/** A slot's third word for bytes [s, e): bytes 0–3 of a short value, 0 for a longer one. */
+function keyLow(b: Uint8Array, s: number, e: number): number {
+	return e - s <= SHORT_MAX ? packBytes(b, s, Math.min(e, s + 4)) : 0;
+}
+
+/** A slot's fourth word: bytes 4–6 of a short value with its length in the top byte, LONG for a longer one. */
+function keyHigh(b: Uint8Array, s: number, e: number): number {
+	return e - s <= SHORT_MAX ? packBytes(b, s + 4, e) | ((e - s) << 24) : LONG;
+}
 
 /** Bytes [s, e) (at most 4) little-endian in one int32; 0 for none. */
 function packBytes(b: Uint8Array, s: number, e: number): number {
