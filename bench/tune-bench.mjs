@@ -129,7 +129,8 @@ async function runSearch(browser, url, label, setup, cold = false) {
 	if (TRACE) await browser.startTracing(undefined, { categories: THREAD_TRACE_CATEGORIES });
 	// With V8 tracing flags, a hot loop in a function of this name puts a line in V8's log where
 	// the search starts, so the log's compiles and deopts can be split into warm-up and search.
-	if (process.env.TUNE_JS_FLAGS) await page.evaluate(() => {
+	if (process.env.TUNE_JS_FLAGS) {
+		await page.evaluate(() => {
 			function KILN_START_MARK() {
 				let s = 0;
 				for (let i = 0; i < 5e7; i++) s += i % 7;
@@ -137,6 +138,7 @@ async function runSearch(browser, url, label, setup, cold = false) {
 			}
 			return KILN_START_MARK();
 		});
+	}
 	const cpuBefore = cpuSnapshot(browserPid);
 	await page.getByTestId('start-search').click();
 	let state;
