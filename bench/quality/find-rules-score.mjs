@@ -3,6 +3,7 @@
 // (the best holdout of any family on that split: what find-model.mjs reports) and to the family
 // with the best mean holdout over the seeds, on seeds 1–5 (the bench's) and on the later seeds
 // (rows the rules were not looked at on). Run: node bench/quality/find-rules-score.mjs [set …]
+// (records of FIND_SPLIT=quality runs are the sets named <set>-quality).
 import { readFileSync } from 'node:fs';
 
 const DIR = process.env.FIND_RULES_OUT ?? '/tmp/kiln-find-rules';

@@ -5,8 +5,12 @@
 // holdout score. Everything is written to FIND_RULES_OUT (default /tmp/kiln-find-rules/<set>.json),
 // one seed at a time, so a run can be split (FIND_SEED_LIST) and resumed.
 // Step 2: `node bench/quality/find-rules-score.mjs` scores each rule on those numbers.
+// FIND_SPLIT=quality: on the quality table's split instead (run.mjs: stratified 80/20), the folds
+// dealt over its 80 % and each family fitted once on the 80 % and scored on the 20 % (the protocol
+// of find-quality.mjs); records go to <set>-quality.json.
 // Run: QUALITY_ONLY=iris,wine FIND_SEED_LIST=1,2,3,4,5 node bench/quality/find-rules.mjs
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { importTs } from './import-ts.mjs';
 import { classicConfig, crossValidate, crossValidateMlp, defaultParams, DEFAULT_CONFIG, findMlpConfig, findSets, headline, planSearch, shipped, trainClassic, trainModel } from './find-common.mjs';
 
 const SEEDS = process.env.FIND_SEED_LIST ? process.env.FIND_SEED_LIST.split(',').map(Number) : [1, 2, 3, 4, 5];
@@ -14,11 +18,15 @@ const FOLDS = 5;
 const REPEATS = Number(process.env.FIND_MAX_REPEATS ?? 10);
 const ONLY = (process.env.QUALITY_ONLY ?? 'iris,wine').split(',');
 const OUT = process.env.FIND_RULES_OUT ?? '/tmp/kiln-find-rules';
+const QUALITY_SPLIT = process.env.FIND_SPLIT === 'quality';
+const { holdoutData } = await importTs('workers/lib/models/models.spec-support.ts');
+const { fitAndScoreClassic } = await importTs('workers/lib/model-lab/cross-validate.ts');
+const { fitAndScoreMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
 mkdirSync(OUT, { recursive: true });
 const SETS = findSets(ONLY).filter((s) => s.id !== 'penguins-mass' && s.id !== 'digits');
 
 for (const set of SETS) {
-	const file = `${OUT}/${set.id}.json`;
+	const file = `${OUT}/${set.id}${QUALITY_SPLIT ? '-quality' : ''}.json`;
 	const record = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { set: set.id, folds: FOLDS, repeats: REPEATS, seeds: {} };
 	const table = shipped(set.file);
 	const features = table.columns.map((c) => c.name).filter((n) => n !== set.target);
@@ -30,14 +38,21 @@ for (const set of SETS) {
 		if (record.seeds[seed]) continue;
 		const base = { ...DEFAULT_CONFIG, target: set.target, task: set.task, features, seed };
 		const entry = {};
+		const split = QUALITY_SPLIT ? holdoutData(table, set.target, set.task, seed) : null;
+		const rows = split ? Int32Array.from(split.trainRows) : undefined;
 		for (const family of plan.families) {
-			const config = family === 'mlp' ? findMlpConfig(base) : classicConfig(base, { family, params: defaultParams(family, set.task) });
-			const cv = family === 'mlp' ? await crossValidateMlp(table, config, FOLDS, { repeats: REPEATS }) : crossValidate(table, config, FOLDS, { repeats: REPEATS });
-			const run = family === 'mlp' ? await trainModel(table, config) : await trainClassic(table, config);
-			entry[family] = { scores: cv.scores, holdout: headline(run.metrics) };
+			const mlp = family === 'mlp';
+			const config = mlp ? findMlpConfig(base) : classicConfig(base, { family, params: defaultParams(family, set.task) });
+			const cv = mlp ? await crossValidateMlp(table, config, FOLDS, { repeats: REPEATS, rows }) : crossValidate(table, config, FOLDS, { repeats: REPEATS, rows });
+			entry[family] = { scores: cv.scores, holdout: split ? await holdoutOf(table, config, rows, Int32Array.from(split.testRows), seed) : headline((mlp ? await trainModel(table, config) : await trainClassic(table, config)).metrics) };
 		}
 		record.seeds[seed] = entry;
 		writeFileSync(file, JSON.stringify(record));
 		console.log(`${set.id} seed ${seed}: ${plan.families.map((f) => `${f} ${entry[f].holdout.toFixed(3)}`).join(', ')}`);
 	}
+}
+
+/** A family fitted on the split's 80 % and scored on its 20 %, through the studio's fold code. */
+async function holdoutOf(table, config, train, test, seed) {
+	return (config.classic ? fitAndScoreClassic(table, config, train, test, seed) : await fitAndScoreMlp(table, config, train, test)).score;
 }

@@ -4,7 +4,7 @@ import { splitFor } from '$workers/lib/train-data';
 import { loadDataset, useCpu } from '../../../tests/unit-support';
 import { classicConfig } from './config';
 import type { Pipeline } from '$workers/lib/data/pipeline';
-import { candidateFits, candidateFolds, crossValidate } from './cross-validate';
+import { candidateFits, candidateFolds, crossValidate, fitAndScoreClassic } from './cross-validate';
 import { crossValidateMlp } from './cross-validate-mlp';
 import { findMlpConfig } from './config';
 
@@ -56,6 +56,21 @@ describe('crossValidate', () => {
 		expect(new Set(tested).size).toBe(120);
 		expect(() => crossValidate(iris, linear, 5, { repeats: 0 })).toThrow(/Repeats .* from 1 to 10 \(got 0\)/);
 		expect(() => crossValidate(iris, linear, 5, { repeats: 1.5 })).toThrow(/whole number/);
+	});
+
+	it('cross-validates given rows instead of the run split, and one fit of a fold scores as the loop does', () => {
+		const linear = classicConfig(base, { family: 'linear', params: defaultParams('linear', 'classification') });
+		const rows = Int32Array.from({ length: 100 }, (_, i) => i * 1.5);
+		const fits = [...candidateFits(iris, linear, 5, 2, rows)];
+		expect(fits).toHaveLength(10);
+		for (const f of fits) {
+			expect(f.train.length + f.test.length).toBe(100);
+			for (const r of [...f.train, ...f.test]) expect(rows).toContain(r);
+		}
+		const result = crossValidate(iris, linear, 5, { repeats: 2, rows });
+		expect(result.scores).toHaveLength(10);
+		expect(result.scores[3]).toBe(fitAndScoreClassic(iris, linear, fits[3].train, fits[3].test, linear.seed + 3).score);
+		expect(result.scores).not.toEqual(crossValidate(iris, linear, 5, { repeats: 2 }).scores);
 	});
 
 	it('stops when cancelled', () => {

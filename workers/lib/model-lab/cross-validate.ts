@@ -20,6 +20,11 @@ export interface CrossValidateOptions {
 	 * repeat deals the same rows into different folds and the mean is over all k × repeats fits.
 	 */
 	repeats?: number;
+	/**
+	 * The rows to cross-validate instead of the run's training and validation rows (the quality
+	 * bench passes the training rows of its own stratified split).
+	 */
+	rows?: Int32Array;
 }
 
 /** The most repeats a search may ask for (k × repeats fits per family). */
@@ -49,9 +54,8 @@ export interface EncodedFold {
  * The folds a candidate is scored on: the rows a run with this config trains and validates on
  * (its holdout stays out), stratified by class for classification.
  */
-export function candidateFolds(table: Table, config: TrainConfig, k: number, repeat = 0): { rows: Int32Array; folds: ReturnType<typeof kFold> } {
-	const { split } = splitFor(table, config);
-	const rows = Int32Array.from([...split.train, ...split.validation]).sort();
+export function candidateFolds(table: Table, config: TrainConfig, k: number, repeat = 0, only?: Int32Array): { rows: Int32Array; folds: ReturnType<typeof kFold> } {
+	const rows = only ? Int32Array.from(only).sort() : runRows(table, config);
 	const seed = repeatSeed(config.seed, repeat);
 	if (config.task !== 'classification') return { rows, folds: kFold(rows, k, seed) };
 	const classes = classLabels(findColumn(table, config.target), rows);
@@ -59,11 +63,16 @@ export function candidateFolds(table: Table, config: TrainConfig, k: number, rep
 	return { rows, folds: stratifiedKFold(rows, labels, k, seed, classes) };
 }
 
+function runRows(table: Table, config: TrainConfig): Int32Array {
+	const { split } = splitFor(table, config);
+	return Int32Array.from([...split.train, ...split.validation]).sort();
+}
+
 /** Every (repeat, fold) pair of a search in order, with the fold rows of each deal. */
-export function* candidateFits(table: Table, config: TrainConfig, k: number, repeats: number): Generator<{ index: number; total: number; repeat: number; fold: number; train: Int32Array; test: Int32Array; notes: string[] }> {
+export function* candidateFits(table: Table, config: TrainConfig, k: number, repeats: number, only?: Int32Array): Generator<{ index: number; total: number; repeat: number; fold: number; train: Int32Array; test: Int32Array; notes: string[] }> {
 	checkRepeats(repeats);
 	for (let r = 0; r < repeats; r++) {
-		const { rows, folds } = candidateFolds(table, config, k, r);
+		const { rows, folds } = candidateFolds(table, config, k, r, only);
 		for (let f = 0; f < k; f++) yield { index: r * k + f, total: repeats * k, repeat: r, fold: f, ...foldRows(rows, folds, f), notes: folds.notes };
 	}
 }
@@ -77,6 +86,15 @@ export function summarise(scores: number[]): { mean: number; std: number } {
 	return { mean, std: Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length) };
 }
 
+/** One fitted fold: its score, fit and prediction times, model size and scored rows. */
+export interface FoldFit {
+	score: number;
+	fitMs: number;
+	bytes: number;
+	predictMs: number;
+	rows: number;
+}
+
 /** One candidate's folds summed the same way for the classic families and the MLP. */
 export class FoldTally {
 	readonly scores: number[] = [];
@@ -86,7 +104,7 @@ export class FoldTally {
 	private predicted = 0;
 	private bytes = 0;
 
-	add(fold: { score: number; fitMs: number; bytes: number; predictMs: number; rows: number }): void {
+	add(fold: FoldFit): void {
 		this.scores.push(fold.score);
 		this.fitMs += fold.fitMs;
 		this.bytes += fold.bytes;
@@ -126,23 +144,30 @@ export function crossValidate(table: Table, rawConfig: TrainConfig, k: number, o
 	const classification = config.task === 'classification';
 	const repeats = options.repeats ?? 1;
 	const tally = new FoldTally();
-	for (const fit of candidateFits(table, config, k, repeats)) {
+	for (const fit of candidateFits(table, config, k, repeats, options.rows)) {
 		if (options.signal?.aborted) throw new KilnError('AbortError', 'Cancelled.');
 		options.onProgress?.(fit.index / fit.total, fitLabel(fit, k, repeats));
 		tally.notes = fit.notes;
-		const fold = encodeFold(table, config, fit.train, fit.test, options.pipeline);
-		const reason = unsuitableReason(spec.family, { rows: fold.rows, inputSize: fold.width, task: config.task, classes: fold.classes, hasMissing: false });
-		if (reason) throw new KilnError('TrainingError', reason);
-		const started = performance.now();
 		// Seeds per fold as before (seed + f): repeat r's fits differ by their rows, not their seed.
-		const model = fitClassic(spec, fold.x, fold.rows, fold.width, fold.y, config.task, fold.classes, { seed: config.seed + fit.fold, signal: options.signal });
-		const fitMs = performance.now() - started;
-		const t0 = performance.now();
-		const out = predictClassic(model, fold.xTest, fold.testRows);
-		tally.add({ score: foldScore(classification, out, fold), fitMs, bytes: modelBytes(model), predictMs: performance.now() - t0, rows: fold.testRows });
+		tally.add(fitAndScoreClassic(table, config, fit.train, fit.test, config.seed + fit.fold, options));
 	}
 	options.onProgress?.(1, 'Done');
 	return tally.result(spec.family, classification);
+}
+
+/** One fold's fit of a classic config: its score on the test rows, with the timings and size the leaderboard shows. */
+export function fitAndScoreClassic(table: Table, config: TrainConfig, train: Int32Array, test: Int32Array, seed: number, options: Pick<CrossValidateOptions, 'pipeline' | 'signal'> = {}): FoldFit {
+	const spec = config.classic;
+	if (!spec) throw new KilnError('TrainingError', 'This config has no classic model family to fit.');
+	const fold = encodeFold(table, config, train, test, options.pipeline);
+	const reason = unsuitableReason(spec.family, { rows: fold.rows, inputSize: fold.width, task: config.task, classes: fold.classes, hasMissing: false });
+	if (reason) throw new KilnError('TrainingError', reason);
+	const started = performance.now();
+	const model = fitClassic(spec, fold.x, fold.rows, fold.width, fold.y, config.task, fold.classes, { seed, signal: options.signal });
+	const fitMs = performance.now() - started;
+	const t0 = performance.now();
+	const out = predictClassic(model, fold.xTest, fold.testRows);
+	return { score: foldScore(config.task === 'classification', out, fold), fitMs, bytes: modelBytes(model), predictMs: performance.now() - t0, rows: fold.testRows };
 }
 
 /** Accuracy or R² of one fold's predictions on its encoded test rows. */
