@@ -31,15 +31,18 @@ function syntheticTable(): Table {
  * trial when the warm-up had seen only categorical targets. The tanh network has three hidden
  * layers, the default search space's deepest, so the kernels have seen models of two, three and
  * four Dense layers. The fifth element marks the network trained in two halves with a resume
- * between them (`trainResumed`).
+ * between them (`trainResumed`); the sixth is the batch size. The last network's batches of 8 give
+ * the step's per-batch functions (Adam's kernel, tidy, the tensors a batch makes) about 1,400 more
+ * calls: with batches of 32 throughout they were still at Maglev when the warm-up ended and
+ * reached TurboFan in a search's first trial, in every worker (V8's log, bench/v8-log.mjs).
  */
 const NETS = [
-	['tanh', [0.1], [64, 64, 64], 'y', false],
-	['elu', [0.1], [64, 64], 'yn', false],
-	['relu', [0.1], [64, 64], 'yn', false],
-	['relu', [0], [45, 45], 'yn', true],
-	['relu', [0], [64, 64], 'y', false],
-	['relu', [0], [32], 'y', false]
+	['tanh', [0.1], [64, 64, 64], 'y', false, 32],
+	['elu', [0.1], [64, 64], 'yn', false, 32],
+	['relu', [0.1], [64, 64], 'yn', false, 32],
+	['relu', [0], [45, 45], 'yn', true, 32],
+	['relu', [0], [64, 64], 'y', false, 32],
+	['relu', [0], [32], 'y', false, 8]
 ] as const;
 
 /**
@@ -121,9 +124,23 @@ export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<
 			}
 		}
 	}
+	await yieldTask();
+	if (signal?.aborted) return;
+	buildInitModels();
 }
 
-async function trainWarmUpNet(table: Table, [activation, dropout, hidden, target, resumed]: (typeof NETS)[number], epochs: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Models built and dropped at the end: a trial builds one, and tfjs's weight initialisers
+ * (truncatedNormal_, randomUniform_) reached TurboFan only in a search's first trials, ~60 ms of
+ * compiling per worker there (V8's log, bench/v8-log.mjs).
+ */
+const INIT_MODELS = 24;
+
+function buildInitModels(): void {
+	for (let i = 0; i < INIT_MODELS; i++) buildModel({ kind: 'mlp', inputSize: FEATURES, outputSize: 3, hiddenLayers: [64, 64], seed: i + 1 }).dispose();
+}
+
+async function trainWarmUpNet(table: Table, [activation, dropout, hidden, target, resumed, batchSize]: (typeof NETS)[number], epochs: number, signal?: AbortSignal): Promise<void> {
 	const config: TrainConfig = asTrialSees({
 		...DEFAULT_CONFIG,
 		target,
@@ -131,7 +148,7 @@ async function trainWarmUpNet(table: Table, [activation, dropout, hidden, target
 		features: columnsOf(table),
 		hiddenLayers: [...hidden],
 		epochs,
-		batchSize: 32,
+		batchSize,
 		patience: 0,
 		mlp: { activation, dropout: [...dropout] }
 	});

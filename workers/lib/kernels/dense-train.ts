@@ -209,7 +209,9 @@ export const adamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
 	const a = attrs as unknown as AdamUpdateAttrs;
 	const count = a.l2.length;
 	const ins = adamInputs(inputs as Record<string, TensorInfo>, count);
-	const host = hostKernel(backend, ins, ins.filter((_, j) => j % 4 !== 1).map((t) => ({ shape: t.shape })));
+	const outs: { shape: number[] }[] = [];
+	for (let j = 0; j < ins.length; j++) if (j % 4 !== 1) outs.push({ shape: ins[j].shape });
+	const host = hostKernel(backend, ins, outs);
 	const beta1 = f(a.beta1);
 	const beta2 = f(a.beta2);
 	const keep1 = f(1 - a.beta1);
@@ -220,8 +222,14 @@ export const adamUpdate: KernelFunc = ({ inputs, attrs, backend }) => {
 	const step = f(-a.learningRate);
 	const simd = heapMemory(backend, host.inputs[0]);
 	for (let i = 0; i < count; i++) {
-		const [w, g, m, v] = host.inputs.slice(4 * i, 4 * i + 4);
-		const [w2, m2, v2] = host.outputs.slice(3 * i, 3 * i + 3);
+		// Indexed, not sliced and destructured: see hostKernel on the arrays' kind.
+		const w = host.inputs[4 * i];
+		const g = host.inputs[4 * i + 1];
+		const m = host.inputs[4 * i + 2];
+		const v = host.inputs[4 * i + 3];
+		const w2 = host.outputs[3 * i];
+		const m2 = host.outputs[3 * i + 1];
+		const v2 = host.outputs[3 * i + 2];
 		const l2 = f(a.l2[i]);
 		const shape = ins[4 * i].shape;
 		let done = 0;

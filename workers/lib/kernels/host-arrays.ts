@@ -20,9 +20,18 @@ function isWasm(backend: unknown): boolean {
  */
 export function hostKernel(backend: unknown, inputs: TensorInfo[], outputs: { shape: number[]; dtype?: 'float32' | 'int32' }[]): { inputs: Values[]; outputs: Values[]; infos: TensorInfo[] } {
 	if (isWasm(backend)) {
+		// Loops that push, not Array.prototype.map: map's builtin makes holey arrays, but TurboFan's
+		// inlined copy of it packed ones, so code compiled from the builtin's feedback met an array
+		// of the other kind the first time it ran ("wrong map": Adam's kernel was thrown away after
+		// each of its TurboFan compiles, in every worker of a tune search).
 		const wasm = backend as BackendWasm;
-		const infos = outputs.map((o) => wasm.makeOutput(o.shape, o.dtype ?? 'float32'));
-		return { infos, outputs: infos.map((t) => wasm.typedArrayFromHeap(t) as Values), inputs: inputs.map((t) => wasm.typedArrayFromHeap(t) as Values) };
+		const infos: TensorInfo[] = [];
+		const outViews: Values[] = [];
+		const inViews: Values[] = [];
+		for (const o of outputs) infos.push(wasm.makeOutput(o.shape, o.dtype ?? 'float32'));
+		for (const t of infos) outViews.push(wasm.typedArrayFromHeap(t) as Values);
+		for (const t of inputs) inViews.push(wasm.typedArrayFromHeap(t) as Values);
+		return { infos, outputs: outViews, inputs: inViews };
 	}
 	const cpu = backend as unknown as CpuLike;
 	const arrays = outputs.map((o) => {
