@@ -69,7 +69,14 @@ export const batchNormTrainGrad: KernelFunc = ({ inputs, attrs, backend }) => {
 	const dx = wasm.makeOutput(x.shape, 'float32');
 	const dGamma = wasm.makeOutput([c], 'float32');
 	const dBeta = wasm.makeOutput([c], 'float32');
-	const [gv, xv, yv, gam, mv, vv] = [dy, x, y, gamma, mean, variance].map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+	// One call each, not a destructured Array.prototype.map: see hostKernel (host-arrays.ts) on the arrays' kind.
+	const view = (t: TensorInfo) => wasm.typedArrayFromHeap(t) as Float32Array;
+	const gv = view(dy);
+	const xv = view(x);
+	const yv = view(y);
+	const gam = view(gamma);
+	const mv = view(mean);
+	const vv = view(variance);
 	const rows = xv.length / c;
 	const inv = Float64Array.from(vv, (v) => 1 / Math.sqrt(v + epsilon));
 	const sumG = new Float64Array(c);
