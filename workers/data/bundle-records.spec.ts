@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectRecords, RunRecord } from '$lib/db';
-import { chunksToTable, describeColumns, tableBytes, tableToChunks } from '$lib/db/columnar';
+import { chunkBytes, chunksToTable, describeColumns, tableToChunks } from '$lib/db/columnar';
 import { parseCsv } from '$workers/lib/csv';
 import { readBundle, writeBundle } from '$workers/lib/share';
 import { DEFAULT_CONFIG } from '$shared/train-config';
@@ -25,7 +25,7 @@ function records(): ProjectRecords {
 	const run = (id: string, status: RunRecord['status'], extra: Partial<RunRecord> = {}): RunRecord => ({ id, projectId: 'p', datasetId: 'd', config, status, createdAt: 1, history: [{ epoch: 1, trainLoss: 0.5, valLoss: 0.6, valMetric: 0.9 }], ...extra });
 	return {
 		project: { id: 'p', name: 'Small', createdAt: 1, updatedAt: 2, datasetId: 'd', target: 'y', task: 'classification', lastConfig: config, modelRunId: 'r-done' },
-		datasets: [{ id: 'd', projectId: 'p', name: 'small', fileName: 'small.csv', source: 'upload', rowCount: 5, columns: describeColumns(table), profile, chunkRows: 2, chunkCount: 3, bytes: tableBytes(table), createdAt: 1 }],
+		datasets: [{ id: 'd', projectId: 'p', name: 'small', fileName: 'small.csv', source: 'upload', rowCount: 5, columns: describeColumns(table), profile, chunkRows: 2, chunkCount: 3, bytes: chunkBytes(tableToChunks('d', table, 2)), createdAt: 1 }],
 		chunks: tableToChunks('d', table, 2),
 		runs: [
 			run('r-done', 'done', { modelId: 'm', metrics, split: { train: 3, validation: 1, holdout: 1 }, bestEpoch: 1, stoppedEarly: false, intendedUse: { primaryUses: 'Teaching' }, limitations: 'Tiny.', finishedAt: 5 }),

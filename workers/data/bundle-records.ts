@@ -1,6 +1,7 @@
 import type { ChunkRecord, DatasetRecord, ModelRecord, ProjectRecord, ProjectRecords, RunIntendedUse, RunRecord } from '$lib/db';
 import type { BundleData, BundleDataset, BundleRun, ReadBundle } from '$workers/lib/share';
 import type { BackendName } from '$workers/protocol';
+import { unpackChunk } from '$lib/db/column-packing';
 
 /**
  * Stored records ↔ project bundles. Export maps Kiln's records onto the bundle format; import
@@ -27,7 +28,9 @@ export function toBundleData(records: ProjectRecords, cards: Record<string, stri
 	const datasets = records.datasets.map((d): BundleDataset => {
 		if (!withRows) return { ...d };
 		const own = records.chunks.filter((c) => c.datasetId === d.id).sort((a, b) => a.index - b.index);
-		return { ...d, chunks: own.map((c) => ({ index: c.index, rowCount: c.rowCount, columns: c.columns })) };
+		// A bundle keeps the wide layout (Float64 values, Int32 codes): packed columns are widened.
+		const kinds = d.columns.map((c) => c.kind);
+		return { ...d, chunks: own.map((c) => ({ index: c.index, rowCount: c.rowCount, columns: unpackChunk(c, kinds).columns })) };
 	});
 	const { modelRunId, ...project } = records.project;
 	return {

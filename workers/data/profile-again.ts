@@ -1,5 +1,6 @@
 import { getDataset, openKilnDb, storeProfile, type DatasetRecord } from '$lib/db';
 import { KilnError } from '$shared/errors';
+import { readColumn } from '$lib/db/column-packing';
 import type { SchemaColumn } from '$workers/lib/data/import';
 import { createProfiler } from '$workers/lib/data/profile';
 
@@ -27,7 +28,7 @@ export async function profileAgain(datasetId: string, target: string | undefined
 	for (let index = 0; index < record.chunkCount; index++) {
 		const chunk = await db.get('chunks', [record.id, index]);
 		if (!chunk) throw new KilnError('NotFoundError', `The stored dataset "${record.fileName}" is incomplete (part ${index + 1} of ${record.chunkCount} is missing). Import it again.`);
-		profiler.addChunk(chunk.columns.map((buffer, c) => (columns[c].physical === 'numeric' ? new Float64Array(buffer) : new Int32Array(buffer))), chunk.rowCount);
+		profiler.addChunk(chunk.columns.map((_, c) => readColumn(chunk, c, columns[c].physical === 'numeric' ? 'numeric' : 'categorical')), chunk.rowCount);
 		onProgress?.((index + 1) / record.chunkCount);
 	}
 	const details = profiler.finish(record.columns.map((c) => (c.kind === 'categorical' ? (c.categories ?? []) : null)), record.warnings ?? []);

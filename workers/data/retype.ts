@@ -1,6 +1,7 @@
 import { getDataset, openKilnDb, type StoredColumn } from '$lib/db';
 import { atomically } from '$lib/db/open';
 import { packColumns } from '$lib/db/dictionaries';
+import { readColumn } from '$lib/db/column-packing';
 import { KilnError } from '$shared/errors';
 import { formatDate } from '$shared/cell-format';
 import { parseNumber } from '$shared/number';
@@ -107,13 +108,17 @@ export async function retypeColumn(datasetId: string, name: string, semantic: Se
 		if (runs.some((r) => r.datasetId === datasetId && (r.status === 'running' || r.status === 'interrupted'))) {
 			throw new KilnError('ValidationError', `"${record.fileName}" is used by a run that is training or can still resume; finish or delete that run before changing a column's type.`);
 		}
+		let grown = 0;
 		if (convert) {
 			let cursor = await tx.objectStore('chunks').openCursor(IDBKeyRange.bound([datasetId, 0], [datasetId, Infinity]));
 			while (cursor) {
 				const chunk = cursor.value;
 				const columns = [...chunk.columns];
-				columns[index] = convert(columns[index]);
-				await cursor.update({ ...chunk, columns });
+				// Converted from its widened values and stored wide (a packed column is unpacked here).
+				columns[index] = convert(readColumn(chunk, index, from.kind).buffer as ArrayBuffer);
+				grown += columns[index].byteLength - chunk.columns[index].byteLength;
+				const packing = chunk.packing ? chunk.packing.map((p, c) => (c === index ? null : p)) : undefined;
+				await cursor.update({ ...chunk, columns, ...(packing ? { packing } : {}) });
 				cursor = await cursor.continue();
 			}
 		}
@@ -121,7 +126,7 @@ export async function retypeColumn(datasetId: string, name: string, semantic: Se
 		const current = await tx.objectStore('datasets').get(datasetId);
 		if (!current) throw new KilnError('NotFoundError', 'This dataset is no longer stored.');
 		const columns = current.columns.map((c, i) => (i === index ? next : c));
-		const bytes = from.kind === to ? current.bytes : current.bytes + (to === 'numeric' ? 4 : -4) * current.rowCount;
+		const bytes = current.bytes + grown;
 		await tx.objectStore('datasets').put({ ...current, columns: packColumns(columns), bytes });
 	});
 	return { lost };

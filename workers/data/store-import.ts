@@ -1,5 +1,6 @@
 import { beginImport, ChunkWriter, commitImport, discardImport, type StoredColumn } from '$lib/db';
 import { PACK_AT } from '$lib/db/dictionaries';
+import { packChunk } from '$lib/db/column-packing';
 import { categorySampleOf } from '$workers/lib/text/column';
 import type { ImportRequest, ImportSummary, Task } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
@@ -83,9 +84,11 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 	let end: ImportEnd | null = null;
 	let progressAt = -Infinity;
 	let writer: ChunkWriter | null = null;
+	let kinds: ('numeric' | 'categorical')[] = [];
 	const sink: ImportSink = {
 		async onSchema(columns, format) {
 			perRow = rowBytes(columns);
+			kinds = columns.map((c) => c.physical);
 			await beginImport({
 				id: datasetId,
 				projectId,
@@ -107,9 +110,10 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				if (problem) throw new KilnError('QuotaExceededError', problem);
 			}
 			// Stored while the next chunk is built; the writer copies the buffers before it returns.
-			await writer!.add({ datasetId, index: chunk.index, rowCount: chunk.rowCount, columns: chunk.columns });
+			const packed = packChunk(chunk.columns, kinds, chunk.rowCount);
+			await writer!.add({ datasetId, index: chunk.index, rowCount: chunk.rowCount, ...packed });
 			chunkCount++;
-			bytes += chunk.columns.reduce((n, b) => n + b.byteLength, 0);
+			bytes += packed.columns.reduce((n, b) => n + b.byteLength, 0);
 		},
 		onEnd(result) {
 			end = result;

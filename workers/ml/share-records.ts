@@ -1,5 +1,5 @@
 import type { ProjectRecords, RunRecord } from '$lib/db';
-import { CHUNK_ROWS, describeColumns, tableBytes, tableToChunks } from '$lib/db/columnar';
+import { CHUNK_ROWS, describeColumns, chunkBytes, tableToChunks } from '$lib/db/columnar';
 import { parseNumber } from '$shared/number';
 import { profileTable } from '$shared/table';
 import { DEFAULT_CONFIG } from '$shared/train-config';
@@ -97,7 +97,7 @@ export function sharedProjectRecords(payload: SharePayload, imported: ImportedMo
 				profile: profileTable(table),
 				chunkRows: CHUNK_ROWS,
 				chunkCount: chunks.length,
-				bytes: tableBytes(table),
+				bytes: chunkBytes(chunks),
 				createdAt: now
 			}
 		],

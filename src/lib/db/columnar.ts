@@ -1,5 +1,6 @@
 import type { Column, Table } from '$workers/protocol';
 import type { ChunkRecord, StoredColumn } from './schema';
+import { packChunk, readColumnInto } from './column-packing';
 
 /** 64k rows per chunk keeps one chunk of a wide table to a few MB, so big sets can stream. */
 export const CHUNK_ROWS = 65_536;
@@ -12,12 +13,9 @@ export function tableToChunks(datasetId: string, table: Table, chunkRows = CHUNK
 	const chunks: ChunkRecord[] = [];
 	for (let start = 0, index = 0; start < table.rowCount || index === 0; start += chunkRows, index++) {
 		const end = Math.min(start + chunkRows, table.rowCount);
-		chunks.push({
-			datasetId,
-			index,
-			rowCount: end - start,
-			columns: table.columns.map((c) => (c.kind === 'numeric' ? c.values.slice(start, end).buffer : c.codes.slice(start, end).buffer) as ArrayBuffer)
-		});
+		const rowCount = end - start;
+		const wide = table.columns.map((c) => (c.kind === 'numeric' ? c.values.slice(start, end).buffer : c.codes.slice(start, end).buffer) as ArrayBuffer);
+		chunks.push({ datasetId, index, rowCount, ...packChunk(wide, table.columns.map((c) => c.kind), rowCount) });
 		if (end >= table.rowCount) break;
 	}
 	return chunks;
@@ -31,7 +29,7 @@ export function chunksToTable(columns: StoredColumn[], chunks: ChunkRecord[]): T
 		const data = new Kind(rowCount);
 		let offset = 0;
 		for (const chunk of ordered) {
-			data.set(new Kind(chunk.columns[col]), offset);
+			readColumnInto(chunk, col, data, offset);
 			offset += chunk.rowCount;
 		}
 		return meta.kind === 'numeric'
@@ -41,6 +39,7 @@ export function chunksToTable(columns: StoredColumn[], chunks: ChunkRecord[]): T
 	return { rowCount, columns: result };
 }
 
-export function tableBytes(table: Table): number {
-	return table.columns.reduce((n, c) => n + (c.kind === 'numeric' ? c.values.byteLength : c.codes.byteLength), 0);
+/** What the chunks take in storage (packed columns at their packed size). */
+export function chunkBytes(chunks: readonly ChunkRecord[]): number {
+	return chunks.reduce((n, chunk) => n + chunk.columns.reduce((m, b) => m + b.byteLength, 0), 0);
 }

@@ -1,6 +1,6 @@
 import type { ColumnProfile, Table, Task } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { chunksToTable, describeColumns, tableBytes, tableToChunks, CHUNK_ROWS } from './columnar';
+import { chunksToTable, describeColumns, chunkBytes, tableToChunks, CHUNK_ROWS } from './columnar';
 import { atomically, newId, openKilnDb, write } from './open';
 import type { DatasetRecord } from './schema';
 import type { DatasetProfile } from '$workers/lib/data/profile/types';
@@ -42,7 +42,7 @@ export async function saveDataset(input: NewDataset): Promise<DatasetRecord> {
 		profile: input.profile,
 		chunkRows: CHUNK_ROWS,
 		chunkCount: chunks.length,
-		bytes: tableBytes(input.table),
+		bytes: chunkBytes(chunks),
 		createdAt: Date.now(),
 		...(input.warnings?.length ? { warnings: input.warnings } : {})
 	};

@@ -86,8 +86,11 @@ describe('locking a project', () => {
 		const other = await fillProject('Other project');
 		const before = await comparable();
 		// The markers are there in the clear before locking, or the search below would prove nothing.
-		const education = (table.columns[0] as { values: Float64Array }).values;
-		const cells = Buffer.from(new Float64Array(education.subarray(0, 12)).buffer);
+		// The first 24 cells of education as stored (whole years: packed a byte each).
+		const chunk = (await (await openKilnDb()).get('chunks', [dataset.id, 0]))!;
+		expect(chunk.packing?.[0]).toBe('i8');
+		expect(Array.from(new Int8Array(chunk.columns[0], 0, 24))).toEqual(Array.from((table.columns[0] as { values: Float64Array }).values.subarray(0, 24)));
+		const cells = Buffer.from(chunk.columns[0].slice(0, 24));
 		const weights = Buffer.from(WEIGHTS.buffer);
 		const open = exposed(before);
 		for (const word of ['hispanic', 'manufacturing', 'wage_above_median', 'cps-wages-1985.csv', 'clean gender', 'topology']) expect(open.text).toContain(word);

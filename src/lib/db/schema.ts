@@ -113,12 +113,20 @@ export interface DatasetEdit {
 	rowsAfter: number;
 }
 
+/**
+ * How a table chunk's column is stored when narrower than its kind: whole numbers (numeric
+ * columns, missing as the type's lowest value) or category codes in 8, 16 or 32 bits.
+ */
+export type ColumnPacking = 'i8' | 'i16' | 'i32';
+
 /** One slice of rows, one buffer per column (Float64 values or Int32 codes). */
 export interface ChunkRecord {
 	datasetId: string;
 	index: number;
 	rowCount: number;
 	columns: ArrayBuffer[];
+	/** Table chunks: per column, its packing (null or absent: Float64 values / Int32 codes). Chunks stored before it have none. */
+	packing?: (ColumnPacking | null)[];
 }
 
 /**
