@@ -40,11 +40,13 @@ export class RowReservoir {
 	addChunk(arrays: readonly (Float64Array | Int32Array)[], rowCount: number): void {
 		const cols = this.columns;
 		let r = 0;
-		while (r < rowCount && this.size < this.capacity) {
-			for (let c = 0; c < cols.length; c++) cols[c][this.size] = arrays[c][r];
-			this.size++;
-			this.seen++;
-			r++;
+		if (this.size < this.capacity) {
+			// Filling: every row is kept, so each column's run of rows is copied as one block.
+			const n = Math.min(rowCount, this.capacity - this.size);
+			for (let c = 0; c < cols.length; c++) cols[c].set(n === arrays[c].length ? arrays[c] : arrays[c].subarray(0, n), this.size);
+			this.size += n;
+			this.seen += n;
+			r = n;
 			if (this.size === this.capacity) this.next = this.seen + this.skip();
 		}
 		while (r < rowCount) {
