@@ -17,6 +17,7 @@ import { observeLongTasks, serveSite } from './longtasks.mjs';
 import { rendererRssMb } from './renderer-memory.mjs';
 import { scriptSource, sourceMapper } from './sourcemap.mjs';
 import { threadReport } from './import-threads.mjs';
+import { cpuBetween, cpuSnapshot } from './tune-trace.mjs';
 import { analyseTrace, END_MARK, START_MARK, TRACE_CATEGORIES } from './trace.mjs';
 
 const repo = join(import.meta.dirname, '..');
@@ -114,6 +115,8 @@ async function importOnce(browser, origin, browserPid) {
 			});
 			const start = await page.evaluate((name) => performance.mark(name).startTime, START_MARK);
 			const wall = Date.now();
+			// IMPORT_CPU=1: CPU seconds per browser thread over the import, from /proc (no tracing, so no slowdown).
+			const cpuBefore = process.env.IMPORT_CPU ? cpuSnapshot(browserPid) : null;
 			await page.getByTestId('csv-input').setInputFiles(file);
 			if (process.env.IMPORT_VERBOSE) {
 				// The renderer once the preview is drawn, before Import: what the preview costs apart from the import.
@@ -144,6 +147,7 @@ async function importOnce(browser, origin, browserPid) {
 				await new Promise((r) => setTimeout(r, 200));
 			}
 			const seconds = (doneAt - start) / 1000;
+			if (cpuBefore) log(`CPU over the import (up to a 200 ms poll past its end): ${JSON.stringify(cpuBetween(cpuBefore, cpuSnapshot(browserPid), (Date.now() - wall) / 1000))}`);
 			if (process.env.IMPORT_TRACE) {
 				await page.evaluate((name) => performance.mark(name), END_MARK);
 				const text = (await browser.stopTracing()).toString('utf8');
