@@ -5,6 +5,7 @@ import { previewFile } from './data/preview';
 import { profileAgain } from './data/profile-again';
 import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
+import { remoteProfile, type ProfileFactory } from './lib/data/profile/remote';
 import { readPageRows } from './data/read-rows';
 import { pageDatasets } from './data/page-datasets';
 import type { DataWorkerApi } from './protocol';
@@ -12,6 +13,12 @@ import { shipHandlers } from './data/ship';
 import { textDataHandlers } from './data/text';
 import { visionDataHandlers } from './data/vision';
 import { lockHandlers } from './data/lock';
+
+/** The import's profile in a worker of its own, on the other core (remote.ts). */
+const profileBeside: ProfileFactory = (columns, options) => {
+	const worker = new Worker(new URL('./profile.worker.ts', import.meta.url), { type: 'module', name: 'kiln-profile' });
+	return remoteProfile(worker, columns, options, () => worker.terminate());
+};
 
 /**
  * The data worker: imports stream a file into IndexedDB chunk by chunk (the table never crosses
@@ -23,7 +30,7 @@ const api: DataWorkerApi = {
 	...visionDataHandlers,
 	...lockHandlers,
 	previewFile: (file, fileName, choices) => previewFile(file, fileName, choices),
-	importFile: (request, onProgress) => storeImport(request, { onProgress, estimate: () => navigator.storage?.estimate?.() ?? Promise.resolve({}) }),
+	importFile: (request, onProgress) => storeImport(request, { onProgress, estimate: () => navigator.storage?.estimate?.() ?? Promise.resolve({}), profiler: profileBeside }),
 	async readRows(datasetId, start, count) {
 		const table = await readPageRows(datasetId, start, count);
 		return Comlink.transfer(table, tableBuffers(table));

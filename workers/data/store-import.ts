@@ -1,6 +1,7 @@
 import { beginImport, ChunkWriter, commitImport, discardImport, type StoredColumn } from '$lib/db';
 import { PACK_AT } from '$lib/db/dictionaries';
 import { packChunk } from '$lib/db/column-packing';
+import type { ProfileFactory, ProfileRun } from '$workers/lib/data/profile/remote';
 import { categorySampleOf } from '$workers/lib/text/column';
 import type { ImportRequest, ImportSummary, Task } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
@@ -63,6 +64,8 @@ export interface StoreImportOptions {
 	source?: ImportSource;
 	/** Files at least this large are checked against the quota (default QUOTA_CHECK_BYTES). */
 	quotaCheckBytes?: number;
+	/** Where the profile runs (default: this thread); each run it makes is closed when the import ends. */
+	profiler?: ProfileFactory;
 }
 
 /** The shortest time between two progress reports to the page. */
@@ -101,7 +104,9 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				format,
 				missing: choices?.missing
 			});
-			writer = await ChunkWriter.open(fileName, 2);
+			// Six writes in flight (two before session 19): with the profile in its own worker the
+			// parser waited on IndexedDB's writes instead (import bench, docs/decisions.md).
+			writer = await ChunkWriter.open(fileName, 6);
 		},
 		async onChunk(chunk) {
 			if (chunk.index === 0 && options.estimate && file.size >= (options.quotaCheckBytes ?? QUOTA_CHECK_BYTES) && bytesRead > 0) {
@@ -119,10 +124,18 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 			end = result;
 		}
 	};
+	const runs: ProfileRun[] = [];
+	const make = options.profiler;
+	const profiler: ProfileFactory | undefined = make && ((columns, o) => {
+		const run = make(columns, o);
+		runs.push(run);
+		return run;
+	});
 	try {
 		await importTable(options.source ?? streamBlob(file, fileName), sink, {
 			...importOptions(choices),
 			plan,
+			profiler,
 			target: (columns) => (target = preferredTarget && columns.some((c) => c.name === preferredTarget) ? preferredTarget : guessTargetName(columns.map((c) => c.name))),
 			reuseChunkBuffers: true,
 			// Big dictionaries (an ID column's million values) go to IndexedDB as one string, never a string per value.
@@ -139,6 +152,8 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 			}
 		});
 		await (writer as ChunkWriter | null)?.flush();
+		// A Cancel while the last writes landed still keeps nothing: checked before the commit.
+		if (options.signal?.aborted) throw new KilnError('AbortError', 'The import was cancelled; nothing from it was kept.');
 		const done = end as ImportEnd | null;
 		if (!done) throw new KilnError('ImportError', `${fileName} ended before its rows were read.`);
 		const chosen = target ?? guessTargetName(done.columns.map((c) => c.name));
@@ -160,5 +175,7 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 		await (writer as ChunkWriter | null)?.flush().catch(() => {});
 		await discardImport(datasetId).catch(() => {});
 		throw error;
+	} finally {
+		for (const run of runs) run.close();
 	}
 }

@@ -1,4 +1,4 @@
-import { createProfiler, type Profiler } from '../profile/profiler';
+import { localProfile, type ProfileRun } from '../profile/remote';
 import type { ChunkBuilder } from './builder';
 import type { TextReader } from './encoding';
 import type { PackedStrings } from './packed';
@@ -14,7 +14,7 @@ export class Emitter {
 	rowCount = 0;
 	bytesRead = 0;
 	totalBytes: number | undefined;
-	private profiler: Profiler | null = null;
+	private profiler: ProfileRun | null = null;
 	private schemaSent = false;
 
 	constructor(
@@ -28,7 +28,7 @@ export class Emitter {
 		this.schemaSent = true;
 		this.columns = columns;
 		const target = typeof this.options.target === 'function' ? this.options.target(columns) : this.options.target;
-		if (this.options.profile !== false) this.profiler = createProfiler(columns, { target, seed: this.options.seed });
+		if (this.options.profile !== false) this.profiler = (this.options.profiler ?? localProfile)(columns, { target, seed: this.options.seed });
 		await this.sink.onSchema(columns, format);
 	}
 
@@ -41,7 +41,7 @@ export class Emitter {
 				builder.reserve(expected);
 				this.profiler?.reserve(expected);
 			}
-			this.profiler?.addChunk(chunk.arrays, chunk.rowCount);
+			await this.profiler?.addChunk(chunk.arrays, chunk.rowCount);
 			this.rowCount += chunk.rowCount;
 			await this.sink.onChunk({
 				index: chunk.index,
@@ -63,7 +63,7 @@ export class Emitter {
 		await this.drain(builder);
 		// Seal the profile first and drop each byte dictionary once decoded, so the strings are
 		// never in memory beside the profile's running state and all the byte arrays.
-		this.profiler?.seal();
+		await this.profiler?.seal();
 		// One dictionary at a time, its hash table dropped first: an ID column's (8 MB) and arena
 		// are let go before the next is decoded.
 		const packAt = this.options.packDictionariesAt ?? Infinity;
@@ -78,7 +78,7 @@ export class Emitter {
 			return values;
 		});
 		const warnings: ImportWarning[] = this.warnings.finish(unit);
-		const profile = this.profiler ? this.profiler.finish(dictionaries.map((d, c) => packed[c] ?? d), warnings) : null;
+		const profile = this.profiler ? await this.profiler.finish(dictionaries.map((d, c) => packed[c] ?? d), warnings) : null;
 		const end: ImportEnd = { rowCount: this.rowCount, columns: this.columns, dictionaries, profile, warnings, format };
 		if (packed.some((p) => p)) end.packed = packed;
 		await this.sink.onEnd(end);

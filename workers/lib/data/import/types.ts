@@ -1,3 +1,4 @@
+import type { ProfileFactory } from '../profile/remote';
 import type { AsyncBuffer } from 'hyparquet';
 import type { NumberFormat } from '$shared/number';
 import type { DatasetProfile } from '../profile/types';
@@ -212,6 +213,8 @@ export interface ImportOptions {
 	seed?: number;
 	/** false: skip the profile (onEnd gets profile null). */
 	profile?: boolean;
+	/** Where the profile runs (default: in this thread). */
+	profiler?: ProfileFactory;
 	limits?: Partial<ImportLimits>;
 	/**
 	 * The sink is done with a chunk's buffers once its onChunk promise resolves (it copied them,
