@@ -5,7 +5,7 @@ import { previewFile } from './data/preview';
 import { profileAgain } from './data/profile-again';
 import { retypeColumn } from './data/retype';
 import { storeImport } from './data/store-import';
-import { remoteProfile, type ProfileFactory } from './lib/data/profile/remote';
+import { localProfile, remoteProfile, type ProfileFactory } from './lib/data/profile/remote';
 import { readPageRows } from './data/read-rows';
 import { pageDatasets } from './data/page-datasets';
 import type { DataWorkerApi } from './protocol';
@@ -14,9 +14,17 @@ import { textDataHandlers } from './data/text';
 import { visionDataHandlers } from './data/vision';
 import { lockHandlers } from './data/lock';
 
-/** The import's profile in a worker of its own, on the other core (remote.ts). */
+/**
+ * The import's profile in a worker of its own, on the other core (remote.ts); in this thread
+ * where a worker cannot start one (no nested workers).
+ */
 const profileBeside: ProfileFactory = (columns, options) => {
-	const worker = new Worker(new URL('./profile.worker.ts', import.meta.url), { type: 'module', name: 'kiln-profile' });
+	let worker: Worker;
+	try {
+		worker = new Worker(new URL('./profile.worker.ts', import.meta.url), { type: 'module', name: 'kiln-profile' });
+	} catch {
+		return localProfile(columns, options);
+	}
 	return remoteProfile(worker, columns, options, () => worker.terminate());
 };
 
