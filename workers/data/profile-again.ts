@@ -28,7 +28,7 @@ export async function profileAgain(datasetId: string, target: string | undefined
 	for (let index = 0; index < record.chunkCount; index++) {
 		const chunk = await db.get('chunks', [record.id, index]);
 		if (!chunk) throw new KilnError('NotFoundError', `The stored dataset "${record.fileName}" is incomplete (part ${index + 1} of ${record.chunkCount} is missing). Import it again.`);
-		profiler.addChunk(chunk.columns.map((_, c) => readColumn(chunk, c, columns[c].physical === 'numeric' ? 'numeric' : 'categorical')), chunk.rowCount);
+		profiler.addChunk(chunk.columns.map((_, c) => readColumn(chunk, c, columns[c].physical)), chunk.rowCount);
 		onProgress?.((index + 1) / record.chunkCount);
 	}
 	const details = profiler.finish(record.columns.map((c) => (c.kind === 'categorical' ? (c.categories ?? []) : null)), record.warnings ?? []);

@@ -1,6 +1,7 @@
 import { beginImport, ChunkWriter, commitImport, discardImport, type StoredColumn } from '$lib/db';
 import { PACK_AT } from '$lib/db/dictionaries';
 import { packChunk } from '$lib/db/column-packing';
+import { chunkBytes } from '$lib/db/columnar';
 import type { ProfileFactory, ProfileRun } from '$workers/lib/data/profile/remote';
 import { categorySampleOf } from '$workers/lib/text/column';
 import type { ImportRequest, ImportSummary, Task } from '$workers/protocol';
@@ -115,10 +116,10 @@ export async function storeImport(request: ImportRequest, options: StoreImportOp
 				if (problem) throw new KilnError('QuotaExceededError', problem);
 			}
 			// Stored while the next chunk is built; the writer copies the buffers before it returns.
-			const packed = packChunk(chunk.columns, kinds, chunk.rowCount);
-			await writer!.add({ datasetId, index: chunk.index, rowCount: chunk.rowCount, ...packed });
+			const record = { datasetId, index: chunk.index, rowCount: chunk.rowCount, ...packChunk(chunk.columns, kinds, chunk.rowCount) };
+			await writer!.add(record);
 			chunkCount++;
-			bytes += packed.columns.reduce((n, b) => n + b.byteLength, 0);
+			bytes += chunkBytes([record]);
 		},
 		onEnd(result) {
 			end = result;

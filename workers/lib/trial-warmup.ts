@@ -61,7 +61,12 @@ let modelsBuilt = false;
 function buildThrowawayModels(): void {
 	if (modelsBuilt) return;
 	modelsBuilt = true;
-	for (let i = 0; i < THROWAWAY_MODELS; i++) buildModel({ kind: 'mlp', inputSize: FEATURES, outputSize: 3, hiddenLayers: [16, 16], seed: i + 1 }).dispose();
+	buildAndDrop(THROWAWAY_MODELS, [16, 16]);
+}
+
+/** `count` models of the warm-up's table shape built and disposed. */
+function buildAndDrop(count: number, hiddenLayers: number[]): void {
+	for (let i = 0; i < count; i++) buildModel({ kind: 'mlp', inputSize: FEATURES, outputSize: 3, hiddenLayers, seed: i + 1 }).dispose();
 }
 
 let idMapShared = false;
@@ -126,7 +131,7 @@ export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<
 	}
 	await yieldTask();
 	if (signal?.aborted) return;
-	buildInitModels();
+	buildAndDrop(INIT_MODELS, [64, 64]);
 }
 
 /**
@@ -135,10 +140,6 @@ export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<
  * compiling per worker there (V8's log, bench/v8-log.mjs).
  */
 const INIT_MODELS = 24;
-
-function buildInitModels(): void {
-	for (let i = 0; i < INIT_MODELS; i++) buildModel({ kind: 'mlp', inputSize: FEATURES, outputSize: 3, hiddenLayers: [64, 64], seed: i + 1 }).dispose();
-}
 
 async function trainWarmUpNet(table: Table, [activation, dropout, hidden, target, resumed, batchSize]: (typeof NETS)[number], epochs: number, signal?: AbortSignal): Promise<void> {
 	const config: TrainConfig = asTrialSees({

@@ -16,9 +16,7 @@ const RANGES: readonly [ColumnPacking, number][] = [
 /** The missing-value marker of a packed numeric column: its type's lowest value. */
 const SENTINEL: Record<ColumnPacking, number> = { i8: -128, i16: -32768, i32: -2147483648 };
 
-type Narrow = Int8Array | Int16Array | Int32Array;
-const ARRAY: Record<ColumnPacking, new (length: number) => Narrow> = { i8: Int8Array, i16: Int16Array, i32: Int32Array };
-const VIEW: Record<ColumnPacking, new (buffer: ArrayBuffer, offset: number, length: number) => Narrow> = { i8: Int8Array, i16: Int16Array, i32: Int32Array };
+const NARROW: Record<ColumnPacking, Int8ArrayConstructor | Int16ArrayConstructor | Int32ArrayConstructor> = { i8: Int8Array, i16: Int16Array, i32: Int32Array };
 
 /**
  * The packing for `n` numeric values, or null when one is not a whole number (or is −0, which a
@@ -55,7 +53,7 @@ const fit = (magnitude: number): ColumnPacking | null => RANGES.find(([, max]) =
 
 /** `n` values packed as `packing`, in a buffer of their own. */
 export function packNumeric(values: Float64Array, n: number, packing: ColumnPacking): ArrayBuffer {
-	const out = new ARRAY[packing](n);
+	const out = new NARROW[packing](n);
 	const missing = SENTINEL[packing];
 	for (let i = 0; i < n; i++) {
 		const v = values[i];
@@ -65,8 +63,8 @@ export function packNumeric(values: Float64Array, n: number, packing: ColumnPack
 }
 
 export function packCodes(codes: Int32Array, n: number, packing: ColumnPacking): ArrayBuffer {
-	const out = new ARRAY[packing](n);
-	for (let i = 0; i < n; i++) out[i] = codes[i];
+	const out = new NARROW[packing](n);
+	out.set(codes.subarray(0, n));
 	return out.buffer as ArrayBuffer;
 }
 
@@ -102,7 +100,7 @@ export function readColumnInto(chunk: Pick<ChunkRecord, 'columns' | 'packing' | 
 		into.set(into instanceof Float64Array ? new Float64Array(chunk.columns[c], 0, n) : new Int32Array(chunk.columns[c], 0, n), offset);
 		return;
 	}
-	const narrow = new VIEW[packing](chunk.columns[c], 0, n);
+	const narrow = new NARROW[packing](chunk.columns[c], 0, n);
 	if (into instanceof Int32Array) {
 		into.set(narrow, offset);
 		return;

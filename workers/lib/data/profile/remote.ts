@@ -100,7 +100,7 @@ export function remoteProfile(endpoint: ProfileEndpoint, columns: readonly Schem
 			wake = null;
 			if (failure) throw failure;
 			const set = pool.pop() ?? arrays.map((a) => (a instanceof Float64Array ? new Float64Array(a.length) : new Int32Array(a.length)));
-			for (let c = 0; c < arrays.length; c++) set[c].set(rowCount === arrays[c].length ? arrays[c] : arrays[c].subarray(0, rowCount));
+			for (let c = 0; c < arrays.length; c++) set[c].set(arrays[c].subarray(0, rowCount));
 			inFlight++;
 			endpoint.postMessage({ kind: 'chunk', arrays: set, rowCount } satisfies ProfileRequest, buffersOf(set));
 		},

@@ -43,7 +43,7 @@ export class RowReservoir {
 		if (this.size < this.capacity) {
 			// Filling: every row is kept, so each column's run of rows is copied as one block.
 			const n = Math.min(rowCount, this.capacity - this.size);
-			for (let c = 0; c < cols.length; c++) cols[c].set(n === arrays[c].length ? arrays[c] : arrays[c].subarray(0, n), this.size);
+			for (let c = 0; c < cols.length; c++) cols[c].set(arrays[c].subarray(0, n), this.size);
 			this.size += n;
 			this.seen += n;
 			r = n;
