@@ -107,9 +107,13 @@ const readSearch = (withTrials) =>
 		};
 	});
 
+// TUNE_MIN_CPU: the smallest per-thread CPU time (s) the report lists (default 0.05).
+const MIN_CPU = Number(process.env.TUNE_MIN_CPU ?? 0.05);
+
 /** One search from a fresh profile; returns its wall time and the best top-rung score over time. */
 async function runSearch(browser, url, label, setup, cold = false) {
-	const context = await browser.newContext();
+	// TUNE_REDUCED_MOTION=1: the page as a person who asked for reduced motion sees it (no animations), to tell their CPU apart.
+	const context = await browser.newContext(process.env.TUNE_REDUCED_MOTION ? { reducedMotion: 'reduce' } : {});
 	if (cold) await context.addInitScript(() => sessionStorage.setItem('kiln-bench-cold-workers', '1'));
 	const page = await context.newPage();
 	page.on('pageerror', (e) => log(`${label}: page error ${e.message}`));
@@ -139,6 +143,14 @@ async function runSearch(browser, url, label, setup, cold = false) {
 			return KILN_START_MARK();
 		});
 	}
+	// TUNE_PROFILE_PAGE=1: a CPU profile of the page's main thread over the search, in bench/out/ (open it in DevTools).
+	let cdp = null;
+	if (process.env.TUNE_PROFILE_PAGE) {
+		cdp = await context.newCDPSession(page);
+		await cdp.send('Profiler.enable');
+		await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+		await cdp.send('Profiler.start');
+	}
 	const cpuBefore = cpuSnapshot(browserPid);
 	await page.getByTestId('start-search').click();
 	let state;
@@ -148,8 +160,14 @@ async function runSearch(browser, url, label, setup, cold = false) {
 		// The times come from the stored record, so a slower poll only costs the browser less.
 		await page.waitForTimeout(1000);
 	}
-	state = await page.evaluate(readSearch, true);
+	// Before the read of every trial row below: that read is the bench's, not the search's.
 	const cpuAfter = cpuSnapshot(browserPid);
+	if (cdp) {
+		const { profile } = await cdp.send('Profiler.stop');
+		mkdirSync(join(BENCH, 'out'), { recursive: true });
+		writeFileSync(join(BENCH, 'out', `page-${label.replace(/[^\w]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+	}
+	state = await page.evaluate(readSearch, true);
 	const traceText = TRACE ? (await browser.stopTracing()).toString('utf8') : null;
 	if (traceText && process.env.TUNE_TRACE_DIR) writeFileSync(join(process.env.TUNE_TRACE_DIR, `${label.replace(/[^\w]+/g, '-')}.json`), traceText);
 	const threads = traceText ? threadSummary(traceText) : undefined;
@@ -171,7 +189,7 @@ async function runSearch(browser, url, label, setup, cold = false) {
 			if (j.rung === top && j.score !== null) best = best === null ? j.score : Math.min(best, j.score);
 			return { at: j.at, best };
 		});
-	return { label, seconds, warmupSeconds, timeline, trials: state.trials, jobs: jobList(measures, state.createdAt - origin), cpu: cpuBetween(cpuBefore, cpuAfter, seconds), phases: (slots) => summarise(measures, seconds, slots), ...(threads ? { threads } : {}) };
+	return { label, seconds, warmupSeconds, timeline, trials: state.trials, jobs: jobList(measures, state.createdAt - origin), cpu: cpuBetween(cpuBefore, cpuAfter, seconds, MIN_CPU), phases: (slots) => summarise(measures, seconds, slots), ...(threads ? { threads } : {}) };
 }
 
 /** Search only the named dimensions: every other dimension's box in the space editor is unticked. */

@@ -82,13 +82,19 @@ export function deserializeModel(artifacts: ModelArtifacts): Promise<tfl.LayersM
 	);
 }
 
-/** Run the model over a row-major matrix in batches, returning the raw outputs. */
+/**
+ * Run the model over a row-major matrix in batches, returning the raw outputs. Each batch goes to
+ * `predict` whole: left to itself, predict splits it into batches of 32, and a training run's
+ * validation pass after every epoch was then a fifth of all the memory a run allocated (V8's
+ * sampling heap profiler over search trials), young-generation collections the worker and the
+ * browser's background threads pay for.
+ */
 export async function forward(model: tfl.LayersModel, x: Float32Array, rows: number, inputSize: number, batchSize = 1024): Promise<Float32Array> {
 	const outputSize = (model.outputs[0].shape[1] as number) ?? 1;
 	const out = new Float32Array(rows * outputSize);
 	for (let start = 0; start < rows; start += batchSize) {
 		const n = Math.min(batchSize, rows - start);
-		const y = tf.tidy(() => model.predict(tf.tensor2d(x.subarray(start * inputSize, (start + n) * inputSize), [n, inputSize])) as tf.Tensor);
+		const y = tf.tidy(() => model.predict(tf.tensor2d(x.subarray(start * inputSize, (start + n) * inputSize), [n, inputSize]), { batchSize: n }) as tf.Tensor);
 		out.set(await y.data<'float32'>(), start * outputSize);
 		y.dispose();
 	}

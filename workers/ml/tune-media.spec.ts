@@ -34,7 +34,7 @@ describe('image and text search trials in the ML worker', () => {
 		const config = trialConfig(small, 'text', { textModel: 'embedding-bag', embeddingDim: 16, learningRate: 0.01 }, 2);
 		expect(config.text!.model).toMatchObject({ family: 'embedding-bag', embeddingDim: 16, maxLength: 16 });
 		const logs: string[] = [];
-		const outcome = await tuneHandlers.trainTrial(request(dataset.id, config, 2, { rung: 0, budget: 1 }), (e: JobEvent) => e.type === 'log' && logs.push(e.message));
+		const outcome = await tuneHandlers.trainTrial(request(dataset.id, config, 2, { rung: 0, budget: 1 }), (events: JobEvent[]) => events.forEach((e) => e.type === 'log' && logs.push(e.message)));
 		expect(outcome.history).toHaveLength(2);
 		expect(outcome.score).toBe(outcome.history[1].valLoss);
 		expect(outcome.history[1].valMetric).toBeGreaterThan(0.5);
@@ -57,7 +57,7 @@ describe('image and text search trials in the ML worker', () => {
 		const config = trialConfig(base, 'image', { learningRate: 0.003, batchSize: 32, dropout: 0.1, augment: false, preset: 'tiny' }, 2);
 		expect(config.vision).toMatchObject({ preset: 'tiny', dropout: 0.1, mode: 'scratch' });
 		const events: JobEvent[] = [];
-		const outcome = await tuneHandlers.trainTrial(request(record.id, config, 2), (e: JobEvent) => events.push(e));
+		const outcome = await tuneHandlers.trainTrial(request(record.id, config, 2), (batch: JobEvent[]) => events.push(...batch));
 		expect(outcome.history).toHaveLength(2);
 		expect(outcome.score).toBe(outcome.history[1].valLoss);
 		expect(Number.isFinite(outcome.score)).toBe(true);

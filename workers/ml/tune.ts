@@ -4,7 +4,8 @@ import { errorMessage } from '$shared/errors';
 import { mayBePromoted, runTrial } from '../lib/trial';
 import { warmTrialPath } from '../lib/trial-warmup';
 import { createTrialDataCache } from '../lib/trial-data';
-import type { JobEvent, Table, TrainCheckpoint, TrialPhase, TuneApi } from '../protocol';
+import type { JobEvent, Table, TrainCheckpoint, TrialOutcome, TrialPhase, TrialRequest, TuneApi } from '../protocol';
+import { eventBatcher } from '../lib/event-batch';
 import { ensureBackend } from './backend';
 import { imageTrial, textTrial } from './tune-media';
 
@@ -69,75 +70,85 @@ export const tuneHandlers: TuneApi = {
 			if (warming === current) warming = null;
 		}
 	},
-	async trainTrial(request, onEvent) {
-		// Image and text trials train through their own run code (workers/ml/tune-media.ts).
-		if (request.config.vision) return imageTrial(request, onEvent);
-		if (request.config.text) return textTrial(request, onEvent);
-		const phases: TrialPhase[] = [];
-		let at = now();
-		const phase = (name: string) => {
-			const end = now();
-			phases.push({ name, start: at, end });
-			at = end;
-		};
-		const { backend, note } = await ensureBackend();
-		onEvent({ type: 'backend', backend, note });
-		phase('backend');
-		if (cached?.datasetId !== request.datasetId || cached.target !== request.config.target) {
-			const dataset = await getDataset(request.datasetId);
-			// A yes/no target reads as its two classes, as the final training run reads it.
-			cached = { datasetId: request.datasetId, target: request.config.target, table: booleanTargetAsClasses(await loadTable(dataset), request.config.target, dataset.columns) };
+	async trainTrial(request, onEvents) {
+		const batch = eventBatcher(onEvents);
+		try {
+			// Image and text trials train through their own run code (workers/ml/tune-media.ts).
+			if (request.config.vision) return await imageTrial(request, batch.emit);
+			if (request.config.text) return await textTrial(request, batch.emit);
+			return await tabularTrial(request, batch.emit);
+		} finally {
+			batch.flush();
 		}
-		phase('dataset');
-		// A promotion continues from the state the page kept from the lower rung's job (no
-		// IndexedDB read); after a reload, or when the page let it go, from the stored copy. A job
-		// that continues from nothing reads only to find a result it stored before a reload: not
-		// when it never ran before, nor on the last rung (it stores none).
-		const handed = request.checkpoint && request.resumeFrom && request.checkpoint.epoch === request.resumeFrom.budget ? request.checkpoint : null;
-		const stored = async () => {
-			await writes;
-			return getTrialCheckpoint(request.searchId, request.trialId);
-		};
-		const checkpoint = handed ?? ((request.lastRung || request.fresh) && !request.resumeFrom ? null : await stored());
-		phase('checkpoint-read');
-		// The loop's own events mark its stretches: the first batch ends the setup (encoding, model
-		// build, checkpoint restore), the last epoch's metric ends the epochs, `done` the finish.
-		let lastMetric = 0;
-		let captured: TrainCheckpoint | null = null;
-		const timed = (event: JobEvent) => {
-			if (event.type === 'progress' && phases.at(-1)?.name === 'checkpoint-read') phase('setup');
-			else if (event.type === 'metric') lastMetric = now();
-			onEvent(event);
-		};
-		const outcome = await runTrial(cached.table, request, {
-			checkpoint,
-			prepare: encoded,
-			onEvent: timed,
-			saveCheckpoint: async (c) => {
-				if (lastMetric > at) {
-					phases.push({ name: 'epochs', start: at, end: lastMetric });
-					at = lastMetric;
-				}
-				if (!mayBePromoted(c, request)) return;
-				phase('capture');
-				captured = c;
-				// The stored copy is for a reload: the job does not wait for it (0.1–0.6 s per write
-				// under load in the tune bench); the page hands the returned state to the promotion.
-				const { searchId, trialId } = request;
-				writes = writes.then(() =>
-					saveTrialCheckpoint(searchId, trialId, c).then(
-						() => undefined,
-						(error) => console.warn(`Trial ${trialId}'s checkpoint was not stored (${errorMessage(error)}); after a reload its promotion trains from the start.`)
-					)
-				);
-				phase('checkpoint-write');
-			}
-		});
-		if (lastMetric > at) {
-			phases.push({ name: 'epochs', start: at, end: lastMetric });
-			at = lastMetric;
-		}
-		phase('finish');
-		return { ...outcome, phases, ...(captured ? { checkpoint: captured } : {}) };
 	}
 };
+
+/** A tabular trial's job in this worker, with the stretches of its time (`phases`) for the page's timeline. */
+async function tabularTrial(request: TrialRequest, onEvent: (event: JobEvent) => void): Promise<TrialOutcome> {
+	const phases: TrialPhase[] = [];
+	let at = now();
+	const phase = (name: string) => {
+		const end = now();
+		phases.push({ name, start: at, end });
+		at = end;
+	};
+	const { backend, note } = await ensureBackend();
+	onEvent({ type: 'backend', backend, note });
+	phase('backend');
+	if (cached?.datasetId !== request.datasetId || cached.target !== request.config.target) {
+		const dataset = await getDataset(request.datasetId);
+		// A yes/no target reads as its two classes, as the final training run reads it.
+		cached = { datasetId: request.datasetId, target: request.config.target, table: booleanTargetAsClasses(await loadTable(dataset), request.config.target, dataset.columns) };
+	}
+	phase('dataset');
+	// A promotion continues from the state the page kept from the lower rung's job (no
+	// IndexedDB read); after a reload, or when the page let it go, from the stored copy. A job
+	// that continues from nothing reads only to find a result it stored before a reload: not
+	// when it never ran before, nor on the last rung (it stores none).
+	const handed = request.checkpoint && request.resumeFrom && request.checkpoint.epoch === request.resumeFrom.budget ? request.checkpoint : null;
+	const stored = async () => {
+		await writes;
+		return getTrialCheckpoint(request.searchId, request.trialId);
+	};
+	const checkpoint = handed ?? ((request.lastRung || request.fresh) && !request.resumeFrom ? null : await stored());
+	phase('checkpoint-read');
+	// The loop's own events mark its stretches: the first batch ends the setup (encoding, model
+	// build, checkpoint restore), the last epoch's metric ends the epochs, `done` the finish.
+	let lastMetric = 0;
+	let captured: TrainCheckpoint | null = null;
+	const timed = (event: JobEvent) => {
+		if (event.type === 'progress' && phases.at(-1)?.name === 'checkpoint-read') phase('setup');
+		else if (event.type === 'metric') lastMetric = now();
+		onEvent(event);
+	};
+	const outcome = await runTrial(cached.table, request, {
+		checkpoint,
+		prepare: encoded,
+		onEvent: timed,
+		saveCheckpoint: async (c) => {
+			if (lastMetric > at) {
+				phases.push({ name: 'epochs', start: at, end: lastMetric });
+				at = lastMetric;
+			}
+			if (!mayBePromoted(c, request)) return;
+			phase('capture');
+			captured = c;
+			// The stored copy is for a reload: the job does not wait for it (0.1–0.6 s per write
+			// under load in the tune bench); the page hands the returned state to the promotion.
+			const { searchId, trialId } = request;
+			writes = writes.then(() =>
+				saveTrialCheckpoint(searchId, trialId, c).then(
+					() => undefined,
+					(error) => console.warn(`Trial ${trialId}'s checkpoint was not stored (${errorMessage(error)}); after a reload its promotion trains from the start.`)
+				)
+			);
+			phase('checkpoint-write');
+		}
+	});
+	if (lastMetric > at) {
+		phases.push({ name: 'epochs', start: at, end: lastMetric });
+		at = lastMetric;
+	}
+	phase('finish');
+	return { ...outcome, phases, ...(captured ? { checkpoint: captured } : {}) };
+}

@@ -108,8 +108,8 @@ export interface EvaluateApi {
 }
 
 export interface TuneApi {
-	/** One job of a hyperparameter search: a trial trained to one rung's budget. */
-	trainTrial(request: TrialRequest, onEvent: (event: JobEvent) => void): Promise<TrialOutcome>;
+	/** One job of a hyperparameter search: a trial trained to one rung's budget. Its events come in batches (workers/lib/event-batch.ts). */
+	trainTrial(request: TrialRequest, onEvents: (events: JobEvent[]) => void): Promise<TrialOutcome>;
 	/** Before a search: load the backend and run the trial path once on tiny synthetic networks (compiled before the first trials). */
 	warmTrials(): Promise<void>;
 }

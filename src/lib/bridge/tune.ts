@@ -10,7 +10,12 @@ export const searchSlots = mlPool.size;
 export function trainTrial(request: TrialRequest, backend: () => Promise<BackendChoice>, onEvent: (event: JobEvent) => void, signal?: AbortSignal, onStart?: () => void): Promise<TrialOutcome> {
 	return mlPool.run(async (api) => {
 		await api.useBackend(await backend());
-		return api.trainTrial(request, Comlink.proxy(onEvent));
+		return api.trainTrial(
+			request,
+			Comlink.proxy((events: JobEvent[]) => {
+				for (const event of events) onEvent(event);
+			})
+		);
 	}, signal, onStart);
 }
 
