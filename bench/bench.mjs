@@ -3,10 +3,11 @@
 // (tabular path) and issue 10's small CNN (image path, Kiln's wasm kernels); then the
 // main-thread long tasks of the studio page during a digits training run, and the text bench.
 // Prints a report and writes bench/out/results.json. Never part of the tests.
-// BENCH_PARTS=cnn (or any of mlp,cnn,longtasks,text,predict, comma-separated) runs only those parts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// main-thread long tasks, the text bench, prediction latency and issue 11's search timings (bench/tune-bench.mjs).
+// BENCH_PARTS=cnn (or any of mlp,cnn,longtasks,text,predict,tune, comma-separated) runs only those parts.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBrowserSide } from './browser-side.mjs';
@@ -28,7 +29,7 @@ const WARMUP_BATCHES = Math.max(1, Number(process.env.BENCH_WARMUP_BATCHES ?? 1)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // A reference BLAS measured 5.7 GFLOP/s here and OpenBLAS 139.5: below this, ratios would flatter.
 const GFLOPS_FLOOR = Number(process.env.BENCH_GFLOPS_FLOOR ?? 30);
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'mlp,cnn,longtasks,text,predict').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'mlp,cnn,longtasks,text,predict,tune').split(',').map((p) => p.trim()));
 // The CNN trains ~50× slower per row than the MLP: fewer rows keep a round short (per-row rates still compare).
 const CNN_ROWS = Number(process.env.BENCH_CNN_ROWS ?? 2048);
 const log = (message) => process.stderr.write(`[bench] ${message}\n`);
@@ -202,17 +203,50 @@ async function main() {
 		}
 	}
 	facts.textBench = textBench;
+
+	// Issue 11: a fixed 16-trial search on one worker against the pool, and ASHA against the full grid, in the built studio (bench/tune-bench.mjs, warm).
+	let tuneBench = null;
+	if (PARTS.has('tune')) {
+		const tuneStart = performance.now();
+		try {
+			const built = (PARTS.has('longtasks') && longTasks) || (PARTS.has('predict') && predictLatency);
+			if (process.env.BENCH_SKIP_BUILD !== '1' && !built) {
+				log('vite build (the studio site)…');
+				const run = spawnSync(process.execPath, [join(REPO, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+				if (run.status !== 0) throw new Error(`vite build failed (${run.status ?? run.signal})`);
+			}
+			log('tune bench (bench/tune-bench.mjs, warm)…');
+			execFileSync(process.execPath, [join(BENCH, 'tune-bench.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TUNE_WARM: process.env.TUNE_WARM ?? 'warm' } });
+			tuneBench = JSON.parse(readFileSync(join(OUT, 'tune.json'), 'utf8'));
+		} catch (error) {
+			log(`tune bench not measured: ${error.message.split('\n')[0]}`);
+			facts.tuneError = error.message;
+		}
+		facts.tuneS = seconds(tuneStart);
+	}
 	facts.loadAfter = load();
 	facts.totalS = seconds(started);
 
 	const { text, verdict } = report({ data, probe, parts, browserInfo: browserSide, longTasks, facts, floor: GFLOPS_FLOOR, rounds: ROUNDS });
 	const results = Object.fromEntries(parts.map((p) => [p.name, { plan: p.plan, nativeRuns: p.nativeRuns, browserRuns: p.browserRuns }]));
-	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), facts, data, probe, verdict, ...results, longTasks, predictLatency, table: text }, null, 2));
+	writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), facts, data, probe, verdict, ...results, longTasks, predictLatency, tune: tuneBench, table: text }, null, 2));
 	console.log(text);
 	if (predictLatency) console.log(`\n${formatPredictLatency(predictLatency)}`);
+	if (tuneBench) console.log(`\n${formatTune(tuneBench)}`);
 	if (textBench) console.log(`\nText (issue 13): transformer encoder (2 layers, d=64, 4 heads, sequence 64) training ${Math.round(textBench.kilnTokensPerSecond)} tokens/s in Kiln (tfjs-${textBench.backend}, Node) vs ${Math.round(Math.max(textBench.torch1, textBench.torch2))} in PyTorch (${textBench.torchThreads} thread${textBench.torchThreads > 1 ? 's' : ''}): ${textBench.ratio.toFixed(2)}× (aim ≥ 0.3×), load ${textBench.loadBefore} → ${textBench.loadAfter}.`);
 	if (parts.length && parts.every((p) => Object.values(p.browserRuns).flat().every((r) => !r.ok))) process.exitCode = 1;
 	if (PARTS.has('predict') && !predictLatency) process.exitCode = 1;
+}
+
+/** Issue 11's two bars from bench/out/tune.json: the pool's speed-up per trial length, ASHA's share of the grid's time. */
+function formatTune(tune) {
+	const lines = ['Tune (issue 11): a fixed 16-trial search (digits, random, seed 42), one worker against the pool of two (aim ≥ 1.8×):'];
+	for (const [key, pool] of Object.entries(tune).filter(([k]) => /^pool\d*$/.test(k))) {
+		const sorted = [...pool.ceilings].sort((a, b) => a - b);
+		lines.push(`  ${pool.epochs} epochs a trial${key === 'pool' ? ' (the Tune form\'s default)' : ''}: median ${pool.medianSpeedup.toFixed(2)}× (pairs ${pool.speedups.map((x) => x.toFixed(2)).join(', ')}; two workers of plain compute got ${sorted[0]}–${sorted.at(-1)}× at those moments)`);
+	}
+	if (tune.asha) lines.push(`  ASHA (3/9/27 epochs, η 3) reached the full grid's best at ${tune.asha.ratio === null ? 'no point' : `${Math.round(tune.asha.ratio * 100)} %`} of the grid's ${tune.asha.gridSeconds.toFixed(1)} s (aim ≤ 33 %).`);
+	return lines.join('\n');
 }
 
 main().catch((error) => {

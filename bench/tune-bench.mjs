@@ -1,6 +1,7 @@
 // Hyperparameter search timings in the built studio (Debian chromium, real ML worker pool):
 //   1. a fixed 16-trial search (same seed, same configs) with 1 worker vs the whole pool,
-//      repeated interleaved (TUNE_REPEATS, default 2; the order alternates);
+//      repeated interleaved (TUNE_REPEATS, default 2; the order alternates), at 30 epochs a trial
+//      (the Tune form's default) and at 10 (TUNE_POOL_EPOCHS="30,10");
 //   2. a 3 × 3 × 3 grid (learning rate × units × layers, 27 configs) trained to the full budget
 //      vs the same grid with ASHA (3 / 9 / 27 epochs, η = 3): time to reach the full grid's best
 //      validation loss. TUNE_ONLY=pool or TUNE_ONLY=asha runs one part.
@@ -17,7 +18,8 @@
 // stretches, page event handling, trial writes) and CPU seconds per Chromium thread from /proc.
 // Drives the Tune page like a person; reads each trial's result and the clock from IndexedDB.
 // Run after `vite build`, under the heavy-job lock: flock /tmp/kiln-heavy.lock node bench/tune-bench.mjs
-// (about 4 minutes with both modes on a quiet 2-core machine; TUNE_WARM=warm halves it).
+// (about 7 minutes with both modes on a quiet 2-core machine; TUNE_WARM=warm halves it). `npm run bench`
+// runs it warm (its `tune` part).
 // Not part of the tests. Writes bench/out/tune.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -228,18 +230,20 @@ async function twoWorkerCeiling(browser) {
 }
 
 /**
- * 1. Same 16 random trials (seed 42), 10 epochs each (TUNE_POOL_EPOCHS), on 1 worker and on the
- * pool, interleaved. At 10 epochs a digits trial lasts a few hundred ms, so the figure weighs
- * each job's fixed costs as much as its training; longer trials show the pool's speedup on compute.
+ * 1. Same 16 random trials (seed 42), on 1 worker and on the pool, interleaved, once per trial
+ * length in TUNE_POOL_EPOCHS (default "30,10"). 30 epochs is the Tune form's default for a
+ * network search, so the first figure is the studio's default search; at 10 a digits trial lasts
+ * 40–600 ms and each job's fixed costs (the page's start and end of a search, its stores, V8's
+ * compiles) weigh three times as much against the training the pool shares out.
  */
-const POOL_EPOCHS = Number(process.env.TUNE_POOL_EPOCHS ?? 10);
-async function poolPart(browser, url, slots, cold) {
+const POOL_EPOCHS = (process.env.TUNE_POOL_EPOCHS ?? '30,10').split(',').map(Number);
+async function poolPart(browser, url, slots, cold, epochs) {
 	const tag = cold ? ', cold' : ', warm';
 	const fixed = (parallel) => async (page) => {
 		await page.getByTestId('strategy-select').selectOption('random');
 		await page.getByTestId('trials-input').fill('16');
 		await page.getByTestId('asha-toggle').uncheck();
-		await page.getByTestId('epochs-per-trial').fill(String(POOL_EPOCHS));
+		await page.getByTestId('epochs-per-trial').fill(String(epochs));
 		await page.getByTestId('parallel-input').fill(String(parallel));
 	};
 	const report = (run, slotsUsed) => ({ seconds: run.seconds, warmupSeconds: run.warmupSeconds, phases: run.phases(slotsUsed), cpu: run.cpu, jobs: run.jobs, trials: run.trials, ...(run.threads ? { threads: run.threads } : {}) });
@@ -249,16 +253,16 @@ async function poolPart(browser, url, slots, cold) {
 		const pair = { ceiling: await twoWorkerCeiling(browser) };
 		log(`two-worker ceiling now: ${pair.ceiling.speedup}× (a compute loop: ${pair.ceiling.oneMs} ms in one worker, ${pair.ceiling.twoMs} ms for two at once)`);
 		for (const n of order) {
-			const run = await runSearch(browser, url, `16 trials × ${POOL_EPOCHS} epochs, ${n} worker${n === 1 ? '' : 's'}${tag} (#${r + 1})`, fixed(n), cold);
+			const run = await runSearch(browser, url, `16 trials × ${epochs} epochs, ${n} worker${n === 1 ? '' : 's'}${tag} (#${r + 1})`, fixed(n), cold);
 			pair[n === 1 ? 'one' : 'pool'] = report(run, n);
 			log(`${run.label}: ${run.seconds.toFixed(1)} s${run.warmupSeconds === null ? '' : ` (warm-up before Start ${run.warmupSeconds.toFixed(1)} s)`}, load ${loadavg()[0].toFixed(1)}; ${JSON.stringify(pair[n === 1 ? 'one' : 'pool'].phases.meanMsPerJob)}; cores busy ${run.cpu?.coresBusy}`);
 		}
 		pair.speedup = pair.one.seconds / pair.pool.seconds;
-		log(`repeat ${r + 1}${tag}: ${pair.speedup.toFixed(2)}× faster on ${slots} workers`);
+		log(`repeat ${r + 1}${tag}, ${epochs} epochs: ${pair.speedup.toFixed(2)}× faster on ${slots} workers`);
 		pairs.push(pair);
 	}
 	const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
-	return { workers: slots, epochs: POOL_EPOCHS, warm: !cold, ceilings: pairs.map((p) => p.ceiling.speedup), speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
+	return { workers: slots, epochs, warm: !cold, ceilings: pairs.map((p) => p.ceiling.speedup), speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
 }
 
 /** 2. 3 × 3 × 3 grid over learning rate, units and layers, 27 epochs each, vs the same grid with ASHA (3, 9, 27). */
@@ -333,7 +337,8 @@ async function main() {
 		const modes = WARM === 'both' ? [false, true] : [WARM === 'cold'];
 		for (const cold of modes) {
 			const suffix = cold ? 'Cold' : '';
-			if (ONLY !== 'asha') results[`pool${suffix}`] = await poolPart(browser, server.url, slots, cold);
+			// `pool` is the first trial length (the studio's default search), `pool10` etc. the others.
+			if (ONLY !== 'asha') for (const [i, epochs] of POOL_EPOCHS.entries()) results[`pool${i === 0 ? '' : epochs}${suffix}`] = await poolPart(browser, server.url, slots, cold, epochs);
 			if (ONLY !== 'pool') results[`asha${suffix}`] = await ashaPart(browser, server.url, slots, cold);
 		}
 	} finally {
