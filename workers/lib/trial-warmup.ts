@@ -34,7 +34,10 @@ function syntheticTable(): Table {
  * between them (`trainResumed`); the sixth is the batch size. The last network's batches of 8 give
  * the step's per-batch functions (Adam's kernel, tidy, the tensors a batch makes) about 1,400 more
  * calls: with batches of 32 throughout they were still at Maglev when the warm-up ended and
- * reached TurboFan in a search's first trial, in every worker (V8's log, bench/v8-log.mjs).
+ * reached TurboFan in a search's first trial, in every worker (V8's log, bench/v8-log.mjs). That
+ * moved Adam's kernel; tfjs's makeTensor, tidy and tensor2d still end the warm-up at Maglev and are
+ * compiled by TurboFan in a search's first half second, even with 3,000 more steps here (session
+ * 20, bench/README.md).
  */
 const NETS = [
 	['tanh', [0.1], [64, 64, 64], 'y', false, 32],
@@ -137,7 +140,8 @@ export async function warmTrialPath(signal?: AbortSignal, epochs = 12): Promise<
 /**
  * Models built and dropped at the end: a trial builds one, and tfjs's weight initialisers
  * (truncatedNormal_, randomUniform_) reached TurboFan only in a search's first trials, ~60 ms of
- * compiling per worker there (V8's log, bench/v8-log.mjs).
+ * compiling per worker there (V8's log, bench/v8-log.mjs). They still do in some searches (V8's
+ * log queued randomUniform_ after Start in session 20).
  */
 const INIT_MODELS = 24;
 
