@@ -6,8 +6,9 @@ import { importTs, ROOT } from './import-ts.mjs';
 const { parseCsv } = await importTs('workers/lib/csv.ts');
 export const { defaultParams } = await importTs('workers/lib/models/index.ts');
 export const { classicConfig, findMlpConfig } = await importTs('workers/lib/model-lab/config.ts');
-export const { crossValidate } = await importTs('workers/lib/model-lab/cross-validate.ts');
-export const { crossValidateMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
+export const { crossValidate, fitAndScoreClassic } = await importTs('workers/lib/model-lab/cross-validate.ts');
+export const { crossValidateMlp, fitAndScoreMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
+const { holdoutData } = await importTs('workers/lib/models/models.spec-support.ts');
 export const { trainClassic } = await importTs('workers/lib/model-lab/train-classic.ts');
 export const { trainModel, DEFAULT_CONFIG } = await importTs('workers/lib/train.ts');
 export const { planSearch, recommend } = await importTs('src/lib/features/model-lab/find-model-plan.ts');
@@ -30,3 +31,14 @@ export function findSets(only) {
 
 export const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;
 export const headline = (m) => (m.task === 'classification' ? m.accuracy : m.r2);
+
+/** The quality table's split of `set` for `seed` (run.mjs: seeded, stratified 80/20) as row indices. */
+export function qualitySplit(table, set, seed) {
+	const split = holdoutData(table, set.target, set.task, seed);
+	return { train: Int32Array.from(split.trainRows), test: Int32Array.from(split.testRows) };
+}
+
+/** A config fitted once on `train` and scored on `test`, through the studio's fold code. */
+export async function holdoutScore(table, config, train, test, seed) {
+	return (config.classic ? fitAndScoreClassic(table, config, train, test, seed) : await fitAndScoreMlp(table, config, train, test)).score;
+}

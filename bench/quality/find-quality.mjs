@@ -7,12 +7,7 @@
 // mean holdout of Find's picks minus it. Target (issue #9): within 0.01. Accuracy / R² only.
 // Run: node bench/quality/find-quality.mjs (FIND_SEEDS=5, FIND_FOLDS=5, QUALITY_ONLY=iris,wine,
 // FIND_SKIP_MLP=1, FIND_VERBOSE=1: every family's CV mean and holdout per seed).
-import { importTs } from './import-ts.mjs';
-import { classicConfig, crossValidate, crossValidateMlp, defaultParams, DEFAULT_CONFIG, findMlpConfig, findSets, mean, planSearch, recommend, shipped } from './find-common.mjs';
-
-const { holdoutData } = await importTs('workers/lib/models/models.spec-support.ts');
-const { fitAndScoreClassic } = await importTs('workers/lib/model-lab/cross-validate.ts');
-const { fitAndScoreMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
+import { classicConfig, crossValidate, crossValidateMlp, defaultParams, DEFAULT_CONFIG, findMlpConfig, findSets, holdoutScore, mean, planSearch, qualitySplit, recommend, shipped } from './find-common.mjs';
 
 const SEEDS = Array.from({ length: Number(process.env.FIND_SEEDS ?? 5) }, (_, i) => i + 1);
 const FOLDS = Number(process.env.FIND_FOLDS ?? 5);
@@ -31,9 +26,7 @@ for (const set of sets) {
 	const holdout = {};
 	const picks = [];
 	for (const seed of SEEDS) {
-		const split = holdoutData(table, set.target, set.task, seed);
-		const train = Int32Array.from(split.trainRows);
-		const test = Int32Array.from(split.testRows);
+		const { train, test } = qualitySplit(table, set, seed);
 		const base = { ...DEFAULT_CONFIG, target: set.target, task: set.task, features, seed };
 		const scored = [];
 		for (const family of families) {
@@ -41,8 +34,7 @@ for (const set of sets) {
 			const config = mlp ? findMlpConfig(base) : classicConfig(base, { family, params: defaultParams(family, set.task) });
 			const options = { repeats: plan.repeats ?? 1, rows: train };
 			scored.push(mlp ? await crossValidateMlp(table, config, FOLDS, options) : crossValidate(table, config, FOLDS, options));
-			const fit = mlp ? await fitAndScoreMlp(table, config, train, test) : fitAndScoreClassic(table, config, train, test, seed);
-			(holdout[family] ??= []).push(fit.score);
+			(holdout[family] ??= []).push(await holdoutScore(table, config, train, test, seed));
 		}
 		const { family: pick } = recommend(families, scored, FOLDS);
 		picks.push({ family: pick, score: holdout[pick].at(-1) });

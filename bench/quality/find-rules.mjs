@@ -10,8 +10,7 @@
 // of find-quality.mjs); records go to <set>-quality.json.
 // Run: QUALITY_ONLY=iris,wine FIND_SEED_LIST=1,2,3,4,5 node bench/quality/find-rules.mjs
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { importTs } from './import-ts.mjs';
-import { classicConfig, crossValidate, crossValidateMlp, defaultParams, DEFAULT_CONFIG, findMlpConfig, findSets, headline, planSearch, shipped, trainClassic, trainModel } from './find-common.mjs';
+import { classicConfig, crossValidate, crossValidateMlp, defaultParams, DEFAULT_CONFIG, findMlpConfig, findSets, headline, holdoutScore, planSearch, qualitySplit, shipped, trainClassic, trainModel } from './find-common.mjs';
 
 const SEEDS = process.env.FIND_SEED_LIST ? process.env.FIND_SEED_LIST.split(',').map(Number) : [1, 2, 3, 4, 5];
 const FOLDS = 5;
@@ -19,9 +18,6 @@ const REPEATS = Number(process.env.FIND_MAX_REPEATS ?? 10);
 const ONLY = (process.env.QUALITY_ONLY ?? 'iris,wine').split(',');
 const OUT = process.env.FIND_RULES_OUT ?? '/tmp/kiln-find-rules';
 const QUALITY_SPLIT = process.env.FIND_SPLIT === 'quality';
-const { holdoutData } = await importTs('workers/lib/models/models.spec-support.ts');
-const { fitAndScoreClassic } = await importTs('workers/lib/model-lab/cross-validate.ts');
-const { fitAndScoreMlp } = await importTs('workers/lib/model-lab/cross-validate-mlp.ts');
 mkdirSync(OUT, { recursive: true });
 const SETS = findSets(ONLY).filter((s) => s.id !== 'penguins-mass' && s.id !== 'digits');
 
@@ -38,21 +34,16 @@ for (const set of SETS) {
 		if (record.seeds[seed]) continue;
 		const base = { ...DEFAULT_CONFIG, target: set.target, task: set.task, features, seed };
 		const entry = {};
-		const split = QUALITY_SPLIT ? holdoutData(table, set.target, set.task, seed) : null;
-		const rows = split ? Int32Array.from(split.trainRows) : undefined;
+		const split = QUALITY_SPLIT ? qualitySplit(table, set, seed) : null;
+		const rows = split?.train;
 		for (const family of plan.families) {
 			const mlp = family === 'mlp';
 			const config = mlp ? findMlpConfig(base) : classicConfig(base, { family, params: defaultParams(family, set.task) });
 			const cv = mlp ? await crossValidateMlp(table, config, FOLDS, { repeats: REPEATS, rows }) : crossValidate(table, config, FOLDS, { repeats: REPEATS, rows });
-			entry[family] = { scores: cv.scores, holdout: split ? await holdoutOf(table, config, rows, Int32Array.from(split.testRows), seed) : headline((mlp ? await trainModel(table, config) : await trainClassic(table, config)).metrics) };
+			entry[family] = { scores: cv.scores, holdout: split ? await holdoutScore(table, config, split.train, split.test, seed) : headline((mlp ? await trainModel(table, config) : await trainClassic(table, config)).metrics) };
 		}
 		record.seeds[seed] = entry;
 		writeFileSync(file, JSON.stringify(record));
 		console.log(`${set.id} seed ${seed}: ${plan.families.map((f) => `${f} ${entry[f].holdout.toFixed(3)}`).join(', ')}`);
 	}
-}
-
-/** A family fitted on the split's 80 % and scored on its 20 %, through the studio's fold code. */
-async function holdoutOf(table, config, train, test, seed) {
-	return (config.classic ? fitAndScoreClassic(table, config, train, test, seed) : await fitAndScoreMlp(table, config, train, test)).score;
 }
