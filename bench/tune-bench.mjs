@@ -114,6 +114,8 @@ const MIN_CPU = Number(process.env.TUNE_MIN_CPU ?? 0.05);
 
 /** One search from a fresh profile; returns its wall time and the best top-rung score over time. */
 async function runSearch(browser, url, label, setup, cold = false) {
+	// The label as a file name (the page's CPU profile, the trace).
+	const fileLabel = label.replace(/[^\w]+/g, '-');
 	// TUNE_REDUCED_MOTION=1: the page as a person who asked for reduced motion sees it (no animations), to tell their CPU apart.
 	const context = await browser.newContext(process.env.TUNE_REDUCED_MOTION ? { reducedMotion: 'reduce' } : {});
 	if (cold) await context.addInitScript(() => sessionStorage.setItem('kiln-bench-cold-workers', '1'));
@@ -167,11 +169,11 @@ async function runSearch(browser, url, label, setup, cold = false) {
 	if (cdp) {
 		const { profile } = await cdp.send('Profiler.stop');
 		mkdirSync(join(BENCH, 'out'), { recursive: true });
-		writeFileSync(join(BENCH, 'out', `page-${label.replace(/[^\w]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+		writeFileSync(join(BENCH, 'out', `page-${fileLabel}.cpuprofile`), JSON.stringify(profile));
 	}
 	state = await page.evaluate(readSearch, true);
 	const traceText = TRACE ? (await browser.stopTracing()).toString('utf8') : null;
-	if (traceText && process.env.TUNE_TRACE_DIR) writeFileSync(join(process.env.TUNE_TRACE_DIR, `${label.replace(/[^\w]+/g, '-')}.json`), traceText);
+	if (traceText && process.env.TUNE_TRACE_DIR) writeFileSync(join(process.env.TUNE_TRACE_DIR, `${fileLabel}.json`), traceText);
 	const threads = traceText ? threadSummary(traceText) : undefined;
 	if (threads) log(`${label}: threads ${JSON.stringify(threads)}`);
 	const { origin, measures } = await page.evaluate(readMeasures);
