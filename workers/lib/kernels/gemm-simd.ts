@@ -144,7 +144,10 @@ function driver(memory: WebAssembly.Memory, exports: Record<string, Tile | Pack>
 		const per = Math.ceil(k / Math.ceil(k / kc));
 		const job: PassJob = { a, ars, aks, b, c, ldc, m, k, per, bias, relu: relu ? 1 : 0, scratch, mask, packed: packed ? 1 : 0 };
 		// A big product's panels go in claimed groups to this thread and the helper (which runs the same panelPasses).
-		const helper = packed && panels > 1 && m * n * k >= GEMM_SPLIT_WORK ? helperOf() : null;
+		// Asked on every product: asked only on big ones, a worker whose first big product came after
+		// V8 had compiled this driver threw that code away there (no feedback for the call; V8's log).
+		const available = helperOf();
+		const helper = available && packed && panels > 1 && m * n * k >= GEMM_SPLIT_WORK ? available : null;
 		if (!helper) {
 			panelPasses(wideTiles, job, 0, panels);
 			edges(job, n, full, panels);

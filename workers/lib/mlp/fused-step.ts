@@ -123,6 +123,14 @@ function denseStack(model: tfl.LayersModel, dropout: boolean, smooth: boolean): 
 }
 
 /**
+ * The 2-D transpose's permutation, one array for every call. Without it tfjs builds it with
+ * Array.prototype.map, whose builtin makes a holey array where TurboFan's inlined copy makes a
+ * packed one: the wasm Transpose kernel compiled from one kind met the other and was thrown away
+ * ("wrong map", V8's log of the tune bench), in each worker's search.
+ */
+const SWAP = [1, 0];
+
+/**
  * One Adam step of a relu/linear (or, asked for, tanh/elu/sigmoid) Dense stack with softmax cross-entropy (classification) or mean
  * squared error (regression), optionally weighted per row, with an optional L2 penalty on the kernels, in about twenty kernels
  * where tfjs's autodiff and optimiser take about a hundred: the forward as one fused matMul (bias
@@ -212,11 +220,11 @@ export function makeFusedDenseStep(model: tfl.LayersModel, optimizer: tf.Optimiz
 			for (let i = layers.length - 1; i >= 0; i--) {
 				const [rows, cols] = layers[i].kernel.shape;
 				const at = slots[i];
-				if (transposed) grads[at] = tf.matMul(tf.transpose(dz), inputs[i]);
-				else grads[at] = gemmServes(backend, rows, cols, n) ? gemm(inputs[i], dz, { transposeA: true, relu: false }) : tf.matMul(tf.transpose(inputs[i]), dz);
+				if (transposed) grads[at] = tf.matMul(tf.transpose(dz, SWAP), inputs[i]);
+				else grads[at] = gemmServes(backend, rows, cols, n) ? gemm(inputs[i], dz, { transposeA: true, relu: false }) : tf.matMul(tf.transpose(inputs[i], SWAP), dz);
 				grads[at + 1] = db;
 				if (i === 0) break;
-				const wT = tf.transpose(layers[i].kernel);
+				const wT = tf.transpose(layers[i].kernel, SWAP);
 				const mask = masks[i - 1];
 				const served = gemmServes(backend, n, rows, cols);
 				if (served && !mask && layers[i - 1].relu && !layers[i - 1].bn) {
