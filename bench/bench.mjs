@@ -244,6 +244,7 @@ function formatTune(tune) {
 	for (const [key, pool] of Object.entries(tune).filter(([k]) => /^pool\d*$/.test(k))) {
 		const sorted = [...pool.ceilings].sort((a, b) => a - b);
 		lines.push(`  ${pool.epochs} epochs a trial${key === 'pool' ? ' (the Tune form\'s default)' : ''}: median ${pool.medianSpeedup.toFixed(2)}× (pairs ${pool.speedups.map((x) => x.toFixed(2)).join(', ')}; two workers of plain compute got ${sorted[0]}–${sorted.at(-1)}× at those moments)`);
+		if (pool.medianWorkersOnly != null) lines.push(`    from CPU seconds: the workers alone would give ${pool.medianWorkersOnly.toFixed(2)}× (median); the rest of the browser took ${Math.round(pool.medianOverhead * 100)} % of the workers' CPU in the pool's search`);
 	}
 	if (tune.asha) lines.push(`  ASHA (3/9/27 epochs, η 3) reached the full grid's best at ${tune.asha.ratio === null ? 'no point' : `${Math.round(tune.asha.ratio * 100)} %`} of the grid's ${tune.asha.gridSeconds.toFixed(1)} s (aim ≤ 33 %).`);
 	return lines.join('\n');

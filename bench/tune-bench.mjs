@@ -260,11 +260,43 @@ async function poolPart(browser, url, slots, cold, epochs) {
 			log(`${run.label}: ${run.seconds.toFixed(1)} s${run.warmupSeconds === null ? '' : ` (warm-up before Start ${run.warmupSeconds.toFixed(1)} s)`}, load ${loadavg()[0].toFixed(1)}; ${JSON.stringify(pair[n === 1 ? 'one' : 'pool'].phases.meanMsPerJob)}; cores busy ${run.cpu?.coresBusy}`);
 		}
 		pair.speedup = pair.one.seconds / pair.pool.seconds;
-		log(`repeat ${r + 1}${tag}, ${epochs} epochs: ${pair.speedup.toFixed(2)}× faster on ${slots} workers`);
+		pair.cpuSplit = cpuSplit(pair.one.cpu, pair.pool.cpu, slots);
+		const split = pair.cpuSplit ? ` (from CPU: ${pair.cpuSplit.predicted}×; the workers alone ${pair.cpuSplit.workersOnly}×, the rest of the browser ${Math.round(pair.cpuSplit.overhead * 100)} % of the workers' CPU)` : '';
+		log(`repeat ${r + 1}${tag}, ${epochs} epochs: ${pair.speedup.toFixed(2)}× faster on ${slots} workers${split}`);
 		pairs.push(pair);
 	}
-	const speedups = pairs.map((p) => p.speedup).sort((a, b) => a - b);
-	return { workers: slots, epochs, warm: !cold, ceilings: pairs.map((p) => p.ceiling.speedup), speedups: pairs.map((p) => p.speedup), medianSpeedup: (speedups[Math.floor((speedups.length - 1) / 2)] + speedups[Math.floor(speedups.length / 2)]) / 2, runs: pairs };
+	const median = (xs) => {
+		const sorted = [...xs].sort((a, b) => a - b);
+		return sorted.length ? (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.floor(sorted.length / 2)]) / 2 : null;
+	};
+	const splits = pairs.map((p) => p.cpuSplit).filter(Boolean);
+	return {
+		workers: slots,
+		epochs,
+		warm: !cold,
+		ceilings: pairs.map((p) => p.ceiling.speedup),
+		speedups: pairs.map((p) => p.speedup),
+		medianSpeedup: median(pairs.map((p) => p.speedup)),
+		...(splits.length ? { medianWorkersOnly: median(splits.map((s) => s.workersOnly)), medianOverhead: median(splits.map((s) => s.overhead)) } : {}),
+		runs: pairs
+	};
+}
+
+/**
+ * What a pair's CPU seconds (per thread, /proc) say about its speed-up. The one-worker search's
+ * wall time is about its worker's CPU (W1: the rest of the browser runs on the idle core), the
+ * pool's about all the browser's CPU over its cores ((W2 + O2) / slots): `predicted` is their
+ * ratio; `workersOnly` what the pool would get if nothing but its workers ran (W2 above W1 is the
+ * same trials costing more CPU with every core busy); `overhead` is O2 / W2, the page, the
+ * browser and V8's compiles and GC for the workers against the workers' own CPU. Null without
+ * /proc figures.
+ */
+function cpuSplit(one, pool, slots) {
+	if (!one?.workerThreads?.length || !pool?.workerThreads?.length) return null;
+	const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+	const w1 = sum(one.workerThreads);
+	const w2 = sum(pool.workerThreads);
+	return { predicted: +((slots * w1) / pool.totalSeconds).toFixed(2), workersOnly: +((slots * w1) / w2).toFixed(2), overhead: +((pool.totalSeconds - w2) / w2).toFixed(3) };
 }
 
 /** 2. 3 × 3 × 3 grid over learning rate, units and layers, 27 epochs each, vs the same grid with ASHA (3, 9, 27). */
