@@ -155,6 +155,9 @@ async function runSearch(browser, url, label, setup, cold = false) {
 		await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 		await cdp.send('Profiler.start');
 	}
+	// TUNE_HIDDEN_VIEWS=1: the page reads as hidden, so the live views (curves, progress, trial table) wait and
+	// draw nothing during the search (live-search.svelte.ts): what the pool gets without them. A diagnosis, not the figure.
+	if (process.env.TUNE_HIDDEN_VIEWS) await page.evaluate(() => Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true }));
 	const cpuBefore = cpuSnapshot(browserPid);
 	await page.getByTestId('start-search').click();
 	let state;
