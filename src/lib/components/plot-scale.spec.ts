@@ -19,6 +19,9 @@ describe('plot scales', () => {
 		expect(ticks({ min: -3.2, max: 7.9 }, 4)).toEqual([0, 5]);
 		expect(ticks({ min: -3.2, max: 7.9 }, 6)).toEqual([-2, 0, 2, 4, 6]);
 		expect(ticks({ min: 1e-4, max: 0.3, log: true })).toEqual([1e-4, 1e-3, 1e-2, 1e-1]);
+		// Counts (jobs finished, epochs) tick at whole numbers only, however short the axis.
+		expect(ticks({ min: 15.9, max: 17.1, integer: true })).toEqual([16, 17]);
+		expect(ticks({ min: 0.5, max: 40, integer: true }, 4)).toEqual([10, 20, 30, 40]);
 		expect(tickLabel(0.30000000000000004)).toBe('0.3');
 		expect(tickLabel(1e-5)).toBe('1e-5');
 	});

@@ -4,6 +4,8 @@ export interface Axis {
 	min: number;
 	max: number;
 	log?: boolean;
+	/** Counts (jobs, epochs): ticks only at whole numbers. */
+	integer?: boolean;
 }
 
 /** The extent of some values with a little padding; a constant range is widened so it can be drawn. */
@@ -46,7 +48,8 @@ export function ticks(axis: Axis, count = 5): number[] {
 	if (!(span > 0)) return [axis.min];
 	const raw = span / Math.max(1, count);
 	const power = 10 ** Math.floor(Math.log10(raw));
-	const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+	const round = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power;
+	const step = axis.integer ? Math.max(1, round) : round;
 	const out: number[] = [];
 	for (let v = Math.ceil(axis.min / step - 1e-9) * step; v <= axis.max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)) || 0);
 	return out;

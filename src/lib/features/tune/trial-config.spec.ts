@@ -4,7 +4,7 @@ import type { TextNeuralSettings, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { configProblems } from '$shared/train-config';
 import { rowsFromSpace, spaceFromRows } from './space-form';
-import { baseValue, describeParams, metricChoices, trialConfig, tunableFamilies } from './trial-config';
+import { baseValue, describeParams, metricChoices, paramCell, trialConfig, tunableFamilies } from './trial-config';
 
 const base: TrainConfig = { ...DEFAULT_CONFIG, target: 'species', task: 'classification', features: ['a', 'b'] };
 
@@ -78,6 +78,8 @@ describe('trial configs', () => {
 		expect(metricChoices('classification').map((m) => [m.metric, m.direction])).toEqual([['valLoss', 'minimize'], ['valMetric', 'maximize']]);
 		expect(metricChoices('regression')[1]).toMatchObject({ label: 'validation RMSE', direction: 'minimize' });
 		expect(describeParams({ learningRate: 0.0123456, batchSize: 32 })).toBe('Learning rate 0.0123 · Batch size 32');
+		// The trial table's cells: whole numbers as they are, fractions as metrics are shown, choices as text.
+		expect([3, 184, 16, 0.0123456, 0.5, 2.514e-6, 'elu', false].map(paramCell)).toEqual(['3', '184', '16', '0.012', '0.500', '2.514e-6', 'elu', 'false']);
 	});
 });
 

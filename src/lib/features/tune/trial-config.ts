@@ -6,6 +6,7 @@ import { dropoutAt, resolveMlpOptions } from '$shared/mlp-options';
 import { MLP_OPTION_PARAMS, mlpOptionsFrom, mlpOptionValue } from './mlp-params';
 import { MEDIA_PARAMS, mediaValue, textModelFrom, visionFrom } from './media-params';
 import { KilnError } from '$shared/errors';
+import { formatNumber } from '../evaluate/format';
 import type { TextNeuralSettings } from '$workers/protocol';
 
 const missing = (kind: string): never => {
@@ -163,6 +164,12 @@ export function metricChoices(task: TrainConfig['task']): MetricChoice[] {
 }
 
 export const metricLabel = (task: TrainConfig['task'], metric: TrialMetric) => metricChoices(task).find((m) => m.metric === metric)?.label ?? metric;
+
+/** A hyperparameter's value in the trial table: whole numbers (layers, units, batch size) as they are, not "3.000" or "184.0"; others as metrics are shown. */
+export function paramCell(value: unknown): string {
+	if (typeof value !== 'number') return String(value);
+	return Number.isInteger(value) ? String(value) : formatNumber(value);
+}
 
 /** One short line per trial's parameters, for tables and titles. */
 export function describeParams(params: TrialParams): string {
