@@ -5,6 +5,7 @@ import { jobs } from '$lib/jobs/registry.svelte';
 import type { Task } from '$workers/protocol';
 import { activeRunIds } from '../train/run-locks';
 import { activeImportIds } from '../data/import-locks';
+import { leftOutColumns } from './left-out';
 
 /**
  * One project as its sections see it: the record, its datasets, its runs. Sections keep their
@@ -23,6 +24,10 @@ export class ProjectState {
 	dataset = $derived(this.datasets.find((d) => d.id === this.project?.datasetId) ?? null);
 	/** Columns the model can learn from: every column but the target. */
 	features = $derived(this.dataset && this.project?.target ? this.dataset.columns.map((c) => c.name).filter((n) => n !== this.project?.target) : []);
+	/** Features a new model leaves out unless ticked: the profile's identifiers, personal data and constant columns. */
+	leftOut = $derived(leftOutColumns(this.dataset?.details?.warnings, this.features));
+	/** What a new model (Train, Tune, Find a model) learns from unless a person chooses otherwise. */
+	defaultFeatures = $derived(this.features.filter((f) => !this.leftOut.some((l) => l.column === f)));
 	modelRun = $derived(this.runs.find((r) => r.id === this.project?.modelRunId && r.status === 'done') ?? null);
 
 	constructor(readonly id: string) {}
