@@ -32,8 +32,10 @@ export interface ImageFit {
 	labels: Int32Array;
 	config: TrainConfig;
 	train: Int32Array;
-	/** Rows scored every epoch (a run's holdout, or a search trial's validation rows). */
+	/** Rows scored every epoch for the curves (validation rows; a run stored with no validation share, its holdout). */
 	validation: Int32Array;
+	/** Rows the result's metrics score once at the end (a run's holdout); default `validation`. */
+	scored?: Int32Array;
 	backboneUrl?: string;
 	onEvent: (event: JobEvent) => void;
 	/** Scratch CNNs only: resume and periodic checkpoints. */
@@ -52,7 +54,7 @@ export async function fitImages(fit: ImageFit): Promise<CnnTrainResult> {
 	const shape = { height: meta.height, width: meta.width, channels: meta.channels };
 	const source = chunkedSource({ shape, count: record.rowCount, chunkSize: record.chunkRows, cacheBytes: 64 * 2 ** 20, readChunk: async (i) => (await readImageChunk(record, i)).pixels });
 	const augment = Object.fromEntries(Object.entries(vision.augment).filter(([, v]) => v > 0));
-	const common = { batchSize: config.batchSize, lr: config.learningRate, seed: config.seed, train: fit.train, validation: fit.validation, classNames: meta.classes, onEvent: fit.onEvent };
+	const common = { batchSize: config.batchSize, lr: config.learningRate, seed: config.seed, train: fit.train, validation: fit.validation, ...(fit.scored ? { scored: fit.scored } : {}), classNames: meta.classes, onEvent: fit.onEvent };
 	if (vision.mode === 'transfer') {
 		if (shape.height !== 28 || shape.width !== 28 || shape.channels !== 1) throw new KilnError('TrainingError', `The shipped backbone takes 28×28 grayscale images; these are ${shape.height}×${shape.width}×${shape.channels}. Import them at 28 px grayscale, or train from scratch.`);
 		if (!fit.backboneUrl) throw new KilnError('TrainingError', 'The backbone’s address is missing.');

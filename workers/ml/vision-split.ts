@@ -38,8 +38,8 @@ export function imageSplit(labels: Int32Array, classes: number, options: { seed:
 }
 
 /**
- * A search trial's validation rows: `fraction` of each class of the training rows, seeded, so
- * trials are scored without touching the holdout; every class with two or more rows gives one.
+ * Validation rows: `fraction` of each class of the training rows, seeded, so a run's curves and a
+ * search's trials are scored without touching the holdout; every class with two or more rows gives one.
  */
 export function validationRows(train: Int32Array, labels: Int32Array, classes: number, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
 	const rng = createRng(seed + 1);
@@ -56,6 +56,6 @@ export function validationRows(train: Int32Array, labels: Int32Array, classes: n
 		held.push(...rows.slice(0, n));
 		kept.push(...rows.slice(n));
 	}
-	if (held.length === 0 || kept.length === 0) throw new KilnError('SearchError', `There are too few training images (${train.length}) to keep some apart for scoring trials; add images to each class.`);
+	if (held.length === 0 || kept.length === 0) throw new KilnError('TrainingError', `There are too few training images (${train.length}) to keep some apart for validation; add images to each class.`);
 	return { train: Int32Array.from(kept.sort((a, b) => a - b)), validation: Int32Array.from(held.sort((a, b) => a - b)) };
 }

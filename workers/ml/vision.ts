@@ -15,7 +15,7 @@ import { trainingBackend, type ProbeSubject } from './auto-backend';
 import { cnnProbeRunner, cnnSignature } from '../lib/vision/probe-cnn';
 import { transferProbeRunner, transferSignature } from '../lib/vision/probe-transfer';
 import { cnnPreset, withDropout } from '../lib/vision/presets';
-import { imageSplit } from './vision-split';
+import { imageSplit, validationRows } from './vision-split';
 import { fitImages, imageData } from './image-fit';
 
 /** A closed tab loses at most this much training. */
@@ -67,7 +67,12 @@ export const visionHandlers: VisionMlApi = {
 		const record = await getDataset(datasetId);
 		const { meta, labels } = await imageData(record);
 		const shape = { height: meta.height, width: meta.width, channels: meta.channels };
-		const { train, holdout } = imageSplit(labels, meta.classes.length, { seed: config.seed, holdoutFraction: config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
+		const split = imageSplit(labels, meta.classes.length, { seed: config.seed, holdoutFraction: config.holdoutFraction, testStart: meta.testStart, maxTrain: vision.maxTrainImages });
+		const holdout = split.holdout;
+		// The curves score validation rows carved from the training rows, as a table's do, and the
+		// holdout is scored once at the end. A run stored with no validation share (before session
+		// 21) scored its curves on the holdout; it resumes that way, on the same rows.
+		const { train, validation } = config.validationFraction > 0 ? validationRows(split.train, labels, meta.classes.length, config.validationFraction, config.seed) : { train: split.train, validation: holdout };
 		const { backend, probe } = await start(onEvent, vision.mode === 'transfer' ? await transferProbeSubject(record, meta, train, config) : await cnnProbeSubject(record, meta, train, config));
 		const checkpoint = resume && vision.mode !== 'transfer' ? (await getCheckpoint(runId)).checkpoint : undefined;
 		const result: CnnTrainResult = await fitImages({
@@ -76,7 +81,8 @@ export const visionHandlers: VisionMlApi = {
 			labels,
 			config,
 			train,
-			validation: holdout,
+			validation,
+			scored: holdout,
 			backboneUrl,
 			onEvent,
 			checkpoints: {
@@ -100,7 +106,7 @@ export const visionHandlers: VisionMlApi = {
 			history: result.history,
 			backend: (result.backend as BackendName) ?? backend,
 			trainRows: result.trainRows,
-			validationRows: 0,
+			validationRows: validation === holdout ? 0 : validation.length,
 			holdoutRows: holdout.length,
 			droppedRows: 0,
 			durationMs: result.durationMs,

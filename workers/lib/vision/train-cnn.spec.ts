@@ -54,6 +54,22 @@ describe('trainCnn', () => {
 		expect(c.history[0].trainLoss).not.toBe(a.history[0].trainLoss);
 	});
 
+	it('scores its curves on the validation rows and its metrics once on the scored rows (a run\'s holdout)', async () => {
+		await useWasm();
+		const { source, labels, trainRows, testRows } = trainAndTest(loadImageSet('digits-28.kimg.gz'), 200, 250);
+		const [validation, scored] = [testRows.subarray(0, 100), testRows.subarray(100)];
+		const options = { epochs: 2, batchSize: 32, lr: 0.003, seed: 5, train: trainRows, validation };
+		const result = await trainCnn(SPEC, source, labels, { ...options, scored });
+		expect(Array.from(result.metrics!.rows!)).toEqual(Array.from(scored));
+		expect(result.metrics!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(150);
+		expect(result.validationRows).toBe(100);
+		// The same seeded run without `scored` reports the validation rows: its accuracy is the last curve point.
+		const onValidation = await trainCnn(SPEC, source, labels, options);
+		expect(Array.from(onValidation.metrics!.rows!)).toEqual(Array.from(validation));
+		expect(result.history.map((h) => h.valMetric)).toEqual(onValidation.history.map((h) => h.valMetric));
+		expect(result.history[1].valMetric).toBeCloseTo(onValidation.metrics!.accuracy, 6);
+	});
+
 	it('resumes from a checkpoint to exactly where an uninterrupted run ends', async () => {
 		await useWasm();
 		const { source, labels } = trainAndTest(loadImageSet('digits-28.kimg.gz'), 96, 0);

@@ -138,6 +138,18 @@ export async function fitCnn(model: tfl.LayersModel, source: ImageSource, labels
 }
 
 /**
+ * A trained image model's figures on `options.scored` (a run's holdout), else on its validation
+ * rows: accuracy, confusion matrix, per-class scores and the predictions; none without rows.
+ */
+export async function scoredMetrics(model: tfl.LayersModel, source: ImageSource, labels: ArrayLike<number>, classes: number, options: Pick<CnnTrainOptions, 'scored' | 'validation' | 'classNames'>): Promise<CnnTrainResult['metrics']> {
+	const rows = options.scored ?? options.validation ?? new Int32Array(0);
+	if (rows.length === 0) return undefined;
+	const evaluation = await evaluateSource(model, source, labels, rows);
+	const names = options.classNames ?? Array.from({ length: classes }, (_, i) => String(i));
+	return { ...classificationMetrics(Array.from(rows, (r) => labels[r]), evaluation.predictions, names), predictions: evaluation.predictions, rows };
+}
+
+/**
  * Build the CNN of `spec` (seeded) and train it; the result carries the model as plain data and,
  * with validation rows, their accuracy, confusion matrix and predictions.
  */
@@ -151,12 +163,7 @@ export async function trainCnn(spec: CnnSpec, source: ImageSource, labels: Array
 	try {
 		const fit = await fitCnn(model, source, labels, options);
 		const validation = options.validation ?? new Int32Array(0);
-		let metrics: CnnTrainResult['metrics'];
-		if (validation.length > 0) {
-			const evaluation = await evaluateSource(model, source, labels, validation);
-			const names = options.classNames ?? Array.from({ length: spec.classes }, (_, i) => String(i));
-			metrics = { ...classificationMetrics(Array.from(validation, (r) => labels[r]), evaluation.predictions, names), predictions: evaluation.predictions, rows: validation };
-		}
+		const metrics = await scoredMetrics(model, source, labels, spec.classes, options);
 		const result: CnnTrainResult = {
 			model: await serializeModel(model),
 			spec,

@@ -8,14 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { EpochRecord } from '$workers/protocol';
 import { KilnError } from '$shared/errors';
-import { classificationMetrics } from '$workers/lib/metrics';
 import { serializeModel } from '$workers/lib/model';
 import { createRng, shuffleInPlace } from '$workers/lib/random';
 import { oneHotTensor, softmaxCrossEntropy } from '$workers/lib/losses';
 import { BACKBONE_SPEC, FEATURE_LAYER, LAST_BLOCK } from './backbone';
 import { buildCnn } from './cnn';
 import { evaluateSource, toFloatImages } from './evaluate';
-import { fitCnn } from './train-cnn';
+import { fitCnn, scoredMetrics } from './train-cnn';
 import type { CnnSpec, CnnTrainOptions, CnnTrainResult, ImageSource } from './types';
 
 /** A model that maps images to the backbone's feature vector (shares the backbone's weights). */
@@ -145,11 +144,7 @@ export async function trainTransfer(backbone: tfl.LayersModel, source: ImageSour
 			history.push(...fit.history.map((h) => ({ ...h, epoch: h.epoch + 1 })));
 			samplesPerSecond = fit.samplesPerSecond;
 		}
-		let metrics: CnnTrainResult['metrics'];
-		if (validation.length) {
-			const evaluation = await evaluateSource(model, source, labels, validation);
-			metrics = { ...classificationMetrics(Array.from(validation, (r) => labels[r]), evaluation.predictions, options.classNames ?? Array.from({ length: classes }, (_, i) => String(i))), predictions: evaluation.predictions, rows: validation };
-		}
+		const metrics = await scoredMetrics(model, source, labels, classes, options);
 		const result: CnnTrainResult = { model: await serializeModel(model), spec, history, backend: tf.getBackend(), trainRows: train.length, validationRows: validation.length, samplesPerSecond, durationMs: performance.now() - started, metrics };
 		emit({ type: 'done' });
 		return result;

@@ -108,6 +108,8 @@ export interface CnnTrainOptions {
 	validation?: Int32Array;
 	/** Rows to train on; defaults to every row not in `validation`. */
 	train?: Int32Array;
+	/** Rows the result's metrics score once, after training (a run's holdout); default the validation rows. */
+	scored?: Int32Array;
 	/** Class names in label order; default "0", "1", …. */
 	classNames?: string[];
 	onEvent?: (event: JobEvent) => void;
