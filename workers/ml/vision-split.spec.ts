@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageSplit } from './vision-split';
+import { imageSplit, validationRows } from './vision-split';
 
 describe('imageSplit', () => {
 	const labels = Int32Array.from({ length: 100 }, (_, i) => (i < 90 ? 0 : 1));
@@ -17,5 +17,23 @@ describe('imageSplit', () => {
 		expect(Array.from(s.holdout)).toEqual(Array.from({ length: 20 }, (_, i) => 80 + i));
 		expect(s.train).toHaveLength(30);
 		expect(Math.max(...s.train)).toBeLessThan(80);
+	});
+});
+
+describe('validationRows', () => {
+	const labels = Int32Array.from({ length: 40 }, (_, i) => i % 4);
+	it('keeps a seeded fifth of each class apart, the same for the same seed', () => {
+		const train = Int32Array.from({ length: 40 }, (_, i) => i);
+		const a = validationRows(train, labels, 4, 0.2, 3);
+		expect(a.validation).toHaveLength(8);
+		expect(Array.from(a.validation, (r) => labels[r]).sort()).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+		expect(a.train.length + a.validation.length).toBe(40);
+		expect(validationRows(train, labels, 4, 0.2, 3)).toEqual(a);
+	});
+
+	it('with one training image per class: a run goes on without curves, a search cannot score its trials', () => {
+		const train = Int32Array.from([0, 1, 2, 3]);
+		expect(validationRows(train, labels, 4, 0.2, 3, { optional: true })).toEqual({ train, validation: new Int32Array(0) });
+		expect(() => validationRows(train, labels, 4, 0.2, 3)).toThrow(/too few training images \(4\)/);
 	});
 });

@@ -41,7 +41,7 @@ export function imageSplit(labels: Int32Array, classes: number, options: { seed:
  * Validation rows: `fraction` of each class of the training rows, seeded, so a run's curves and a
  * search's trials are scored without touching the holdout; every class with two or more rows gives one.
  */
-export function validationRows(train: Int32Array, labels: Int32Array, classes: number, fraction: number, seed: number): { train: Int32Array; validation: Int32Array } {
+export function validationRows(train: Int32Array, labels: Int32Array, classes: number, fraction: number, seed: number, options: { optional?: boolean } = {}): { train: Int32Array; validation: Int32Array } {
 	const rng = createRng(seed + 1);
 	const byClass: number[][] = Array.from({ length: classes }, () => []);
 	for (const r of train) byClass[labels[r]].push(r);
@@ -56,6 +56,8 @@ export function validationRows(train: Int32Array, labels: Int32Array, classes: n
 		held.push(...rows.slice(0, n));
 		kept.push(...rows.slice(n));
 	}
+	// A run can do without curves (its holdout is scored anyway); a search cannot score its trials.
+	if (options.optional && held.length === 0) return { train, validation: new Int32Array(0) };
 	if (held.length === 0 || kept.length === 0) throw new KilnError('TrainingError', `There are too few training images (${train.length}) to keep some apart for validation; add images to each class.`);
 	return { train: Int32Array.from(kept.sort((a, b) => a - b)), validation: Int32Array.from(held.sort((a, b) => a - b)) };
 }

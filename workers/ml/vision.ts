@@ -72,7 +72,7 @@ export const visionHandlers: VisionMlApi = {
 		// The curves score validation rows carved from the training rows, as a table's do, and the
 		// holdout is scored once at the end. A run stored with no validation share (before session
 		// 21) scored its curves on the holdout; it resumes that way, on the same rows.
-		const { train, validation } = config.validationFraction > 0 ? validationRows(split.train, labels, meta.classes.length, config.validationFraction, config.seed) : { train: split.train, validation: holdout };
+		const { train, validation } = config.validationFraction > 0 ? validationRows(split.train, labels, meta.classes.length, config.validationFraction, config.seed, { optional: true }) : { train: split.train, validation: holdout };
 		const { backend, probe } = await start(onEvent, vision.mode === 'transfer' ? await transferProbeSubject(record, meta, train, config) : await cnnProbeSubject(record, meta, train, config));
 		const checkpoint = resume && vision.mode !== 'transfer' ? (await getCheckpoint(runId)).checkpoint : undefined;
 		const result: CnnTrainResult = await fitImages({

@@ -16,7 +16,7 @@ const REASONS: Partial<Record<ProfileWarning['kind'], string>> = {
  * The columns the profile flagged as identifiers, personal data (names, e-mails, phone numbers …)
  * or constant, among `features`, in their order: a model learns nothing general from them, and the
  * profile already advises dropping names and the like. A new model's default features leave them
- * out (Train, Tune, Find a model); a person can tick them back. Leakage is warned about, not left
+ * out (Train, Tune, Find a model, Trust's first runs); a person can tick them back. Leakage is warned about, not left
  * out: whether a column is the answer in disguise is the person's call.
  */
 export function leftOutColumns(warnings: readonly ProfileWarning[] | undefined, features: readonly string[]): LeftOut[] {

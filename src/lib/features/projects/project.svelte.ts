@@ -26,7 +26,7 @@ export class ProjectState {
 	features = $derived(this.dataset && this.project?.target ? this.dataset.columns.map((c) => c.name).filter((n) => n !== this.project?.target) : []);
 	/** Features a new model leaves out unless ticked: the profile's identifiers, personal data and constant columns. */
 	leftOut = $derived(leftOutColumns(this.dataset?.details?.warnings, this.features));
-	/** What a new model (Train, Tune, Find a model) learns from unless a person chooses otherwise. */
+	/** What a new model (Train, Tune, Find a model, Trust's first runs) learns from unless a person chooses otherwise. */
 	defaultFeatures = $derived(this.features.filter((f) => !this.leftOut.some((l) => l.column === f)));
 	modelRun = $derived(this.runs.find((r) => r.id === this.project?.modelRunId && r.status === 'done') ?? null);
 
