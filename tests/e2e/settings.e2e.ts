@@ -26,5 +26,5 @@ test('settings list measured backends, switch the active one, and show storage',
 	await page.reload();
 	await expect(page.getByTestId('backend-cpu')).toBeChecked();
 	await expect(page.getByTestId('active-backend')).toHaveText('cpu');
-	await expect(page.getByTestId('storage-usage')).toContainText(/Kiln uses [\d.]+ MB of the [\d.]+ MB/);
+	await expect(page.getByTestId('storage-usage')).toContainText(/Kiln uses [\d.]+ [MG]B of the [\d.]+ [MG]B/);
 });
