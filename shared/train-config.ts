@@ -8,6 +8,12 @@ export type ModelSettings = Omit<TrainConfig, 'target' | 'task' | 'features' | '
  * as a mean over ten seeds). Early stopping is on: without it the default MLP overfits small
  * regression sets (diabetes: best validation RMSE near epoch 3, far worse by epoch 60).
  */
+/**
+ * Share of an image set's training rows that scores the per-epoch curves (an image run's) or the
+ * trials (an image search's, when its config sets none); the holdout is scored once, at the end.
+ */
+export const IMAGE_VALIDATION = 0.2;
+
 export const DEFAULT_CONFIG: ModelSettings = {
 	model: 'mlp',
 	hiddenLayers: [32, 16],

@@ -1,5 +1,6 @@
 import { getDataset, loadTable } from '$lib/db';
 import { KilnError } from '$shared/errors';
+import { IMAGE_VALIDATION } from '$shared/train-config';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { trainTagger, trainTextClassifier } from '../lib/text/nn/run';
 import { taggedSentences } from '../lib/text/tagging';
@@ -30,9 +31,6 @@ async function backendFor(onEvent: (event: JobEvent) => void): Promise<BackendNa
 const fromScratch = (request: TrialRequest, onEvent: (event: JobEvent) => void) => {
 	if (request.resumeFrom) onEvent({ type: 'log', message: `Trial ${request.trialId} trains from the start to epoch ${request.budget}, as a run of that length would.` });
 };
-
-/** Share of an image set's training rows that scores trials when the config sets none (image runs have no validation share). */
-export const IMAGE_VALIDATION = 0.2;
 
 export async function imageTrial(request: TrialRequest, onEvent: (event: JobEvent) => void): Promise<TrialOutcome> {
 	const started = performance.now();

@@ -2,7 +2,7 @@ import { asset } from '$app/paths';
 import * as bridge from '$lib/bridge';
 import { toUiError } from '$lib/components/ui-error';
 import { jobs, type Job } from '$lib/jobs/registry.svelte';
-import { DEFAULT_CONFIG } from '$shared/train-config';
+import { DEFAULT_CONFIG, IMAGE_VALIDATION } from '$shared/train-config';
 import type { ImageFileEntry, ImageImportSummary, TrainConfig, VisionConfig } from '$workers/protocol';
 
 export interface ImageDemo {
@@ -72,10 +72,7 @@ export const DEFAULT_VISION: VisionConfig = {
 	fineTuneEpochs: 0
 };
 
-/** Share of an image run's training rows its curves score (the holdout is scored once, at the end). */
-const IMAGE_VALIDATION_SHARE = 0.2;
-
 /** A full TrainConfig for an image run; the tabular fields hold neutral values. */
 export function imageConfig(settings: { epochs: number; learningRate: number; batchSize: number; seed: number; holdoutFraction: number }, vision: VisionConfig): TrainConfig {
-	return { ...DEFAULT_CONFIG, ...settings, target: 'label', task: 'classification', features: [], model: 'mlp', hiddenLayers: [], l2: 0, validationFraction: IMAGE_VALIDATION_SHARE, patience: 0, vision };
+	return { ...DEFAULT_CONFIG, ...settings, target: 'label', task: 'classification', features: [], model: 'mlp', hiddenLayers: [], l2: 0, validationFraction: IMAGE_VALIDATION, patience: 0, vision };
 }
