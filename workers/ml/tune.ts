@@ -115,6 +115,12 @@ async function tabularTrial(request: TrialRequest, onEvent: (event: JobEvent) =>
 	// The loop's own events mark its stretches: the first batch ends the setup (encoding, model
 	// build, checkpoint restore), the last epoch's metric ends the epochs, `done` the finish.
 	let lastMetric = 0;
+	/** The epochs' stretch ends at the last epoch's metric (before a capture, or the finish). */
+	const endEpochs = () => {
+		if (lastMetric <= at) return;
+		phases.push({ name: 'epochs', start: at, end: lastMetric });
+		at = lastMetric;
+	};
 	let captured: TrainCheckpoint | null = null;
 	const timed = (event: JobEvent) => {
 		if (event.type === 'progress' && phases.at(-1)?.name === 'checkpoint-read') phase('setup');
@@ -126,10 +132,7 @@ async function tabularTrial(request: TrialRequest, onEvent: (event: JobEvent) =>
 		prepare: encoded,
 		onEvent: timed,
 		saveCheckpoint: async (c) => {
-			if (lastMetric > at) {
-				phases.push({ name: 'epochs', start: at, end: lastMetric });
-				at = lastMetric;
-			}
+			endEpochs();
 			if (!mayBePromoted(c, request)) return;
 			phase('capture');
 			captured = c;
@@ -145,10 +148,7 @@ async function tabularTrial(request: TrialRequest, onEvent: (event: JobEvent) =>
 			phase('checkpoint-write');
 		}
 	});
-	if (lastMetric > at) {
-		phases.push({ name: 'epochs', start: at, end: lastMetric });
-		at = lastMetric;
-	}
+	endEpochs();
 	phase('finish');
 	return { ...outcome, phases, ...(captured ? { checkpoint: captured } : {}) };
 }
