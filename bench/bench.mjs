@@ -1,9 +1,9 @@
 // `npm run bench`: Kiln's real tfjs training path in Chromium (per backend) vs PyTorch CPU on
 // identical data and work, in interleaved rounds so both sides see the same machine — the MLP
 // (tabular path) and issue 10's small CNN (image path, Kiln's wasm kernels); then the
-// main-thread long tasks of the studio page during a digits training run, and the text bench.
+// main-thread long tasks of the studio page during a digits training run, the text bench,
+// prediction latency and issue 11's search timings (bench/tune-bench.mjs).
 // Prints a report and writes bench/out/results.json. Never part of the tests.
-// main-thread long tasks, the text bench, prediction latency and issue 11's search timings (bench/tune-bench.mjs).
 // BENCH_PARTS=cnn (or any of mlp,cnn,longtasks,text,predict,tune, comma-separated) runs only those parts.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

@@ -27,6 +27,7 @@ import { cpus, loadavg } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './stats.mjs';
 import { cpuBetween, cpuSnapshot, findBrowserPid, readMeasures, summarise, jobList, THREAD_TRACE_CATEGORIES, threadSummary } from './tune-trace.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -268,10 +269,6 @@ async function poolPart(browser, url, slots, cold, epochs) {
 		log(`repeat ${r + 1}${tag}, ${epochs} epochs: ${pair.speedup.toFixed(2)}× faster on ${slots} workers${split}`);
 		pairs.push(pair);
 	}
-	const median = (xs) => {
-		const sorted = [...xs].sort((a, b) => a - b);
-		return sorted.length ? (sorted[Math.floor((sorted.length - 1) / 2)] + sorted[Math.floor(sorted.length / 2)]) / 2 : null;
-	};
 	const splits = pairs.map((p) => p.cpuSplit).filter(Boolean);
 	return {
 		workers: slots,
