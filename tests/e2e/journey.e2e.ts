@@ -74,6 +74,25 @@ test('train on iris, reopen the browser, and predict', async () => {
 	await expect(table.locator('thead')).toContainText('id');
 	await expect(table.locator('tbody tr').first()).toContainText('A7');
 	await expect(table.locator('tbody tr').first()).toContainText('setosa');
+	// Each file is compared with the model's training rows; three rows are too few to read much into.
+	await expect(page.getByTestId('drift-report')).toContainText('Only 3 new rows');
+
+	// A batch whose petals are far longer than any in training: that column, and the predictions, moved.
+	const rows = Array.from({ length: 60 }, (_, i) => `${(5 + (i % 10) * 0.2).toFixed(1)},${(2.8 + (i % 5) * 0.1).toFixed(1)},${(8 + (i % 7) * 0.3).toFixed(1)},${(0.2 + (i % 12) * 0.2).toFixed(1)}`);
+	await page.getByTestId('predict-input').setInputFiles({ name: 'long-petals.csv', mimeType: 'text/csv', buffer: Buffer.from(`sepal_length,sepal_width,petal_length,petal_width\n${rows.join('\n')}\n`) });
+	await expect(page.getByTestId('batch-summary')).toContainText('60 predictions for long-petals.csv');
+	await expect(page.getByTestId('drift-headline')).toContainText(/shifted a lot \(petal_length/);
+	await expect(page.getByTestId('drift-bars')).toContainText('petal_length');
+	await expect(page.getByTestId('drift-column')).toHaveValue('petal_length');
+	// Every new petal is longer than the longest training decile: all of them in the top bin.
+	await expect(page.getByTestId('drift-bins').locator('li').last()).toContainText('→ 100 %');
+	await expect(page.getByTestId('drift-history').locator('li')).toHaveCount(2);
+	// The checks are kept with the model: after a reload both are there, the newest shown.
+	await page.reload();
+	await expect(page.getByTestId('drift-history').locator('li')).toHaveCount(2);
+	await expect(page.getByTestId('drift-shown')).toContainText('long-petals.csv');
+	await page.getByTestId('drift-history').getByRole('button', { name: 'new-flowers.csv' }).click();
+	await expect(page.getByTestId('drift-shown')).toContainText('new-flowers.csv');
 
 	expect(foreign).toEqual([]);
 	expect(errors).toEqual([]);

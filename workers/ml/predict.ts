@@ -1,11 +1,10 @@
 import { getModel } from '$lib/db';
-import { KilnError } from '$shared/errors';
 import { fromBlob } from '../lib/data/import';
 import { predictTable } from '../lib/predict';
-import { PREVIEW_ROWS, predictionTable, toCsv } from '../lib/predict-file';
 import { modelEncoding, modelInputColumns, readFormRows, readPredictionFile } from '../lib/predict-input';
 import type { PredictApi } from '../protocol';
 import { ensureBackend } from './backend';
+import { predictedFile } from './predicted-file';
 
 async function loadModel(modelId: string) {
 	const model = await getModel(modelId);
@@ -21,11 +20,8 @@ export const predictHandlers: PredictApi = {
 	async predictFile(modelId, file, fileName) {
 		const { model, encoding, inputs } = await loadModel(modelId);
 		// The same streaming importer as datasets, so any format and encoding reads the same way.
-		const { table, end, warnings } = await readPredictionFile(fromBlob(file, fileName), inputs, model.missing);
-		const result = await predictTable(model.artifacts, encoding, table);
-		const target = 'format' in encoding ? encoding.target! : encoding.target;
-		const { header, rows } = predictionTable(table, end.columns.map((c) => c.name), target, result, end.columns);
-		if (rows.length === 0) throw new KilnError('SchemaMismatchError', `${fileName} has no rows to predict.`);
-		return { rowCount: rows.length, header, preview: rows.slice(0, PREVIEW_ROWS), warnings: [...warnings, ...result.warnings], csv: new Blob([toCsv(header, rows)], { type: 'text/csv' }) };
+		const read = await readPredictionFile(fromBlob(file, fileName), inputs, model.missing);
+		const result = await predictTable(model.artifacts, encoding, read.table);
+		return predictedFile(model, read, 'format' in encoding ? encoding.target! : encoding.target, result, fileName);
 	}
 };

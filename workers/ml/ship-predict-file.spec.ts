@@ -30,7 +30,9 @@ describe('file prediction through ONNX', () => {
 		const session = await ortWeb.InferenceSession.create(await pipelineOnnx(model));
 		const path = fileURLToPath(new URL('../../static/datasets/penguins.csv', import.meta.url));
 		const file = new Blob([readFileSync(path)], { type: 'text/csv' });
-		const got = await predictFileOnnx(ortWeb as unknown as OrtRuntime, session, prep, numericTypeFor(model), stored, file, 'penguins.csv');
+		// The drift check's training rows: here every row of the same file.
+		const reference = async () => ({ table, rows: Int32Array.from({ length: table.rowCount }, (_, i) => i), notes: [] });
+		const got = await predictFileOnnx(ortWeb as unknown as OrtRuntime, session, prep, numericTypeFor(model), stored, file, 'penguins.csv', reference);
 		await session.release();
 		const want = await predictTable(result.model, prep, table);
 		expect(got.rowCount).toBe(table.rowCount);
@@ -39,5 +41,11 @@ describe('file prediction through ONNX', () => {
 		expect(got.preview.map((row) => row[predicted])).toEqual(want.predictions.slice(0, got.preview.length));
 		const csv = await got.csv.text();
 		expect(csv.split('\n').filter(Boolean).length).toBe(table.rowCount + 1);
+		// The same rows as training: no column moved, and the predictions follow the labels.
+		const drift = got.drift && 'report' in got.drift ? got.drift.report : null;
+		expect(drift?.columns.map((c) => c.name).sort()).toEqual([...features].sort());
+		for (const column of drift!.columns) expect(column.psi).toBe(0);
+		expect(drift!.predictions!.level).toBe('stable');
+		expect(drift!.currentRows).toBe(table.rowCount);
 	});
 });

@@ -16,6 +16,7 @@ import type { RecipeApi } from './recipe';
 import type { LockApi, TrustApi } from './trust';
 import type { PredictRuntimeApi } from './predict-runtime';
 import type { PlaygroundApi } from './playground';
+import type { FileDrift } from './drift';
 
 // ---- worker APIs (the page imports these as types only) ------------------------------------
 
@@ -83,6 +84,8 @@ export interface FilePrediction {
 	warnings: string[];
 	/** The whole result as CSV, formula-leading cells escaped. */
 	csv: Blob;
+	/** How the rows differ from the model's training rows (absent where there is no training data, e.g. a shared page). */
+	drift?: FileDrift;
 }
 
 export interface BackendApi {

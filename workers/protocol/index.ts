@@ -19,3 +19,4 @@ export * from './trust';
 export * from './predict-runtime';
 export * from './playground';
 export * from './recipe';
+export * from './drift';

@@ -13,3 +13,4 @@ export * from './images';
 export * from './ship-variants';
 export * from './runtime-pick';
 export * from './image-edits';
+export * from './drift-checks';

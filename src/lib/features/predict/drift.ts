@@ -1,0 +1,39 @@
+import type { ColumnDrift, DriftLevel, DriftReport } from '$workers/protocol';
+
+export const LEVEL_TEXT: Record<DriftLevel, string> = { stable: 'stable', moderate: 'some shift', major: 'major shift' };
+
+/** The largest index over the input columns (0 for a report with none). */
+export function largestPsi(report: DriftReport): number {
+	return report.columns.reduce((m, c) => Math.max(m, c.psi), 0);
+}
+
+function names(columns: ColumnDrift[]): string {
+	const shown = columns.slice(0, 3).map((c) => c.name);
+	return columns.length > 3 ? `${shown.join(', ')} and ${columns.length - 3} more` : shown.join(', ');
+}
+
+/** One sentence a person reads first: how many columns moved, and which. */
+export function driftHeadline(report: DriftReport): string {
+	const major = report.columns.filter((c) => c.level === 'major');
+	const moderate = report.columns.filter((c) => c.level === 'moderate');
+	const of = `of ${report.columns.length} input column${report.columns.length === 1 ? '' : 's'}`;
+	if (major.length === 0 && moderate.length === 0) return `No input column has shifted: all ${report.columns.length} are distributed as in the ${report.referenceRows.toLocaleString('en-US')} training rows.`;
+	const parts: string[] = [];
+	if (major.length > 0) parts.push(`${major.length} ${of} shifted a lot (${names(major)})`);
+	if (moderate.length > 0) parts.push(`${moderate.length}${major.length > 0 ? '' : ` ${of}`} shifted somewhat (${names(moderate)})`);
+	return `${parts.join('; ')}, against the ${report.referenceRows.toLocaleString('en-US')} training rows.`;
+}
+
+/** A share as a percentage that never reads 0 % for a non-empty bin. */
+export function percent(share: number): string {
+	if (share === 0) return '0 %';
+	const p = share * 100;
+	return p < 0.1 ? '< 0.1 %' : `${p < 10 ? p.toFixed(1) : p.toFixed(0)} %`;
+}
+
+/** The KS test in words, where a column has one. */
+export function ksText(column: ColumnDrift): string | null {
+	if (!column.ks) return null;
+	const p = column.ks.pValue;
+	return `KS ${column.ks.statistic.toFixed(2)}, p ${p < 0.001 ? '< 0.001' : p.toFixed(3)}`;
+}

@@ -1,0 +1,56 @@
+import { getDataset, getRun, loadTable, type ModelRecord } from '$lib/db';
+import { errorMessage, KilnError } from '$shared/errors';
+import { withConfigDefaults } from '$shared/train-config';
+import type { FileDrift, FilePrediction, InputColumn, PredictResult, Table, TargetTransform } from '../protocol';
+import { driftReport } from '../lib/drift';
+import type { ImportEnd } from '../lib/data/import';
+import { PREVIEW_ROWS, predictionTable, toCsv } from '../lib/predict-file';
+import { modelInputColumns } from '../lib/predict-input';
+import { runSplit } from '../lib/train-split';
+import { targetAsTrained } from '../lib/train-table';
+
+/** The table a model was trained from and its training rows in it, with what a person should know about it. */
+export interface TrainingReference {
+	table: Table;
+	rows: Int32Array;
+	notes: string[];
+}
+
+/** The stored run's dataset, its target read as training read it, and the run's training rows (the same seeded split). */
+export async function trainingReference(model: ModelRecord): Promise<TrainingReference | string> {
+	const run = await getRun(model.runId);
+	const dataset = await getDataset(run.datasetId).catch(() => null);
+	if (!dataset) return 'The data set this model was trained on is no longer in the project, so there is nothing to compare the new rows with.';
+	const target = model.pipeline?.target ?? model.preprocessing?.target;
+	const table = targetAsTrained(await loadTable(dataset), run.config.target, dataset.columns, target?.task === 'classification' ? target.classes : undefined);
+	const { split } = runSplit(table, withConfigDefaults(run.config));
+	const notes: string[] = [];
+	const edits = (dataset.edits ?? []).filter((e) => e.at > run.createdAt).length;
+	if (edits > 0 || (run.split && run.split.train !== split.train.length)) {
+		notes.push(`The data set was edited after this model was trained${edits > 0 ? ` (${edits} edit${edits === 1 ? '' : 's'})` : ''}; its training rows are read from the data as stored now.`);
+	}
+	return { table, rows: split.train, notes };
+}
+
+/** The new rows' drift from the model's training rows; a drift check that cannot be made says why instead of failing the prediction. */
+export async function fileDrift(model: ModelRecord, inputs: readonly InputColumn[], current: Table, target: TargetTransform, predictions: readonly string[], reference: (model: ModelRecord) => Promise<TrainingReference | string> = trainingReference): Promise<FileDrift> {
+	try {
+		const ref = await reference(model);
+		if (typeof ref === 'string') return { unavailable: ref };
+		const report = driftReport({ reference: ref.table, referenceRows: ref.rows, current, inputs, target: { name: target.name, task: target.task }, predictions });
+		return { report: { ...report, notes: [...ref.notes, ...report.notes] } };
+	} catch (error) {
+		return { unavailable: `The new rows could not be compared with the training data: ${errorMessage(error)}` };
+	}
+}
+
+/**
+ * A predicted file as the page gets it, whatever ran the model: the person's columns with the
+ * predictions beside them (a preview and the whole CSV) and the rows' drift from training.
+ */
+export async function predictedFile(stored: ModelRecord, read: { table: Table; end: ImportEnd; warnings: string[] }, target: TargetTransform, result: PredictResult, fileName: string, reference?: (model: ModelRecord) => Promise<TrainingReference | string>): Promise<FilePrediction> {
+	const { header, rows } = predictionTable(read.table, read.end.columns.map((c) => c.name), target, result, read.end.columns);
+	if (rows.length === 0) throw new KilnError('SchemaMismatchError', `${fileName} has no rows to predict.`);
+	const drift = await fileDrift(stored, modelInputColumns(stored), read.table, target, result.predictions, reference);
+	return { rowCount: rows.length, header, preview: rows.slice(0, PREVIEW_ROWS), warnings: [...read.warnings, ...result.warnings], csv: new Blob([toCsv(header, rows)], { type: 'text/csv' }), drift };
+}
