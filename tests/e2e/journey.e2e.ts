@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { createProject, launchPersistent, loadDemo, newProfileDir, openSection, predictIrisRow, waitForJob, watchForeignRequests } from './browser';
 
@@ -85,8 +86,13 @@ test('train on iris, reopen the browser, and predict', async () => {
 	await expect(page.getByTestId('drift-bars')).toContainText('petal_length');
 	await expect(page.getByTestId('drift-column')).toHaveValue('petal_length');
 	// Every new petal is longer than the longest training decile: all of them in the top bin.
-	await expect(page.getByTestId('drift-bins').locator('li').last()).toContainText('→ 100 %');
+	await expect(page.getByTestId('drift-bins').locator('li').last()).toContainText('100 % of new rows');
 	await expect(page.getByTestId('drift-history').locator('li')).toHaveCount(2);
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-drift').click()]);
+	expect(download.suggestedFilename()).toBe('long-petals-drift.csv');
+	const csv = readFileSync(await download.path(), 'utf8').split('\n');
+	expect(csv[0]).toBe('column,kind,psi,level,ks_statistic,ks_p_value,missing_training,missing_new,training,new_rows');
+	expect(csv[1]).toMatch(/^petal_length,numeric,\d+\.\d{4},major,1\.0000,/);
 	// The checks are kept with the model: after a reload both are there, the newest shown.
 	await page.reload();
 	await expect(page.getByTestId('drift-history').locator('li')).toHaveCount(2);

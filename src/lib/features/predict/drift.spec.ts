@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnDrift, DriftLevel, DriftReport } from '$workers/protocol';
-import { driftHeadline, ksText, largestPsi, percent } from './drift';
+import { driftCsv, driftHeadline, ksText, largestPsi, percent } from './drift';
 
 const column = (name: string, psi: number, level: DriftLevel): ColumnDrift => ({ name, kind: 'numeric', psi, level, bins: [], missing: { reference: 0, current: 0 }, summary: { reference: '', current: '' } });
 const report = (columns: ColumnDrift[]): DriftReport => ({ referenceRows: 1200, currentRows: 50, columns, predictions: null, notes: [] });
@@ -21,5 +21,19 @@ describe('drift wording', () => {
 		expect(ksText(column('a', 0, 'stable'))).toBeNull();
 		expect(largestPsi(report([column('a', 0.3, 'major'), column('b', 0.7, 'major')]))).toBe(0.7);
 		expect(largestPsi(report([]))).toBe(0);
+	});
+});
+
+describe('a drift check as CSV', () => {
+	it('has a row per column and one for the predictions, user text kept as text', () => {
+		const named = { ...column('=cmd', 0.31, 'major'), ks: { statistic: 0.5, pValue: 0.000123 }, summary: { reference: 'median 1, middle half 0 to 2', current: 'median 3, middle half 2 to 4' } };
+		const predictions: ColumnDrift = { ...column('predicted y', 0, 'stable'), kind: 'categorical', summary: { reference: 'most often “a” (60 %)', current: 'most often “a” (58 %)' } };
+		const csv = driftCsv({ modelId: 'm', at: 1, fileName: 'f.csv', report: { ...report([named]), predictions } });
+		expect(csv.split('\n')).toEqual([
+			'column,kind,psi,level,ks_statistic,ks_p_value,missing_training,missing_new,training,new_rows',
+			"'=cmd,numeric,0.3100,major,0.5000,0.000123,0.0000,0.0000,\"median 1, middle half 0 to 2\",\"median 3, middle half 2 to 4\"",
+			'predicted y,categorical,0.0000,stable,,,0.0000,0.0000,most often “a” (60 %),most often “a” (58 %)',
+			''
+		]);
 	});
 });

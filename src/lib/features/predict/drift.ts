@@ -1,3 +1,4 @@
+import type { DriftCheck } from '$lib/db';
 import type { ColumnDrift, DriftLevel, DriftReport } from '$workers/protocol';
 
 export const LEVEL_TEXT: Record<DriftLevel, string> = { stable: 'stable', moderate: 'some shift', major: 'major shift' };
@@ -36,4 +37,18 @@ export function ksText(column: ColumnDrift): string | null {
 	if (!column.ks) return null;
 	const p = column.ks.pValue;
 	return `KS ${column.ks.statistic.toFixed(2)}, p ${p < 0.001 ? '< 0.001' : p.toFixed(3)}`;
+}
+
+/** A cell a spreadsheet would run as a formula (a column named "=sum…") stays text; commas and quotes are quoted. */
+function csvCell(value: string): string {
+	const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+	return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One check as a CSV table, a row per input column and one for the predictions. */
+export function driftCsv(check: DriftCheck): string {
+	const header = ['column', 'kind', 'psi', 'level', 'ks_statistic', 'ks_p_value', 'missing_training', 'missing_new', 'training', 'new_rows'];
+	const columns = check.report.predictions ? [...check.report.columns, check.report.predictions] : check.report.columns;
+	const rows = columns.map((c) => [c.name, c.kind, c.psi.toFixed(4), c.level, c.ks ? c.ks.statistic.toFixed(4) : '', c.ks ? c.ks.pValue.toPrecision(3) : '', c.missing.reference.toFixed(4), c.missing.current.toFixed(4), c.summary.reference, c.summary.current]);
+	return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
