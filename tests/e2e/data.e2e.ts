@@ -128,6 +128,9 @@ test('a three-step pipeline survives a reload, trains with 5-fold CV, and predic
 
 	await openSection(page, 'prepare');
 	await expect(page.getByTestId('pipeline-summary')).toContainText('1,000 sample rows');
+	// A new pipeline leaves the flagged names out, as a first model does.
+	await expect(page.getByTestId('encoding-name')).toHaveValue('none');
+	await expect(page.getByTestId('encodings-left-out')).toContainText('name (personal data)');
 	const addStep = async (kind: string, fill: () => Promise<void>) => {
 		await page.getByTestId('step-kind').selectOption(kind);
 		await page.getByTestId('add-step').click();

@@ -3,17 +3,7 @@ import { toUiError, type UiError } from '$lib/components/ui-error';
 import { savePipelineVersion, type DatasetRecord, type PipelineRecord } from '$lib/db';
 import type { ColumnKind, PipelinePreviewResult } from '$workers/protocol';
 import { emptyPipeline, parsePipeline, serialisePipeline, type FeatureStep, type Pipeline, type TableStep } from '$workers/lib/data/pipeline';
-import { MAX_ONE_HOT } from '$workers/lib/preprocess';
-
-/** The encoding a column gets by default: Kiln's built-in one (standardised numbers, one-hot categories). */
-export function defaultEncoding(column: string, kind: ColumnKind): FeatureStep {
-	return kind === 'numeric' ? { kind: 'scale', column, method: 'standard' } : { kind: 'one-hot', column, maxCategories: MAX_ONE_HOT, other: false, missing: 'mode' };
-}
-
-/** A new pipeline for a dataset: no steps, every column but the target encoded as the built-in preprocessing does. */
-export function startingPipeline(dataset: DatasetRecord, target: string | undefined): Pipeline {
-	return { ...emptyPipeline(), features: dataset.columns.filter((c) => c.name !== target).map((c) => defaultEncoding(c.name, c.kind)) };
-}
+import { defaultEncoding, startingPipeline } from './starting-pipeline';
 
 const same = (a: Pipeline, b: Pipeline) => JSON.stringify(a) === JSON.stringify(b);
 const HISTORY = 100;
