@@ -185,7 +185,9 @@ export class ShipState {
 }
 
 function defaultDescription(run: RunRecord): string {
-	const what = `${describeModel(run.config)} predicting “${run.config.target}” from ${run.config.features.length} value${run.config.features.length === 1 ? '' : 's'}`;
+	const n = run.config.features.length;
+	const from = run.config.vision ? 'an image' : run.config.text ? 'a text' : `${n} column${n === 1 ? '' : 's'}`;
+	const what = `${describeModel(run.config)} predicting “${run.config.target}” from ${from}`;
 	return run.metrics ? `${what}; ${headline(run.metrics)} on ${run.metrics.support} held-out rows.` : `${what}.`;
 }
 
