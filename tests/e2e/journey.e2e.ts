@@ -99,6 +99,11 @@ test('train on iris, reopen the browser, and predict', async () => {
 	await expect(page.getByTestId('drift-shown')).toContainText('long-petals.csv');
 	await page.getByTestId('drift-history').getByRole('button', { name: 'new-flowers.csv' }).click();
 	await expect(page.getByTestId('drift-shown')).toContainText('new-flowers.csv');
+	// The model card reports them.
+	await page.getByTestId('section-ship').click();
+	await page.getByTestId('make-card').click();
+	await expect(page.getByTestId('card-preview')).toContainText('**Drift checks:** 2, from');
+	await expect(page.getByTestId('card-preview')).toContainText('new rows against');
 
 	expect(foreign).toEqual([]);
 	expect(errors).toEqual([]);

@@ -1,11 +1,12 @@
 import { version as kilnVersion } from '../../package.json';
-import { getDataset, getModel, getRun, readProjectRecords, readRows, storeProjectRecords, type DatasetRecord, type ModelRecord, type RunRecord } from '$lib/db';
+import { getDataset, getModel, getRun, listDriftChecks, readProjectRecords, readRows, storeProjectRecords, type DatasetRecord, type ModelRecord, type RunRecord } from '$lib/db';
 import { newId } from '$lib/db/open';
 import { KilnError } from '$shared/errors';
 import { BUNDLE_LIMITS, readBundle, writeBundle } from '../lib/share/bundle';
 import { defaultDemoConfig } from '../lib/share/demo-config';
 import { modelCard } from '../lib/share/model-card';
 import { trustCardSections } from '../lib/share/card-trust';
+import { monitoringSection, type StoredCheck } from '../lib/share/card-monitoring';
 import { createSharePredictor, type SharePredictor } from '../lib/share/runtime-share';
 import { runSharePayload, shareModelShape, shareParameterCount } from '../lib/share/share-run';
 import { decodeShareLink } from '../lib/share/share-link';
@@ -53,7 +54,7 @@ async function sharePayload({ runId, title, description, variantId }: ShareReque
 	return { payload, variant: shared.variant };
 }
 
-function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord | null, model: ModelRecord | null): ModelCardInput {
+function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord | null, model: ModelRecord | null, checks: readonly StoredCheck[] = []): ModelCardInput {
 	const imported = run.source ? `This model was imported from the share link "${run.source.title}". Kiln does not know the data it was trained on or how, and it was not evaluated here.` : '';
 	return {
 		projectName,
@@ -73,9 +74,13 @@ function cardInput(projectName: string, run: RunRecord, dataset: DatasetRecord |
 		preprocessing: model?.preprocessing,
 		limitations: [imported, run.limitations ?? ''].filter(Boolean).join('\n\n') || undefined,
 		intendedUse: run.intendedUse,
-		...trustCardSections(run)
+		...trustCardSections(run),
+		...(checks.length > 0 ? { monitoring: monitoringSection(checks) } : {})
 	};
 }
+
+/** A run's drift checks for its card (none for a run without a model). */
+const checksOf = (run: RunRecord) => (run.modelId ? listDriftChecks(run.modelId) : Promise.resolve([]));
 
 /** The decoded link the share page works with; one at a time is plenty. */
 let shared: { code: string; payload: SharePayload; predictor: SharePredictor; media: ReturnType<typeof mediaPredictorOf> } | null = null;
@@ -105,7 +110,7 @@ export const shipHandlers: ShipDataApi = {
 	async writeModelCard({ runId, projectName }) {
 		const run = await getRun(runId);
 		const model = run.modelId ? await getModel(run.modelId).catch(() => null) : null;
-		return modelCard(cardInput(projectName, run, await datasetOf(run), model));
+		return modelCard(cardInput(projectName, run, await datasetOf(run), model, await checksOf(run)));
 	},
 
 	async exportBundle({ projectId, includeRows }, onProgress) {
@@ -115,7 +120,7 @@ export const shipHandlers: ShipDataApi = {
 		const models = new Map(records.models.map((m) => [m.runId, m]));
 		const cards: Record<string, string> = {};
 		for (const run of records.runs) {
-			if (run.status === 'done') cards[run.id] = modelCard(cardInput(records.project.name, run, datasets.get(run.datasetId) ?? null, models.get(run.id) ?? null)).markdown;
+			if (run.status === 'done') cards[run.id] = modelCard(cardInput(records.project.name, run, datasets.get(run.datasetId) ?? null, models.get(run.id) ?? null, await checksOf(run))).markdown;
 		}
 		onProgress?.({ fraction: 0.3, label: 'Compressing and checking the bundle…' });
 		const plan = toBundleData(records, cards);

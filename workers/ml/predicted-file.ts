@@ -19,6 +19,7 @@ export interface TrainingReference {
 /** The stored run's dataset, its target read as training read it, and the run's training rows (the same seeded split). */
 export async function trainingReference(model: ModelRecord): Promise<TrainingReference | string> {
 	const run = await getRun(model.runId);
+	if (run.source?.kind === 'share-link') return 'This model came from a share link, which carries no training rows: there is nothing to compare the new rows with.';
 	const dataset = await getDataset(run.datasetId).catch(() => null);
 	if (!dataset) return 'The data set this model was trained on is no longer in the project, so there is nothing to compare the new rows with.';
 	const target = model.pipeline?.target ?? model.preprocessing?.target;

@@ -168,9 +168,25 @@ function sections(input: ModelCardInput): Section[] {
 				]
 			: [p('Not trained with differential privacy: no privacy guarantee (ε, δ) holds for this model.')]
 	});
+	out.push({ title: 'Monitoring', blocks: monitoringBlocks(input) });
 	const own = input.limitations?.trim();
 	out.push({ title: 'Limitations', blocks: [...(own ? [p(own)] : []), { kind: 'bullets', items: kilnLimitations(input) }] });
 	return out;
+}
+
+function monitoringBlocks({ monitoring: m }: ModelCardInput): Block[] {
+	if (!m) return [p('No file of new rows has been compared with the training rows yet (Predict compares every file it predicts).')];
+	const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+	const l = m.latest;
+	return [
+		...factsOf([
+			['Drift checks', `${m.checks}, from ${day(m.first)} to ${day(l.at)}`],
+			['Latest check', `${l.fileName} (${day(l.at)}): ${num(l.rows)} new rows against ${num(l.referenceRows)} training rows`],
+			['Shifted in the latest check', l.shifted.length === 0 ? `none of ${l.columns} input columns` : `${l.shifted.length} of ${l.columns} input columns: ${l.shifted.map((s) => `${s.name} (index ${num(s.psi, 3)}, ${s.level})`).join(', ')}`]
+		]),
+		{ kind: 'table', head: ['Date', 'File', 'Rows', 'Columns shifted', 'Largest index'], rows: m.recent.map((c) => [day(c.at), c.fileName, num(c.rows), String(c.shifted), num(c.largest, 3)]) },
+		p('The index is the population stability index of a column\'s values against the training rows: under 0.1 stable, 0.1–0.25 a moderate shift, over 0.25 a major one.')
+	];
 }
 
 // CommonMark lets any ASCII punctuation be escaped. Escaped here: what forms markup anywhere in a

@@ -265,6 +265,15 @@ export interface PrivacySection {
 	notes?: string;
 }
 
+/** What Predict's drift checks found on files of new rows (share/card-monitoring.ts). */
+export interface MonitoringSection {
+	checks: number;
+	first: number;
+	latest: { at: number; fileName: string; rows: number; referenceRows: number; columns: number; shifted: { name: string; psi: number; level: string }[] };
+	/** The latest checks, oldest first. */
+	recent: { at: number; fileName: string; rows: number; shifted: number; largest: number }[];
+}
+
 export interface ModelCardInput {
 	modelName?: string;
 	projectName?: string;
@@ -288,6 +297,8 @@ export interface ModelCardInput {
 	fairness?: FairnessSection;
 	robustness?: RobustnessSection;
 	privacy?: PrivacySection;
+	/** Drift checks of new rows against the training rows; absent: none was made. */
+	monitoring?: MonitoringSection;
 	/** ISO date shown on the card; the run's date when absent. */
 	date?: string;
 }
