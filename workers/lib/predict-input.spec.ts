@@ -1,3 +1,4 @@
+import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import type { InputColumn } from '../protocol';
 import { fromBytes } from './data/import';
@@ -14,6 +15,16 @@ const inputs: InputColumn[] = [
 const legacy = { features: [{ name: 'x', kind: 'numeric' as const, mean: 0, std: 1 }], target: { name: 'y', task: 'classification' as const, classes: ['a', 'b'] }, inputSize: 1 };
 
 describe('reading rows to predict', () => {
+	it('reads the file formats the Data page reads: JSON Lines, and a gzipped CSV', async () => {
+		const numbers: InputColumn[] = [{ name: 'x', kind: 'numeric' }];
+		const jsonl = await readPredictionFile(fromBytes(new TextEncoder().encode('{"id":"a","x":1.5}\n{"id":"b","x":-2}\n'), 'rows.jsonl'), numbers);
+		const gz = await readPredictionFile(fromBytes(gzipSync(new TextEncoder().encode('id,x\na,1.5\nb,-2\n')), 'rows.csv.gz'), numbers);
+		for (const { table } of [jsonl, gz]) {
+			const x = table.columns.find((c) => c.name === 'x')!;
+			expect(x.kind === 'numeric' && Array.from(x.values)).toEqual([1.5, -2]);
+		}
+	});
+
 	it('reads a file as training read the columns: leading zeros stay text, dates and yes/no as typed, any order, Latin-1', async () => {
 		const text = new Uint8Array([...new TextEncoder().encode('id;member;zip;when;x;city\nA;yes;08123;05/03/2024;2.5;Z'), 0xfc, ...new TextEncoder().encode('rich\nB;no;00042;;abc;Bern\n')]);
 		const { table, warnings } = await readPredictionFile(fromBytes(text, 'new.csv'), inputs);
