@@ -45,6 +45,9 @@ test('train on iris, reopen the browser, and predict', async () => {
 	foreign.push(...watchForeignRequests(context));
 	page = await context.newPage();
 	page.on('pageerror', (e) => errors.push(e.message));
+	// The project list says what each project holds.
+	await page.goto('/');
+	await expect(page.getByTestId('project-summary')).toContainText(/150 rows · 1 run · in use: MLP 32-16, accuracy 0\.\d{3}/);
 	await page.goto(url);
 	await expect(page.getByTestId('run-list').locator('tbody tr')).toHaveCount(1);
 	await expect(page.getByTestId('run-list')).toContainText('done');

@@ -1,10 +1,35 @@
 import { KilnError } from '$shared/errors';
 import { atomically, newId, openKilnDb, write } from './open';
-import type { ProjectRecord } from './schema';
+import type { ProjectRecord, RunRecord } from './schema';
 
 export async function listProjects(): Promise<ProjectRecord[]> {
 	const db = await openKilnDb();
 	return (await db.getAll('projects')).sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+/** What the project list says of a project besides its name: its data, how many runs, the model in use. */
+export interface ProjectSummary {
+	locked: boolean;
+	dataset?: { name: string; rows: number };
+	runs: number;
+	model?: Pick<RunRecord, 'config' | 'metrics'>;
+}
+
+export async function projectSummary(project: ProjectRecord): Promise<ProjectSummary> {
+	if (project.lockState) return { locked: true, runs: 0 };
+	const tx = (await openKilnDb()).transaction(['datasets', 'runs'], 'readonly');
+	const [dataset, runs, model] = await Promise.all([
+		project.datasetId ? tx.objectStore('datasets').get(project.datasetId) : undefined,
+		tx.objectStore('runs').index('byProject').count(project.id),
+		project.modelRunId ? tx.objectStore('runs').get(project.modelRunId) : undefined
+	]);
+	await tx.done;
+	return {
+		locked: false,
+		runs,
+		...(dataset && typeof dataset.rowCount === 'number' ? { dataset: { name: dataset.name, rows: dataset.rowCount } } : {}),
+		...(model?.config && model.metrics ? { model: { config: model.config, metrics: model.metrics } } : {})
+	};
 }
 
 export async function getProject(id: string): Promise<ProjectRecord> {

@@ -1,4 +1,4 @@
-import { createProject, deleteProject, listProjects, type ProjectRecord } from '$lib/db';
+import { createProject, deleteProject, listProjects, projectSummary, type ProjectRecord, type ProjectSummary } from '$lib/db';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { jobs } from '$lib/jobs/registry.svelte';
 
@@ -7,9 +7,15 @@ export class ProjectList {
 	loaded = $state(false);
 	error = $state<UiError | null>(null);
 
+	/** Per project id, once read: the list shows a project before its summary. */
+	summaries = $state.raw<Record<string, ProjectSummary>>({});
+
 	async load(): Promise<void> {
 		try {
 			this.items = await listProjects();
+			// A summary that cannot be read leaves that project's line as it is.
+			const read = await Promise.all(this.items.map(async (p) => [p.id, await projectSummary(p).catch(() => null)] as const));
+			this.summaries = Object.fromEntries(read.filter((entry): entry is readonly [string, ProjectSummary] => entry[1] !== null));
 		} catch (e) {
 			this.error = toUiError(e);
 		} finally {
