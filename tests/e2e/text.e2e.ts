@@ -61,6 +61,14 @@ test('language: the sentiment demo is profiled as text, a TF-IDF and a neural cl
 	await expect(page.getByTestId('word-weights')).toContainText('excellent');
 	found.push(...(await audit(page, 'predict: text with highlighted words')));
 
+	// A file of long, off-topic texts: longer than any review, mostly words training never met.
+	const texts = Array.from({ length: 40 }, (_, i) => `"Quarterly ${i} photosynthesis chlorophyll mitochondria ribosome enzyme substrate catalysis thermodynamics entropy gradient osmosis membrane transport protein folding"`);
+	await page.getByTestId('predict-text-file').setInputFiles({ name: 'biology.csv', mimeType: 'text/csv', buffer: Buffer.from(`text\n${texts.join('\n')}\n`) });
+	await expect(page.getByTestId('text-batch-summary')).toContainText('40 predictions for biology.csv');
+	await expect(page.getByTestId('drift-headline')).toContainText('2 of 2 measures shifted a lot');
+	await expect(page.getByTestId('drift-shown')).toContainText('40 new texts against');
+	found.push(...(await audit(page, 'predict: a file of texts and its drift')));
+
 	expect(found).toEqual([]);
 	expect(errors).toEqual([]);
 });

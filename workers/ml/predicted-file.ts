@@ -1,8 +1,9 @@
-import { getDataset, getRun, loadTable, type ModelRecord } from '$lib/db';
+import { getDataset, getRun, loadTable, type DatasetRecord, type ModelRecord, type RunRecord } from '$lib/db';
 import { errorMessage, KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
 import type { FileDrift, FilePrediction, InputColumn, PredictResult, Table, TargetTransform } from '../protocol';
-import { driftReport } from '../lib/drift';
+import { driftReport, textDriftReport } from '../lib/drift';
+import { textRunSplit, type TextRunTopology } from './text-artifacts';
 import type { ImportEnd } from '../lib/data/import';
 import { PREVIEW_ROWS, predictionTable, toCsv } from '../lib/predict-file';
 import { modelInputColumns } from '../lib/predict-input';
@@ -16,12 +17,20 @@ export interface TrainingReference {
 	notes: string[];
 }
 
-/** The stored run's dataset, its target read as training read it, and the run's training rows (the same seeded split). */
-export async function trainingReference(model: ModelRecord): Promise<TrainingReference | string> {
+/** The run a model came from and the dataset it trained on, or why there is none to compare with. */
+async function trainedFrom(model: ModelRecord): Promise<{ run: RunRecord; dataset: DatasetRecord } | string> {
 	const run = await getRun(model.runId);
 	if (run.source?.kind === 'share-link') return 'This model came from a share link, which carries no training rows: there is nothing to compare the new rows with.';
 	const dataset = await getDataset(run.datasetId).catch(() => null);
 	if (!dataset) return 'The data set this model was trained on is no longer in the project, so there is nothing to compare the new rows with.';
+	return { run, dataset };
+}
+
+/** The stored run's dataset, its target read as training read it, and the run's training rows (the same seeded split). */
+export async function trainingReference(model: ModelRecord): Promise<TrainingReference | string> {
+	const from = await trainedFrom(model);
+	if (typeof from === 'string') return from;
+	const { run, dataset } = from;
 	const target = model.pipeline?.target ?? model.preprocessing?.target;
 	const table = targetAsTrained(await loadTable(dataset), run.config.target, dataset.columns, target?.task === 'classification' ? target.classes : undefined);
 	const { split } = runSplit(table, withConfigDefaults(run.config));
@@ -42,6 +51,21 @@ export async function fileDrift(model: ModelRecord, inputs: readonly InputColumn
 		return { report: { ...report, notes: [...ref.notes, ...report.notes] } };
 	} catch (error) {
 		return { unavailable: `The new rows could not be compared with the training data: ${errorMessage(error)}` };
+	}
+}
+
+/** A file of texts against a text classifier's training texts (textDriftReport); says why when it cannot. */
+export async function textFileDrift(model: ModelRecord, topology: TextRunTopology, texts: readonly (string | null)[], predictions: readonly string[]): Promise<FileDrift> {
+	try {
+		const from = await trainedFrom(model);
+		if (typeof from === 'string') return { unavailable: from };
+		const config = withConfigDefaults(from.run.config);
+		const { texts: all, labels, split } = textRunSplit(await loadTable(from.dataset), config, topology);
+		const pick = (rows: Int32Array) => Array.from(rows, (r) => all[r]);
+		const report = textDriftReport({ column: topology.column, target: config.target, trainTexts: pick(split.train), trainLabels: Array.from(split.train, (r) => labels[r] ?? ''), holdoutTexts: pick(split.holdout), currentTexts: texts, predictions });
+		return { report };
+	} catch (error) {
+		return { unavailable: `The new texts could not be compared with the training texts: ${errorMessage(error)}` };
 	}
 }
 

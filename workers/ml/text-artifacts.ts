@@ -1,5 +1,7 @@
-import type { ModelArtifacts, Table, TextTrainSettings } from '../protocol';
+import type { ModelArtifacts, Table, TextTrainSettings, TrainConfig } from '../protocol';
 import { KilnError } from '$shared/errors';
+import { threeWaySplit, type ThreeWaySplit } from '../lib/split';
+import { encodeLabels } from '../lib/text/labels';
 import { TEXT_RUN_FORMAT, type TextRunTopology } from '../lib/text/text-run';
 
 // The stored shape lives in the library, so bundle import can check it too.
@@ -26,4 +28,15 @@ export function columnStrings(table: Table, name: string, what: string): (string
 export function textSettingsOf(config: { text?: TextTrainSettings }): TextTrainSettings {
 	if (!config.text) throw new KilnError('ValidationError', 'This run has no text column set.');
 	return config.text;
+}
+
+/**
+ * A text classifier's split replayed as training made it: labelled rows, stratified, the run's
+ * seed; the holdout is taken before validation (TF-IDF runs have none). `config` has its defaults.
+ */
+export function textRunSplit(table: Table, config: TrainConfig, topology: TextRunTopology): { texts: (string | null)[]; labels: (string | null)[]; split: ThreeWaySplit } {
+	const texts = columnStrings(table, topology.column, 'text column');
+	const labels = columnStrings(table, config.target, 'target');
+	const { y, rows } = encodeLabels(labels, config.target);
+	return { texts, labels, split: threeWaySplit(rows, config.holdoutFraction, topology.kind === 'linear' ? 0 : config.validationFraction, config.seed, y) };
 }

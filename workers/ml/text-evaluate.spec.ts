@@ -66,6 +66,13 @@ describe('text runs in the evaluation suite (stored run → replayed holdout)', 
 		expect(Number(file.preview[0][4])).toBeCloseTo(typed.probabilities[1], 4);
 		expect(file.warnings.join(' ')).toMatch(/empty/);
 		expect(await file.csv.text()).toContain('p(positive)');
+		// The file is compared with the run's training texts (the empty text is a missing cell).
+		const drift = file.drift && 'report' in file.drift ? file.drift.report : null;
+		expect(drift?.referenceRows).toBe(done.split!.train);
+		expect(drift?.columns.map((c) => c.name).sort()).toEqual(['text: share of words not in the training texts', 'text: words per text']);
+		expect(drift?.columns.every((c) => c.missing.current === 1 / 3)).toBe(true);
+		expect(drift?.predictions?.name).toBe('predicted sentiment');
+		expect(drift?.notes.join(' ')).toContain('Only 3 new rows');
 
 		// ONNX: Gemm on the TF-IDF vector, checked on every holdout text; text.json carries the terms.
 		const onnx = await shipExportHandlers.exportOnnx({ runId: done.id, variantId: 'float32' });

@@ -4,13 +4,13 @@ import { withConfigDefaults } from '$shared/train-config';
 import type { EvaluateRequest, EvaluationProgress, RunEvaluation, Table, TrainConfig } from '../protocol';
 import { registerWasmKernels } from '../lib/kernels/register';
 import { threeWaySplit } from '../lib/split';
-import { encodeLabels, labelIndices } from '../lib/text/labels';
+import { labelIndices } from '../lib/text/labels';
 import { predictTextLinear } from '../lib/text/linear-text';
 import { linearTopWords, predictedClassWords, textRunEvaluation } from '../lib/text/evaluate-text';
 import { createTokenizer } from '../lib/text/tokenizer';
 import { loadTextModel } from '../lib/text/nn/serialise';
 import { predictTextModel } from '../lib/text/nn/predict';
-import { columnStrings, readTextRun, type TextRunTopology } from './text-artifacts';
+import { readTextRun, textRunSplit, type TextRunTopology } from './text-artifacts';
 import { taggedSentences, tokenScores } from '../lib/text/tagging';
 import { encodeTagged } from '../lib/text/nn/sequences';
 import type { TextModel } from '../lib/text/nn/text-model';
@@ -41,10 +41,7 @@ export async function evaluateTextRun(request: EvaluateRequest, model: ModelReco
 			network.dispose();
 		}
 	}
-	const texts = columnStrings(table, topology.column, 'text column');
-	const labels = columnStrings(table, config.target, 'target');
-	const { y, rows } = encodeLabels(labels, config.target);
-	const split = threeWaySplit(rows, config.holdoutFraction, topology.kind === 'linear' ? 0 : config.validationFraction, config.seed, y);
+	const { texts, labels, split } = textRunSplit(table, config, topology);
 	const holdout = split.holdout;
 	const truth = labelIndices(labels, classes, holdout);
 	const trainTruth = labelIndices(labels, classes, Int32Array.from([...split.train, ...split.validation]));

@@ -1,4 +1,5 @@
-export { driftReport, FEW_ROWS, type DriftInput } from './report';
+export { driftReport, FEW_ROWS, fewRowsNote, type DriftInput } from './report';
+export { textDriftReport, words, type TextDriftInput } from './text';
 export { numericDrift, categoricalDrift, countsAt, countLabels, valuesAt, plainNumber, isoDate } from './column';
 export { psi, driftLevel } from './psi';
 export { ksStatistic, ksPValue, kolmogorovQ } from './ks';

@@ -17,6 +17,11 @@ export interface DriftInput {
 	predictions?: readonly string[];
 }
 
+/** Under FEW_ROWS new rows, a word that the index is noisy. */
+export function fewRowsNote(rows: number): string | null {
+	return rows < FEW_ROWS ? `Only ${rows} new rows: an index below 0.25 can come from chance alone at this size; compare a larger batch before acting on it.` : null;
+}
+
 /** Drift of each input column, and of the predictions against the training labels, most shifted first. */
 export function driftReport(input: DriftInput): DriftReport {
 	const { reference, referenceRows: rows, current } = input;
@@ -38,7 +43,8 @@ export function driftReport(input: DriftInput): DriftReport {
 		}
 	}
 	columns.sort((a, b) => b.psi - a.psi || (a.name < b.name ? -1 : 1));
-	if (current.rowCount < FEW_ROWS) notes.push(`Only ${current.rowCount} new rows: an index below 0.25 can come from chance alone at this size; compare a larger batch before acting on it.`);
+	const few = fewRowsNote(current.rowCount);
+	if (few) notes.push(few);
 	return { referenceRows: rows.length, currentRows: current.rowCount, columns, predictions: predictionDrift(input), notes };
 }
 

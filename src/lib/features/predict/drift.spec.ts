@@ -12,6 +12,7 @@ describe('drift wording', () => {
 		expect(driftHeadline(report([column('b', 0.12, 'moderate')]))).toBe('1 of 1 input column shifted somewhat (b), against the 1,200 training rows.');
 		const many = ['p', 'q', 'r', 's', 't'].map((n) => column(n, 1, 'major'));
 		expect(driftHeadline(report(many))).toBe('5 of 5 input columns shifted a lot (p, q, r and 2 more), against the 1,200 training rows.');
+		expect(driftHeadline(report([column('text: words per text', 0.3, 'major'), column('b', 0, 'stable')]), 'texts')).toBe('1 of 2 measures shifted a lot (text: words per text), against the 1,200 training texts.');
 	});
 
 	it('reads shares and tests plainly', () => {

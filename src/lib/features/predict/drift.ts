@@ -13,16 +13,18 @@ function names(columns: ColumnDrift[]): string {
 	return columns.length > 3 ? `${shown.join(', ')} and ${columns.length - 3} more` : shown.join(', ');
 }
 
-/** One sentence a person reads first: how many columns moved, and which. */
-export function driftHeadline(report: DriftReport): string {
+/** One sentence a person reads first: how many columns (or, for texts, measures) moved, and which. */
+export function driftHeadline(report: DriftReport, rows: 'rows' | 'texts' = 'rows'): string {
 	const major = report.columns.filter((c) => c.level === 'major');
 	const moderate = report.columns.filter((c) => c.level === 'moderate');
-	const of = `of ${report.columns.length} input column${report.columns.length === 1 ? '' : 's'}`;
-	if (major.length === 0 && moderate.length === 0) return `No input column has shifted: all ${report.columns.length} are distributed as in the ${report.referenceRows.toLocaleString('en-US')} training rows.`;
+	const what = rows === 'texts' ? 'measure' : 'input column';
+	const of = `of ${report.columns.length} ${what}${report.columns.length === 1 ? '' : 's'}`;
+	const training = `${report.referenceRows.toLocaleString('en-US')} training ${rows}`;
+	if (major.length === 0 && moderate.length === 0) return `No ${what} has shifted: all ${report.columns.length} are distributed as in the ${training}.`;
 	const parts: string[] = [];
 	if (major.length > 0) parts.push(`${major.length} ${of} shifted a lot (${names(major)})`);
 	if (moderate.length > 0) parts.push(`${moderate.length}${major.length > 0 ? '' : ` ${of}`} shifted somewhat (${names(moderate)})`);
-	return `${parts.join('; ')}, against the ${report.referenceRows.toLocaleString('en-US')} training rows.`;
+	return `${parts.join('; ')}, against the ${training}.`;
 }
 
 /** A share as a percentage that never reads 0 % for a non-empty bin. */

@@ -1,6 +1,7 @@
 import * as bridge from '$lib/bridge';
 import { toUiError, type UiError } from '$lib/components/ui-error';
-import { getModel, getSetting, getTradeoff, listDriftChecks, MAX_DRIFT_CHECKS, saveDriftCheck, type DriftCheck, type ModelRecord, type RunRecord } from '$lib/db';
+import { getModel, getSetting, getTradeoff, type ModelRecord, type RunRecord } from '$lib/db';
+import { DriftChecks } from './drift-checks.svelte';
 import type { BackendChoice, FilePrediction, PredictResult, PredictRuntime, RowExplanation, RuntimePick } from '$workers/protocol';
 import { runtimeChoices } from './runtime-line';
 
@@ -15,12 +16,8 @@ export class Predictor {
 	batch = $state.raw<(FilePrediction & { fileName: string; url: string; runtime?: string }) | null>(null);
 	busy = $state<string | null>(null);
 	error = $state<UiError | null>(null);
-	/** The model's drift checks, oldest first: one per predicted file, kept across reloads. */
-	checks = $state.raw<DriftCheck[]>([]);
-	/** The check shown (its time); null: the newest. */
-	shownCheck = $state<number | null>(null);
-	/** Why the last file has no drift check, or why it was not kept. */
-	driftNote = $state<string | null>(null);
+	/** The model's drift checks: one per predicted file, kept across reloads. */
+	readonly drift = new DriftChecks();
 	#controller: AbortController | null = null;
 	/** 'auto' (the measured pick), 'tfjs', 'js', or 'onnx:<variant>' to run the form row through the exported ONNX graph in ONNX Runtime Web. */
 	runtime = $state('auto');
@@ -56,14 +53,12 @@ export class Predictor {
 		this.pick = run?.runtimePick?.modelId === run?.modelId ? (run?.runtimePick ?? null) : null;
 		this.#picked = !!this.pick;
 		this.#run = run;
-		this.checks = [];
-		this.shownCheck = null;
-		this.driftNote = null;
+		void this.drift.load(null);
 		if (!run?.modelId) return;
 		try {
 			this.#backend = await getSetting('backend');
 			this.model = await getModel(run.modelId);
-			this.checks = await listDriftChecks(run.modelId);
+			await this.drift.load(this.model);
 			this.#variants = (await getTradeoff(run.id))?.rows.filter((r) => r.onnx && r.id !== 'float32').map((v) => ({ id: v.id, label: v.label })) ?? [];
 			this.runtimes = runtimeChoices(run, this.model, this.#variants, this.#hasPlainJs());
 		} catch (e) {
@@ -163,31 +158,13 @@ export class Predictor {
 				: await bridge.predictFile(this.model.id, file, file.name, await getSetting('backend'), signal);
 			const runtime = onnx ? this.runtimes.find((r) => r.value === choice)?.label : undefined;
 			this.batch = { ...result, fileName: file.name, url: URL.createObjectURL(result.csv), runtime };
-			await this.#keepDrift(result.drift, file.name);
+			await this.drift.keep(result.drift, file.name);
 		} catch (e) {
 			const error = toUiError(e);
 			if (error.name !== 'AbortError') this.error = error;
 		} finally {
 			this.busy = null;
 			this.#controller = null;
-		}
-	}
-
-	/** The file's drift check is shown at once and stored with the model; a check not kept says so. */
-	async #keepDrift(drift: FilePrediction['drift'], fileName: string): Promise<void> {
-		this.driftNote = null;
-		if (!drift || !this.model) return;
-		if ('unavailable' in drift) {
-			this.driftNote = drift.unavailable;
-			return;
-		}
-		const check: DriftCheck = { modelId: this.model.id, at: Math.max(Date.now(), (this.checks.at(-1)?.at ?? 0) + 1), fileName, report: drift.report };
-		this.checks = [...this.checks, check].slice(-MAX_DRIFT_CHECKS);
-		this.shownCheck = null;
-		try {
-			await saveDriftCheck(this.model.projectId, check);
-		} catch (e) {
-			this.driftNote = `This drift check is shown but was not kept: ${toUiError(e).message}`;
 		}
 	}
 

@@ -1,0 +1,43 @@
+import { toUiError } from '$lib/components/ui-error';
+import { listDriftChecks, MAX_DRIFT_CHECKS, saveDriftCheck, type DriftCheck } from '$lib/db';
+import type { FileDrift } from '$workers/protocol';
+
+/** A model's drift checks on the page: read when the model is chosen, one added per predicted file. */
+export class DriftChecks {
+	/** Oldest first, as stored. */
+	checks = $state.raw<DriftCheck[]>([]);
+	/** The check shown (its time); null: the newest. */
+	shownAt = $state<number | null>(null);
+	/** Why the last file has no check, or why it was not kept. */
+	note = $state<string | null>(null);
+	#model: { id: string; projectId: string } | null = null;
+
+	readonly shown = $derived(this.checks.find((c) => c.at === this.shownAt) ?? this.checks.at(-1) ?? null);
+
+	async load(model: { id: string; projectId: string } | null): Promise<void> {
+		this.#model = model;
+		this.checks = [];
+		this.shownAt = null;
+		this.note = null;
+		if (model) this.checks = await listDriftChecks(model.id);
+	}
+
+	/** A file's check is shown at once and stored with the model; one not kept says so. */
+	async keep(drift: FileDrift | undefined, fileName: string): Promise<void> {
+		this.note = null;
+		const model = this.#model;
+		if (!drift || !model) return;
+		if ('unavailable' in drift) {
+			this.note = drift.unavailable;
+			return;
+		}
+		const check: DriftCheck = { modelId: model.id, at: Math.max(Date.now(), (this.checks.at(-1)?.at ?? 0) + 1), fileName, report: drift.report };
+		this.checks = [...this.checks, check].slice(-MAX_DRIFT_CHECKS);
+		this.shownAt = null;
+		try {
+			await saveDriftCheck(model.projectId, check);
+		} catch (e) {
+			this.note = `This drift check is shown but was not kept: ${toUiError(e).message}`;
+		}
+	}
+}
