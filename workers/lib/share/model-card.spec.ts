@@ -80,6 +80,10 @@ describe('model card', () => {
 		expect(markdown).toContain('| 2026-11-26 | week-1.csv | 40 | 0 | 0.05 |');
 		expect(html).toContain('<td>week|2.csv</td><td>1,200</td><td>2</td><td>0.41</td>');
 		expect(monitoringSection([])).toBeUndefined();
+		// A text classifier's checks are of its texts.
+		const text = modelCard({ ...input, run: { ...input.run, config: { ...input.run.config, text: { column: 'review' } as never } }, monitoring }).markdown;
+		expect(text).toContain('1,200 new texts against 96 training texts');
+		expect(text).toContain('2 of 2 measures:');
 	});
 
 	it('escapes every person-supplied string in HTML and Markdown', () => {

@@ -174,15 +174,18 @@ function sections(input: ModelCardInput): Section[] {
 	return out;
 }
 
-function monitoringBlocks({ monitoring: m }: ModelCardInput): Block[] {
+function monitoringBlocks({ monitoring: m, run }: ModelCardInput): Block[] {
 	if (!m) return [p('No file of new rows has been compared with the training rows yet (Predict compares every file it predicts).')];
 	const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 	const l = m.latest;
+	// A text classifier's checks measure its texts (length, unseen words), not input columns.
+	const of = `of ${l.columns} ${run.config.text ? 'measures' : 'input columns'}`;
+	const rows = run.config.text ? 'texts' : 'rows';
 	return [
 		...factsOf([
 			['Drift checks', `${m.checks}, from ${day(m.first)} to ${day(l.at)}`],
-			['Latest check', `${l.fileName} (${day(l.at)}): ${num(l.rows)} new rows against ${num(l.referenceRows)} training rows`],
-			['Shifted in the latest check', l.shifted.length === 0 ? `none of ${l.columns} input columns` : `${l.shifted.length} of ${l.columns} input columns: ${l.shifted.map((s) => `${s.name} (index ${num(s.psi, 3)}, ${s.level})`).join(', ')}`]
+			['Latest check', `${l.fileName} (${day(l.at)}): ${num(l.rows)} new ${rows} against ${num(l.referenceRows)} training ${rows}`],
+			['Shifted in the latest check', l.shifted.length === 0 ? `none ${of}` : `${l.shifted.length} ${of}: ${l.shifted.map((s) => `${s.name} (index ${num(s.psi, 3)}, ${s.level})`).join(', ')}`]
 		]),
 		{ kind: 'table', head: ['Date', 'File', 'Rows', 'Columns shifted', 'Largest index'], rows: m.recent.map((c) => [day(c.at), c.fileName, num(c.rows), String(c.shifted), num(c.largest, 3)]) },
 		p('The index is the population stability index of a column\'s values against the training rows: under 0.1 stable, 0.1–0.25 a moderate shift, over 0.25 a major one.')
