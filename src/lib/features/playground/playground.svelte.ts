@@ -1,7 +1,11 @@
+import { asset } from '$app/paths';
 import * as bridge from '$lib/bridge';
+import { KilnError } from '$shared/errors';
 import { toUiError, type UiError } from '$lib/components/ui-error';
 import { getSetting } from '$lib/db';
 import type { LatencyRow, ModelSignature, PlaygroundInput, PlaygroundPrediction, PlaygroundProgress, TensorSpec } from '$workers/protocol';
+
+export const SAMPLE_MODEL = 'iris-mlp.onnx';
 
 /** Inputs with at most this many values per item get one field per value. */
 const FIELD_LIMIT = 32;
@@ -72,6 +76,18 @@ export class Playground {
 
 	cancel(): void {
 		this.#controller?.abort();
+	}
+
+	/** The shipped sample (static/models/samples): an iris MLP Kiln trained and exported to ONNX. */
+	async trySample(): Promise<void> {
+		this.error = null;
+		try {
+			const response = await fetch(asset(`/models/samples/${SAMPLE_MODEL}`));
+			if (!response.ok) throw new KilnError('NotFoundError', `The sample model could not be read (HTTP ${response.status}); open a model file instead.`);
+			await this.load([new File([await response.blob()], SAMPLE_MODEL, { type: 'application/octet-stream' })]);
+		} catch (e) {
+			this.error = toUiError(e);
+		}
 	}
 
 	async load(files: File[]): Promise<void> {
