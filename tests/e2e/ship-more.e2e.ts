@@ -112,6 +112,9 @@ test('a gradient-boosting run exports to ONNX (TreeEnsemble) checked in ONNX Run
 	await expect(page.getByTestId('batch-runtime')).toContainText('ONNX Runtime Web');
 	await expect(page.getByTestId('batch-table').locator('tbody tr').first()).toContainText('setosa');
 	await expect(page.getByTestId('batch-table').locator('tbody tr').nth(1)).toContainText('virginica');
+	// The ONNX path's file is checked for drift as the tfjs path's is.
+	await expect(page.getByTestId('drift-shown')).toContainText('new-flowers.csv, ');
+	await expect(page.getByTestId('drift-report')).toContainText('Only 2 new rows');
 	expect(await audit(page, 'file predicted through ONNX')).toEqual([]);
 });
 
