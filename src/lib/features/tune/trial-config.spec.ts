@@ -4,7 +4,7 @@ import type { TextNeuralSettings, TrainConfig } from '$workers/protocol';
 import { DEFAULT_CONFIG } from '$shared/train-config';
 import { configProblems } from '$shared/train-config';
 import { rowsFromSpace, spaceFromRows } from './space-form';
-import { baseValue, describeParams, metricChoices, paramCell, trialConfig, tunableFamilies } from './trial-config';
+import { baseValue, describeParams, metricChoices, paramCell, partialBestNote, rungLabel, trialConfig, tunableFamilies } from './trial-config';
 
 const base: TrainConfig = { ...DEFAULT_CONFIG, target: 'species', task: 'classification', features: ['a', 'b'] };
 
@@ -165,5 +165,18 @@ describe('the search form', () => {
 		const { baseConfig } = await import('./search-plan');
 		expect(baseConfig({ ...base, validationFraction: 0, learningRate: 0.5 }, 'species', 'classification', ['a'])).toMatchObject({ learningRate: 0.5, validationFraction: 0.2, features: ['a', 'b'] });
 		expect(baseConfig({ ...base, target: 'other' }, 'species', 'classification', ['a'])).toMatchObject({ features: ['a'], learningRate: DEFAULT_CONFIG.learningRate });
+	});
+});
+
+describe('rungs in words', () => {
+	it('names a rung by its budget and marks the full one', () => {
+		expect([0, 1, 2].map((r) => rungLabel([3, 9, 27], r, 'epochs'))).toEqual(['3 epochs', '9 epochs', '27 epochs (full budget)']);
+		expect(rungLabel([50], 0, 'rounds')).toBe('50 rounds (full budget)');
+	});
+
+	it('says when the best trial was scored short of the full budget', () => {
+		expect(partialBestNote([3, 9, 27], 2, 'epochs', false)).toBeNull();
+		expect(partialBestNote([3, 9, 27], 1, 'epochs', false)).toBe('scored at 9 of 27 epochs: no trial has reached the full budget, so the best is taken among those that went furthest');
+		expect(partialBestNote([3, 9, 27], 0, 'epochs', true)).toContain('no trial has reached the full budget yet');
 	});
 });

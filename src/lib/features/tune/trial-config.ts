@@ -177,3 +177,18 @@ export function describeParams(params: TrialParams): string {
 		.map(([name, value]) => `${paramLabel(name)} ${typeof value === 'number' ? Number(value.toPrecision(3)) : value}`)
 		.join(' · ');
 }
+
+/** How a rung reads in a legend: its budget, and whether it is the plan's full budget. */
+export function rungLabel(budgets: readonly number[], rung: number, unit: 'epochs' | 'rounds' | null): string {
+	const budget = `${budgets[rung]} ${unit ?? 'budget'}`;
+	return rung === budgets.length - 1 ? `${budget} (full budget)` : budget;
+}
+
+/**
+ * When the best trial stopped below the plan's top rung (no trial got that far: a small search, or
+ * one still running), the figure it is judged by was reached at fewer epochs; say so beside it.
+ */
+export function partialBestNote(budgets: readonly number[], rung: number, unit: 'epochs' | 'rounds' | null, running: boolean): string | null {
+	if (rung >= budgets.length - 1) return null;
+	return `scored at ${budgets[rung]} of ${budgets.at(-1)} ${unit ?? 'budget'}: no trial has reached the full budget${running ? ' yet' : ''}, so the best is taken among those that went furthest`;
+}
