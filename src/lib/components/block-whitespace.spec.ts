@@ -20,4 +20,14 @@ describe('Svelte block whitespace', () => {
 		);
 		expect(found).toEqual([]);
 	});
+
+	// The same at the end: "{#if s}{text} · {/if}updated" rendered "…rows ·updated" on the project list.
+	it('no block ends its text content with a bare space (write {" "} for one)', () => {
+		const found = svelteFiles(SRC).flatMap((file) =>
+			readFileSync(file, 'utf8')
+				.split('\n')
+				.flatMap((line, i) => (/[^ >] +\{(\/if|:else|\/each|\/key)/.test(line) ? [`${relative(SRC, file)}:${i + 1}`] : []))
+		);
+		expect(found).toEqual([]);
+	});
 });
