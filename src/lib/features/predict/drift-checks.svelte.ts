@@ -14,12 +14,24 @@ export class DriftChecks {
 
 	readonly shown = $derived(this.checks.find((c) => c.at === this.shownAt) ?? this.checks.at(-1) ?? null);
 
+	/** Reads of checks started: only the latest one's answer is kept (the model in use can change meanwhile). */
+	#reads = 0;
+
+	/** Never throws: checks that cannot be read leave Predict working and say so. */
 	async load(model: { id: string; projectId: string } | null): Promise<void> {
+		const read = ++this.#reads;
 		this.#model = model;
 		this.checks = [];
 		this.shownAt = null;
 		this.note = null;
-		if (model) this.checks = await listDriftChecks(model.id);
+		if (!model) return;
+		try {
+			const checks = await listDriftChecks(model.id);
+			// A file checked while the read was under way stays, after the stored ones.
+			if (read === this.#reads) this.checks = [...checks, ...this.checks.filter((c) => !checks.some((k) => k.at === c.at))].slice(-MAX_DRIFT_CHECKS);
+		} catch (e) {
+			if (read === this.#reads) this.note = `This model's earlier drift checks could not be read: ${toUiError(e).message}`;
+		}
 	}
 
 	/** A file's check is shown at once and stored with the model; one not kept says so. */

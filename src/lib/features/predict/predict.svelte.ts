@@ -58,7 +58,7 @@ export class Predictor {
 		try {
 			this.#backend = await getSetting('backend');
 			this.model = await getModel(run.modelId);
-			await this.drift.load(this.model);
+			void this.drift.load(this.model);
 			this.#variants = (await getTradeoff(run.id))?.rows.filter((r) => r.onnx && r.id !== 'float32').map((v) => ({ id: v.id, label: v.label })) ?? [];
 			this.runtimes = runtimeChoices(run, this.model, this.#variants, this.#hasPlainJs());
 		} catch (e) {
