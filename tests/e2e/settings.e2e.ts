@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { createProject, loadDemo } from './browser';
 
 // The same bytes wasm-feature-detect uses to ask whether this browser has WebAssembly SIMD.
 const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11];
@@ -27,4 +28,10 @@ test('settings list measured backends, switch the active one, and show storage',
 	await expect(page.getByTestId('backend-cpu')).toBeChecked();
 	await expect(page.getByTestId('active-backend')).toHaveText('cpu');
 	await expect(page.getByTestId('storage-usage')).toContainText(/Kiln uses [\d.]+ [MG]B of the [\d.]+ [MG]B/);
+
+	// With a project stored, the page says what it takes.
+	await createProject(page, 'Stored iris');
+	await loadDemo(page, 'iris', 150);
+	await page.goto('/settings/');
+	await expect(page.getByTestId('storage-by-project').locator('tbody tr')).toHaveText([/Stored iris\s*[\d.]+ (bytes|KB)\s*—\s*—\s*[\d.]+ (bytes|KB)/]);
 });

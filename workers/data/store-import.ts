@@ -26,7 +26,7 @@ export function quotaProblem(fileName: string, needed: number, estimate: Storage
 	if (estimate.quota === undefined) return null;
 	const free = Math.max(0, estimate.quota - (estimate.usage ?? 0));
 	if (needed <= free) return null;
-	return `There is not enough storage space to save the dataset "${fileName}": it needs about ${mb(needed)} in this browser and ${mb(free)} is free. Nothing was changed. Delete datasets, runs or projects you no longer need (Settings shows how much space Kiln uses), or import a smaller file.`;
+	return `There is not enough storage space to save the dataset "${fileName}": it needs about ${mb(needed)} in this browser and ${mb(free)} is free. Nothing was changed. Delete datasets, runs or projects you no longer need (Settings shows how much space each project takes), or import a smaller file.`;
 }
 
 /** The task a target suggests: classes for text, booleans and a few whole numbers; otherwise regression. */

@@ -14,3 +14,4 @@ export * from './ship-variants';
 export * from './runtime-pick';
 export * from './image-edits';
 export * from './drift-checks';
+export * from './storage-use';

@@ -81,7 +81,7 @@ export async function write<T>(what: string, change: () => Promise<T>): Promise<
 		if (isQuotaError(error)) {
 			throw new KilnError(
 				'QuotaExceededError',
-				`There is not enough storage space to save ${what}. Nothing was changed. Delete old runs or projects you no longer need, and try again; Settings shows how much space Kiln uses.`
+				`There is not enough storage space to save ${what}. Nothing was changed. Delete old runs or projects you no longer need, and try again; Settings shows how much space each project takes.`
 			);
 		}
 		if (isWriteFailure(error)) {
