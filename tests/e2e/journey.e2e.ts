@@ -102,6 +102,9 @@ test('train on iris, reopen the browser, and predict', async () => {
 	await expect(page.getByTestId('drift-shown')).toContainText('long-petals.csv');
 	await page.getByTestId('drift-history').getByRole('button', { name: 'new-flowers.csv' }).click();
 	await expect(page.getByTestId('drift-shown')).toContainText('new-flowers.csv');
+	// The Runs page says how the model in use's latest check went.
+	await openSection(page, 'runs');
+	await expect(page.getByTestId('runs-drift')).toContainText(/long-petals\.csv.*shifted a lot \(petal_length/);
 	// The model card reports them.
 	await page.getByTestId('section-ship').click();
 	await page.getByTestId('make-card').click();
