@@ -35,10 +35,10 @@ export async function trainingReference(model: ModelRecord): Promise<TrainingRef
 	const table = targetAsTrained(await loadTable(dataset), run.config.target, dataset.columns, target?.task === 'classification' ? target.classes : undefined);
 	const { split } = runSplit(table, withConfigDefaults(run.config));
 	const notes: string[] = [];
+	// (The run's own train count is taken after balancing and pipeline row steps, so it is no test of edits.)
 	const edits = (dataset.edits ?? []).filter((e) => e.at > run.createdAt).length;
-	if (edits > 0 || (run.split && run.split.train !== split.train.length)) {
-		notes.push(`The data set was edited after this model was trained${edits > 0 ? ` (${edits} edit${edits === 1 ? '' : 's'})` : ''}; its training rows are read from the data as stored now.`);
-	}
+	if (edits > 0) notes.push(`The data set was edited after this model was trained (${edits} edit${edits === 1 ? '' : 's'}); its training rows are read from the data as stored now.`);
+	if (model.pipeline?.steps.some((s) => s.trainingOnly)) notes.push('Its pipeline drops some rows before training; the training rows compared here are taken before those steps.');
 	return { table, rows: split.train, notes };
 }
 

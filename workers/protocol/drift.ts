@@ -15,7 +15,10 @@ export interface ColumnDrift {
 	kind: 'numeric' | 'categorical';
 	/** Population stability index over `bins` (shares floored at 1e-4). */
 	psi: number;
+	/** Stable unless the index is beyond both its band and `chance`. */
 	level: DriftLevel;
+	/** Small files: the index 95 % of same-size samples of the training rows stay under (seeded). */
+	chance?: number;
 	/** Training deciles for numbers (values past either end fall in the end bins), categories by training frequency; a missing bin when either side has missing cells. */
 	bins: DriftBin[];
 	/** Two-sample Kolmogorov–Smirnov test on the present values (numbers only). */
@@ -26,6 +29,8 @@ export interface ColumnDrift {
 	summary: { reference: string; current: string };
 	/** Categories of the new rows never seen in training, most frequent first (at most 5). */
 	unseen?: { value: string; count: number }[];
+	/** How many distinct categories training never saw (unseen lists at most 5). */
+	unseenKinds?: number;
 }
 
 export interface DriftReport {

@@ -12,7 +12,7 @@ export interface ProjectStorage {
 
 /**
  * Bytes per project, so a person with a full disk knows what to delete: the datasets' stored
- * chunks (as recorded on import), the models' weights and the exports, variants and checks. Text
+ * chunks (as recorded on import), the models' weights and the exported files and variants. Text
  * fields and small records are left out; a locked project's records are sealed and read as locked.
  * Read store by store with cursors, so no store is held in memory at once.
  */

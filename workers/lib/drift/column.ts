@@ -1,7 +1,7 @@
 import type { CategoricalColumn, ColumnDrift, DriftBin, NumericColumn } from '../../protocol';
 import { quantileSorted, sortedPresent } from '../data/profile/summary';
 import { ksPValue, ksStatistic } from './ks';
-import { driftLevel, psi } from './psi';
+import { chanceIndex, driftLevel, psi } from './psi';
 
 const DECILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** Up to this many training categories get a bin each; beyond it the top 12 do and the rest share one. */
@@ -11,6 +11,17 @@ const TOP_CATEGORIES = 12;
 /** How a number reads in a bin's label: three significant digits (whole numbers from 1000 up), or a date for date columns. */
 export type ValueFormat = (value: number) => string;
 export const plainNumber: ValueFormat = (v) => (Math.abs(v) >= 1000 ? String(Math.round(v)) : String(Number(v.toPrecision(3))));
+
+/** Cut points read with as many significant digits as it takes (3 to 8) for neighbours to differ. */
+function cutFormat(cuts: readonly number[], format: ValueFormat): ValueFormat {
+	if (format !== plainNumber) return format;
+	for (let digits = 3; digits <= 8; digits++) {
+		const f: ValueFormat = (v) => String(Number(v.toPrecision(digits)));
+		const labels = cuts.map(f);
+		if (labels.every((l, i) => i === 0 || l !== labels[i - 1])) return digits === 3 ? plainNumber : f;
+	}
+	return (v) => String(v);
+}
 export const isoDate: ValueFormat = (v) => new Date(v).toISOString().slice(0, 10);
 
 /** A numeric column's values at `rows` (all rows when absent), NaN for missing cells. */
@@ -50,9 +61,12 @@ function share(count: number, total: number): number {
 	return total > 0 ? count / total : 0;
 }
 
-function finish(name: string, kind: ColumnDrift['kind'], bins: DriftBin[], rest: Omit<ColumnDrift, 'name' | 'kind' | 'psi' | 'level' | 'bins'>): ColumnDrift {
-	const index = psi(bins.map((b) => b.reference), bins.map((b) => b.current));
-	return { name, kind, psi: index, level: driftLevel(index), bins, ...rest };
+/** A column's index and level; a small file is only called shifted beyond what chance gives at its size. */
+function finish(name: string, kind: ColumnDrift['kind'], bins: DriftBin[], rows: number, rest: Omit<ColumnDrift, 'name' | 'kind' | 'psi' | 'level' | 'bins' | 'chance'>): ColumnDrift {
+	const reference = bins.map((b) => b.reference);
+	const index = psi(reference, bins.map((b) => b.current));
+	const chance = chanceIndex(reference, rows);
+	return { name, kind, psi: index, level: index <= chance ? 'stable' : driftLevel(index), bins, ...(chance > 0 ? { chance } : {}), ...rest };
 }
 
 function spread(sorted: Float64Array, format: ValueFormat): string {
@@ -88,12 +102,13 @@ export function numericDrift(name: string, reference: Float64Array, current: Flo
 	};
 	const refCounts = count(ref);
 	const curCounts = count(cur);
-	const label = (i: number) => (cuts.length === 0 ? 'any value' : i === 0 ? `≤ ${format(cuts[0])}` : i === cuts.length ? `> ${format(cuts[i - 1])}` : `${format(cuts[i - 1])} to ${format(cuts[i])}`);
+	const cut = cutFormat(cuts, format);
+	const label = (i: number) => (cuts.length === 0 ? 'any value' : i === 0 ? `≤ ${cut(cuts[0])}` : i === cuts.length ? `> ${cut(cuts[i - 1])}` : `${cut(cuts[i - 1])} to ${cut(cuts[i])}`);
 	const bins: DriftBin[] = refCounts.map((r, i) => ({ label: label(i), reference: share(r, reference.length), current: share(curCounts[i], current.length) }));
 	const missing = { reference: share(reference.length - ref.length, reference.length), current: share(current.length - cur.length, current.length) };
 	if (missing.reference > 0 || missing.current > 0) bins.push({ label: '(missing)', ...missing });
 	const statistic = ref.length > 0 && cur.length > 0 ? ksStatistic(ref, cur) : 0;
-	return finish(name, 'numeric', bins, {
+	return finish(name, 'numeric', bins, current.length, {
 		...(ref.length > 0 && cur.length > 0 ? { ks: { statistic, pValue: ksPValue(statistic, ref.length, cur.length) } } : {}),
 		missing,
 		summary: { reference: spread(ref, format), current: spread(cur, format) }
@@ -150,9 +165,9 @@ export function categoricalDrift(name: string, reference: Counts, current: Count
 	const missing = { reference: share(reference.missing, refTotal), current: share(current.missing, curTotal) };
 	if (missing.reference > 0 || missing.current > 0) bins.push({ label: '(missing)', ...missing });
 	unseen.sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
-	return finish(name, 'categorical', bins, {
+	return finish(name, 'categorical', bins, curTotal, {
 		missing,
 		summary: { reference: mostCommon(reference, refTotal), current: mostCommon(current, curTotal) },
-		...(unseen.length > 0 ? { unseen: unseen.slice(0, 5) } : {})
+		...(unseen.length > 0 ? { unseen: unseen.slice(0, 5), unseenKinds: unseen.length } : {})
 	});
 }

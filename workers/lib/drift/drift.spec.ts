@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { CategoricalColumn, NumericColumn, Table } from '../../protocol';
 import { loadDataset } from '../../../tests/unit-support';
 import { createRng, shuffleInPlace } from '../random';
-import { categoricalDrift, countLabels, driftReport, FEW_ROWS, isoDate, kolmogorovQ, ksPValue, ksStatistic, numericDrift, psi } from '.';
+import { categoricalDrift, chanceIndex, countLabels, driftReport, FEW_ROWS, isoDate, kolmogorovQ, ksPValue, ksStatistic, numericDrift, psi } from '.';
 
 const numeric = (name: string, values: number[]): NumericColumn => ({ name, kind: 'numeric', values: Float64Array.from(values) });
 const categorical = (name: string, values: (string | null)[]): CategoricalColumn => {
@@ -99,6 +99,13 @@ describe('numeric drift', () => {
 		expect(drift.level).toBe('major');
 	});
 
+	it('gives neighbouring bins labels that differ', () => {
+		const close = Float64Array.from(range(1000, (i) => 12.3 + i * 0.00001));
+		const labels = numericDrift('x', close, close).bins.map((b) => b.label);
+		expect(new Set(labels).size).toBe(labels.length);
+		expect(labels[1]).toBe('12.301 to 12.302');
+	});
+
 	it('labels a date column with dates', () => {
 		const day = 86_400_000;
 		const drift = numericDrift('when', Float64Array.from(range(100, (i) => Date.UTC(2024, 0, 1) + i * day)), Float64Array.from([Date.UTC(2025, 5, 1)]), isoDate);
@@ -112,6 +119,33 @@ describe('numeric drift', () => {
 		expect(empty.bins.map((b) => b.label)).toEqual(['any value', '(missing)']);
 		expect(empty.ks).toBeUndefined();
 		expect(empty.summary.reference).toBe('no values');
+	});
+});
+
+describe('small files', () => {
+	const training = Float64Array.from(range(1000));
+	it('are judged against what chance gives at their size, not the fixed bands', () => {
+		// Three rows the model trained on: empty deciles give a large index, but one chance gives too.
+		const same = numericDrift('x', training, Float64Array.from([12, 480, 905]));
+		expect(same.psi).toBeGreaterThan(0.25);
+		expect(same.chance!).toBeGreaterThan(same.psi);
+		expect(same.level).toBe('stable');
+		// Three rows past anything in training are still a major shift.
+		const outside = numericDrift('x', training, Float64Array.from([5000, 5001, 5002]));
+		expect(outside.psi).toBeGreaterThan(outside.chance!);
+		expect(outside.level).toBe('major');
+	});
+
+	it('have a chance level that shrinks with size and is gone for large files (seeded)', () => {
+		const deciles = new Array<number>(10).fill(0.1);
+		const levels = [3, 10, 30, 100].map((n) => chanceIndex(deciles, n));
+		expect(levels[0]).toBeGreaterThan(levels[1]);
+		expect(levels[1]).toBeGreaterThan(levels[2]);
+		expect(levels[2]).toBeGreaterThan(levels[3]);
+		expect(levels[3]).toBeLessThan(0.25);
+		expect(chanceIndex(deciles, 10)).toBe(chanceIndex(deciles, 10));
+		expect(chanceIndex(deciles, 501)).toBe(0);
+		expect(numericDrift('x', training, training).chance).toBeUndefined();
 	});
 });
 
@@ -182,7 +216,7 @@ describe('a drift report', () => {
 		const numbers = driftReport({ reference, referenceRows: Int32Array.from([0, 1, 2, 3]), current, inputs, target: { name: 'v', task: 'regression' }, predictions: ['1.5', '2.5'] });
 		expect(numbers.predictions!.kind).toBe('numeric');
 		expect(numbers.predictions!.summary.reference).toBe('median 2.5, middle half 1.75 to 3.25');
-		expect(numbers.notes).toContain(`Only 2 new rows: an index below 0.25 can come from chance alone at this size; compare a larger batch before acting on it.`);
+		expect(numbers.notes).toContain('Only 2 new rows: at this size chance alone moves the index a lot, so a column is called shifted only beyond what 95 % of samples of 2 training rows would give; compare a larger batch before acting on it.');
 		expect(FEW_ROWS).toBeGreaterThan(2);
 	});
 

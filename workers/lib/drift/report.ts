@@ -19,7 +19,7 @@ export interface DriftInput {
 
 /** Under FEW_ROWS new rows, a word that the index is noisy. */
 export function fewRowsNote(rows: number): string | null {
-	return rows < FEW_ROWS ? `Only ${rows} new rows: an index below 0.25 can come from chance alone at this size; compare a larger batch before acting on it.` : null;
+	return rows < FEW_ROWS ? `Only ${rows} new row${rows === 1 ? '' : 's'}: at this size chance alone moves the index a lot, so a column is called shifted only beyond what 95 % of samples of ${rows} training row${rows === 1 ? '' : 's'} would give; compare a larger batch before acting on it.` : null;
 }
 
 /** Drift of each input column, and of the predictions against the training labels, most shifted first. */

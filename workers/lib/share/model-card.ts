@@ -187,8 +187,8 @@ function monitoringBlocks({ monitoring: m, run }: ModelCardInput): Block[] {
 			['Latest check', `${l.fileName} (${day(l.at)}): ${num(l.rows)} new ${rows} against ${num(l.referenceRows)} training ${rows}`],
 			['Shifted in the latest check', l.shifted.length === 0 ? `none ${of}` : `${l.shifted.length} ${of}: ${l.shifted.map((s) => `${s.name} (index ${num(s.psi, 3)}, ${s.level})`).join(', ')}`]
 		]),
-		{ kind: 'table', head: ['Date', 'File', 'Rows', 'Columns shifted', 'Largest index'], rows: m.recent.map((c) => [day(c.at), c.fileName, num(c.rows), String(c.shifted), num(c.largest, 3)]) },
-		p('The index is the population stability index of a column\'s values against the training rows: under 0.1 stable, 0.1–0.25 a moderate shift, over 0.25 a major one.')
+		{ kind: 'table', head: ['Date', 'File', run.config.text ? 'Texts' : 'Rows', run.config.text ? 'Measures shifted' : 'Columns shifted', 'Largest index'], rows: m.recent.map((c) => [day(c.at), c.fileName, num(c.rows), String(c.shifted), num(c.largest, 3)]) },
+		p(`The index is the population stability index of a ${run.config.text ? 'measure' : 'column'}'s values against the training ${rows}: under 0.1 stable, 0.1–0.25 a moderate shift, over 0.25 a major one.`)
 	];
 }
 

@@ -22,8 +22,8 @@ describe('the page’s drift checks', () => {
 		const drift = new DriftChecks();
 		await drift.load(m);
 		expect(drift.checks).toEqual([]);
-		await drift.keep({ report }, 'a.csv');
-		await drift.keep({ report }, 'b.csv');
+		await drift.keep({ report }, 'a.csv', m.id);
+		await drift.keep({ report }, 'b.csv', m.id);
 		expect(drift.checks.map((c) => c.fileName)).toEqual(['a.csv', 'b.csv']);
 		expect(drift.shown?.fileName).toBe('b.csv');
 		drift.shownAt = drift.checks[0].at;
@@ -38,10 +38,13 @@ describe('the page’s drift checks', () => {
 		const m = await model();
 		const drift = new DriftChecks();
 		await drift.load(m);
-		await drift.keep({ unavailable: 'No training rows.' }, 'c.csv');
+		await drift.keep({ unavailable: 'No training rows.' }, 'c.csv', m.id);
 		expect(drift.note).toBe('No training rows.');
 		expect(drift.checks).toEqual([]);
-		await drift.keep({ report }, 'd.csv');
+		await drift.keep({ report }, 'd.csv', m.id);
+		// A file predicted with another model (the model in use changed meanwhile) is not this one's.
+		await drift.keep({ report }, 'other.csv', 'model-other');
+		expect(drift.checks.map((c) => c.fileName)).toEqual(['d.csv']);
 		const stale = drift.load(m);
 		await drift.load(null);
 		await stale;
@@ -51,7 +54,7 @@ describe('the page’s drift checks', () => {
 	it('say a check was shown but not kept when its model is gone', async () => {
 		const drift = new DriftChecks();
 		await drift.load({ id: 'model-gone', projectId: 'p' });
-		await drift.keep({ report }, 'e.csv');
+		await drift.keep({ report }, 'e.csv', 'model-gone');
 		expect(drift.checks.map((c) => c.fileName)).toEqual(['e.csv']);
 		expect(drift.note).toContain('This drift check is shown but was not kept');
 	});

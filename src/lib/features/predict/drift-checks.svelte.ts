@@ -34,11 +34,15 @@ export class DriftChecks {
 		}
 	}
 
-	/** A file's check is shown at once and stored with the model; one not kept says so. */
-	async keep(drift: FileDrift | undefined, fileName: string): Promise<void> {
-		this.note = null;
+	/**
+	 * A file's check is shown at once and stored with the model; one not kept says so. `modelId` is
+	 * the model the file was predicted with: if the model in use changed meanwhile, the check is not
+	 * this model's and is dropped.
+	 */
+	async keep(drift: FileDrift | undefined, fileName: string, modelId: string): Promise<void> {
 		const model = this.#model;
-		if (!drift || !model) return;
+		if (!drift || !model || model.id !== modelId) return;
+		this.note = null;
 		if ('unavailable' in drift) {
 			this.note = drift.unavailable;
 			return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnDrift, DriftLevel, DriftReport } from '$workers/protocol';
-import { driftCsv, driftHeadline, ksText, largestPsi, percent } from './drift';
+import { columnNote, driftCsv, driftHeadline, ksText, largestPsi, percent } from './drift';
 
 const column = (name: string, psi: number, level: DriftLevel): ColumnDrift => ({ name, kind: 'numeric', psi, level, bins: [], missing: { reference: 0, current: 0 }, summary: { reference: '', current: '' } });
 const report = (columns: ColumnDrift[]): DriftReport => ({ referenceRows: 1200, currentRows: 50, columns, predictions: null, notes: [] });
@@ -20,6 +20,9 @@ describe('drift wording', () => {
 		expect(ksText({ ...column('a', 0, 'stable'), ks: { statistic: 0.304, pValue: 1e-7 } })).toBe('KS 0.30, p < 0.001');
 		expect(ksText({ ...column('a', 0, 'stable'), ks: { statistic: 0.05, pValue: 0.7312 } })).toBe('KS 0.05, p 0.731');
 		expect(ksText(column('a', 0, 'stable'))).toBeNull();
+		expect(columnNote({ ...column('a', 3, 'stable'), ks: { statistic: 0.5, pValue: 0.2 }, chance: 4.123 })).toBe('KS 0.50, p 0.200 · chance alone: up to 4.12');
+		expect(columnNote({ ...column('k', 0.3, 'major'), kind: 'categorical', unseen: [{ value: 'z', count: 2 }], unseenKinds: 40 })).toBe('40 new categories');
+		expect(columnNote(column('a', 0, 'stable'))).toBeUndefined();
 		expect(largestPsi(report([column('a', 0.3, 'major'), column('b', 0.7, 'major')]))).toBe(0.7);
 		expect(largestPsi(report([]))).toBe(0);
 	});

@@ -54,3 +54,10 @@ export function driftCsv(check: DriftCheck): string {
 	const rows = columns.map((c) => [c.name, c.kind, c.psi.toFixed(4), c.level, c.ks ? c.ks.statistic.toFixed(4) : '', c.ks ? c.ks.pValue.toPrecision(3) : '', c.missing.reference.toFixed(4), c.missing.current.toFixed(4), c.summary.reference, c.summary.current]);
 	return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
+
+/** The line under a column's bar: its KS test or new categories, and what chance gives at a small file's size. */
+export function columnNote(column: ColumnDrift): string | undefined {
+	const kinds = column.unseenKinds ?? column.unseen?.length ?? 0;
+	const parts = [column.kind === 'numeric' ? ksText(column) : kinds > 0 ? `${kinds} new categor${kinds === 1 ? 'y' : 'ies'}` : null, column.chance ? `chance alone: up to ${column.chance.toFixed(2)}` : null].filter((p): p is string => p !== null);
+	return parts.length > 0 ? parts.join(' · ') : undefined;
+}

@@ -144,6 +144,7 @@ export class Predictor {
 
 	async predictFile(file: File): Promise<void> {
 		if (!this.model) return;
+		const modelId = this.model.id;
 		this.error = null;
 		this.clearBatch();
 		this.busy = `Predicting the rows of ${file.name}…`;
@@ -155,10 +156,10 @@ export class Predictor {
 			const onnx = choice.startsWith('onnx:');
 			const result = onnx
 				? await bridge.predictFileOnnx({ runId: this.model.runId, variantId: choice.slice(5) }, file, file.name, signal)
-				: await bridge.predictFile(this.model.id, file, file.name, await getSetting('backend'), signal);
+				: await bridge.predictFile(modelId, file, file.name, await getSetting('backend'), signal);
 			const runtime = onnx ? this.runtimes.find((r) => r.value === choice)?.label : undefined;
 			this.batch = { ...result, fileName: file.name, url: URL.createObjectURL(result.csv), runtime };
-			await this.drift.keep(result.drift, file.name);
+			await this.drift.keep(result.drift, file.name, modelId);
 		} catch (e) {
 			const error = toUiError(e);
 			if (error.name !== 'AbortError') this.error = error;

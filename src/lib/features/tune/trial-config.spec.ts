@@ -172,6 +172,7 @@ describe('rungs in words', () => {
 	it('names a rung by its budget and marks the full one', () => {
 		expect([0, 1, 2].map((r) => rungLabel([3, 9, 27], r, 'epochs'))).toEqual(['3 epochs', '9 epochs', '27 epochs (full budget)']);
 		expect(rungLabel([50], 0, 'rounds')).toBe('50 rounds (full budget)');
+		expect(rungLabel([1], 0, null)).toBe('fitted in one go');
 	});
 
 	it('says when the best trial was scored short of the full budget', () => {

@@ -180,7 +180,8 @@ export function describeParams(params: TrialParams): string {
 
 /** How a rung reads in a legend: its budget, and whether it is the plan's full budget. */
 export function rungLabel(budgets: readonly number[], rung: number, unit: 'epochs' | 'rounds' | null): string {
-	const budget = `${budgets[rung]} ${unit ?? 'budget'}`;
+	if (unit === null) return 'fitted in one go';
+	const budget = `${budgets[rung]} ${unit}`;
 	return rung === budgets.length - 1 ? `${budget} (full budget)` : budget;
 }
 
