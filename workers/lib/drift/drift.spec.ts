@@ -220,6 +220,14 @@ describe('a drift report', () => {
 		expect(FEW_ROWS).toBeGreaterThan(2);
 	});
 
+	it('compares a yes/no column as its two answers', () => {
+		const reference: Table = { rowCount: 4, columns: [numeric('member', [1, 1, 0, NaN])] };
+		const current: Table = { rowCount: 2, columns: [numeric('member', [0, 0])] };
+		const report = driftReport({ reference, referenceRows: Int32Array.from([0, 1, 2, 3]), current, inputs: [{ name: 'member', kind: 'numeric', semantic: 'boolean' }] });
+		expect(report.columns[0].kind).toBe('categorical');
+		expect(report.columns[0].bins).toEqual([{ label: 'yes', reference: 0.5, current: 0 }, { label: 'no', reference: 0.25, current: 1 }, { label: '(missing)', reference: 0.25, current: 0 }]);
+	});
+
 	it('says which columns it could not compare', () => {
 		const reference: Table = { rowCount: 2, columns: [numeric('x', [1, 2]), categorical('k', ['a', 'b'])] };
 		const current: Table = { rowCount: 2, columns: [numeric('k', [1, 2])] };

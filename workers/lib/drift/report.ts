@@ -17,6 +17,8 @@ export interface DriftInput {
 	predictions?: readonly string[];
 }
 
+const yesNoCounts = (values: Float64Array) => countLabels(Array.from(values, (v) => (Number.isNaN(v) ? '' : v === 1 ? 'yes' : 'no')));
+
 /** Under FEW_ROWS new rows, a word that the index is noisy. */
 export function fewRowsNote(rows: number): string | null {
 	return rows < FEW_ROWS ? `Only ${rows} new row${rows === 1 ? '' : 's'}: at this size chance alone moves the index a lot, so a column is called shifted only beyond what 95 % of samples of ${rows} training row${rows === 1 ? '' : 's'} would give; compare a larger batch before acting on it.` : null;
@@ -34,7 +36,10 @@ export function driftReport(input: DriftInput): DriftReport {
 			notes.push(`“${column.name}” is not in the ${ref ? 'new rows' : 'training data as stored now'}; it is left out of the comparison.`);
 			continue;
 		}
-		if (ref.kind === 'numeric' && cur.kind === 'numeric') {
+		if (ref.kind === 'numeric' && cur.kind === 'numeric' && column.semantic === 'boolean') {
+			// Yes/no columns are stored as 1/0: compared as the two answers, not binned as numbers.
+			columns.push(categoricalDrift(column.name, yesNoCounts(valuesAt(ref, rows)), yesNoCounts(valuesAt(cur))));
+		} else if (ref.kind === 'numeric' && cur.kind === 'numeric') {
 			columns.push(numericDrift(column.name, valuesAt(ref, rows), valuesAt(cur), column.semantic === 'datetime' ? isoDate : plainNumber));
 		} else if (ref.kind === 'categorical' && cur.kind === 'categorical') {
 			columns.push(categoricalDrift(column.name, countsAt(ref, rows), countsAt(cur)));
