@@ -12,7 +12,6 @@ import { predictTextModel } from '../lib/text/nn/predict';
 import { readTextRun } from './text-artifacts';
 import { ensureBackend } from './backend';
 import { textFileDrift } from './predicted-file';
-import { argmax } from '../lib/evaluate';
 
 /** A CSV / JSONL / Parquet file with the model's text column → the file's rows with predictions. */
 export async function predictTextFile(modelId: string, file: Blob, fileName: string): Promise<FilePrediction> {
@@ -39,8 +38,7 @@ export async function predictTextFile(modelId: string, file: Blob, fileName: str
 			model.dispose();
 		}
 	}
-	const { header, rows } = textPredictionTable(table, probabilities, target.classes);
-	const predicted = Array.from(argmax(probabilities, target.classes.length), (c) => target.classes[c]);
+	const { header, rows, predicted } = textPredictionTable(table, probabilities, target.classes);
 	const drift = await textFileDrift(record, topology, texts, predicted);
 	return { rowCount: rows.length, header, preview: rows.slice(0, PREVIEW_ROWS), warnings: [...end.warnings.map((w) => w.message), ...warnings], csv: new Blob([toCsv(header, rows)], { type: 'text/csv' }), drift };
 }

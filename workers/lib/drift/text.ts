@@ -20,14 +20,14 @@ export interface TextDriftInput {
 	predictions: readonly string[];
 }
 
-const wordCount = (texts: readonly (string | null)[]) => Float64Array.from(texts, (t) => (t === null ? NaN : words(t).length));
+/** Each text's words, read once; null for a missing text. */
+const wordsOf = (texts: readonly (string | null)[]) => texts.map((t) => (t === null ? null : words(t)));
 
-function unseenShare(texts: readonly (string | null)[], vocabulary: ReadonlySet<string>): Float64Array {
-	return Float64Array.from(texts, (t) => {
-		const w = t === null ? [] : words(t);
-		// A text with no words has no share: a missing cell rather than 0.
-		return w.length === 0 ? NaN : w.filter((x) => !vocabulary.has(x)).length / w.length;
-	});
+const wordCount = (texts: readonly (string[] | null)[]) => Float64Array.from(texts, (w) => (w === null ? NaN : w.length));
+
+function unseenShare(texts: readonly (string[] | null)[], vocabulary: ReadonlySet<string>): Float64Array {
+	// A text with no words has no share: a missing cell rather than 0.
+	return Float64Array.from(texts, (w) => (w === null || w.length === 0 ? NaN : w.filter((x) => !vocabulary.has(x)).length / w.length));
 }
 
 /**
@@ -36,11 +36,12 @@ function unseenShare(texts: readonly (string | null)[], vocabulary: ReadonlySet<
  * own zero), and the predicted classes against the training labels.
  */
 export function textDriftReport(input: TextDriftInput): DriftReport {
-	const vocabulary = new Set<string>();
-	for (const t of input.trainTexts) if (t !== null) for (const w of words(t)) vocabulary.add(w);
+	const train = wordsOf(input.trainTexts);
+	const current = wordsOf(input.currentTexts);
+	const vocabulary = new Set(train.flatMap((w) => w ?? []));
 	const columns = [
-		numericDrift(`${input.column}: words per text`, wordCount(input.trainTexts), wordCount(input.currentTexts)),
-		numericDrift(`${input.column}: share of words not in the training texts`, unseenShare(input.holdoutTexts, vocabulary), unseenShare(input.currentTexts, vocabulary))
+		numericDrift(`${input.column}: words per text`, wordCount(train), wordCount(current)),
+		numericDrift(`${input.column}: share of words not in the training texts`, unseenShare(wordsOf(input.holdoutTexts), vocabulary), unseenShare(current, vocabulary))
 	].sort((a, b) => b.psi - a.psi);
 	const notes = [`The share of unseen words is compared with the model's ${input.holdoutTexts.length.toLocaleString('en-US')} holdout texts, which training never saw either.`];
 	const few = fewRowsNote(input.currentTexts.length);

@@ -23,6 +23,8 @@ describe('text file prediction', () => {
 		expect(out.rows[0]).toEqual(['1', 'great', 'x', 'pos', '0.1000', '0.9000']);
 		expect(out.rows[1].slice(3)).toEqual(['neg', '0.8000', '0.2000']);
 		expect(out.rows[2].slice(0, 2)).toEqual(['', '']);
+		// A tie goes to the first class, as in the table.
+		expect(out.predicted).toEqual(['pos', 'neg', 'neg']);
 		expect(() => textPredictionTable(table, new Float32Array(2), ['neg', 'pos'])).toThrow(/3 rows × 2/);
 	});
 });
