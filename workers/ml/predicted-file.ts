@@ -1,7 +1,7 @@
 import { getDataset, getRun, loadTable, type DatasetRecord, type ModelRecord, type RunRecord } from '$lib/db';
 import { errorMessage, KilnError } from '$shared/errors';
 import { withConfigDefaults } from '$shared/train-config';
-import type { FileDrift, FilePrediction, InputColumn, PredictResult, Table, TargetTransform } from '../protocol';
+import type { DriftReport, FileDrift, FilePrediction, InputColumn, PredictResult, Table, TargetTransform } from '../protocol';
 import { driftReport, textDriftReport } from '../lib/drift';
 import { textRunSplit, type TextRunTopology } from './text-artifacts';
 import type { ImportEnd } from '../lib/data/import';
@@ -42,31 +42,39 @@ export async function trainingReference(model: ModelRecord): Promise<TrainingRef
 	return { table, rows: split.train, notes };
 }
 
-/** The new rows' drift from the model's training rows; a drift check that cannot be made says why instead of failing the prediction. */
-export async function fileDrift(model: ModelRecord, inputs: readonly InputColumn[], current: Table, target: TargetTransform, predictions: readonly string[], reference: (model: ModelRecord) => Promise<TrainingReference | string> = trainingReference): Promise<FileDrift> {
+/**
+ * A drift check that cannot be made says why (`check` returned the reason, or threw) instead of
+ * failing the prediction it came with.
+ */
+async function checked(what: 'rows' | 'texts', check: () => Promise<DriftReport | string>): Promise<FileDrift> {
 	try {
-		const ref = await reference(model);
-		if (typeof ref === 'string') return { unavailable: ref };
-		const report = driftReport({ reference: ref.table, referenceRows: ref.rows, current, inputs, target: { name: target.name, task: target.task }, predictions });
-		return { report: { ...report, notes: [...ref.notes, ...report.notes] } };
+		const report = await check();
+		return typeof report === 'string' ? { unavailable: report } : { report };
 	} catch (error) {
-		return { unavailable: `The new rows could not be compared with the training data: ${errorMessage(error)}` };
+		return { unavailable: `The new ${what} could not be compared with the training ${what === 'rows' ? 'data' : 'texts'}: ${errorMessage(error)}` };
 	}
 }
 
-/** A file of texts against a text classifier's training texts (textDriftReport); says why when it cannot. */
-export async function textFileDrift(model: ModelRecord, topology: TextRunTopology, texts: readonly (string | null)[], predictions: readonly string[]): Promise<FileDrift> {
-	try {
+/** The new rows' drift from the model's training rows. */
+export function fileDrift(model: ModelRecord, inputs: readonly InputColumn[], current: Table, target: TargetTransform, predictions: readonly string[], reference: (model: ModelRecord) => Promise<TrainingReference | string> = trainingReference): Promise<FileDrift> {
+	return checked('rows', async () => {
+		const ref = await reference(model);
+		if (typeof ref === 'string') return ref;
+		const report = driftReport({ reference: ref.table, referenceRows: ref.rows, current, inputs, target: { name: target.name, task: target.task }, predictions });
+		return { ...report, notes: [...ref.notes, ...report.notes] };
+	});
+}
+
+/** A file of texts against a text classifier's training texts (textDriftReport). */
+export function textFileDrift(model: ModelRecord, topology: TextRunTopology, texts: readonly (string | null)[], predictions: readonly string[]): Promise<FileDrift> {
+	return checked('texts', async () => {
 		const from = await trainedFrom(model);
-		if (typeof from === 'string') return { unavailable: from };
+		if (typeof from === 'string') return from;
 		const config = withConfigDefaults(from.run.config);
 		const { texts: all, labels, split } = textRunSplit(await loadTable(from.dataset), config, topology);
 		const pick = (rows: Int32Array) => Array.from(rows, (r) => all[r]);
-		const report = textDriftReport({ column: topology.column, target: config.target, trainTexts: pick(split.train), trainLabels: Array.from(split.train, (r) => labels[r] ?? ''), holdoutTexts: pick(split.holdout), currentTexts: texts, predictions });
-		return { report };
-	} catch (error) {
-		return { unavailable: `The new texts could not be compared with the training texts: ${errorMessage(error)}` };
-	}
+		return textDriftReport({ column: topology.column, target: config.target, trainTexts: pick(split.train), trainLabels: Array.from(split.train, (r) => labels[r] ?? ''), holdoutTexts: pick(split.holdout), currentTexts: texts, predictions });
+	});
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ColumnDrift, DriftReport, InputColumn, Table } from '../../protocol';
 import { categoricalDrift, countLabels, countsAt, isoDate, numericDrift, plainNumber, valuesAt } from './column';
 
-/** Below this many new rows an index under the major band is within what chance alone gives. */
+/** Below this many new rows a check says that chance alone moves the index a lot (see chanceIndex). */
 export const FEW_ROWS = 100;
 
 export interface DriftInput {
@@ -16,6 +16,12 @@ export interface DriftInput {
 	target?: { name: string; task: 'classification' | 'regression' };
 	predictions?: readonly string[];
 }
+
+/** The largest index over the input columns (0 for a report with none). */
+export const largestPsi = (report: DriftReport): number => report.columns.reduce((m, c) => Math.max(m, c.psi), 0);
+
+/** The input columns a check found shifted (moderate or major). */
+export const shiftedColumns = (report: DriftReport): ColumnDrift[] => report.columns.filter((c) => c.level !== 'stable');
 
 const yesNoCounts = (values: Float64Array) => countLabels(Array.from(values, (v) => (Number.isNaN(v) ? '' : v === 1 ? 'yes' : 'no')));
 
