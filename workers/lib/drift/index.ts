@@ -1,4 +1,4 @@
-export { driftReport, FEW_ROWS, fewRowsNote, type DriftInput } from './report';
+export { driftReport, FEW_ROWS, fewRowsNote, largestPsi, shiftedColumns, type DriftInput } from './report';
 export { textDriftReport, words, type TextDriftInput } from './text';
 export { numericDrift, categoricalDrift, countsAt, countLabels, valuesAt, plainNumber, isoDate } from './column';
 export { psi, driftLevel, chanceIndex, CHANCE_ROWS } from './psi';

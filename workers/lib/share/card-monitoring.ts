@@ -1,4 +1,5 @@
 import type { DriftReport } from '$workers/protocol';
+import { largestPsi, shiftedColumns } from '../drift/report';
 import type { MonitoringSection } from './types';
 
 /** The checks a model card reads: a stored drift check's time, file and report. */
@@ -15,7 +16,6 @@ const LISTED = 10;
 export function monitoringSection(checks: readonly StoredCheck[]): MonitoringSection | undefined {
 	if (checks.length === 0) return undefined;
 	const latest = checks[checks.length - 1];
-	const largest = (c: StoredCheck) => c.report.columns.reduce((m, col) => Math.max(m, col.psi), 0);
 	return {
 		checks: checks.length,
 		first: checks[0].at,
@@ -25,8 +25,8 @@ export function monitoringSection(checks: readonly StoredCheck[]): MonitoringSec
 			rows: latest.report.currentRows,
 			referenceRows: latest.report.referenceRows,
 			columns: latest.report.columns.length,
-			shifted: latest.report.columns.filter((c) => c.level !== 'stable').map((c) => ({ name: c.name, psi: c.psi, level: c.level }))
+			shifted: shiftedColumns(latest.report).map((c) => ({ name: c.name, psi: c.psi, level: c.level }))
 		},
-		recent: checks.slice(-LISTED).map((c) => ({ at: c.at, fileName: c.fileName, rows: c.report.currentRows, shifted: c.report.columns.filter((col) => col.level !== 'stable').length, largest: largest(c) }))
+		recent: checks.slice(-LISTED).map((c) => ({ at: c.at, fileName: c.fileName, rows: c.report.currentRows, shifted: shiftedColumns(c.report).length, largest: largestPsi(c.report) }))
 	};
 }

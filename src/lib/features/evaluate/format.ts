@@ -14,6 +14,9 @@ export function score(metrics: Metrics | undefined): number {
 	return metrics.task === 'classification' ? metrics.accuracy : -metrics.rmse;
 }
 
+/** A moment as a short local date and time ("Nov 28, 2026, 9:27 AM"). */
+export const formatWhen = (at: number): string => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 export function formatNumber(value: number): string {
 	if (!Number.isFinite(value)) return String(value);
 	const abs = Math.abs(value);

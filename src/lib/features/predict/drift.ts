@@ -3,10 +3,7 @@ import type { ColumnDrift, DriftLevel, DriftReport } from '$workers/protocol';
 
 export const LEVEL_TEXT: Record<DriftLevel, string> = { stable: 'stable', moderate: 'some shift', major: 'major shift' };
 
-/** The largest index over the input columns (0 for a report with none). */
-export function largestPsi(report: DriftReport): number {
-	return report.columns.reduce((m, c) => Math.max(m, c.psi), 0);
-}
+export { largestPsi } from '$workers/lib/drift/report';
 
 function names(columns: ColumnDrift[]): string {
 	const shown = columns.slice(0, 3).map((c) => c.name);
